@@ -1,0 +1,43 @@
+package dev.unlearn.core.data;
+
+import java.util.Arrays;
+
+/**
+ * One tokenized training or evaluation sequence: {@code inputIds} = prompt tokens followed by target
+ * tokens. Positions {@code < promptLength} carry label -100 (not scored); positions from
+ * {@code promptLength} on are targets, in the Hugging Face causal-LM convention (logits at t predict
+ * the token at t+1, so the first scored prediction comes from position promptLength-1).
+ *
+ * @param id stable id of the source record (content hash), or any caller-chosen key
+ * @param inputIds token ids, prompt then answer (and EOS when the template appends one)
+ * @param promptLength number of leading positions whose label is -100; at least 1
+ */
+public record TokenizedExample(String id, long[] inputIds, int promptLength) {
+    public static final long IGNORE = -100L;
+
+    public TokenizedExample {
+        if (inputIds == null || inputIds.length == 0) {
+            throw new IllegalArgumentException("example " + id + " has no tokens");
+        }
+        if (promptLength < 1 || promptLength > inputIds.length) {
+            throw new IllegalArgumentException("example " + id + ": prompt length " + promptLength
+                    + " outside 1.." + inputIds.length);
+        }
+    }
+
+    /** Labels: -100 on prompt positions, the token id on target positions. */
+    public long[] labels() {
+        long[] l = inputIds.clone();
+        Arrays.fill(l, 0, promptLength, IGNORE);
+        return l;
+    }
+
+    public int length() {
+        return inputIds.length;
+    }
+
+    /** Number of scored target tokens. */
+    public int targetCount() {
+        return inputIds.length - promptLength;
+    }
+}
