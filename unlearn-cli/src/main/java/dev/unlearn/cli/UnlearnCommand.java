@@ -1,0 +1,33 @@
+package dev.unlearn.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The top-level {@code unlearn} command: prints usage when run bare. */
+@Command(
+        name = "unlearn",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        header = "Machine unlearning for language models on the JVM.",
+        description = {
+            "Fine-tune, unlearn, evaluate and audit Hugging Face Llama-family checkpoints (DJL + PyTorch, offline).",
+            ""
+        },
+        commandListHeading = "%nCommands:%n",
+        footerHeading = "%n",
+        footer = {
+            "Exit codes: 0 ok, 1 a check failed, 2 bad input (checkpoint, recipe, data, option), 3 internal error.",
+            "Start with: unlearn demo"
+        },
+        subcommands = {CommandLine.HelpCommand.class})
+public class UnlearnCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
