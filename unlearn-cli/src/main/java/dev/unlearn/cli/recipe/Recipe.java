@@ -1,0 +1,92 @@
+package dev.unlearn.cli.recipe;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A whole experiment as a YAML document: data, model, fine-tuning, the methods to compare,
+ * evaluation and output. Bound by {@link RecipeLoader}, which rejects unknown keys and wrong types
+ * with the path of the offending key. Keys are snake_case; see {@code recipes/README.md}.
+ *
+ * @param name short name used in reports
+ * @param seed master seed; every stage derives its own from it
+ * @param output run directory (relative paths resolve against the recipe's folder); {@code --out} overrides
+ * @param data where the QA data comes from
+ * @param model the starting model: a checkpoint or an {@code init} config to train from scratch
+ * @param finetune how the full and retain-only models are trained (skipped for a fine-tuned checkpoint)
+ * @param methods unlearning runs to compare, each a method name plus its config
+ * @param eval evaluation suites and their settings
+ */
+public record Recipe(
+        String name,
+        Long seed,
+        String output,
+        DataSpec data,
+        ModelSpec model,
+        FinetuneSpec finetune,
+        List<MethodRun> methods,
+        EvalSpec eval) {
+
+    /**
+     * Data source: exactly one of {@code builtin} (the fictitious-author world), {@code tofu} (a
+     * folder with TOFU split files) or {@code muse}.
+     */
+    public record DataSpec(BuiltinData builtin, TofuData tofu, MuseData muse) {}
+
+    /** The built-in world: {@code unlearn data synth} with these arguments. */
+    public record BuiltinData(Integer authors, Long seed, @JsonProperty("world_facts") Integer worldFacts,
+            @JsonProperty("forget_split") String forgetSplit) {}
+
+    /** A folder of TOFU files ({@code full.json}, {@code forget10.json}, ... as JSON or JSONL). */
+    public record TofuData(String dir, @JsonProperty("forget_split") String forgetSplit,
+            @JsonProperty("retain_split") String retainSplit) {}
+
+    /** MUSE-style corpora: forget/retain text files plus QA files for knowledge memorisation. */
+    public record MuseData(String dir, @JsonProperty("forget_corpus") String forgetCorpus,
+            @JsonProperty("retain_corpus") String retainCorpus, @JsonProperty("forget_qa") String forgetQa,
+            @JsonProperty("retain_qa") String retainQa, @JsonProperty("chunk_tokens") Integer chunkTokens) {}
+
+    /**
+     * The model: {@code checkpoint} (a Hugging Face directory the user provides, already fine-tuned
+     * when {@code finetuned: true}) or {@code init} (a config to train from scratch).
+     */
+    public record ModelSpec(String checkpoint, Boolean finetuned, @JsonProperty("retain_checkpoint") String retainCheckpoint,
+            InitSpec init, String template, String device) {}
+
+    /** Architecture of a model trained from scratch (Llama family). */
+    public record InitSpec(@JsonProperty("hidden_size") Integer hiddenSize, Integer layers, Integer heads,
+            @JsonProperty("kv_heads") Integer kvHeads, @JsonProperty("intermediate_size") Integer intermediateSize,
+            @JsonProperty("model_type") String modelType) {}
+
+    /** Optimisation settings, shared by fine-tuning and by each method's training. */
+    public record TrainSpec(Integer epochs, @JsonProperty("max_steps") Integer maxSteps, Double lr,
+            @JsonProperty("batch_size") Integer batchSize, @JsonProperty("grad_accum") Integer gradAccum,
+            @JsonProperty("weight_decay") Double weightDecay, @JsonProperty("warmup_steps") Integer warmupSteps,
+            String schedule, @JsonProperty("max_grad_norm") Double maxGradNorm) {}
+
+    /** Fine-tuning of the full and the retain-only model. */
+    public record FinetuneSpec(Integer epochs, @JsonProperty("max_steps") Integer maxSteps, Double lr,
+            @JsonProperty("batch_size") Integer batchSize, @JsonProperty("grad_accum") Integer gradAccum,
+            @JsonProperty("weight_decay") Double weightDecay, @JsonProperty("warmup_steps") Integer warmupSteps,
+            String schedule, @JsonProperty("max_grad_norm") Double maxGradNorm) {
+        public TrainSpec asTrain() {
+            return new TrainSpec(epochs, maxSteps, lr, batchSize, gradAccum, weightDecay, warmupSteps, schedule, maxGradNorm);
+        }
+    }
+
+    /**
+     * One unlearning run. {@code method} is a registered name ({@code npo}); {@code name} labels it in
+     * reports (defaults to the method); {@code config} holds the method's keys (checked by the method);
+     * {@code train} the optimisation settings.
+     */
+    public record MethodRun(String name, String method, Map<String, Object> config, TrainSpec train) {
+        public String label() {
+            return name != null ? name : method;
+        }
+    }
+
+    /** Evaluation: suites to run and generation budget for ROUGE. */
+    public record EvalSpec(List<String> suites, @JsonProperty("max_new_tokens") Integer maxNewTokens,
+            @JsonProperty("batch_size") Integer batchSize) {}
+}
