@@ -1,0 +1,172 @@
+package dev.unlearn.cli.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.unlearn.cli.Version;
+import dev.unlearn.core.UnlearnException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+
+/**
+ * Runs the stages of a run directory so that a re-run skips what is unchanged and an interrupted run
+ * leaves nothing corrupt.
+ *
+ * <p>A stage is identified by a name and a <em>fingerprint</em>: a JSON object holding its config,
+ * seed and the digests of its inputs (upstream stages' fingerprints or file digests). The stage
+ * writes into a fresh temporary directory {@code .tmp-NAME-*}; when it succeeds, {@code manifest.json}
+ * (fingerprint, its digest, versions, start time, wall seconds) is written into it and the directory
+ * is renamed to {@code NAME}. A stage whose {@code NAME/manifest.json} holds the same fingerprint
+ * digest is skipped. A crash leaves only a temporary directory, removed on the next run.
+ */
+public final class StageRunner {
+    static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    private final Path runDir;
+    private final PrintWriter log;
+
+    /** The work of one stage: write outputs into {@code dir}. */
+    @FunctionalInterface
+    public interface Work {
+        void run(Path dir) throws Exception;
+    }
+
+    /** What a stage produced: its directory, its fingerprint digest, whether it ran or was reused, wall time. */
+    public record Outcome(String name, Path dir, String digest, boolean skipped, double wallSeconds) {}
+
+    public StageRunner(Path runDir, PrintWriter log) {
+        this.runDir = runDir;
+        this.log = log;
+        try {
+            Files.createDirectories(runDir);
+            try (Stream<Path> s = Files.list(runDir)) {
+                for (Path p : (Iterable<Path>) s::iterator) {
+                    if (p.getFileName().toString().startsWith(".tmp-")) {
+                        deleteTree(p);
+                    }
+                }
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot prepare run directory " + runDir, ex);
+        }
+    }
+
+    public Path runDir() {
+        return runDir;
+    }
+
+    /** Runs (or reuses) stage {@code name}. */
+    public Outcome stage(String name, ObjectNode fingerprint, Work work) {
+        String digest = digest(fingerprint);
+        Path dir = runDir.resolve(name);
+        Path manifest = dir.resolve("manifest.json");
+        if (Files.isRegularFile(manifest)) {
+            try {
+                JsonNode m = JSON.readTree(manifest.toFile());
+                if (digest.equals(m.path("fingerprint_sha256").asText())) {
+                    log.printf("[%s] unchanged, reusing %s%n", name, dir);
+                    log.flush();
+                    return new Outcome(name, dir, digest, true, m.path("wall_seconds").asDouble());
+                }
+            } catch (IOException ex) {
+                // unreadable manifest: redo the stage
+            }
+        }
+        log.printf("[%s] running%n", name);
+        log.flush();
+        Instant start = Instant.now();
+        long t0 = System.nanoTime();
+        Path tmp;
+        try {
+            tmp = Files.createTempDirectory(runDir, ".tmp-" + name.replace('/', '_') + "-");
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        try {
+            work.run(tmp);
+            double wall = (System.nanoTime() - t0) / 1e9;
+            ObjectNode m = JSON.createObjectNode();
+            m.put("stage", name);
+            m.put("fingerprint_sha256", digest);
+            m.set("fingerprint", fingerprint);
+            m.put("started", start.toString());
+            m.put("wall_seconds", wall);
+            ObjectNode v = m.putObject("versions");
+            v.put("unlearn", Version.tool());
+            v.put("java", System.getProperty("java.version"));
+            v.put("djl", "0.36.0");
+            v.put("pytorch", "2.7.1");
+            v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+            JSON.writeValue(tmp.resolve("manifest.json").toFile(), m);
+            Path old = null;
+            if (Files.exists(dir)) {
+                old = runDir.resolve(".tmp-old-" + name.replace('/', '_') + "-" + System.nanoTime());
+                Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.createDirectories(dir.getParent());
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            if (old != null) {
+                deleteTree(old);
+            }
+            log.printf("[%s] done in %.1f s%n", name, wall);
+            log.flush();
+            return new Outcome(name, dir, digest, false, wall);
+        } catch (UnlearnException ex) {
+            deleteQuietly(tmp);
+            throw ex;
+        } catch (Exception ex) {
+            deleteQuietly(tmp);
+            throw new UnlearnException("stage " + name + " failed: " + ex, ex);
+        }
+    }
+
+    /** SHA-256 of the canonical (sorted, compact) JSON of a fingerprint. */
+    public static String digest(JsonNode fingerprint) {
+        try {
+            Object canonical = JSON.treeToValue(fingerprint, Object.class);
+            byte[] bytes = JSON.copy().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(canonical);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** A new, empty fingerprint object. */
+    public static ObjectNode fingerprint() {
+        return JSON.createObjectNode();
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            deleteTree(p);
+        } catch (IOException ignored) {
+            // best effort; the next run removes leftovers
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(q);
+            }
+        }
+    }
+}

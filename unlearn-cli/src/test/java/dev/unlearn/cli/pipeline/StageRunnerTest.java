@@ -1,0 +1,79 @@
+package dev.unlearn.cli.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.unlearn.core.UnlearnException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StageRunnerTest {
+    private static StageRunner runner(Path dir) {
+        return new StageRunner(dir, new PrintWriter(new StringWriter()));
+    }
+
+    private static ObjectNode fp(int lr) {
+        ObjectNode f = StageRunner.fingerprint();
+        f.put("lr", lr);
+        return f;
+    }
+
+    @Test
+    void unchangedStageIsSkippedAndChangedStageReruns(@TempDir Path dir) {
+        AtomicInteger runs = new AtomicInteger();
+        StageRunner.Work w = d -> {
+            runs.incrementAndGet();
+            Files.writeString(d.resolve("out.txt"), "x" + runs.get());
+        };
+        StageRunner.Outcome a = runner(dir).stage("ft", fp(1), w);
+        StageRunner.Outcome b = runner(dir).stage("ft", fp(1), w);
+        assertFalse(a.skipped());
+        assertTrue(b.skipped());
+        assertEquals(1, runs.get());
+        StageRunner.Outcome c = runner(dir).stage("ft", fp(2), w);
+        assertFalse(c.skipped());
+        assertEquals(2, runs.get());
+        assertTrue(Files.exists(dir.resolve("ft/manifest.json")));
+    }
+
+    @Test
+    void failedStageLeavesPreviousOutputAndNoTemporaryFiles(@TempDir Path dir) throws Exception {
+        runner(dir).stage("ft", fp(1), d -> Files.writeString(d.resolve("out.txt"), "good"));
+        assertThrows(UnlearnException.class, () -> runner(dir).stage("ft", fp(2), d -> {
+            Files.writeString(d.resolve("out.txt"), "half");
+            throw new IllegalStateException("killed mid-stage");
+        }));
+        assertEquals("good", Files.readString(dir.resolve("ft/out.txt")));
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(0, s.filter(p -> p.getFileName().toString().startsWith(".tmp-")).count());
+        }
+    }
+
+    @Test
+    void leftoverTemporaryDirectoriesFromAKilledRunAreRemoved(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve(".tmp-ft-123/sub"));
+        Files.writeString(dir.resolve(".tmp-ft-123/sub/partial.bin"), "half");
+        runner(dir);
+        assertFalse(Files.exists(dir.resolve(".tmp-ft-123")));
+    }
+
+    @Test
+    void fingerprintDigestIgnoresKeyOrder() {
+        ObjectNode a = StageRunner.fingerprint();
+        a.put("a", 1);
+        a.put("b", "x");
+        ObjectNode b = StageRunner.fingerprint();
+        b.put("b", "x");
+        b.put("a", 1);
+        assertEquals(StageRunner.digest(a), StageRunner.digest(b));
+    }
+}
