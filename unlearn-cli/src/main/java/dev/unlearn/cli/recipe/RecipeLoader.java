@@ -158,7 +158,8 @@ public final class RecipeLoader {
         }
     }
 
-    static String describe(JsonMappingException ex) {
+    /** One-line description of a binding error: key path, expected type, valid keys. */
+    public static String describe(JsonMappingException ex) {
         String path = path(ex.getPath());
         if (ex instanceof UnrecognizedPropertyException u) {
             TreeSet<String> known = new TreeSet<>();

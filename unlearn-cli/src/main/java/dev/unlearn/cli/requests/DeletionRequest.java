@@ -1,0 +1,183 @@
+package dev.unlearn.cli.requests;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unlearn.cli.recipe.Recipe;
+import dev.unlearn.cli.recipe.RecipeLoader;
+import dev.unlearn.core.InvalidInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * A person's deletion request as a JSON document: who is to be forgotten, how to find their records
+ * in the training data, how to unlearn them, and the thresholds the result must meet.
+ *
+ * <pre>{@code
+ * {
+ *   "request_id": "DR-2026-0042",
+ *   "subject": "Jaime Vasquez",
+ *   "selectors": {"entities": ["Jaime Vasquez"], "record_ids": [], "exact_strings": [], "regexes": []},
+ *   "policy": "standard",                  // or "method": "npo", "config": {...}, "train": {...}
+ *   "thresholds": {"max_forget_probability": 0.2, "mia_auc_band": 0.2, "max_utility_drop": 0.25}
+ * }
+ * }</pre>
+ *
+ * @param requestId unique id; resubmitting it reports the earlier result instead of unlearning twice
+ * @param subject the person or identifier (kept out of the audit log; only its digest is logged)
+ * @param selectors how records are matched (any selector matching a record selects it)
+ * @param model optional model directory; the CLI's {@code --model} takes precedence
+ * @param policy a named policy ({@link RequestPolicy}) or null when {@code method} is given
+ * @param method an unlearning method name, overriding the policy's
+ * @param config the method's config keys, overriding the policy's
+ * @param train optimisation settings, overriding the policy's
+ * @param thresholds acceptance thresholds; absent ones take the policy's defaults
+ */
+public record DeletionRequest(
+        @JsonProperty("request_id") String requestId,
+        String subject,
+        Selectors selectors,
+        String model,
+        String policy,
+        String method,
+        Map<String, Object> config,
+        Recipe.TrainSpec train,
+        Thresholds thresholds) {
+
+    /** Record selectors; a record is selected when any one matches. */
+    public record Selectors(
+            @JsonProperty("record_ids") List<String> recordIds,
+            @JsonProperty("exact_strings") List<String> exactStrings,
+            List<String> regexes,
+            List<String> entities) {
+        public static Selectors none() {
+            return new Selectors(List.of(), List.of(), List.of(), List.of());
+        }
+
+        public List<String> recordIdsOrEmpty() {
+            return recordIds == null ? List.of() : recordIds;
+        }
+
+        public List<String> exactStringsOrEmpty() {
+            return exactStrings == null ? List.of() : exactStrings;
+        }
+
+        public List<String> regexesOrEmpty() {
+            return regexes == null ? List.of() : regexes;
+        }
+
+        public List<String> entitiesOrEmpty() {
+            return entities == null ? List.of() : entities;
+        }
+    }
+
+    /**
+     * Acceptance thresholds. Probabilities are TOFU's length-normalised answer probability
+     * {@code exp(-meanNll)}; ROUGE is ROUGE-L recall of greedy answers; the MIA band is the largest
+     * allowed {@code |AUC - 0.5|} of the LOSS attack, forget set vs held-out records; the extraction
+     * rate is the share of forget prompts (and paraphrases) whose greedy answer contains a subject fact;
+     * the utility drop is the relative rise allowed... see {@link RequestVerifier} for each figure.
+     */
+    public record Thresholds(
+            @JsonProperty("max_forget_probability") Double maxForgetProbability,
+            @JsonProperty("max_forget_rouge") Double maxForgetRouge,
+            @JsonProperty("mia_auc_band") Double miaAucBand,
+            @JsonProperty("max_extraction_rate") Double maxExtractionRate,
+            @JsonProperty("max_utility_drop") Double maxUtilityDrop) {
+
+        /** This set of thresholds with missing values taken from {@code d}. */
+        public Thresholds orElse(Thresholds d) {
+            return new Thresholds(
+                    maxForgetProbability != null ? maxForgetProbability : d.maxForgetProbability,
+                    maxForgetRouge != null ? maxForgetRouge : d.maxForgetRouge,
+                    miaAucBand != null ? miaAucBand : d.miaAucBand,
+                    maxExtractionRate != null ? maxExtractionRate : d.maxExtractionRate,
+                    maxUtilityDrop != null ? maxUtilityDrop : d.maxUtilityDrop);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+
+    /** Reads and validates a request file; errors name the file and the key. */
+    public static DeletionRequest read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException("deletion request " + file + " does not exist");
+        }
+        DeletionRequest r;
+        try {
+            r = JSON.readValue(file.toFile(), DeletionRequest.class);
+        } catch (JsonMappingException ex) {
+            if (ex.getCause() instanceof StreamReadException p) {
+                throw new InvalidInputException("deletion request " + file + " is not valid JSON: " + p.getOriginalMessage());
+            }
+            throw new InvalidInputException("deletion request " + file + ": " + RecipeLoader.describe(ex), ex);
+        } catch (JsonProcessingException ex) {
+            throw new InvalidInputException("deletion request " + file + " is not valid JSON: " + ex.getOriginalMessage(), ex);
+        } catch (IOException ex) {
+            throw new InvalidInputException("cannot read deletion request " + file + ": " + ex.getMessage(), ex);
+        }
+        List<String> problems = r == null ? List.of("the document is empty") : r.problems();
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException("deletion request " + file + ": " + String.join("; ", problems));
+        }
+        return r;
+    }
+
+    /** Validation problems, each naming its key; empty when the request is well-formed. */
+    public List<String> problems() {
+        List<String> p = new ArrayList<>();
+        if (requestId == null || requestId.isBlank()) {
+            p.add("request_id: required");
+        } else if (!requestId.matches("[A-Za-z0-9._-]{1,128}")) {
+            p.add("request_id: use letters, digits, '.', '_' and '-' only (it names folders), found '" + requestId + "'");
+        }
+        if (subject == null || subject.isBlank()) {
+            p.add("subject: required");
+        }
+        Selectors s = selectors == null ? Selectors.none() : selectors;
+        int n = s.recordIdsOrEmpty().size() + s.exactStringsOrEmpty().size() + s.regexesOrEmpty().size()
+                + s.entitiesOrEmpty().size();
+        if (n == 0) {
+            p.add("selectors: give at least one of record_ids, exact_strings, regexes, entities");
+        }
+        for (int i = 0; i < s.regexesOrEmpty().size(); i++) {
+            try {
+                Pattern.compile(s.regexesOrEmpty().get(i));
+            } catch (PatternSyntaxException ex) {
+                p.add("selectors.regexes[" + i + "]: invalid regular expression: " + ex.getDescription());
+            }
+        }
+        if (policy != null && !RequestPolicy.NAMES.contains(policy)) {
+            p.add("policy: unknown '" + policy + "'; valid: " + RequestPolicy.NAMES);
+        }
+        if (thresholds != null) {
+            unit(p, "thresholds.max_forget_probability", thresholds.maxForgetProbability());
+            unit(p, "thresholds.max_forget_rouge", thresholds.maxForgetRouge());
+            if (thresholds.miaAucBand() != null && (thresholds.miaAucBand() < 0 || thresholds.miaAucBand() > 0.5)) {
+                p.add("thresholds.mia_auc_band: must lie in [0, 0.5], found " + thresholds.miaAucBand());
+            }
+            unit(p, "thresholds.max_extraction_rate", thresholds.maxExtractionRate());
+            if (thresholds.maxUtilityDrop() != null && thresholds.maxUtilityDrop() < 0) {
+                p.add("thresholds.max_utility_drop: must be >= 0, found " + thresholds.maxUtilityDrop());
+            }
+        }
+        return p;
+    }
+
+    private static void unit(List<String> p, String key, Double v) {
+        if (v != null && (v < 0 || v > 1)) {
+            p.add(key + ": must lie in [0, 1], found " + v);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.unlearn.cli.requests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unlearn.core.InvalidInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeletionRequestTest {
+    private static String error(Path dir, String json) throws Exception {
+        Path f = dir.resolve("req.json");
+        Files.writeString(f, json);
+        return assertThrows(InvalidInputException.class, () -> DeletionRequest.read(f)).getMessage();
+    }
+
+    @Test
+    void goodRequestBinds(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("req.json");
+        Files.writeString(f, """
+                {"request_id": "DR-1", "subject": "Ada Quill",
+                 "selectors": {"entities": ["Ada Quill"], "regexes": ["(?i)quill"]},
+                 "policy": "standard", "thresholds": {"mia_auc_band": 0.1}}
+                """);
+        DeletionRequest r = DeletionRequest.read(f);
+        assertEquals("DR-1", r.requestId());
+        DeletionRequest.Thresholds t = r.thresholds().orElse(RequestPolicy.named("standard").thresholds());
+        assertEquals(0.1, t.miaAucBand());
+        assertEquals(RequestPolicy.named("standard").thresholds().maxForgetProbability(), t.maxForgetProbability());
+    }
+
+    @Test
+    void errorsNameTheKey(@TempDir Path dir) throws Exception {
+        assertTrue(error(dir, "{\"subject\": \"x\", \"selectors\": {\"entities\": [\"x\"]}}").contains("request_id"));
+        assertTrue(error(dir, "{\"request_id\": \"a\", \"subject\": \"x\", \"selectors\": {}}").contains("selectors"));
+        assertTrue(error(dir, "{\"request_id\": \"a\", \"subject\": \"x\", \"selectors\": {\"regexes\": [\"(\"]}}")
+                .contains("selectors.regexes[0]"));
+        assertTrue(error(dir, "{\"request_id\": \"a\", \"subject\": \"x\", \"selectors\": {\"entitys\": [\"x\"]}}")
+                .contains("entitys"));
+        assertTrue(error(dir, "{\"request_id\": \"a/b\", \"subject\": \"x\", \"selectors\": {\"entities\": [\"x\"]}}")
+                .contains("request_id"));
+        assertTrue(error(dir, "{\"request_id\": \"a\", \"subject\": \"x\", \"selectors\": {\"entities\": [\"x\"]},"
+                + " \"policy\": \"lenient\"}").contains("policy"));
+        assertTrue(error(dir, "{\"request_id\": \"a\", \"subject\": \"x\", \"selectors\": {\"entities\": [\"x\"]},"
+                + " \"thresholds\": {\"mia_auc_band\": 0.7}}").contains("thresholds.mia_auc_band"));
+        assertTrue(error(dir, "{not json").contains("not valid JSON"));
+    }
+}
