@@ -20,4 +20,12 @@ public interface LossMethod {
      * @return the total loss and its terms
      */
     StepLoss loss(ForwardFn policy, ForwardFn reference, StepBatches batches, NDManager step);
+
+    /**
+     * Which parameters (Hugging Face names) the optimizer updates; all by default. RMU restricts it
+     * ({@code trainable_params_regex}); parameters outside it must get neither updates nor weight decay.
+     */
+    default java.util.function.Predicate<String> trainable() {
+        return name -> true;
+    }
 }
