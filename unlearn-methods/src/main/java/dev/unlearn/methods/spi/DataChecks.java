@@ -19,9 +19,8 @@ public final class DataChecks {
         requireForget(method, ctx.forget());
         requireDisjoint(ctx.forget(), ctx.retain());
         if (config.needsRetain() && ctx.retain().isEmpty()) {
-            throw new InvalidInputException("Method '" + method + "' has " + config.retainWeightKey()
-                    + " > 0 and so needs a retain set, but none was given: add retain data or set "
-                    + config.retainWeightKey() + ": 0.");
+            throw new InvalidInputException("Method '" + method + "' needs a retain set, but none was given: "
+                    + config.retainReason() + ".");
         }
         if (config.needsReference() && !ctx.hasReference()) {
             throw new InvalidInputException("Method '" + method + "' with this config needs the reference model"

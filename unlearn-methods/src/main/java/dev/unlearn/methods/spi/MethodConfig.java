@@ -22,8 +22,8 @@ public interface MethodConfig {
         return false;
     }
 
-    /** The recipe key holding the retain weight, used in "missing retain set" errors. */
-    default String retainWeightKey() {
-        return "alpha";
+    /** Why a retain set is needed, for the "missing retain set" error and what to change. */
+    default String retainReason() {
+        return "alpha > 0 (add retain data, or set alpha: 0 to drop the retain term)";
     }
 }

@@ -46,8 +46,8 @@ public record SsdConfig(double selectionWeighting, double dampeningConstant, dou
     }
 
     @Override
-    public String retainWeightKey() {
-        return "selection_weighting";
+    public String retainReason() {
+        return "the full-set importance I_D runs over D = retain then forget (methods.md §6.4)";
     }
 
     /** Whether the named tensor is edited (matches an include pattern, or there are none, and no exclude). */
