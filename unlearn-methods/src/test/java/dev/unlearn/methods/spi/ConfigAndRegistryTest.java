@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 class ConfigAndRegistryTest {
     @Test
     void registryListsEveryMethod() {
-        assertEquals(List.of("flat", "ga", "graddiff", "npo", "pd", "rmu", "simnpo", "ssd"), Methods.names());
+        assertEquals(List.of("flat", "ga", "graddiff", "guard", "npo", "pd", "rmu", "simnpo", "ssd"), Methods.names());
         assertEquals("npo", Methods.byName(" NPO ").name());
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> Methods.byName("npoo"));
-        assertTrue(e.getMessage().contains("'npoo'") && e.getMessage().contains("graddiff, npo"), e.getMessage());
+        assertTrue(e.getMessage().contains("'npoo'") && e.getMessage().contains("guard, npo, pd"), e.getMessage());
         for (UnlearningMethod<?> m : Methods.all().values()) {
             assertEquals(m.defaults(), m.bind(Map.of()), m.name() + ": empty section gives the defaults");
             assertTrue(m.configClass().isRecord(), m.name());
