@@ -86,7 +86,7 @@ public enum Divergence {
             case PEARSON:
                 return pe.neg().add(pf.square().div(4)).add(pf);
             case JENSEN_SHANNON:
-                return StableMath.softplus(pe.neg()).sub(LOG2).add(pf).add(StableMath.softplus(pf.neg())).sub(LOG2);
+                return StableMath.plus(StableMath.softplus(pe.neg()).add(pf).add(StableMath.softplus(pf.neg())), -2 * LOG2);
             case TOTAL_VARIATION:
                 return pe.tanh().div(-2).add(pf.tanh().div(2));
             case JEFFREY:

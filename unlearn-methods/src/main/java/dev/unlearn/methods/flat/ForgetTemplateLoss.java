@@ -28,7 +28,7 @@ public final class ForgetTemplateLoss {
     /** Reference batch scalar {@code Σ p / (B·(padLength − 1))}. */
     public static NDArray referenceProbability(NDArray tokenProbs, int padLength) {
         long b = tokenProbs.getShape().get(0);
-        return tokenProbs.sum().div((double) b * (padLength - 1));
+        return dev.unlearn.methods.loss.StableMath.times(tokenProbs.sum(), 1.0 / ((double) b * (padLength - 1)));
     }
 
     /** Per-sample mean token probability over A, {@code [B]} (samples without targets give 0). */

@@ -17,8 +17,8 @@ public final class TwoTermLoss {
 
     /** {@code γ·forget + α·retain} for scalars (the function the test vectors check). */
     public static NDArray combine(NDArray forget, double gamma, NDArray retain, double alpha) {
-        NDArray f = forget.mul(gamma);
-        return retain == null || alpha == 0 ? f : f.add(retain.mul(alpha));
+        NDArray f = StableMath.times(forget, gamma);
+        return retain == null || alpha == 0 ? f : f.add(StableMath.times(retain, alpha));
     }
 
     /**

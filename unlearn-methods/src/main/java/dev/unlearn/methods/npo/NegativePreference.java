@@ -33,13 +33,13 @@ public final class NegativePreference {
      */
     public static NDArray forgetLoss(NDArray nllTheta, NDArray nllRef, NDArray valid, double beta) {
         NDArray r = nllTheta.sub(nllRef);
-        NDArray terms = StableMath.logSigmoid(r.mul(beta));
+        NDArray terms = StableMath.logSigmoid(StableMath.times(r, beta));
         NDArray mean = valid == null ? terms.mean() : terms.mul(valid).sum().div(valid.sum());
-        return mean.mul(-2.0 / beta);
+        return StableMath.times(mean, -2.0 / beta);
     }
 
     /** Per-sample terms {@code −(2/β)·log σ(β r_i)}, {@code [B]} (for reports and stability checks). */
     public static NDArray perSample(NDArray nllTheta, NDArray nllRef, double beta) {
-        return StableMath.logSigmoid(nllTheta.sub(nllRef).mul(beta)).mul(-2.0 / beta);
+        return StableMath.times(StableMath.logSigmoid(StableMath.times(nllTheta.sub(nllRef), beta)), -2.0 / beta);
     }
 }

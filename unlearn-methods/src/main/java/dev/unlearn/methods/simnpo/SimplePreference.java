@@ -27,8 +27,8 @@ public final class SimplePreference {
     public static NDArray forgetLoss(NDArray nllSum, NDArray lengths, double beta, double delta) {
         NDArray valid = lengths.gt(0).toType(nllSum.getDataType(), false);
         NDArray safeLen = lengths.toType(nllSum.getDataType(), false).maximum(1);
-        NDArray margin = nllSum.div(safeLen).sub(delta);
-        NDArray terms = StableMath.logSigmoid(margin.mul(beta)).mul(valid);
-        return terms.sum().div(valid.sum()).mul(-2.0 / beta);
+        NDArray margin = StableMath.plus(nllSum.div(safeLen), -delta);
+        NDArray terms = StableMath.logSigmoid(StableMath.times(margin, beta)).mul(valid);
+        return StableMath.times(terms.sum().div(valid.sum()), -2.0 / beta);
     }
 }
