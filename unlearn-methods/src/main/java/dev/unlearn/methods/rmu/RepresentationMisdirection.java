@@ -74,4 +74,13 @@ public final class RepresentationMisdirection {
     public static NDArray answerMask(NDArray labels, ai.djl.ndarray.types.DataType type) {
         return labels.neq(-100L).toType(type, false);
     }
+
+    /**
+     * Mean L2 norm of the activations over masked-in positions; log it on forget data in the run summary
+     * so users can scale {@code steering_coeff} to the layer (UNCONFIRMED guidance, methods.md §7.3).
+     */
+    public static NDArray meanActivationNorm(NDArray a, NDArray mask) {
+        NDArray norms = a.square().sum(new int[] {-1}).sqrt();
+        return norms.mul(mask).sum().div(mask.sum());
+    }
 }

@@ -71,7 +71,8 @@ public final class ConfigBinder {
     }
 
     /**
-     * Applies {@code key=value} overrides to a map (later ones win). Values are read as YAML scalars, so
+     * Applies {@code key=value} overrides to a map (later ones win; {@code a.b=v} sets key {@code b} of the
+     * nested mapping {@code a}). Values are read as YAML scalars, so
      * {@code beta=0.5} gives a number, {@code reference_quirks=true} a boolean, {@code divergence=kl} a
      * string.
      */
@@ -93,9 +94,29 @@ public final class ConfigBinder {
             } catch (JsonProcessingException ex) {
                 value = raw;
             }
-            out.put(key, value);
+            put(out, key, value);
         }
         return out;
+    }
+
+    /** Puts {@code a.b=v} into the nested map {@code a} (used by pd's {@code base_config.beta=0.2}). */
+    @SuppressWarnings("unchecked")
+    private static void put(Map<String, Object> out, String key, Object value) {
+        int dot = key.indexOf('.');
+        if (dot < 0) {
+            out.put(key, value);
+            return;
+        }
+        String head = key.substring(0, dot);
+        Object inner = out.get(head);
+        Map<String, Object> nested = new LinkedHashMap<>();
+        if (inner instanceof Map<?, ?> im) {
+            nested.putAll((Map<String, Object>) im);
+        } else if (inner != null) {
+            throw new InvalidInputException("Override '" + key + "=…': key '" + head + "' is not a mapping.");
+        }
+        put(nested, key.substring(dot + 1), value);
+        out.put(head, nested);
     }
 
     private static InvalidInputException translate(String method, IllegalArgumentException ex) {

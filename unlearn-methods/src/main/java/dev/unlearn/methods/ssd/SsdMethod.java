@@ -1,6 +1,9 @@
 package dev.unlearn.methods.ssd;
 
 import dev.unlearn.methods.spi.MethodKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import dev.unlearn.methods.spi.UnlearningMethod;
 
 /**
@@ -31,5 +34,38 @@ public final class SsdMethod implements UnlearningMethod<SsdConfig> {
     @Override
     public SsdConfig defaults() {
         return SsdConfig.defaults();
+    }
+
+    /**
+     * The item order of the full-set pass D [OURS, following the reference]: retain then forget, no
+     * shuffling. With {@code fraction < 1} a seeded subsample of {@code ⌈fraction·N⌉} items, order kept.
+     * Batch both passes with the same {@code importance_batch_size}.
+     */
+    public static <T> List<T> fullSet(List<T> retain, List<T> forget, double fraction, long seed) {
+        List<T> all = new ArrayList<>(retain);
+        all.addAll(forget);
+        if (fraction >= 1) {
+            return all;
+        }
+        int n = all.size();
+        int keep = (int) Math.ceil(fraction * n);
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = idx[i];
+            idx[i] = idx[j];
+            idx[j] = t;
+        }
+        int[] chosen = java.util.Arrays.copyOf(idx, keep);
+        java.util.Arrays.sort(chosen);
+        List<T> out = new ArrayList<>(keep);
+        for (int i : chosen) {
+            out.add(all.get(i));
+        }
+        return out;
     }
 }

@@ -55,6 +55,13 @@ class RmuTest {
     }
 
     @Test
+    void meanActivationNormOverMaskedPositions() {
+        NDArray h = m.create(H_THETA, new Shape(2, 3, 2));
+        double expected = (Math.sqrt(1.25) + 3 + 0 + Math.sqrt(2)) / 4; // rows (0,1),(0,2),(1,0),(1,1)
+        Nd.close(expected, Nd.scalar(RepresentationMisdirection.meanActivationNorm(h, mask())), "mean ‖h‖");
+    }
+
+    @Test
     void t7WmdpForm() {
         NDArray h = m.create(H_THETA, new Shape(2, 3, 2));
         NDArray u = m.create(new double[] {1.2, 1.6});

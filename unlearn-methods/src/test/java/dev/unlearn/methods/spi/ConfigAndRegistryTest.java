@@ -61,6 +61,9 @@ class ConfigAndRegistryTest {
                 List.of("divergence=Jenson-Shannon", "reference_quirks=true", "probability=per-sample"));
         assertEquals(Divergence.JENSEN_SHANNON, f.divergence());
         assertTrue(f.referenceQuirks());
+        dev.unlearn.methods.pd.PdConfig pd = (dev.unlearn.methods.pd.PdConfig) Methods.byName("pd").bind(
+                Map.of("base", "npo"), List.of("base_config.beta=0.3", "base_config.alpha=0"));
+        assertEquals(Map.of("beta", 0.3, "alpha", 0), pd.baseConfig());
     }
 
     @Test
@@ -106,6 +109,7 @@ class ConfigAndRegistryTest {
     }
 
     @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
     void dataChecks() {
         List<MethodSample> f = List.of(sample("f1", "Who?", "Ann."));
         List<MethodSample> r = List.of(sample("r1", "Where?", "Oslo."));
@@ -127,6 +131,12 @@ class ConfigAndRegistryTest {
         e = assertThrows(InvalidInputException.class, () -> check("rmu", Map.of("layer", 4), f, r, true));
         assertTrue(e.getMessage().contains("'layer'"), e.getMessage());
         check("rmu", Map.of("layer", 3), f, r, true);
+        check("flat", Map.of(), f, List.of(), false);
+        MethodContext<String> noTemplates = new MethodContext<>("model", null, f, List.of(), List.of(), null, 0);
+        UnlearningMethod flat = Methods.byName("flat");
+        e = assertThrows(InvalidInputException.class,
+                () -> flat.check(flat.defaults(), noTemplates, new ModelInfo(4, 8, 16)));
+        assertTrue(e.getMessage().contains("templates"), e.getMessage());
         check("pd", Map.of("base", "npo", "base_config", Map.of("alpha", 0)), f, List.of(), true);
         e = assertThrows(InvalidInputException.class, () -> check("pd", Map.of("base", "graddiff"), f, List.of(), true));
         assertTrue(e.getMessage().contains("retain"), e.getMessage());

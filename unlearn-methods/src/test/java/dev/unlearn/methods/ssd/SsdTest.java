@@ -143,6 +143,17 @@ class SsdTest {
     }
 
     @Test
+    void fullSetIsRetainThenForgetAndSubsamplesInOrder() {
+        List<String> d = SsdMethod.fullSet(List.of("r1", "r2", "r3"), List.of("f1", "f2"), 1.0, 0);
+        assertEquals(List.of("r1", "r2", "r3", "f1", "f2"), d);
+        List<String> half = SsdMethod.fullSet(List.of("r1", "r2", "r3"), List.of("f1", "f2"), 0.5, 3);
+        assertEquals(3, half.size());
+        List<String> sorted = new ArrayList<>(half);
+        sorted.sort(java.util.Comparator.comparingInt(d::indexOf));
+        assertEquals(sorted, half, "order kept");
+    }
+
+    @Test
     void configChecksNameTheKey() {
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> new SsdConfig(0, 1, 1, 1, 8, 1, null, null));
