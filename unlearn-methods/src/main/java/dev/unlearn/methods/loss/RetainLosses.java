@@ -56,6 +56,6 @@ public final class RetainLosses {
         if (reference == null) {
             throw new IllegalStateException("retain_loss_type KL needs the reference model's forward");
         }
-        return kl(logits, reference.logits(retain, m), labels, positions);
+        return kl(logits, reference.logits(retain, m).stopGradient(), labels, positions);
     }
 }

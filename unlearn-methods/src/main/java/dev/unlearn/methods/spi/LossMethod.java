@@ -21,6 +21,12 @@ public interface LossMethod {
      */
     StepLoss loss(ForwardFn policy, ForwardFn reference, StepBatches batches, NDManager step);
 
+    /** Shorthand for the common forget + retain step; returns only the scalar to back-propagate. */
+    default ai.djl.ndarray.NDArray loss(ForwardFn policy, ForwardFn reference, dev.unlearn.core.data.Batch forget,
+            dev.unlearn.core.data.Batch retain, NDManager step) {
+        return loss(policy, reference, StepBatches.of(forget, retain), step).total();
+    }
+
     /**
      * Which parameters (Hugging Face names) the optimizer updates; all by default. RMU restricts it
      * ({@code trainable_params_regex}); parameters outside it must get neither updates nor weight decay.

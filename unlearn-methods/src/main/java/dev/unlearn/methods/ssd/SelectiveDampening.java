@@ -7,6 +7,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Selection and dampening of SSD (methods.md §6.2) [REF SSD-repo {@code src/ssd.py}
@@ -24,6 +26,8 @@ import java.util.Map;
  * <a href="https://arxiv.org/abs/2308.07707">arXiv:2308.07707</a>.
  */
 public final class SelectiveDampening {
+    private static final Logger LOG = LoggerFactory.getLogger(SelectiveDampening.class);
+
     private SelectiveDampening() {}
 
     /**
@@ -78,8 +82,12 @@ public final class SelectiveDampening {
                     scale(p, f);
                 }
                 report.put(name, new TensorReport(p.size(), selected, changed, meanBeta));
+                LOG.debug("ssd {}: {} of {} selected, {} changed, mean beta {}", name, selected, p.size(), changed,
+                        meanBeta);
             }
         }
+        LOG.info("ssd: {} tensors examined, {} elements changed", report.size(),
+                report.values().stream().mapToLong(TensorReport::changed).sum());
         return report;
     }
 
