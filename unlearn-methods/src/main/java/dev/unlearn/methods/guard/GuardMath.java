@@ -104,4 +104,44 @@ public final class GuardMath {
         }
         return out;
     }
+
+    /**
+     * The current word of a generated sequence: the tokens since the last word boundary, candidate
+     * included; a token for which {@code opensWord} holds (leading space, punctuation) starts a new word.
+     */
+    public static long[] currentWord(long[] generated, java.util.function.LongPredicate opensWord) {
+        int start = generated.length - 1;
+        while (start > 0 && !opensWord.test(generated[start])) {
+            start--;
+        }
+        return java.util.Arrays.copyOfRange(generated, Math.max(start, 0), generated.length);
+    }
+
+    /** Word vector: the mean of the input-embedding rows of its tokens ({@code embedding[v]} = row v). */
+    public static double[] wordVector(long[] tokens, java.util.function.LongFunction<double[]> embedding) {
+        double[][] rows = new double[tokens.length][];
+        for (int i = 0; i < tokens.length; i++) {
+            rows[i] = embedding.apply(tokens[i]);
+        }
+        return meanRows(rows);
+    }
+
+    /**
+     * Filtered next-token log-distribution for likelihood metrics on a detected prompt [OURS]:
+     * {@code log_softmax(z − pen)} with {@code pen_v = +∞} for blocked tokens and
+     * {@code λ_tok·r_v + λ_sem·max(sim_v, 0)} otherwise, over the full vocabulary. Blocked tokens get
+     * {@code −∞}; if every token is blocked the result is all {@code −∞} (the caller falls back).
+     */
+    public static double[] filteredLogProbs(double[] logits, boolean[] blocked, double[] penalty) {
+        double[] z = new double[logits.length];
+        boolean any = false;
+        for (int v = 0; v < z.length; v++) {
+            z[v] = blocked[v] ? Double.NEGATIVE_INFINITY : logits[v] - penalty[v];
+            any |= !blocked[v];
+        }
+        if (!any) {
+            return z;
+        }
+        return logSoftmax(z);
+    }
 }

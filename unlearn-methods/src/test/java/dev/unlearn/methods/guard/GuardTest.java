@@ -98,4 +98,18 @@ class GuardTest {
         assertEquals(List.of("Jane", "Doe", "wrote", "novels", "Jane Doe wrote novels"), q);
         assertEquals(List.of("lyon", " lyon", "Lyon", " Lyon"), ForbiddenPhrases.surfaceVariants("lyon"));
     }
+
+    @Test
+    void currentWordAndFilteredDistribution() {
+        // tokens ≥ 100 open a word (stand-in for a leading space)
+        assertArrayEquals(new long[] {101, 5, 6}, GuardMath.currentWord(new long[] {100, 7, 101, 5, 6}, t -> t >= 100));
+        assertArrayEquals(new long[] {7}, GuardMath.currentWord(new long[] {7}, t -> t >= 100));
+        double[] v = GuardMath.wordVector(new long[] {0, 1}, t -> t == 0 ? new double[] {1, 0} : new double[] {0, 3});
+        Nd.close(new double[] {0.5, 1.5}, v, "mean embedding");
+        double[] lp = GuardMath.filteredLogProbs(new double[] {2.0, 1.5, 1.0}, new boolean[] {false, true, false},
+                new double[] {0, 0, 0.5});
+        assertEquals(Double.NEGATIVE_INFINITY, lp[1]);
+        double z = Math.log(Math.exp(2.0) + Math.exp(0.5));
+        Nd.close(new double[] {2.0 - z, 0.5 - z}, new double[] {lp[0], lp[2]}, "renormalised");
+    }
 }
