@@ -50,8 +50,10 @@ public final class NpoLoss implements LossMethod {
         NDArray valid = SequenceLosses.answerLengths(r).gt(0).toType(nll.getDataType(), false);
         NDArray ref = referenceNll(reference, f, m).toType(nll.getDataType(), false);
         NDArray lossF = NegativePreference.forgetLoss(nll, ref, valid, config.beta());
-        return TwoTermLoss.assemble(lossF, lossF, config.gamma(), config.alpha(), config.retainLossType(),
+        StepLoss s = TwoTermLoss.assemble(lossF, lossF, config.gamma(), config.alpha(), config.retainLossType(),
                 config.klPositions(), policy, reference, batches, m);
+        // samples whose tokenisation left no target (methods.md §0) are skipped: report how many
+        return s.withTotal(s.total(), "skipped", valid.neg().add(1).sum());
     }
 
     /** Cached reference sums for the batch, {@code [B]} float64, computing misses with {@code reference}. */

@@ -48,6 +48,11 @@ public final class RmuLoss implements LossMethod {
     public StepLoss loss(ForwardFn policy, ForwardFn reference, StepBatches b, NDManager m) {
         Map<String, NDArray> terms = new LinkedHashMap<>();
         NDArray hf = policy.hidden(b.forget(), layer + 1, m);
+        long d = hf.getShape().get(hf.getShape().dimension() - 1);
+        if (d != control.length) {
+            throw new IllegalStateException("RMU control vector has " + control.length + " entries but hidden_states["
+                    + (layer + 1) + "] has width " + d + " (a control vector stored for another model?)");
+        }
         NDArray u = m.create(control).toType(hf.getDataType(), false);
         NDArray lossF = act(hf, u, b.forget(), m);
         terms.put("forget", lossF);

@@ -8,6 +8,7 @@ import dev.unlearn.methods.spi.LossMethod;
 import dev.unlearn.methods.spi.MethodContext;
 import dev.unlearn.methods.spi.MethodKind;
 import dev.unlearn.methods.spi.ModelInfo;
+import dev.unlearn.methods.spi.StepLoss;
 import dev.unlearn.methods.spi.UnlearningMethod;
 
 /** {@code simnpo}: see {@link SimplePreference}. */
@@ -41,10 +42,12 @@ public final class SimNpoMethod implements UnlearningMethod<SimNpoConfig> {
     public LossMethod lossMethod(SimNpoConfig c, MethodContext<?> context, ModelInfo model) {
         return (policy, reference, b, m) -> {
             TokenLogProbs.Result r = SequenceLosses.tokenLogProbs(policy.logits(b.forget(), m), b.forget().labels(m));
-            NDArray lossF = SimplePreference.forgetLoss(SequenceLosses.nllSum(r), SequenceLosses.answerLengths(r),
-                    c.beta(), c.delta());
-            return TwoTermLoss.assemble(lossF, lossF, c.gamma(), c.alpha(), c.retainLossType(), c.klPositions(),
+            NDArray lengths = SequenceLosses.answerLengths(r);
+            NDArray lossF = SimplePreference.forgetLoss(SequenceLosses.nllSum(r), lengths, c.beta(), c.delta());
+            StepLoss s = TwoTermLoss.assemble(lossF, lossF, c.gamma(), c.alpha(), c.retainLossType(), c.klPositions(),
                     policy, reference, b, m);
+            // samples whose tokenisation left no target (methods.md §0) are skipped: report how many
+            return s.withTotal(s.total(), "skipped", lengths.eq(0).toType(lossF.getDataType(), false).sum());
         };
     }
 }

@@ -70,4 +70,27 @@ class NegativePreferenceTest {
             assertTrue(loss.cache().get(new TokenizedExample("a", new long[] {1, 2, 3, 9}, 2)).isEmpty());
         }
     }
+
+    @Test
+    void samplesWithoutTargetsAreSkippedAndCounted() {
+        Engines.pytorch();
+        try (NDManager m = NDManager.newBaseManager()) {
+            ForwardFn policy = (b, mm) -> mm.create(new double[b.size() * b.width() * 3], new Shape(b.size(), b.width(), 3));
+            ForwardFn ref = (b, mm) -> {
+                double[] z = new double[b.size() * b.width() * 3];
+                for (int i = 0; i < z.length; i++) {
+                    z[i] = (i % 3) * 0.5;
+                }
+                return mm.create(z, new Shape(b.size(), b.width(), 3));
+            };
+            Batch both = new Batch(List.of(new TokenizedExample("a", new long[] {1, 2, 0}, 1),
+                    new TokenizedExample("empty", new long[] {1, 2}, 2)), 0);
+            Batch one = new Batch(List.of(new TokenizedExample("a", new long[] {1, 2, 0}, 1)), 0);
+            NpoConfig c = new NpoConfig(0.1, 1, 0, null, null);
+            StepLoss s2 = new NpoLoss(c, new ReferenceNllCache()).loss(policy, ref, StepBatches.of(both, null), m);
+            StepLoss s1 = new NpoLoss(c, new ReferenceNllCache()).loss(policy, ref, StepBatches.of(one, null), m);
+            Nd.close(Nd.scalar(s1.total()), Nd.scalar(s2.total()), "empty sample does not count");
+            assertEquals(1.0, s2.termValues().get("skipped"));
+        }
+    }
 }

@@ -107,6 +107,7 @@ class LossMethodsThroughSpiTest {
             ForwardFn p = forward(0, DataType.FLOAT64);
             StepLoss s = run("npo", Map.of("alpha", 0), p, p, m);
             Nd.close(20 * Math.log(2), Nd.scalar(s.total()), "NPO at θ = ref");
+            assertEquals(0.0, s.termValues().get("skipped"));
             StepLoss pd = run("pd", Map.of("base", "npo", "base_config", Map.of("alpha", 0)), p, p, m);
             double nllPd = SequenceLosses.pooledNll(p.logits(forget, m), forget.labels(m)).getDouble();
             Nd.close(20 * Math.log(2) + nllPd, Nd.scalar(pd.total()), "pd(npo), λ_pd 1");
