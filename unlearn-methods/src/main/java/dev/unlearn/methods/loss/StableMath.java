@@ -1,0 +1,63 @@
+package dev.unlearn.methods.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Activation;
+
+/**
+ * Numerically stable elementwise functions (methods.md §0). {@code softplus} is PyTorch's
+ * {@code log1p(exp(x))} (exact to double precision, returns {@code x} above 20), so
+ * {@code log σ(x) = −softplus(−x)} never overflows: {@code log σ(−200) = −200},
+ * {@code log σ(200) ≈ −1.4e−87}. Never compute {@code log(sigmoid(x))}.
+ */
+public final class StableMath {
+    private StableMath() {}
+
+    /** {@code softplus(x) = log(1 + e^x)}, elementwise. */
+    public static NDArray softplus(NDArray x) {
+        return Activation.softPlus(x);
+    }
+
+    /** {@code log σ(x) = −softplus(−x)}, elementwise. */
+    public static NDArray logSigmoid(NDArray x) {
+        return softplus(x.neg()).neg();
+    }
+
+    /** Casts half-precision arrays to float32; float32 and float64 stay as they are. */
+    public static NDArray computeType(NDArray x) {
+        DataType dt = x.getDataType();
+        return dt == DataType.FLOAT32 || dt == DataType.FLOAT64 ? x : x.toType(DataType.FLOAT32, false);
+    }
+
+    /**
+     * {@code x · c} keeping x's float type. Needed because PyTorch promotes a 0-dim float32 tensor times a
+     * Java double (a 0-dim float64 tensor) to float64; losses are scalars, so every scalar weight goes here.
+     */
+    public static NDArray times(NDArray x, double c) {
+        try (NDArray s = x.getManager().create(c); NDArray t = s.toType(x.getDataType(), false)) {
+            return x.mul(t);
+        }
+    }
+
+    /** {@code x + c} keeping x's float type (see {@link #times}). */
+    public static NDArray plus(NDArray x, double c) {
+        try (NDArray s = x.getManager().create(c); NDArray t = s.toType(x.getDataType(), false)) {
+            return x.add(t);
+        }
+    }
+
+    /** {@code log(1 + e^x)} for a double, stable for every x. */
+    public static double softplus(double x) {
+        return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+    }
+
+    /** {@code log σ(x)} for a double. */
+    public static double logSigmoid(double x) {
+        return -softplus(-x);
+    }
+
+    /** {@code σ(x)} for a double. */
+    public static double sigmoid(double x) {
+        return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+    }
+}

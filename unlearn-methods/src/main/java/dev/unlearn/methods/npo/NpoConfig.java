@@ -1,0 +1,40 @@
+package dev.unlearn.methods.npo;
+
+import dev.unlearn.methods.loss.KlPositions;
+import dev.unlearn.methods.loss.RetainLossType;
+import dev.unlearn.methods.spi.ConfigChecks;
+import dev.unlearn.methods.spi.MethodConfig;
+
+/**
+ * Keys of {@code npo} (methods.md §3; OU {@code NPO.yaml}, NPO-repo {@code forget.yaml}).
+ *
+ * @param beta inverse temperature β, default 0.1, must be > 0
+ * @param gamma forget weight γ, default 1.0
+ * @param alpha retain weight α, default 1.0 (0 = plain NPO, no retain set needed)
+ * @param retainLossType {@code NLL} (default) or {@code KL}
+ * @param klPositions {@code all} (default) or {@code answer}
+ */
+public record NpoConfig(double beta, double gamma, double alpha, RetainLossType retainLossType,
+        KlPositions klPositions) implements MethodConfig {
+    public NpoConfig {
+        ConfigChecks.positive("beta", beta);
+        ConfigChecks.nonNegative("gamma", gamma);
+        ConfigChecks.nonNegative("alpha", alpha);
+        retainLossType = retainLossType == null ? RetainLossType.NLL : retainLossType;
+        klPositions = klPositions == null ? KlPositions.ALL : klPositions;
+    }
+
+    public static NpoConfig defaults() {
+        return new NpoConfig(0.1, 1.0, 1.0, RetainLossType.NLL, KlPositions.ALL);
+    }
+
+    @Override
+    public boolean needsRetain() {
+        return alpha > 0;
+    }
+
+    @Override
+    public boolean needsReference() {
+        return true;
+    }
+}

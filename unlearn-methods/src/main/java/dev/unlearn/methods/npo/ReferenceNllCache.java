@@ -1,0 +1,52 @@
+package dev.unlearn.methods.npo;
+
+import dev.unlearn.core.data.TokenizedExample;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@code NLL_sum} of π_ref per forget sample (methods.md §1.3), computed once and reused every step,
+ * keyed by the sample id <em>and</em> a SHA-256 of its token ids and prompt length: a re-tokenised
+ * sample (another template, another EOS rule) misses the cache instead of silently reusing a stale
+ * value. Holds Java doubles only, no native memory.
+ */
+public final class ReferenceNllCache {
+    private final Map<String, Double> values = new ConcurrentHashMap<>();
+
+    /** The cache key of an example. */
+    public static String key(TokenizedExample e) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            ByteBuffer buf = ByteBuffer.allocate(8 * e.inputIds().length + 4);
+            for (long id : e.inputIds()) {
+                buf.putLong(id);
+            }
+            buf.putInt(e.promptLength());
+            md.update(buf.array());
+            return e.id() + "#" + HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("SHA-256 unavailable", ex);
+        }
+    }
+
+    public OptionalDouble get(TokenizedExample e) {
+        Double v = values.get(key(e));
+        return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);
+    }
+
+    public void put(TokenizedExample e, double nllSum) {
+        if (!Double.isFinite(nllSum)) {
+            throw new IllegalArgumentException("reference NLL of sample " + e.id() + " is not finite: " + nllSum);
+        }
+        values.put(key(e), nllSum);
+    }
+
+    public int size() {
+        return values.size();
+    }
+}

@@ -1,0 +1,80 @@
+package dev.unlearn.methods.rmu;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.unlearn.core.data.Batch;
+import dev.unlearn.methods.loss.StableMath;
+import dev.unlearn.methods.spi.ForwardFn;
+import dev.unlearn.methods.spi.LossMethod;
+import dev.unlearn.methods.spi.StepBatches;
+import dev.unlearn.methods.spi.StepLoss;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/** The RMU step (methods.md §7.5) with a fixed control vector (keep {@link #controlVector()} in the checkpoint). */
+public final class RmuLoss implements LossMethod {
+    private final RmuConfig config;
+    private final int layer;
+    private final double[] control;
+    private final Pattern trainable;
+
+    /**
+     * @param layer the resolved block ℓ (see {@link RmuConfig#effectiveLayer})
+     * @param controlVector {@code c·u/‖u‖}, length d
+     */
+    public RmuLoss(RmuConfig config, int layer, double[] controlVector) {
+        this.config = config;
+        this.layer = layer;
+        this.control = controlVector.clone();
+        this.trainable = Pattern.compile(config.trainableParamsRegex());
+    }
+
+    public double[] controlVector() {
+        return control.clone();
+    }
+
+    public int layer() {
+        return layer;
+    }
+
+    @Override
+    public Predicate<String> trainable() {
+        return name -> trainable.matcher(name).find();
+    }
+
+    @Override
+    public StepLoss loss(ForwardFn policy, ForwardFn reference, StepBatches b, NDManager m) {
+        Map<String, NDArray> terms = new LinkedHashMap<>();
+        NDArray hf = policy.hidden(b.forget(), layer + 1, m);
+        long d = hf.getShape().get(hf.getShape().dimension() - 1);
+        if (d != control.length) {
+            throw new IllegalStateException("RMU control vector has " + control.length + " entries but hidden_states["
+                    + (layer + 1) + "] has width " + d + " (a control vector stored for another model?)");
+        }
+        NDArray u = m.create(control).toType(hf.getDataType(), false);
+        NDArray lossF = act(hf, u, b.forget(), m);
+        terms.put("forget", lossF);
+        NDArray total = StableMath.times(lossF, config.gamma());
+        if (config.alpha() != 0) {
+            if (b.retain() == null || reference == null) {
+                throw new IllegalStateException("RMU with alpha > 0 needs a retain batch and the reference forward");
+            }
+            NDArray hr = policy.hidden(b.retain(), layer + 1, m);
+            NDArray hr0 = reference.hidden(b.retain(), layer + 1, m).stopGradient();
+            NDArray lossR = act(hr, hr0, b.retain(), m);
+            terms.put("retain", lossR);
+            total = total.add(StableMath.times(lossR, config.alpha()));
+        }
+        return new StepLoss(total, terms);
+    }
+
+    private NDArray act(NDArray a, NDArray target, Batch batch, NDManager m) {
+        if (config.form() == RmuConfig.Form.WMDP) {
+            return RepresentationMisdirection.wmdpMse(a, target);
+        }
+        return RepresentationMisdirection.activationLoss(a, target,
+                RepresentationMisdirection.answerMask(batch.labels(m), a.getDataType()));
+    }
+}

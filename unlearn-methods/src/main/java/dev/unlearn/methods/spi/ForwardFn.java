@@ -1,0 +1,26 @@
+package dev.unlearn.methods.spi;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.unlearn.core.data.Batch;
+
+/**
+ * A model as a loss sees it: a forward pass over a {@link Batch}. Wiring to core's {@code CausalLm}
+ * is one lambda ({@code (b, m) -> lm.forward(b.inputIds(m), b.attentionMask(m), false).logits()});
+ * tests pass hand-made logits. Results must live in {@code m} (the step's manager). A reference-model
+ * implementation must run without gradient.
+ */
+@FunctionalInterface
+public interface ForwardFn {
+    /** Logits {@code [B, T, V]} for the batch (float32 in production, float64 in tests). */
+    NDArray logits(Batch batch, NDManager m);
+
+    /**
+     * Hidden states {@code [B, T, d]} at Hugging Face index {@code index} ({@code hidden_states[0]} is
+     * the embedding output, {@code hidden_states[l+1]} the output of decoder block {@code l}).
+     * Implementations may stop the forward at that block. The default says it is unsupported.
+     */
+    default NDArray hidden(Batch batch, int index, NDManager m) {
+        throw new UnsupportedOperationException("this ForwardFn gives logits only; RMU needs hidden states");
+    }
+}

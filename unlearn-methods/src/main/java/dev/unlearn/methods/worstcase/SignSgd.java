@@ -1,0 +1,39 @@
+package dev.unlearn.methods.worstcase;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Map;
+
+/**
+ * The lower-level optimiser of the worst-case search [REF WC-repo]: {@code θ ← θ − η · sign(∇θ)}
+ * (the momentum and weight decay given to the reference's constructor are unused by its sign step).
+ * Its unrolled trajectory has zero derivative in w, which is why the upper level may drop the implicit
+ * gradient (methods.md §10.1).
+ */
+public final class SignSgd {
+    private SignSgd() {}
+
+    /**
+     * One in-place step on every parameter that has a gradient; gradients are left as they are (the
+     * caller zeroes them before the next backward).
+     */
+    public static void step(Map<String, NDArray> parameters, double lr) {
+        for (NDArray p : parameters.values()) {
+            NDArray g;
+            try {
+                g = p.getGradient();
+            } catch (IllegalStateException noGradient) {
+                continue;
+            }
+            boolean req = p.hasGradient();
+            if (req) {
+                p.setRequiresGradient(false);
+            }
+            try (NDArray s = g.sign(); NDArray d = dev.unlearn.methods.loss.StableMath.times(s, lr)) {
+                p.subi(d);
+            }
+            if (req) {
+                p.setRequiresGradient(true);
+            }
+        }
+    }
+}
