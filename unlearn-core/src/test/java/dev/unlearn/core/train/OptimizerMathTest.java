@@ -1,0 +1,112 @@
+package dev.unlearn.core.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.unlearn.core.Engines;
+import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.data.Batch;
+import dev.unlearn.core.data.TokenizedExample;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class OptimizerMathTest {
+    @Test
+    void schedulesMatchHuggingFaceFormulas() {
+        assertEquals(0.0, Schedule.LINEAR.factor(0, 100, 10));
+        assertEquals(0.5, Schedule.LINEAR.factor(5, 100, 10), 1e-12);
+        assertEquals(1.0, Schedule.LINEAR.factor(10, 100, 10), 1e-12);
+        assertEquals(0.5, Schedule.LINEAR.factor(55, 100, 10), 1e-12);
+        assertEquals(0.5, Schedule.COSINE.factor(55, 100, 10), 1e-12);
+        assertEquals(Math.cos(Math.PI / 4) * 0.5 + 0.5, Schedule.COSINE.factor(32.5 > 0 ? 32 : 0, 100, 10), 0.02);
+        assertEquals(1.0, Schedule.CONSTANT.factor(99, 100, 0));
+        assertThrows(InvalidInputException.class, () -> TrainingConfig.builder().build());
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> TrainingConfig.builder().setLearningRate(1).optGradientAccumulation(0).build());
+        assertTrue(e.getMessage().contains("gradient_accumulation"));
+    }
+
+    /** Loss = Σ c·p for two scalars; AdamW with clipping off, checked against a double-precision reference. */
+    @Test
+    void adamwMatchesReferenceUpdate() {
+        Engines.pytorch();
+        double[] c = {0.5, -2.0};
+        double lr = 0.1, wd = 0.2, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> p = new LinkedHashMap<>();
+            p.put("w", m.create(new float[] {1.0f, -1.0f}));
+            p.put("layer_norm.weight", m.create(new float[] {0.3f}));
+            Batch dummy = new Batch(List.of(new TokenizedExample("x", new long[] {1, 2}, 1)), 0);
+            BatchSource one = new BatchSource() {
+                @Override
+                public int batchesPerEpoch() {
+                    return 1;
+                }
+
+                @Override
+                public Map<String, Batch> batches(int epoch, int index) {
+                    return Map.of("train", dummy);
+                }
+            };
+            Objective obj = ctx -> ctx.manager().create(new float[] {(float) c[0], (float) c[1]})
+                    .mul(ctx.parameters().get("w")).sum()
+                    .add(ctx.manager().create(3f).mul(ctx.parameters().get("layer_norm.weight")).sum());
+            new TrainingLoop(TrainingConfig.builder().setLearningRate(lr).optWeightDecay(wd).optBetas(b1, b2)
+                    .optEpsilon(eps).optSchedule(Schedule.CONSTANT).optMaxGradNorm(0).optMaxSteps(3).build(), p, one, obj)
+                    .run();
+            double[] w = {1.0, -1.0, 0.3};
+            double[] g = {c[0], c[1], 3.0};
+            double[] mm = new double[3], vv = new double[3];
+            for (int t = 1; t <= 3; t++) {
+                for (int i = 0; i < 3; i++) {
+                    if (i < 2) {
+                        w[i] *= 1 - lr * wd; // no decay on the norm weight
+                    }
+                    mm[i] = b1 * mm[i] + (1 - b1) * g[i];
+                    vv[i] = b2 * vv[i] + (1 - b2) * g[i] * g[i];
+                    double denom = Math.sqrt(vv[i]) / Math.sqrt(1 - Math.pow(b2, t)) + eps;
+                    w[i] -= lr / (1 - Math.pow(b1, t)) * mm[i] / denom;
+                }
+            }
+            float[] got = p.get("w").toFloatArray();
+            assertEquals(w[0], got[0], 1e-5);
+            assertEquals(w[1], got[1], 1e-5);
+            assertEquals(w[2], p.get("layer_norm.weight").toFloatArray()[0], 1e-5);
+        }
+    }
+
+    @Test
+    void clippingScalesToMaxNorm() {
+        Engines.pytorch();
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> p = new LinkedHashMap<>();
+            p.put("w", m.create(new float[] {0f, 0f}));
+            Batch dummy = new Batch(List.of(new TokenizedExample("x", new long[] {1, 2}, 1)), 0);
+            BatchSource one = new BatchSource() {
+                @Override
+                public int batchesPerEpoch() {
+                    return 1;
+                }
+
+                @Override
+                public Map<String, Batch> batches(int epoch, int index) {
+                    return Map.of("train", dummy);
+                }
+            };
+            double[] norms = new double[1];
+            // SGD-like check through Adam is indirect; check the logged pre-clip norm and that training runs.
+            new TrainingLoop(TrainingConfig.builder().setLearningRate(0.01).optMaxSteps(1).optMaxGradNorm(1.0).build(), p,
+                    one, ctx -> ctx.manager().create(new float[] {30f, 40f}).mul(ctx.parameters().get("w")).sum())
+                    .addListener(new TrainingLoop.Listener() {
+                        @Override
+                        public void onStep(TrainingLoop.StepRecord r) {
+                            norms[0] = r.gradNorm();
+                        }
+                    }).run();
+            assertEquals(50.0, norms[0], 1e-4);
+        }
+    }
+}
