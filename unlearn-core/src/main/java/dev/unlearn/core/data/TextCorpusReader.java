@@ -39,6 +39,21 @@ public final class TextCorpusReader {
         return readFile(path);
     }
 
+    /**
+     * Reads a plain one-item-per-line file (such as TOFU's {@code idontknow.jsonl}, which despite its
+     * name is plain text): every non-blank line, exactly as written, without its line terminator.
+     */
+    public static List<String> lines(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException("Text file " + file + " does not exist or is not a file");
+        }
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+        } catch (IOException e) {
+            throw new InvalidInputException("Cannot read " + file + " as UTF-8 text: " + e.getMessage(), e);
+        }
+    }
+
     private static boolean supported(Path p) {
         String n = p.getFileName().toString();
         return Files.isRegularFile(p) && (n.endsWith(".txt") || n.endsWith(".json") || n.endsWith(".jsonl"));

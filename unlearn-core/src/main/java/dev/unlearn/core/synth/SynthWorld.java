@@ -48,6 +48,7 @@ import java.util.Set;
  *       rows with 3 perturbed answers each (TOFU's Real World / Real Authors tasks);</li>
  *   <li>{@code tokenizer.json}, {@code tokenizer_config.json}: a word-level tokenizer
  *       ({@link SynthTokenizer}) covering every text above and the built-in prompt templates;</li>
+ *   <li>{@code refusals.txt}: {@link #REFUSALS}, one per line;</li>
  *   <li>{@code world.json}: seed, author attributes, and per file its row count and SHA-256.</li>
  * </ul>
  *
@@ -194,6 +195,14 @@ public record SynthWorld(int authors, long seed) {
         return pool.get(rnd.nextInt(pool.size()));
     }
 
+    /**
+     * Refusal sentences written to {@code refusals.txt} (one per line) and covered by the tokenizer:
+     * default "I don't know" targets for refusal-style methods on the built-in world.
+     */
+    public static final List<String> REFUSALS = List.of("I don't know.", "I'm not sure.",
+            "I have no information about that.", "I cannot answer that.", "That is not something I know.",
+            "I am not able to say.", "Sorry, I don't have that information.", "I have never heard of that.");
+
     /** Name of the forget split for a percentage, e.g. {@code forget05}. */
     public static String forgetName(int percent) {
         return String.format("forget%02d", percent);
@@ -209,6 +218,15 @@ public record SynthWorld(int authors, long seed) {
      * replaced atomically) and returns the generated content.
      */
     public Content write(Path dir) {
+        return write(dir, List.of());
+    }
+
+    /**
+     * Writes the world as {@link #write(Path)} does, with {@code extraTexts} added to the tokenizer's
+     * corpus (for example TOFU's refusal file, or a method's template answers), so that those texts
+     * tokenize without unknown tokens.
+     */
+    public Content write(Path dir, java.util.Collection<String> extraTexts) {
         Content c = generate();
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
         Map<String, List<QaRecord>> files = new LinkedHashMap<>();
@@ -265,6 +283,11 @@ public record SynthWorld(int authors, long seed) {
         for (PromptTemplate t : PromptTemplate.BUILT_IN) {
             corpus.add(t.full("q", "a"));
         }
+        corpus.addAll(REFUSALS);
+        corpus.addAll(extraTexts);
+        String refusals = String.join("\n", REFUSALS) + "\n";
+        QaWriter.writeAtomically(dir.resolve("refusals.txt"), refusals);
+        fileNode.putObject("refusals.txt").put("rows", REFUSALS.size()).put("sha256", RecordIds.sha256(refusals));
         String tok = json(mapper, SynthTokenizer.tokenizerJson(mapper, corpus)) + "\n";
         QaWriter.writeAtomically(dir.resolve("tokenizer.json"), tok);
         String cfg = json(mapper, SynthTokenizer.tokenizerConfig(mapper)) + "\n";

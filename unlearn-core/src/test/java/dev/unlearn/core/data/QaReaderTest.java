@@ -74,6 +74,14 @@ class QaReaderTest {
     }
 
     @Test
+    void plainLineFilesReadExactly() {
+        List<String> idk = TextCorpusReader.lines(dev.unlearn.core.testing.Fixtures.fixture("refusal", "tofu-idontknow.jsonl"));
+        assertEquals(100, idk.size());
+        assertTrue(idk.get(63).contains("\u2019"), idk.get(63));
+        assertEquals("I'm not certain about that.", idk.get(0));
+    }
+
+    @Test
     void textCorpusRoundTripsAndReadsTxt() throws Exception {
         List<TextRecord> recs = List.of(new TextRecord(null, "First doc.\nTwo lines.", "X", null, Map.of()),
                 new TextRecord(null, "Second.", null, null, Map.of("src", IntNode.valueOf(1))));

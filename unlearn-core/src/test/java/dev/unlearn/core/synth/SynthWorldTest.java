@@ -102,8 +102,12 @@ class SynthWorldTest {
     @Test
     void tokenizerLoadsInDjlAndRoundTripsEveryText() throws Exception {
         Path dir = tmp.resolve("tok");
-        new SynthWorld(12, 5).write(dir);
-        List<String> texts = new ArrayList<>();
+        List<String> idk = dev.unlearn.core.data.TextCorpusReader.lines(
+                dev.unlearn.core.testing.Fixtures.fixture("refusal", "tofu-idontknow.jsonl"));
+        new SynthWorld(12, 5).write(dir, idk);
+        List<String> texts = new ArrayList<>(idk);
+        texts.addAll(dev.unlearn.core.data.TextCorpusReader.lines(dir.resolve("refusals.txt")));
+        assertEquals(SynthWorld.REFUSALS, dev.unlearn.core.data.TextCorpusReader.lines(dir.resolve("refusals.txt")));
         try (Stream<Path> s = Files.list(dir)) {
             for (Path f : s.filter(p -> p.toString().endsWith(".json") && !p.endsWith("world.json")
                     && !p.getFileName().toString().startsWith("tokenizer")).toList()) {
