@@ -254,7 +254,9 @@ public record SynthWorld(int authors, long seed) {
         manifest.put("authors", authors);
         manifest.put("forget_rule", "forgetXX = last max(1, round(N*XX/100)) authors; retainYY = the rest");
         ArrayNode alist = manifest.putArray("author_attributes");
-        c.authors().forEach(a -> alist.add(mapper.valueToTree(a)));
+        ObjectMapper snake = new ObjectMapper().setPropertyNamingStrategy(
+                com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+        c.authors().forEach(a -> alist.add(snake.valueToTree(a)));
         ObjectNode fileNode = manifest.putObject("files");
         List<String> corpus = new ArrayList<>();
         for (Map.Entry<String, List<QaRecord>> e : files.entrySet()) {

@@ -16,7 +16,7 @@ final class ProgressReporter {
     ProgressReporter(PrintStream out, int every) {
         this.out = out;
         this.every = every;
-        this.tty = out == System.out && System.console() != null;
+        this.tty = (out == System.out || out == System.err) && System.console() != null;
     }
 
     void report(long step, long total, double loss, double lr, double tokensPerSecond, double etaSeconds, boolean skipped) {
