@@ -36,10 +36,19 @@ public final class QaReader {
      *     required field
      */
     public static List<QaRecord> read(Path file) {
+        return read(file, QUESTION, ANSWER);
+    }
+
+    /**
+     * Reads rows whose question and answer sit under other names, e.g. MUSE VerbMem's
+     * {@code prompt}/{@code gt}: {@code read(file, "prompt", "gt")}. The two renamed fields are
+     * written back as {@code question}/{@code answer} by {@link QaWriter}; other fields as usual.
+     */
+    public static List<QaRecord> read(Path file, String questionField, String answerField) {
         List<QaRecord> out = new ArrayList<>();
         for (JsonRows.Row row : JsonRows.read(file)) {
-            String q = JsonRows.requiredString(file, row, QUESTION);
-            String a = JsonRows.requiredString(file, row, ANSWER);
+            String q = JsonRows.requiredString(file, row, questionField);
+            String a = JsonRows.requiredString(file, row, answerField);
             List<String> perturbed = new ArrayList<>();
             JsonNode pn = row.node().get(PERTURBED_ANSWER);
             if (pn != null && !pn.isNull()) {
@@ -61,7 +70,7 @@ public final class QaReader {
             Map<String, JsonNode> extra = new LinkedHashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = row.node().fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                if (!KNOWN.contains(e.getKey())) {
+                if (!KNOWN.contains(e.getKey()) && !e.getKey().equals(questionField) && !e.getKey().equals(answerField)) {
                     extra.put(e.getKey(), e.getValue());
                 }
             }

@@ -99,6 +99,42 @@ public final class QaTokenization {
         return new TokenizedExample(r.id(), ids, 1);
     }
 
+    /**
+     * MUSE-style corpus chunks (methods.md §1.4, OU): all texts joined with {@code "\n\n"}, tokenized
+     * without special tokens, cut into chunks of {@code chunkTokens} tokens, each chunk decoded and
+     * re-tokenized with special tokens (BOS); every token after position 0 is a target. The last
+     * chunk may be shorter; a chunk with fewer than 2 tokens is dropped. Chunk ids are
+     * {@code <digest of all record ids>-<chunk index>}.
+     */
+    public List<TokenizedExample> chunkCorpus(List<TextRecord> records, int chunkTokens) {
+        if (chunkTokens < 1) {
+            throw new InvalidInputException("chunk size must be at least 1 token, got " + chunkTokens);
+        }
+        StringBuilder joined = new StringBuilder();
+        StringBuilder ids = new StringBuilder();
+        for (int i = 0; i < records.size(); i++) {
+            if (i > 0) {
+                joined.append("\n\n");
+            }
+            joined.append(records.get(i).text());
+            ids.append(records.get(i).id()).append(' ');
+        }
+        String prefix = dev.unlearn.core.data.RecordIds.sha256(ids.toString()).substring(0, 12);
+        long[] all = tokenizer.encode(joined.toString(), false);
+        List<TokenizedExample> out = new ArrayList<>();
+        for (int s = 0, n = 0; s < all.length; s += chunkTokens, n++) {
+            String text = tokenizer.decode(Arrays.copyOfRange(all, s, Math.min(all.length, s + chunkTokens)), false);
+            long[] chunk = tokenizer.encode(text, true);
+            if (chunk.length > maxLength) {
+                chunk = Arrays.copyOf(chunk, maxLength);
+            }
+            if (chunk.length >= 2) {
+                out.add(new TokenizedExample(prefix + "-" + n, chunk, 1));
+            }
+        }
+        return out;
+    }
+
     /** Shows, token by token, what {@code example} scores (a target is predicted from the position before it). */
     public List<Token> explain(TokenizedExample example) {
         List<Token> out = new ArrayList<>();

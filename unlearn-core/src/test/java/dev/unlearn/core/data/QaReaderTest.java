@@ -74,6 +74,18 @@ class QaReaderTest {
     }
 
     @Test
+    void renamedFieldsForMuseVerbMem() throws Exception {
+        Path f = dir.resolve("verbmem.json");
+        Files.writeString(f, "[{\"prompt\": \"Once upon\", \"gt\": \"a time\", \"k\": 1}]");
+        QaRecord r = QaReader.read(f, "prompt", "gt").get(0);
+        assertEquals("Once upon", r.question());
+        assertEquals("a time", r.answer());
+        assertEquals(Map.of("k", IntNode.valueOf(1)), r.extra());
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> QaReader.read(f));
+        assertTrue(e.getMessage().contains("verbmem.json:1") && e.getMessage().contains("'question'"), e.getMessage());
+    }
+
+    @Test
     void plainLineFilesReadExactly() {
         List<String> idk = TextCorpusReader.lines(dev.unlearn.core.testing.Fixtures.fixture("refusal", "tofu-idontknow.jsonl"));
         assertEquals(100, idk.size());

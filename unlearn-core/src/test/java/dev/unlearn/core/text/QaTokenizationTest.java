@@ -87,6 +87,29 @@ class QaTokenizationTest {
     }
 
     @Test
+    void corpusChunksCoverTheJoinedTextWithBosEach() {
+        QaTokenization qt = new QaTokenization(tok, PromptTemplate.PLAIN, 512);
+        List<TextRecord> docs = List.of(new TextRecord(null, rows.get(0).answer(), null, "a", Map.of()),
+                new TextRecord(null, rows.get(1).answer() + " " + rows.get(2).answer(), null, "b", Map.of()));
+        String joined = docs.get(0).text() + "\n\n" + docs.get(1).text();
+        int n = tok.encode(joined, false).length;
+        List<TokenizedExample> chunks = qt.chunkCorpus(docs, 7);
+        assertEquals((n + 6) / 7, chunks.size());
+        StringBuilder back = new StringBuilder();
+        for (TokenizedExample c : chunks) {
+            assertEquals(1L, c.inputIds()[0], "BOS");
+            assertEquals(1, c.promptLength());
+            back.append(tok.decode(Arrays.copyOfRange(c.inputIds(), 1, c.length()), false));
+        }
+        assertEquals(joined, back.toString());
+        // no silent truncation at a default model_max_length
+        String longText = String.join(" ", rows.stream().map(QaRecord::answer).toList());
+        long[] ids = tok.encode(longText, false);
+        assertTrue(ids.length > 600, "long text has " + ids.length + " tokens");
+        assertEquals(longText, tok.decode(ids, false));
+    }
+
+    @Test
     void templatesByNameAndMissingTokenizer() {
         assertEquals(PromptTemplate.LLAMA2, PromptTemplate.byName("llama2"));
         assertEquals("Question: q\nAnswer:", PromptTemplate.PLAIN.prompt("q"));
