@@ -21,7 +21,8 @@ class OptimizerMathTest {
         assertEquals(1.0, Schedule.LINEAR.factor(10, 100, 10), 1e-12);
         assertEquals(0.5, Schedule.LINEAR.factor(55, 100, 10), 1e-12);
         assertEquals(0.5, Schedule.COSINE.factor(55, 100, 10), 1e-12);
-        assertEquals(Math.cos(Math.PI / 4) * 0.5 + 0.5, Schedule.COSINE.factor(32.5 > 0 ? 32 : 0, 100, 10), 0.02);
+        assertEquals(0.5 * (1 + Math.cos(Math.PI / 4)), Schedule.COSINE.factor(35, 110, 10), 1e-12);
+        assertEquals(0.0, Schedule.COSINE.factor(110, 110, 10), 1e-12);
         assertEquals(1.0, Schedule.CONSTANT.factor(99, 100, 0));
         assertThrows(InvalidInputException.class, () -> TrainingConfig.builder().build());
         InvalidInputException e = assertThrows(InvalidInputException.class,
@@ -78,9 +79,16 @@ class OptimizerMathTest {
         }
     }
 
+    /**
+     * Step 1 has gradient (30, 40) (norm 50, clipped to norm 1), step 2 has (0.3, 0.4) (not clipped).
+     * Adam is scale-invariant on its first step, so the second step is where clipping shows: the
+     * result must match a clipped reference and differ from an unclipped one.
+     */
     @Test
-    void clippingScalesToMaxNorm() {
+    void clippingByGlobalNormMatchesReference() {
         Engines.pytorch();
+        double[][] c = {{30, 40}, {0.3, 0.4}};
+        double lr = 0.1;
         try (NDManager m = NDManager.newBaseManager()) {
             Map<String, NDArray> p = new LinkedHashMap<>();
             p.put("w", m.create(new float[] {0f, 0f}));
@@ -96,17 +104,45 @@ class OptimizerMathTest {
                     return Map.of("train", dummy);
                 }
             };
-            double[] norms = new double[1];
-            // SGD-like check through Adam is indirect; check the logged pre-clip norm and that training runs.
-            new TrainingLoop(TrainingConfig.builder().setLearningRate(0.01).optMaxSteps(1).optMaxGradNorm(1.0).build(), p,
-                    one, ctx -> ctx.manager().create(new float[] {30f, 40f}).mul(ctx.parameters().get("w")).sum())
+            List<Double> norms = new java.util.ArrayList<>();
+            new TrainingLoop(TrainingConfig.builder().setLearningRate(lr).optWeightDecay(0).optSchedule(Schedule.CONSTANT)
+                    .optMaxSteps(2).optMaxGradNorm(1.0).build(), p, one,
+                    ctx -> {
+                        double[] ci = c[(int) ctx.step()];
+                        return ctx.manager().create(new float[] {(float) ci[0], (float) ci[1]})
+                                .mul(ctx.parameters().get("w")).sum();
+                    })
                     .addListener(new TrainingLoop.Listener() {
                         @Override
                         public void onStep(TrainingLoop.StepRecord r) {
-                            norms[0] = r.gradNorm();
+                            norms.add(r.gradNorm());
                         }
                     }).run();
-            assertEquals(50.0, norms[0], 1e-4);
+            assertEquals(50.0, norms.get(0), 1e-4, "logged norm is the pre-clip norm");
+            float[] got = p.get("w").toFloatArray();
+            double[] clipped = adam(c, lr, true);
+            double[] unclipped = adam(c, lr, false);
+            assertEquals(clipped[0], got[0], 1e-6);
+            assertEquals(clipped[1], got[1], 1e-6);
+            assertTrue(Math.abs(unclipped[0] - clipped[0]) > 1e-3, "the test distinguishes clipping");
         }
+    }
+
+    private static double[] adam(double[][] grads, double lr, boolean clip) {
+        double[] w = new double[2], mm = new double[2], vv = new double[2];
+        for (int t = 1; t <= grads.length; t++) {
+            double[] g = grads[t - 1].clone();
+            double norm = Math.hypot(g[0], g[1]);
+            double coef = 1.0 / (norm + 1e-6);
+            for (int i = 0; i < 2; i++) {
+                if (clip && coef < 1) {
+                    g[i] *= coef;
+                }
+                mm[i] = 0.9 * mm[i] + 0.1 * g[i];
+                vv[i] = 0.999 * vv[i] + 0.001 * g[i] * g[i];
+                w[i] -= lr / (1 - Math.pow(0.9, t)) * mm[i] / (Math.sqrt(vv[i]) / Math.sqrt(1 - Math.pow(0.999, t)) + 1e-8);
+            }
+        }
+        return w;
     }
 }
