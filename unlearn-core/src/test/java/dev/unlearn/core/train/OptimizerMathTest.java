@@ -128,6 +128,50 @@ class OptimizerMathTest {
         }
     }
 
+    /** Accumulating k micro-batch gradients of loss/k equals one step on the mean loss. */
+    @Test
+    void gradientAccumulationAveragesMicroBatches() {
+        Engines.pytorch();
+        float[][] c = {{1, -2}, {3, 0.5f}, {-1, 4}, {2, 2}, {0.5f, -3}, {1, 1}};
+        float[][] accumulated = trainW(3, c, (ctx, cm) -> cm.get(ctx.manager(), (int) ctx.microStep()));
+        float[][] averaged = trainW(1, c, (ctx, cm) -> cm.get(ctx.manager(), 3 * (int) ctx.step())
+                .add(cm.get(ctx.manager(), 3 * (int) ctx.step() + 1)).add(cm.get(ctx.manager(), 3 * (int) ctx.step() + 2))
+                .div(3));
+        assertArrayEquals(averaged[0], accumulated[0], 1e-6f);
+        float[][] last = trainW(3, c, (ctx, cm) -> cm.get(ctx.manager(), 3 * (int) ctx.step()));
+        assertFalse(Math.abs(last[0][0] - accumulated[0][0]) < 1e-4, "the test sees which micro-batches count");
+    }
+
+    private interface Coeffs {
+        NDArray get(NDManager m, int i);
+    }
+
+    private static float[][] trainW(int accumulation, float[][] c,
+            java.util.function.BiFunction<StepContext, Coeffs, NDArray> coeff) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> p = new LinkedHashMap<>();
+            p.put("w", m.create(new float[] {0.2f, -0.1f}));
+            Batch dummy = new Batch(List.of(new TokenizedExample("x", new long[] {1, 2}, 1)), 0);
+            BatchSource one = new BatchSource() {
+                @Override
+                public int batchesPerEpoch() {
+                    return 1;
+                }
+
+                @Override
+                public Map<String, Batch> batches(int epoch, int index) {
+                    return Map.of("train", dummy);
+                }
+            };
+            Coeffs cm = (mgr, i) -> mgr.create(c[i]);
+            new TrainingLoop(TrainingConfig.builder().setLearningRate(0.05).optSchedule(Schedule.CONSTANT)
+                    .optMaxGradNorm(0).optGradientAccumulation(accumulation).optMaxSteps(2).build(), p, one,
+                    ctx -> coeff.apply(ctx, cm).mul(ctx.parameters().get("w")).sum())
+                    .run();
+            return new float[][] {p.get("w").toFloatArray()};
+        }
+    }
+
     private static double[] adam(double[][] grads, double lr, boolean clip) {
         double[] w = new double[2], mm = new double[2], vv = new double[2];
         for (int t = 1; t <= grads.length; t++) {
