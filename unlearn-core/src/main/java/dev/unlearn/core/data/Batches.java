@@ -1,0 +1,73 @@
+package dev.unlearn.core.data;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Cuts tokenized examples into right-padded {@link Batch}es, in order or in a seeded per-epoch
+ * shuffle. The last batch of an epoch may be smaller. Shuffles depend only on {@code (seed, epoch)},
+ * so any epoch can be rebuilt on resume without replaying earlier ones.
+ */
+public final class Batches {
+    private Batches() {}
+
+    /** Batches in dataset order. */
+    public static List<Batch> sequential(List<TokenizedExample> examples, int batchSize, long padId) {
+        return cut(examples, identity(examples.size()), batchSize, padId);
+    }
+
+    /** Batches of one epoch in a seeded shuffle. */
+    public static List<Batch> shuffled(List<TokenizedExample> examples, int batchSize, long padId, long seed, int epoch) {
+        return cut(examples, permutation(examples.size(), seed, epoch), batchSize, padId);
+    }
+
+    /** Number of batches one epoch has: ceil(n / batchSize). */
+    public static int count(int n, int batchSize) {
+        return (n + batchSize - 1) / batchSize;
+    }
+
+    /** A seeded Fisher–Yates permutation of 0..n-1 for one epoch. */
+    public static int[] permutation(int n, long seed, int epoch) {
+        int[] p = identity(n);
+        Random rnd = epochRandom(seed, epoch, 0x5EED_0001L);
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    static Random epochRandom(long seed, int epoch, long stream) {
+        long x = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + stream;
+        x ^= x >>> 31;
+        x *= 0x94D049BB133111EBL;
+        x ^= x >>> 29;
+        return new Random(x);
+    }
+
+    private static int[] identity(int n) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        return p;
+    }
+
+    private static List<Batch> cut(List<TokenizedExample> examples, int[] order, int batchSize, long padId) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        List<Batch> out = new ArrayList<>();
+        for (int s = 0; s < order.length; s += batchSize) {
+            List<TokenizedExample> b = new ArrayList<>();
+            for (int i = s; i < Math.min(order.length, s + batchSize); i++) {
+                b.add(examples.get(order[i]));
+            }
+            out.add(new Batch(b, padId));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,245 @@
+package dev.unlearn.core.train;
+
+import dev.unlearn.core.InvalidInputException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.function.Predicate;
+
+/**
+ * Settings of one {@link TrainingLoop} run. Build with {@link #builder()}: {@code set…} for the
+ * required learning rate, {@code opt…} for the rest; {@link Builder#build()} checks every value and
+ * names the one at fault.
+ *
+ * <p>Defaults follow methods.md §1.4 (OU TOFU): AdamW β = (0.9, 0.999), ε = 1e-8, weight decay 0.01,
+ * linear schedule, no warm-up unless set, clipping at global norm 1.0, no accumulation, 1 epoch, seed
+ * 0. Weight decay skips parameters whose name ends in {@code bias} or contains {@code norm} (the
+ * Hugging Face Trainer's grouping) unless {@link Builder#optDecayFilter} says otherwise.
+ */
+public final class TrainingConfig {
+    final double learningRate;
+    final double weightDecay;
+    final double beta1;
+    final double beta2;
+    final double epsilon;
+    final Schedule schedule;
+    final long warmupSteps;
+    final double maxGradNorm;
+    final int accumulation;
+    final int epochs;
+    final long maxSteps;
+    final long seed;
+    final Path checkpointDir;
+    final long checkpointEvery;
+    final boolean resume;
+    final int maxBadSteps;
+    final Path logFile;
+    final PrintStream progress;
+    final int progressEvery;
+    final Predicate<String> decay;
+
+    private TrainingConfig(Builder b) {
+        learningRate = b.learningRate;
+        weightDecay = b.weightDecay;
+        beta1 = b.beta1;
+        beta2 = b.beta2;
+        epsilon = b.epsilon;
+        schedule = b.schedule;
+        warmupSteps = b.warmupSteps;
+        maxGradNorm = b.maxGradNorm;
+        accumulation = b.accumulation;
+        epochs = b.epochs;
+        maxSteps = b.maxSteps;
+        seed = b.seed;
+        checkpointDir = b.checkpointDir;
+        checkpointEvery = b.checkpointEvery;
+        resume = b.resume;
+        maxBadSteps = b.maxBadSteps;
+        logFile = b.logFile;
+        progress = b.progress;
+        progressEvery = b.progressEvery;
+        decay = b.decay;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public double learningRate() {
+        return learningRate;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public Path checkpointDir() {
+        return checkpointDir;
+    }
+
+    /**
+     * The settings that must match for a resume to reproduce an uninterrupted run (everything but
+     * checkpointing, logging and the bad-step budget).
+     */
+    public String fingerprint() {
+        return "lr=" + learningRate + " wd=" + weightDecay + " betas=" + beta1 + "," + beta2 + " eps=" + epsilon
+                + " schedule=" + schedule + " warmup=" + warmupSteps + " clip=" + maxGradNorm + " accum=" + accumulation
+                + " epochs=" + epochs + " max_steps=" + maxSteps + " seed=" + seed;
+    }
+
+    /** Builder; see the class comment for defaults. */
+    public static final class Builder {
+        private double learningRate = Double.NaN;
+        private double weightDecay = 0.01;
+        private double beta1 = 0.9;
+        private double beta2 = 0.999;
+        private double epsilon = 1e-8;
+        private Schedule schedule = Schedule.LINEAR;
+        private long warmupSteps = 0;
+        private double maxGradNorm = 1.0;
+        private int accumulation = 1;
+        private int epochs = 1;
+        private long maxSteps = 0;
+        private long seed = 0;
+        private Path checkpointDir;
+        private long checkpointEvery = 0;
+        private boolean resume = true;
+        private int maxBadSteps = 10;
+        private Path logFile;
+        private PrintStream progress;
+        private int progressEvery = 10;
+        private Predicate<String> decay = name -> !(name.endsWith("bias") || name.toLowerCase().contains("norm"));
+
+        private Builder() {}
+
+        /** Base learning rate (required, &gt; 0). */
+        public Builder setLearningRate(double lr) {
+            learningRate = lr;
+            return this;
+        }
+
+        /** Decoupled weight decay (AdamW), default 0.01. */
+        public Builder optWeightDecay(double wd) {
+            weightDecay = wd;
+            return this;
+        }
+
+        public Builder optBetas(double b1, double b2) {
+            beta1 = b1;
+            beta2 = b2;
+            return this;
+        }
+
+        public Builder optEpsilon(double eps) {
+            epsilon = eps;
+            return this;
+        }
+
+        /** Schedule after warm-up, default linear decay to 0. */
+        public Builder optSchedule(Schedule s) {
+            schedule = s;
+            return this;
+        }
+
+        /** Linear warm-up steps, default 0. */
+        public Builder optWarmupSteps(long steps) {
+            warmupSteps = steps;
+            return this;
+        }
+
+        /** Clip gradients to this global L2 norm; 0 turns clipping off. Default 1.0. */
+        public Builder optMaxGradNorm(double norm) {
+            maxGradNorm = norm;
+            return this;
+        }
+
+        /** Micro-batches per optimizer step, default 1. */
+        public Builder optGradientAccumulation(int n) {
+            accumulation = n;
+            return this;
+        }
+
+        /** Epochs over the batch source (ignored when max steps is set), default 1. */
+        public Builder optEpochs(int n) {
+            epochs = n;
+            return this;
+        }
+
+        /** Optimizer steps to run; 0 (default) means as many as the epochs need. */
+        public Builder optMaxSteps(long n) {
+            maxSteps = n;
+            return this;
+        }
+
+        public Builder optSeed(long s) {
+            seed = s;
+            return this;
+        }
+
+        /** Folder for {@code trainer-state.bin}; none means no checkpoints and no resume. */
+        public Builder optCheckpointDir(Path dir) {
+            checkpointDir = dir;
+            return this;
+        }
+
+        /** Checkpoint every K optimizer steps (and always at the end); 0 = only at the end. */
+        public Builder optCheckpointEvery(long k) {
+            checkpointEvery = k;
+            return this;
+        }
+
+        /** Continue from a checkpoint found in the checkpoint folder (default true). */
+        public Builder optResume(boolean r) {
+            resume = r;
+            return this;
+        }
+
+        /** Skipped (NaN/Inf) steps tolerated before the run stops with an error, default 10. */
+        public Builder optMaxBadSteps(int n) {
+            maxBadSteps = n;
+            return this;
+        }
+
+        /** JSON Lines training log, one object per optimizer step (appended on resume). */
+        public Builder optLogFile(Path file) {
+            logFile = file;
+            return this;
+        }
+
+        /** Where progress goes (null: nowhere); one line per {@code every} steps when not a terminal. */
+        public Builder optProgress(PrintStream out, int every) {
+            progress = out;
+            progressEvery = every;
+            return this;
+        }
+
+        /** Which parameter names get weight decay. */
+        public Builder optDecayFilter(Predicate<String> filter) {
+            decay = filter;
+            return this;
+        }
+
+        public TrainingConfig build() {
+            check(learningRate > 0 && Double.isFinite(learningRate), "learning_rate", "a positive number", learningRate);
+            check(weightDecay >= 0, "weight_decay", ">= 0", weightDecay);
+            check(beta1 >= 0 && beta1 < 1, "beta1", "in [0, 1)", beta1);
+            check(beta2 >= 0 && beta2 < 1, "beta2", "in [0, 1)", beta2);
+            check(epsilon > 0, "epsilon", "> 0", epsilon);
+            check(schedule != null, "schedule", "one of CONSTANT, LINEAR, COSINE", schedule);
+            check(warmupSteps >= 0, "warmup_steps", ">= 0", warmupSteps);
+            check(maxGradNorm >= 0, "max_grad_norm", ">= 0 (0 = off)", maxGradNorm);
+            check(accumulation >= 1, "gradient_accumulation", ">= 1", accumulation);
+            check(epochs >= 1, "epochs", ">= 1", epochs);
+            check(maxSteps >= 0, "max_steps", ">= 0 (0 = by epochs)", maxSteps);
+            check(checkpointEvery >= 0, "checkpoint_every", ">= 0", checkpointEvery);
+            check(maxBadSteps >= 0, "max_bad_steps", ">= 0", maxBadSteps);
+            check(progressEvery >= 1, "progress_every", ">= 1", progressEvery);
+            return new TrainingConfig(this);
+        }
+
+        private static void check(boolean ok, String key, String expected, Object found) {
+            if (!ok) {
+                throw new InvalidInputException("training setting '" + key + "' must be " + expected + ", found " + found);
+            }
+        }
+    }
+}
