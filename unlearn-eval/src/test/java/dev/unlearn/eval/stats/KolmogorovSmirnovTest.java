@@ -87,6 +87,32 @@ class KolmogorovSmirnovTest {
         assertEquals(p, KolmogorovSmirnov.test(rx, ry).pValue(), 0.0, "x→1/x keeps the p-value (c vs R)");
     }
 
+    private static double[] seq(int n, int a, int m, double s, double off) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = ((i * a) % m) / s + off;
+        }
+        return v;
+    }
+
+    @Test
+    void matchesScipyOnGeneratedCasesIncludingTinyPValues() {
+        // Expected values: scipy 1.17.1 ks_2samp on the same integer-derived samples (ties included).
+        Object[][] cases = {
+            {seq(200, 37, 101, 10, 0), seq(200, 53, 97, 10, 2), 0.2, 0.000648608042418048},
+            {seq(400, 37, 101, 10, 0), seq(400, 53, 97, 10, 3), 0.2975, 5.137999089404319e-16},
+            {seq(117, 37, 101, 10, 0), seq(100, 53, 97, 10, 1), 0.10384615384615385, 0.5579302107378664},
+            {seq(40, 7, 13, 1, 0), seq(60, 5, 11, 1, 0), 0.15, 0.6176896505295096},
+            {seq(300, 37, 101, 10, 0), seq(400, 53, 97, 10, 4), 0.39666666666666667, 1.3902911457534604e-24},
+            {seq(300, 37, 101, 10, 0), seq(400, 53, 97, 10, 6), 0.5966666666666667, 3.054763639414911e-57},
+        };
+        for (int c = 0; c < cases.length; c++) {
+            KolmogorovSmirnov.Result r = KolmogorovSmirnov.test((double[]) cases[c][0], (double[]) cases[c][1]);
+            assertEquals((double) cases[c][2], r.statistic(), 1e-15, "D case " + c);
+            assertRel((double) cases[c][3], r.pValue(), 1e-12, "p case " + c);
+        }
+    }
+
     @Test
     void rejectsEmptyAndNaN() {
         assertThrows(InvalidInputException.class, () -> KolmogorovSmirnov.test(new double[0], new double[] {1}));
