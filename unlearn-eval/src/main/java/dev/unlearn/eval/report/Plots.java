@@ -100,15 +100,22 @@ public final class Plots {
         return png(chart);
     }
 
-    /** Forget Quality (log y, clamped at {@value #FQ_FLOOR}) against Model Utility, one marker per model. */
+    /**
+     * Forget Quality against Model Utility, one marker per model. The y axis is {@code log10(FQ)} on a
+     * linear scale (XChart's logarithmic axis draws a label per decade, unreadable over 30 decades);
+     * values below {@value #FQ_FLOOR}, 0 included, are drawn at the floor and say so in the legend.
+     */
     public static byte[] forgetQualityVsUtility(List<ModelPoint> points) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("Forget quality vs model utility")
-                .xAxisTitle("model utility").yAxisTitle("forget quality (KS p-value, log)").build();
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("Forget quality (log scale) vs model utility")
+                .xAxisTitle("model utility").yAxisTitle("log10 forget quality (KS p-value)").build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setMarkerSize(10);
+        chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0);
+        chart.getStyler().setYAxisMax(0.0).setYAxisMin(Math.log10(FQ_FLOOR));
         for (ModelPoint p : points) {
-            chart.addSeries(p.name(), new double[] {p.modelUtility()}, new double[] {Math.max(FQ_FLOOR, p.forgetQuality())});
+            boolean clamped = !(p.forgetQuality() >= FQ_FLOOR);
+            chart.addSeries(p.name() + (clamped ? " (FQ < 1e-30, at floor)" : ""), new double[] {p.modelUtility()},
+                    new double[] {Math.log10(Math.max(FQ_FLOOR, p.forgetQuality()))});
         }
         return png(chart);
     }

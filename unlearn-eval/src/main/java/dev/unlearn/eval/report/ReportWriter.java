@@ -166,7 +166,7 @@ public final class ReportWriter {
             if (m.metric().startsWith("mia_") && m.perSample().containsKey("forget") && m.perSample().containsKey("holdout")) {
                 double[] f = m.series("forget").values().stream().mapToDouble(Double::doubleValue).toArray();
                 double[] h = m.series("holdout").values().stream().mapToDouble(Double::doubleValue).toArray();
-                rocs.put(String.format("%s (AUC %.3f)", m.metric().substring(4), m.scalar("auc")), RocAuc.curve(f, h));
+                rocs.put(String.format(java.util.Locale.ROOT, "%s (AUC %.3f)", m.metric().substring(4), m.scalar("auc")), RocAuc.curve(f, h));
             }
         }
         if (!rocs.isEmpty()) {

@@ -5,7 +5,6 @@ import dev.unlearn.eval.stats.KolmogorovSmirnov;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -142,11 +141,5 @@ public final class TofuAggregation {
             return "\"" + s.replace("\"", "\"\"") + "\"";
         }
         return s;
-    }
-
-    static String describe(Map<String, Double> m) {
-        StringBuilder sb = new StringBuilder();
-        m.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%s=%.6g%n", k, v)));
-        return sb.toString();
     }
 }

@@ -4,7 +4,6 @@ import dev.unlearn.eval.spi.EvaluationContext;
 import dev.unlearn.eval.spi.InputKey;
 import dev.unlearn.eval.spi.Metric;
 import dev.unlearn.eval.spi.MetricResult;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,15 +111,5 @@ public abstract class TofuTaskMetrics implements Metric {
                 b.scalar("forget_truth_ratio (OU prob_mean)", TofuFormulas.probMean(para, pert));
             }
         }
-    }
-
-    static List<String> presentTasks(EvaluationContext c) {
-        List<String> out = new ArrayList<>();
-        for (TofuTask t : TofuTask.values()) {
-            if (c.has(TofuInputs.log(t))) {
-                out.add(t.fileName());
-            }
-        }
-        return out;
     }
 }

@@ -3,6 +3,7 @@ package dev.unlearn.eval.report;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,7 @@ import dev.unlearn.eval.spi.MetricResult;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -70,7 +72,8 @@ class ReportWriterTest {
 
     @Test
     void writesJsonHtmlAndValidPngs() throws Exception {
-        List<Path> files = ReportWriter.write(tmp, report());
+        // Chart layout code can loop on odd axes; fail instead of hanging the build.
+        List<Path> files = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> ReportWriter.write(tmp, report()));
         for (String name : List.of("truth_ratio_histogram.png", "cka_by_layer.png", "mia_roc.png", "fq_vs_mu.png")) {
             Path f = tmp.resolve(name);
             assertTrue(files.contains(f), name + " written");
@@ -109,6 +112,6 @@ class ReportWriterTest {
     @Test
     void previewForManualInspection() {
         Path dir = Path.of("target", "report-preview");
-        assertTrue(ReportWriter.write(dir, report()).size() >= 6);
+        assertTrue(assertTimeoutPreemptively(Duration.ofSeconds(60), () -> ReportWriter.write(dir, report())).size() >= 6);
     }
 }
