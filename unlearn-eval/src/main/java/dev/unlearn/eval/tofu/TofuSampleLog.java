@@ -25,4 +25,23 @@ public record TofuSampleLog(AnswerLoss gt, String[] generatedText, double rouge1
             throw new IllegalArgumentException("generatedText must be [input, generated, ground_truth]");
         }
     }
+
+    /**
+     * Builds a sample from what the model side computes, deriving {@code rouge1_recall} and
+     * {@code rougeL_recall} (stemmed, ground truth as target) from the generated text as TOFU's
+     * {@code eval_rouge_recall} does.
+     *
+     * @param gt loss fields of {@code answer}
+     * @param input the decoded prompt (§1.5)
+     * @param generated the decoded generation
+     * @param groundTruth the decoded reference answer
+     * @param paraphrased loss fields of the base answer
+     * @param perturbed loss fields of each perturbed answer
+     */
+    public static TofuSampleLog of(AnswerLoss gt, String input, String generated, String groundTruth, AnswerLoss paraphrased,
+            AnswerLoss... perturbed) {
+        dev.unlearn.eval.rouge.Rouge rouge = new dev.unlearn.eval.rouge.Rouge(true);
+        return new TofuSampleLog(gt, new String[] {input, generated, groundTruth}, rouge.rouge1(groundTruth, generated).recall(),
+                rouge.rougeL(groundTruth, generated).recall(), paraphrased, perturbed);
+    }
 }

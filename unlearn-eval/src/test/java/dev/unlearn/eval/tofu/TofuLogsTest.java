@@ -79,6 +79,16 @@ class TofuLogsTest {
     }
 
     @Test
+    void sampleFromGenerationComputesStemmedRecall() {
+        AnswerLoss l = AnswerLoss.of("0", new double[] {-0.5, -1.5});
+        TofuSampleLog s = TofuSampleLog.of(l, "[INST] q [/INST]", "The author's name is Hsiao Yun Hwa, born in Taipei.",
+                "The author's full name is Hsiao Yun-Hwa.", l, l, l, l);
+        assertEquals(0.888888888889, s.rougeLRecall(), 5e-13);
+        assertEquals(0.888888888889, s.rouge1Recall(), 5e-13);
+        assertEquals(1.0, l.mean(), 0.0);
+    }
+
+    @Test
     void nonFiniteValuesAreReadThenRejectedNamingFieldAndIndex() throws Exception {
         Files.writeString(tmp.resolve("eval_log_forget.json"),
                 "{\"avg_gt_loss\": {\"0\": NaN}, \"rougeL_recall\": {\"0\": 1.0}, \"average_perturb_loss\": {\"0\": [1.0]},"
