@@ -114,6 +114,15 @@ class KolmogorovSmirnovTest {
     }
 
     @Test
+    void asymptoticBranchAboveTenThousand() {
+        // scipy 1.17.1 method='auto' switches to kstwo.sf here: D 0.012630353631303538, p 0.346121146283355.
+        KolmogorovSmirnov.Result r = KolmogorovSmirnov.test(seq(10001, 37, 1009, 100, 0), seq(12000, 53, 997, 100, 0.12));
+        assertFalse(r.exact());
+        assertEquals(0.012630353631303538, r.statistic(), 1e-15);
+        assertRel(0.346121146283355, r.pValue(), 5e-7, "asymptotic p");
+    }
+
+    @Test
     void rejectsEmptyAndNaN() {
         assertThrows(InvalidInputException.class, () -> KolmogorovSmirnov.test(new double[0], new double[] {1}));
         InvalidInputException e = assertThrows(InvalidInputException.class,
