@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * The per-task TOFU metrics {@code tofu_rouge}, {@code tofu_probability} and {@code tofu_truth_ratio}:
- * one scalar per task log present ({@code "ROUGE Forget"}, …, the names of {@code aggregate_eval_stat.py})
+ * one scalar per task log present (at least one is required; names as in {@code aggregate_eval_stat.py},
+ * e.g. {@code "ROUGE Forget"})
  * and the per-sample values behind it.
  *
  * <p>Formulas: {@link TofuAggregation#taskValues(TofuTaskLog)} (spec §2.3–2.5). Per-sample series:
@@ -23,16 +24,24 @@ import java.util.Optional;
 public abstract class TofuTaskMetrics implements Metric {
     @Override
     public List<InputKey<?>> requiredInputs() {
-        return List.of(TofuInputs.log(TofuTask.FORGET));
+        // At least one task log; each present task contributes its values.
+        return List.of();
     }
 
     @Override
     public MetricResult evaluate(EvaluationContext context) {
-        context.require(TofuInputs.log(TofuTask.FORGET));
         MetricResult.Builder b = MetricResult.builder(name());
+        int found = 0;
         for (TofuTask t : TofuTask.values()) {
             Optional<TofuTaskLog> log = context.find(TofuInputs.log(t));
-            log.ifPresent(l -> add(t, l, b));
+            if (log.isPresent()) {
+                add(t, log.get(), b);
+                found++;
+            }
+        }
+        if (found == 0) {
+            throw new dev.unlearn.core.InvalidInputException(name() + " found no TOFU task log in the context; put at least one of "
+                    + java.util.Arrays.stream(TofuTask.values()).map(t -> TofuInputs.log(t).name()).toList());
         }
         return b.build();
     }

@@ -37,4 +37,19 @@ class TofuMetricsTest {
         assertEquals((0.6666666666666667 + 0.33333333333333337 + 0) / 3, r.get("tofu_extraction_strength").scalar("extraction_strength"), 1e-15);
         assertEquals(4, r.get("tofu_truth_ratio").series("truth_ratio/forget").size());
     }
+
+    @Test
+    void modelUtilityNeedsNoForgetLogAndEmptyContextIsNamed() {
+        EvaluationContext c = new EvaluationContext();
+        TofuAggregationTest.modelLogs().forEach((t, l) -> {
+            if (t != TofuTask.FORGET) {
+                c.put(TofuInputs.log(t), l);
+            }
+        });
+        MetricResult mu = Metrics.run(java.util.List.of("tofu_model_utility"), c).get("tofu_model_utility");
+        assertEquals(0.3699502723588722, mu.scalar("Model Utility"), 2e-15);
+        dev.unlearn.core.InvalidInputException e = org.junit.jupiter.api.Assertions.assertThrows(dev.unlearn.core.InvalidInputException.class,
+                () -> Metrics.run(java.util.List.of("tofu_rouge"), new EvaluationContext()));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("tofu_log/eval_log_forget.json"), e.getMessage());
+    }
 }
