@@ -1,0 +1,17 @@
+package dev.unlearn.eval.mia;
+
+import dev.unlearn.eval.spi.InputKey;
+
+/** Input keys of the MIA metrics. */
+public final class MiaInputs {
+    /** Forget-set samples (TOFU {@code forgetXX_perturbed} QA, MUSE {@code privleak/forget}). */
+    public static final InputKey<MiaSamples> FORGET = InputKey.of("mia_forget", MiaSamples.class);
+    /** Holdout-set samples (TOFU {@code holdoutXX}, MUSE {@code privleak/holdout}). */
+    public static final InputKey<MiaSamples> HOLDOUT = InputKey.of("mia_holdout", MiaSamples.class);
+    /** Min-K% and Min-K%++ fraction; default {@value #DEFAULT_K} as in the shipped configs. */
+    public static final InputKey<Double> K = InputKey.of("mia_k", Double.class);
+    /** Default k. */
+    public static final double DEFAULT_K = 0.4;
+
+    private MiaInputs() {}
+}

@@ -1,0 +1,55 @@
+package dev.unlearn.eval.tofu;
+
+import dev.unlearn.eval.spi.EvaluationContext;
+import dev.unlearn.eval.spi.InputKey;
+import dev.unlearn.eval.spi.Metric;
+import dev.unlearn.eval.spi.MetricResult;
+import dev.unlearn.eval.stats.KolmogorovSmirnov;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code tofu_forget_quality}: exact two-sample KS p-value between the per-sample forget truth ratios
+ * of the model (from {@code tofu_truth_ratio}'s series {@code truth_ratio/forget}) and of the retain
+ * model (from its forget log).
+ *
+ * <p>Reference matched: {@code aggregate_eval_stat.py get_forget_quality} and OU
+ * {@code forget_quality}; spec §2.6. The reference tests {@code c = 1/R}, OU tests {@code R}; since
+ * {@code x ↦ 1/x} is strictly decreasing both give the same D and p. The split check of §2.1 runs
+ * first ({@link ForgetSplitCheck}; input {@link TofuInputs#STRICT} turns size mismatches into errors).
+ */
+public final class ForgetQualityMetric implements Metric {
+    @Override
+    public String name() {
+        return "tofu_forget_quality";
+    }
+
+    @Override
+    public List<String> dependencies() {
+        return List.of("tofu_truth_ratio");
+    }
+
+    @Override
+    public List<InputKey<?>> requiredInputs() {
+        return List.of(TofuInputs.log(TofuTask.FORGET), TofuInputs.RETAIN_MODEL_FORGET_LOG);
+    }
+
+    @Override
+    public MetricResult evaluate(EvaluationContext context) {
+        TofuTaskLog model = context.require(TofuInputs.log(TofuTask.FORGET));
+        TofuTaskLog retain = context.require(TofuInputs.RETAIN_MODEL_FORGET_LOG);
+        boolean strict = context.find(TofuInputs.STRICT).orElse(false);
+        ForgetSplitCheck.check(model, retain, strict);
+        Map<String, Double> modelR = context.result("tofu_truth_ratio").series("truth_ratio/forget");
+        List<String> rk = retain.keys();
+        double[] retainR = TofuFormulas.truthRatio(retain.scalars("avg_paraphrased_loss", rk), retain.arrays("average_perturb_loss", rk));
+        double[] x = modelR.values().stream().mapToDouble(Double::doubleValue).toArray();
+        KolmogorovSmirnov.Result r = KolmogorovSmirnov.test(x, retainR);
+        return MetricResult.builder(name())
+                .scalar("Forget Quality", r.pValue())
+                .scalar("KS Test Forget", r.statistic())
+                .scalar("KS Test PVal Forget", r.pValue())
+                .series("retain_model_truth_ratio/forget", TofuTaskMetrics.series(rk, retainR))
+                .build();
+    }
+}
