@@ -246,9 +246,13 @@ public final class CausalLm implements AutoCloseable {
                 hidden.add(x);
             }
             NDArray a = Layers.rmsNorm(x, l.inNorm, eps);
-            NDArray q = Layers.linear(a, l.q, l.qb).reshape(b, t, h, dh).transpose(0, 2, 1, 3);
-            NDArray k = Layers.linear(a, l.k, l.kb).reshape(b, t, kvh, dh).transpose(0, 2, 1, 3);
-            NDArray v = Layers.linear(a, l.v, l.vb).reshape(b, t, kvh, dh).transpose(0, 2, 1, 3);
+            // one GEMM for q, k and v (weights concatenated per call; gradients flow back through the concat)
+            NDArray qkv = Layers.linear(a, joined(m, l.q, l.k, l.v), l.qb == null ? null : joined(m, l.qb, l.kb, l.vb));
+            long qd = (long) h * dh;
+            long kd = (long) kvh * dh;
+            NDArray q = qkv.get(new NDIndex("..., :{}", qd)).reshape(b, t, h, dh).transpose(0, 2, 1, 3);
+            NDArray k = qkv.get(new NDIndex("..., {}:{}", qd, qd + kd)).reshape(b, t, kvh, dh).transpose(0, 2, 1, 3);
+            NDArray v = qkv.get(new NDIndex("..., {}:", qd + kd)).reshape(b, t, kvh, dh).transpose(0, 2, 1, 3);
             q = Layers.rope(q, rope[0], rope[1]);
             k = Layers.rope(k, rope[0], rope[1]);
             if (cache != null) {
@@ -259,7 +263,7 @@ public final class CausalLm implements AutoCloseable {
             NDArray ctx = Layers.attention(q, k, v, mask);
             x = x.add(Layers.linear(ctx, l.o, l.ob));
             NDArray y = Layers.rmsNorm(x, l.postNorm, eps);
-            x = x.add(Layers.swiGlu(y, l.gate, l.up, l.down));
+            x = x.add(Layers.swiGluJoined(y, joined(m, l.gate, l.up), l.down));
         }
         x = Layers.rmsNorm(x, finalNorm, eps);
         if (withHidden) {
@@ -267,6 +271,13 @@ public final class CausalLm implements AutoCloseable {
         }
         NDArray logits = Layers.linear(x, head, null);
         return new LmOutput(logits, hidden);
+    }
+
+    /** Concatenation of weights along dim 0, owned by the step manager {@code m}. */
+    private static NDArray joined(NDManager m, NDArray... w) {
+        NDArray c = ai.djl.ndarray.NDArrays.concat(new NDList(w), 0);
+        c.attach(m);
+        return c;
     }
 
     /** Additive mask [B|1, 1, 1, T, Tk]: causal (query i sees keys up to offset+i) plus key padding. */

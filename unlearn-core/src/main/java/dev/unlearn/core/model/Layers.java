@@ -53,6 +53,18 @@ public final class Layers {
     }
 
     /**
+     * SwiGLU with gate and up stacked in one matrix (one GEMM): x [.., D], gateUp [2F, D] (gate rows
+     * first), down [D, F] -&gt; same as {@link #swiGlu}.
+     */
+    public static NDArray swiGluJoined(NDArray x, NDArray gateUp, NDArray down) {
+        long f = gateUp.getShape().get(0) / 2;
+        NDArray gu = linear(x, gateUp, null);
+        NDArray g = gu.get(new NDIndex("..., :{}", f));
+        NDArray act = g.mul(Activation.sigmoid(g)).mul(gu.get(new NDIndex("..., {}:", f)));
+        return linear(act, down, null);
+    }
+
+    /**
      * Grouped-query scaled dot-product attention without copying key/value heads: query head h reads
      * key/value head h / (H / KV), as HF {@code repeat_kv}.
      *
