@@ -12,8 +12,10 @@ import java.nio.file.Path;
 
 /**
  * Runs N training steps of the benchmark model and prints live NDArray count and process RSS every
- * 50 steps; exits 1 if the live count grew. Usage:
- * {@code java -cp benchmarks/target/benchmarks.jar dev.unlearn.benchmarks.MemoryHarness [steps=500] [batch=2] [seq=64]}
+ * 50 steps; exits 1 if the live count grew. Run it with a fixed, pre-touched Java heap so that RSS growth
+ * is native growth:
+ * {@code java -Xms256m -Xmx256m -XX:+AlwaysPreTouch -cp benchmarks/target/benchmarks.jar
+ * dev.unlearn.benchmarks.MemoryHarness [steps=500] [batch=2] [seq=64]}
  */
 public final class MemoryHarness {
     private MemoryHarness() {}
@@ -36,8 +38,10 @@ public final class MemoryHarness {
             for (int s = 1; s <= steps; s++) {
                 loss = train.step(batch);
                 if (s % 50 == 0 || s == steps) {
-                    System.out.printf("step %d loss %.4f live arrays %d (start %d) RSS %d MiB (start %d MiB) %.0f tok/s%n",
-                            s, loss, train.liveArrays(), live0, rssKb() / 1024, rss0 / 1024,
+                    Runtime rt = Runtime.getRuntime();
+                    System.out.printf("step %d loss %.4f live arrays %d (start %d) RSS %d MiB (start %d MiB)"
+                            + " heap committed %d MiB %.0f tok/s%n",
+                            s, loss, train.liveArrays(), live0, rssKb() / 1024, rss0 / 1024, rt.totalMemory() >> 20,
                             (double) s * b * t / ((System.nanoTime() - start) / 1e9));
                 }
             }
