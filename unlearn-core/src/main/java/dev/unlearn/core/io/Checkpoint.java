@@ -32,7 +32,9 @@ import java.util.WeakHashMap;
  * Reads and writes a Hugging Face model directory: {@code config.json} plus {@code model.safetensors}
  * or shards listed in {@code model.safetensors.index.json}. Loading validates everything (see
  * {@link SafetensorsReader}, plus missing/unexpected tensors, shapes against the config) and computes
- * in float32. Saving is atomic (a temporary directory beside the target, then a rename), copies the
+ * in float32. Two extra tensors are accepted because HF itself writes them: {@code *.rotary_emb.inv_freq}
+ * buffers (recomputed from {@code rope_theta}) and an {@code lm_head.weight} equal to the embedding
+ * when {@code tie_word_embeddings} is true (a different one is an error). Saving is atomic (a temporary directory beside the target, then a rename), copies the
  * tokenizer files through and writes {@code manifest.json} with the SHA-256 of each file.
  */
 public final class Checkpoint {

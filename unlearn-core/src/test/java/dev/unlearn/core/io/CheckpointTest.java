@@ -89,6 +89,21 @@ class CheckpointTest {
     }
 
     @Test
+    void savesWeightsThatCarryGradients(@TempDir Path tmp) {
+        ModelConfig cfg = ModelConfig.llama(16, 1, 2, 1, 24, 33);
+        try (NDManager m = NDManager.newBaseManager(); CausalLm lm = CausalLm.random(cfg, m, Device.cpu(), 4)) {
+            for (NDArray p : lm.parameters().values()) {
+                p.setRequiresGradient(true);
+            }
+            Checkpoint.save(lm, tmp.resolve("g"), null, DataType.FLOAT32);
+            try (CausalLm back = Checkpoint.load(tmp.resolve("g"), m)) {
+                String n = "model.layers.0.mlp.down_proj.weight";
+                assertArrayEquals(lm.parameters().get(n).toFloatArray(), back.parameters().get(n).toFloatArray());
+            }
+        }
+    }
+
+    @Test
     void shardedCheckpointLoads(@TempDir Path tmp) throws Exception {
         ModelConfig cfg = ModelConfig.llama(16, 2, 2, 1, 24, 33);
         try (NDManager m = NDManager.newBaseManager(); CausalLm lm = CausalLm.random(cfg, m, Device.cpu(), 1)) {
