@@ -70,10 +70,12 @@ class CausalLmTest {
             float[] full = lm.forward(x, null, false).logits().toFloatArray();
             try (KvCache cache = lm.newCache(m)) {
                 NDArray first = lm.forwardIncremental(x.get(new NDIndex(":, :5")), cache).logits();
-                NDArray[] parts = new NDArray[5];
+                NDArray[] parts = new NDArray[4];
                 parts[0] = first;
-                for (int t = 5; t < 9; t++) {
-                    parts[t - 4] = lm.forwardIncremental(x.get(new NDIndex(":, {}:{}", t, t + 1)), cache).logits();
+                // a two-token chunk after cached positions exercises the offset causal mask
+                parts[1] = lm.forwardIncremental(x.get(new NDIndex(":, 5:7")), cache).logits();
+                for (int t = 7; t < 9; t++) {
+                    parts[t - 5] = lm.forwardIncremental(x.get(new NDIndex(":, {}:{}", t, t + 1)), cache).logits();
                 }
                 assertEquals(9, cache.length());
                 NDArray cached = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(parts), 1);
