@@ -53,6 +53,48 @@ public final class Scorer {
         return out;
     }
 
+    /**
+     * Min-K%++ statistics of every target token (see {@link TokenVocabStats}), batched and padded as
+     * {@link #score}.
+     */
+    public static List<TokenVocabStats> vocabStats(CausalLm model, List<TokenizedExample> examples, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+        }
+        long pad = padId(model);
+        List<TokenVocabStats> out = new ArrayList<>(examples.size());
+        for (int from = 0; from < examples.size(); from += batchSize) {
+            List<TokenizedExample> chunk = examples.subList(from, Math.min(examples.size(), from + batchSize));
+            Batch batch = new Batch(chunk, pad);
+            try (NDManager step = model.manager().newSubManager()) {
+                NDArray logits = model.forward(batch.inputIds(step), batch.attentionMask(step), false).logits();
+                int w = batch.width() - 1;
+                double[] lp = new double[0];
+                double[] mu = new double[0];
+                double[] sd = new double[0];
+                if (w > 0) {
+                    lp = TokenLogProbs.of(logits, batch.labels(step)).logProbs().toType(DataType.FLOAT64, false)
+                            .toDoubleArray();
+                    NDArray logSm = logits.get(new NDIndex(":, :{}, :", w)).toType(DataType.FLOAT64, false)
+                            .logSoftmax(-1);
+                    NDArray p = logSm.exp();
+                    NDArray mean = p.mul(logSm).sum(new int[] {-1});
+                    NDArray second = p.mul(logSm.square()).sum(new int[] {-1});
+                    mu = mean.toDoubleArray();
+                    sd = second.sub(mean.square()).maximum(0).sqrt().toDoubleArray();
+                }
+                for (int i = 0; i < chunk.size(); i++) {
+                    TokenizedExample e = chunk.get(i);
+                    int n = e.targetCount();
+                    int off = i * w + e.promptLength() - 1;
+                    out.add(new TokenVocabStats(e.id(), java.util.Arrays.copyOfRange(lp, off, off + n),
+                            java.util.Arrays.copyOfRange(mu, off, off + n), java.util.Arrays.copyOfRange(sd, off, off + n)));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Sequence log-prob and last-position logits of one id sequence. */
     public static SequenceScore scoreIds(CausalLm model, long[] ids) {
         if (ids.length == 0) {

@@ -77,6 +77,40 @@ class ScorerTest {
     }
 
     @Test
+    void vocabStatsMatchNaiveComputation() {
+        List<TokenizedExample> ex = examples(3, 4);
+        List<TokenVocabStats> stats = Scorer.vocabStats(lm, ex, 2);
+        for (int i = 0; i < ex.size(); i++) {
+            TokenizedExample e = ex.get(i);
+            TokenVocabStats st = stats.get(i);
+            assertEquals(e.targetCount(), st.logProb().length);
+            SampleScore sc = Scorer.score(lm, List.of(e), 1).get(0);
+            for (int j = 0; j < e.targetCount(); j++) {
+                int pos = e.promptLength() - 1 + j;
+                float[] logits = Scorer.scoreIds(lm, java.util.Arrays.copyOf(e.inputIds(), pos + 1)).lastLogits();
+                double max = Double.NEGATIVE_INFINITY;
+                for (float f : logits) {
+                    max = Math.max(max, f);
+                }
+                double z = 0;
+                for (float f : logits) {
+                    z += Math.exp(f - max);
+                }
+                double mu = 0;
+                double m2 = 0;
+                for (float f : logits) {
+                    double lp = f - max - Math.log(z);
+                    mu += Math.exp(lp) * lp;
+                    m2 += Math.exp(lp) * lp * lp;
+                }
+                assertEquals(sc.tokenLogProbs()[j], st.logProb()[j], 1e-5);
+                assertEquals(mu, st.mean()[j], 1e-4, "mean at example " + i + " token " + j);
+                assertEquals(Math.sqrt(m2 - mu * mu), st.std()[j], 1e-4, "std at example " + i + " token " + j);
+            }
+        }
+    }
+
+    @Test
     void nativeMemoryStaysFlat() {
         List<TokenizedExample> ex = examples(16, 3);
         Scorer.score(lm, ex, 4);
@@ -84,6 +118,7 @@ class ScorerTest {
         for (int i = 0; i < 20; i++) {
             Scorer.score(lm, ex, 4);
             Scorer.scoreIds(lm, ex.get(0).inputIds());
+            Scorer.vocabStats(lm, ex, 4);
         }
         assertEquals(before, root.getManagedArrays().size(), "live arrays grew over repeated scoring");
     }
