@@ -1,0 +1,362 @@
+package dev.unlearn.core.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.unlearn.core.Engines;
+import dev.unlearn.core.InvalidInputException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A Llama-family decoder-only language model (Llama, Qwen2): token embedding; N decoder layers of
+ * RMSNorm, rotary grouped-query self-attention (optional q/k/v biases), RMSNorm and SwiGLU MLP; a final
+ * RMSNorm; a tied or separate LM head. It matches Hugging Face {@code LlamaForCausalLM} /
+ * {@code Qwen2ForCausalLM}.
+ *
+ * <p>Weights are plain {@link NDArray}s keyed by HF tensor name ({@link #parameters()}); they are the
+ * live weights, so a training loop can mark them with {@code setRequiresGradient(true)} and update
+ * them in place, and {@link #forward} is differentiable under a DJL gradient collector. The model owns
+ * one manager (a child of the one it was created in) holding weights and RoPE tables; forward results
+ * belong to the input ids' manager. Not a DJL {@code Block}: the contract here is the HF name table,
+ * which DJL block names cannot express (STYLE §1).
+ */
+public final class CausalLm implements AutoCloseable {
+    private static final float MASKED = -1e9f;
+
+    private final ModelConfig config;
+    private final NDManager manager;
+    private final LinkedHashMap<String, NDArray> params;
+    private final DataType dtype;
+    private final Layer[] layers;
+    private final NDArray embed;
+    private final NDArray finalNorm;
+    private final NDArray head;
+    private NDArray cos;
+    private NDArray sin;
+    private NDManager closeAlso;
+
+    private record Layer(NDArray inNorm, NDArray q, NDArray qb, NDArray k, NDArray kb, NDArray v, NDArray vb,
+            NDArray o, NDArray ob, NDArray postNorm, NDArray gate, NDArray up, NDArray down) {}
+
+    private CausalLm(ModelConfig config, NDManager manager, LinkedHashMap<String, NDArray> params) {
+        this.config = config;
+        this.manager = manager;
+        this.params = params;
+        this.embed = params.get(ParameterTable.EMBED);
+        this.dtype = embed.getDataType();
+        this.finalNorm = params.get(ParameterTable.NORM);
+        this.head = config.tieWordEmbeddings() ? embed : params.get(ParameterTable.LM_HEAD);
+        this.layers = new Layer[config.numHiddenLayers()];
+        for (int i = 0; i < layers.length; i++) {
+            int l = i;
+            java.util.function.Function<String, NDArray> p = s -> params.get(ParameterTable.layer(l, s));
+            layers[i] = new Layer(p.apply("input_layernorm.weight"), p.apply("self_attn.q_proj.weight"),
+                    p.apply("self_attn.q_proj.bias"), p.apply("self_attn.k_proj.weight"),
+                    p.apply("self_attn.k_proj.bias"), p.apply("self_attn.v_proj.weight"),
+                    p.apply("self_attn.v_proj.bias"), p.apply("self_attn.o_proj.weight"),
+                    p.apply("self_attn.o_proj.bias"), p.apply("post_attention_layernorm.weight"),
+                    p.apply("mlp.gate_proj.weight"), p.apply("mlp.up_proj.weight"), p.apply("mlp.down_proj.weight"));
+        }
+        buildRope(config.maxPositionEmbeddings());
+    }
+
+    /**
+     * A model with seeded random weights: normal(0, 0.02) for matrices and biases, ones for norms;
+     * drawn in Java so the same seed gives the same weights everywhere.
+     */
+    public static CausalLm random(ModelConfig config, NDManager parent, Device device, long seed) {
+        Engines.pytorch();
+        NDManager m = parent.newSubManager(device);
+        Random rnd = new Random(seed);
+        LinkedHashMap<String, NDArray> p = new LinkedHashMap<>();
+        for (Map.Entry<String, Shape> e : ParameterTable.shapes(config).entrySet()) {
+            float[] data = new float[Math.toIntExact(e.getValue().size())];
+            if (ParameterTable.isNorm(e.getKey())) {
+                java.util.Arrays.fill(data, 1f);
+            } else {
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = (float) (rnd.nextGaussian() * 0.02);
+                }
+            }
+            NDArray a = m.create(data, e.getValue());
+            a.setName(e.getKey());
+            p.put(e.getKey(), a);
+        }
+        return new CausalLm(config, m, p);
+    }
+
+    /**
+     * Wraps given weights (HF names, all of one floating type) in a model that owns a new child of
+     * {@code parent}; the arrays are attached to it. Names and shapes are checked against the config.
+     */
+    public static CausalLm fromParameters(ModelConfig config, NDManager parent, Device device,
+            Map<String, NDArray> weights) {
+        return fromParameters(config, parent, device, weights, false);
+    }
+
+    /**
+     * As {@link #fromParameters(ModelConfig, NDManager, Device, Map)}; with {@code closeParent} the
+     * model also closes {@code parent} (a base manager made just for it) when closed.
+     */
+    public static CausalLm fromParameters(ModelConfig config, NDManager parent, Device device,
+            Map<String, NDArray> weights, boolean closeParent) {
+        Engines.pytorch();
+        LinkedHashMap<String, Shape> expected = ParameterTable.shapes(config);
+        for (String n : weights.keySet()) {
+            if (!expected.containsKey(n)) {
+                throw new InvalidInputException("unexpected tensor '" + n + "' for " + config);
+            }
+        }
+        DataType dt = null;
+        for (Map.Entry<String, Shape> e : expected.entrySet()) {
+            NDArray a = weights.get(e.getKey());
+            if (a == null) {
+                throw new InvalidInputException("missing tensor '" + e.getKey() + "' (shape " + e.getValue()
+                        + ") for " + config);
+            }
+            if (!a.getShape().equals(e.getValue())) {
+                throw new InvalidInputException("tensor '" + e.getKey() + "': shape " + a.getShape()
+                        + " does not match the config, expected " + e.getValue());
+            }
+            if (dt == null) {
+                dt = a.getDataType();
+            } else if (a.getDataType() != dt) {
+                throw new InvalidInputException("tensor '" + e.getKey() + "' is " + a.getDataType()
+                        + " but others are " + dt + "; convert all weights to one type");
+            }
+        }
+        NDManager m = parent.newSubManager(device);
+        LinkedHashMap<String, NDArray> p = new LinkedHashMap<>();
+        for (String n : expected.keySet()) {
+            NDArray a = weights.get(n);
+            a.attach(m);
+            a.setName(n);
+            p.put(n, a);
+        }
+        CausalLm lm = new CausalLm(config, m, p);
+        if (closeParent) {
+            lm.closeAlso = parent;
+        }
+        return lm;
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    /** The model's own manager (weights, RoPE tables). */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** Compute type of the weights (float32 normally). */
+    public DataType dataType() {
+        return dtype;
+    }
+
+    /** The live weights by HF name (a new map each call; the arrays are shared, not copied). */
+    public LinkedHashMap<String, NDArray> parameters() {
+        return new LinkedHashMap<>(params);
+    }
+
+    /** A deep copy of the weights in a new child of {@code parent} (e.g. a frozen reference model). */
+    public CausalLm copy(NDManager parent) {
+        return copy(parent, dtype);
+    }
+
+    /** A deep copy converted to {@code type} (e.g. FLOAT64 for a reference forward). */
+    public CausalLm copy(NDManager parent, DataType type) {
+        NDManager m = parent.newSubManager(device());
+        LinkedHashMap<String, NDArray> p = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            NDArray detached = e.getValue().stopGradient();
+            NDArray c = detached.toType(type, true);
+            detached.close();
+            c.attach(m);
+            c.setName(e.getKey());
+            p.put(e.getKey(), c);
+        }
+        return new CausalLm(config, m, p);
+    }
+
+    /** Full forward of right-padded ids without cache. */
+    public LmOutput forward(NDArray inputIds, NDArray attentionMask, boolean withHidden) {
+        NDArray ids = ids(inputIds);
+        long b = ids.getShape().get(0);
+        int t = Math.toIntExact(ids.getShape().get(1));
+        NDManager m = inputIds.getManager();
+        NDArray mask = mask(m, b, t, 0, t, attentionMask);
+        return run(ids, 0, mask, null, withHidden);
+    }
+
+    /** A fresh key/value cache whose arrays live under {@code parent}. */
+    public KvCache newCache(NDManager parent) {
+        return new KvCache(parent, layers.length);
+    }
+
+    /**
+     * Forward of new tokens ids [B, Tn] (no padding) after the positions held in {@code cache}, which
+     * it extends. Logits equal those of the full forward at the same positions.
+     */
+    public LmOutput forwardIncremental(NDArray inputIds, KvCache cache) {
+        NDArray ids = ids(inputIds);
+        long b = ids.getShape().get(0);
+        int t = Math.toIntExact(ids.getShape().get(1));
+        int offset = cache.length();
+        NDArray mask = t == 1 ? null : mask(inputIds.getManager(), b, t, offset, offset + t, null);
+        LmOutput out = run(ids, offset, mask, cache, false);
+        cache.advance(t);
+        return out;
+    }
+
+    private NDArray ids(NDArray inputIds) {
+        if (inputIds.getShape().dimension() != 2) {
+            throw new IllegalArgumentException("input ids must be [B, T], got " + inputIds.getShape());
+        }
+        return inputIds.getDataType() == DataType.INT64 ? inputIds : inputIds.toType(DataType.INT64, false);
+    }
+
+    private LmOutput run(NDArray ids, int offset, NDArray mask, KvCache cache, boolean withHidden) {
+        NDManager m = ids.getManager();
+        long b = ids.getShape().get(0);
+        long t = ids.getShape().get(1);
+        int h = config.numAttentionHeads();
+        int kvh = config.numKeyValueHeads();
+        int dh = config.headDim();
+        double eps = config.rmsNormEps();
+        NDArray[] rope = ropeSlice(m, offset, t);
+        NDArray x = Layers.embedding(ids, embed);
+        List<NDArray> hidden = withHidden ? new ArrayList<>() : Collections.emptyList();
+        for (int i = 0; i < layers.length; i++) {
+            Layer l = layers[i];
+            if (withHidden) {
+                hidden.add(x);
+            }
+            NDArray a = Layers.rmsNorm(x, l.inNorm, eps);
+            // one GEMM for q, k and v (weights concatenated per call; gradients flow back through the concat)
+            NDArray qkv = Layers.linear(a, joined(m, l.q, l.k, l.v), l.qb == null ? null : joined(m, l.qb, l.kb, l.vb));
+            long qd = (long) h * dh;
+            long kd = (long) kvh * dh;
+            NDArray q = qkv.get(new NDIndex("..., :{}", qd)).reshape(b, t, h, dh).transpose(0, 2, 1, 3);
+            NDArray k = qkv.get(new NDIndex("..., {}:{}", qd, qd + kd)).reshape(b, t, kvh, dh).transpose(0, 2, 1, 3);
+            NDArray v = qkv.get(new NDIndex("..., {}:", qd + kd)).reshape(b, t, kvh, dh).transpose(0, 2, 1, 3);
+            q = Layers.rope(q, rope[0], rope[1]);
+            k = Layers.rope(k, rope[0], rope[1]);
+            if (cache != null) {
+                NDList kv = cache.append(i, k, v);
+                k = kv.get(0);
+                v = kv.get(1);
+            }
+            NDArray ctx = Layers.attention(q, k, v, mask);
+            x = x.add(Layers.linear(ctx, l.o, l.ob));
+            NDArray y = Layers.rmsNorm(x, l.postNorm, eps);
+            x = x.add(Layers.swiGluJoined(y, joined(m, l.gate, l.up), l.down));
+        }
+        x = Layers.rmsNorm(x, finalNorm, eps);
+        if (withHidden) {
+            hidden.add(x);
+        }
+        NDArray logits = Layers.linear(x, head, null);
+        return new LmOutput(logits, hidden);
+    }
+
+    /** Concatenation of weights along dim 0, owned by the step manager {@code m}. */
+    private static NDArray joined(NDManager m, NDArray... w) {
+        NDArray c = ai.djl.ndarray.NDArrays.concat(new NDList(w), 0);
+        c.attach(m);
+        return c;
+    }
+
+    /** Additive mask [B|1, 1, 1, T, Tk]: causal (query i sees keys up to offset+i) plus key padding. */
+    private NDArray mask(NDManager m, long b, int t, int offset, int tk, NDArray attentionMask) {
+        long[] keep = null;
+        int mb = 1;
+        if (attentionMask != null) {
+            if (!attentionMask.getShape().equals(new Shape(b, tk))) {
+                throw new IllegalArgumentException("attention mask must be [" + b + ", " + tk + "], got "
+                        + attentionMask.getShape());
+            }
+            keep = attentionMask.toType(DataType.INT64, false).toLongArray();
+            mb = (int) b;
+        }
+        float[] data = new float[mb * t * tk];
+        for (int s = 0; s < mb; s++) {
+            for (int i = 0; i < t; i++) {
+                int base = (s * t + i) * tk;
+                for (int j = 0; j < tk; j++) {
+                    boolean ok = j <= offset + i && (keep == null || keep[s * tk + j] != 0);
+                    data[base + j] = ok ? 0f : MASKED;
+                }
+            }
+        }
+        NDArray a = m.create(data, new Shape(mb, 1, 1, t, tk));
+        return dtype == DataType.FLOAT32 ? a : a.toType(dtype, false);
+    }
+
+    private NDArray[] ropeSlice(NDManager m, int offset, long t) {
+        if (offset + t > cos.getShape().get(0)) {
+            buildRope(Math.max(offset + t, 2 * cos.getShape().get(0)));
+        }
+        NDArray c = cos.get(new NDIndex("{}:{}", offset, offset + t));
+        NDArray s = sin.get(new NDIndex("{}:{}", offset, offset + t));
+        c.attach(m);
+        s.attach(m);
+        return new NDArray[] {c, s};
+    }
+
+    /** cos/sin tables [positions, Dh], computed in double (HF: inv_freq = theta^(-2i/Dh), emb = cat(f, f)). */
+    private synchronized void buildRope(long positions) {
+        int dh = config.headDim();
+        int n = Math.toIntExact(positions);
+        double[] c = new double[n * dh];
+        double[] s = new double[n * dh];
+        for (int p = 0; p < n; p++) {
+            for (int i = 0; i < dh / 2; i++) {
+                double invFreq = 1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / dh);
+                double ang = p * invFreq;
+                c[p * dh + i] = c[p * dh + i + dh / 2] = Math.cos(ang);
+                s[p * dh + i] = s[p * dh + i + dh / 2] = Math.sin(ang);
+            }
+        }
+        NDArray nc = table(c, n, dh);
+        NDArray ns = table(s, n, dh);
+        if (cos != null) {
+            cos.close();
+            sin.close();
+        }
+        cos = nc;
+        sin = ns;
+    }
+
+    private NDArray table(double[] data, int n, int dh) {
+        NDArray d = manager.create(data, new Shape(n, dh));
+        if (dtype == DataType.FLOAT64) {
+            return d;
+        }
+        NDArray out = d.toType(dtype, false);
+        d.close();
+        return out;
+    }
+
+    /** Frees the weights and tables (and the manager given with {@code closeParent}). */
+    @Override
+    public void close() {
+        manager.close();
+        if (closeAlso != null) {
+            closeAlso.close();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.unlearn.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+
+/**
+ * Pure functions for the Llama decoder (the static twins of its layers), each with its shapes. Every
+ * function puts the activation first so results join the activation's manager (STYLE §4), never the
+ * weights' manager.
+ */
+public final class Layers {
+    private Layers() {}
+
+    /** Token embedding lookup: ids int64 [B, T], table [V, D] -&gt; [B, T, D]. */
+    public static NDArray embedding(NDArray ids, NDArray table) {
+        return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    /** Affine map: x [..., in], w [out, in], b [out] or null -&gt; [..., out] (torch {@code linear}). */
+    public static NDArray linear(NDArray x, NDArray w, NDArray b) {
+        return x.getNDArrayInternal().linear(x, w, b).singletonOrThrow();
+    }
+
+    /** RMSNorm: x [..., D], w [D] -&gt; w * x / sqrt(mean(x^2) + eps). */
+    public static NDArray rmsNorm(NDArray x, NDArray w, double eps) {
+        NDArray inv = x.square().mean(new int[] {-1}, true).add(eps).pow(-0.5);
+        return x.mul(inv).mul(w);
+    }
+
+    /**
+     * Rotary embedding, Hugging Face rotate-half convention (q/k rows are ordered so that the first
+     * and second halves of each head form the pairs; see HF {@code convert_llama_weights_to_hf.py},
+     * which permutes Meta's interleaved layout into this one): x [B, H, T, Dh], cos/sin [T, Dh] -&gt;
+     * x * cos + rotate_half(x) * sin, rotate_half(x) = concat(-x2, x1).
+     */
+    public static NDArray rope(NDArray x, NDArray cos, NDArray sin) {
+        long half = x.getShape().get(3) / 2;
+        NDArray x1 = x.get(new NDIndex("..., :{}", half));
+        NDArray x2 = x.get(new NDIndex("..., {}:", half));
+        NDArray rotated = NDArrays.concat(new NDList(x2.neg(), x1), -1);
+        return x.mul(cos).add(rotated.mul(sin));
+    }
+
+    /** SwiGLU MLP: x [.., D], gate/up [F, D], down [D, F] -&gt; down(silu(gate x) * up x). */
+    public static NDArray swiGlu(NDArray x, NDArray gate, NDArray up, NDArray down) {
+        NDArray g = linear(x, gate, null);
+        NDArray act = g.mul(Activation.sigmoid(g)).mul(linear(x, up, null));
+        return linear(act, down, null);
+    }
+
+    /**
+     * SwiGLU with gate and up stacked in one matrix (one GEMM): x [.., D], gateUp [2F, D] (gate rows
+     * first), down [D, F] -&gt; same as {@link #swiGlu}.
+     */
+    public static NDArray swiGluJoined(NDArray x, NDArray gateUp, NDArray down) {
+        long f = gateUp.getShape().get(0) / 2;
+        NDArray gu = linear(x, gateUp, null);
+        NDArray g = gu.get(new NDIndex("..., :{}", f));
+        NDArray act = g.mul(Activation.sigmoid(g)).mul(gu.get(new NDIndex("..., {}:", f)));
+        return linear(act, down, null);
+    }
+
+    /**
+     * Grouped-query scaled dot-product attention without copying key/value heads: query head h reads
+     * key/value head h / (H / KV), as HF {@code repeat_kv}.
+     *
+     * @param q [B, H, Tq, Dh] (already rotated)
+     * @param k [B, KV, Tk, Dh] (already rotated)
+     * @param v [B, KV, Tk, Dh]
+     * @param mask additive [B or 1, 1, 1, Tq, Tk] (0 or a large negative), or null for none
+     * @return [B, Tq, H * Dh]
+     */
+    public static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask) {
+        long b = q.getShape().get(0);
+        long h = q.getShape().get(1);
+        long tq = q.getShape().get(2);
+        long dh = q.getShape().get(3);
+        long kv = k.getShape().get(1);
+        long tk = k.getShape().get(2);
+        long rep = h / kv;
+        NDArray qg = q.mul(1.0 / Math.sqrt(dh)).reshape(b, kv, rep * tq, dh);
+        NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).reshape(b, kv, rep, tq, tk);
+        if (mask != null) {
+            scores = scores.add(mask);
+        }
+        NDArray probs = scores.softmax(-1).reshape(b, kv, rep * tq, tk);
+        NDArray ctx = probs.matMul(v).reshape(b, h, tq, dh);
+        return ctx.transpose(0, 2, 1, 3).reshape(b, tq, h * dh);
+    }
+}
