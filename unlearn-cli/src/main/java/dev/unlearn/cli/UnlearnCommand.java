@@ -1,5 +1,8 @@
 package dev.unlearn.cli;
 
+import dev.unlearn.cli.commands.DataCommand;
+import dev.unlearn.cli.commands.FinetuneCommand;
+import dev.unlearn.cli.commands.ScoreCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +24,12 @@ import picocli.CommandLine.Spec;
             "Exit codes: 0 ok, 1 a check failed, 2 bad input (checkpoint, recipe, data, option), 3 internal error.",
             "Start with: unlearn demo"
         },
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {
+            ScoreCommand.class,
+            DataCommand.class,
+            FinetuneCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public class UnlearnCommand implements Runnable {
     @Spec
     CommandSpec spec;

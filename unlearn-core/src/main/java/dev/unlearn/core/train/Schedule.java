@@ -13,6 +13,16 @@ package dev.unlearn.core.train;
 public enum Schedule {
     CONSTANT, LINEAR, COSINE;
 
+    /** Parses {@code constant}, {@code linear} or {@code cosine} (any case). */
+    public static Schedule byName(String name) {
+        for (Schedule s : values()) {
+            if (s.name().equalsIgnoreCase(name == null ? "" : name.trim())) {
+                return s;
+            }
+        }
+        throw new dev.unlearn.core.InvalidInputException("unknown schedule '" + name + "'; valid: constant, linear, cosine");
+    }
+
     /** Multiplier of the base learning rate at step {@code s} of {@code total} with {@code warmup} steps. */
     public double factor(long s, long total, long warmup) {
         if (s < warmup) {

@@ -1,0 +1,27 @@
+package dev.unlearn.cli.commands;
+
+import dev.unlearn.core.InvalidInputException;
+
+/** Parses a comma- or space-separated list of token ids given on the command line. */
+final class IdList {
+    private IdList() {}
+
+    static long[] parse(String option, String text, int vocabSize) {
+        String[] parts = text.trim().split("[,\\s]+");
+        long[] ids = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                ids[i] = Long.parseLong(parts[i]);
+            } catch (NumberFormatException ex) {
+                throw new InvalidInputException(option + ": '" + parts[i] + "' is not a token id (give integers, e.g. 1,461,23)");
+            }
+            if (ids[i] < 0 || ids[i] >= vocabSize) {
+                throw new InvalidInputException(option + ": token id " + ids[i] + " outside the vocabulary 0.." + (vocabSize - 1));
+            }
+        }
+        if (ids.length == 0) {
+            throw new InvalidInputException(option + ": no token ids given");
+        }
+        return ids;
+    }
+}

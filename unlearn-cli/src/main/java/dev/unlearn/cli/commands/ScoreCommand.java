@@ -1,0 +1,120 @@
+package dev.unlearn.cli.commands;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.core.Engines;
+import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.data.QaRecord;
+import dev.unlearn.core.data.TokenizedExample;
+import dev.unlearn.core.io.Checkpoint;
+import dev.unlearn.core.model.CausalLm;
+import dev.unlearn.core.score.SampleScore;
+import dev.unlearn.core.score.Scorer;
+import dev.unlearn.core.score.SequenceScore;
+import dev.unlearn.core.text.PromptTemplate;
+import dev.unlearn.core.text.QaTokenization;
+import dev.unlearn.core.text.TextTokenizer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code unlearn score}: log-likelihood of a token sequence, or of an answer given a question. */
+@Command(name = "score", mixinStandardHelpOptions = true,
+        header = "Score a token sequence (or an answer given a question) under a model.",
+        description = {
+            "With --input-ids: sequence_logprob = sum over t of log p(ids[t+1] | ids[0..t]) and the logits at the last position.",
+            "With --question/--answer: the answer's token log-probs under the prompt template (only answer tokens, plus EOS, are scored).",
+            "",
+            "Examples:",
+            "  unlearn score --model ../shared/fixtures/stories260k --input-ids 1,461,23 --json",
+            "  unlearn score --model runs/demo/finetune-full/model --question 'Where was Ada Quill born?' --answer 'In Lisbon.'"
+        })
+public class ScoreCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin CommonOptions common;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model directory.")
+    Path model;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    static class Input {
+        @Option(names = "--input-ids", paramLabel = "IDS", description = "Comma-separated token ids.")
+        String ids;
+
+        @ArgGroup(exclusive = false)
+        Qa qa;
+    }
+
+    static class Qa {
+        @Option(names = "--question", required = true, description = "Question text (needs the model's tokenizer.json).")
+        String question;
+
+        @Option(names = "--answer", required = true, description = "Answer text to score.")
+        String answer;
+    }
+
+    @Option(names = "--template", defaultValue = "plain", description = "Prompt template: plain, tofu-phi, ou-phi, llama2, llama3. Default: ${DEFAULT-VALUE}.")
+    String template;
+
+    @Option(names = "--json", description = "Print JSON (always on for --input-ids).")
+    boolean json;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public Integer call() throws Exception {
+        Engines.pytorch();
+        PrintWriter out = spec.commandLine().getOut();
+        try (NDManager m = NDManager.newBaseManager(Engines.device(common.device));
+                CausalLm lm = Checkpoint.load(model, m)) {
+            ObjectNode o = JSON.createObjectNode();
+            if (input.ids != null) {
+                long[] ids = IdList.parse("--input-ids", input.ids, lm.config().vocabSize());
+                SequenceScore s = Scorer.scoreIds(lm, ids);
+                o.put("sequence_logprob", s.sequenceLogprob());
+                ArrayNode a = o.putArray("last_logits");
+                for (float f : s.lastLogits()) {
+                    a.add(f);
+                }
+                out.println(JSON.writeValueAsString(o));
+                return 0;
+            }
+            try (TextTokenizer tok = TextTokenizer.load(model)) {
+                QaTokenization qt = new QaTokenization(tok, PromptTemplate.byName(template), 4096);
+                TokenizedExample ex = qt.tokenize(QaRecord.of(input.qa.question, input.qa.answer));
+                SampleScore s = Scorer.score(lm, List.of(ex), 1).get(0);
+                o.put("sum_nll", s.sumNll());
+                o.put("mean_nll", s.meanNll());
+                o.put("probability", Math.exp(-s.meanNll()));
+                o.put("token_count", s.tokenCount());
+                ArrayNode lp = o.putArray("token_logprobs");
+                for (double d : s.tokenLogProbs()) {
+                    lp.add(d);
+                }
+                ArrayNode toks = o.putArray("scored_tokens");
+                qt.explain(ex).stream().filter(QaTokenization.Token::scored).forEach(t -> toks.add(t.text()));
+                if (json) {
+                    out.println(JSON.writeValueAsString(o));
+                } else {
+                    out.printf("answer tokens scored: %d %s%nmean NLL %.4f  probability %.4f  sum NLL %.4f%n",
+                            s.tokenCount(), toks, s.meanNll(), Math.exp(-s.meanNll()), s.sumNll());
+                }
+                return 0;
+            }
+        } catch (IllegalArgumentException ex) {
+            throw new InvalidInputException(ex.getMessage(), ex);
+        }
+    }
+}
