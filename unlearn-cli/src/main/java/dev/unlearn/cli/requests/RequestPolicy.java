@@ -10,6 +10,11 @@ import java.util.Map;
  * the method, its config, the optimisation settings and default acceptance thresholds. A request's
  * own {@code method}, {@code config}, {@code train} and {@code thresholds} override the policy's.
  *
+ * <p>Default thresholds were calibrated on the built-in world, where a model trained without the
+ * subject (the ideal outcome) measures forget probability 0.02, ROUGE-L recall 0.53 (answers share
+ * the question's words), MIA AUC 0.50 and extraction rate 0.07, against 0.99, 1.0, 1.0 and 0.63 for
+ * the model that was trained on them ({@code RequestVerifierTest}).
+ *
  * <ul>
  *   <li>{@code standard}: NPO with a retain NLL term (bounded, keeps utility);</li>
  *   <li>{@code strict}: GradDiff, longer, with tighter thresholds.</li>
@@ -25,10 +30,10 @@ public record RequestPolicy(String name, String method, Map<String, Object> conf
         return switch (n) {
             case "standard" -> new RequestPolicy(n, "npo", Map.of("beta", 0.1, "alpha", 1.0, "gamma", 1.0),
                     new Recipe.TrainSpec(null, 60, 2e-3, 8, 1, 0.0, 0, "constant", 1.0),
-                    new DeletionRequest.Thresholds(0.25, 0.5, 0.25, 0.2, 0.5));
+                    new DeletionRequest.Thresholds(0.25, 0.65, 0.25, 0.2, 0.25));
             case "strict" -> new RequestPolicy(n, "graddiff", Map.of("gamma", 1.0, "alpha", 1.0),
                     new Recipe.TrainSpec(null, 100, 2e-3, 8, 1, 0.0, 0, "constant", 1.0),
-                    new DeletionRequest.Thresholds(0.1, 0.3, 0.2, 0.05, 0.5));
+                    new DeletionRequest.Thresholds(0.1, 0.6, 0.15, 0.1, 0.15));
             default -> throw new InvalidInputException("unknown policy '" + n + "'; valid: " + NAMES);
         };
     }
