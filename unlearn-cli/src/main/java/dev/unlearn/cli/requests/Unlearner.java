@@ -1,0 +1,20 @@
+package dev.unlearn.cli.requests;
+
+import dev.unlearn.cli.recipe.Recipe;
+import dev.unlearn.core.data.QaRecord;
+import dev.unlearn.core.model.CausalLm;
+import dev.unlearn.core.text.QaTokenization;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The unlearning step of a deletion request: edits {@code model} in place so that it forgets
+ * {@code forget} while keeping {@code retain}. Returns the run's summary (method, resolved config,
+ * steps, ...), which goes into the result and the audit log; it must hold no record text.
+ */
+@FunctionalInterface
+public interface Unlearner {
+    Map<String, Object> unlearn(CausalLm model, Path modelDir, List<QaRecord> forget, List<QaRecord> retain,
+            QaTokenization tokenization, String method, Map<String, Object> config, Recipe.TrainSpec train, long seed);
+}

@@ -1,0 +1,122 @@
+package dev.unlearn.cli.requests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.data.QaReader;
+import dev.unlearn.core.data.QaRecord;
+import dev.unlearn.core.io.Checkpoint;
+import dev.unlearn.core.model.CausalLm;
+import dev.unlearn.core.testing.TinyWorld;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The request workflow's guarantees, with exact unlearning as the unlearning step (the weights of the
+ * model retrained without the subject are copied in), so the test is about the workflow: idempotency,
+ * crash recovery, audit integrity, and no forgotten text in the log.
+ */
+class RequestWorkflowTest {
+    static TinyWorld.Paths3 world;
+    static String subject;
+
+    @BeforeAll
+    static void fixture() {
+        world = TinyWorld.get();
+        subject = QaReader.read(world.data().resolve("forget10.json")).get(0).entity();
+    }
+
+    private static Unlearner exact(AtomicInteger calls) {
+        return (lm, modelDir, forget, retain, qt, method, config, train, seed) -> {
+            calls.incrementAndGet();
+            try (NDManager m = NDManager.newBaseManager(); CausalLm retrained = Checkpoint.load(world.retain(), m)) {
+                Map<String, NDArray> src = retrained.parameters();
+                lm.parameters().forEach((k, v) -> v.set(src.get(k).toFloatArray()));
+            }
+            return Map.of("method", "exact-retrain", "forget_records", forget.size());
+        };
+    }
+
+    private static DeletionRequest request(String id, String... entities) {
+        return new DeletionRequest(id, subject, new DeletionRequest.Selectors(null, null, null, List.of(entities)), null,
+                "standard", null, null, null, null);
+    }
+
+    private RequestWorkflow.Options opts() {
+        return new RequestWorkflow.Options(world.data(), world.full(), null, "plain", 24, 0, 40);
+    }
+
+    @Test
+    void acceptedOnceIdempotentAndAuditHoldsNoText(@TempDir Path out) throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        StringWriter log = new StringWriter();
+        RequestWorkflow wf = new RequestWorkflow(out, exact(calls), new PrintWriter(log, true));
+        RequestWorkflow.Outcome o = wf.submit(request("DR-1", subject), null, opts());
+        assertTrue(o.accepted(), log.toString());
+        assertTrue(Files.isRegularFile(out.resolve("accepted/DR-1/model/model.safetensors")));
+        RequestWorkflow.Outcome again = wf.submit(request("DR-1", subject), null, opts());
+        assertTrue(again.alreadyDone());
+        assertEquals(1, calls.get(), "resubmission must not unlearn twice");
+        assertEquals(1, wf.auditLog().entries().size());
+        assertTrue(wf.auditLog().verify().ok());
+        String text = Files.readString(out.resolve("audit.jsonl"));
+        assertFalse(text.contains(subject), "subject name in the audit log");
+        for (QaRecord r : QaReader.read(world.data().resolve("forget10.json"))) {
+            assertFalse(text.contains(r.answer()), "forget answer in the audit log");
+            assertFalse(text.contains(r.question()), "forget question in the audit log");
+        }
+        assertThrows(InvalidInputException.class, () -> wf.submit(request("DR-1", subject, "someone else"), null, opts()),
+                "a different request reusing the id");
+    }
+
+    @Test
+    void crashBeforeTheAuditAppendIsCompletedByTheRerun(@TempDir Path out) {
+        AtomicInteger calls = new AtomicInteger();
+        RequestWorkflow wf = new RequestWorkflow(out, exact(calls), new PrintWriter(new StringWriter()));
+        wf.beforeAppend = () -> {
+            throw new IllegalStateException("injected crash");
+        };
+        assertThrows(IllegalStateException.class, () -> wf.submit(request("DR-2", subject), null, opts()));
+        assertEquals(0, wf.auditLog().entries().size());
+        RequestWorkflow rerun = new RequestWorkflow(out, exact(calls), new PrintWriter(new StringWriter()));
+        RequestWorkflow.Outcome o = rerun.submit(request("DR-2", subject), null, opts());
+        assertTrue(o.accepted());
+        assertEquals(1, calls.get(), "the re-run reuses the finished result");
+        assertEquals(1, rerun.auditLog().entries().size());
+        assertTrue(rerun.auditLog().verify().ok());
+    }
+
+    @Test
+    void failedVerificationIsRejectedAndNotPublished(@TempDir Path out) {
+        Unlearner nothing = (lm, dir, f, r, qt, m, c, t, s) -> Map.of("method", "none");
+        RequestWorkflow wf = new RequestWorkflow(out, nothing, new PrintWriter(new StringWriter()));
+        RequestWorkflow.Outcome o = wf.submit(request("DR-3", subject), null, opts());
+        assertFalse(o.accepted());
+        assertTrue(Files.isDirectory(out.resolve("rejected/DR-3/model")));
+        assertFalse(Files.exists(out.resolve("accepted/DR-3")));
+        assertFalse(Files.exists(out.resolve("current.json")));
+        assertEquals("rejected", wf.auditLog().entries().get(0).get("status").asText());
+    }
+
+    @Test
+    void unknownSubjectIsAnErrorAndLeavesNoEntry(@TempDir Path out) {
+        RequestWorkflow wf = new RequestWorkflow(out, exact(new AtomicInteger()), new PrintWriter(new StringWriter()));
+        InvalidInputException ex = assertThrows(InvalidInputException.class,
+                () -> wf.submit(request("DR-4", "Nobody Atall"), null, opts()));
+        assertTrue(ex.getMessage().contains("match no record"), ex.getMessage());
+        assertEquals(0, wf.auditLog().entries().size());
+    }
+}
