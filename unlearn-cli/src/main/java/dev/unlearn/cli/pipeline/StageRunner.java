@@ -68,12 +68,32 @@ public final class StageRunner {
         return runDir;
     }
 
+    /** The finished stage {@code name} if its manifest holds this fingerprint, else empty. */
+    public java.util.Optional<Outcome> existing(String name, ObjectNode fingerprint) {
+        String digest = digest(fingerprint);
+        Path dir = runDir.resolve(name);
+        try {
+            JsonNode m = JSON.readTree(dir.resolve("manifest.json").toFile());
+            if (digest.equals(m.path("fingerprint_sha256").asText())) {
+                return java.util.Optional.of(new Outcome(name, dir, digest, true, m.path("wall_seconds").asDouble()));
+            }
+        } catch (IOException ex) {
+            // absent or unreadable: not finished
+        }
+        return java.util.Optional.empty();
+    }
+
     /** Runs (or reuses) stage {@code name}. */
     public Outcome stage(String name, ObjectNode fingerprint, Work work) {
+        return stage(name, fingerprint, work, false);
+    }
+
+    /** Runs stage {@code name}; reuses an unchanged one unless {@code force}. */
+    public Outcome stage(String name, ObjectNode fingerprint, Work work, boolean force) {
         String digest = digest(fingerprint);
         Path dir = runDir.resolve(name);
         Path manifest = dir.resolve("manifest.json");
-        if (Files.isRegularFile(manifest)) {
+        if (!force && Files.isRegularFile(manifest)) {
             try {
                 JsonNode m = JSON.readTree(manifest.toFile());
                 if (digest.equals(m.path("fingerprint_sha256").asText())) {

@@ -1,0 +1,24 @@
+package dev.unlearn.cli.pipeline;
+
+import dev.unlearn.cli.recipe.Recipe;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** The two heavy steps of a run, behind seams so the pipeline's bookkeeping can be tested on its own. */
+public interface PipelineSteps {
+    /**
+     * Unlearns {@code run} starting from the full model; writes a Hugging Face checkpoint to
+     * {@code outModel} and returns the run summary (method, config with defaults, steps, NLLs).
+     */
+    Map<String, Object> unlearn(Path fullModel, DataLayout data, Recipe.MethodRun run, String template, long seed,
+            Path outModel);
+
+    /**
+     * Evaluates {@code model} with the given suites (the retain and original models as references)
+     * into {@code outDir}; returns the summary numbers the report table uses ({@code forget_quality},
+     * {@code model_utility}, ...).
+     */
+    Map<String, Object> evaluate(Path model, Path fullModel, Path retainModel, DataLayout data, List<String> suites,
+            String template, Recipe.EvalSpec eval, Path outDir);
+}

@@ -1,0 +1,323 @@
+package dev.unlearn.cli.pipeline;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.unlearn.cli.recipe.Recipe;
+import dev.unlearn.core.Engines;
+import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.data.QaReader;
+import dev.unlearn.core.data.QaRecord;
+import dev.unlearn.core.data.TokenizedExample;
+import dev.unlearn.core.io.Checkpoint;
+import dev.unlearn.core.io.Digests;
+import dev.unlearn.core.model.CausalLm;
+import dev.unlearn.core.model.ModelConfig;
+import dev.unlearn.core.synth.SynthWorld;
+import dev.unlearn.core.text.PromptTemplate;
+import dev.unlearn.core.text.QaTokenization;
+import dev.unlearn.core.text.TextTokenizer;
+import dev.unlearn.core.train.FineTune;
+import dev.unlearn.core.train.Schedule;
+import dev.unlearn.core.train.TrainingConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs a recipe as stages in a run directory: {@code data}, {@code finetune-full},
+ * {@code finetune-retain}, {@code unlearn/NAME} for each method run, {@code eval/NAME} for every
+ * model, and {@code report}. Each stage is fingerprinted by its config and its inputs' digests
+ * ({@link StageRunner}), so a re-run redoes only what changed and an interrupted run resumes.
+ */
+public final class RunPipeline {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final PipelineSteps steps;
+    private final PrintWriter log;
+    private boolean ranSelected;
+
+    /** Thrown internally when {@code --only} reaches a later stage that is out of date: the run stops there. */
+    private static final class StopAfterOnly extends RuntimeException {
+        StopAfterOnly() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** One evaluated model of the run. */
+    public record ModelRow(String name, String role, String method, Path model, Map<String, Object> metrics,
+            double wallSeconds) {}
+
+    /** The run's outcome: its folder, the rows of the report, and which stages ran. */
+    public record Result(Path runDir, List<ModelRow> models, List<StageRunner.Outcome> stages, Path reportJson,
+            Path reportHtml) {}
+
+    public RunPipeline(PipelineSteps steps, PrintWriter log) {
+        this.steps = steps;
+        this.log = log;
+    }
+
+    /**
+     * Runs the recipe.
+     *
+     * @param recipeDir folder against which relative paths in the recipe resolve
+     * @param runDir the run directory
+     * @param only when not null, (re)run just this stage (or every stage under this prefix, e.g.
+     *     {@code unlearn}), even if unchanged; the stages before it must be finished and unchanged, and
+     *     later stages are not run
+     */
+    public Result run(Recipe r, Path recipeDir, Path runDir, String only) {
+        ranSelected = false;
+        try {
+            return runStages(r, recipeDir, runDir, only);
+        } catch (StopAfterOnly stop) {
+            log.printf("--only %s: done; later stages are out of date and were not run%n", only);
+            log.flush();
+            return new Result(runDir, List.of(), List.of(), null, null);
+        }
+    }
+
+    private Result runStages(Recipe r, Path recipeDir, Path runDir, String only) {
+        Engines.pytorch();
+        StageRunner sr = new StageRunner(runDir, log);
+        long seed = r.seed() == null ? 0 : r.seed();
+        String template = r.model().template() == null ? "plain" : r.model().template();
+        PromptTemplate.byName(template);
+        List<StageRunner.Outcome> outcomes = new ArrayList<>();
+
+        // data
+        ObjectNode fpData = StageRunner.fingerprint();
+        DataLayout[] layout = new DataLayout[1];
+        if (r.data().builtin() != null) {
+            Recipe.BuiltinData b = r.data().builtin();
+            int authors = b.authors() == null ? 10 : b.authors();
+            long dataSeed = b.seed() == null ? seed : b.seed();
+            String forget = b.forgetSplit() == null ? "forget10" : b.forgetSplit();
+            fpData.put("builtin_authors", authors).put("builtin_seed", dataSeed).put("generator", SynthWorld.GENERATOR_VERSION)
+                    .put("forget_split", forget);
+            StageRunner.Outcome o = stage(sr, only, "data", fpData, dir -> new SynthWorld(authors, dataSeed).write(dir));
+            outcomes.add(o);
+            layout[0] = new DataLayout(o.dir(), forget, DataLayout.retainFor(forget), List.of("world_facts"), o.dir());
+        } else if (r.data().tofu() != null) {
+            Recipe.TofuData t = r.data().tofu();
+            Path dir = resolve(recipeDir, t.dir(), "data.tofu.dir");
+            String forget = t.forgetSplit() == null ? "forget10" : t.forgetSplit();
+            String retain = t.retainSplit() == null ? DataLayout.retainFor(forget) : t.retainSplit();
+            DataLayout l = new DataLayout(dir, forget, retain, List.of(), null);
+            fpData.put("tofu_dir", dir.toString()).put("full_sha256", Digests.sha256(l.full()))
+                    .put("forget_sha256", Digests.sha256(l.forget())).put("retain_sha256", Digests.sha256(l.retain()));
+            outcomes.add(stage(sr, only, "data", fpData, d -> writeJson(d.resolve("data.json"), fpData)));
+            layout[0] = l;
+        } else {
+            throw new InvalidInputException("data.muse: MUSE corpora are evaluated with 'unlearn eval' (suite muse);"
+                    + " the recipe pipeline runs QA data (builtin or tofu). See recipes/muse-news.yaml");
+        }
+        DataLayout data = layout[0];
+        String dataDigest = outcomes.get(0).digest();
+
+        // full and retain models
+        StageRunner.Outcome full = finetuneStage(sr, only, "finetune-full", r, recipeDir, data, dataDigest, seed, true);
+        StageRunner.Outcome retain = finetuneStage(sr, only, "finetune-retain", r, recipeDir, data, dataDigest, seed, false);
+        outcomes.add(full);
+        outcomes.add(retain);
+        Path fullModel = modelOf(full.dir());
+        Path retainModel = modelOf(retain.dir());
+
+        // unlearning runs
+        List<ModelRow> rows = new ArrayList<>();
+        List<String[]> toEval = new ArrayList<>();
+        toEval.add(new String[] {"full", "full", null, fullModel.toString(), full.digest()});
+        toEval.add(new String[] {"retain", "retain", null, retainModel.toString(), retain.digest()});
+        for (Recipe.MethodRun run : r.methods()) {
+            ObjectNode fp = StageRunner.fingerprint();
+            fp.put("full", full.digest());
+            fp.put("data", dataDigest);
+            fp.set("run", JSON.valueToTree(run));
+            fp.put("template", template);
+            fp.put("seed", seed);
+            StageRunner.Outcome o = stage(sr, only, "unlearn/" + run.label(), fp, dir -> {
+                Map<String, Object> summary = steps.unlearn(fullModel, data, run, template, seed, dir.resolve("model"));
+                writeJson(dir.resolve("summary.json"), JSON.valueToTree(summary));
+            });
+            outcomes.add(o);
+            toEval.add(new String[] {run.label(), "unlearned", run.method(), o.dir().resolve("model").toString(), o.digest()});
+        }
+
+        // evaluation of every model
+        List<String> suites = r.eval() != null && r.eval().suites() != null ? r.eval().suites()
+                : List.of("tofu", "mia", "representation", "refusal");
+        for (String[] e : toEval) {
+            ObjectNode fp = StageRunner.fingerprint();
+            fp.put("model", e[4]);
+            fp.put("full", full.digest());
+            fp.put("retain", retain.digest());
+            fp.set("suites", JSON.valueToTree(suites));
+            fp.set("eval", JSON.valueToTree(r.eval()));
+            fp.put("template", template);
+            Path model = Path.of(e[3]);
+            StageRunner.Outcome o = stage(sr, only, "eval/" + e[0], fp, dir -> {
+                Map<String, Object> m = steps.evaluate(model, fullModel, retainModel, data, suites, template, r.eval(), dir);
+                writeJson(dir.resolve("summary.json"), JSON.valueToTree(m));
+            });
+            outcomes.add(o);
+            double wall = "unlearned".equals(e[1]) ? wallOf(sr.runDir().resolve("unlearn").resolve(e[0]))
+                    : wallOf("full".equals(e[1]) ? full.dir() : retain.dir());
+            rows.add(new ModelRow(e[0], e[1], e[2], model, readMap(o.dir().resolve("summary.json")), wall));
+        }
+
+        // report
+        ObjectNode fpReport = StageRunner.fingerprint();
+        for (StageRunner.Outcome o : outcomes) {
+            fpReport.put(o.name(), o.digest());
+        }
+        StageRunner.Outcome rep = stage(sr, only, "report", fpReport,
+                dir -> RunReport.write(dir, r.name() == null ? "unlearn run" : r.name(), rows));
+        outcomes.add(rep);
+        return new Result(runDir, rows, outcomes, rep.dir().resolve("report.json"), rep.dir().resolve("report.html"));
+    }
+
+    private StageRunner.Outcome finetuneStage(StageRunner sr, String only, String name, Recipe r, Path recipeDir,
+            DataLayout data, String dataDigest, long seed, boolean fullSet) {
+        Recipe.ModelSpec m = r.model();
+        ObjectNode fp = StageRunner.fingerprint();
+        fp.put("data", dataDigest);
+        fp.put("set", fullSet ? "full" : data.retainSplit());
+        fp.put("seed", seed);
+        fp.set("model", JSON.valueToTree(m));
+        fp.set("finetune", JSON.valueToTree(r.finetune()));
+        String pointer = fullSet ? (Boolean.TRUE.equals(m.finetuned()) ? m.checkpoint() : null) : m.retainCheckpoint();
+        if (pointer != null) {
+            Path p = resolve(recipeDir, pointer, fullSet ? "model.checkpoint" : "model.retain_checkpoint");
+            fp.put("checkpoint_sha256", Digests.sha256Directory(p, Checkpoint.MANIFEST));
+            return stage(sr, only, name, fp, dir -> {
+                ObjectNode o = JSON.createObjectNode();
+                o.put("path", p.toAbsolutePath().toString());
+                writeJson(dir.resolve("model.json"), o);
+            });
+        }
+        if (m.checkpoint() != null) {
+            Path p = resolve(recipeDir, m.checkpoint(), "model.checkpoint");
+            fp.put("checkpoint_sha256", Digests.sha256Directory(p, Checkpoint.MANIFEST));
+        }
+        return stage(sr, only, name, fp, dir -> finetune(dir, r, recipeDir, data, seed, fullSet));
+    }
+
+    private void finetune(Path dir, Recipe r, Path recipeDir, DataLayout data, long seed, boolean fullSet)
+            throws IOException {
+        List<QaRecord> rows = new ArrayList<>(QaReader.read(fullSet ? data.full() : data.retain()));
+        for (Path extra : data.extras()) {
+            rows.addAll(QaReader.read(extra));
+        }
+        Recipe.ModelSpec m = r.model();
+        Path tokDir = m.checkpoint() != null ? resolve(recipeDir, m.checkpoint(), "model.checkpoint") : data.tokenizerDir();
+        Recipe.FinetuneSpec ft = r.finetune() == null
+                ? new Recipe.FinetuneSpec(null, null, null, null, null, null, null, null, null) : r.finetune();
+        try (TextTokenizer tok = TextTokenizer.load(tokDir);
+                NDManager nd = NDManager.newBaseManager(Engines.device(m.device()))) {
+            List<TokenizedExample> ex = new QaTokenization(tok, PromptTemplate.byName(
+                    m.template() == null ? "plain" : m.template()), 512).tokenizeAll(rows).examples();
+            CausalLm lm;
+            if (m.init() != null) {
+                Recipe.InitSpec i = m.init();
+                int vocab = tok.vocabSize();
+                ModelConfig cfg = ("qwen2".equals(i.modelType()) ? ModelConfig.qwen2(i.hiddenSize(), i.layers(), i.heads(),
+                        i.kvHeads(), i.intermediateSize(), vocab) : ModelConfig.llama(i.hiddenSize(), i.layers(), i.heads(),
+                        i.kvHeads(), i.intermediateSize(), vocab))
+                        .with("bos_token_id", tok.bosId() == null ? tok.eosId() : tok.bosId())
+                        .with("eos_token_id", tok.eosId()).with("pad_token_id", tok.padId())
+                        .with("max_position_embeddings", 512);
+                lm = CausalLm.random(cfg, nd, nd.getDevice(), seed + 7);
+            } else {
+                lm = Checkpoint.load(resolve(recipeDir, m.checkpoint(), "model.checkpoint"), nd);
+            }
+            try (lm) {
+                TrainingConfig.Builder b = TrainingConfig.builder().setLearningRate(ft.lr() == null ? 1e-5 : ft.lr())
+                        .optEpochs(ft.epochs() == null ? 5 : ft.epochs())
+                        .optWeightDecay(ft.weightDecay() == null ? 0.01 : ft.weightDecay())
+                        .optWarmupSteps(ft.warmupSteps() == null ? 0 : ft.warmupSteps())
+                        .optSchedule(Schedule.byName(ft.schedule() == null ? "linear" : ft.schedule()))
+                        .optGradientAccumulation(ft.gradAccum() == null ? 1 : ft.gradAccum())
+                        .optMaxGradNorm(ft.maxGradNorm() == null ? 1.0 : ft.maxGradNorm()).optSeed(seed)
+                        .optLogFile(dir.resolve("train-log.jsonl"));
+                if (ft.maxSteps() != null) {
+                    b.optMaxSteps(ft.maxSteps());
+                }
+                var res = FineTune.run(lm, ex, ft.batchSize() == null ? 16 : ft.batchSize(), tok.padId(), b.build());
+                double acc = FineTune.answerTokenAccuracy(lm, ex, tok.padId());
+                log.printf("  %d examples, %d steps, final loss %.4f, answer-token accuracy %.3f%n", ex.size(), res.steps(),
+                        res.lastLoss(), acc);
+                Checkpoint.save(lm, dir.resolve("model"), tokDir, DataType.FLOAT32);
+                ObjectNode s = JSON.createObjectNode();
+                s.put("examples", ex.size()).put("steps", res.steps()).put("final_loss", res.lastLoss())
+                        .put("answer_token_accuracy", acc);
+                writeJson(dir.resolve("summary.json"), s);
+            }
+        }
+    }
+
+    private StageRunner.Outcome stage(StageRunner sr, String only, String name, ObjectNode fp, StageRunner.Work w) {
+        if (only == null) {
+            return sr.stage(name, fp, w);
+        }
+        if (name.equals(only) || name.startsWith(only + "/")) {
+            ranSelected = true;
+            return sr.stage(name, fp, w, true);
+        }
+        Optional<StageRunner.Outcome> done = sr.existing(name, fp);
+        if (done.isEmpty() && ranSelected) {
+            throw new StopAfterOnly();
+        }
+        if (done.isEmpty()) {
+            throw new InvalidInputException("--only " + only + ": stage '" + name + "' before it is missing or out of date;"
+                    + " run without --only first");
+        }
+        return done.get();
+    }
+
+    /** The model directory a finetune stage produced: {@code model/}, or the checkpoint its {@code model.json} names. */
+    static Path modelOf(Path stageDir) {
+        Path p = stageDir.resolve("model.json");
+        if (Files.isRegularFile(p)) {
+            return Path.of(readMap(p).get("path").toString());
+        }
+        return stageDir.resolve("model");
+    }
+
+    private static double wallOf(Path stageDir) {
+        Map<String, Object> m = readMap(stageDir.resolve("manifest.json"));
+        Object w = m.get("wall_seconds");
+        return w instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    static Path resolve(Path recipeDir, String p, String key) {
+        Path path = Path.of(p);
+        Path abs = path.isAbsolute() ? path : recipeDir.resolve(path).normalize();
+        if (!Files.exists(abs)) {
+            throw new InvalidInputException(key + ": " + abs + " does not exist (the recipe expects you to provide it)");
+        }
+        return abs;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> readMap(Path p) {
+        try {
+            return JSON.readValue(p.toFile(), LinkedHashMap.class);
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot read " + p, ex);
+        }
+    }
+
+    static void writeJson(Path p, JsonNode n) throws IOException {
+        JSON.writeValue(p.toFile(), n);
+    }
+}
