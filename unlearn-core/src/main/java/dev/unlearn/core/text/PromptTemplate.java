@@ -12,7 +12,7 @@ import java.util.List;
  * phi-style layout with the space carried by the answer so that tokenizers which attach spaces to the
  * following word (SentencePiece, our synth tokenizer) do not merge across the prompt/answer boundary.
  * {@link #TOFU_PHI} and {@link #OU_PHI} reproduce the two reference spellings exactly (TOFU scores
- * {@code "Answer: "} too; OU masks it), {@link #LLAMA2} the Llama-2-chat layout.
+ * {@code "Answer: "} too; OU masks it), {@link #LLAMA2} the Llama-2-chat layout and {@link #LLAMA3} the Llama-3.x Instruct chat template.
  *
  * @param name template name for recipes and provenance
  * @param userStart text before the question
@@ -30,7 +30,17 @@ public record PromptTemplate(String name, String userStart, String userEnd, Stri
     /** Llama-2-chat: prompt {@code "[INST] q [/INST]"}, scored {@code a} (no space). */
     public static final PromptTemplate LLAMA2 = new PromptTemplate("llama2", "[INST] ", " [/INST]", "", "");
 
-    public static final List<PromptTemplate> BUILT_IN = List.of(PLAIN, TOFU_PHI, OU_PHI, LLAMA2);
+    /**
+     * Llama-3.x Instruct chat template as open-unlearning applies it (evaluation.md §1.1): system prompt
+     * "You are a helpful assistant.", date string "10 Apr 2025", generation prompt; the tokenizer adds
+     * {@code <|begin_of_text|>} and the answer ends with the tokenizer's EOS ({@code <|eot_id|>}).
+     */
+    public static final PromptTemplate LLAMA3 = new PromptTemplate("llama3",
+            "<|start_header_id|>system<|end_header_id|>\n\nCutting Knowledge Date: December 2023\nToday Date: 10 Apr 2025"
+                    + "\n\nYou are a helpful assistant.<|eot_id|><|start_header_id|>user<|end_header_id|>\n\n",
+            "<|eot_id|>", "<|start_header_id|>assistant<|end_header_id|>\n\n", "");
+
+    public static final List<PromptTemplate> BUILT_IN = List.of(PLAIN, TOFU_PHI, OU_PHI, LLAMA2, LLAMA3);
 
     public PromptTemplate {
         if (name == null || userStart == null || userEnd == null || assistantStart == null || answerPrefix == null) {
