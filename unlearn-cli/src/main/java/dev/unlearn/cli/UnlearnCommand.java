@@ -1,5 +1,7 @@
 package dev.unlearn.cli;
 
+import dev.unlearn.cli.commands.GenerateCommand;
+import dev.unlearn.cli.commands.GuardCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Spec;
             "Exit codes: 0 ok, 1 a check failed, 2 bad input (checkpoint, recipe, data, option), 3 internal error.",
             "Start with: unlearn demo"
         },
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, GenerateCommand.class, GuardCommand.class})
 public class UnlearnCommand implements Runnable {
     @Spec
     CommandSpec spec;
