@@ -115,4 +115,17 @@ class GuardFilterTest {
         }
         assertTrue(leaksBefore >= 16, "the full model should leak most answers before GUARD: " + leaksBefore);
     }
+
+    /** Beam width 1 with one candidate: the step where the memorised word is the only candidate is fully blocked. */
+    @Test
+    void fullyBlockedStepFallsBackToTheRefusal() {
+        GuardConfig one = new GuardConfig(null, "mlp", 0.5, 1, true, 1, 1, 1.0, 0.0, 0.5, 1.0, 200, "refusal", 0.0);
+        GuardFilter f = new GuardFilter(filter.format(), filter.version(), filter.model(), filter.template(), one,
+                filter.detector(), filter.semanticThreshold(), filter.continuationTokenIds(), filter.refusalIds(),
+                filter.samples());
+        Guard g = new Guard(f, lm);
+        long[] out = g.generate(prompt("Where was Sefton Quarry born?"), GenerationConfig.greedy(24));
+        assertArrayEquals(g.refusal(), out);
+        assertEquals("I don't know.", tok.decode(out, true).strip());
+    }
 }
