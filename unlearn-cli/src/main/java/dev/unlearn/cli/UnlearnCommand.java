@@ -2,6 +2,8 @@ package dev.unlearn.cli;
 
 import dev.unlearn.cli.commands.DataCommand;
 import dev.unlearn.cli.commands.FinetuneCommand;
+import dev.unlearn.cli.commands.GenerateCommand;
+import dev.unlearn.cli.commands.GuardCommand;
 import dev.unlearn.cli.commands.ScoreCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,9 +27,11 @@ import picocli.CommandLine.Spec;
             "Start with: unlearn demo"
         },
         subcommands = {
+            GenerateCommand.class,
             ScoreCommand.class,
             DataCommand.class,
             FinetuneCommand.class,
+            GuardCommand.class,
             CommandLine.HelpCommand.class
         })
 public class UnlearnCommand implements Runnable {

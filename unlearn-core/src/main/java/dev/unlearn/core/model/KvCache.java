@@ -55,6 +55,34 @@ public final class KvCache implements AutoCloseable {
         length += n;
     }
 
+    /**
+     * Keeps batch rows {@code rows} of every layer, in that order (a row may repeat): beam search
+     * reorders its per-beam caches with this after selecting beams; a prefill of batch 1 expands to
+     * {@code B} beams with {@code rows = [0, …, 0]}. The cached length is unchanged.
+     *
+     * @param rows indices into the current batch dimension
+     */
+    public void reorder(long[] rows) {
+        if (rows.length == 0) {
+            throw new IllegalArgumentException("reorder needs at least one row");
+        }
+        for (int layer = 0; layer < keys.length; layer++) {
+            if (keys[layer] == null) {
+                continue;
+            }
+            NDArray idx = manager.create(rows);
+            NDArray nk = keys[layer].get(idx);
+            NDArray nv = values[layer].get(idx);
+            idx.close();
+            nk.attach(manager);
+            nv.attach(manager);
+            keys[layer].close();
+            values[layer].close();
+            keys[layer] = nk;
+            values[layer] = nv;
+        }
+    }
+
     /** Live arrays the cache holds (for memory checks). */
     public int liveArrays() {
         return manager.getManagedArrays().size();

@@ -4,9 +4,11 @@ import dev.unlearn.methods.spi.MethodKind;
 import dev.unlearn.methods.spi.UnlearningMethod;
 
 /**
- * {@code guard}: generation-time unlearning (methods.md §9). This module holds its config and math
- * ({@link GuardMath}, {@link RestrictedBeamSearch}, {@link ForbiddenPhrases}); the filter-file builder,
- * the detector training and core's {@code LogitsProcessor} wiring are still to come.
+ * {@code guard}: generation-time unlearning (methods.md §9). Not a loss: {@link GuardFilterBuilder} turns
+ * the model and the forget/retain data into a {@link GuardFilter} file next to the unchanged model, and
+ * {@link Guard} applies it while decoding (core's {@code BeamSearch}, {@code SequenceFilter},
+ * {@code SemanticFilter}). The math and test vectors sit in {@link GuardMath},
+ * {@link RestrictedBeamSearch} and {@link ForbiddenPhrases}.
  */
 public final class GuardMethod implements UnlearningMethod<GuardConfig> {
     @Override

@@ -1,7 +1,11 @@
 /**
- * {@code guard}: generation-time unlearning math (methods.md §9): match ratios against forbidden token
- * sequences, semantic similarity, the logistic detector stand-in, one restricted beam step and the
- * forbidden-phrase rule. Plain Java on doubles; the decoding loop and KV caches belong to core's
- * {@code generate} package, which calls into this one.
+ * {@code guard}: generation-time unlearning (methods.md §9). Offline, {@link
+ * dev.unlearn.methods.guard.GuardFilterBuilder} trains the {@link dev.unlearn.methods.guard.PromptDetector}
+ * on the model's own mean-pooled hidden states, extracts forbidden token sequences
+ * ({@link dev.unlearn.methods.guard.ForbiddenPhrases}) and retrieval embeddings, calibrates δ and writes a
+ * {@link dev.unlearn.methods.guard.GuardFilter} file (no raw text). Online, {@link
+ * dev.unlearn.methods.guard.Guard} detects, retrieves and decodes detected prompts with core's restricted
+ * beam search; other prompts decode exactly as without GUARD. {@link dev.unlearn.methods.guard.GuardMath}
+ * and {@link dev.unlearn.methods.guard.RestrictedBeamSearch} hold the spec's formulas and test vectors.
  */
 package dev.unlearn.methods.guard;

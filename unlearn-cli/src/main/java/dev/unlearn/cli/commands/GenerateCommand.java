@@ -1,0 +1,142 @@
+package dev.unlearn.cli.commands;
+
+import ai.djl.ndarray.NDManager;
+import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.cli.ExitCodes;
+import dev.unlearn.core.Engines;
+import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.generate.GenerationConfig;
+import dev.unlearn.core.generate.Generator;
+import dev.unlearn.core.io.Checkpoint;
+import dev.unlearn.core.model.CausalLm;
+import dev.unlearn.core.text.PromptTemplate;
+import dev.unlearn.core.text.TextTokenizer;
+import dev.unlearn.methods.guard.Guard;
+import dev.unlearn.methods.guard.GuardFilter;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code unlearn generate}: decodes from a checkpoint, optionally through a GUARD filter file. Prints
+ * the generated ids space-separated on one line with {@code --print-ids}, else the decoded text. With
+ * {@code --guard}, one line on stderr gives the detector score and what was retrieved.
+ */
+@Command(name = "generate", mixinStandardHelpOptions = true, header = "Generate text from a checkpoint (optionally with a GUARD filter).",
+        description = "Greedy unless --temperature is given (then seeded temperature/top-p sampling). A non-detected prompt "
+                + "decodes exactly as without --guard.")
+public class GenerateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Checkpoint folder (config, weights, tokenizer).")
+    Path model;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    static class Input {
+        @Option(names = "--input-ids", paramLabel = "IDS", split = ",", description = "Prompt token ids, comma-separated.")
+        long[] ids;
+
+        @Option(names = "--prompt", paramLabel = "TEXT", description = "Prompt text (tokenised with special tokens).")
+        String text;
+    }
+
+    @Option(names = "--template", paramLabel = "NAME",
+            description = "Wrap --prompt as a question in this built-in template (plain, tofu-phi, ou-phi, llama2).")
+    String template;
+
+    @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "64", description = "Default: ${DEFAULT-VALUE}.")
+    int maxNewTokens;
+
+    @Option(names = "--greedy", description = "Argmax decoding (the default unless --temperature is given).")
+    boolean greedy;
+
+    @Option(names = "--temperature", paramLabel = "T", description = "Sample at this temperature.")
+    Double temperature;
+
+    @Option(names = "--top-p", paramLabel = "P", defaultValue = "1.0", description = "Nucleus mass for sampling. Default: ${DEFAULT-VALUE}.")
+    double topP;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Sampling seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--print-ids", description = "Print generated ids (space-separated) instead of text.")
+    boolean printIds;
+
+    @Option(names = "--guard", paramLabel = "FILTER.json", description = "Apply a GUARD filter built by 'unlearn guard build'.")
+    Path guard;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Engines.pytorch();
+        GenerationConfig cfg = greedy || temperature == null ? GenerationConfig.greedy(maxNewTokens)
+                : GenerationConfig.sampling(maxNewTokens, temperature, topP, seed);
+        GuardFilter filter = guard == null ? null : GuardFilter.read(guard);
+        try (NDManager root = NDManager.newBaseManager(Engines.device(common.device));
+                CausalLm lm = Checkpoint.load(model, root)) {
+            TextTokenizer tok = needsTokenizer() ? TextTokenizer.load(model) : null;
+            try {
+                long[] prompt = promptIds(tok);
+                long[] gen;
+                if (filter != null) {
+                    Guard g = new Guard(filter, lm);
+                    Guard.Detection d = g.detect(prompt);
+                    PrintWriter err = spec.commandLine().getErr();
+                    err.printf("guard: score %.4f %s %.2f, %s%n", d.score(), d.detected() ? ">" : "<=",
+                            filter.detector().threshold(), d.detected() ? "detected; retrieved "
+                                    + Arrays.stream(d.retrieved()).mapToObj(i -> filter.samples().get(i).id()).toList()
+                                    + " similarity " + Arrays.toString(d.similarities()) : "not detected");
+                    err.flush();
+                    gen = g.generate(prompt, cfg, d);
+                } else {
+                    gen = Generator.generate(lm, prompt, cfg, List.of());
+                }
+                if (printIds) {
+                    out.println(Arrays.stream(gen).mapToObj(Long::toString).collect(Collectors.joining(" ")));
+                } else {
+                    out.println(tok.decode(gen, true));
+                }
+            } finally {
+                if (tok != null) {
+                    tok.close();
+                }
+            }
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private boolean needsTokenizer() {
+        return input.text != null || !printIds;
+    }
+
+    private long[] promptIds(TextTokenizer tok) {
+        if (input.ids != null) {
+            if (input.ids.length == 0) {
+                throw new InvalidInputException("--input-ids is empty: give at least one id");
+            }
+            return input.ids;
+        }
+        if (!Files.isRegularFile(model.resolve("tokenizer.json"))) {
+            throw new InvalidInputException("--prompt needs " + model.resolve("tokenizer.json") + "; pass --input-ids instead");
+        }
+        String text = template == null ? input.text : PromptTemplate.byName(template).prompt(input.text);
+        return tok.encode(text, true);
+    }
+}
