@@ -96,6 +96,9 @@ public class EvalTofuCommand implements Callable<Integer> {
     @Option(names = "--title", paramLabel = "TEXT", description = "Report title.")
     String title;
 
+    @Option(names = "--gradnorm", description = "Also run the GradNorm MIA attack (one backward pass per sample on a copy of the model).")
+    boolean gradNorm;
+
     @Option(names = "--strict", description = "Fail (instead of warn) when model and retain forget logs differ in size.")
     boolean strict;
 
@@ -118,6 +121,7 @@ public class EvalTofuCommand implements Callable<Integer> {
                 .optMaxLength(maxLength)
                 .optBatchSize(batchSize)
                 .optMaxRows(maxRows)
+                .optGradNorm(gradNorm)
                 .optStrict(strict);
         if (retainModel != null) {
             b.optRetainModel(retainModel);

@@ -52,7 +52,7 @@ import java.util.Objects;
  *
  * <p>Suites (default all of {@link #DEFAULT_SUITES}): {@code tofu} (Forget Quality only with a retain
  * model or retain logs), {@code mia} (LOSS, ZLib, Min-K%, Min-K%++; the reference attack with a retain
- * model; GradNorm is not run here because it needs gradients of the model under test), {@code
+ * model; GradNorm only with {@link Builder#optGradNorm}), {@code
  * representation} (CKA against the retain/original models when given, k-NN and ridge probes) and
  * {@code refusal} ({@code combined} detector with TOFU's refusal templates when
  * {@link Builder#optIdkTemplates} is set, {@code gcg-prefixes} otherwise; the report metadata says which).
@@ -83,6 +83,7 @@ public final class Evaluator {
     private final String title;
     private final boolean strict;
     private final TruthRatioBase truthRatioBase;
+    private final boolean gradNorm;
 
     private Evaluator(Builder b) {
         this.dataDir = b.dataDir;
@@ -103,6 +104,7 @@ public final class Evaluator {
         this.title = b.title;
         this.strict = b.strict;
         this.truthRatioBase = b.truthRatioBase;
+        this.gradNorm = b.gradNorm;
     }
 
     /** Starts a builder for a data directory. */
@@ -206,13 +208,13 @@ public final class Evaluator {
                 ctx.put(RefusalInputs.IDK_TEMPLATES, idkTemplates);
             }
             ctx.put(RefusalInputs.DETECTOR, detector);
-            ctx.addProvider(new ModelInputProvider(runner, retainRunner, originalRunner, data, truthRatioBase));
+            ctx.addProvider(new ModelInputProvider(runner, retainRunner, originalRunner, data, truthRatioBase, gradNorm));
 
             List<String> metrics = new ArrayList<>();
             for (String suite : suites) {
                 for (String name : Suites.metrics(suite)) {
                     boolean skip = (name.equals("tofu_forget_quality") && !hasRetain)
-                            || name.equals("mia_gradnorm")
+                            || (name.equals("mia_gradnorm") && !gradNorm)
                             || (name.equals("mia_reference") && retainLm == null)
                             || (suite.equals("muse"));
                     if (!skip) {
@@ -283,6 +285,7 @@ public final class Evaluator {
         private String title;
         private boolean strict;
         private TruthRatioBase truthRatioBase = TruthRatioBase.PARAPHRASED;
+        private boolean gradNorm;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -400,6 +403,15 @@ public final class Evaluator {
          */
         public Builder optTruthRatioBase(TruthRatioBase b) {
             this.truthRatioBase = Objects.requireNonNull(b);
+            return this;
+        }
+
+        /**
+         * Runs the GradNorm attack too (off by default: one backward pass per forget and holdout sample,
+         * on a copy of the model, so twice the weights' memory).
+         */
+        public Builder optGradNorm(boolean on) {
+            this.gradNorm = on;
             return this;
         }
 

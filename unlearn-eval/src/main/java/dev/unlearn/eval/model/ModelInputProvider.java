@@ -35,6 +35,7 @@ public final class ModelInputProvider implements EvaluationContext.InputProvider
     private final ModelRunner original;
     private final EvalData data;
     private final TruthRatioBase base;
+    private final boolean gradNorm;
 
     /**
      * @param model runner of the model under test
@@ -42,13 +43,16 @@ public final class ModelInputProvider implements EvaluationContext.InputProvider
      * @param original runner of the original model before unlearning, or null
      * @param data the splits
      * @param base base answer of the Retain and Forget truth ratios
+     * @param gradNorm whether MIA samples carry GradNorm gradient norms (one backward pass per sample)
      */
-    public ModelInputProvider(ModelRunner model, ModelRunner retain, ModelRunner original, EvalData data, TruthRatioBase base) {
+    public ModelInputProvider(ModelRunner model, ModelRunner retain, ModelRunner original, EvalData data, TruthRatioBase base,
+            boolean gradNorm) {
         this.model = model;
         this.retain = retain;
         this.original = original;
         this.data = data;
         this.base = base;
+        this.gradNorm = gradNorm;
     }
 
     @Override
@@ -71,10 +75,10 @@ public final class ModelInputProvider implements EvaluationContext.InputProvider
         }
         CausalLm reference = retain == null ? null : retain.model();
         if (key.equals(MiaInputs.FORGET)) {
-            return model.miaSamples(data.rows(TofuTask.FORGET), reference);
+            return model.miaSamples(data.rows(TofuTask.FORGET), reference, gradNorm);
         }
         if (key.equals(MiaInputs.HOLDOUT)) {
-            return model.miaSamples(data.holdout(), reference);
+            return model.miaSamples(data.holdout(), reference, gradNorm);
         }
         if (key.equals(RepresentationInputs.FEATURES)) {
             Map<String, Map<String, Map<Integer, double[][]>>> f = new LinkedHashMap<>();

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.data.Batch;
 import dev.unlearn.core.data.QaRecord;
@@ -15,6 +17,7 @@ import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.model.LmOutput;
 import dev.unlearn.core.score.SampleScore;
 import dev.unlearn.core.score.Scorer;
+import dev.unlearn.core.score.TokenLogProbs;
 import dev.unlearn.core.score.TokenVocabStats;
 import dev.unlearn.core.text.PromptTemplate;
 import dev.unlearn.core.text.QaTokenization;
@@ -206,13 +209,22 @@ public final class ModelRunner {
      * MIA samples of rows (spec §4): LOSS mean loss with EOS (§1.3); Min-K% log-probs and Min-K%++
      * statistics at the §1.4 positions (last labelled position dropped); ZLib text = decoded answer
      * tokens with special tokens skipped; the reference loss under {@code reference} when given.
-     * Gradient norms are not computed (the GradNorm attack is not wired).
+     * No gradient norms (see the overload).
      *
      * @param rows rows in order; keys are row indices
      * @param reference reference (retain) model, or null
      */
     public MiaSamples miaSamples(List<QaRecord> rows, CausalLm reference) {
+        return miaSamples(rows, reference, false);
+    }
+
+    /**
+     * MIA samples as {@link #miaSamples(List, CausalLm)}, with the GradNorm attack's per-tensor gradient
+     * 2-norms when {@code withGradients} (see {@link #gradientNorms}).
+     */
+    public MiaSamples miaSamples(List<QaRecord> rows, CausalLm reference, boolean withGradients) {
         List<TokenizedExample> ex = answers(rows);
+        double[][] grads = withGradients ? gradientNorms(ex, 2) : null;
         List<SampleScore> scores = Scorer.score(model, ex, batchSize);
         List<TokenVocabStats> stats = Scorer.vocabStats(model, ex, batchSize);
         List<SampleScore> ref = reference == null ? null : Scorer.score(reference, ex, batchSize);
@@ -228,10 +240,64 @@ public final class ModelRunner {
             }
             MiaSample.VocabStats vs = new MiaSample.VocabStats(Arrays.copyOf(v.logProb(), n), Arrays.copyOf(v.mean(), n), var);
             String text = tokenizer.decode(Arrays.copyOfRange(e.inputIds(), e.promptLength(), e.length()), true);
-            out.put(e.id(), new MiaSample(s.meanNll(), text, Arrays.copyOf(s.tokenLogProbs(), n), vs, null,
+            out.put(e.id(), new MiaSample(s.meanNll(), text, Arrays.copyOf(s.tokenLogProbs(), n), vs, grads == null ? null : grads[i],
                     ref == null ? Double.NaN : ref.get(i).meanNll()));
         }
         return new MiaSamples(out);
+    }
+
+    /**
+     * GradNorm inputs (spec §4.6): for each example alone (batch size 1), back-propagates
+     * {@code ℓ = −mean(lp)} over the §1.4 positions (answer tokens, EOS target dropped) and returns the
+     * p-norm of every parameter tensor's gradient, in {@link CausalLm#parameters()} order. Runs on a deep
+     * copy of the model whose gradients are zeroed after every example, so the model itself is never
+     * marked for gradients; the copy costs one more set of weights. An example without §1.4 position
+     * gets an empty array (the attack then rejects it by key).
+     *
+     * @param examples tokenized answers
+     * @param p 1, 2 or {@code Double.POSITIVE_INFINITY}
+     */
+    public double[][] gradientNorms(List<TokenizedExample> examples, double p) {
+        if (p != 1 && p != 2 && p != Double.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException("GradNorm p must be 1, 2 or infinity, got " + p);
+        }
+        double[][] out = new double[examples.size()][];
+        try (CausalLm copy = model.copy(model.manager())) {
+            Map<String, NDArray> params = copy.parameters();
+            params.values().forEach(a -> a.setRequiresGradient(true));
+            for (int i = 0; i < examples.size(); i++) {
+                TokenizedExample e = examples.get(i);
+                int n = e.length() - e.promptLength() - 1;
+                if (n <= 0) {
+                    out[i] = new double[0];
+                    continue;
+                }
+                long[] labels = new long[e.length()];
+                Arrays.fill(labels, TokenizedExample.IGNORE);
+                for (int t = e.promptLength(); t < e.length() - 1; t++) {
+                    labels[t] = e.inputIds()[t];
+                }
+                try (NDManager step = copy.manager().newSubManager()) {
+                    try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+                        NDArray ids = step.create(e.inputIds(), new Shape(1, e.length()));
+                        NDArray logits = copy.forward(ids, null, false).logits();
+                        TokenLogProbs.Result r = TokenLogProbs.of(logits, step.create(labels, new Shape(1, e.length())));
+                        gc.backward(r.sumPerSample().sum().neg().div(n));
+                    }
+                    double[] norms = new double[params.size()];
+                    int j = 0;
+                    for (NDArray w : params.values()) {
+                        NDArray grad = w.getGradient();
+                        NDArray g = grad.toType(DataType.FLOAT64, false);
+                        norms[j++] = p == 2 ? g.square().sum().sqrt().getDouble()
+                                : p == 1 ? g.abs().sum().getDouble() : g.abs().max().getDouble();
+                        grad.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
+                    }
+                    out[i] = norms;
+                }
+            }
+        }
+        return out;
     }
 
     /** What {@link #forward} computed per example. */

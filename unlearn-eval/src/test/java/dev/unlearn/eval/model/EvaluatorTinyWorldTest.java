@@ -47,6 +47,7 @@ class EvaluatorTinyWorldTest {
                 .optMaxNewTokens(32)
                 .optTruthRatioBase(TruthRatioBase.ANSWER)
                 .optIdkTemplates(Fixtures.fixture("refusal", "tofu-idontknow.jsonl"))
+                .optGradNorm(true)
                 .optTitle("full")
                 .build()
                 .evaluate(world.full());
@@ -61,6 +62,10 @@ class EvaluatorTinyWorldTest {
                 .evaluate(world.retain());
         System.out.println("tiny-world full:   " + full.summary().toMap());
         System.out.println("tiny-world retain: " + retain.summary().toMap());
+        System.out.println("tiny-world mia_loss full " + full.report().results().get("mia_loss").scalars()
+                + " retain " + retain.report().results().get("mia_loss").scalars());
+        System.out.println("tiny-world results " + full.report().results().keySet());
+        System.out.println("tiny-world mia_gradnorm full " + full.report().results().get("mia_gradnorm").scalars());
     }
 
     @Test
@@ -88,7 +93,10 @@ class EvaluatorTinyWorldTest {
         assertTrue(full.summary().miaAucLoss() > 0.9, "full AUC " + full.summary().miaAucLoss());
         assertTrue(retain.summary().miaAucLoss() < 0.8, "retain AUC " + retain.summary().miaAucLoss());
         assertTrue(full.report().results().containsKey("mia_reference"));
-        assertFalse(full.report().results().containsKey("mia_gradnorm"));
+        // Memorised rows have small gradients, counterfactual ones large: GradNorm separates them too.
+        double gradAuc = full.report().results().get("mia_gradnorm").scalar("auc");
+        assertTrue(gradAuc > 0.9, "GradNorm AUC " + gradAuc);
+        assertFalse(retain.report().results().containsKey("mia_gradnorm"), "GradNorm is off by default");
     }
 
     @Test

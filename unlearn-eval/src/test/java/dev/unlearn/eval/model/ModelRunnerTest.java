@@ -111,6 +111,26 @@ class ModelRunnerTest {
         assertTrue(gen.values().stream().noneMatch(g -> g.contains(" born ")), gen.toString());
     }
 
+    @Test
+    void gradientNormsRunOnACopyAndOrderTheNorms() {
+        ModelRunner r = runner(4, List.of());
+        var ex = r.answers(data.rows(TofuTask.FORGET).subList(0, 2));
+        double[][] two = r.gradientNorms(ex, 2);
+        double[][] one = r.gradientNorms(ex, 1);
+        double[][] inf = r.gradientNorms(ex, Double.POSITIVE_INFINITY);
+        int tensors = lm.parameters().size();
+        for (int i = 0; i < ex.size(); i++) {
+            assertEquals(tensors, two[i].length);
+            for (int j = 0; j < tensors; j++) {
+                // ‖g‖∞ ≤ ‖g‖₂ ≤ ‖g‖₁, and repeated runs agree: gradients are zeroed between samples.
+                assertTrue(inf[i][j] <= two[i][j] + 1e-12 && two[i][j] <= one[i][j] + 1e-12, i + "/" + j);
+            }
+        }
+        assertArrayEquals(two[1], r.gradientNorms(ex.subList(1, 2), 2)[0], 1e-9);
+        assertTrue(lm.parameters().values().stream().noneMatch(ai.djl.ndarray.NDArray::hasGradient),
+                "the evaluated model must not be marked for gradients");
+    }
+
     private static double mean(double[] v) {
         double s = 0;
         for (double x : v) {
