@@ -89,6 +89,32 @@ class EvaluatorTinyWorldTest {
     }
 
     @Test
+    void logitsProcessorsReachGenerationOnlyAndTheReportSaysSo() {
+        // Ban every token of the full model's first forget answer: generations change, likelihoods do not.
+        java.util.Set<Long> ids = new java.util.TreeSet<>();
+        try (dev.unlearn.core.text.TextTokenizer tok = dev.unlearn.core.text.TextTokenizer.load(world.data())) {
+            for (long id : tok.encode(" was born in", false)) {
+                ids.add(id);
+            }
+        }
+        long[] banned = ids.stream().mapToLong(Long::longValue).toArray();
+        Evaluator.Result filtered = Evaluator.builder(world.data())
+                .optRetainLogs(fullOut.resolve("retain_model"))
+                .optSuites(List.of("tofu"))
+                .optMaxNewTokens(32)
+                .optTruthRatioBase(TruthRatioBase.ANSWER)
+                .optLogitsProcessors(List.of(dev.unlearn.core.generate.LogitsProcessor.banTokens(banned)))
+                .build()
+                .evaluate(world.full());
+        assertTrue(filtered.summary().generationFiltered());
+        assertTrue(filtered.report().metadata().get("likelihood_metrics_see").startsWith("the unfiltered model"));
+        assertEquals(full.summary().forgetQuality(), filtered.summary().forgetQuality(), 0.0);
+        assertEquals(full.summary().forgetProb(), filtered.summary().forgetProb(), 0.0);
+        assertTrue(filtered.summary().forgetRougeLRecall() < full.summary().forgetRougeLRecall(),
+                "filtered forget ROUGE " + filtered.summary().forgetRougeLRecall());
+    }
+
+    @Test
     void membershipInferenceSeparatesMemorisedFromCounterfactualRows() {
         assertTrue(full.summary().miaAucLoss() > 0.9, "full AUC " + full.summary().miaAucLoss());
         assertTrue(retain.summary().miaAucLoss() < 0.8, "retain AUC " + retain.summary().miaAucLoss());
