@@ -52,6 +52,7 @@ class EvaluatorTinyWorldTest {
                 .build()
                 .evaluate(world.full());
         fullOut = full.write(tmp.resolve("full"));
+        full.write(Path.of("target", "evaluator-preview")); // left for a human look at report.html
         retain = Evaluator.builder(world.data())
                 .optRetainLogs(fullOut.resolve("retain_model"))
                 .optSuites(List.of("tofu", "mia"))
