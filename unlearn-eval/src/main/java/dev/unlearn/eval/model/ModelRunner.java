@@ -91,9 +91,12 @@ public final class ModelRunner {
         return model;
     }
 
-    /** A runner for another model sharing tokenizer, template and settings (e.g. the retain model). */
+    /**
+     * A runner for a reference model (retain, original) sharing tokenizer, template and settings but
+     * without logits processors: a filter belongs to the model under test, never to its references.
+     */
     public ModelRunner withModel(CausalLm other) {
-        return new ModelRunner(other, tokenizer, tokenization.template(), maxLength, batchSize, generation, processors);
+        return new ModelRunner(other, tokenizer, tokenization.template(), maxLength, batchSize, generation, List.of());
     }
 
     /** Tokenizes one question/answer pair under a key; fails naming the key when no answer token remains. */
