@@ -99,14 +99,24 @@ class EvaluatorTinyWorldTest {
             }
         }
         long[] banned = ids.stream().mapToLong(Long::longValue).toArray();
-        Evaluator.Result filtered = Evaluator.builder(world.data())
-                .optRetainLogs(fullOut.resolve("retain_model"))
-                .optSuites(List.of("tofu"))
-                .optMaxNewTokens(32)
-                .optTruthRatioBase(TruthRatioBase.ANSWER)
-                .optLogitsProcessors(List.of(dev.unlearn.core.generate.LogitsProcessor.banTokens(banned)))
-                .build()
-                .evaluate(world.full());
+        Evaluator.Result filtered;
+        // The in-memory route a pipeline takes: models and tokenizer it already holds.
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
+                dev.unlearn.core.model.CausalLm lm = dev.unlearn.core.io.Checkpoint.load(world.full(), m);
+                dev.unlearn.core.model.CausalLm retainLm = dev.unlearn.core.io.Checkpoint.load(world.retain(), m);
+                dev.unlearn.core.text.TextTokenizer tok = dev.unlearn.core.text.TextTokenizer.load(world.data())) {
+            filtered = Evaluator.builder(world.data())
+                    .optRetainModel(retainLm)
+                    .optSuites(List.of("tofu"))
+                    .optMaxNewTokens(32)
+                    .optTruthRatioBase(TruthRatioBase.ANSWER)
+                    .optLogitsProcessors(List.of(dev.unlearn.core.generate.LogitsProcessor.banTokens(banned)))
+                    .build()
+                    .evaluate(lm, tok);
+            // The evaluator must not close models it was given: their weights are still readable.
+            assertTrue(lm.parameters().values().iterator().next().toFloatArray().length > 0);
+            assertTrue(retainLm.parameters().values().iterator().next().toFloatArray().length > 0);
+        }
         assertTrue(filtered.summary().generationFiltered());
         assertTrue(filtered.report().metadata().get("likelihood_metrics_see").startsWith("the unfiltered model"));
         assertEquals(full.summary().forgetQuality(), filtered.summary().forgetQuality(), 0.0);
