@@ -1,6 +1,7 @@
 package dev.unlearn.cli;
 
 import dev.unlearn.cli.commands.DataCommand;
+import dev.unlearn.cli.commands.EvalCommand;
 import dev.unlearn.cli.commands.FinetuneCommand;
 import dev.unlearn.cli.commands.GenerateCommand;
 import dev.unlearn.cli.commands.GuardCommand;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Spec;
             DataCommand.class,
             FinetuneCommand.class,
             GuardCommand.class,
+            EvalCommand.class,
             CommandLine.HelpCommand.class
         })
 public class UnlearnCommand implements Runnable {

@@ -1,0 +1,54 @@
+package dev.unlearn.cli.commands;
+
+import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.eval.tofu.TofuAggregation;
+import dev.unlearn.eval.tofu.TofuLogs;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code unlearn eval tofu-aggregate}: TOFU's {@code aggregate_eval_stat.py} on existing eval logs
+ * (spec §2.8), printed as one JSON object.
+ */
+@Command(
+        name = "tofu-aggregate",
+        mixinStandardHelpOptions = true,
+        header = "Aggregate TOFU eval logs into the leaderboard numbers (aggregate_eval_stat.py).",
+        description = {
+            "Each path is an eval_log_aggregated.json or a directory with the four per-task logs. Prints one JSON object",
+            "with the script's keys in its order (ROUGE/Prob./Truth Ratio per task, Model Utility, Forget Quality) plus",
+            "KS Test Forget and KS Test PVal Forget. Only the retain result's forget log is read."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  unlearn eval tofu-aggregate --ckpt-result runs/npo/eval --retain-result runs/retain90/eval",
+            "  unlearn eval tofu-aggregate --ckpt-result ft/eval_log_aggregated.json --retain-result retain/eval_log_aggregated.json --strict"
+        })
+public class EvalTofuAggregateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--ckpt-result", required = true, paramLabel = "PATH", description = "Logs of the model under test.")
+    Path ckptResult;
+
+    @Option(names = "--retain-result", required = true, paramLabel = "PATH", description = "Logs of the retain model.")
+    Path retainResult;
+
+    @Option(names = "--strict", description = "Fail (instead of warn) when the two forget logs differ in size.")
+    boolean strict;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().getOut().println(EvalJson.line(TofuAggregation.aggregate(TofuLogs.read(ckptResult), TofuLogs.read(retainResult), strict)));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

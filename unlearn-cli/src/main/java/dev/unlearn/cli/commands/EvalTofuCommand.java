@@ -1,0 +1,147 @@
+package dev.unlearn.cli.commands;
+
+import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.text.PromptTemplate;
+import dev.unlearn.eval.model.Evaluator;
+import dev.unlearn.eval.model.TruthRatioBase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code unlearn eval tofu}: runs a checkpoint over a TOFU-layout data directory through
+ * {@link Evaluator} and writes TOFU-format logs, the aggregated file, {@code report.json},
+ * {@code report.html} (and {@code index.html}), charts and {@code summary.json}; prints the summary.
+ */
+@Command(
+        name = "tofu",
+        mixinStandardHelpOptions = true,
+        header = "Evaluate a checkpoint on TOFU-layout data: TOFU logs, FQ/MU, MIA, CKA, refusal; report.json + report.html.",
+        description = {
+            "Scores answer/paraphrased/perturbed answers of the four TOFU tasks (retain_perturbed, real_authors_perturbed,",
+            "world_facts_perturbed, <forget-split>_perturbed), generates greedily for ROUGE, and runs the selected suites.",
+            "Forget Quality needs --retain-model (run here) or --retain-logs (its eval_log_forget.json from an earlier run).",
+            "The MIA holdout is holdoutXX.json when present, else the forget questions with their first perturbed answer.",
+            "Prints the summary (forget_quality, model_utility, ...) as one JSON line."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  unlearn eval tofu --model runs/npo/model --data data/tofu --retain-model models/retain90 --out runs/npo/eval",
+            "  unlearn eval tofu --model target/tiny-world/v1/full --data target/tiny-world/v1/data \\",
+            "      --retain-model target/tiny-world/v1/retain --truth-ratio-base answer --max-new-tokens 32 --out /tmp/eval",
+            "  unlearn eval tofu --model m --data d --retain-logs runs/retain/eval --suites tofu --out runs/m/eval"
+        })
+public class EvalTofuCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face checkpoint to evaluate.")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "TOFU-layout data directory.")
+    Path data;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created).")
+    Path out;
+
+    @Option(names = "--retain-model", paramLabel = "DIR", description = "Retain (retrained) model: Forget Quality, CKA, MIA reference attack.")
+    Path retainModel;
+
+    @Option(names = "--retain-logs", paramLabel = "PATH", description = "Retain model's TOFU logs instead of --retain-model (Forget Quality only).")
+    Path retainLogs;
+
+    @Option(names = "--original-model", paramLabel = "DIR", description = "Model before unlearning (CKA to the original).")
+    Path originalModel;
+
+    @Option(names = "--forget-split", defaultValue = "forget10", paramLabel = "NAME", description = "Forget split. Default: ${DEFAULT-VALUE}.")
+    String forgetSplit;
+
+    @Option(names = "--suites", split = ",", paramLabel = "LIST", defaultValue = "tofu,mia,representation,refusal",
+            description = "Comma-separated suites. Default: ${DEFAULT-VALUE}.")
+    List<String> suites;
+
+    @Option(names = "--template", defaultValue = "plain", paramLabel = "NAME", description = "Prompt template: plain, tofu-phi, ou-phi, llama2. Default: ${DEFAULT-VALUE}.")
+    String template;
+
+    @Option(names = "--truth-ratio-base", defaultValue = "paraphrased", paramLabel = "BASE",
+            description = "Base answer of the Retain/Forget truth ratio: paraphrased (TOFU) or answer (data whose perturbed answers "
+                    + "perturb the answer, e.g. the built-in synthetic world). Default: ${DEFAULT-VALUE}.")
+    TruthRatioBase truthRatioBase;
+
+    @Option(names = "--max-new-tokens", defaultValue = "200", paramLabel = "N", description = "Greedy generation budget. Default: ${DEFAULT-VALUE}.")
+    int maxNewTokens;
+
+    @Option(names = "--max-length", defaultValue = "512", paramLabel = "N", description = "Longest tokenized sequence. Default: ${DEFAULT-VALUE}.")
+    int maxLength;
+
+    @Option(names = "--batch-size", defaultValue = "8", paramLabel = "N", description = "Scoring batch size. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--max-rows", paramLabel = "N", description = "Keep the first N rows per task (TOFU original: 300). Default: all (open-unlearning).")
+    Integer maxRows;
+
+    @Option(names = "--idk-templates", paramLabel = "FILE", description = "TOFU's idontknow.jsonl: refusal detector 'combined' instead of 'gcg-prefixes'.")
+    Path idkTemplates;
+
+    @Option(names = "--title", paramLabel = "TEXT", description = "Report title.")
+    String title;
+
+    @Option(names = "--gradnorm", description = "Also run the GradNorm MIA attack (one backward pass per sample on a copy of the model).")
+    boolean gradNorm;
+
+    @Option(names = "--strict", description = "Fail (instead of warn) when model and retain forget logs differ in size.")
+    boolean strict;
+
+    @Override
+    public Integer call() {
+        if (!"cpu".equals(common.device)) {
+            throw new InvalidInputException("unlearn eval runs on the CPU for now; drop --device " + common.device);
+        }
+        for (Path p : new Path[] {model, data, retainModel, originalModel}) {
+            if (p != null && !Files.isDirectory(p)) {
+                throw new InvalidInputException("no such directory: " + p);
+            }
+        }
+        Evaluator.Builder b = Evaluator.builder(data)
+                .optForgetSplit(forgetSplit)
+                .optSuites(suites)
+                .optTemplate(PromptTemplate.byName(template))
+                .optTruthRatioBase(truthRatioBase)
+                .optMaxNewTokens(maxNewTokens)
+                .optMaxLength(maxLength)
+                .optBatchSize(batchSize)
+                .optMaxRows(maxRows)
+                .optGradNorm(gradNorm)
+                .optStrict(strict);
+        if (retainModel != null) {
+            b.optRetainModel(retainModel);
+        }
+        if (retainLogs != null) {
+            b.optRetainLogs(retainLogs);
+        }
+        if (originalModel != null) {
+            b.optOriginalModel(originalModel);
+        }
+        if (idkTemplates != null) {
+            b.optIdkTemplates(idkTemplates);
+        }
+        if (title != null) {
+            b.optTitle(title);
+        }
+        Evaluator.Result r = b.build().evaluate(model);
+        r.write(out);
+        spec.commandLine().getOut().println(EvalJson.line(r.summary().toMap()));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

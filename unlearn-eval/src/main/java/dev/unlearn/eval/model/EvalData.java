@@ -1,0 +1,102 @@
+package dev.unlearn.eval.model;
+
+import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.data.QaReader;
+import dev.unlearn.core.data.QaRecord;
+import dev.unlearn.eval.tofu.TofuTask;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The evaluation splits of a TOFU-layout data directory (the Hugging Face files or a
+ * {@link dev.unlearn.core.synth.SynthWorld}): the four tasks of spec §2.1 and the MIA holdout set.
+ *
+ * <p>Task files: Retain = {@code retain_perturbed.json}, Real Authors = {@code real_authors_perturbed.json},
+ * Real World = {@code world_facts_perturbed.json}, Forget = {@code <forgetSplit>_perturbed.json}. All rows
+ * are scored (OU); {@code maxRows} keeps the first rows of every task, as TOFU's {@code ds_size: 300}.
+ *
+ * <p><b>MIA holdout</b> (spec §4.1, §4.8). When the directory holds {@code holdoutXX.json} matching
+ * {@code forgetXX} (TOFU ships {@code holdout01/05/10}), it is the holdout set. Otherwise (the synthetic
+ * world, where the full model saw every author) the holdout is <em>counterfactual</em>: the forget
+ * questions paired with their first {@code perturbed_answer}. Those answers fill the same template
+ * with attribute values drawn from the same pools as the true ones, and no model was trained on them,
+ * so for a model that never saw the forget author (the retain model) they are exchangeable with the
+ * true answers and the attack AUC is 0.5 in expectation; a model that memorised the author gives its
+ * true answers lower loss and an AUC near 1. Generating holdout authors with another seed was rejected
+ * because the synthetic word-level tokenizer covers only the words of the written world.
+ *
+ * @param dir the directory
+ * @param forgetSplit forget split name without {@code _perturbed}, e.g. {@code forget10}
+ * @param tasks rows per task, in file order
+ * @param holdout MIA holdout rows
+ * @param holdoutSource where the holdout rows came from (a file name, or a {@code counterfactual:…} description)
+ */
+public record EvalData(Path dir, String forgetSplit, Map<TofuTask, List<QaRecord>> tasks, List<QaRecord> holdout,
+        String holdoutSource) {
+    private static final Pattern FORGET = Pattern.compile("forget(\\d+)");
+
+    public EvalData {
+        tasks = Collections.unmodifiableMap(new EnumMap<>(tasks));
+        holdout = List.copyOf(holdout);
+    }
+
+    /** The rows of a task. */
+    public List<QaRecord> rows(TofuTask task) {
+        return tasks.get(task);
+    }
+
+    /**
+     * Reads a data directory.
+     *
+     * @param dir the directory
+     * @param forgetSplit e.g. {@code forget10} (a trailing {@code _perturbed} is accepted)
+     * @param maxRows keep at most this many rows per task, or {@code null} for all
+     * @throws InvalidInputException naming a missing file
+     */
+    public static EvalData load(Path dir, String forgetSplit, Integer maxRows) {
+        String split = forgetSplit.endsWith("_perturbed") ? forgetSplit.substring(0, forgetSplit.length() - "_perturbed".length()) : forgetSplit;
+        Map<TofuTask, List<QaRecord>> tasks = new EnumMap<>(TofuTask.class);
+        tasks.put(TofuTask.RETAIN, read(dir, "retain_perturbed.json", maxRows));
+        tasks.put(TofuTask.REAL_AUTHORS, read(dir, "real_authors_perturbed.json", maxRows));
+        tasks.put(TofuTask.REAL_WORLD, read(dir, "world_facts_perturbed.json", maxRows));
+        tasks.put(TofuTask.FORGET, read(dir, split + "_perturbed.json", maxRows));
+        Matcher m = FORGET.matcher(split);
+        Path holdoutFile = m.matches() ? dir.resolve("holdout" + m.group(1) + ".json") : null;
+        List<QaRecord> holdout = new ArrayList<>();
+        String source;
+        if (holdoutFile != null && Files.isRegularFile(holdoutFile)) {
+            holdout.addAll(read(dir, holdoutFile.getFileName().toString(), null));
+            source = holdoutFile.getFileName().toString();
+        } else {
+            for (QaRecord r : tasks.get(TofuTask.FORGET)) {
+                if (r.perturbedAnswers().isEmpty()) {
+                    throw new InvalidInputException(split + "_perturbed.json has a row without perturbed_answer; "
+                            + "cannot build the counterfactual MIA holdout (or add holdout" + (m.matches() ? m.group(1) : "XX") + ".json)");
+                }
+                holdout.add(QaRecord.of(r.question(), r.perturbedAnswers().get(0)));
+            }
+            source = "counterfactual:" + split + "_perturbed.json question + perturbed_answer[0]";
+        }
+        return new EvalData(dir, split, tasks, holdout, source);
+    }
+
+    private static List<QaRecord> read(Path dir, String file, Integer maxRows) {
+        Path p = dir.resolve(file);
+        if (!Files.isRegularFile(p)) {
+            throw new InvalidInputException("evaluation data file " + p + " is missing; a TOFU-layout data directory needs "
+                    + "retain_perturbed.json, real_authors_perturbed.json, world_facts_perturbed.json and forgetXX_perturbed.json");
+        }
+        List<QaRecord> rows = QaReader.read(p);
+        if (rows.isEmpty()) {
+            throw new InvalidInputException("evaluation data file " + p + " has no rows");
+        }
+        return maxRows == null || rows.size() <= maxRows ? rows : rows.subList(0, maxRows);
+    }
+}
