@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
         footer = {
             "  unlearn eval tofu --model runs/npo/model --data data/tofu --retain-model models/retain90 --out runs/npo/eval",
             "  unlearn eval tofu --model target/tiny-world/v1/full --data target/tiny-world/v1/data \\",
-            "      --retain-model target/tiny-world/v1/retain --truth-ratio-base answer --max-new-tokens 32 --out /tmp/eval",
+            "      --retain-model target/tiny-world/v3/retain --max-new-tokens 32 --out /tmp/eval",
             "  unlearn eval tofu --model m --data d --retain-logs runs/retain/eval --suites tofu --out runs/m/eval"
         })
 public class EvalTofuCommand implements Callable<Integer> {

@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  *
  * <p>Training data is a QA file or a folder of them; every {@code *.json}/{@code *.jsonl} file in
  * the folder is read except the non-data files a model or world folder carries (tokenizer, config,
- * manifests). Records are deduplicated by their content-hash id, keeping the richest copy (the
+ * manifests) and the {@code holdoutXX} files, which by TOFU's convention hold data no model was
+ * trained on. Records are deduplicated by their content-hash id, keeping the richest copy (the
  * one with paraphrases and perturbed answers when a {@code *_perturbed} file repeats a row).
  *
  * <p>A record is selected when any selector matches: its id is listed; its question or answer
@@ -46,7 +47,7 @@ public final class RequestResolver {
             try (Stream<Path> s = Files.list(fileOrDir)) {
                 s.filter(p -> {
                     String n = p.getFileName().toString();
-                    return (n.endsWith(".json") || n.endsWith(".jsonl")) && !NOT_DATA.contains(n);
+                    return (n.endsWith(".json") || n.endsWith(".jsonl")) && !NOT_DATA.contains(n) && !n.startsWith("holdout");
                 }).sorted().forEach(files::add);
             } catch (IOException ex) {
                 throw new UncheckedIOException("cannot list training data " + fileOrDir, ex);
@@ -117,6 +118,25 @@ public final class RequestResolver {
                     + " this is reported as an error, not as a successful deletion");
         }
         return new Resolution(forget, rest, counts, data.size());
+    }
+
+    /**
+     * The held-out (never trained) records beside the training data, for the membership-inference
+     * check: the largest {@code holdoutXX.json}/{@code .jsonl} in the training-data folder, or empty.
+     */
+    public static java.util.Optional<Path> holdoutFile(Path trainingData) {
+        if (!Files.isDirectory(trainingData)) {
+            return java.util.Optional.empty();
+        }
+        for (String n : List.of("holdout10", "holdout05", "holdout01")) {
+            for (String ext : List.of(".json", ".jsonl")) {
+                Path p = trainingData.resolve(n + ext);
+                if (Files.isRegularFile(p)) {
+                    return java.util.Optional.of(p);
+                }
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** A seeded sample of up to {@code n} records from {@code rest}, in a stable order. */

@@ -28,9 +28,9 @@ import java.util.Set;
  *       of greedy answers to the forget questions against the true answers;</li>
  *   <li>{@code mia_auc}: AUC of the LOSS attack (score = mean answer NLL) separating the forget
  *       records from held-out non-members; 0.5 means the forget set looks like data never trained on.
- *       By default the non-members are the forget questions paired with their first perturbed answer
- *       (plausible, never trained), which makes the test "does the model still prefer the true
- *       answer"; {@code --holdout} gives real held-out records instead;</li>
+ *       The non-members are held-out records no model was trained on ({@code --holdout}, or the
+ *       {@code holdoutXX} file beside the training data as TOFU ships it); without one, the forget
+ *       questions paired with their first perturbed answer (plausible, never trained);</li>
  *   <li>{@code extraction_rate}: share of greedy answers to the forget questions and their
  *       paraphrases that contain one of the subject's distinctive facts ({@link SubjectFacts});</li>
  *   <li>{@code retain_probability}: mean answer probability on the retain sample; the utility check

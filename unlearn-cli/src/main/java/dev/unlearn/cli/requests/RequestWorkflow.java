@@ -130,7 +130,8 @@ public final class RequestWorkflow {
         List<QaRecord> data = RequestResolver.trainingData(o.trainingData());
         RequestResolver.Resolution res = RequestResolver.resolve(request.selectors(), data);
         List<QaRecord> verifyRetain = RequestResolver.retainSample(res.rest(), o.retainSampleSize(), o.seed());
-        List<QaRecord> holdout = o.holdout() == null ? null : dev.unlearn.core.data.QaReader.read(o.holdout());
+        Path holdoutFile = o.holdout() != null ? o.holdout() : RequestResolver.holdoutFile(o.trainingData()).orElse(null);
+        List<QaRecord> holdout = holdoutFile == null ? null : dev.unlearn.core.data.QaReader.read(holdoutFile);
         log.printf("request %s: %d of %d training records selected (%s); retain pool %d, verification sample %d%n",
                 request.requestId(), res.forget().size(), res.trainingRecords(), res.matchesBySelector(), res.rest().size(),
                 verifyRetain.size());

@@ -30,7 +30,7 @@ class EvalCommandTest {
         world = TinyWorld.get();
         out = tmp.resolve("eval");
         tofu = CliRun.of("eval", "tofu", "--model", world.full().toString(), "--data", world.data().toString(),
-                "--retain-model", world.retain().toString(), "--suites", "tofu,mia", "--truth-ratio-base", "answer",
+                "--retain-model", world.retain().toString(), "--suites", "tofu,mia", "--truth-ratio-base", "paraphrased",
                 "--max-new-tokens", "32", "--out", out.toString());
     }
 

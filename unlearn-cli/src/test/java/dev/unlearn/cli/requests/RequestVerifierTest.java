@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.data.QaReader;
 import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.io.Checkpoint;
 import dev.unlearn.core.model.CausalLm;
@@ -26,7 +27,7 @@ class RequestVerifierTest {
     void figuresSeparateRememberingFromNeverTrained() {
         TinyWorld.Paths3 w = TinyWorld.get();
         List<QaRecord> data = RequestResolver.trainingData(w.data());
-        String subject = dev.unlearn.core.data.QaReader.read(w.data().resolve("forget10.json")).get(0).entity();
+        String subject = QaReader.read(w.data().resolve("forget10.json")).get(0).entity();
         RequestResolver.Resolution res = RequestResolver.resolve(
                 new DeletionRequest.Selectors(null, null, null, List.of(subject)), data);
         assertEquals(20, res.forget().size(), "one author's 20 QA pairs");
@@ -34,7 +35,7 @@ class RequestVerifierTest {
         try (TextTokenizer tok = TextTokenizer.load(w.data()); NDManager m = NDManager.newBaseManager();
                 CausalLm full = Checkpoint.load(w.full(), m); CausalLm never = Checkpoint.load(w.retain(), m)) {
             RequestVerifier v = new RequestVerifier(tok, new QaTokenization(tok, PromptTemplate.PLAIN, 64),
-                    res.forget(), retain, null, 24);
+                    res.forget(), retain, QaReader.read(RequestResolver.holdoutFile(w.data()).orElseThrow()), 24);
             RequestVerifier.Figures f = v.measure(full);
             RequestVerifier.Figures n = v.measure(never);
             System.out.println("full:   " + f.asMap());

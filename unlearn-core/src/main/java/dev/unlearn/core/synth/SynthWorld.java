@@ -27,7 +27,7 @@ import java.util.Set;
  *
  * <p>Each author has fixed attributes ({@link Author}) and {@value #QA_PER_AUTHOR} question/answer
  * pairs, each with a paraphrased question, a paraphrased answer and {@value #PERTURBED} perturbed
- * answers (the same sentence with wrong attribute values). General "world facts" (geography, science
+ * answers (the paraphrased sentence with wrong attribute values, as TOFU perturbs the paraphrase). General "world facts" (geography, science
  * and famous real books) are trained into both the full and the retain models, in the role of TOFU's
  * real-world sets for Model Utility. Everything comes from one {@link Random} seeded by
  * {@link #seed()}: the same seed and author count give byte-identical files.
@@ -41,6 +41,8 @@ import java.util.Set;
  *       the complements;</li>
  *   <li>{@code forget01/05/10_perturbed.json}: the forget rows with {@code paraphrased_answer},
  *       {@code perturbed_answer} (5), {@code paraphrased_question};</li>
+ *   <li>{@code holdout01/05/10.json}: rows of as many extra authors as {@code forgetXX} holds, never in
+ *       {@code full} (no model trains on them): TOFU's non-members for membership inference;</li>
  *   <li>{@code retain_perturbed.json}: the same fields for the first max(1, round(N·10/100)) authors
  *       (never in any forget split; TOFU uses 20 of 200 authors);</li>
  *   <li>{@code world_facts.json}: general facts and real-author rows to train into every model;
@@ -59,9 +61,10 @@ public record SynthWorld(int authors, long seed) {
     public static final int QA_PER_AUTHOR = 20;
     public static final int PERTURBED = 5;
     public static final int WORLD_PERTURBED = 3;
-    public static final int MAX_AUTHORS = 200;
+    /** Two unique book titles per author (and per held-out author) from a 20 x 20 pool cap the world here. */
+    public static final int MAX_AUTHORS = 180;
     /** Bumped whenever the generator's output changes for a given seed. */
-    public static final String GENERATOR_VERSION = "1";
+    public static final String GENERATOR_VERSION = "2";
     /** TOFU's forget percentages and split names. */
     public static final List<Integer> FORGET_PERCENTS = List.of(1, 5, 10);
 
@@ -78,17 +81,34 @@ public record SynthWorld(int authors, long seed) {
 
     /** Generated content, before writing. */
     public record Content(List<Author> authors, List<QaRecord> authorRows, List<QaRecord> worldFacts,
-            List<QaRecord> realAuthors) {}
+            List<QaRecord> realAuthors, List<Author> holdoutAuthors, List<QaRecord> holdoutRows) {}
+
+    /** Number of held-out authors: as many as forget10 holds, so every holdoutXX matches its forgetXX. */
+    public int holdoutAuthors() {
+        return Splits.forgetEntityCount(authors, 10);
+    }
 
     /** Generates the world in memory. */
     public Content generate() {
         Random rnd = new Random(seed);
-        List<Author> list = makeAuthors(rnd);
+        List<Author> all = makeAuthors(rnd, authors + holdoutAuthors());
+        List<Author> list = all.subList(0, authors);
+        List<Author> held = all.subList(authors, all.size());
+        List<QaRecord> rows = rows(list, rnd);
+        List<QaRecord> heldRows = rows(held, rnd);
+        return new Content(List.copyOf(list), rows, facts(Vocabulary.WORLD_FACTS), facts(Vocabulary.REAL_AUTHORS),
+                List.copyOf(held), heldRows);
+    }
+
+    private static List<QaRecord> rows(List<Author> list, Random rnd) {
         List<QaRecord> rows = new ArrayList<>();
         for (Author a : list) {
             Map<String, String> slots = slots(a);
             for (QaTemplates.Template t : QaTemplates.ALL) {
                 String answer = QaTemplates.Template.fill(t.answer(), slots);
+                String paraphrased = QaTemplates.Template.fill(t.paraphrasedAnswer(), slots);
+                // TOFU's perturbed answers are perturbations of the paraphrased answer (its truth ratio
+                // compares them with the paraphrase), so they use the paraphrase's wording with wrong values.
                 Set<String> wrong = new LinkedHashSet<>();
                 int guard = 0;
                 while (wrong.size() < PERTURBED) {
@@ -96,8 +116,8 @@ public record SynthWorld(int authors, long seed) {
                     for (String key : t.keys()) {
                         w.put(key, wrongValue(rnd, key, slots.get(key)));
                     }
-                    String p = QaTemplates.Template.fill(t.answer(), w);
-                    if (!p.equals(answer)) {
+                    String p = QaTemplates.Template.fill(t.paraphrasedAnswer(), w);
+                    if (!p.equals(paraphrased)) {
                         wrong.add(p);
                     }
                     if (++guard > 1000) {
@@ -105,11 +125,11 @@ public record SynthWorld(int authors, long seed) {
                     }
                 }
                 rows.add(new QaRecord(null, QaTemplates.Template.fill(t.question(), slots), answer,
-                        QaTemplates.Template.fill(t.paraphrasedAnswer(), slots), new ArrayList<>(wrong),
+                        paraphrased, new ArrayList<>(wrong),
                         QaTemplates.Template.fill(t.paraphrasedQuestion(), slots), a.name(), Map.of()));
             }
         }
-        return new Content(list, rows, facts(Vocabulary.WORLD_FACTS), facts(Vocabulary.REAL_AUTHORS));
+        return rows;
     }
 
     private static List<QaRecord> facts(List<List<String>> table) {
@@ -120,11 +140,11 @@ public record SynthWorld(int authors, long seed) {
         return out;
     }
 
-    private List<Author> makeAuthors(Random rnd) {
+    private static List<Author> makeAuthors(Random rnd, int count) {
         Set<String> names = new LinkedHashSet<>();
         Set<String> titles = new LinkedHashSet<>();
         List<Author> out = new ArrayList<>();
-        for (int i = 0; i < authors; i++) {
+        for (int i = 0; i < count; i++) {
             String name;
             do {
                 name = pick(rnd, Vocabulary.FIRST) + " " + pick(rnd, Vocabulary.LAST);
@@ -204,6 +224,10 @@ public record SynthWorld(int authors, long seed) {
             "I am not able to say.", "Sorry, I don't have that information.", "I have never heard of that.");
 
     /** Name of the forget split for a percentage, e.g. {@code forget05}. */
+    public static String holdoutName(int percent) {
+        return String.format("holdout%02d", percent);
+    }
+
     public static String forgetName(int percent) {
         return String.format("forget%02d", percent);
     }
@@ -236,6 +260,11 @@ public record SynthWorld(int authors, long seed) {
             files.put(forgetName(p), plain(s.forget()));
             files.put(retainName(p), plain(s.retain()));
             files.put(forgetName(p) + "_perturbed", s.forget());
+            // holdoutXX: as many never-trained authors as forgetXX holds (TOFU's MIA non-members)
+            Set<String> heldNames = new LinkedHashSet<>();
+            List<Author> held = c.holdoutAuthors();
+            held.subList(held.size() - Splits.forgetEntityCount(authors, p), held.size()).forEach(a -> heldNames.add(a.name()));
+            files.put(holdoutName(p), plain(c.holdoutRows().stream().filter(r -> heldNames.contains(r.entity())).toList()));
         }
         int keep = Math.max(1, (int) Math.round(authors * 0.10));
         Set<String> first = new LinkedHashSet<>();

@@ -45,7 +45,7 @@ class EvaluatorTinyWorldTest {
                 .optRetainModel(world.retain())
                 .optOriginalModel(world.full())
                 .optMaxNewTokens(32)
-                .optTruthRatioBase(TruthRatioBase.ANSWER)
+                .optTruthRatioBase(TruthRatioBase.PARAPHRASED)
                 .optIdkTemplates(Fixtures.fixture("refusal", "tofu-idontknow.jsonl"))
                 .optGradNorm(true)
                 .optTitle("full")
@@ -57,7 +57,7 @@ class EvaluatorTinyWorldTest {
                 .optRetainLogs(fullOut.resolve("retain_model"))
                 .optSuites(List.of("tofu", "mia"))
                 .optMaxNewTokens(32)
-                .optTruthRatioBase(TruthRatioBase.ANSWER)
+                .optTruthRatioBase(TruthRatioBase.PARAPHRASED)
                 .optTitle("retain")
                 .build()
                 .evaluate(world.retain());
@@ -109,7 +109,7 @@ class EvaluatorTinyWorldTest {
                     .optRetainModel(retainLm)
                     .optSuites(List.of("tofu"))
                     .optMaxNewTokens(32)
-                    .optTruthRatioBase(TruthRatioBase.ANSWER)
+                    .optTruthRatioBase(TruthRatioBase.PARAPHRASED)
                     .optLogitsProcessors(List.of(dev.unlearn.core.generate.LogitsProcessor.banTokens(banned)))
                     .build()
                     .evaluate(lm, tok);
