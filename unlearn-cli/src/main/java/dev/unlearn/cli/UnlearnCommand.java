@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
             "Exit codes: 0 ok, 1 a check failed, 2 bad input (checkpoint, recipe, data, option), 3 internal error.",
             "Start with: unlearn demo"
         },
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, dev.unlearn.cli.commands.ForgetCommand.class,
+            dev.unlearn.cli.commands.MethodsCommand.class})
 public class UnlearnCommand implements Runnable {
     @Spec
     CommandSpec spec;
