@@ -20,7 +20,6 @@ import dev.unlearn.methods.npo.NpoConfig;
 import dev.unlearn.methods.npo.NpoLoss;
 import dev.unlearn.methods.pd.PdConfig;
 import dev.unlearn.methods.pd.PromptDecouple;
-import dev.unlearn.methods.rmu.RmuLoss;
 import dev.unlearn.methods.spi.ConfigBinder;
 import dev.unlearn.methods.spi.ForwardFn;
 import dev.unlearn.methods.spi.LossMethod;
@@ -41,10 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,7 +147,9 @@ public final class MethodRunner {
             long t0 = System.nanoTime();
             Outcome o;
             if (m.kind() == MethodKind.DIRECT_EDIT) {
-                o = ssd((SsdConfig) cfg, f.examples(), r.examples());
+                SsdEdit.Result e = SsdEdit.apply(model, (SsdConfig) cfg, f.examples(), r.examples(), tokenizer.padId(),
+                        settings.seed());
+                o = new Outcome(0, 0, e.report().size(), Double.NaN, e.report(), 0);
             } else {
                 o = train(m, cfg, base, ctx, info, tokenization, f.examples(), r.examples());
             }
@@ -200,7 +198,7 @@ public final class MethodRunner {
                 }
             }
         }
-        Map<String, NDArray> params = trainableParameters(loss, inner, info);
+        Map<String, NDArray> params = TrainableParameters.select(model, loss, info);
         Map<String, String> questions = new LinkedHashMap<>();
         for (QaRecord q : forget) {
             questions.put(q.id(), q.question());
@@ -225,62 +223,6 @@ public final class MethodRunner {
         listeners.forEach(loop::addListener);
         TrainingLoop.Result res = loop.run();
         return new Outcome(res.steps(), res.skippedSteps(), params.size(), res.lastLoss(), Map.of(), fallbacks);
-    }
-
-    /**
-     * Parameters the optimizer updates: those {@link LossMethod#trainable()} accepts and, for RMU, only
-     * those the loss depends on (methods.md §7.6: blocks up to ℓ and the embeddings; the final norm only
-     * when ℓ is the last block, whose {@code hidden_states} entry comes after it). Others get neither
-     * updates nor weight decay.
-     */
-    private Map<String, NDArray> trainableParameters(LossMethod loss, LossMethod inner, ModelInfo info) {
-        Predicate<String> keep = loss.trainable();
-        if (loss instanceof RmuLoss rmu) {
-            int layer = rmu.layer();
-            Pattern block = Pattern.compile("(?:^|\\.)layers\\.(\\d+)\\.");
-            keep = keep.and(name -> {
-                Matcher mt = block.matcher(name);
-                if (mt.find()) {
-                    return Integer.parseInt(mt.group(1)) <= layer;
-                }
-                if (name.contains("embed_tokens")) {
-                    return true;
-                }
-                return name.equals("model.norm.weight") && layer == info.numLayers() - 1;
-            });
-        }
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
-            if (keep.test(e.getKey())) {
-                out.put(e.getKey(), e.getValue());
-            }
-        }
-        if (out.isEmpty()) {
-            throw new InvalidInputException("No model parameter is trainable with this config (check"
-                    + " 'trainable_params_regex'); the model has " + model.parameters().keySet().stream().limit(4).toList()
-                    + " …");
-        }
-        return out;
-    }
-
-    private Outcome ssd(SsdConfig c, List<TokenizedExample> fx, List<TokenizedExample> rx) {
-        Map<String, NDArray> params = model.parameters();
-        params.values().forEach(p -> {
-            if (!p.hasGradient()) {
-                p.setRequiresGradient(true);
-            }
-        });
-        long pad = tokenizer.padId();
-        ForwardFn policy = new LmForward(model, false);
-        int bs = c.importanceBatchSize();
-        List<TokenizedExample> full = dev.unlearn.methods.ssd.SsdMethod.fullSet(rx, fx, c.sampleFraction(), settings.seed());
-        try (var fi = dev.unlearn.methods.ssd.FisherImportance.compute(params, policy, Batches.sequential(fx, bs, pad),
-                        model.manager());
-                var di = dev.unlearn.methods.ssd.FisherImportance.compute(params, policy,
-                        Batches.sequential(full, bs, pad), model.manager())) {
-            var report = dev.unlearn.methods.ssd.SelectiveDampening.apply(params, fi.importances(), di.importances(), c);
-            return new Outcome(0, 0, report.size(), Double.NaN, report, 0);
-        }
     }
 
     /** FLAT's template list: the TOFU file (digest checked) or the file named by {@code templates}. */
