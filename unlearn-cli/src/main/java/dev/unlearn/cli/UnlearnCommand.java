@@ -3,6 +3,8 @@ package dev.unlearn.cli;
 import dev.unlearn.cli.commands.DataCommand;
 import dev.unlearn.cli.commands.EvalCommand;
 import dev.unlearn.cli.commands.FinetuneCommand;
+import dev.unlearn.cli.commands.ForgetCommand;
+import dev.unlearn.cli.commands.MethodsCommand;
 import dev.unlearn.cli.commands.GenerateCommand;
 import dev.unlearn.cli.commands.GuardCommand;
 import dev.unlearn.cli.commands.ScoreCommand;
@@ -32,6 +34,8 @@ import picocli.CommandLine.Spec;
             ScoreCommand.class,
             DataCommand.class,
             FinetuneCommand.class,
+            ForgetCommand.class,
+            MethodsCommand.class,
             GuardCommand.class,
             EvalCommand.class,
             CommandLine.HelpCommand.class

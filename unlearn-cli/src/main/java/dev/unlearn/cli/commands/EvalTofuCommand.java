@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  unlearn eval tofu --model runs/npo/model --data data/tofu --retain-model models/retain90 --out runs/npo/eval",
-            "  unlearn eval tofu --model target/tiny-world/v1/full --data target/tiny-world/v1/data \\",
+            "  unlearn eval tofu --model target/tiny-world/v3/full --data target/tiny-world/v3/data \\",
             "      --retain-model target/tiny-world/v3/retain --max-new-tokens 32 --out /tmp/eval",
             "  unlearn eval tofu --model m --data d --retain-logs runs/retain/eval --suites tofu --out runs/m/eval"
         })

@@ -30,6 +30,11 @@ public final class PromptDecouple implements LossMethod {
         this.weight = weight;
     }
 
+    /** The wrapped base loss (the runner fills NPO's reference cache through it). */
+    public LossMethod base() {
+        return base;
+    }
+
     /** {@code base + λ_pd · pdNll} on scalars. */
     public static NDArray combine(NDArray baseLoss, NDArray pdNll, double weight) {
         return baseLoss.add(StableMath.times(pdNll, weight));

@@ -1,0 +1,263 @@
+package dev.unlearn.cli.commands;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.UnlearnException;
+import dev.unlearn.core.data.QaReader;
+import dev.unlearn.core.data.QaRecord;
+import dev.unlearn.core.io.Checkpoint;
+import dev.unlearn.core.model.CausalLm;
+import dev.unlearn.core.text.PromptTemplate;
+import dev.unlearn.core.text.TextTokenizer;
+import dev.unlearn.core.train.Schedule;
+import dev.unlearn.methods.run.MethodRunner;
+import dev.unlearn.methods.run.RunSettings;
+import dev.unlearn.methods.run.RunSummary;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code unlearn forget}: runs one unlearning method on a checkpoint through
+ * {@link MethodRunner} and writes the unlearned checkpoint (Hugging Face layout, atomically, never
+ * into the input directory) plus {@code summary.json}. Progress goes to stderr, the output path to stdout.
+ */
+@Command(
+        name = "forget",
+        mixinStandardHelpOptions = true,
+        header = "Unlearn a forget set from a checkpoint with one method; write the new checkpoint and summary.json.",
+        description = {
+            "Loads --model, runs --method on the --forget records (and --retain records, when the method uses them),",
+            "and saves the result to --out (a new directory; the input is never modified) with summary.json: method,",
+            "config with defaults filled in, steps, wall time, forget/retain mean answer NLL before and after.",
+            "Method keys come from --config (YAML mapping) and then --set key=value; see 'unlearn methods'.",
+            "The learning rate has no method default: 1e-5 suits 7B models (OU TOFU), tiny CPU models need ~1e-3.",
+            ""
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  unlearn forget --method npo --model runs/full --forget data/forget10.json --retain data/retain90.json \\",
+            "      --out runs/npo --lr 2e-3 --epochs 2 --batch-size 4 --set beta=0.1",
+            "  unlearn forget --method flat --model runs/full --forget data/forget10.json --out runs/flat \\",
+            "      --templates shared/fixtures/refusal/tofu-idontknow.jsonl --lr 1e-3",
+            "  unlearn forget --method pd --set base=npo --set base_config.beta=0.2 --model runs/full \\",
+            "      --forget data/forget10.json --retain data/retain90.json --out runs/pd-npo --lr 2e-3",
+            "Exit codes: 0 ok, 2 bad input (checkpoint, data, config key or value, output directory)."
+        })
+public class ForgetCommand implements Callable<Integer> {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--method", required = true, paramLabel = "NAME", description = "Registered method (see 'unlearn methods').")
+    String method;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face checkpoint directory to unlearn from (read only).")
+    Path model;
+
+    @Option(names = "--forget", required = true, paramLabel = "FILE", description = "Forget records (TOFU-style JSON/JSON Lines, question + answer).")
+    Path forget;
+
+    @Option(names = "--retain", paramLabel = "FILE", description = "Retain records; needed by graddiff, npo/simnpo with alpha > 0, ssd, rmu, pd.")
+    Path retain;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "New directory for the unlearned checkpoint and summary.json.")
+    Path out;
+
+    @Option(names = "--overwrite", description = "Replace --out if it already holds files.")
+    boolean overwrite;
+
+    @Option(names = "--config", paramLabel = "FILE.yaml", description = "The method's keys as a YAML mapping (or a mapping under the method's name).")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one config key (repeatable; a.b=v sets a nested key).")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--epochs", defaultValue = "5", description = "Epochs over the forget set. Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--lr", defaultValue = "1e-5", description = "AdamW learning rate. Default: ${DEFAULT-VALUE}.")
+    double lr;
+
+    @Option(names = "--batch-size", defaultValue = "8", description = "Forget (and retain) samples per step. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many optimizer steps (0: by epochs). Default: ${DEFAULT-VALUE}.")
+    long maxSteps;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Run seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--weight-decay", defaultValue = "0.01", description = "AdamW weight decay. Default: ${DEFAULT-VALUE}.")
+    double weightDecay;
+
+    @Option(names = "--schedule", defaultValue = "LINEAR", description = "CONSTANT, LINEAR or COSINE. Default: ${DEFAULT-VALUE}.")
+    Schedule schedule;
+
+    @Option(names = "--warmup-steps", defaultValue = "0", description = "Linear warm-up steps. Default: ${DEFAULT-VALUE}.")
+    long warmupSteps;
+
+    @Option(names = "--template", defaultValue = "plain", paramLabel = "NAME", description = "Prompt template: plain, tofu-phi, ou-phi, llama2. Default: ${DEFAULT-VALUE}.")
+    String template;
+
+    @Option(names = "--max-length", defaultValue = "512", description = "Token cut-off per sample. Default: ${DEFAULT-VALUE}.")
+    int maxLength;
+
+    @Option(names = "--templates", paramLabel = "FILE", description = "Where TOFU's idontknow.jsonl lies (FLAT with templates: tofu-idontknow; digest checked).")
+    Path templatesFile;
+
+    @Option(names = "--save-dtype", defaultValue = "float32", description = "float32 or bfloat16. Default: ${DEFAULT-VALUE}.")
+    String saveDtype;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        checkOut();
+        DataType store = switch (saveDtype.toLowerCase(java.util.Locale.ROOT)) {
+            case "float32" -> DataType.FLOAT32;
+            case "bfloat16" -> DataType.BFLOAT16;
+            default -> throw new InvalidInputException("--save-dtype must be float32 or bfloat16, found " + saveDtype);
+        };
+        RunSettings settings = new RunSettings(lr, epochs, batchSize, maxSteps, weightDecay, schedule, warmupSteps, seed,
+                maxLength);
+        Map<String, Object> section = config == null ? Map.of() : readConfig(config, method);
+        // fail fast on the method name and config keys before loading anything
+        dev.unlearn.methods.spi.Methods.byName(method).bind(section, sets);
+        List<QaRecord> forgetRecords = QaReader.read(forget);
+        List<QaRecord> retainRecords = retain == null ? List.of() : QaReader.read(retain);
+        err.printf("loading %s (%d forget, %d retain records)%n", model, forgetRecords.size(), retainRecords.size());
+        err.flush();
+        Device device = Device.fromName(common.device);
+        try (CausalLm lm = Checkpoint.load(model, device); TextTokenizer tok = TextTokenizer.load(model);
+                PrintStream progress = new PrintStream(new LineWriterStream(err), true, StandardCharsets.UTF_8)) {
+            RunSummary s = MethodRunner.builder().setModel(lm).setTokenizer(tok).optTemplate(PromptTemplate.byName(template))
+                    .setForget(forgetRecords).optRetain(retainRecords).optReference(() -> lm.copy(lm.manager()))
+                    .setMethod(method).optConfig(section).optOverrides(sets).setSettings(settings)
+                    .optTemplatesFile(templatesFile).optProgress(progress).build().run();
+            err.printf("%s: %d steps, %.1f s; forget NLL %.4f -> %.4f, retain NLL %.4f -> %.4f%n", s.method(), s.steps(),
+                    s.wallSeconds(), s.forgetNllBefore(), s.forgetNllAfter(), s.retainNllBefore(), s.retainNllAfter());
+            err.printf("saving %s%n", out);
+            err.flush();
+            Checkpoint.save(lm, out, model, store);
+            try {
+                Files.writeString(out.resolve("summary.json"), s.toJson() + "\n", StandardCharsets.UTF_8);
+            } catch (IOException ex) {
+                throw new UnlearnException("cannot write " + out.resolve("summary.json") + ": " + ex.getMessage(), ex);
+            }
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        o.println(out);
+        o.flush();
+        return 0;
+    }
+
+    /** Refuses an output directory that is the model directory, lies inside it, or already holds files. */
+    private void checkOut() {
+        Path m = real(model);
+        Path o = real(out);
+        if (o.equals(m) || o.startsWith(m)) {
+            throw new InvalidInputException("--out " + out + " is " + (o.equals(m) ? "the" : "inside the")
+                    + " --model directory; the input checkpoint is never modified: choose a new directory outside it.");
+        }
+        if (Files.isDirectory(out) && !overwrite) {
+            try (Stream<Path> s = Files.list(out)) {
+                if (s.findAny().isPresent()) {
+                    throw new InvalidInputException("--out " + out + " already holds files; choose a new directory or"
+                            + " pass --overwrite to replace it.");
+                }
+            } catch (IOException ex) {
+                throw new InvalidInputException("cannot list --out " + out + ": " + ex.getMessage(), ex);
+            }
+        } else if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new InvalidInputException("--out " + out + " is a file; give a directory.");
+        }
+    }
+
+    /** The real path of {@code p}, or of its nearest existing ancestor joined with the rest. */
+    static Path real(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return abs;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(abs)).normalize();
+        } catch (IOException ex) {
+            return abs;
+        }
+    }
+
+    /** The YAML mapping of keys, or the mapping under the method's name when that is the only top-level key. */
+    static Map<String, Object> readConfig(Path file, String method) {
+        Map<String, Object> m;
+        try {
+            m = YAML.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {});
+        } catch (IOException ex) {
+            throw new InvalidInputException("--config " + file + " is not a readable YAML mapping: "
+                    + ex.getMessage().lines().findFirst().orElse(""), ex);
+        }
+        if (m == null) {
+            return Map.of();
+        }
+        if (m.size() == 1 && m.get(method) instanceof Map<?, ?> inner) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            inner.forEach((k, v) -> out.put(String.valueOf(k), v));
+            return out;
+        }
+        return m;
+    }
+
+    /** Bytes to a {@link PrintWriter}, a line at a time (the training loop prints progress to a stream). */
+    private static final class LineWriterStream extends OutputStream {
+        private final PrintWriter w;
+        private final java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+
+        LineWriterStream(PrintWriter w) {
+            this.w = w;
+        }
+
+        @Override
+        public void write(int b) {
+            buf.write(b);
+            if (b == '\n') {
+                flush();
+            }
+        }
+
+        @Override
+        public void flush() {
+            if (buf.size() > 0) {
+                w.print(buf.toString(StandardCharsets.UTF_8));
+                buf.reset();
+            }
+            w.flush();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.unlearn.cli.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unlearn.cli.CliRun;
+import dev.unlearn.cli.ExitCodes;
+import dev.unlearn.core.io.Checkpoint;
+import dev.unlearn.core.io.Digests;
+import dev.unlearn.core.testing.TinyWorld;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code unlearn forget} end to end on the tiny world, and its input errors (exit 2). */
+class ForgetCommandTest {
+    private static TinyWorld.Paths3 w;
+
+    @BeforeAll
+    static void world() {
+        w = TinyWorld.get();
+    }
+
+    private static String[] args(Path out, String method, String... extra) {
+        List<String> a = new java.util.ArrayList<>(List.of("forget", "--method", method, "--model", w.full().toString(),
+                "--forget", w.data().resolve("forget10.json").toString(), "--retain",
+                w.data().resolve("retain90.json").toString(), "--out", out.toString(), "--lr", "2e-3", "--batch-size", "4",
+                "--epochs", "1", "--max-length", "64"));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void npoWritesCheckpointAndSummaryWithoutTouchingTheInput(@TempDir Path tmp) throws Exception {
+        Map<String, String> before = Digests.directoryManifest(w.full());
+        Path out = tmp.resolve("npo");
+        Path cfg = tmp.resolve("npo.yaml");
+        Files.writeString(cfg, "npo:\n  beta: 0.2\n  alpha: 1\n");
+        CliRun r = CliRun.of(args(out, "npo", "--config", cfg.toString(), "--set", "gamma=1.5", "--schedule", "constant"));
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(out.toString(), r.out().strip(), r.toString());
+        assertTrue(r.err().contains("forget NLL"), r.toString());
+        assertTrue(Checkpoint.verifyManifest(out).isEmpty(), "manifest mismatch");
+        assertTrue(Files.isRegularFile(out.resolve("tokenizer.json")));
+        JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertEquals("npo", s.get("method").asText());
+        assertEquals(0.2, s.at("/config/beta").asDouble(), 0, "--config value");
+        assertEquals(1.5, s.at("/config/gamma").asDouble(), 0, "--set value");
+        assertEquals("NLL", s.at("/config/retain_loss_type").asText(), "default filled in");
+        assertEquals(5, s.get("steps").asLong());
+        assertTrue(s.get("wall_seconds").asDouble() > 0);
+        assertTrue(s.get("forget_nll_after").asDouble() > s.get("forget_nll_before").asDouble() + 0.1, s.toString());
+        assertTrue(s.has("retain_nll_before") && s.has("retain_nll_after"));
+        assertEquals(before, Digests.directoryManifest(w.full()), "the input checkpoint changed");
+    }
+
+    @Test
+    void outInsideOrEqualToModelIsRefused() {
+        CliRun same = CliRun.of(args(w.full(), "ga"));
+        assertEquals(ExitCodes.BAD_INPUT, same.code(), same.toString());
+        assertTrue(same.err().contains("never modified"), same.toString());
+        CliRun inside = CliRun.of(args(w.full().resolve("sub"), "ga"));
+        assertEquals(ExitCodes.BAD_INPUT, inside.code(), inside.toString());
+        assertFalse(Files.exists(w.full().resolve("sub")));
+    }
+
+    @Test
+    void configErrorsExitTwoWithTheKey(@TempDir Path tmp) {
+        CliRun beta = CliRun.of(args(tmp.resolve("a"), "npo", "--set", "beta=-1"));
+        assertEquals(ExitCodes.BAD_INPUT, beta.code(), beta.toString());
+        assertTrue(beta.err().startsWith("error:") && beta.err().contains("beta"), beta.toString());
+        CliRun div = CliRun.of(args(tmp.resolve("b"), "flat", "--set", "divergence=nope"));
+        assertEquals(ExitCodes.BAD_INPUT, div.code(), div.toString());
+        assertTrue(div.err().contains("total-variation"), div.toString());
+        CliRun unknown = CliRun.of(args(tmp.resolve("c"), "nosuch"));
+        assertEquals(ExitCodes.BAD_INPUT, unknown.code(), unknown.toString());
+        assertTrue(unknown.err().contains("npo"), unknown.toString());
+    }
+
+    @Test
+    void overlappingRetainSetExitsTwo(@TempDir Path tmp) {
+        String[] a = args(tmp.resolve("o"), "graddiff");
+        for (int i = 0; i < a.length; i++) {
+            if (a[i].equals("--retain")) {
+                a[i + 1] = w.data().resolve("full.json").toString();
+            }
+        }
+        CliRun r = CliRun.of(a);
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().contains("overlap"), r.toString());
+    }
+
+    @Test
+    void helpShowsAnExample() {
+        CliRun r = CliRun.of("forget", "--help");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("unlearn forget --method npo"), r.toString());
+    }
+}

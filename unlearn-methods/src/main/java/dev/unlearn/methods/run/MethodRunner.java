@@ -1,0 +1,423 @@
+package dev.unlearn.methods.run;
+
+import ai.djl.ndarray.NDArray;
+import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.data.Batches;
+import dev.unlearn.core.data.QaRecord;
+import dev.unlearn.core.data.TokenizedExample;
+import dev.unlearn.core.model.CausalLm;
+import dev.unlearn.core.score.SampleScore;
+import dev.unlearn.core.score.Scorer;
+import dev.unlearn.core.text.PromptTemplate;
+import dev.unlearn.core.text.QaTokenization;
+import dev.unlearn.core.text.TextTokenizer;
+import dev.unlearn.core.train.TrainingConfig;
+import dev.unlearn.core.train.TrainingLoop;
+import dev.unlearn.methods.flat.FlatConfig;
+import dev.unlearn.methods.flat.TemplateFile;
+import dev.unlearn.methods.loss.RetainLossType;
+import dev.unlearn.methods.npo.NpoConfig;
+import dev.unlearn.methods.npo.NpoLoss;
+import dev.unlearn.methods.pd.PdConfig;
+import dev.unlearn.methods.pd.PromptDecouple;
+import dev.unlearn.methods.spi.ConfigBinder;
+import dev.unlearn.methods.spi.ForwardFn;
+import dev.unlearn.methods.spi.LossMethod;
+import dev.unlearn.methods.spi.MethodConfig;
+import dev.unlearn.methods.spi.MethodContext;
+import dev.unlearn.methods.spi.MethodKind;
+import dev.unlearn.methods.spi.MethodSample;
+import dev.unlearn.methods.spi.Methods;
+import dev.unlearn.methods.spi.ModelInfo;
+import dev.unlearn.methods.spi.StepBatches;
+import dev.unlearn.methods.spi.StepLoss;
+import dev.unlearn.methods.spi.UnlearningMethod;
+import dev.unlearn.methods.ssd.SsdConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one registered unlearning method on a model, in place (the library entry point behind
+ * {@code unlearn forget}). Build with {@link #builder()}, then {@link #run()}:
+ *
+ * <pre>{@code
+ * RunSummary s = MethodRunner.builder().setModel(lm).setTokenizer(tok)
+ *         .setForget(forget).optRetain(retain).optReference(() -> lm.copy(parent))
+ *         .setMethod("npo").optOverrides(List.of("beta=0.2")).setSettings(RunSettings.of(1e-3).withEpochs(5))
+ *         .build().run();
+ * }</pre>
+ *
+ * <p>Order of a run: bind the config over the method's defaults ({@code --set} overrides last); tokenize
+ * forget and retain records with the prompt template (records without an answer token are skipped and
+ * listed); load FLAT templates; run the method's data checks (methods.md §1.5: empty forget set,
+ * overlap, missing retain set/reference/templates; all {@link InvalidInputException}); score both sets;
+ * then either train (loss-based: core's {@link TrainingLoop} over {@link StepBatchSource}, updating only
+ * {@link LossMethod#trainable()} parameters) or edit (SSD: forget and full-set importance passes, then
+ * dampening); score again.
+ *
+ * <p>The reference model: the supplier is called at most once, <em>before</em> the policy changes (so
+ * {@code () -> lm.copy(parent)} is a valid supplier), only when the config needs it (or PD must
+ * generate answers). NPO with an NLL retain term fills its cache of reference {@code NLL_sum}s and then
+ * closes the reference; KL retain terms and RMU keep it to the end. The runner closes what the supplier
+ * returned.
+ */
+public final class MethodRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(MethodRunner.class);
+    private static final int SCORE_BATCH = 32;
+
+    private final CausalLm model;
+    private final Supplier<CausalLm> referenceSupplier;
+    private final List<QaRecord> forget;
+    private final List<QaRecord> retain;
+    private final TextTokenizer tokenizer;
+    private final PromptTemplate template;
+    private final String method;
+    private final Map<String, ?> config;
+    private final List<String> overrides;
+    private final RunSettings settings;
+    private final Path templatesFile;
+    private final PrintStream progress;
+    private final List<TrainingLoop.Listener> listeners;
+
+    private CausalLm reference;
+
+    private MethodRunner(Builder b) {
+        model = b.model;
+        referenceSupplier = b.reference;
+        forget = b.forget;
+        retain = b.retain;
+        tokenizer = b.tokenizer;
+        template = b.template;
+        method = b.method;
+        config = b.config;
+        overrides = b.overrides;
+        settings = b.settings;
+        templatesFile = b.templatesFile;
+        progress = b.progress;
+        listeners = b.listeners;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Runs the method; the model is modified in place.
+     *
+     * @throws InvalidInputException for a bad config, data that fails the checks, or a method that does
+     *     not change weights (GUARD)
+     */
+    public RunSummary run() {
+        UnlearningMethod<?> m = Methods.byName(method);
+        if (m.kind() == MethodKind.GENERATION_TIME) {
+            throw new InvalidInputException("Method '" + m.name() + "' works at generation time and leaves the weights"
+                    + " unchanged; 'forget' runs loss-based methods and direct edits only.");
+        }
+        MethodConfig cfg = m.bind(config, overrides);
+        MethodConfig base = cfg instanceof PdConfig pd ? Methods.byName(pd.base()).bind(pd.baseConfig()) : cfg;
+        QaTokenization tokenization = new QaTokenization(tokenizer, template, settings.maxLength());
+        QaTokenization.Result f = tokenization.tokenizeAll(forget);
+        QaTokenization.Result r = tokenization.tokenizeAll(retain);
+        List<String> skipped = new ArrayList<>(f.skipped());
+        skipped.addAll(r.skipped());
+        if (!skipped.isEmpty()) {
+            LOG.warn("{} records have no answer token left after tokenization and are skipped", skipped.size());
+        }
+        List<String> templates = base.needsTemplates() ? templates((FlatConfig) base) : List.of();
+        ModelInfo info = new ModelInfo(model.config().numHiddenLayers(), model.config().hiddenSize(),
+                model.config().vocabSize());
+        MethodContext<CausalLm> ctx = new MethodContext<>(model, referenceSupplier == null ? null : this::reference,
+                samples(forget, f.examples()), samples(retain, r.examples()), templates, model.device(), settings.seed());
+        check(m, cfg, ctx, info);
+        if (f.examples().isEmpty()) {
+            throw new InvalidInputException("Method '" + m.name() + "': no forget record has an answer token left after"
+                    + " tokenization (max length " + settings.maxLength() + "); nothing to unlearn.");
+        }
+        try {
+            double fb = meanNll(f.examples());
+            double rb = meanNll(r.examples());
+            long t0 = System.nanoTime();
+            Outcome o;
+            if (m.kind() == MethodKind.DIRECT_EDIT) {
+                SsdEdit.Result e = SsdEdit.apply(model, (SsdConfig) cfg, f.examples(), r.examples(), tokenizer.padId(),
+                        settings.seed());
+                o = new Outcome(0, 0, e.report().size(), Double.NaN, e.report(), 0);
+            } else {
+                o = train(m, cfg, base, ctx, info, tokenization, f.examples(), r.examples());
+            }
+            double wall = (System.nanoTime() - t0) / 1e9;
+            releaseReference();
+            RunSummary s = new RunSummary(m.name(), ConfigBinder.asMap(cfg), m.kind().name(), o.steps, o.skippedSteps,
+                    o.tensors, wall, fb, meanNll(f.examples()), rb, meanNll(r.examples()), o.lastLoss, o.ssd, skipped,
+                    o.pdFallbacks);
+            LOG.info("{}: {} steps in {} s; forget NLL {} -> {}, retain NLL {} -> {}", m.name(), s.steps(),
+                    String.format("%.1f", wall), fmt(fb), fmt(s.forgetNllAfter()), fmt(rb), fmt(s.retainNllAfter()));
+            return s;
+        } finally {
+            releaseReference();
+        }
+    }
+
+    /** What the method part of a run reports. */
+    private record Outcome(long steps, int skippedSteps, int tensors, double lastLoss,
+            Map<String, dev.unlearn.methods.ssd.SelectiveDampening.TensorReport> ssd, int pdFallbacks) {}
+
+    private Outcome train(UnlearningMethod<?> m, MethodConfig cfg, MethodConfig base, MethodContext<CausalLm> ctx,
+            ModelInfo info, QaTokenization tokenization, List<TokenizedExample> fx, List<TokenizedExample> rx) {
+        LossMethod loss = lossMethod(m, cfg, ctx, info);
+        LossMethod inner = loss instanceof PromptDecouple pd ? pd.base() : loss;
+        long pad = tokenizer.padId();
+        Map<String, TokenizedExample> decoupled = null;
+        int fallbacks = 0;
+        if (cfg instanceof PdConfig) {
+            Map<String, TokenizedExample> byId = new LinkedHashMap<>();
+            fx.forEach(e -> byId.put(e.id(), e));
+            DecoupledSet.Built built = DecoupledSet.build(forget, byId, retain, tokenization, tokenizer,
+                    referenceSupplier == null ? null : this::reference, settings.seed());
+            decoupled = built.byForgetId();
+            fallbacks = built.fallbacks();
+            LOG.info("pd: {} decoupled samples ({} by generation, {} fallbacks)", decoupled.size(), built.generated(),
+                    fallbacks);
+        }
+        ForwardFn ref = null;
+        if (base.needsReference()) {
+            ref = new LmForward(reference(), true);
+            if (inner instanceof NpoLoss npo) {
+                npo.precompute(ref, Batches.sequential(fx, settings.batchSize(), pad), model.manager());
+                if (((NpoConfig) base).retainLossType() != RetainLossType.KL) {
+                    releaseReference();
+                    ref = null;
+                }
+            }
+        }
+        Map<String, NDArray> params = TrainableParameters.select(model, loss, info);
+        Map<String, String> questions = new LinkedHashMap<>();
+        for (QaRecord q : forget) {
+            questions.put(q.id(), q.question());
+        }
+        StepBatchSource source = new StepBatchSource(fx, rx, settings.batchSize(), pad, settings.seed(), questions,
+                ctx.templates(), tokenization, decoupled);
+        TrainingConfig.Builder tb = TrainingConfig.builder().setLearningRate(settings.learningRate())
+                .optEpochs(settings.epochs()).optMaxSteps(settings.maxSteps()).optWeightDecay(settings.weightDecay())
+                .optSchedule(settings.schedule()).optWarmupSteps(settings.warmupSteps()).optSeed(settings.seed());
+        if (progress != null) {
+            tb.optProgress(progress, 10);
+        }
+        ForwardFn policy = new LmForward(model, false);
+        ForwardFn reference = ref;
+        TrainingLoop loop = new TrainingLoop(tb.build(), params, source, step -> {
+            StepLoss s = loss.loss(policy, reference, new StepBatches(step.batch(StepBatchSource.FORGET),
+                    step.batches().get(StepBatchSource.RETAIN), step.batches().get(StepBatchSource.TEMPLATES),
+                    step.batches().get(StepBatchSource.DECOUPLED)), step.manager());
+            s.termValues().forEach(step::metric);
+            return s.total();
+        });
+        listeners.forEach(loop::addListener);
+        TrainingLoop.Result res = loop.run();
+        return new Outcome(res.steps(), res.skippedSteps(), params.size(), res.lastLoss(), Map.of(), fallbacks);
+    }
+
+    /** FLAT's template list: the TOFU file (digest checked) or the file named by {@code templates}. */
+    private List<String> templates(FlatConfig c) {
+        if (c.templates().equals(FlatConfig.TOFU_TEMPLATES)) {
+            if (templatesFile == null) {
+                throw new InvalidInputException("Config key 'templates' is '" + FlatConfig.TOFU_TEMPLATES + "', but the"
+                        + " location of TOFU's idontknow.jsonl was not given (CLI: --templates FILE), or set"
+                        + " 'templates' to a file of one template answer per line.");
+            }
+            TemplateFile.Templates t = TemplateFile.read(templatesFile);
+            if (!t.sha256().equals(TemplateFile.TOFU_IDONTKNOW_SHA256)) {
+                throw new InvalidInputException(templatesFile + " is not TOFU's idontknow.jsonl (SHA-256 " + t.sha256()
+                        + ", expected " + TemplateFile.TOFU_IDONTKNOW_SHA256 + "); to use another list set"
+                        + " 'templates' to its path.");
+            }
+            return t.templates();
+        }
+        return TemplateFile.read(Path.of(c.templates())).templates();
+    }
+
+    private CausalLm reference() {
+        if (reference == null) {
+            if (referenceSupplier == null) {
+                throw new InvalidInputException("this run needs the reference model, but no supplier was given");
+            }
+            reference = Objects.requireNonNull(referenceSupplier.get(), "reference supplier returned null");
+            LOG.info("reference model loaded");
+        }
+        return reference;
+    }
+
+    private void releaseReference() {
+        if (reference != null && reference != model) {
+            reference.close();
+            LOG.info("reference model released");
+        }
+        reference = null;
+    }
+
+    private double meanNll(List<TokenizedExample> examples) {
+        if (examples.isEmpty()) {
+            return Double.NaN;
+        }
+        return meanNll(model, examples);
+    }
+
+    /** Mean over samples of the mean answer-token NLL (samples without targets ignored). */
+    public static double meanNll(CausalLm lm, List<TokenizedExample> examples) {
+        double sum = 0;
+        int n = 0;
+        for (SampleScore s : Scorer.score(lm, examples, SCORE_BATCH)) {
+            if (Double.isFinite(s.meanNll())) {
+                sum += s.meanNll();
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    private static List<MethodSample> samples(List<QaRecord> records, List<TokenizedExample> examples) {
+        Map<String, TokenizedExample> byId = new LinkedHashMap<>();
+        examples.forEach(e -> byId.put(e.id(), e));
+        List<MethodSample> out = new ArrayList<>();
+        for (QaRecord r : records) {
+            out.add(new MethodSample(r.id(), r.question(), r.answer(), byId.get(r.id())));
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <C extends MethodConfig> void check(UnlearningMethod<C> m, MethodConfig cfg,
+            MethodContext<CausalLm> ctx, ModelInfo info) {
+        m.check((C) cfg, ctx, info);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <C extends MethodConfig> LossMethod lossMethod(UnlearningMethod<C> m, MethodConfig cfg,
+            MethodContext<CausalLm> ctx, ModelInfo info) {
+        return m.lossMethod((C) cfg, ctx, info);
+    }
+
+    private static String fmt(double v) {
+        return String.format("%.4f", v);
+    }
+
+    /** Builder: {@code set…} required, {@code opt…} optional; {@link #build()} checks. */
+    public static final class Builder {
+        private CausalLm model;
+        private Supplier<CausalLm> reference;
+        private List<QaRecord> forget;
+        private List<QaRecord> retain = List.of();
+        private TextTokenizer tokenizer;
+        private PromptTemplate template = PromptTemplate.PLAIN;
+        private String method;
+        private Map<String, ?> config = Map.of();
+        private List<String> overrides = List.of();
+        private RunSettings settings;
+        private Path templatesFile;
+        private PrintStream progress;
+        private final List<TrainingLoop.Listener> listeners = new ArrayList<>();
+
+        private Builder() {}
+
+        /** The policy π_θ, modified in place. */
+        public Builder setModel(CausalLm m) {
+            model = m;
+            return this;
+        }
+
+        /**
+         * The frozen reference π_ref (the model before unlearning, no gradient), called at most once and
+         * before any update; the runner closes what it returns.
+         */
+        public Builder optReference(Supplier<CausalLm> s) {
+            reference = s;
+            return this;
+        }
+
+        public Builder setForget(List<QaRecord> records) {
+            forget = List.copyOf(records);
+            return this;
+        }
+
+        public Builder optRetain(List<QaRecord> records) {
+            retain = records == null ? List.of() : List.copyOf(records);
+            return this;
+        }
+
+        public Builder setTokenizer(TextTokenizer t) {
+            tokenizer = t;
+            return this;
+        }
+
+        /** Prompt template, default {@link PromptTemplate#PLAIN}. */
+        public Builder optTemplate(PromptTemplate t) {
+            template = t;
+            return this;
+        }
+
+        /** Registry name ({@code npo}). */
+        public Builder setMethod(String name) {
+            method = name;
+            return this;
+        }
+
+        /** The method's recipe section (snake_case keys) over its defaults. */
+        public Builder optConfig(Map<String, ?> values) {
+            config = values == null ? Map.of() : values;
+            return this;
+        }
+
+        /** {@code key=value} overrides applied last ({@code --set}). */
+        public Builder optOverrides(List<String> sets) {
+            overrides = sets == null ? List.of() : List.copyOf(sets);
+            return this;
+        }
+
+        public Builder setSettings(RunSettings s) {
+            settings = s;
+            return this;
+        }
+
+        /** Where TOFU's {@code idontknow.jsonl} lies (FLAT with {@code templates: tofu-idontknow}). */
+        public Builder optTemplatesFile(Path file) {
+            templatesFile = file;
+            return this;
+        }
+
+        /** Progress lines of the training loop (the CLI passes stderr). */
+        public Builder optProgress(PrintStream out) {
+            progress = out;
+            return this;
+        }
+
+        /** Step listener of the training loop (loss-based methods). */
+        public Builder addListener(TrainingLoop.Listener l) {
+            listeners.add(l);
+            return this;
+        }
+
+        public MethodRunner build() {
+            require(model, "model");
+            require(forget, "forget records");
+            require(tokenizer, "tokenizer");
+            require(method, "method");
+            require(settings, "settings");
+            require(template, "template");
+            return new MethodRunner(this);
+        }
+
+        private static void require(Object o, String what) {
+            if (o == null) {
+                throw new InvalidInputException("MethodRunner: the " + what + " must be set");
+            }
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.unlearn.methods.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.unlearn.core.data.Batches;
+import dev.unlearn.core.data.QaReader;
+import dev.unlearn.core.data.QaRecord;
+import dev.unlearn.core.data.TokenizedExample;
+import dev.unlearn.core.io.Checkpoint;
+import dev.unlearn.core.model.CausalLm;
+import dev.unlearn.core.testing.TinyWorld;
+import dev.unlearn.core.text.TextTokenizer;
+import dev.unlearn.core.train.Schedule;
+import dev.unlearn.core.train.TrainingLoop;
+import dev.unlearn.methods.spi.ForwardFn;
+import dev.unlearn.methods.ssd.FisherImportance;
+import dev.unlearn.methods.ssd.SsdMethod;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue-4 acceptance on the tiny world: from {@code full/} (forget10 mean answer NLL ≈ 0.007), forget =
+ * forget10, retain = retain90.
+ *
+ * <p>Bound, for every method at its budget: forget NLL after ≥ {@value #FORGET_MIN} nats/token (answer
+ * probability per token from 0.993 to at most e^−1) while retain NLL after ≤ min({@value #RETAIN_MAX},
+ * {@value #RETAIN_RATIO}·forget NLL after): the run must forget more than it damages. The world's forget
+ * and retain questions share their templates, so forget-only methods (FLAT) generalise their forgetting
+ * to retain questions; that is what the ratio allows and the table in the module README shows.
+ */
+class MethodRunnerAcceptanceTest {
+    static final double FORGET_MIN = 1.0;
+    static final double RETAIN_MAX = 1.0;
+    static final double RETAIN_RATIO = 0.6;
+
+    private static TinyWorld.Paths3 world;
+    private static List<QaRecord> forget;
+    private static List<QaRecord> retain;
+    private static TextTokenizer tokenizer;
+    private static NDManager manager;
+
+    @BeforeAll
+    static void load() {
+        world = TinyWorld.get();
+        forget = QaReader.read(world.data().resolve("forget10.json"));
+        retain = QaReader.read(world.data().resolve("retain90.json"));
+        tokenizer = TextTokenizer.load(world.data());
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterAll
+    static void close() {
+        tokenizer.close();
+        manager.close();
+    }
+
+    private static MethodRunner.Builder runner(CausalLm lm, String method, double lr, long steps, String... sets) {
+        return MethodRunner.builder().setModel(lm).setTokenizer(tokenizer).setForget(forget).optRetain(retain)
+                .optReference(() -> lm.copy(manager)).setMethod(method).optOverrides(List.of(sets))
+                .setSettings(RunSettings.of(lr).withBatchSize(4).withMaxSteps(steps).withSchedule(Schedule.CONSTANT, 0)
+                        .withMaxLength(64));
+    }
+
+    @Test
+    void everyMethodRaisesForgetNllWithinTheRetainBound() {
+        String tpl = "templates=" + world.data().resolve("refusals.txt");
+        Object[][] runs = {
+            {"ga", 2e-3, 4L, new String[0]},
+            {"graddiff", 2e-3, 5L, new String[0]},
+            {"npo", 2e-3, 4L, new String[0]},
+            {"simnpo", 2e-3, 12L, new String[0]},
+            {"flat", 1e-3, 5L, new String[] {tpl}},
+            {"ssd", 1e-3, 0L, new String[0]},
+            {"rmu", 1e-3, 7L, new String[] {"layer=0"}},
+            {"pd", 2e-3, 4L, new String[] {"base=npo"}},
+        };
+        StringBuilder table = new StringBuilder(String.format("%n| method | lr | steps | forget NLL before → after"
+                + " | retain NLL before → after | bound min(%.1f, %.1f·forget) | s |%n|---|---|---|---|---|---|---|%n",
+                RETAIN_MAX, RETAIN_RATIO));
+        List<String> failures = new ArrayList<>();
+        for (Object[] r : runs) {
+            String name = (String) r[0];
+            try (CausalLm lm = Checkpoint.load(world.full(), manager)) {
+                RunSummary s = runner(lm, name, (double) r[1], (long) r[2], (String[]) r[3]).build().run();
+                double bound = Math.min(RETAIN_MAX, RETAIN_RATIO * s.forgetNllAfter());
+                String label = name.equals("pd") ? "pd(npo)" : name;
+                table.append(String.format("| %s | %s | %d | %.3f → %.3f | %.3f → %.3f | %.3f | %.1f |%n", label, r[1],
+                        s.steps(), s.forgetNllBefore(), s.forgetNllAfter(), s.retainNllBefore(), s.retainNllAfter(), bound,
+                        s.wallSeconds()));
+                assertEquals(name.equals("ssd") ? 0 : (long) r[2], s.steps(), name);
+                if (!(s.forgetNllAfter() >= FORGET_MIN)) {
+                    failures.add(label + ": forget NLL " + s.forgetNllAfter() + " < " + FORGET_MIN);
+                }
+                if (!(s.retainNllAfter() <= bound)) {
+                    failures.add(label + ": retain NLL " + s.retainNllAfter() + " > bound " + bound);
+                }
+            }
+        }
+        System.out.println(table);
+        assertTrue(failures.isEmpty(), String.join("; ", failures));
+    }
+
+    @Test
+    void ssdChangesOnlyParametersWhoseForgetImportanceExceedsTheThreshold() {
+        List<TokenizedExample> fx = TinyWorld.examples(world.data(), "forget10.json");
+        List<TokenizedExample> rx = TinyWorld.examples(world.data(), "retain90.json");
+        try (CausalLm original = Checkpoint.load(world.full(), manager);
+                CausalLm lm = Checkpoint.load(world.full(), manager)) {
+            RunSummary s = runner(lm, "ssd", 1e-3, 0).build().run();
+            assertTrue(s.ssdChanged() > 0, "SSD changed nothing");
+            Map<String, NDArray> p0 = original.parameters();
+            p0.values().forEach(p -> p.setRequiresGradient(true));
+            ForwardFn fwd = (b, m) -> original.forward(b.inputIds(m), b.attentionMask(m), false).logits();
+            long pad = tokenizer.padId();
+            long changedTotal = 0;
+            try (FisherImportance fi = FisherImportance.compute(p0, fwd, Batches.sequential(fx, 8, pad), manager);
+                    FisherImportance di = FisherImportance.compute(p0, fwd,
+                            Batches.sequential(SsdMethod.fullSet(rx, fx, 1.0, 0), 8, pad), manager);
+                    NDManager scratch = manager.newSubManager()) {
+                Map<String, NDArray> iF = fi.importances();
+                Map<String, NDArray> iD = di.importances();
+                for (Map.Entry<String, NDArray> e : lm.parameters().entrySet()) {
+                    NDArray before = p0.get(e.getKey()).stopGradient();
+                    NDArray after = e.getValue().stopGradient();
+                    before.attach(scratch);
+                    after.attach(scratch);
+                    NDArray changed = after.neq(before);
+                    NDArray selected = iF.get(e.getKey()).gt(iD.get(e.getKey()).mul(10));
+                    long outside = changed.logicalAnd(selected.logicalNot()).countNonzero().getLong();
+                    assertEquals(0, outside, e.getKey() + ": elements changed outside the selection");
+                    long n = changed.countNonzero().getLong();
+                    assertEquals(s.ssdTensors().get(e.getKey()).changed(), n, e.getKey() + ": reported count");
+                    changedTotal += n;
+                }
+            }
+            assertEquals(s.ssdChanged(), changedTotal);
+            System.out.printf("ssd: %d of %d elements changed%n", changedTotal,
+                    lm.parameters().values().stream().mapToLong(NDArray::size).sum());
+        }
+    }
+
+    /**
+     * GA vs GradDiff/NPO at equal forgetting: the same 20 steps (lr 2e-3, batch 4, constant schedule),
+     * forget and retain NLL after every step; per method, the lowest retain NLL among the steps whose
+     * forget NLL is at least {@value #LEVEL} (well past the 4.3 of a model never trained on the forget
+     * author), i.e. the best checkpoint one could stop at. Early on, while the retain loss is ~0, the
+     * three move together; the first crossing of the level is printed too.
+     */
+    static final double LEVEL = 10.0;
+
+    @Test
+    void gradDiffAndNpoKeepRetainCloserThanGradientAscentAtEqualForgetting() {
+        List<TokenizedExample> fx = TinyWorld.examples(world.data(), "forget10.json");
+        List<TokenizedExample> all = TinyWorld.examples(world.data(), "retain90.json");
+        List<TokenizedExample> rx = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += 4) {
+            rx.add(all.get(i));
+        }
+        double[] best = new double[3];
+        String[] names = {"ga", "graddiff", "npo"};
+        for (int k = 0; k < names.length; k++) {
+            try (CausalLm lm = Checkpoint.load(world.full(), manager)) {
+                List<double[]> traj = new ArrayList<>();
+                runner(lm, names[k], 2e-3, 20).addListener(new TrainingLoop.Listener() {
+                    @Override
+                    public void onStep(TrainingLoop.StepRecord rec) {
+                        traj.add(new double[] {MethodRunner.meanNll(lm, fx), MethodRunner.meanNll(lm, rx)});
+                    }
+                }).build().run();
+                best[k] = Double.POSITIVE_INFINITY;
+                int bestStep = -1;
+                int first = -1;
+                for (int i = 0; i < traj.size(); i++) {
+                    if (traj.get(i)[0] >= LEVEL) {
+                        first = first < 0 ? i : first;
+                        if (traj.get(i)[1] < best[k]) {
+                            best[k] = traj.get(i)[1];
+                            bestStep = i;
+                        }
+                    }
+                }
+                assertTrue(bestStep >= 0, names[k] + " never reached forget NLL " + LEVEL);
+                System.out.printf("%-8s first step with forget >= %.0f: %d (forget %.2f, retain %.3f); best: step %d"
+                        + " (forget %.2f, retain %.3f)%n", names[k], LEVEL, first + 1, traj.get(first)[0],
+                        traj.get(first)[1], bestStep + 1, traj.get(bestStep)[0], best[k]);
+            }
+        }
+        assertTrue(best[1] < best[0] / 2, "graddiff retain " + best[1] + " vs ga " + best[0]);
+        assertTrue(best[2] < best[0] / 2, "npo retain " + best[2] + " vs ga " + best[0]);
+    }
+}
