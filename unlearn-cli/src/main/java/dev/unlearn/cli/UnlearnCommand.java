@@ -1,6 +1,8 @@
 package dev.unlearn.cli;
 
 import dev.unlearn.cli.commands.DataCommand;
+import dev.unlearn.cli.commands.DemoCommand;
+import dev.unlearn.cli.commands.RunCommand;
 import dev.unlearn.cli.commands.EvalCommand;
 import dev.unlearn.cli.commands.FinetuneCommand;
 import dev.unlearn.cli.commands.ForgetCommand;
@@ -38,6 +40,8 @@ import picocli.CommandLine.Spec;
             MethodsCommand.class,
             GuardCommand.class,
             EvalCommand.class,
+            RunCommand.class,
+            DemoCommand.class,
             CommandLine.HelpCommand.class
         })
 public class UnlearnCommand implements Runnable {

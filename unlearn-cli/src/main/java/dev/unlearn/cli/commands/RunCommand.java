@@ -1,0 +1,68 @@
+package dev.unlearn.cli.commands;
+
+import dev.unlearn.cli.pipeline.DefaultSteps;
+import dev.unlearn.cli.pipeline.RunPipeline;
+import dev.unlearn.cli.pipeline.RunReport;
+import dev.unlearn.cli.recipe.Recipe;
+import dev.unlearn.cli.recipe.RecipeLoader;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code unlearn run}: a recipe as resumable stages. */
+@Command(name = "run", mixinStandardHelpOptions = true, header = "Run a recipe: data, fine-tune, unlearn, evaluate, report.",
+        description = {
+            "Stages: data, finetune-full, finetune-retain, unlearn/NAME (one per method run), eval/NAME (every model),",
+            "report. Each stage writes into the run directory with a manifest (fingerprint of its config and input",
+            "digests, seed, versions, wall time); a re-run skips unchanged stages and redoes changed ones; an interrupted",
+            "run resumes. Prints a leaderboard and the path of report.html.",
+            "",
+            "Examples:",
+            "  unlearn run recipes/demo.yaml",
+            "  unlearn run recipes/all-methods.yaml --out runs/compare",
+            "  unlearn run recipes/demo.yaml --only eval        # re-evaluate every model"
+        })
+public class RunCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "RECIPE.yaml", description = "The recipe (see recipes/README.md).")
+    Path recipe;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: the recipe's output).")
+    Path out;
+
+    @Option(names = "--only", paramLabel = "STAGE",
+            description = "Rerun one stage (data, finetune-full, finetune-retain, unlearn[/NAME], eval[/NAME], report).")
+    String only;
+
+    @Option(names = {"-x", "--stacktrace"}, description = "Print the stack trace of an error.")
+    boolean stacktrace;
+
+    @Override
+    public Integer call() {
+        return run(spec, recipe, out, only);
+    }
+
+    static int run(CommandSpec spec, Path recipeFile, Path out, String only) {
+        PrintWriter o = spec.commandLine().getOut();
+        Recipe r = RecipeLoader.load(recipeFile);
+        Path recipeDir = recipeFile.toAbsolutePath().getParent();
+        Path runDir = out != null ? out
+                : recipeDir.resolve(r.output() != null ? r.output() : "../runs/" + (r.name() == null ? "run" : r.name()))
+                        .normalize();
+        long t0 = System.nanoTime();
+        RunPipeline.Result res = new RunPipeline(new DefaultSteps(System.err), o).run(r, recipeDir, runDir, only);
+        if (res.reportHtml() != null) {
+            o.println();
+            RunReport.print(o, res);
+        }
+        o.printf("run directory: %s (%.1f s)%n", runDir.toAbsolutePath(), (System.nanoTime() - t0) / 1e9);
+        o.flush();
+        return 0;
+    }
+}

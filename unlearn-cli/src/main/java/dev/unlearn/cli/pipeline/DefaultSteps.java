@@ -1,0 +1,94 @@
+package dev.unlearn.cli.pipeline;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.unlearn.cli.recipe.Recipe;
+import dev.unlearn.core.Engines;
+import dev.unlearn.core.data.QaReader;
+import dev.unlearn.core.io.Checkpoint;
+import dev.unlearn.core.model.CausalLm;
+import dev.unlearn.core.text.PromptTemplate;
+import dev.unlearn.core.text.TextTokenizer;
+import dev.unlearn.core.train.Schedule;
+import dev.unlearn.eval.model.Evaluator;
+import dev.unlearn.methods.run.MethodRunner;
+import dev.unlearn.methods.run.RunSettings;
+import dev.unlearn.methods.run.RunSummary;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The pipeline's real steps: {@link MethodRunner} for unlearning, {@link Evaluator} for evaluation. */
+public final class DefaultSteps implements PipelineSteps {
+    private final PrintStream progress;
+
+    public DefaultSteps(PrintStream progress) {
+        this.progress = progress;
+    }
+
+    /** A method run's optimisation settings from the recipe (tiny-model defaults where the recipe is silent). */
+    static RunSettings settings(Recipe.TrainSpec t, long seed) {
+        Recipe.TrainSpec s = t == null ? new Recipe.TrainSpec(null, null, null, null, null, null, null, null, null) : t;
+        return new RunSettings(s.lr() == null ? 1e-5 : s.lr(), s.epochs() == null ? 1 : s.epochs(),
+                s.batchSize() == null ? 8 : s.batchSize(), s.maxSteps() == null ? 0 : s.maxSteps(),
+                s.weightDecay() == null ? 0.01 : s.weightDecay(),
+                Schedule.byName(s.schedule() == null ? "linear" : s.schedule()),
+                s.warmupSteps() == null ? 0 : s.warmupSteps(), seed, 512);
+    }
+
+    /**
+     * A method's config with file-valued keys ({@code templates}) resolved against the data folder when
+     * they name a file there (the built-in world ships {@code refusals.txt}).
+     */
+    static Map<String, Object> config(Map<String, Object> config, Path dataDir) {
+        Map<String, Object> out = new LinkedHashMap<>(config == null ? Map.of() : config);
+        Object t = out.get("templates");
+        if (t instanceof String s && !s.isBlank() && Files.isRegularFile(dataDir.resolve(s))) {
+            out.put("templates", dataDir.resolve(s).toAbsolutePath().toString());
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, Object> unlearn(Path fullModel, DataLayout data, Recipe.MethodRun run, String template, long seed,
+            Path outModel) {
+        Engines.pytorch();
+        try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(fullModel);
+                CausalLm lm = Checkpoint.load(fullModel, m)) {
+            RunSummary s = MethodRunner.builder().setModel(lm).optReference(() -> lm.copy(m)).setTokenizer(tok)
+                    .optTemplate(PromptTemplate.byName(template)).setForget(QaReader.read(data.forget()))
+                    .optRetain(QaReader.read(data.retain())).setMethod(run.method())
+                    .optConfig(config(run.config(), data.dir())).setSettings(settings(run.train(), seed))
+                    .optProgress(progress).build().run();
+            Checkpoint.save(lm, outModel, fullModel, DataType.FLOAT32);
+            return RunPipeline.JSON.convertValue(RunPipeline.JSON.readTree(s.toJson()), LinkedHashMap.class);
+        } catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+
+    @Override
+    public Map<String, Object> evaluate(Path model, Path fullModel, Path retainModel, DataLayout data, List<String> suites,
+            String template, Recipe.EvalSpec eval, Path outDir) {
+        Evaluator.Builder b = Evaluator.builder(data.dir()).optForgetSplit(data.forgetSplit()).optSuites(suites)
+                .optTemplate(PromptTemplate.byName(template)).optTitle("evaluation of " + model.getFileName());
+        b.optRetainModel(retainModel);
+        if (!model.equals(fullModel)) {
+            b.optOriginalModel(fullModel);
+        }
+        if (eval != null && eval.maxNewTokens() != null) {
+            b.optMaxNewTokens(eval.maxNewTokens());
+        }
+        if (eval != null && eval.batchSize() != null) {
+            b.optBatchSize(eval.batchSize());
+        }
+        Evaluator.Result r = b.build().evaluate(model);
+        r.write(outDir);
+        Map<String, Object> out = new LinkedHashMap<>();
+        r.summary().toMap().forEach((k, v) -> out.put(k, v == null || v.isNaN() ? null : v));
+        return out;
+    }
+}
