@@ -2,6 +2,7 @@ package dev.unlearn.cli;
 
 import dev.unlearn.cli.commands.DataCommand;
 import dev.unlearn.cli.commands.DemoCommand;
+import dev.unlearn.cli.commands.RequestCommand;
 import dev.unlearn.cli.commands.RunCommand;
 import dev.unlearn.cli.commands.EvalCommand;
 import dev.unlearn.cli.commands.FinetuneCommand;
@@ -42,6 +43,7 @@ import picocli.CommandLine.Spec;
             EvalCommand.class,
             RunCommand.class,
             DemoCommand.class,
+            RequestCommand.class,
             CommandLine.HelpCommand.class
         })
 public class UnlearnCommand implements Runnable {

@@ -1,0 +1,62 @@
+package dev.unlearn.cli.requests;
+
+import ai.djl.ndarray.NDManager;
+import dev.unlearn.cli.recipe.Recipe;
+import dev.unlearn.core.data.QaRecord;
+import dev.unlearn.core.model.CausalLm;
+import dev.unlearn.core.text.QaTokenization;
+import dev.unlearn.core.text.TextTokenizer;
+import dev.unlearn.core.train.Schedule;
+import dev.unlearn.methods.run.MethodRunner;
+import dev.unlearn.methods.run.RunSettings;
+import dev.unlearn.methods.run.RunSummary;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The request workflow's unlearning step through {@link MethodRunner}: the policy's (or request's)
+ * method, config and optimisation settings; the reference model is a frozen copy of the input model.
+ * The summary it returns holds the method, config, steps and mean NLLs: no record text.
+ */
+public final class MethodRunnerUnlearner implements Unlearner {
+    private final PrintStream progress;
+
+    public MethodRunnerUnlearner(PrintStream progress) {
+        this.progress = progress;
+    }
+
+    @Override
+    public Map<String, Object> unlearn(CausalLm model, Path modelDir, List<QaRecord> forget, List<QaRecord> retain,
+            QaTokenization tokenization, String method, Map<String, Object> config, Recipe.TrainSpec train, long seed) {
+        Recipe.TrainSpec t = train == null ? new Recipe.TrainSpec(null, null, null, null, null, null, null, null, null) : train;
+        RunSettings settings = new RunSettings(t.lr() == null ? 1e-5 : t.lr(), t.epochs() == null ? 1 : t.epochs(),
+                t.batchSize() == null ? 8 : t.batchSize(), t.maxSteps() == null ? 0 : t.maxSteps(),
+                t.weightDecay() == null ? 0.01 : t.weightDecay(), Schedule.byName(t.schedule() == null ? "linear" : t.schedule()),
+                t.warmupSteps() == null ? 0 : t.warmupSteps(), seed, 512);
+        Map<String, Object> cfg = new LinkedHashMap<>(config);
+        Object tpl = cfg.get("templates");
+        if (tpl instanceof String s && Files.isRegularFile(modelDir.resolve(s))) {
+            cfg.put("templates", modelDir.resolve(s).toString());
+        }
+        try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(modelDir)) {
+            RunSummary s = MethodRunner.builder().setModel(model).optReference(() -> model.copy(m)).setTokenizer(tok)
+                    .optTemplate(tokenization.template()).setForget(forget).optRetain(retain).setMethod(method)
+                    .optConfig(cfg).setSettings(settings).optProgress(progress).build().run();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("method", s.method());
+            out.put("config", s.config());
+            out.put("steps", s.steps());
+            out.put("skipped_steps", s.skippedSteps());
+            out.put("wall_seconds", s.wallSeconds());
+            out.put("forget_nll_before", s.forgetNllBefore());
+            out.put("forget_nll_after", s.forgetNllAfter());
+            out.put("retain_nll_before", s.retainNllBefore());
+            out.put("retain_nll_after", s.retainNllAfter());
+            return out;
+        }
+    }
+}
