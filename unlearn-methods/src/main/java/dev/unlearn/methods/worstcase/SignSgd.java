@@ -14,7 +14,8 @@ public final class SignSgd {
 
     /**
      * One in-place step on every parameter that has a gradient; gradients are left as they are (the
-     * caller zeroes them before the next backward).
+     * caller zeroes them before the next backward). The gradient handles it opens are closed again, so
+     * nothing is left in the parameters' manager.
      */
     public static void step(Map<String, NDArray> parameters, double lr) {
         for (NDArray p : parameters.values()) {
@@ -28,11 +29,32 @@ public final class SignSgd {
             if (req) {
                 p.setRequiresGradient(false);
             }
-            try (NDArray s = g.sign(); NDArray d = dev.unlearn.methods.loss.StableMath.times(s, lr)) {
+            try (g; NDArray s = g.sign(); NDArray d = dev.unlearn.methods.loss.StableMath.times(s, lr)) {
                 p.subi(d);
             }
             if (req) {
                 p.setRequiresGradient(true);
+            }
+        }
+    }
+
+    /**
+     * Sets every parameter's gradient to zero (a gradient collector adds to existing gradients), closing
+     * the gradient handles it opens.
+     */
+    public static void zeroGradients(Map<String, NDArray> parameters) {
+        for (NDArray p : parameters.values()) {
+            if (!p.hasGradient()) {
+                continue;
+            }
+            NDArray g;
+            try {
+                g = p.getGradient();
+            } catch (IllegalStateException noGradient) {
+                continue; // requires a gradient but none was computed yet: nothing to zero
+            }
+            try (g) {
+                g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
             }
         }
     }

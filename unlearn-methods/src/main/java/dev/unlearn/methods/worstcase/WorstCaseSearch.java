@@ -1,14 +1,19 @@
 package dev.unlearn.methods.worstcase;
 
+import dev.unlearn.core.data.TokenizedExample;
+import dev.unlearn.core.model.CausalLm;
+import dev.unlearn.methods.spi.MethodConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * The outer loop of the bi-level worst-case forget-set search (methods.md §10.2) [REF WC-repo
  * data-wise; LLM adaptation OURS]. The lower level (restore θ_0, run the unlearning method with
  * per-item weights w, score every pool item's {@code NLL_mean}) is a callback, so the loop is testable
- * without a model and the CLI wires it to core's training loop and scoring.
+ * without a model; {@link #search} wires it to a {@link CausalLm} through {@link WorstCaseProblem}
+ * and {@link ModelLowerLevel}.
  *
  * <p>Caveat: with the implicit gradient dropped, the search is a swap heuristic around the initial
  * set; compare against several random sets.
@@ -26,18 +31,61 @@ public final class WorstCaseSearch {
      * Per-iteration record.
      *
      * @param iteration u
-     * @param objective J_u
+     * @param objective J_u = Σ w'_i ℓ_i with the updated w' (the reference's record)
+     * @param evaluated Σ w_i ℓ_i with the w the lower level ran with: for a binary w, the summed
+     *     post-unlearning loss of that forget set (lower = more of it survives)
+     * @param binary whether the evaluated w was binary (a definite forget set)
      * @param swaps items entering the top-m set this iteration
      * @param wallMillis wall time of the iteration
      */
-    public record Iteration(int iteration, double objective, int swaps, long wallMillis) {}
+    public record Iteration(int iteration, double objective, double evaluated, boolean binary, int swaps,
+            long wallMillis) {}
 
     /**
-     * @param selected indices of the final forget set (top-m of the final w)
-     * @param w the final weights
+     * @param selected indices of the final forget set (top-m of the final w, or the best evaluated
+     *     binary set with {@code keep_best})
+     * @param w the final weights (with {@code keep_best}: the weights of the chosen iteration)
      * @param iterations per-iteration records
+     * @param chosenIteration the iteration whose set was returned, or −1 for the final w
      */
-    public record Result(int[] selected, double[] w, List<Iteration> iterations) {}
+    public record Result(int[] selected, double[] w, List<Iteration> iterations, int chosenIteration) {}
+
+    /**
+     * The outcome of a search on a model.
+     *
+     * @param selectedIds pool item ids of the selected forget set, in pool order
+     * @param itemWeights final w per pool item id (at entity level, the entity's weight)
+     * @param selectedUnits selected unit names (item ids, or entities at entity level)
+     * @param selectedUnitIndices their indices in {@link WorstCaseProblem#units()}
+     * @param unitWeights final w per unit
+     * @param trace per-iteration J, swaps and wall time
+     * @param targetSize m, in units
+     * @param entityLevel whether units are entities
+     * @param wallSeconds wall time of the whole search
+     * @param chosenIteration the iteration whose evaluated set was returned ({@code keep_best}), or −1
+     */
+    public record Selection(List<String> selectedIds, Map<String, Double> itemWeights, List<String> selectedUnits,
+            int[] selectedUnitIndices, double[] unitWeights, List<Iteration> trace, int targetSize, boolean entityLevel,
+            double wallSeconds, int chosenIteration) {
+        /** Mean wall time of one outer iteration (lower-level run plus scoring), in seconds. */
+        public double secondsPerIteration() {
+            return trace.stream().mapToLong(Iteration::wallMillis).average().orElse(0) / 1000.0;
+        }
+    }
+
+    /**
+     * Searches the worst-case forget set of {@code pool} for {@code method} on {@code model}; the model's
+     * weights are the same afterwards. Deterministic for a fixed seed (same thread count).
+     *
+     * @param entities per-item entity for {@code entity_level: true}, else ignored (may be null)
+     */
+    public static Selection search(CausalLm model, List<TokenizedExample> pool, List<String> entities, String method,
+            MethodConfig methodConfig, WorstCaseConfig config, ModelLowerLevel.Settings lower, long seed) {
+        try (WorstCaseProblem p = WorstCaseProblem.open(model, pool, config.entityLevel() ? entities : null, method,
+                methodConfig, lower, seed)) {
+            return p.search(config, seed);
+        }
+    }
 
     /** The initial w: a seeded random m-subset indicator, or uniform m/N. */
     public static double[] initialWeights(int n, int m, WorstCaseConfig.Init init, long seed) {
@@ -63,24 +111,56 @@ public final class WorstCaseSearch {
         return w;
     }
 
-    /** Runs the search over a pool of {@code n} items (or entities). */
+    /**
+     * Runs the search over a pool of {@code n} items (or entities). With {@code keep_best} [OURS] the
+     * binary set with the lowest evaluated objective is returned (the reference returns the top-m of the
+     * final w): since the implicit gradient is dropped, the plain iteration can leave a good set (the
+     * swap heuristic of methods.md §10.4), and every evaluated binary set's objective is exact under the
+     * lower level, so the best one is at least as hard to erase as the initial random set.
+     */
     public static Result run(int n, WorstCaseConfig c, long seed, LowerLevel lower) {
         int m = c.targetSize(n);
         double[] w = initialWeights(n, m, c.init(), seed);
         int[] top = UpperLevel.topM(w, m);
         List<Iteration> log = new ArrayList<>();
+        double bestJ = Double.POSITIVE_INFINITY;
+        double[] bestW = null;
+        int bestU = -1;
         for (int u = 0; u < c.iterations(); u++) {
             long t0 = System.nanoTime();
             double[] losses = lower.unlearnAndScore(w.clone(), u);
+            boolean binary = isBinary(w);
+            double evaluated = 0;
+            for (int i = 0; i < n; i++) {
+                evaluated += w[i] * losses[i];
+            }
+            if (binary && evaluated < bestJ) {
+                bestJ = evaluated;
+                bestW = w.clone();
+                bestU = u;
+            }
             UpperLevel.Step s = UpperLevel.step(w, losses, m, c.wLr(), c.wL2(), c.projection());
             w = s.w();
             int[] next = UpperLevel.topM(w, m);
-            log.add(new Iteration(u, s.objective(), UpperLevel.swaps(top, next), (System.nanoTime() - t0) / 1_000_000));
+            log.add(new Iteration(u, s.objective(), evaluated, binary, UpperLevel.swaps(top, next),
+                    (System.nanoTime() - t0) / 1_000_000));
             top = next;
             if ((u + 1) % c.effectiveBinarizeEvery() == 0) {
                 w = UpperLevel.binarize(w, m);
             }
         }
-        return new Result(UpperLevel.topM(w, m), w, List.copyOf(log));
+        if (c.keepBest() && bestW != null) {
+            return new Result(UpperLevel.topM(bestW, m), bestW, List.copyOf(log), bestU);
+        }
+        return new Result(UpperLevel.topM(w, m), w, List.copyOf(log), -1);
+    }
+
+    private static boolean isBinary(double[] w) {
+        for (double x : w) {
+            if (x != 0 && x != 1) {
+                return false;
+            }
+        }
+        return true;
     }
 }
