@@ -178,7 +178,7 @@ public final class ModelLowerLevel implements AutoCloseable {
             if (finite) {
                 SignSgd.step(params, settings.lr());
             }
-            SignSgd.zeroGradients(params);
+            SignSgd.zeroGradients(params, m);
             return finite;
         }
     }

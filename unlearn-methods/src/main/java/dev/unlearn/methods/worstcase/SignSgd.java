@@ -39,10 +39,11 @@ public final class SignSgd {
     }
 
     /**
-     * Sets every parameter's gradient to zero (a gradient collector adds to existing gradients), closing
-     * the gradient handles it opens.
+     * Sets every parameter's gradient to zero (a gradient collector adds to existing gradients). The
+     * gradient handles are moved to {@code scratch} before the write, so the handles and the temporaries
+     * the indexed write creates are freed with it, not left in the parameters' manager.
      */
-    public static void zeroGradients(Map<String, NDArray> parameters) {
+    public static void zeroGradients(Map<String, NDArray> parameters, ai.djl.ndarray.NDManager scratch) {
         for (NDArray p : parameters.values()) {
             if (!p.hasGradient()) {
                 continue;
@@ -53,9 +54,8 @@ public final class SignSgd {
             } catch (IllegalStateException noGradient) {
                 continue; // requires a gradient but none was computed yet: nothing to zero
             }
-            try (g) {
-                g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
-            }
+            g.attach(scratch);
+            g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
         }
     }
 }

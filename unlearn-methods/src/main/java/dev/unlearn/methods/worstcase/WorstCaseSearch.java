@@ -116,7 +116,9 @@ public final class WorstCaseSearch {
      * binary set with the lowest evaluated objective is returned (the reference returns the top-m of the
      * final w): since the implicit gradient is dropped, the plain iteration can leave a good set (the
      * swap heuristic of methods.md §10.4), and every evaluated binary set's objective is exact under the
-     * lower level, so the best one is at least as hard to erase as the initial random set.
+     * lower level, so the best one is at least as hard to erase as the initial random set. Together with
+     * {@code outside_loss: remembered}, a non-improving iteration steps again from the best set (a local
+     * search: the losses just observed make the next proposal differ).
      */
     public static Result run(int n, WorstCaseConfig c, long seed, LowerLevel lower) {
         int m = c.targetSize(n);
@@ -126,6 +128,8 @@ public final class WorstCaseSearch {
         double bestJ = Double.POSITIVE_INFINITY;
         double[] bestW = null;
         int bestU = -1;
+        double[] seen = new double[n];
+        java.util.Arrays.fill(seen, Double.NaN);
         for (int u = 0; u < c.iterations(); u++) {
             long t0 = System.nanoTime();
             double[] losses = lower.unlearnAndScore(w.clone(), u);
@@ -134,12 +138,17 @@ public final class WorstCaseSearch {
             for (int i = 0; i < n; i++) {
                 evaluated += w[i] * losses[i];
             }
+            double[] upper = c.rememberOutside() ? remembered(w, losses, seen) : losses;
             if (binary && evaluated < bestJ) {
                 bestJ = evaluated;
                 bestW = w.clone();
                 bestU = u;
+            } else if (c.keepBest() && c.rememberOutside() && bestW != null) {
+                // no improvement: step again from the best set; the losses just seen change the proposal
+                w = bestW.clone();
+                upper = remembered(w, upperFromSeen(w, seen), seen);
             }
-            UpperLevel.Step s = UpperLevel.step(w, losses, m, c.wLr(), c.wL2(), c.projection());
+            UpperLevel.Step s = UpperLevel.step(w, upper, m, c.wLr(), c.wL2(), c.projection());
             w = s.w();
             int[] next = UpperLevel.topM(w, m);
             log.add(new Iteration(u, s.objective(), evaluated, binary, UpperLevel.swaps(top, next),
@@ -153,6 +162,42 @@ public final class WorstCaseSearch {
             return new Result(UpperLevel.topM(bestW, m), bestW, List.copyOf(log), bestU);
         }
         return new Result(UpperLevel.topM(w, m), w, List.copyOf(log), -1);
+    }
+
+    /**
+     * {@code outside_loss: remembered} [OURS]: an item the lower level trained as retain data (w_i = 0)
+     * shows a low loss because it was retained, not because it resists unlearning, and the dropped implicit
+     * term would have corrected that (methods.md §10.4 caveat). Instead use the loss it had the last time it
+     * was in the forget set (w_i = 1), or, never having been, the mean loss of the current forget set. Items
+     * with a fractional weight keep their current loss. Updates {@code seen} with the forget set's losses.
+     */
+    static double[] remembered(double[] w, double[] losses, double[] seen) {
+        double inSum = 0;
+        int in = 0;
+        for (int i = 0; i < w.length; i++) {
+            if (w[i] == 1) {
+                seen[i] = losses[i];
+                inSum += losses[i];
+                in++;
+            }
+        }
+        double prior = in == 0 ? Double.NaN : inSum / in;
+        double[] out = losses.clone();
+        for (int i = 0; i < w.length; i++) {
+            if (w[i] == 0 && in > 0) {
+                out[i] = Double.isNaN(seen[i]) ? prior : seen[i];
+            }
+        }
+        return out;
+    }
+
+    /** Losses of the forget set of {@code w} as last seen (for a restart from the best set). */
+    private static double[] upperFromSeen(double[] w, double[] seen) {
+        double[] out = new double[w.length];
+        for (int i = 0; i < w.length; i++) {
+            out[i] = w[i] == 1 ? seen[i] : 0;
+        }
+        return out;
     }
 
     private static boolean isBinary(double[] w) {

@@ -25,7 +25,9 @@ class ParameterSnapshotTest {
                         gc.backward(p.mul(s.create(new float[] {3, -1, 2})).sum());
                     }
                     SignSgd.step(params, 0.25);
-                    SignSgd.zeroGradients(params);
+                    try (NDManager z = m.newSubManager()) {
+                        SignSgd.zeroGradients(params, z);
+                    }
                 }
                 assertArrayEquals(new float[] {0.25f, -1.25f, -0.25f}, p.toFloatArray());
                 int live = m.getManagedArrays().size();
