@@ -3,6 +3,7 @@ package dev.unlearn.cli;
 import dev.unlearn.cli.commands.DataCommand;
 import dev.unlearn.cli.commands.FinetuneCommand;
 import dev.unlearn.cli.commands.ScoreCommand;
+import dev.unlearn.cli.commands.WorstCaseCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Spec;
             ScoreCommand.class,
             DataCommand.class,
             FinetuneCommand.class,
+            WorstCaseCommand.class,
             CommandLine.HelpCommand.class
         })
 public class UnlearnCommand implements Runnable {
