@@ -118,7 +118,8 @@ public final class WorstCaseSearch {
      * swap heuristic of methods.md §10.4), and every evaluated binary set's objective is exact under the
      * lower level, so the best one is at least as hard to erase as the initial random set. Together with
      * {@code outside_loss: remembered}, a non-improving iteration steps again from the best set (a local
-     * search: the losses just observed make the next proposal differ).
+     * search: the newcomers of a failed proposal are charged at least that set's mean loss, so the next
+     * proposal differs), and the search stops early when it proposes the best set again.
      */
     public static Result run(int n, WorstCaseConfig c, long seed, LowerLevel lower) {
         int m = c.targetSize(n);
@@ -144,7 +145,14 @@ public final class WorstCaseSearch {
                 bestW = w.clone();
                 bestU = u;
             } else if (c.keepBest() && c.rememberOutside() && bestW != null) {
-                // no improvement: step again from the best set; the losses just seen change the proposal
+                // no improvement: blame the newcomers (at least the failed set's mean loss), then step again
+                // from the best set; the losses just seen change the proposal, so it does not repeat
+                double failedMean = evaluated / m;
+                for (int i = 0; i < n; i++) {
+                    if (w[i] == 1 && bestW[i] == 0) {
+                        seen[i] = Math.max(seen[i], failedMean);
+                    }
+                }
                 w = bestW.clone();
                 upper = remembered(w, upperFromSeen(w, seen), seen);
             }
@@ -156,6 +164,9 @@ public final class WorstCaseSearch {
             top = next;
             if ((u + 1) % c.effectiveBinarizeEvery() == 0) {
                 w = UpperLevel.binarize(w, m);
+            }
+            if (c.keepBest() && c.rememberOutside() && bestW != null && java.util.Arrays.equals(w, bestW)) {
+                break; // the local search proposes the best set again: converged, further iterations repeat it
             }
         }
         if (c.keepBest() && bestW != null) {

@@ -50,7 +50,7 @@ class WorstCaseOnModelTest {
     }
 
     static WorstCaseConfig config(Map<String, Object> over) {
-        Map<String, Object> m = new HashMap<>(Map.of("size", "10", "iterations", 8, "w_lr", 2.0, "binarize_every", 1,
+        Map<String, Object> m = new HashMap<>(Map.of("size", "10", "iterations", 10, "w_lr", 2.0, "binarize_every", 1,
                 "keep_best", true, "outside_loss", "remembered"));
         m.putAll(over);
         return ConfigBinder.bind("worst-case", WorstCaseConfig.class, WorstCaseConfig.defaults(), m);
@@ -72,7 +72,7 @@ class WorstCaseOnModelTest {
                 WorstCaseProblem p = WorstCaseProblem.open(lm, pool, null, "npo", npo(), LOWER, 1)) {
             WorstCaseSearch.Selection sel = p.search(config(Map.of()), 1);
             WorstCaseProblem.Comparison c = p.compare(sel.selectedUnitIndices(), 5, 1);
-            System.out.printf("worst-case (npo, 10 of 50, lr 2e-3, 8 iterations): %.1f ms/iteration, chosen iteration %d,"
+            System.out.printf("worst-case (npo, 10 of 50, lr 2e-3, at most 10 iterations): %.1f ms/iteration, chosen iteration %d,"
                     + " J trace %s%n", sel.secondsPerIteration() * 1000, sel.chosenIteration(),
                     sel.trace().stream().map(i -> String.format("%.2f/%d", i.evaluated(), i.swaps())).toList());
             System.out.printf("worst-case set: answer prob %.4f NLL %.4f; random x5: prob %.4f ± %.4f NLL %.4f ± %.4f;"
@@ -80,6 +80,8 @@ class WorstCaseOnModelTest {
                     c.randomProbability().mean(), c.randomProbability().std(), c.randomNll().mean(), c.randomNll().std(),
                     c.secondsPerRun());
             assertEquals(10, sel.selectedIds().size());
+            assertTrue(sel.chosenIteration() > 0 && sel.trace().get(sel.chosenIteration()).evaluated()
+                    < sel.trace().get(0).evaluated(), "the search improved on its random starting set");
             assertTrue(c.chosen().meanAnswerProbability() - c.randomProbability().mean() > c.randomProbability().std(),
                     "worst-case set must keep more than random sets by more than their spread: " + c);
             assertTrue(c.randomNll().mean() - c.chosen().meanNll() > c.randomNll().std(), "NLL margin: " + c);
