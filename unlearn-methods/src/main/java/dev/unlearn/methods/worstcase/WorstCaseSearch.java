@@ -119,7 +119,8 @@ public final class WorstCaseSearch {
      * lower level, so the best one is at least as hard to erase as the initial random set. Together with
      * {@code outside_loss: remembered}, a non-improving iteration steps again from the best set (a local
      * search: the newcomers of a failed proposal are charged at least that set's mean loss, so the next
-     * proposal differs), and the search stops early when it proposes the best set again.
+     * proposal differs). When it proposes the best or the just-evaluated set again, one item never tried replaces the set's
+     * highest-loss item (seeded order); with every item tried, the search stops early.
      */
     public static Result run(int n, WorstCaseConfig c, long seed, LowerLevel lower) {
         int m = c.targetSize(n);
@@ -131,8 +132,11 @@ public final class WorstCaseSearch {
         int bestU = -1;
         double[] seen = new double[n];
         java.util.Arrays.fill(seen, Double.NaN);
+        int[] explore = UpperLevel.topM(initialWeights(n, n, WorstCaseConfig.Init.RANDOM_BINARY, seed), n);
+        shuffle(explore, new SplittableRandom(seed ^ 0x5EEDL));
         for (int u = 0; u < c.iterations(); u++) {
             long t0 = System.nanoTime();
+            double[] evaluatedW = w.clone();
             double[] losses = lower.unlearnAndScore(w.clone(), u);
             boolean binary = isBinary(w);
             double evaluated = 0;
@@ -165,8 +169,23 @@ public final class WorstCaseSearch {
             if ((u + 1) % c.effectiveBinarizeEvery() == 0) {
                 w = UpperLevel.binarize(w, m);
             }
-            if (c.keepBest() && c.rememberOutside() && bestW != null && java.util.Arrays.equals(w, bestW)) {
-                break; // the local search proposes the best set again: converged, further iterations repeat it
+            if (c.keepBest() && c.rememberOutside() && bestW != null
+                    && (java.util.Arrays.equals(w, bestW) || java.util.Arrays.equals(w, evaluatedW))) {
+                // the local search proposes the best (or the same) set again: try an item never in the set in place of the
+                // set's highest-loss item; with none left, it has converged and further iterations repeat it
+                int fresh = firstUnseen(seen, w, explore);
+                if (fresh < 0) {
+                    break;
+                }
+                int worst = -1;
+                for (int i = 0; i < n; i++) {
+                    if (w[i] == 1 && (worst < 0 || seen[i] > seen[worst])) {
+                        worst = i;
+                    }
+                }
+                w = w.clone();
+                w[worst] = 0;
+                w[fresh] = 1;
             }
         }
         if (c.keepBest() && bestW != null) {
@@ -200,6 +219,25 @@ public final class WorstCaseSearch {
             }
         }
         return out;
+    }
+
+    /** The first item of {@code order} that was never in the set and is not in it now, or −1. */
+    private static int firstUnseen(double[] seen, double[] w, int[] order) {
+        for (int i : order) {
+            if (Double.isNaN(seen[i]) && w[i] == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static void shuffle(int[] a, SplittableRandom r) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
     }
 
     /** Losses of the forget set of {@code w} as last seen (for a restart from the best set). */
