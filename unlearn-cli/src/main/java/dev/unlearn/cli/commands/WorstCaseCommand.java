@@ -129,6 +129,10 @@ public class WorstCaseCommand implements Callable<Integer> {
         Engines.pytorch();
         PrintWriter o = spec.commandLine().getOut();
         OutputDirs.refuseOverlap(out, model, "--model");
+        if (compareRandom < 0 || compareRandom == 1) {
+            throw new InvalidInputException("--compare-random must be 0 (off) or at least 2 (a spread needs two random"
+                    + " sets), found " + compareRandom);
+        }
         UnlearningMethod<?> um = Methods.byName(method);
         MethodConfig mc = um.bind(Map.of(), sets);
         Map<String, Object> wc = new LinkedHashMap<>();

@@ -91,5 +91,8 @@ class WorstCaseCommandTest {
         CliRun r = CliRun.of(args(pool(tmp), tmp.resolve("x"), "--size", "4", "--method", "flat"));
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
         assertTrue(r.err().contains("supported: ga, graddiff, npo, simnpo"), r.toString());
+        r = CliRun.of(args(pool(tmp), tmp.resolve("y"), "--size", "4", "--compare-random", "1"));
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().contains("--compare-random"), r.toString());
     }
 }
