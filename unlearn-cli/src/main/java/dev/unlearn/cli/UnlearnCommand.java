@@ -11,6 +11,8 @@ import dev.unlearn.cli.commands.MethodsCommand;
 import dev.unlearn.cli.commands.GenerateCommand;
 import dev.unlearn.cli.commands.GuardCommand;
 import dev.unlearn.cli.commands.ScoreCommand;
+import dev.unlearn.cli.commands.WorstCaseCommand;
+import dev.unlearn.cli.commands.WorstCaseCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,6 +42,7 @@ import picocli.CommandLine.Spec;
             ForgetCommand.class,
             MethodsCommand.class,
             GuardCommand.class,
+            WorstCaseCommand.class,
             EvalCommand.class,
             RunCommand.class,
             DemoCommand.class,

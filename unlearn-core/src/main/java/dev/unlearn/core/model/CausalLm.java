@@ -183,7 +183,8 @@ public final class CausalLm implements AutoCloseable {
         LinkedHashMap<String, NDArray> p = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             NDArray detached = e.getValue().stopGradient();
-            NDArray c = detached.toType(type, true);
+            // toType(sameType, copy = true) returns a view sharing storage on the PyTorch engine: duplicate instead
+            NDArray c = type == detached.getDataType() ? detached.duplicate() : detached.toType(type, false);
             detached.close();
             c.attach(m);
             c.setName(e.getKey());

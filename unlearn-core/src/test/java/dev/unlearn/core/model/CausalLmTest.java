@@ -153,6 +153,17 @@ class CausalLmTest {
     }
 
     @Test
+    void copyOwnsItsWeights() {
+        try (NDManager m = root.newSubManager(); CausalLm train = lm.copy(m); CausalLm frozen = train.copy(m)) {
+            String name = train.parameters().keySet().iterator().next();
+            float[] before = frozen.parameters().get(name).toFloatArray();
+            train.parameters().get(name).addi(1f);
+            assertTrue(Arrays.equals(before, frozen.parameters().get(name).toFloatArray()),
+                    "a same-dtype copy must not share storage with the original: " + name);
+        }
+    }
+
+    @Test
     void randomIsDeterministicPerSeed() {
         try (NDManager m = root.newSubManager();
                 CausalLm a = CausalLm.random(CFG, m, Device.cpu(), 7);

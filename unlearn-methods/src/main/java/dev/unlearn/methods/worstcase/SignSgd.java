@@ -14,7 +14,8 @@ public final class SignSgd {
 
     /**
      * One in-place step on every parameter that has a gradient; gradients are left as they are (the
-     * caller zeroes them before the next backward).
+     * caller zeroes them before the next backward). The gradient handles it opens are closed again, so
+     * nothing is left in the parameters' manager.
      */
     public static void step(Map<String, NDArray> parameters, double lr) {
         for (NDArray p : parameters.values()) {
@@ -28,12 +29,33 @@ public final class SignSgd {
             if (req) {
                 p.setRequiresGradient(false);
             }
-            try (NDArray s = g.sign(); NDArray d = dev.unlearn.methods.loss.StableMath.times(s, lr)) {
+            try (g; NDArray s = g.sign(); NDArray d = dev.unlearn.methods.loss.StableMath.times(s, lr)) {
                 p.subi(d);
             }
             if (req) {
                 p.setRequiresGradient(true);
             }
+        }
+    }
+
+    /**
+     * Sets every parameter's gradient to zero (a gradient collector adds to existing gradients). The
+     * gradient handles are moved to {@code scratch} before the write, so the handles and the temporaries
+     * the indexed write creates are freed with it, not left in the parameters' manager.
+     */
+    public static void zeroGradients(Map<String, NDArray> parameters, ai.djl.ndarray.NDManager scratch) {
+        for (NDArray p : parameters.values()) {
+            if (!p.hasGradient()) {
+                continue;
+            }
+            NDArray g;
+            try {
+                g = p.getGradient();
+            } catch (IllegalStateException noGradient) {
+                continue; // requires a gradient but none was computed yet: nothing to zero
+            }
+            g.attach(scratch);
+            g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
         }
     }
 }

@@ -20,9 +20,15 @@ import java.util.Locale;
  * @param lowerEpochs lower-level epochs over the pool, default 1
  * @param lowerOptimizer {@code sign-sgd} (default, lr = the method's lr) or {@code method} (its own AdamW)
  * @param entityLevel one weight per entity (TOFU author) instead of per QA pair, default false
+ * @param keepBest return the evaluated binary set with the lowest post-unlearning loss instead of the
+ *     top-m of the final w [OURS], default false (reference behaviour)
+ * @param outsideLoss {@code current} (default, reference: every item's loss under θ*(w)) or
+ *     {@code remembered} [OURS]: items outside the forget set use their loss from the last time they were
+ *     in it, or the forget set's mean ({@link WorstCaseSearch#run})
  */
 public record WorstCaseConfig(String size, int iterations, double wLr, double wL2, Integer binarizeEvery, Init init,
-        Projection projection, int lowerEpochs, String lowerOptimizer, boolean entityLevel) {
+        Projection projection, int lowerEpochs, String lowerOptimizer, boolean entityLevel, boolean keepBest,
+        String outsideLoss) {
     /** Start of w. */
     public enum Init {
         RANDOM_BINARY, UNIFORM;
@@ -65,14 +71,28 @@ public record WorstCaseConfig(String size, int iterations, double wLr, double wL
         projection = projection == null ? Projection.EXACT : projection;
         ConfigChecks.atLeast("lower_epochs", lowerEpochs, 1);
         lowerOptimizer = lowerOptimizer == null ? "sign-sgd" : lowerOptimizer;
-        if (!lowerOptimizer.equals("sign-sgd") && !lowerOptimizer.equals("method")) {
+        outsideLoss = outsideLoss == null ? "current" : outsideLoss;
+        if (!outsideLoss.equals("current") && !outsideLoss.equals("remembered")) {
+            throw new InvalidInputException("Config key 'outside_loss': unknown value '" + outsideLoss
+                    + "'; valid values: current, remembered.");
+        }
+        if (lowerOptimizer.equals("method")) {
+            throw new InvalidInputException("Config key 'lower_optimizer': 'method' (the method's own AdamW) is not"
+                    + " implemented yet; use sign-sgd (the reference lower level).");
+        }
+        if (!lowerOptimizer.equals("sign-sgd")) {
             throw new InvalidInputException("Config key 'lower_optimizer': unknown value '" + lowerOptimizer
-                    + "'; valid values: sign-sgd, method.");
+                    + "'; valid values: sign-sgd.");
         }
     }
 
     public static WorstCaseConfig defaults() {
-        return new WorstCaseConfig("10%", 10, 0.01, 0, null, Init.RANDOM_BINARY, Projection.EXACT, 1, "sign-sgd", false);
+        return new WorstCaseConfig("10%", 10, 0.01, 0, null, Init.RANDOM_BINARY, Projection.EXACT, 1, "sign-sgd", false, false, "current");
+    }
+
+    /** Whether {@code outside_loss} is {@code remembered}. */
+    public boolean rememberOutside() {
+        return outsideLoss.equals("remembered");
     }
 
     /** Binarisation period: {@code min(binarize_every, iterations)}. */

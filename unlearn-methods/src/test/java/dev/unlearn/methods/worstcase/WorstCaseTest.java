@@ -95,5 +95,33 @@ class WorstCaseTest {
                 () -> ConfigBinder.bind("worst-case", WorstCaseConfig.class, WorstCaseConfig.defaults(),
                         Map.of("size", "12")).targetSize(10));
         assertTrue(e.getMessage().contains("'size'"), e.getMessage());
+        e = assertThrows(InvalidInputException.class, () -> ConfigBinder.bind("worst-case", WorstCaseConfig.class,
+                WorstCaseConfig.defaults(), Map.of("outside_loss", "guess")));
+        assertTrue(e.getMessage().contains("'outside_loss'") && e.getMessage().contains("remembered"), e.getMessage());
+        e = assertThrows(InvalidInputException.class, () -> ConfigBinder.bind("worst-case", WorstCaseConfig.class,
+                WorstCaseConfig.defaults(), Map.of("lower_optimizer", "method")));
+        assertTrue(e.getMessage().contains("not implemented"), e.getMessage());
+    }
+
+    @Test
+    void keepBestReturnsTheLowestEvaluatedSetAndExploresUntriedItems() {
+        // losses depend on the whole set: {0,1} survives best (0.1 each); item 2 is erased easily (3.0);
+        // retained items always look good (0.01), which misleads the reference update
+        WorstCaseSearch.LowerLevel lower = (w, u) -> {
+            double[] l = new double[w.length];
+            boolean best = w[0] == 1 && w[1] == 1;
+            for (int i = 0; i < l.length; i++) {
+                l[i] = w[i] == 1 ? (best ? 0.1 : i == 2 ? 3.0 : 1.0) : 0.01;
+            }
+            return l;
+        };
+        WorstCaseConfig c = ConfigBinder.bind("worst-case", WorstCaseConfig.class, WorstCaseConfig.defaults(),
+                Map.of("size", "2", "iterations", 12, "w_lr", 2.0, "binarize_every", 1, "keep_best", true,
+                        "outside_loss", "remembered"));
+        WorstCaseSearch.Result r = WorstCaseSearch.run(5, c, 4, lower);
+        assertArrayEquals(new int[] {0, 1}, r.selected(), "best evaluated set: " + r.iterations());
+        assertTrue(r.chosenIteration() >= 0);
+        Nd.close(0.2, r.iterations().get(r.chosenIteration()).evaluated(), "J of the returned set");
+        assertTrue(r.iterations().size() <= 12);
     }
 }

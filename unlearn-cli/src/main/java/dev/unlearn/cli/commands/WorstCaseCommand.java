@@ -1,0 +1,278 @@
+package dev.unlearn.cli.commands;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.core.Engines;
+import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.data.QaReader;
+import dev.unlearn.core.data.QaRecord;
+import dev.unlearn.core.data.QaWriter;
+import dev.unlearn.core.data.TokenizedExample;
+import dev.unlearn.core.io.Checkpoint;
+import dev.unlearn.core.model.CausalLm;
+import dev.unlearn.core.text.PromptTemplate;
+import dev.unlearn.core.text.QaTokenization;
+import dev.unlearn.core.text.TextTokenizer;
+import dev.unlearn.methods.spi.ConfigBinder;
+import dev.unlearn.methods.spi.MethodConfig;
+import dev.unlearn.methods.spi.Methods;
+import dev.unlearn.methods.spi.UnlearningMethod;
+import dev.unlearn.methods.worstcase.ModelLowerLevel;
+import dev.unlearn.methods.worstcase.WorstCaseConfig;
+import dev.unlearn.methods.worstcase.WorstCaseProblem;
+import dev.unlearn.methods.worstcase.WorstCaseSearch;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code unlearn worst-case}: the forget set of a pool that a method erases worst (methods.md §10). */
+@Command(name = "worst-case", mixinStandardHelpOptions = true,
+        header = "Find the subset of a QA pool that an unlearning method erases worst (bi-level search).",
+        description = {
+            "Each outer iteration restores the model, unlearns the pool with per-record forget weights w",
+            "(sign-SGD, lr = --lr, the method's loss with per-sample weights), scores every record's answer NLL",
+            "and moves w towards the records that survive (projected step on the capped simplex).",
+            "Writes OUT/forget.<ext> (the selected records, same format as --pool, ready for 'unlearn forget'),",
+            "OUT/retain.<ext> (the rest of the pool) and OUT/trace.json (J, swaps and wall time per iteration).",
+            "--compare-random K unlearns the selected set and K random sets of the same size with the same",
+            "budget and writes OUT/comparison.json (mean answer probability exp(-NLL) and NLL after unlearning).",
+            "",
+            "Examples:",
+            "  unlearn worst-case --model models/full --pool world/full.json --size 10% --method npo --out wc",
+            "  unlearn worst-case --model models/full --pool world/full.json --size 2 --entity-level --lr 2e-3 \\",
+            "      --w-lr 2 --keep-best --outside-loss remembered --compare-random 5 --out wc-authors"
+        })
+public class WorstCaseCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin CommonOptions common;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model directory (θ_0).")
+    Path model;
+
+    @Option(names = "--pool", required = true, paramLabel = "FILE", description = "Candidate QA records, TOFU JSON or JSONL.")
+    Path pool;
+
+    @Option(names = "--size", defaultValue = "10%", description = "Target size: a count or a percentage of the pool"
+            + " (entities with --entity-level). Default: ${DEFAULT-VALUE}.")
+    String size;
+
+    @Option(names = "--method", defaultValue = "npo", description = "ga, graddiff, npo or simnpo. Default: ${DEFAULT-VALUE}.")
+    String method;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Method config override (repeatable), e.g. beta=0.2.")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--iterations", defaultValue = "10", description = "Outer iterations. Default: ${DEFAULT-VALUE}.")
+    int iterations;
+
+    @Option(names = "--entity-level", description = "One weight per entity (field 'author'); outputs all records of the selected entities.")
+    boolean entityLevel;
+
+    @Option(names = "--w-lr", defaultValue = "0.01", description = "Upper learning rate η_w (raise it if nothing moves). Default: ${DEFAULT-VALUE}.")
+    double wLr;
+
+    @Option(names = "--binarize-every", description = "Binarise w every N iterations (default: only at the end).")
+    Integer binarizeEvery;
+
+    @Option(names = "--init", defaultValue = "random-binary", description = "random-binary or uniform. Default: ${DEFAULT-VALUE}.")
+    String init;
+
+    @Option(names = "--keep-best", description = "Return the evaluated set with the lowest post-unlearning loss [OURS].")
+    boolean keepBest;
+
+    @Option(names = "--outside-loss", defaultValue = "current", description = "current (reference) or remembered [OURS]. Default: ${DEFAULT-VALUE}.")
+    String outsideLoss;
+
+    @Option(names = "--lr", defaultValue = "1e-5", description = "Lower-level sign-SGD step (the method's learning rate). Default: ${DEFAULT-VALUE}.")
+    double lr;
+
+    @Option(names = "--lower-epochs", defaultValue = "1", description = "Lower-level passes over the pool. Default: ${DEFAULT-VALUE}.")
+    int lowerEpochs;
+
+    @Option(names = "--batch-size", defaultValue = "8", description = "Lower-level batch size. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--compare-random", defaultValue = "0", paramLabel = "K", description = "Also unlearn K random sets of the same size (K ≥ 2) and write comparison.json.")
+    int compareRandom;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed (initial set, shuffles, random sets). Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--template", defaultValue = "plain", description = "Prompt template. Default: ${DEFAULT-VALUE}.")
+    String template;
+
+    @Option(names = "--max-length", defaultValue = "512", description = "Truncate sequences to this many tokens. Default: ${DEFAULT-VALUE}.")
+    int maxLength;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+    Path out;
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Override
+    public Integer call() throws Exception {
+        Engines.pytorch();
+        PrintWriter o = spec.commandLine().getOut();
+        OutputDirs.refuseOverlap(out, model, "--model");
+        if (compareRandom < 0 || compareRandom == 1) {
+            throw new InvalidInputException("--compare-random must be 0 (off) or at least 2 (a spread needs two random"
+                    + " sets), found " + compareRandom);
+        }
+        UnlearningMethod<?> um = Methods.byName(method);
+        MethodConfig mc = um.bind(Map.of(), sets);
+        Map<String, Object> wc = new LinkedHashMap<>();
+        wc.put("size", size);
+        wc.put("iterations", iterations);
+        wc.put("w_lr", wLr);
+        if (binarizeEvery != null) {
+            wc.put("binarize_every", binarizeEvery);
+        }
+        wc.put("init", init);
+        wc.put("lower_epochs", lowerEpochs);
+        wc.put("entity_level", entityLevel);
+        wc.put("keep_best", keepBest);
+        wc.put("outside_loss", outsideLoss);
+        WorstCaseConfig config = ConfigBinder.bind("worst-case", WorstCaseConfig.class, WorstCaseConfig.defaults(), wc);
+        ModelLowerLevel.Settings lower = new ModelLowerLevel.Settings(lr, lowerEpochs, batchSize);
+        List<QaRecord> rows = QaReader.read(pool);
+        String ext = pool.getFileName().toString().endsWith(".jsonl") ? ".jsonl" : ".json";
+        try (NDManager m = NDManager.newBaseManager(Engines.device(common.device));
+                CausalLm lm = Checkpoint.load(model, m);
+                TextTokenizer tok = TextTokenizer.load(model)) {
+            QaTokenization.Result tr = new QaTokenization(tok, PromptTemplate.byName(template), maxLength).tokenizeAll(rows);
+            if (!tr.skipped().isEmpty()) {
+                spec.commandLine().getErr().printf("skipped %d records with no answer tokens left (they stay in retain)%n",
+                        tr.skipped().size());
+            }
+            List<TokenizedExample> ex = tr.examples();
+            Map<String, QaRecord> byId = new LinkedHashMap<>();
+            rows.forEach(r -> byId.put(r.id(), r));
+            List<String> entities = new ArrayList<>();
+            ex.forEach(e -> entities.add(byId.get(e.id()).entity()));
+            try (WorstCaseProblem p = WorstCaseProblem.open(lm, ex, entityLevel ? entities : null, method, mc, lower, seed)) {
+                WorstCaseSearch.Selection sel = p.search(config, seed);
+                Set<String> chosen = new HashSet<>(sel.selectedIds());
+                Set<String> chosenEntities = new HashSet<>(sel.selectedUnits());
+                List<QaRecord> forget = new ArrayList<>();
+                List<QaRecord> retain = new ArrayList<>();
+                for (QaRecord r : rows) {
+                    boolean in = entityLevel ? r.entity() != null && chosenEntities.contains(r.entity()) : chosen.contains(r.id());
+                    (in ? forget : retain).add(r);
+                }
+                QaWriter.write(out.resolve("forget" + ext), forget);
+                QaWriter.write(out.resolve("retain" + ext), retain);
+                ObjectNode t = trace(sel, p, config, lower, ex.size(), tr.skipped().size());
+                QaWriter.writeAtomically(out.resolve("trace.json"), JSON.writeValueAsString(t) + "\n");
+                o.printf("worst-case %s set: %d of %d %s (%d records); %.2f s per iteration; wrote %s%n", method,
+                        sel.selectedUnits().size(), p.units().size(), entityLevel ? "entities" : "records", forget.size(),
+                        sel.secondsPerIteration(), out);
+                if (sel.trace().stream().allMatch(i -> i.swaps() == 0)) {
+                    o.println("note: no record moved in any iteration; raise --w-lr (methods.md §10.3 'Movement')");
+                }
+                if (compareRandom > 0) {
+                    WorstCaseProblem.Comparison c = p.compare(sel.selectedUnitIndices(), compareRandom, seed);
+                    QaWriter.writeAtomically(out.resolve("comparison.json"),
+                            JSON.writeValueAsString(comparison(c, config, lower)) + "\n");
+                    o.printf("after unlearning: worst-case answer probability %.4f (NLL %.4f); random x%d %.4f ± %.4f (NLL %.4f ± %.4f)%n",
+                            c.chosen().meanAnswerProbability(), c.chosen().meanNll(), compareRandom,
+                            c.randomProbability().mean(), c.randomProbability().std(), c.randomNll().mean(),
+                            c.randomNll().std());
+                }
+            }
+        }
+        return 0;
+    }
+
+    private ObjectNode trace(WorstCaseSearch.Selection sel, WorstCaseProblem p, WorstCaseConfig config,
+            ModelLowerLevel.Settings lower, int poolSize, int skipped) {
+        ObjectNode t = JSON.createObjectNode();
+        t.put("method", method);
+        t.putPOJO("method_overrides", sets);
+        t.putPOJO("config", ConfigBinder.asMap(config));
+        t.set("lower_level", lowerJson(lower));
+        t.put("seed", seed);
+        t.put("pool", pool.toString());
+        t.put("pool_records", poolSize);
+        t.put("skipped_records", skipped);
+        t.put("entity_level", sel.entityLevel());
+        t.put("units", p.units().size());
+        t.put("target_size", sel.targetSize());
+        t.putPOJO("selected_ids", sel.selectedIds());
+        t.putPOJO("selected_units", sel.selectedUnits());
+        ObjectNode w = t.putObject("weights");
+        sel.itemWeights().forEach(w::put);
+        t.put("chosen_iteration", sel.chosenIteration());
+        ArrayNode its = t.putArray("iterations");
+        for (WorstCaseSearch.Iteration i : sel.trace()) {
+            ObjectNode n = its.addObject();
+            n.put("iteration", i.iteration());
+            n.put("objective", i.objective());
+            n.put("evaluated", i.evaluated());
+            n.put("binary", i.binary());
+            n.put("swaps", i.swaps());
+            n.put("wall_ms", i.wallMillis());
+        }
+        t.put("seconds_per_iteration", sel.secondsPerIteration());
+        t.put("setup_seconds", p.setupSeconds());
+        t.put("wall_seconds", sel.wallSeconds());
+        t.put("lower_level_steps", p.lowerLevel().steps());
+        t.put("lower_level_skipped_steps", p.lowerLevel().skippedSteps());
+        return t;
+    }
+
+    private ObjectNode comparison(WorstCaseProblem.Comparison c, WorstCaseConfig config, ModelLowerLevel.Settings lower) {
+        ObjectNode j = JSON.createObjectNode();
+        j.put("method", method);
+        j.putPOJO("method_overrides", sets);
+        j.put("size", config.size());
+        j.set("budget", lowerJson(lower));
+        j.put("random_sets", c.random().size());
+        j.set("worst_case", outcome(c.chosen()));
+        ArrayNode r = j.putArray("random");
+        c.random().forEach(x -> r.add(outcome(x)));
+        ObjectNode s = j.putObject("random_summary");
+        s.putPOJO("answer_probability", c.randomProbability());
+        s.putPOJO("nll", c.randomNll());
+        j.put("probability_margin_in_random_std", c.probabilityMarginInSpreads());
+        j.put("seconds_per_run", c.secondsPerRun());
+        j.putNull("forget_quality");
+        j.put("forget_quality_note", "not computed: forget quality needs a retain model trained without each compared"
+                + " set, and no such model exists for search-chosen or random sets");
+        return j;
+    }
+
+    private ObjectNode outcome(WorstCaseProblem.SetOutcome x) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("label", x.label());
+        n.put("records", x.items());
+        n.put("mean_answer_probability", x.meanAnswerProbability());
+        n.put("mean_nll", x.meanNll());
+        n.put("mean_answer_probability_before", x.meanAnswerProbabilityBefore());
+        n.put("mean_nll_before", x.meanNllBefore());
+        return n;
+    }
+
+    private static ObjectNode lowerJson(ModelLowerLevel.Settings lower) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("optimizer", "sign-sgd");
+        n.put("lr", lower.lr());
+        n.put("epochs", lower.epochs());
+        n.put("batch_size", lower.batchSize());
+        return n;
+    }
+}
