@@ -76,7 +76,7 @@ class MethodRunnerAcceptanceTest {
             {"graddiff", 2e-3, 5L, new String[0]},
             {"npo", 2e-3, 4L, new String[0]},
             {"simnpo", 2e-3, 12L, new String[0]},
-            {"flat", 1e-3, 5L, new String[] {tpl}},
+            {"flat", 1e-3, 4L, new String[] {tpl}},
             {"ssd", 1e-3, 0L, new String[0]},
             {"rmu", 1e-3, 7L, new String[] {"layer=0"}},
             {"pd", 2e-3, 4L, new String[] {"base=npo"}},
@@ -147,13 +147,14 @@ class MethodRunnerAcceptanceTest {
     }
 
     /**
-     * GA vs GradDiff/NPO at equal forgetting: the same 20 steps (lr 2e-3, batch 4, constant schedule),
+     * GA vs GradDiff/NPO at equal forgetting: the same 30 steps (lr 2e-3, batch 4, constant schedule),
      * forget and retain NLL after every step; per method, the lowest retain NLL among the steps whose
-     * forget NLL is at least {@value #LEVEL} (well past the 4.3 of a model never trained on the forget
-     * author), i.e. the best checkpoint one could stop at. Early on, while the retain loss is ~0, the
+     * forget NLL is at least {@value #LEVEL} (past the 4.2 of the model never trained on the forget
+     * author: NPO, whose frozen reference bounds its loss, saturates not far above that), i.e. the best
+     * checkpoint one could stop at. Early on, while the retain loss is ~0, the
      * three move together; the first crossing of the level is printed too.
      */
-    static final double LEVEL = 10.0;
+    static final double LEVEL = 5.0;
 
     @Test
     void gradDiffAndNpoKeepRetainCloserThanGradientAscentAtEqualForgetting() {
@@ -168,7 +169,7 @@ class MethodRunnerAcceptanceTest {
         for (int k = 0; k < names.length; k++) {
             try (CausalLm lm = Checkpoint.load(world.full(), manager)) {
                 List<double[]> traj = new ArrayList<>();
-                runner(lm, names[k], 2e-3, 20).addListener(new TrainingLoop.Listener() {
+                runner(lm, names[k], 2e-3, 30).addListener(new TrainingLoop.Listener() {
                     @Override
                     public void onStep(TrainingLoop.StepRecord rec) {
                         traj.add(new double[] {MethodRunner.meanNll(lm, fx), MethodRunner.meanNll(lm, rx)});

@@ -1,0 +1,81 @@
+package dev.unlearn.cli.requests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unlearn.cli.CliRun;
+import dev.unlearn.cli.ExitCodes;
+import dev.unlearn.core.data.QaReader;
+import dev.unlearn.core.data.QaRecord;
+import dev.unlearn.core.testing.TinyWorld;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 9's end-to-end acceptance through the CLI with real unlearning (the standard policy's NPO):
+ * a request naming one fictitious author passes verification, the audit log verifies, resubmission
+ * is idempotent, and the log holds none of the forgotten text.
+ */
+class RequestEndToEndTest {
+    @Test
+    void requestForOneAuthorIsAcceptedAndAudited(@TempDir Path tmp) throws Exception {
+        TinyWorld.Paths3 w = TinyWorld.get();
+        List<QaRecord> forget = QaReader.read(w.data().resolve("forget10.json"));
+        String subject = forget.get(0).entity();
+        Path req = tmp.resolve("request.json");
+        Files.writeString(req, "{\"request_id\": \"DR-E2E-1\", \"subject\": \"" + subject + "\","
+                + " \"selectors\": {\"entities\": [\"" + subject + "\"]}, \"policy\": \"standard\"}");
+        Path out = tmp.resolve("compliance");
+        String[] args = {"request", "submit", req.toString(), "--training-data", w.data().toString(), "--model",
+            w.full().toString(), "--out", out.toString(), "--max-new-tokens", "24"};
+        CliRun r = CliRun.of(args);
+        System.out.println(r.out());
+        assertEquals(ExitCodes.OK, r.code(), r.toString());
+        assertTrue(r.out().contains("ACCEPTED"), r.toString());
+        assertTrue(Files.isRegularFile(out.resolve("accepted/DR-E2E-1/model/model.safetensors")));
+
+        CliRun v = CliRun.of("request", "verify-log", out.resolve("audit.jsonl").toString());
+        assertEquals(ExitCodes.OK, v.code(), v.toString());
+        assertTrue(v.out().contains("1 entries"), v.toString());
+
+        CliRun again = CliRun.of(args);
+        assertEquals(ExitCodes.OK, again.code(), again.toString());
+        assertTrue(again.out().contains("already processed"), again.toString());
+        assertEquals(1, new AuditLog(out.resolve("audit.jsonl")).entries().size());
+
+        String log = Files.readString(out.resolve("audit.jsonl"));
+        assertFalse(log.contains(subject));
+        for (QaRecord q : forget) {
+            assertFalse(log.contains(q.answer()), "answer text in the audit log");
+        }
+        JsonNode e = new ObjectMapper().readTree(log.lines().findFirst().orElseThrow());
+        assertEquals(20, e.get("forget_set").get("count").asInt());
+        assertEquals("accepted", e.get("status").asText());
+        assertEquals(5, e.get("verification").size());
+
+        // a tampered entry is reported with exit code 1
+        Files.writeString(out.resolve("audit.jsonl"), log.replace("\"accepted\"", "\"rejected\""));
+        CliRun bad = CliRun.of("request", "verify-log", out.resolve("audit.jsonl").toString());
+        assertEquals(ExitCodes.CHECK_FAILED, bad.code(), bad.toString());
+        assertTrue(bad.out().contains("BROKEN at entry 1"), bad.toString());
+    }
+
+    @Test
+    void selectorsMatchingNothingExitWithCodeTwo(@TempDir Path tmp) throws Exception {
+        TinyWorld.Paths3 w = TinyWorld.get();
+        Path req = tmp.resolve("request.json");
+        Files.writeString(req, "{\"request_id\": \"DR-E2E-2\", \"subject\": \"Nobody\","
+                + " \"selectors\": {\"entities\": [\"Nobody Atall\"]}}");
+        CliRun r = CliRun.of("request", "submit", req.toString(), "--training-data", w.data().toString(), "--model",
+                w.full().toString(), "--out", tmp.resolve("c").toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().contains("match no record"), r.toString());
+        assertFalse(Files.exists(tmp.resolve("c/audit.jsonl")));
+    }
+}
