@@ -253,8 +253,8 @@ public final class ModelRunner {
      * GradNorm inputs (spec §4.6): for each example alone (batch size 1), back-propagates
      * {@code ℓ = −mean(lp)} over the §1.4 positions (answer tokens, EOS target dropped) and returns the
      * p-norm of every parameter tensor's gradient, in {@link CausalLm#parameters()} order. Runs on a deep
-     * copy of the model whose gradients are zeroed after every example, so the model itself is never
-     * marked for gradients; the copy costs one more set of weights. An example without §1.4 position
+     * copy of the model made for each example (so no gradient accumulates across examples), and the
+     * model itself is never marked for gradients; each copy costs one more set of weights. An example without §1.4 position
      * gets an empty array (the attack then rejects it by key).
      *
      * @param examples tokenized answers
@@ -265,39 +265,38 @@ public final class ModelRunner {
             throw new IllegalArgumentException("GradNorm p must be 1, 2 or infinity, got " + p);
         }
         double[][] out = new double[examples.size()][];
-        try (CausalLm copy = model.copy(model.manager())) {
-            Map<String, NDArray> params = copy.parameters();
-            params.values().forEach(a -> a.setRequiresGradient(true));
-            for (int i = 0; i < examples.size(); i++) {
-                TokenizedExample e = examples.get(i);
-                int n = e.length() - e.promptLength() - 1;
-                if (n <= 0) {
-                    out[i] = new double[0];
-                    continue;
+        for (int i = 0; i < examples.size(); i++) {
+            TokenizedExample e = examples.get(i);
+            int n = e.length() - e.promptLength() - 1;
+            if (n <= 0) {
+                out[i] = new double[0];
+                continue;
+            }
+            long[] labels = new long[e.length()];
+            Arrays.fill(labels, TokenizedExample.IGNORE);
+            for (int t = e.promptLength(); t < e.length() - 1; t++) {
+                labels[t] = e.inputIds()[t];
+            }
+            // A fresh copy per example: its gradients start empty, so nothing depends on how (or whether)
+            // the engine zeroes accumulated gradients between backward passes.
+            try (CausalLm copy = model.copy(model.manager()); NDManager step = copy.manager().newSubManager()) {
+                Map<String, NDArray> params = copy.parameters();
+                params.values().forEach(a -> a.setRequiresGradient(true));
+                try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+                    NDArray ids = step.create(e.inputIds(), new Shape(1, e.length()));
+                    NDArray logits = copy.forward(ids, null, false).logits();
+                    TokenLogProbs.Result r = TokenLogProbs.of(logits, step.create(labels, new Shape(1, e.length())));
+                    gc.backward(r.sumPerSample().sum().neg().div(n));
                 }
-                long[] labels = new long[e.length()];
-                Arrays.fill(labels, TokenizedExample.IGNORE);
-                for (int t = e.promptLength(); t < e.length() - 1; t++) {
-                    labels[t] = e.inputIds()[t];
+                double[] norms = new double[params.size()];
+                int j = 0;
+                for (NDArray w : params.values()) {
+                    NDArray g = w.getGradient().toType(DataType.FLOAT64, false);
+                    g.attach(step);
+                    norms[j++] = p == 2 ? g.square().sum().sqrt().getDouble()
+                            : p == 1 ? g.abs().sum().getDouble() : g.abs().max().getDouble();
                 }
-                try (NDManager step = copy.manager().newSubManager()) {
-                    try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
-                        NDArray ids = step.create(e.inputIds(), new Shape(1, e.length()));
-                        NDArray logits = copy.forward(ids, null, false).logits();
-                        TokenLogProbs.Result r = TokenLogProbs.of(logits, step.create(labels, new Shape(1, e.length())));
-                        gc.backward(r.sumPerSample().sum().neg().div(n));
-                    }
-                    double[] norms = new double[params.size()];
-                    int j = 0;
-                    for (NDArray w : params.values()) {
-                        NDArray grad = w.getGradient();
-                        NDArray g = grad.toType(DataType.FLOAT64, false);
-                        norms[j++] = p == 2 ? g.square().sum().sqrt().getDouble()
-                                : p == 1 ? g.abs().sum().getDouble() : g.abs().max().getDouble();
-                        grad.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
-                    }
-                    out[i] = norms;
-                }
+                out[i] = norms;
             }
         }
         return out;

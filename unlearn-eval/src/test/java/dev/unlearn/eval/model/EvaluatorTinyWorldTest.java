@@ -162,7 +162,8 @@ class EvaluatorTinyWorldTest {
         assertTrue(Files.size(fullOut.resolve("report.html")) > 0);
         JsonNode json = new ObjectMapper().readTree(fullOut.resolve("report.json").toFile());
         assertEquals(1, json.get("schema_version").asInt());
-        assertTrue(json.get("metadata").get("mia_holdout").asText().startsWith("counterfactual:"));
+        assertEquals("holdout10.json", json.get("metadata").get("mia_holdout").asText(),
+                "the built-in world ships never-trained authors as holdout10.json");
         assertTrue(json.get("tofu_summary").has("Forget Quality"));
         JsonNode summary = new ObjectMapper().readTree(fullOut.resolve("summary.json").toFile());
         assertTrue(summary.has("forget_quality") && summary.has("cka_to_retain_mean"));
