@@ -30,7 +30,7 @@ public final class DefaultSteps implements PipelineSteps {
     }
 
     /** A method run's optimisation settings from the recipe (tiny-model defaults where the recipe is silent). */
-    static RunSettings settings(Recipe.TrainSpec t, long seed) {
+    public static RunSettings settings(Recipe.TrainSpec t, long seed) {
         Recipe.TrainSpec s = t == null ? new Recipe.TrainSpec(null, null, null, null, null, null, null, null, null) : t;
         return new RunSettings(s.lr() == null ? 1e-5 : s.lr(), s.epochs() == null ? 1 : s.epochs(),
                 s.batchSize() == null ? 8 : s.batchSize(), s.maxSteps() == null ? 0 : s.maxSteps(),
@@ -43,7 +43,7 @@ public final class DefaultSteps implements PipelineSteps {
      * A method's config with file-valued keys ({@code templates}) resolved against the data folder when
      * they name a file there (the built-in world ships {@code refusals.txt}).
      */
-    static Map<String, Object> config(Map<String, Object> config, Path dataDir) {
+    public static Map<String, Object> config(Map<String, Object> config, Path dataDir) {
         Map<String, Object> out = new LinkedHashMap<>(config == null ? Map.of() : config);
         Object t = out.get("templates");
         if (t instanceof String s && !s.isBlank() && Files.isRegularFile(dataDir.resolve(s))) {

@@ -1,17 +1,16 @@
 package dev.unlearn.cli.requests;
 
 import ai.djl.ndarray.NDManager;
+import dev.unlearn.cli.pipeline.DefaultSteps;
 import dev.unlearn.cli.recipe.Recipe;
 import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.text.QaTokenization;
 import dev.unlearn.core.text.TextTokenizer;
-import dev.unlearn.core.train.Schedule;
 import dev.unlearn.methods.run.MethodRunner;
 import dev.unlearn.methods.run.RunSettings;
 import dev.unlearn.methods.run.RunSummary;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,16 +31,8 @@ public final class MethodRunnerUnlearner implements Unlearner {
     @Override
     public Map<String, Object> unlearn(CausalLm model, Path modelDir, List<QaRecord> forget, List<QaRecord> retain,
             QaTokenization tokenization, String method, Map<String, Object> config, Recipe.TrainSpec train, long seed) {
-        Recipe.TrainSpec t = train == null ? new Recipe.TrainSpec(null, null, null, null, null, null, null, null, null) : train;
-        RunSettings settings = new RunSettings(t.lr() == null ? 1e-5 : t.lr(), t.epochs() == null ? 1 : t.epochs(),
-                t.batchSize() == null ? 8 : t.batchSize(), t.maxSteps() == null ? 0 : t.maxSteps(),
-                t.weightDecay() == null ? 0.01 : t.weightDecay(), Schedule.byName(t.schedule() == null ? "linear" : t.schedule()),
-                t.warmupSteps() == null ? 0 : t.warmupSteps(), seed, 512);
-        Map<String, Object> cfg = new LinkedHashMap<>(config);
-        Object tpl = cfg.get("templates");
-        if (tpl instanceof String s && Files.isRegularFile(modelDir.resolve(s))) {
-            cfg.put("templates", modelDir.resolve(s).toString());
-        }
+        RunSettings settings = DefaultSteps.settings(train, seed);
+        Map<String, Object> cfg = DefaultSteps.config(config, modelDir);
         try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(modelDir)) {
             RunSummary s = MethodRunner.builder().setModel(model).optReference(() -> model.copy(m)).setTokenizer(tok)
                     .optTemplate(tokenization.template()).setForget(forget).optRetain(retain).setMethod(method)
