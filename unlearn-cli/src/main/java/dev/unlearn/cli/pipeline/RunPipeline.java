@@ -119,8 +119,17 @@ public final class RunPipeline {
             outcomes.add(stage(sr, only, "data", fpData, d -> writeJson(d.resolve("data.json"), fpData)));
             layout[0] = l;
         } else {
-            throw new InvalidInputException("data.muse: MUSE corpora are evaluated with 'unlearn eval' (suite muse);"
-                    + " the recipe pipeline runs QA data (builtin or tofu). See recipes/muse-news.yaml");
+            Recipe.MuseData mu = r.data().muse();
+            Path dir = resolve(recipeDir, mu.dir(), "data.muse.dir");
+            for (String[] f : new String[][] {{mu.forgetCorpus(), "forget_corpus"}, {mu.retainCorpus(), "retain_corpus"},
+                {mu.forgetQa(), "forget_qa"}, {mu.retainQa(), "retain_qa"}}) {
+                if (f[0] != null) {
+                    resolve(dir, f[0], "data.muse." + f[1]);
+                }
+            }
+            throw new InvalidInputException("data.muse: the files are present, but this version's pipeline unlearns and"
+                    + " evaluates QA data only (data.builtin or data.tofu); raw-text MUSE corpora are not yet supported by"
+                    + " 'unlearn run' (the MUSE metrics exist in unlearn-eval, see its README)");
         }
         DataLayout data = layout[0];
         String dataDigest = outcomes.get(0).digest();

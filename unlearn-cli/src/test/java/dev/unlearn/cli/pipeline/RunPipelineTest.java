@@ -133,4 +133,18 @@ class RunPipelineTest {
                 new PrintWriter(new StringWriter())).run(recipe(tmp, tofu), tmp, tmp.resolve("run"), null));
         assertTrue(ex.getMessage().contains("no/such/tofu") && ex.getMessage().contains("data.tofu.dir"), ex.getMessage());
     }
+
+    @Test
+    void shippedRecipesValidateAndNameTheFilesTheyNeed() throws Exception {
+        Path recipes = Path.of(System.getProperty("user.dir")).getParent().resolve("recipes");
+        for (String name : List.of("demo.yaml", "all-methods.yaml", "tofu-forget10.yaml", "muse-news.yaml")) {
+            RecipeLoader.load(recipes.resolve(name));
+        }
+        for (String[] r : new String[][] {{"tofu-forget10.yaml", "data/tofu"}, {"muse-news.yaml", "data/muse-news"}}) {
+            InvalidInputException ex = assertThrows(InvalidInputException.class, () -> new RunPipeline(new FakeSteps(),
+                    new PrintWriter(new StringWriter())).run(RecipeLoader.load(recipes.resolve(r[0])), recipes,
+                    Files.createTempDirectory("run"), null));
+            assertTrue(ex.getMessage().contains(r[1]), ex.getMessage());
+        }
+    }
 }
