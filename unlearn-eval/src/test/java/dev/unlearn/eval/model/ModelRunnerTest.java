@@ -122,11 +122,18 @@ class ModelRunnerTest {
         for (int i = 0; i < ex.size(); i++) {
             assertEquals(tensors, two[i].length);
             for (int j = 0; j < tensors; j++) {
-                // ‖g‖∞ ≤ ‖g‖₂ ≤ ‖g‖₁, and repeated runs agree: gradients are zeroed between samples.
-                assertTrue(inf[i][j] <= two[i][j] + 1e-12 && two[i][j] <= one[i][j] + 1e-12, i + "/" + j);
+                // ‖g‖∞ ≤ ‖g‖₂ ≤ ‖g‖₁ (equal when a tensor's gradient has one non-zero entry). Each call takes
+                // the gradients anew in float32, and libtorch's CPU backward (embedding rows) sums in parallel,
+                // so repeated calls agree to float32 rounding, not bit for bit: compare relatively.
+                double tol = 1e-5 * one[i][j] + 1e-12;
+                assertTrue(inf[i][j] <= two[i][j] + tol && two[i][j] <= one[i][j] + tol,
+                        i + "/" + j + ": " + inf[i][j] + " " + two[i][j] + " " + one[i][j]);
             }
         }
-        assertArrayEquals(two[1], r.gradientNorms(ex.subList(1, 2), 2)[0], 1e-9);
+        double[] again = r.gradientNorms(ex.subList(1, 2), 2)[0];
+        for (int j = 0; j < tensors; j++) {
+            assertEquals(two[1][j], again[j], 1e-5 * two[1][j] + 1e-12, "tensor " + j + ": gradients leaked across examples");
+        }
         assertTrue(lm.parameters().values().stream().noneMatch(ai.djl.ndarray.NDArray::hasGradient),
                 "the evaluated model must not be marked for gradients");
     }
