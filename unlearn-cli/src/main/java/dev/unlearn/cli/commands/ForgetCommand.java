@@ -121,7 +121,7 @@ public class ForgetCommand implements Callable<Integer> {
     @Option(names = "--warmup-steps", defaultValue = "0", description = "Linear warm-up steps. Default: ${DEFAULT-VALUE}.")
     long warmupSteps;
 
-    @Option(names = "--template", defaultValue = "plain", paramLabel = "NAME", description = "Prompt template: plain, tofu-phi, ou-phi, llama2. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--template", defaultValue = "plain", paramLabel = "NAME", description = "Prompt template: plain, tofu-phi, ou-phi, llama2, llama3. Default: ${DEFAULT-VALUE}.")
     String template;
 
     @Option(names = "--max-length", defaultValue = "512", description = "Token cut-off per sample. Default: ${DEFAULT-VALUE}.")

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.cli.Version;
+import dev.unlearn.cli.commands.OutputDirs;
 import dev.unlearn.core.UnlearnException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,7 +16,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.stream.Stream;
 
@@ -55,7 +55,7 @@ public final class StageRunner {
             try (Stream<Path> s = Files.list(runDir)) {
                 for (Path p : (Iterable<Path>) s::iterator) {
                     if (p.getFileName().toString().startsWith(".tmp-")) {
-                        deleteTree(p);
+                        OutputDirs.deleteTree(p);
                     }
                 }
             }
@@ -139,16 +139,16 @@ public final class StageRunner {
             Files.createDirectories(dir.getParent());
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             if (old != null) {
-                deleteTree(old);
+                OutputDirs.deleteTree(old);
             }
             log.printf("[%s] done in %.1f s%n", name, wall);
             log.flush();
             return new Outcome(name, dir, digest, false, wall);
         } catch (UnlearnException ex) {
-            deleteQuietly(tmp);
+            OutputDirs.deleteTree(tmp);
             throw ex;
         } catch (Exception ex) {
-            deleteQuietly(tmp);
+            OutputDirs.deleteTree(tmp);
             throw new UnlearnException("stage " + name + " failed: " + ex, ex);
         }
     }
@@ -169,24 +169,5 @@ public final class StageRunner {
     /** A new, empty fingerprint object. */
     public static ObjectNode fingerprint() {
         return JSON.createObjectNode();
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            deleteTree(p);
-        } catch (IOException ignored) {
-            // best effort; the next run removes leftovers
-        }
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(q);
-            }
-        }
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.cli.Version;
 import dev.unlearn.cli.commands.OutputDirs;
+import dev.unlearn.cli.pipeline.StageRunner;
 import dev.unlearn.cli.recipe.Recipe;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
@@ -236,13 +237,7 @@ public final class RequestWorkflow {
 
     /** Digest of the request's canonical JSON (so a reformatted file is the same request). */
     static String requestDigest(DeletionRequest r) {
-        try {
-            Object canonical = JSON.convertValue(r, Object.class);
-            byte[] b = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true).writeValueAsBytes(canonical);
-            return Digests.sha256(b);
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
+        return StageRunner.digest(JSON.valueToTree(r));
     }
 
     private static ObjectNode readResult(Path p) {
