@@ -4,9 +4,11 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.unlearn.core.Scalars;
 import dev.unlearn.core.data.Batch;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.score.TokenLogProbs;
+import dev.unlearn.core.train.Backprop;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,7 +52,7 @@ public final class TrainStep implements AutoCloseable {
                 NDArray logits = model.forward(ids, batch.attentionMask(step), false).logits();
                 TokenLogProbs.Result r = TokenLogProbs.of(logits, batch.labels(step));
                 loss = r.logProbs().sum().div(r.mask().sum()).neg();
-                gc.backward(loss);
+                Backprop.backward(gc, loss);
             }
             t++;
             float bc1 = 1 - (float) Math.pow(beta1, t);
@@ -61,11 +63,11 @@ public final class TrainStep implements AutoCloseable {
                 g.attach(step);
                 NDArray mi = m.get(i);
                 NDArray vi = v.get(i);
-                mi.muli(beta1).addi(g.mul(1 - beta1));
+                mi.muli(beta1).addi(Scalars.mul(g, 1 - beta1));
                 vi.muli(beta2).addi(g.square().muli(1 - beta2));
-                NDArray denom = vi.div(bc2);
+                NDArray denom = Scalars.div(vi, bc2);
                 denom.attach(step);
-                NDArray mhat = mi.div(bc1);
+                NDArray mhat = Scalars.div(mi, bc1);
                 mhat.attach(step);
                 NDArray update = mhat.divi(denom.sqrt().addi(eps)).muli(lr);
                 p.muli(1 - lr * weightDecay).subi(update);

@@ -17,9 +17,10 @@ import ai.djl.ndarray.types.Shape;
  * are allocated by libtorch ({@code torch::full} or a clone), so the autograd graph holds a real
  * reference and the Java handle can be closed at once.
  *
- * <p>Types follow PyTorch's rule for a Python scalar: a floating array of any width gets a float32
- * scalar (float64 for a float64 array), which as a 0-d tensor does not promote the result; an integer
- * array gets a scalar of its own type.
+ * <p>Types follow PyTorch's rule for a Python scalar, so results keep the array's type: a floating
+ * array of any width gets a float32 scalar (float64 for a float64 array), which as a 0-d tensor does not
+ * promote the result; an integer array, and a 0-d array (where a float32 scalar would promote a half
+ * type), get a scalar of the array's own type.
  */
 public final class Scalars {
     private Scalars() {}
@@ -33,7 +34,7 @@ public final class Scalars {
                 return javaBacked.duplicate();
             }
         }
-        DataType st = t.isFloating() ? DataType.FLOAT32 : t;
+        DataType st = t.isFloating() && like.getShape().dimension() > 0 ? DataType.FLOAT32 : t;
         return like.getManager().full(new Shape(), (float) value, st);
     }
 

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
+import dev.unlearn.core.Scalars;
 
 /**
  * Pure functions for the Llama decoder (the static twins of its layers), each with its shapes. Every
@@ -27,7 +28,7 @@ public final class Layers {
 
     /** RMSNorm: x [..., D], w [D] -&gt; w * x / sqrt(mean(x^2) + eps). */
     public static NDArray rmsNorm(NDArray x, NDArray w, double eps) {
-        NDArray inv = x.square().mean(new int[] {-1}, true).add(eps).pow(-0.5);
+        NDArray inv = Scalars.pow(Scalars.add(x.square().mean(new int[] {-1}, true), eps), -0.5);
         return x.mul(inv).mul(w);
     }
 
@@ -82,7 +83,7 @@ public final class Layers {
         long kv = k.getShape().get(1);
         long tk = k.getShape().get(2);
         long rep = h / kv;
-        NDArray qg = q.mul(1.0 / Math.sqrt(dh)).reshape(b, kv, rep * tq, dh);
+        NDArray qg = Scalars.mul(q, 1.0 / Math.sqrt(dh)).reshape(b, kv, rep * tq, dh);
         NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).reshape(b, kv, rep, tq, tk);
         if (mask != null) {
             scores = scores.add(mask);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.unlearn.core.Scalars;
 import dev.unlearn.core.data.Batch;
 import dev.unlearn.core.data.TokenizedExample;
 import dev.unlearn.core.model.CausalLm;
@@ -81,7 +82,7 @@ public final class Scorer {
                     NDArray mean = p.mul(logSm).sum(new int[] {-1});
                     NDArray second = p.mul(logSm.square()).sum(new int[] {-1});
                     mu = mean.toDoubleArray();
-                    sd = second.sub(mean.square()).maximum(0).sqrt().toDoubleArray();
+                    sd = Scalars.maximum(second.sub(mean.square()), 0).sqrt().toDoubleArray();
                 }
                 for (int i = 0; i < chunk.size(); i++) {
                     TokenizedExample e = chunk.get(i);

@@ -2,6 +2,7 @@ package dev.unlearn.core.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.unlearn.core.Scalars;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -55,7 +56,7 @@ public final class AdamW {
             if (weightDecay > 0 && decay.test(name)) {
                 p.muli(1 - lr * weightDecay);
             }
-            mm.muli(beta1).addi(g.mul(1 - beta1));
+            mm.muli(beta1).addi(Scalars.mul(g, 1 - beta1));
             vv.muli(beta2).addi(g.square().muli(1 - beta2));
             NDArray denom = scratch(vv.sqrt(), scratch).divi(bc2sqrt).addi(eps);
             NDArray step = scratch(mm.div(denom), scratch).muli(lr / bc1);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.Scalars;
 import dev.unlearn.core.UnlearnException;
 import dev.unlearn.core.data.Batch;
 import java.io.BufferedWriter;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,12 +53,21 @@ public final class TrainingLoop {
     public record StepRecord(long step, long totalSteps, int epoch, double loss, double learningRate, double gradNorm,
             long tokens, boolean skipped, Map<String, Double> metrics) {}
 
-    /** Callbacks; both default to nothing. */
+    /** Callbacks; all default to nothing. */
     public interface Listener {
         default void onStep(StepRecord record) {}
 
         /** Called after the trainer state for {@code step} completed steps is saved (and at the end). */
         default void onCheckpoint(long step) {}
+
+        /**
+         * Called once per optimizer step with the accumulated gradients by parameter name, after every
+         * micro-batch's backward pass and before clipping and the update. The arrays are the live
+         * gradients and are zeroed after the step: copy what must be kept, and do not modify them.
+         *
+         * @param step the optimizer step, 1-based as in {@link StepRecord#step()}
+         */
+        default void onGradients(long step, Map<String, NDArray> gradients) {}
     }
 
     /**
@@ -226,7 +237,7 @@ public final class TrainingLoop {
                     break;
                 }
                 lossSum += value;
-                gc.backward(loss.div(k));
+                Backprop.backward(gc, Scalars.div(loss, k));
             }
         }
         Map<String, NDArray> grads = new LinkedHashMap<>();
@@ -238,6 +249,9 @@ public final class TrainingLoop {
             if (!bad) {
                 sq += g.square().sum().toType(DataType.FLOAT64, false).getDouble();
             }
+        }
+        for (Listener l : listeners) {
+            l.onGradients(step + 1, Collections.unmodifiableMap(grads));
         }
         double norm = Math.sqrt(sq);
         bad |= !Double.isFinite(norm);

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.Scalars;
 import dev.unlearn.core.data.Batch;
 import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.data.TokenizedExample;
@@ -22,6 +23,7 @@ import dev.unlearn.core.score.TokenVocabStats;
 import dev.unlearn.core.text.PromptTemplate;
 import dev.unlearn.core.text.QaTokenization;
 import dev.unlearn.core.text.TextTokenizer;
+import dev.unlearn.core.train.Backprop;
 import dev.unlearn.eval.mia.MiaSample;
 import dev.unlearn.eval.mia.MiaSamples;
 import dev.unlearn.eval.tofu.AnswerLoss;
@@ -286,7 +288,7 @@ public final class ModelRunner {
                     NDArray ids = step.create(e.inputIds(), new Shape(1, e.length()));
                     NDArray logits = copy.forward(ids, null, false).logits();
                     TokenLogProbs.Result r = TokenLogProbs.of(logits, step.create(labels, new Shape(1, e.length())));
-                    gc.backward(r.sumPerSample().sum().neg().div(n));
+                    Backprop.backward(gc, Scalars.div(r.sumPerSample().sum().neg(), n));
                 }
                 double[] norms = new double[params.size()];
                 int j = 0;

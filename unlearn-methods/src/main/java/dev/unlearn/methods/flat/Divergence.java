@@ -3,6 +3,7 @@ package dev.unlearn.methods.flat;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import ai.djl.ndarray.NDArray;
+import dev.unlearn.core.Scalars;
 import dev.unlearn.methods.loss.StableMath;
 import dev.unlearn.methods.spi.ConfigChecks;
 import java.util.List;
@@ -82,28 +83,29 @@ public enum Divergence {
     public NDArray loss(NDArray pe, NDArray pf, boolean referenceQuirks) {
         switch (this) {
             case KL:
-                return pe.neg().add(pf.sub(1).exp());
+                return pe.neg().add(Scalars.sub(pf, 1).exp());
             case PEARSON:
-                return pe.neg().add(pf.square().div(4)).add(pf);
+                return pe.neg().add(Scalars.div(pf.square(), 4)).add(pf);
             case JENSEN_SHANNON:
-                return StableMath.plus(StableMath.softplus(pe.neg()).add(pf).add(StableMath.softplus(pf.neg())), -2 * LOG2);
+                return Scalars.add(StableMath.softplus(pe.neg()).add(pf).add(StableMath.softplus(pf.neg())), -2 * LOG2);
             case TOTAL_VARIATION:
-                return pe.tanh().div(-2).add(pf.tanh().div(2));
+                return Scalars.div(pe.tanh(), -2).add(Scalars.div(pf.tanh(), 2));
             case JEFFREY:
-                return pe.neg().add(pf).add(pf.square().div(4)).add(pf.pow(3).div(16));
+                return pe.neg().add(pf).add(Scalars.div(pf.square(), 4)).add(Scalars.div(Scalars.pow(pf, 3), 16));
             case REVERSE_KL:
-                return referenceQuirks ? pe.exp().sub(1).sub(pf) : pe.neg().exp().sub(1).add(pf);
+                return referenceQuirks ? Scalars.sub(pe.exp(), 1).sub(pf) : Scalars.sub(pe.neg().exp(), 1).add(pf);
             case SQUARED_HELLINGER:
                 if (referenceQuirks) {
                     NDArray ef = pf.exp();
-                    return pe.exp().sub(1).add(ef.neg().add(1).div(ef));
+                    return Scalars.sub(pe.exp(), 1).add(Scalars.rsub(1, ef).div(ef));
                 }
-                return pe.neg().exp().sub(1).add(pf.exp()).sub(1);
+                return Scalars.sub(Scalars.sub(pe.neg().exp(), 1).add(pf.exp()), 1);
             case NEYMAN:
                 if (referenceQuirks) {
-                    return pe.exp().sub(1).add(2).sub(pf.neg().add(1).maximum(0).sqrt().mul(2));
+                    return Scalars.add(Scalars.sub(pe.exp(), 1), 2)
+                            .sub(Scalars.mul(Scalars.maximum(Scalars.rsub(1, pf), 0).sqrt(), 2));
                 }
-                return pe.neg().exp().sub(1).add(2).sub(pf.div(-2).exp().mul(2));
+                return Scalars.add(Scalars.sub(pe.neg().exp(), 1), 2).sub(Scalars.mul(Scalars.div(pf, -2).exp(), 2));
             default:
                 throw new AssertionError(this);
         }

@@ -1,6 +1,7 @@
 package dev.unlearn.methods.flat;
 
 import ai.djl.ndarray.NDArray;
+import dev.unlearn.core.Scalars;
 import dev.unlearn.core.score.TokenLogProbs;
 
 /**
@@ -28,12 +29,12 @@ public final class ForgetTemplateLoss {
     /** Reference batch scalar {@code Σ p / (B·(padLength − 1))}. */
     public static NDArray referenceProbability(NDArray tokenProbs, int padLength) {
         long b = tokenProbs.getShape().get(0);
-        return dev.unlearn.methods.loss.StableMath.times(tokenProbs.sum(), 1.0 / ((double) b * (padLength - 1)));
+        return Scalars.mul(tokenProbs.sum(), 1.0 / ((double) b * (padLength - 1)));
     }
 
     /** Per-sample mean token probability over A, {@code [B]} (samples without targets give 0). */
     public static NDArray perSampleProbability(NDArray tokenProbs, NDArray mask) {
-        return tokenProbs.sum(new int[] {1}).div(mask.sum(new int[] {1}).maximum(1));
+        return tokenProbs.sum(new int[] {1}).div(Scalars.maximum(mask.sum(new int[] {1}), 1));
     }
 
     /** The FLAT loss from the forget and template token log-probs. */

@@ -29,23 +29,6 @@ public final class StableMath {
         return dt == DataType.FLOAT32 || dt == DataType.FLOAT64 ? x : x.toType(DataType.FLOAT32, false);
     }
 
-    /**
-     * {@code x · c} keeping x's float type. Needed because PyTorch promotes a 0-dim float32 tensor times a
-     * Java double (a 0-dim float64 tensor) to float64; losses are scalars, so every scalar weight goes here.
-     */
-    public static NDArray times(NDArray x, double c) {
-        try (NDArray s = x.getManager().create(c); NDArray t = s.toType(x.getDataType(), false)) {
-            return x.mul(t);
-        }
-    }
-
-    /** {@code x + c} keeping x's float type (see {@link #times}). */
-    public static NDArray plus(NDArray x, double c) {
-        try (NDArray s = x.getManager().create(c); NDArray t = s.toType(x.getDataType(), false)) {
-            return x.add(t);
-        }
-    }
-
     /** {@code log(1 + e^x)} for a double, stable for every x. */
     public static double softplus(double x) {
         return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));

@@ -2,6 +2,7 @@ package dev.unlearn.methods.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.unlearn.core.Scalars;
 import dev.unlearn.methods.spi.ForwardFn;
 import dev.unlearn.methods.spi.StepBatches;
 import dev.unlearn.methods.spi.StepLoss;
@@ -17,8 +18,8 @@ public final class TwoTermLoss {
 
     /** {@code γ·forget + α·retain} for scalars (the function the test vectors check). */
     public static NDArray combine(NDArray forget, double gamma, NDArray retain, double alpha) {
-        NDArray f = StableMath.times(forget, gamma);
-        return retain == null || alpha == 0 ? f : f.add(StableMath.times(retain, alpha));
+        NDArray f = Scalars.mul(forget, gamma);
+        return retain == null || alpha == 0 ? f : f.add(Scalars.mul(retain, alpha));
     }
 
     /**

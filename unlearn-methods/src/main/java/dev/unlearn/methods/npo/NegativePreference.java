@@ -1,6 +1,7 @@
 package dev.unlearn.methods.npo;
 
 import ai.djl.ndarray.NDArray;
+import dev.unlearn.core.Scalars;
 import dev.unlearn.methods.loss.StableMath;
 
 /**
@@ -33,13 +34,13 @@ public final class NegativePreference {
      */
     public static NDArray forgetLoss(NDArray nllTheta, NDArray nllRef, NDArray valid, double beta) {
         NDArray r = nllTheta.sub(nllRef);
-        NDArray terms = StableMath.logSigmoid(StableMath.times(r, beta));
+        NDArray terms = StableMath.logSigmoid(Scalars.mul(r, beta));
         NDArray mean = valid == null ? terms.mean() : terms.mul(valid).sum().div(valid.sum());
-        return StableMath.times(mean, -2.0 / beta);
+        return Scalars.mul(mean, -2.0 / beta);
     }
 
     /** Per-sample terms {@code −(2/β)·log σ(β r_i)}, {@code [B]} (for reports and stability checks). */
     public static NDArray perSample(NDArray nllTheta, NDArray nllRef, double beta) {
-        return StableMath.times(StableMath.logSigmoid(StableMath.times(nllTheta.sub(nllRef), beta)), -2.0 / beta);
+        return Scalars.mul(StableMath.logSigmoid(Scalars.mul(nllTheta.sub(nllRef), beta)), -2.0 / beta);
     }
 }

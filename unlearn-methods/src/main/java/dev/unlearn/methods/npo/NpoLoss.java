@@ -3,6 +3,7 @@ package dev.unlearn.methods.npo;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.unlearn.core.Scalars;
 import dev.unlearn.core.data.Batch;
 import dev.unlearn.core.data.TokenizedExample;
 import dev.unlearn.core.score.TokenLogProbs;
@@ -53,7 +54,7 @@ public final class NpoLoss implements LossMethod {
         StepLoss s = TwoTermLoss.assemble(lossF, lossF, config.gamma(), config.alpha(), config.retainLossType(),
                 config.klPositions(), policy, reference, batches, m);
         // samples whose tokenisation left no target (methods.md §0) are skipped: report how many
-        return s.withTotal(s.total(), "skipped", valid.neg().add(1).sum());
+        return s.withTotal(s.total(), "skipped", Scalars.rsub(1, valid).sum());
     }
 
     /** Cached reference sums for the batch, {@code [B]} float64, computing misses with {@code reference}. */

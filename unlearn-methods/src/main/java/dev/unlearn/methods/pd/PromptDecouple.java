@@ -2,8 +2,8 @@ package dev.unlearn.methods.pd;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.unlearn.core.Scalars;
 import dev.unlearn.methods.loss.SequenceLosses;
-import dev.unlearn.methods.loss.StableMath;
 import dev.unlearn.methods.spi.ForwardFn;
 import dev.unlearn.methods.spi.LossMethod;
 import dev.unlearn.methods.spi.StepBatches;
@@ -37,7 +37,7 @@ public final class PromptDecouple implements LossMethod {
 
     /** {@code base + λ_pd · pdNll} on scalars. */
     public static NDArray combine(NDArray baseLoss, NDArray pdNll, double weight) {
-        return baseLoss.add(StableMath.times(pdNll, weight));
+        return baseLoss.add(Scalars.mul(pdNll, weight));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.unlearn.methods.rmu;
 
 import ai.djl.ndarray.NDArray;
+import dev.unlearn.core.Scalars;
 import java.util.SplittableRandom;
 
 /**
@@ -60,7 +61,7 @@ public final class RepresentationMisdirection {
     public static NDArray activationLoss(NDArray a, NDArray target, NDArray mask) {
         NDArray perToken = a.sub(target).square().mean(new int[] {-1});
         NDArray count = mask.sum(new int[] {1});
-        NDArray perSample = perToken.mul(mask).sum(new int[] {1}).div(count.maximum(1));
+        NDArray perSample = perToken.mul(mask).sum(new int[] {1}).div(Scalars.maximum(count, 1));
         NDArray valid = count.gt(0).toType(a.getDataType(), false);
         return perSample.mul(valid).sum().div(valid.sum());
     }

@@ -2,8 +2,8 @@ package dev.unlearn.methods.rmu;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.unlearn.core.Scalars;
 import dev.unlearn.core.data.Batch;
-import dev.unlearn.methods.loss.StableMath;
 import dev.unlearn.methods.spi.ForwardFn;
 import dev.unlearn.methods.spi.LossMethod;
 import dev.unlearn.methods.spi.StepBatches;
@@ -56,7 +56,7 @@ public final class RmuLoss implements LossMethod {
         NDArray u = m.create(control).toType(hf.getDataType(), false);
         NDArray lossF = act(hf, u, b.forget(), m);
         terms.put("forget", lossF);
-        NDArray total = StableMath.times(lossF, config.gamma());
+        NDArray total = Scalars.mul(lossF, config.gamma());
         if (config.alpha() != 0) {
             if (b.retain() == null || reference == null) {
                 throw new IllegalStateException("RMU with alpha > 0 needs a retain batch and the reference forward");
@@ -65,7 +65,7 @@ public final class RmuLoss implements LossMethod {
             NDArray hr0 = reference.hidden(b.retain(), layer + 1, m).stopGradient();
             NDArray lossR = act(hr, hr0, b.retain(), m);
             terms.put("retain", lossR);
-            total = total.add(StableMath.times(lossR, config.alpha()));
+            total = total.add(Scalars.mul(lossR, config.alpha()));
         }
         return new StepLoss(total, terms);
     }

@@ -1,6 +1,7 @@
 package dev.unlearn.methods.simnpo;
 
 import ai.djl.ndarray.NDArray;
+import dev.unlearn.core.Scalars;
 import dev.unlearn.methods.loss.StableMath;
 
 /**
@@ -26,9 +27,9 @@ public final class SimplePreference {
      */
     public static NDArray forgetLoss(NDArray nllSum, NDArray lengths, double beta, double delta) {
         NDArray valid = lengths.gt(0).toType(nllSum.getDataType(), false);
-        NDArray safeLen = lengths.toType(nllSum.getDataType(), false).maximum(1);
-        NDArray margin = StableMath.plus(nllSum.div(safeLen), -delta);
-        NDArray terms = StableMath.logSigmoid(StableMath.times(margin, beta)).mul(valid);
-        return StableMath.times(terms.sum().div(valid.sum()), -2.0 / beta);
+        NDArray safeLen = Scalars.maximum(lengths.toType(nllSum.getDataType(), false), 1);
+        NDArray margin = Scalars.add(nllSum.div(safeLen), -delta);
+        NDArray terms = StableMath.logSigmoid(Scalars.mul(margin, beta)).mul(valid);
+        return Scalars.mul(terms.sum().div(valid.sum()), -2.0 / beta);
     }
 }

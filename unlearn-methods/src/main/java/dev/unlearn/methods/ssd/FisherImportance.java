@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
+import dev.unlearn.core.Scalars;
 import dev.unlearn.core.data.Batch;
+import dev.unlearn.core.train.Backprop;
 import dev.unlearn.methods.loss.SequenceLosses;
 import dev.unlearn.methods.spi.ForwardFn;
 import java.util.LinkedHashMap;
@@ -58,7 +60,7 @@ public final class FisherImportance implements AutoCloseable {
             throw new IllegalStateException("no batches were added to the importance estimate");
         }
         Map<String, NDArray> out = new LinkedHashMap<>();
-        sums.forEach((k, v) -> out.put(k, v.div(batches)));
+        sums.forEach((k, v) -> out.put(k, Scalars.div(v, batches)));
         return out;
     }
 
@@ -74,7 +76,7 @@ public final class FisherImportance implements AutoCloseable {
             try (NDManager step = parent.newSubManager()) {
                 zeroGradients(parameters);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    gc.backward(SequenceLosses.pooledNll(model.logits(b, step), b.labels(step)));
+                    Backprop.backward(gc, SequenceLosses.pooledNll(model.logits(b, step), b.labels(step)));
                 }
                 Map<String, NDArray> grads = new LinkedHashMap<>();
                 parameters.forEach((k, p) -> grads.put(k, p.getGradient()));

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import dev.unlearn.core.Scalars;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -42,10 +43,10 @@ public final class SelectiveDampening {
 
     /** The multiplicative factor per element: β where selected, 1 elsewhere (float32/float64). */
     public static NDArray factor(NDArray importanceForget, NDArray importanceFull, SsdConfig c) {
-        NDArray sel = importanceForget.gt(importanceFull.mul(c.selectionWeighting()));
+        NDArray sel = importanceForget.gt(Scalars.mul(importanceFull, c.selectionWeighting()));
         NDArray safeIf = NDArrays.where(sel, importanceForget, importanceForget.onesLike());
-        NDArray beta = importanceFull.mul(c.dampeningConstant()).div(safeIf).pow(c.exponent())
-                .minimum(c.lowerBound());
+        NDArray beta = Scalars.minimum(Scalars.pow(Scalars.mul(importanceFull, c.dampeningConstant()).div(safeIf),
+                c.exponent()), c.lowerBound());
         return NDArrays.where(sel, beta, beta.onesLike());
     }
 
@@ -70,7 +71,7 @@ public final class SelectiveDampening {
                 di = di.toDevice(p.getDevice(), true);
                 fi.attach(scratch);
                 di.attach(scratch);
-                NDArray sel = fi.gt(di.mul(c.selectionWeighting()));
+                NDArray sel = fi.gt(Scalars.mul(di, c.selectionWeighting()));
                 NDArray f = factor(fi, di, c);
                 NDArray changedMask = f.lt(1);
                 long selected = sel.countNonzero().getLong();

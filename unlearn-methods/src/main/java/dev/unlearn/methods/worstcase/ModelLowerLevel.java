@@ -12,6 +12,7 @@ import dev.unlearn.core.data.TokenizedExample;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.score.SampleScore;
 import dev.unlearn.core.score.Scorer;
+import dev.unlearn.core.train.Backprop;
 import dev.unlearn.core.train.TrainingDivergedException;
 import dev.unlearn.methods.spi.ForwardFn;
 import java.util.ArrayList;
@@ -172,7 +173,7 @@ public final class ModelLowerLevel implements AutoCloseable {
                 NDArray loss = objective.loss(policy, batch, w, m);
                 finite = Double.isFinite(loss.toType(DataType.FLOAT64, false).getDouble());
                 if (finite) {
-                    gc.backward(loss);
+                    Backprop.backward(gc, loss);
                 }
             }
             if (finite) {

@@ -1,6 +1,7 @@
 package dev.unlearn.methods.worstcase;
 
 import ai.djl.ndarray.NDArray;
+import dev.unlearn.core.Scalars;
 import java.util.Map;
 
 /**
@@ -29,7 +30,7 @@ public final class SignSgd {
             if (req) {
                 p.setRequiresGradient(false);
             }
-            try (g; NDArray s = g.sign(); NDArray d = dev.unlearn.methods.loss.StableMath.times(s, lr)) {
+            try (g; NDArray s = g.sign(); NDArray d = Scalars.mul(s, lr)) {
                 p.subi(d);
             }
             if (req) {

@@ -3,6 +3,7 @@ package dev.unlearn.methods.worstcase;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.Scalars;
 import dev.unlearn.core.data.Batch;
 import dev.unlearn.core.score.TokenLogProbs;
 import dev.unlearn.methods.graddiff.GradDiffConfig;
@@ -99,8 +100,8 @@ public interface WeightedObjective {
                 SimNpoConfig c = (SimNpoConfig) config;
                 nllRetainOnly(method, c.retainLossType());
                 return (p, b, w, m) -> perItem(p, b, w, m, c.gamma(), c.alpha(), (r, mm) -> {
-                    NDArray margin = StableMath.plus(SequenceLosses.nllMean(r), -c.delta());
-                    return StableMath.times(StableMath.logSigmoid(StableMath.times(margin, c.beta())), -2.0 / c.beta());
+                    NDArray margin = Scalars.add(SequenceLosses.nllMean(r), -c.delta());
+                    return Scalars.mul(StableMath.logSigmoid(Scalars.mul(margin, c.beta())), -2.0 / c.beta());
                 });
             }
             default:
@@ -121,7 +122,7 @@ public interface WeightedObjective {
         TokenLogProbs.Result r = SequenceLosses.tokenLogProbs(p.logits(b, m), b.labels(m));
         NDArray total = null;
         if (sum(w, false) >= MIN_WEIGHT && forgetCoef != 0) {
-            total = StableMath.times(WeightedTerms.pooledNll(r, weights(w, false, r, m)), forgetCoef);
+            total = Scalars.mul(WeightedTerms.pooledNll(r, weights(w, false, r, m)), forgetCoef);
         }
         return addRetain(total, r, w, m, alpha);
     }
@@ -132,18 +133,18 @@ public interface WeightedObjective {
         TokenLogProbs.Result r = SequenceLosses.tokenLogProbs(p.logits(b, m), b.labels(m));
         NDArray total = null;
         if (sum(w, false) >= MIN_WEIGHT && gamma != 0) {
-            total = StableMath.times(WeightedTerms.mean(terms.apply(r, m), weights(w, false, r, m)), gamma);
+            total = Scalars.mul(WeightedTerms.mean(terms.apply(r, m), weights(w, false, r, m)), gamma);
         }
         return addRetain(total, r, w, m, alpha);
     }
 
     private static NDArray addRetain(NDArray total, TokenLogProbs.Result r, double[] w, NDManager m, double alpha) {
         if (alpha != 0 && sum(w, true) >= MIN_WEIGHT) {
-            NDArray ret = StableMath.times(WeightedTerms.pooledNll(r, weights(w, true, r, m)), alpha);
+            NDArray ret = Scalars.mul(WeightedTerms.pooledNll(r, weights(w, true, r, m)), alpha);
             total = total == null ? ret : total.add(ret);
         }
         // both terms empty: a zero that still depends on θ, so backward works and moves nothing
-        return total != null ? total : r.logProbs().sum().mul(0);
+        return total != null ? total : Scalars.mul(r.logProbs().sum(), 0);
     }
 
     private static double sum(double[] w, boolean complement) {

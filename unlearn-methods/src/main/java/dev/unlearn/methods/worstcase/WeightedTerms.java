@@ -1,6 +1,7 @@
 package dev.unlearn.methods.worstcase;
 
 import ai.djl.ndarray.NDArray;
+import dev.unlearn.core.Scalars;
 import dev.unlearn.core.score.TokenLogProbs;
 
 /**
@@ -34,6 +35,6 @@ public final class WeightedTerms {
 
     /** {@code 1 − w}: the retain-side weights. */
     public static NDArray complement(NDArray weights) {
-        return weights.neg().add(1);
+        return Scalars.rsub(1, weights);
     }
 }
