@@ -111,6 +111,18 @@ class ModelRunnerTest {
         assertTrue(gen.values().stream().noneMatch(g -> g.contains(" born ")), gen.toString());
     }
 
+    /** Issue 12: the GradNorm attack's backward pass is safe under a GC between forward and backward. */
+    @Test
+    void gradientNormsSurviveAGcBetweenForwardAndBackward() {
+        ModelRunner r = runner(4, List.of());
+        var ex = r.answers(data.rows(TofuTask.FORGET).subList(0, 3));
+        double[][] plain = r.gradientNorms(ex, 2);
+        double[][] probed = dev.unlearn.core.testing.GcProbe.withGcBeforeBackward(() -> r.gradientNorms(ex, 2));
+        for (int i = 0; i < ex.size(); i++) {
+            assertArrayEquals(plain[i], probed[i], 0.0, "example " + i);
+        }
+    }
+
     @Test
     void gradientNormsRunOnACopyAndOrderTheNorms() {
         ModelRunner r = runner(4, List.of());
