@@ -203,6 +203,23 @@ public final class CausalLm implements AutoCloseable {
         return run(ids, 0, mask, null, withHidden);
     }
 
+    /**
+     * The raw output of decoder layer {@code layer} (0-based), {@code [B, T, D]}: what a forward hook on
+     * Hugging Face's {@code model.layers[layer]} sees, before any later layer and before the final norm.
+     * The forward stops there. Below the last layer this equals {@code hidden_states[layer + 1]}; at the
+     * last layer it does not, since HF's last hidden state is taken after the final norm.
+     */
+    public NDArray layerOutput(NDArray inputIds, NDArray attentionMask, int layer) {
+        if (layer < 0 || layer >= layers.length) {
+            throw new IllegalArgumentException("layer " + layer + " does not exist; the model has " + layers.length
+                    + " decoder layers (0 … " + (layers.length - 1) + ")");
+        }
+        NDArray ids = ids(inputIds);
+        int t = Math.toIntExact(ids.getShape().get(1));
+        NDArray mask = mask(inputIds.getManager(), ids.getShape().get(0), t, 0, t, attentionMask);
+        return decode(ids, 0, mask, null, null, layer);
+    }
+
     /** A fresh key/value cache whose arrays live under {@code parent}. */
     public KvCache newCache(NDManager parent) {
         return new KvCache(parent, layers.length);
@@ -231,6 +248,21 @@ public final class CausalLm implements AutoCloseable {
     }
 
     private LmOutput run(NDArray ids, int offset, NDArray mask, KvCache cache, boolean withHidden) {
+        List<NDArray> hidden = withHidden ? new ArrayList<>() : null;
+        NDArray x = decode(ids, offset, mask, cache, hidden, layers.length - 1);
+        x = Layers.rmsNorm(x, finalNorm, config.rmsNormEps());
+        if (withHidden) {
+            hidden.add(x);
+        }
+        NDArray logits = Layers.linear(x, head, null);
+        return new LmOutput(logits, withHidden ? hidden : Collections.emptyList());
+    }
+
+    /**
+     * Embedding and decoder layers {@code 0 … last}; returns the raw output of layer {@code last} and adds
+     * each layer's input to {@code hidden} unless it is null.
+     */
+    private NDArray decode(NDArray ids, int offset, NDArray mask, KvCache cache, List<NDArray> hidden, int last) {
         NDManager m = ids.getManager();
         long b = ids.getShape().get(0);
         long t = ids.getShape().get(1);
@@ -240,10 +272,9 @@ public final class CausalLm implements AutoCloseable {
         double eps = config.rmsNormEps();
         NDArray[] rope = ropeSlice(m, offset, t);
         NDArray x = Layers.embedding(ids, embed);
-        List<NDArray> hidden = withHidden ? new ArrayList<>() : Collections.emptyList();
-        for (int i = 0; i < layers.length; i++) {
+        for (int i = 0; i <= last; i++) {
             Layer l = layers[i];
-            if (withHidden) {
+            if (hidden != null) {
                 hidden.add(x);
             }
             NDArray a = Layers.rmsNorm(x, l.inNorm, eps);
@@ -266,12 +297,7 @@ public final class CausalLm implements AutoCloseable {
             NDArray y = Layers.rmsNorm(x, l.postNorm, eps);
             x = x.add(Layers.swiGluJoined(y, joined(m, l.gate, l.up), l.down));
         }
-        x = Layers.rmsNorm(x, finalNorm, eps);
-        if (withHidden) {
-            hidden.add(x);
-        }
-        NDArray logits = Layers.linear(x, head, null);
-        return new LmOutput(logits, hidden);
+        return x;
     }
 
     /** Concatenation of weights along dim 0, owned by the step manager {@code m}. */

@@ -1,5 +1,6 @@
 package dev.unlearn.core.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -17,6 +18,9 @@ import ai.djl.training.GradientCollector;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -199,5 +203,42 @@ class CausalLmTest {
         assertThrows(InvalidInputException.class, () -> CFG.with("hidden_act", "gelu"));
         assertThrows(InvalidInputException.class, () -> CFG.with("num_key_value_heads", 3));
         assertEquals(java.util.List.of(2, 7), CFG.with("eos_token_id", java.util.List.of(2, 7)).eosTokenIds());
+    }
+
+    /**
+     * The raw output of the last layer, checked independently: a model with one more layer on top
+     * (same weights below) reports it as {@code hidden_states[L]}, which there is not the last entry and
+     * so comes before any norm. Below the last layer it equals {@code hidden_states[l + 1]} itself.
+     */
+    @Test
+    void layerOutputIsTheRawDecoderOutputEvenAtTheLastLayer() {
+        int layers = CFG.numHiddenLayers();
+        ModelConfig deeper = CFG.with("num_hidden_layers", layers + 1);
+        try (NDManager m = root.newSubManager()) {
+            Map<String, NDArray> w = new LinkedHashMap<>();
+            try (CausalLm big = CausalLm.random(deeper, m, Device.cpu(), 11)) {
+                big.parameters().forEach((n, a) -> w.put(n, a.duplicate()));
+                w.values().forEach(a -> a.attach(m));
+            }
+            lm.parameters().forEach((n, a) -> {
+                NDArray d = a.duplicate();
+                d.attach(m);
+                w.put(n, d);
+            });
+            try (CausalLm big = CausalLm.fromParameters(deeper, m, Device.cpu(), w)) {
+                NDArray ids = m.create(ids(9, 3), new Shape(1, 9));
+                List<NDArray> hsBig = big.forward(ids, null, true).hiddenStates();
+                List<NDArray> hs = lm.forward(ids, null, true).hiddenStates();
+                float[] raw = lm.layerOutput(ids, null, layers - 1).toFloatArray();
+                assertArrayEquals(hsBig.get(layers).toFloatArray(), raw,
+                        "raw output of the last layer");
+                assertTrue(!Arrays.equals(hs.get(layers).toFloatArray(), raw),
+                        "HF's last hidden state is after the final norm, so it differs");
+                for (int l = 0; l < layers - 1; l++) {
+                    assertArrayEquals(hs.get(l + 1).toFloatArray(),
+                            lm.layerOutput(ids, null, l).toFloatArray(), "layer " + l);
+                }
+            }
+        }
     }
 }

@@ -13,7 +13,9 @@ import java.util.SplittableRandom;
  *   u = c · u₀/‖u₀‖₂,  u₀ ~ Uniform[0,1)^d       (once per run, seeded; stored with the checkpoint)
  *   act(a, t, m) = (1/b) Σ_b [ Σ_s m_{b,s} · (1/d) Σ_j (a_{b,s,j} − t_{b,s,j})²  /  Σ_s m_{b,s} ]
  *   L = γ · act(h_θ(x_f), u, m_f) + α · act(h_θ(x_r), h_ref(x_r), m_r)
- *   m_{b,s} = [l_s ≠ −100] on the UNSHIFTED labels; h = hidden_states[ℓ + 1] (output of block ℓ)
+ *   m_{b,s} = [l_s ≠ −100] on the UNSHIFTED labels; h = the raw output of decoder block ℓ (a hook on
+ *   model.layers[ℓ]; equal to HF hidden_states[ℓ + 1] only below the last block, whose hidden state HF
+ *   takes after the final norm)
  *   WMDP form: plain MSE over all b·s·d elements instead of act
  * </pre>
  *

@@ -47,11 +47,11 @@ public final class RmuLoss implements LossMethod {
     @Override
     public StepLoss loss(ForwardFn policy, ForwardFn reference, StepBatches b, NDManager m) {
         Map<String, NDArray> terms = new LinkedHashMap<>();
-        NDArray hf = policy.hidden(b.forget(), layer + 1, m);
+        NDArray hf = policy.layerOutput(b.forget(), layer, m);
         long d = hf.getShape().get(hf.getShape().dimension() - 1);
         if (d != control.length) {
-            throw new IllegalStateException("RMU control vector has " + control.length + " entries but hidden_states["
-                    + (layer + 1) + "] has width " + d + " (a control vector stored for another model?)");
+            throw new IllegalStateException("RMU control vector has " + control.length + " entries but layer "
+                    + layer + "'s output has width " + d + " (a control vector stored for another model?)");
         }
         NDArray u = m.create(control).toType(hf.getDataType(), false);
         NDArray lossF = act(hf, u, b.forget(), m);
@@ -61,8 +61,8 @@ public final class RmuLoss implements LossMethod {
             if (b.retain() == null || reference == null) {
                 throw new IllegalStateException("RMU with alpha > 0 needs a retain batch and the reference forward");
             }
-            NDArray hr = policy.hidden(b.retain(), layer + 1, m);
-            NDArray hr0 = reference.hidden(b.retain(), layer + 1, m).stopGradient();
+            NDArray hr = policy.layerOutput(b.retain(), layer, m);
+            NDArray hr0 = reference.layerOutput(b.retain(), layer, m).stopGradient();
             NDArray lossR = act(hr, hr0, b.retain(), m);
             terms.put("retain", lossR);
             total = total.add(Scalars.mul(lossR, config.alpha()));

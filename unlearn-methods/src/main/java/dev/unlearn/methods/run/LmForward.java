@@ -5,12 +5,11 @@ import ai.djl.ndarray.NDManager;
 import dev.unlearn.core.data.Batch;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.methods.spi.ForwardFn;
-import java.util.List;
 
 /**
- * {@link ForwardFn} over a {@link CausalLm}: logits, and {@code hidden_states[index]} for RMU
- * ({@code hidden_states[0]} the embeddings, {@code hidden_states[l+1]} block {@code l}'s output, the last
- * one after the final norm, as Hugging Face). A frozen forward (the reference model) detaches its outputs.
+ * {@link ForwardFn} over a {@link CausalLm}: logits, and for RMU the raw output of one decoder layer
+ * (the forward stops there, so later layers, the final norm and the head take no part and get no
+ * gradient). A frozen forward (the reference model) detaches its outputs.
  */
 final class LmForward implements ForwardFn {
     private final CausalLm lm;
@@ -28,13 +27,8 @@ final class LmForward implements ForwardFn {
     }
 
     @Override
-    public NDArray hidden(Batch b, int index, NDManager m) {
-        List<NDArray> hs = lm.forward(b.inputIds(m), b.attentionMask(m), true).hiddenStates();
-        if (index < 0 || index >= hs.size()) {
-            throw new IllegalArgumentException("hidden_states[" + index + "] does not exist; the model gives "
-                    + hs.size() + " (0 … " + (hs.size() - 1) + ")");
-        }
-        NDArray h = hs.get(index);
+    public NDArray layerOutput(Batch b, int layer, NDManager m) {
+        NDArray h = lm.layerOutput(b.inputIds(m), b.attentionMask(m), layer);
         return frozen ? h.stopGradient() : h;
     }
 }

@@ -16,11 +16,11 @@ public interface ForwardFn {
     NDArray logits(Batch batch, NDManager m);
 
     /**
-     * Hidden states {@code [B, T, d]} at Hugging Face index {@code index} ({@code hidden_states[0]} is
-     * the embedding output, {@code hidden_states[l+1]} the output of decoder block {@code l}).
-     * Implementations may stop the forward at that block. The default says it is unsupported.
+     * The raw output {@code [B, T, d]} of decoder layer {@code layer} (0-based): what a forward hook on
+     * Hugging Face's {@code model.layers[layer]} captures, before the final norm even at the last layer.
+     * Implementations may stop the forward there. The default says it is unsupported.
      */
-    default NDArray hidden(Batch batch, int index, NDManager m) {
+    default NDArray layerOutput(Batch batch, int layer, NDManager m) {
         throw new UnsupportedOperationException("this ForwardFn gives logits only; RMU needs hidden states");
     }
 }

@@ -86,7 +86,7 @@ class RmuTest {
     }
 
     @Test
-    void stepAsksForHiddenStateOfBlockPlusOneAndUsesUnshiftedMask() {
+    void stepAsksForTheRawOutputOfBlockLAndUsesUnshiftedMask() {
         Batch f = new Batch(List.of(new TokenizedExample("f0", new long[] {5, 6, 7}, 1),
                 new TokenizedExample("f1", new long[] {5, 6, 7}, 2)), 0);
         // unshifted mask: [[0,1,1],[0,0,1]]
@@ -98,15 +98,15 @@ class RmuTest {
             }
 
             @Override
-            public NDArray hidden(Batch b, int index, NDManager mm) {
-                asked[0] = index;
+            public NDArray layerOutput(Batch b, int layer, NDManager mm) {
+                asked[0] = layer;
                 return mm.create(H_THETA, new Shape(2, 3, 2));
             }
         };
         RmuConfig c = new RmuConfig(3, 2, 1, 0, ".*mlp.*", RmuConfig.Form.OU);
         RmuLoss loss = new RmuLoss(c, c.effectiveLayer(new ModelInfo(8, 2, 10)), new double[] {1.2, 1.6});
         StepLoss s = loss.loss(policy, null, StepBatches.of(f, null), m);
-        assertEquals(4, asked[0], "block 3 is hidden_states[4]");
+        assertEquals(3, asked[0], "the output of block 3 itself");
         // sample 0: tokens 1,2 → ((0.7²+2.6²)/2 + (1.8²+1.6²)/2)/2 = (3.625 + 2.9)/2; sample 1: token 2 → (0.8²+3.6²)/2
         double s0 = ((0.7 * 0.7 + 2.6 * 2.6) / 2 + (1.8 * 1.8 + 1.6 * 1.6) / 2) / 2;
         double s1 = (0.8 * 0.8 + 3.6 * 3.6) / 2;
