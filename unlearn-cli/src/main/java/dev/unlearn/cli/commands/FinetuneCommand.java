@@ -122,8 +122,27 @@ public class FinetuneCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Engines.pytorch();
         PrintWriter o = spec.commandLine().getOut();
-        OutputDirs.refuseOverlap(out, start.model, "--model");
+        java.util.Map<String, Path> inputs = new java.util.LinkedHashMap<>();
+        inputs.put("--model", start.model);
+        inputs.put("--init", start.init);
+        inputs.put("--tokenizer", tokenizer);
+        for (int i = 0; i < data.size(); i++) {
+            inputs.put("--data", data.get(i));
+            OutputDirs.refuseOverlap(out, inputs);
+        }
+        OutputDirs.requireOurs(out, "--out");
+        Options.nonNegative("--epochs", epochs);
+        Options.nonNegative("--max-steps", maxSteps);
+        Options.positive("--lr", lr);
+        Options.positive("--batch-size", batchSize);
+        Options.positive("--grad-accum", gradAccum);
+        Options.nonNegative("--weight-decay", weightDecay);
+        Options.nonNegative("--warmup-steps", warmup);
+        Options.positive("--max-length", maxLength);
+        Options.positive("--checkpoint-every", checkpointEvery);
         Path tokDir = tokenizer != null ? tokenizer : start.model != null ? start.model : data.get(0).toAbsolutePath().getParent();
+        inputs.put("--tokenizer", tokDir);
+        OutputDirs.refuseOverlap(out, inputs);
         if (!Files.isRegularFile(tokDir.resolve("tokenizer.json"))) {
             throw new InvalidInputException("no tokenizer.json in " + tokDir + "; pass --tokenizer DIR");
         }
@@ -172,6 +191,7 @@ public class FinetuneCommand implements Callable<Integer> {
                 double secs = (System.nanoTime() - t0) / 1e9;
                 double acc = FineTune.answerTokenAccuracy(lm, ex, tok.padId());
                 Checkpoint.save(lm, out, tokDir, store);
+                OutputDirs.removeStaleTemps(out);
                 Files.copy(stateDir.resolve("train-log.jsonl"), out.resolve("train-log.jsonl"));
                 ObjectNode s = new ObjectMapper().createObjectNode();
                 s.put("examples", ex.size());

@@ -163,11 +163,9 @@ public class ForgetCommand implements Callable<Integer> {
             err.printf("saving %s%n", out);
             err.flush();
             Checkpoint.save(lm, out, model, store);
-            try {
-                Files.writeString(out.resolve("summary.json"), s.toJson() + "\n", StandardCharsets.UTF_8);
-            } catch (IOException ex) {
-                throw new UnlearnException("cannot write " + out.resolve("summary.json") + ": " + ex.getMessage(), ex);
-            }
+            OutputDirs.removeStaleTemps(out);
+            dev.unlearn.core.data.QaWriter.writeAtomically(out.resolve("summary.json"), s.toJson() + "\n");
+            OutputDirs.removeStaleTemps(out.resolve("summary.json"));
         }
         PrintWriter o = spec.commandLine().getOut();
         o.println(out);
@@ -175,13 +173,20 @@ public class ForgetCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Refuses an output directory that is the model directory, lies inside it, or already holds files. */
+    /**
+     * Refuses, before any work, an output that equals, contains or lies inside an input, one that holds
+     * files without --overwrite, and (even with --overwrite) one the toolkit did not create.
+     */
     private void checkOut() {
-        Path m = real(model);
-        Path o = real(out);
-        if (o.equals(m) || o.startsWith(m)) {
-            throw new InvalidInputException("--out " + out + " is " + (o.equals(m) ? "the" : "inside the")
-                    + " --model directory; the input checkpoint is never modified: choose a new directory outside it.");
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("--model", model);
+        inputs.put("--forget", forget);
+        inputs.put("--retain", retain);
+        inputs.put("--templates", templatesFile);
+        inputs.put("--config", config);
+        OutputDirs.refuseOverlap(out, inputs);
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new InvalidInputException("--out " + out + " is an existing file; give a directory.");
         }
         if (Files.isDirectory(out) && !overwrite) {
             try (Stream<Path> s = Files.list(out)) {
@@ -192,26 +197,20 @@ public class ForgetCommand implements Callable<Integer> {
             } catch (IOException ex) {
                 throw new InvalidInputException("cannot list --out " + out + ": " + ex.getMessage(), ex);
             }
-        } else if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new InvalidInputException("--out " + out + " is a file; give a directory.");
         }
+        OutputDirs.requireOurs(out, "--out");
+        Options.positive("--epochs", epochs);
+        Options.positive("--batch-size", batchSize);
+        Options.positive("--max-length", maxLength);
+        Options.nonNegative("--max-steps", maxSteps);
+        Options.nonNegative("--warmup-steps", warmupSteps);
+        Options.positive("--lr", lr);
+        Options.nonNegative("--weight-decay", weightDecay);
     }
 
     /** The real path of {@code p}, or of its nearest existing ancestor joined with the rest. */
     static Path real(Path p) {
-        Path abs = p.toAbsolutePath().normalize();
-        Path existing = abs;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        if (existing == null) {
-            return abs;
-        }
-        try {
-            return existing.toRealPath().resolve(existing.relativize(abs)).normalize();
-        } catch (IOException ex) {
-            return abs;
-        }
+        return OutputDirs.real(p);
     }
 
     /** The YAML mapping of keys, or the mapping under the method's name when that is the only top-level key. */

@@ -55,6 +55,7 @@ public class RunCommand implements Callable<Integer> {
         Path runDir = out != null ? out
                 : recipeDir.resolve(r.output() != null ? r.output() : "../runs/" + (r.name() == null ? "run" : r.name()))
                         .normalize();
+        OutputDirs.refuseOverlap(runDir, java.util.Map.of("recipe", recipeFile));
         long t0 = System.nanoTime();
         RunPipeline.Result res = new RunPipeline(new DefaultSteps(System.err), o).run(r, recipeDir, runDir, only);
         if (res.reportHtml() != null) {
