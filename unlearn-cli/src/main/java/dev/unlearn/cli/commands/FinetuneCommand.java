@@ -175,7 +175,7 @@ public class FinetuneCommand implements Callable<Integer> {
                 }
                 lm = CausalLm.random(cfg, m, m.getDevice(), seed);
             } else {
-                lm = Checkpoint.load(start.model, m);
+                lm = ModelDirs.load(start.model, m, false);
             }
             try (lm) {
                 TrainingConfig.Builder b = TrainingConfig.builder().setLearningRate(lr).optEpochs(epochs)

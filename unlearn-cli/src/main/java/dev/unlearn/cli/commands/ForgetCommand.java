@@ -133,6 +133,9 @@ public class ForgetCommand implements Callable<Integer> {
     @Option(names = "--save-dtype", defaultValue = "float32", description = "float32 or bfloat16. Default: ${DEFAULT-VALUE}.")
     String saveDtype;
 
+    @Option(names = "--allow-nonfinite", description = "Load a model with NaN or infinite weights (for inspection); refused by default.")
+    boolean allowNonFinite;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -152,7 +155,7 @@ public class ForgetCommand implements Callable<Integer> {
         err.printf("loading %s (%d forget, %d retain records)%n", model, forgetRecords.size(), retainRecords.size());
         err.flush();
         Device device = Device.fromName(common.device);
-        try (CausalLm lm = Checkpoint.load(model, device); TextTokenizer tok = TextTokenizer.load(model);
+        try (CausalLm lm = ModelDirs.load(model, device, allowNonFinite); TextTokenizer tok = TextTokenizer.load(model);
                 PrintStream progress = new PrintStream(new LineWriterStream(err), true, StandardCharsets.UTF_8)) {
             RunSummary s = MethodRunner.builder().setModel(lm).setTokenizer(tok).optTemplate(PromptTemplate.byName(template))
                     .setForget(forgetRecords).optRetain(retainRecords).optReference(() -> lm.copy(lm.manager()))

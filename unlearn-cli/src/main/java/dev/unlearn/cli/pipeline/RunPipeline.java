@@ -281,7 +281,7 @@ public final class RunPipeline {
                         .with("max_position_embeddings", 512);
                 lm = CausalLm.random(cfg, nd, nd.getDevice(), seed + 7);
             } else {
-                lm = Checkpoint.load(resolve(recipeDir, m.checkpoint(), "model.checkpoint"), nd);
+                lm = dev.unlearn.cli.commands.ModelDirs.load(resolve(recipeDir, m.checkpoint(), "model.checkpoint"), nd, false);
             }
             try (lm) {
                 TrainingConfig.Builder b = TrainingConfig.builder().setLearningRate(ft.lr() == null ? 1e-5 : ft.lr())

@@ -210,7 +210,7 @@ public final class RequestWorkflow {
         String inputModelSha = Digests.sha256Directory(modelDir, Checkpoint.MANIFEST);
 
         try (TextTokenizer tok = TextTokenizer.load(modelDir); NDManager m = NDManager.newBaseManager();
-                CausalLm lm = Checkpoint.load(modelDir, m)) {
+                CausalLm lm = dev.unlearn.cli.commands.ModelDirs.load(modelDir, m, false)) {
             QaTokenization qt = new QaTokenization(tok, PromptTemplate.byName(o.template()), 512);
             RequestVerifier verifier = new RequestVerifier(tok, qt, res.forget(), verifyRetain, holdout, o.maxNewTokens());
             RequestVerifier.Figures before = verifier.measure(lm);

@@ -23,7 +23,9 @@ import java.util.List;
  * later error can name file and line.
  */
 final class JsonRows {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Duplicate keys in a row and content after a row's value are errors, never silently dropped. */
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** One object row and the line it starts on. */
     record Row(ObjectNode node, int line) {}
@@ -63,6 +65,11 @@ final class JsonRows {
                     throw new InvalidInputException(file + ":" + line + ": expected a JSON object per row, found " + t);
                 }
                 rows.add(new Row((ObjectNode) MAPPER.readTree(p), line));
+            }
+            JsonToken after = p.nextToken();
+            if (after != null) {
+                throw new InvalidInputException(file + ":" + p.currentTokenLocation().getLineNr() + ": content after the"
+                        + " top-level JSON array (" + after + "); a data file holds one array or JSON Lines, nothing after");
             }
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
