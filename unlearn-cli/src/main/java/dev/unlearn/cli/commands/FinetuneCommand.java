@@ -73,7 +73,8 @@ public class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "QA file(s), TOFU JSON or JSONL; repeatable.")
     List<Path> data;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output model directory.")
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Output model directory: new, empty or a checkpoint unlearn saved; never one holding or inside an input.")
     Path out;
 
     @Option(names = "--epochs", defaultValue = "3", description = "Epochs. Default: ${DEFAULT-VALUE}.")

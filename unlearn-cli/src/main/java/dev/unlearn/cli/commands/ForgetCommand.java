@@ -62,7 +62,8 @@ import picocli.CommandLine.Spec;
             "      --templates shared/fixtures/refusal/tofu-idontknow.jsonl --lr 1e-3",
             "  unlearn forget --method pd --set base=npo --set base_config.beta=0.2 --model runs/full \\",
             "      --forget data/forget10.json --retain data/retain90.json --out runs/pd-npo --lr 2e-3",
-            "Exit codes: 0 ok, 2 bad input (checkpoint, data, config key or value, output directory)."
+            "Exit codes: 0 ok, 2 bad input (checkpoint, data, config key or value, option value, output directory that",
+            "overlaps an input or was not created by unlearn; a model directory with links or NaN/Inf weights)."
         })
 public class ForgetCommand implements Callable<Integer> {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -88,7 +89,8 @@ public class ForgetCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "New directory for the unlearned checkpoint and summary.json.")
     Path out;
 
-    @Option(names = "--overwrite", description = "Replace --out if it already holds files.")
+    @Option(names = "--overwrite", description = "Replace --out if it already holds files; only a checkpoint or folder unlearn"
+            + " created is ever replaced, never one that holds or lies inside an input.")
     boolean overwrite;
 
     @Option(names = "--config", paramLabel = "FILE.yaml", description = "The method's keys as a YAML mapping (or a mapping under the method's name).")

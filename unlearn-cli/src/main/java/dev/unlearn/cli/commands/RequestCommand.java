@@ -86,13 +86,19 @@ public class RequestCommand implements Runnable {
     /** {@code unlearn request submit}. */
     @Command(name = "submit", mixinStandardHelpOptions = true, header = "Apply one deletion request.",
             description = {
-                "Resolves the request's selectors against the training data (an empty match is an error), unlearns,",
-                "verifies forget probability, ROUGE, membership-inference AUC, extraction and retain utility against the",
-                "thresholds, writes the model to OUT/accepted/ID (or OUT/rejected/ID) and appends a hash-chained audit",
-                "entry. Resubmitting an id reports the earlier result. Exit 1 when verification fails.",
+                "Resolves the request's selectors against the training data (an empty match is an error), unlearns with",
+                "the policy the request names (built-in standard/strict or --policies; a request may only tighten its",
+                "thresholds), verifies forget probability, ROUGE, membership-inference AUC, extraction and retain utility,",
+                "writes the model to OUT/accepted/ID (or OUT/rejected/ID) and appends a hash-chained entry authenticated",
+                "with the deployment key (--key); the subject and records appear only as keyed HMACs. Resubmitting an id",
+                "reports the earlier result; parallel submits on one OUT each get their entry (OS file lock).",
+                "OUT must not overlap the model or data, and must be new, empty or made by unlearn.",
+                "Exit 1 when verification fails or the audit log is broken, 2 for bad input (before any work).",
                 "",
                 "Example:",
-                "  unlearn request submit request.json --training-data world --model models/full --out compliance"
+                "  unlearn request keygen ~/.unlearn/key",
+                "  unlearn request submit request.json --training-data world --model models/full --out compliance \\",
+                "      --key ~/.unlearn/key"
             })
     static class Submit implements Callable<Integer> {
         @Spec CommandSpec spec;
