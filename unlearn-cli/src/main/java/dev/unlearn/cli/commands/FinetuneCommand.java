@@ -132,6 +132,11 @@ public class FinetuneCommand implements Callable<Integer> {
             OutputDirs.refuseOverlap(out, inputs);
         }
         OutputDirs.requireOurs(out, "--out");
+        if (start.init != null) {
+            ModelDirs.checkInit(start.init);
+        } else {
+            ModelDirs.check(start.model);
+        }
         Options.nonNegative("--epochs", epochs);
         Options.nonNegative("--max-steps", maxSteps);
         Options.positive("--lr", lr);

@@ -204,6 +204,7 @@ public class ForgetCommand implements Callable<Integer> {
             }
         }
         OutputDirs.requireOurs(out, "--out");
+        ModelDirs.check(model);
         Options.positive("--epochs", epochs);
         Options.positive("--batch-size", batchSize);
         Options.positive("--max-length", maxLength);

@@ -78,6 +78,47 @@ public final class ModelDirs {
         }
     }
 
+    /** Largest model {@link #checkInit} lets a from-scratch run allocate (parameters). */
+    static final double MAX_INIT_PARAMETERS = 4e9;
+
+    /**
+     * Checks a {@code config.json} for a model trained from scratch, where no tensors exist to compare
+     * with: dimensions are JSON integers and the parameter count they imply is bounded, so a size bomb
+     * is refused before anything is allocated.
+     */
+    public static void checkInit(Path cfgFile) {
+        JsonNode cfg;
+        try {
+            cfg = STRICT.readTree(cfgFile.toFile());
+        } catch (IOException ex) {
+            throw new InvalidInputException(cfgFile + ": not valid JSON: " + ex.getMessage().lines().findFirst().orElse(""), ex);
+        }
+        Map<String, Long> d = dims(cfgFile, cfg);
+        double h = d.getOrDefault("hidden_size", 1L);
+        double params = d.getOrDefault("num_hidden_layers", 1L) * (4 * h * h + 3 * h * d.getOrDefault("intermediate_size", 1L))
+                + 2 * h * d.getOrDefault("vocab_size", 1L);
+        if (params > MAX_INIT_PARAMETERS) {
+            throw new InvalidInputException(cfgFile + ": these dimensions (num_hidden_layers, hidden_size, intermediate_size,"
+                    + " vocab_size) make about " + String.format("%.3g", params) + " parameters, more than this toolkit"
+                    + " trains from scratch (" + String.format("%.0g", MAX_INIT_PARAMETERS) + "); refusing before allocating");
+        }
+    }
+
+    private static Map<String, Long> dims(Path cfgFile, JsonNode cfg) {
+        Map<String, Long> dims = new LinkedHashMap<>();
+        for (String k : DIMS) {
+            JsonNode n = cfg.get(k);
+            if (n == null || n.isNull()) {
+                continue;
+            }
+            if (!n.isIntegralNumber() || n.asLong() < 1 || n.asLong() > Integer.MAX_VALUE) {
+                throw new InvalidInputException(cfgFile + ": " + k + " must be a positive integer, found " + n);
+            }
+            dims.put(k, n.asLong());
+        }
+        return dims;
+    }
+
     /** Refuses links in the directory and config dimensions that disagree with the tensors present. */
     public static void check(Path dir) {
         if (!Files.isDirectory(dir)) {
@@ -107,17 +148,7 @@ public final class ModelDirs {
         } catch (IOException ex) {
             throw new InvalidInputException(cfgFile + ": not valid JSON: " + ex.getMessage().lines().findFirst().orElse(""), ex);
         }
-        Map<String, Long> dims = new LinkedHashMap<>();
-        for (String k : DIMS) {
-            JsonNode n = cfg.get(k);
-            if (n == null || n.isNull()) {
-                continue;
-            }
-            if (!n.isIntegralNumber() || n.asLong() < 1 || n.asLong() > Integer.MAX_VALUE) {
-                throw new InvalidInputException(cfgFile + ": " + k + " must be a positive integer, found " + n);
-            }
-            dims.put(k, n.asLong());
-        }
+        Map<String, Long> dims = dims(cfgFile, cfg);
         Map<String, long[]> shapes = shapes(dir);
         if (shapes.isEmpty()) {
             return; // Checkpoint.load names the missing weights

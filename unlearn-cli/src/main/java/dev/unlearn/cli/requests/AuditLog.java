@@ -158,7 +158,8 @@ public final class AuditLog {
             String line = CANONICAL.writeValueAsString(sorted(e));
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+            dev.unlearn.cli.commands.OutputDirs.removeStaleTemps(file); // a crashed append's .audit.jsonl*.tmp
+            Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
             try {
                 StringBuilder sb = new StringBuilder();
                 for (String l : lines) {

@@ -113,6 +113,7 @@ public final class RequestWorkflow {
         }
         RequestPolicy policy = policies.named(request.policy());
         DeletionRequest.Thresholds thresholds = PolicySet.effective(policy, request.thresholds());
+        dev.unlearn.cli.commands.ModelDirs.check(modelDir);
         OutputDirs.claim(out, "--out", "audit.jsonl");
         try (var busy = FileLocks.tryExclusive(out.resolve(".locks").resolve(request.requestId() + ".lock"),
                 "request " + request.requestId() + " in " + out)) {
