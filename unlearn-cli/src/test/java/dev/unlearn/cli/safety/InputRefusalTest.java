@@ -173,19 +173,22 @@ class InputRefusalTest {
 
     @Test
     void qaFilesWithTrailingContentOrDuplicateKeysAreRefusedNamingFileAndLine(@TempDir Path tmp) throws Exception {
-        String rows = Files.readString(forgetFile()).strip();
         Path trailing = tmp.resolve("trailing.json");
-        Files.writeString(trailing, rows + "\n{\"question\": \"q\", \"answer\": \"a\"}\n");
+        Files.writeString(trailing, "[{\"question\": \"q1\", \"answer\": \"a1\"},\n {\"question\": \"q2\", \"answer\": \"a2\"}]\n"
+                + "{\"question\": \"q3\", \"answer\": \"a3\"}\n");
+        Path trailingLine = tmp.resolve("trailing.jsonl");
+        Files.writeString(trailingLine, "{\"question\": \"q1\", \"answer\": \"a1\"} {\"question\": \"q2\", \"answer\": \"a2\"}\n");
         Path dup = tmp.resolve("dup.jsonl");
         Files.writeString(dup, "{\"question\": \"q\", \"answer\": \"a\"}\n{\"question\": \"q\", \"answer\": \"a\","
                 + " \"answer\": \"b\"}\n");
         Map<String, String> before = Trees.digest(tmp);
-        if (rows.startsWith("[")) {
-            CliRun r = forget(w.full(), trailing, tmp.resolve("out"));
-            assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
-            assertTrue(r.err().contains(trailing + ":") && r.err().contains("content after the top-level JSON array"),
-                    r.toString());
-        }
+        CliRun r = forget(w.full(), trailing, tmp.resolve("out"));
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().contains(trailing + ":3") && r.err().contains("content after the top-level JSON array"),
+                r.toString());
+        CliRun rl = forget(w.full(), trailingLine, tmp.resolve("out"));
+        assertEquals(ExitCodes.BAD_INPUT, rl.code(), rl.toString());
+        assertTrue(rl.err().contains(trailingLine + ":1"), rl.toString());
         CliRun d = forget(w.full(), dup, tmp.resolve("out"));
         assertEquals(ExitCodes.BAD_INPUT, d.code(), d.toString());
         assertTrue(d.err().contains(dup + ":2") && d.err().contains("Duplicate field 'answer'"), d.toString());

@@ -23,8 +23,10 @@ import java.util.List;
  * later error can name file and line.
  */
 final class JsonRows {
-    /** Duplicate keys in a row and content after a row's value are errors, never silently dropped. */
-    static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+    /** Duplicate keys in a row are errors, never a silently dropped value. */
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** For one JSON Lines row: content after the row's object is an error too. */
+    private static final ObjectMapper LINE = MAPPER.copy()
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** One object row and the line it starts on. */
@@ -90,7 +92,7 @@ final class JsonRows {
             }
             JsonNode n;
             try {
-                n = MAPPER.readTree(s);
+                n = LINE.readTree(s);
             } catch (JsonProcessingException e) {
                 throw new InvalidInputException(file + ":" + line + ": malformed JSON line: " + e.getOriginalMessage(), e);
             }
