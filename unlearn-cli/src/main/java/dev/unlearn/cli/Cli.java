@@ -23,7 +23,7 @@ public final class Cli {
         cl.setExecutionExceptionHandler(Cli::handle);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("error: " + ex.getMessage());
+            c.getErr().println("error: " + safe(ex.getMessage()));
             if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {
                 c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
             }
@@ -47,13 +47,13 @@ public final class Cli {
             code = ExitCodes.CHECK_FAILED;
             prefix = "error: ";
         } else if (ex instanceof java.nio.file.NoSuchFileException nsf) {
-            err.println("error: no such file: " + nsf.getFile());
+            err.println("error: no such file: " + safe(nsf.getFile()));
             return ExitCodes.BAD_INPUT;
         } else {
             code = ExitCodes.INTERNAL;
             prefix = "internal error (" + ex.getClass().getSimpleName() + "): ";
         }
-        err.println(prefix + ex.getMessage());
+        err.println(prefix + safe(ex.getMessage()));
         if (trace) {
             ex.printStackTrace(err);
         } else if (code == ExitCodes.INTERNAL) {
@@ -61,6 +61,19 @@ public final class Cli {
         }
         err.flush();
         return code;
+    }
+
+    /** Each line of an error message with control characters escaped (input is echoed in messages). */
+    static String safe(String message) {
+        if (message == null) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder();
+        String[] lines = message.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            b.append(i > 0 ? "\n" : "").append(Texts.printable(lines[i]));
+        }
+        return b.toString();
     }
 
     private static boolean hasStacktraceFlag(CommandLine.ParseResult parsed) {

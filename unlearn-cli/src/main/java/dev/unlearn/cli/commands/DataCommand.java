@@ -51,6 +51,10 @@ public class DataCommand implements Runnable {
             if (authors < 2 || authors > SynthWorld.MAX_AUTHORS) {
                 throw new InvalidInputException("--authors must lie in 2.." + SynthWorld.MAX_AUTHORS + ", found " + authors);
             }
+            if (Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(out,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new InvalidInputException("--out " + out + " is an existing file (or link); choose a new directory");
+            }
             if (Files.isDirectory(out)) {
                 try (var s = Files.list(out)) {
                     if (s.findAny().isPresent()) {
@@ -60,12 +64,13 @@ public class DataCommand implements Runnable {
             }
             Path parent = out.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            Path tmp = Files.createTempDirectory(parent, ".tmp-synth-");
+            Path tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".tmp-");
             SynthWorld.Content c;
             try {
                 c = new SynthWorld(authors, seed).write(tmp);
-                Files.deleteIfExists(out);
+                Files.deleteIfExists(out); // an empty directory (checked above)
                 Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+                OutputDirs.removeStaleTemps(out);
             } finally {
                 OutputDirs.deleteTree(tmp);
             }

@@ -73,7 +73,8 @@ public class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "QA file(s), TOFU JSON or JSONL; repeatable.")
     List<Path> data;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output model directory.")
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Output model directory: new, empty or a checkpoint unlearn saved; never one holding or inside an input.")
     Path out;
 
     @Option(names = "--epochs", defaultValue = "3", description = "Epochs. Default: ${DEFAULT-VALUE}.")
@@ -122,8 +123,32 @@ public class FinetuneCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Engines.pytorch();
         PrintWriter o = spec.commandLine().getOut();
-        OutputDirs.refuseOverlap(out, start.model, "--model");
+        java.util.Map<String, Path> inputs = new java.util.LinkedHashMap<>();
+        inputs.put("--model", start.model);
+        inputs.put("--init", start.init);
+        inputs.put("--tokenizer", tokenizer);
+        for (int i = 0; i < data.size(); i++) {
+            inputs.put("--data", data.get(i));
+            OutputDirs.refuseOverlap(out, inputs);
+        }
+        OutputDirs.requireOurs(out, "--out");
+        if (start.init != null) {
+            ModelDirs.checkInit(start.init);
+        } else {
+            ModelDirs.check(start.model);
+        }
+        Options.nonNegative("--epochs", epochs);
+        Options.nonNegative("--max-steps", maxSteps);
+        Options.positive("--lr", lr);
+        Options.positive("--batch-size", batchSize);
+        Options.positive("--grad-accum", gradAccum);
+        Options.nonNegative("--weight-decay", weightDecay);
+        Options.nonNegative("--warmup-steps", warmup);
+        Options.positive("--max-length", maxLength);
+        Options.positive("--checkpoint-every", checkpointEvery);
         Path tokDir = tokenizer != null ? tokenizer : start.model != null ? start.model : data.get(0).toAbsolutePath().getParent();
+        inputs.put("--tokenizer", tokDir);
+        OutputDirs.refuseOverlap(out, inputs);
         if (!Files.isRegularFile(tokDir.resolve("tokenizer.json"))) {
             throw new InvalidInputException("no tokenizer.json in " + tokDir + "; pass --tokenizer DIR");
         }
@@ -156,7 +181,7 @@ public class FinetuneCommand implements Callable<Integer> {
                 }
                 lm = CausalLm.random(cfg, m, m.getDevice(), seed);
             } else {
-                lm = Checkpoint.load(start.model, m);
+                lm = ModelDirs.load(start.model, m, false);
             }
             try (lm) {
                 TrainingConfig.Builder b = TrainingConfig.builder().setLearningRate(lr).optEpochs(epochs)
@@ -172,6 +197,7 @@ public class FinetuneCommand implements Callable<Integer> {
                 double secs = (System.nanoTime() - t0) / 1e9;
                 double acc = FineTune.answerTokenAccuracy(lm, ex, tok.padId());
                 Checkpoint.save(lm, out, tokDir, store);
+                OutputDirs.removeStaleTemps(out);
                 Files.copy(stateDir.resolve("train-log.jsonl"), out.resolve("train-log.jsonl"));
                 ObjectNode s = new ObjectMapper().createObjectNode();
                 s.put("examples", ex.size());

@@ -62,7 +62,8 @@ import picocli.CommandLine.Spec;
             "      --templates shared/fixtures/refusal/tofu-idontknow.jsonl --lr 1e-3",
             "  unlearn forget --method pd --set base=npo --set base_config.beta=0.2 --model runs/full \\",
             "      --forget data/forget10.json --retain data/retain90.json --out runs/pd-npo --lr 2e-3",
-            "Exit codes: 0 ok, 2 bad input (checkpoint, data, config key or value, output directory)."
+            "Exit codes: 0 ok, 2 bad input (checkpoint, data, config key or value, option value, output directory that",
+            "overlaps an input or was not created by unlearn; a model directory with links or NaN/Inf weights)."
         })
 public class ForgetCommand implements Callable<Integer> {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -88,7 +89,8 @@ public class ForgetCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "New directory for the unlearned checkpoint and summary.json.")
     Path out;
 
-    @Option(names = "--overwrite", description = "Replace --out if it already holds files.")
+    @Option(names = "--overwrite", description = "Replace --out if it already holds files; only a checkpoint or folder unlearn"
+            + " created is ever replaced, never one that holds or lies inside an input.")
     boolean overwrite;
 
     @Option(names = "--config", paramLabel = "FILE.yaml", description = "The method's keys as a YAML mapping (or a mapping under the method's name).")
@@ -133,6 +135,9 @@ public class ForgetCommand implements Callable<Integer> {
     @Option(names = "--save-dtype", defaultValue = "float32", description = "float32 or bfloat16. Default: ${DEFAULT-VALUE}.")
     String saveDtype;
 
+    @Option(names = "--allow-nonfinite", description = "Load a model with NaN or infinite weights (for inspection); refused by default.")
+    boolean allowNonFinite;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -152,7 +157,7 @@ public class ForgetCommand implements Callable<Integer> {
         err.printf("loading %s (%d forget, %d retain records)%n", model, forgetRecords.size(), retainRecords.size());
         err.flush();
         Device device = Device.fromName(common.device);
-        try (CausalLm lm = Checkpoint.load(model, device); TextTokenizer tok = TextTokenizer.load(model);
+        try (CausalLm lm = ModelDirs.load(model, device, allowNonFinite); TextTokenizer tok = TextTokenizer.load(model);
                 PrintStream progress = new PrintStream(new LineWriterStream(err), true, StandardCharsets.UTF_8)) {
             RunSummary s = MethodRunner.builder().setModel(lm).setTokenizer(tok).optTemplate(PromptTemplate.byName(template))
                     .setForget(forgetRecords).optRetain(retainRecords).optReference(() -> lm.copy(lm.manager()))
@@ -163,11 +168,9 @@ public class ForgetCommand implements Callable<Integer> {
             err.printf("saving %s%n", out);
             err.flush();
             Checkpoint.save(lm, out, model, store);
-            try {
-                Files.writeString(out.resolve("summary.json"), s.toJson() + "\n", StandardCharsets.UTF_8);
-            } catch (IOException ex) {
-                throw new UnlearnException("cannot write " + out.resolve("summary.json") + ": " + ex.getMessage(), ex);
-            }
+            OutputDirs.removeStaleTemps(out);
+            dev.unlearn.core.data.QaWriter.writeAtomically(out.resolve("summary.json"), s.toJson() + "\n");
+            OutputDirs.removeStaleTemps(out.resolve("summary.json"));
         }
         PrintWriter o = spec.commandLine().getOut();
         o.println(out);
@@ -175,13 +178,20 @@ public class ForgetCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Refuses an output directory that is the model directory, lies inside it, or already holds files. */
+    /**
+     * Refuses, before any work, an output that equals, contains or lies inside an input, one that holds
+     * files without --overwrite, and (even with --overwrite) one the toolkit did not create.
+     */
     private void checkOut() {
-        Path m = real(model);
-        Path o = real(out);
-        if (o.equals(m) || o.startsWith(m)) {
-            throw new InvalidInputException("--out " + out + " is " + (o.equals(m) ? "the" : "inside the")
-                    + " --model directory; the input checkpoint is never modified: choose a new directory outside it.");
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("--model", model);
+        inputs.put("--forget", forget);
+        inputs.put("--retain", retain);
+        inputs.put("--templates", templatesFile);
+        inputs.put("--config", config);
+        OutputDirs.refuseOverlap(out, inputs);
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new InvalidInputException("--out " + out + " is an existing file; give a directory.");
         }
         if (Files.isDirectory(out) && !overwrite) {
             try (Stream<Path> s = Files.list(out)) {
@@ -192,26 +202,21 @@ public class ForgetCommand implements Callable<Integer> {
             } catch (IOException ex) {
                 throw new InvalidInputException("cannot list --out " + out + ": " + ex.getMessage(), ex);
             }
-        } else if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new InvalidInputException("--out " + out + " is a file; give a directory.");
         }
+        OutputDirs.requireOurs(out, "--out");
+        ModelDirs.check(model);
+        Options.positive("--epochs", epochs);
+        Options.positive("--batch-size", batchSize);
+        Options.positive("--max-length", maxLength);
+        Options.nonNegative("--max-steps", maxSteps);
+        Options.nonNegative("--warmup-steps", warmupSteps);
+        Options.positive("--lr", lr);
+        Options.nonNegative("--weight-decay", weightDecay);
     }
 
     /** The real path of {@code p}, or of its nearest existing ancestor joined with the rest. */
     static Path real(Path p) {
-        Path abs = p.toAbsolutePath().normalize();
-        Path existing = abs;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        if (existing == null) {
-            return abs;
-        }
-        try {
-            return existing.toRealPath().resolve(existing.relativize(abs)).normalize();
-        } catch (IOException ex) {
-            return abs;
-        }
+        return OutputDirs.real(p);
     }
 
     /** The YAML mapping of keys, or the mapping under the method's name when that is the only top-level key. */

@@ -89,7 +89,7 @@ public class GenerateCommand implements Callable<Integer> {
                 : GenerationConfig.sampling(maxNewTokens, temperature, topP, seed);
         GuardFilter filter = guard == null ? null : GuardFilter.read(guard);
         try (NDManager root = NDManager.newBaseManager(Engines.device(common.device));
-                CausalLm lm = Checkpoint.load(model, root)) {
+                CausalLm lm = ModelDirs.load(model, root, false)) {
             TextTokenizer tok = needsTokenizer() ? TextTokenizer.load(model) : null;
             try {
                 long[] prompt = promptIds(tok);

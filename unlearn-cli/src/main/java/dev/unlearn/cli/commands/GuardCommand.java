@@ -106,7 +106,7 @@ public class GuardCommand implements Runnable {
             Engines.pytorch();
             GuardFilter filter;
             try (NDManager root = NDManager.newBaseManager(Engines.device(common.device));
-                    CausalLm lm = Checkpoint.load(model, root); TextTokenizer tok = TextTokenizer.load(model)) {
+                    CausalLm lm = ModelDirs.load(model, root, false); TextTokenizer tok = TextTokenizer.load(model)) {
                 filter = GuardFilterBuilder.build(lm, tok, PromptTemplate.byName(template), cfg,
                         new GuardFilterBuilder.Inputs(f, neg, refusal, !noParaphrases, seed), digest);
             }

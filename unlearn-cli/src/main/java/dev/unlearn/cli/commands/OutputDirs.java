@@ -1,39 +1,207 @@
 package dev.unlearn.cli.commands;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.io.Checkpoint;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.stream.Stream;
 
-/** Checks on output directories shared by the commands that write models. */
+/**
+ * The rules every command that writes follows, so that no input is ever modified, replaced or
+ * deleted:
+ *
+ * <ol>
+ *   <li>an output path that equals, contains or lies inside an input (model, data, tokenizer,
+ *       templates, config, recipe, another run's stage) is refused before any work, with exit code 2
+ *       ({@link #refuseOverlap(Path, Map)}); paths are compared after resolving symbolic links;</li>
+ *   <li>a directory is only ever replaced or written into when the toolkit created it: either it
+ *       carries the {@value #MARKER} mark ({@link #claim}), or it is a checkpoint the toolkit saved
+ *       (its {@code manifest.json} says {@code unlearn-checkpoint/1}), or it does not exist or is empty
+ *       ({@link #requireOurs});</li>
+ *   <li>temporary siblings a crashed save left ({@code .NAME.tmp-*}, {@code .NAME.old-*},
+ *       {@code .FILE*.tmp}) are removed after the next successful write ({@link #removeStaleTemps}).</li>
+ * </ol>
+ */
 public final class OutputDirs {
+    /** The file that marks a directory the toolkit created (run directories, request output folders). */
+    public static final String MARKER = ".unlearn-output";
+
     private OutputDirs() {}
 
     /** Refuses an output that is, or lies inside, or contains an input model directory. */
     public static void refuseOverlap(Path out, Path input, String inputOption) {
-        if (input == null) {
+        Map<String, Path> m = new LinkedHashMap<>();
+        m.put(inputOption, input);
+        refuseOverlap(out, m);
+    }
+
+    /**
+     * Refuses {@code out} when it equals, contains or lies inside any of {@code inputs} (option or key
+     * name to path; null paths are skipped). Symbolic links are resolved on both sides.
+     */
+    public static void refuseOverlap(Path out, Map<String, Path> inputs) {
+        if (out == null) {
             return;
         }
-        Path o = out.toAbsolutePath().normalize();
-        Path i = input.toAbsolutePath().normalize();
-        if (o.startsWith(i) || i.startsWith(o)) {
-            throw new InvalidInputException("--out " + out + " overlaps the input model " + inputOption + " " + input
-                    + "; the input model is never modified: choose another output directory");
+        Path o = real(out);
+        for (Map.Entry<String, Path> e : inputs.entrySet()) {
+            if (e.getValue() == null) {
+                continue;
+            }
+            Path i = real(e.getValue());
+            String how = o.equals(i) ? "is" : o.startsWith(i) ? "lies inside" : i.startsWith(o) ? "contains" : null;
+            if (how != null) {
+                throw new InvalidInputException("--out " + out + " " + how + " the input " + e.getKey() + " " + e.getValue()
+                        + "; inputs are never modified: choose an output directory outside every input");
+            }
         }
     }
 
-    /** Deletes a directory tree if it exists (best effort for temporary folders). */
+    /**
+     * Refuses to write into or replace {@code dir} unless it is absent, an empty directory, or a
+     * directory the toolkit created; a regular file is refused too.
+     */
+    public static void requireOurs(Path dir, String option) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (Files.isSymbolicLink(dir)) {
+            throw new InvalidInputException(option + " " + dir + " is a symbolic link; give a real directory");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new InvalidInputException(option + " " + dir + " is an existing file, not a directory; give a new directory");
+        }
+        if (isEmpty(dir) || isOurs(dir)) {
+            return;
+        }
+        throw new InvalidInputException(option + " " + dir + " already holds files that unlearn did not write (no "
+                + MARKER + " mark, not a checkpoint it saved); it never replaces a directory it did not create:"
+                + " choose a new directory");
+    }
+
+    /**
+     * Makes {@code dir} an output folder of the toolkit (a run directory, a request output folder):
+     * creates it with the mark, marks an empty one, accepts a marked one, or one holding any of
+     * {@code legacyEvidence} (relative paths only the toolkit writes, for folders made before the mark
+     * existed). Anything else, a checkpoint directory included, is refused with exit code 2.
+     */
+    public static void claim(Path dir, String option, String... legacyEvidence) {
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.isSymbolicLink(dir)) {
+                throw new InvalidInputException(option + " " + dir + " is a symbolic link; give a real directory");
+            }
+            if (!Files.isDirectory(dir)) {
+                throw new InvalidInputException(option + " " + dir + " is an existing file, not a directory");
+            }
+            boolean ours = isEmpty(dir) || Files.isRegularFile(dir.resolve(MARKER), LinkOption.NOFOLLOW_LINKS);
+            for (String e : legacyEvidence) {
+                ours |= Files.exists(dir.resolve(e), LinkOption.NOFOLLOW_LINKS);
+            }
+            if (!ours) {
+                throw new InvalidInputException(option + " " + dir + " already holds files that unlearn did not write"
+                        + " (no " + MARKER + " mark); it never writes into or replaces a directory it did not create:"
+                        + " choose a new directory");
+            }
+        }
+        try {
+            Files.createDirectories(dir);
+            Path m = dir.resolve(MARKER);
+            if (!Files.exists(m)) {
+                Files.writeString(m, "created by unlearn; this directory may be replaced by unlearn\n",
+                        StandardCharsets.UTF_8);
+            }
+        } catch (IOException ex) {
+            throw new InvalidInputException("cannot create " + option + " " + dir + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Whether the toolkit created {@code dir}: it carries the mark or is a checkpoint the toolkit saved. */
+    public static boolean isOurs(Path dir) {
+        if (Files.isRegularFile(dir.resolve(MARKER), LinkOption.NOFOLLOW_LINKS)) {
+            return true;
+        }
+        Path man = dir.resolve(Checkpoint.MANIFEST);
+        if (Files.isRegularFile(man, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                JsonNode n = new ObjectMapper().readTree(man.toFile());
+                return n != null && n.path("format").asText("").startsWith("unlearn-checkpoint/");
+            } catch (IOException ex) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isEmpty(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        } catch (IOException ex) {
+            throw new InvalidInputException("cannot list " + dir + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Removes what an interrupted atomic write of {@code target} left beside it: {@code .NAME.tmp-*} and
+     * {@code .NAME.old-*} directories (checkpoint saves) and {@code .NAME*.tmp} files (atomic file
+     * writes). Only names of that form, which the toolkit creates, are touched.
+     */
+    public static void removeStaleTemps(Path target) {
+        Path t = target.toAbsolutePath().normalize();
+        Path parent = t.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            return;
+        }
+        String name = t.getFileName().toString();
+        try (Stream<Path> s = Files.list(parent)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String n = p.getFileName().toString();
+                boolean dirTemp = n.startsWith("." + name + ".tmp-") || n.startsWith("." + name + ".old-");
+                boolean fileTemp = n.startsWith("." + name) && n.endsWith(".tmp") && Files.isRegularFile(p);
+                if (dirTemp || fileTemp) {
+                    deleteTree(p);
+                }
+            }
+        } catch (IOException ex) {
+            // leftovers are removed on a later run
+        }
+    }
+
+    /** The real path of {@code p}, or of its nearest existing ancestor joined with the rest. */
+    public static Path real(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return abs;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(abs)).normalize();
+        } catch (IOException ex) {
+            return abs;
+        }
+    }
+
+    /** Deletes a directory tree if it exists (best effort for temporary folders); never follows links. */
     public static void deleteTree(Path p) {
-        if (p == null || !Files.exists(p)) {
+        if (p == null || !Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> s = Files.walk(p)) {
             for (Path q : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
                 Files.deleteIfExists(q);
             }
-        } catch (IOException ignored) {
+        } catch (IOException | UncheckedIOException ignored) {
             // leftovers of a temporary folder are harmless
         }
     }

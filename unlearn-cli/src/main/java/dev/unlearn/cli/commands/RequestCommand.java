@@ -4,6 +4,8 @@ import dev.unlearn.cli.CommonOptions;
 import dev.unlearn.cli.ExitCodes;
 import dev.unlearn.cli.requests.AuditLog;
 import dev.unlearn.cli.requests.DeletionRequest;
+import dev.unlearn.cli.requests.DeploymentKey;
+import dev.unlearn.cli.requests.PolicySet;
 import dev.unlearn.cli.requests.MethodRunnerUnlearner;
 import dev.unlearn.cli.requests.RequestWorkflow;
 import dev.unlearn.core.InvalidInputException;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "request", mixinStandardHelpOptions = true,
         header = "Deletion requests: resolve, unlearn, verify, publish and audit.",
         description = {"See docs/compliance.md for the request format and a worked example."},
-        subcommands = {RequestCommand.Submit.class, RequestCommand.Batch.class, RequestCommand.VerifyLog.class})
+        subcommands = {RequestCommand.Submit.class, RequestCommand.Batch.class, RequestCommand.VerifyLog.class,
+            RequestCommand.LogHead.class, RequestCommand.Keygen.class})
 public class RequestCommand implements Runnable {
     @Spec CommandSpec spec;
 
@@ -65,6 +68,16 @@ public class RequestCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "0", description = "Seed. Default: ${DEFAULT-VALUE}.")
         long seed;
 
+        @Option(names = "--key", paramLabel = "FILE",
+                description = "The deployment key (>= 32 bytes, raw or hex) that authenticates the audit log and keys the"
+                        + " pseudonyms in it. Default: the file in $UNLEARN_KEY_FILE, else hex in $UNLEARN_KEY. Required.")
+        Path key;
+
+        @Option(names = "--policies", paramLabel = "FILE.yaml",
+                description = "The deployment's policy file (added to the built-in standard and strict); requests may"
+                        + " only name a policy and tighten its thresholds.")
+        Path policies;
+
         RequestWorkflow.Options options(Path model) {
             return new RequestWorkflow.Options(trainingData, model, holdout, template, maxNewTokens, seed, retainSample);
         }
@@ -73,13 +86,19 @@ public class RequestCommand implements Runnable {
     /** {@code unlearn request submit}. */
     @Command(name = "submit", mixinStandardHelpOptions = true, header = "Apply one deletion request.",
             description = {
-                "Resolves the request's selectors against the training data (an empty match is an error), unlearns,",
-                "verifies forget probability, ROUGE, membership-inference AUC, extraction and retain utility against the",
-                "thresholds, writes the model to OUT/accepted/ID (or OUT/rejected/ID) and appends a hash-chained audit",
-                "entry. Resubmitting an id reports the earlier result. Exit 1 when verification fails.",
+                "Resolves the request's selectors against the training data (an empty match is an error), unlearns with",
+                "the policy the request names (built-in standard/strict or --policies; a request may only tighten its",
+                "thresholds), verifies forget probability, ROUGE, membership-inference AUC, extraction and retain utility,",
+                "writes the model to OUT/accepted/ID (or OUT/rejected/ID) and appends a hash-chained entry authenticated",
+                "with the deployment key (--key); the subject and records appear only as keyed HMACs. Resubmitting an id",
+                "reports the earlier result; parallel submits on one OUT each get their entry (OS file lock).",
+                "OUT must not overlap the model or data, and must be new, empty or made by unlearn.",
+                "Exit 1 when verification fails or the audit log is broken, 2 for bad input (before any work).",
                 "",
                 "Example:",
-                "  unlearn request submit request.json --training-data world --model models/full --out compliance"
+                "  unlearn request keygen ~/.unlearn/key",
+                "  unlearn request submit request.json --training-data world --model models/full --out compliance \\",
+                "      --key ~/.unlearn/key"
             })
     static class Submit implements Callable<Integer> {
         @Spec CommandSpec spec;
@@ -92,8 +111,10 @@ public class RequestCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter log = spec.commandLine().getOut();
-            DeletionRequest r = DeletionRequest.read(request);
-            RequestWorkflow.Outcome out = new RequestWorkflow(o.out, new MethodRunnerUnlearner(System.err), log)
+            DeploymentKey key = DeploymentKey.require(o.key);
+            PolicySet ps = PolicySet.load(o.policies);
+            DeletionRequest r = DeletionRequest.read(request, ps.names());
+            RequestWorkflow.Outcome out = new RequestWorkflow(o.out, key, ps, new MethodRunnerUnlearner(System.err), log)
                     .submit(r, request, o.options(o.model));
             return verdict(out);
         }
@@ -119,11 +140,13 @@ public class RequestCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter log = spec.commandLine().getOut();
+            DeploymentKey key = DeploymentKey.require(o.key);
+            PolicySet ps = PolicySet.load(o.policies);
             List<DeletionRequest> rs = new ArrayList<>();
             for (Path p : requests) {
-                rs.add(DeletionRequest.read(p));
+                rs.add(DeletionRequest.read(p, ps.names()));
             }
-            RequestWorkflow wf = new RequestWorkflow(o.out, new MethodRunnerUnlearner(System.err), log);
+            RequestWorkflow wf = new RequestWorkflow(o.out, key, ps, new MethodRunnerUnlearner(System.err), log);
             Path model = o.model;
             for (int i = 0; i < rs.size(); i++) {
                 RequestWorkflow.Outcome out = wf.submit(rs.get(i), requests.get(i), o.options(model));
@@ -146,12 +169,17 @@ public class RequestCommand implements Runnable {
     }
 
     /** {@code unlearn request verify-log}. */
-    @Command(name = "verify-log", mixinStandardHelpOptions = true, header = "Check an audit log's hash chain.",
+    @Command(name = "verify-log", mixinStandardHelpOptions = true, header = "Check an audit log's chain, MACs and anchored head.",
             description = {
-                "Recomputes every entry's hash and every link; reports the first broken entry. Exit 1 if broken.",
+                "Recomputes every entry's hash and every link and reports the first broken entry. With the deployment key",
+                "(--key, $UNLEARN_KEY_FILE or $UNLEARN_KEY) it also checks every entry's HMAC, so a rewritten history or a",
+                "forged entry is caught even when its hashes were recomputed; without a key it can only say the chain is",
+                "intact. With --expect-head (a head saved earlier by 'unlearn request log-head') it also detects a dropped",
+                "tail and a rewrite of anything up to that head. Exit 1 if broken, 2 for a missing file or bad head.",
                 "",
-                "Example:",
-                "  unlearn request verify-log compliance/audit.jsonl"
+                "Examples:",
+                "  unlearn request verify-log compliance/audit.jsonl --key /etc/unlearn/key",
+                "  unlearn request verify-log compliance/audit.jsonl --key /etc/unlearn/key --expect-head head-2026-06.json"
             })
     static class VerifyLog implements Callable<Integer> {
         @Spec CommandSpec spec;
@@ -159,19 +187,118 @@ public class RequestCommand implements Runnable {
         @Parameters(paramLabel = "FILE", description = "The audit log (audit.jsonl).")
         Path file;
 
+        @Option(names = "--key", paramLabel = "FILE", description = "The deployment key (default: $UNLEARN_KEY_FILE, $UNLEARN_KEY).")
+        Path key;
+
+        @Option(names = "--expect-head", paramLabel = "HEAD.json", description = "A head printed earlier by 'request log-head'.")
+        Path head;
+
+        @Option(names = {"-x", "--stacktrace"}, description = "Print the stack trace of an error.")
+        boolean stacktrace;
+
         @Override
         public Integer call() {
             if (!Files.isRegularFile(file)) {
                 throw new InvalidInputException("audit log " + file + " does not exist");
             }
-            AuditLog.Verification v = new AuditLog(file).verify();
+            AuditLog log = new AuditLog(file, DeploymentKey.find(key).orElse(null));
+            AuditLog.Verification v;
+            if (head != null) {
+                com.fasterxml.jackson.databind.JsonNode h;
+                try {
+                    h = PolicySet.strict(new com.fasterxml.jackson.databind.ObjectMapper()).readTree(head.toFile());
+                } catch (java.io.IOException ex) {
+                    throw new InvalidInputException("--expect-head " + head + ": not a readable JSON head: "
+                            + ex.getMessage().lines().findFirst().orElse(""), ex);
+                }
+                try {
+                    v = log.verifyAgainst(h);
+                } catch (InvalidInputException ex) {
+                    throw new InvalidInputException("--expect-head " + head + ": " + ex.getMessage(), ex);
+                }
+            } else {
+                v = log.verify();
+            }
             PrintWriter out = spec.commandLine().getOut();
             if (v.ok()) {
-                out.printf("ok: %d entries, chain intact%n", v.entries());
+                out.printf("ok: %d entries, chain intact%s%s%n", v.entries(),
+                        v.authenticated() ? ", every entry's HMAC verified with key " + log.key().id()
+                                : " (NOT authenticated: no key given, so anyone who can write the file could have"
+                                        + " rewritten it; pass --key)",
+                        head != null ? ", consistent with the anchored head" : "");
                 return ExitCodes.OK;
             }
-            out.printf("BROKEN at entry %d of %d: %s%n", v.brokenLine(), v.entries(), v.reason());
+            out.printf("BROKEN at entry %d of %d: %s%n", v.brokenLine(), v.entries(), dev.unlearn.cli.Texts.printable(v.reason()));
             return ExitCodes.CHECK_FAILED;
+        }
+    }
+
+    /** {@code unlearn request log-head}. */
+    @Command(name = "log-head", mixinStandardHelpOptions = true, header = "Print an audit log's signed head, to anchor it elsewhere.",
+            description = {
+                "Prints a JSON head: entry count, SHA-256 of the last line (which commits to every earlier entry through",
+                "the chain) and an HMAC over both under the deployment key. Keep it outside the machine (a ticket, the",
+                "DPO's mailbox); 'unlearn request verify-log --expect-head' then detects truncation and rewrites.",
+                "The log is verified first (exit 1 if broken).",
+                "",
+                "Example:",
+                "  unlearn request log-head compliance/audit.jsonl --key /etc/unlearn/key > head-2026-06.json"
+            })
+    static class LogHead implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE", description = "The audit log (audit.jsonl).")
+        Path file;
+
+        @Option(names = "--key", paramLabel = "FILE", description = "The deployment key (default: $UNLEARN_KEY_FILE, $UNLEARN_KEY). Required.")
+        Path key;
+
+        @Option(names = {"-x", "--stacktrace"}, description = "Print the stack trace of an error.")
+        boolean stacktrace;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isRegularFile(file)) {
+                throw new InvalidInputException("audit log " + file + " does not exist");
+            }
+            AuditLog log = new AuditLog(file, DeploymentKey.require(key));
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(log.head()));
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code unlearn request keygen}. */
+    @Command(name = "keygen", mixinStandardHelpOptions = true, header = "Create a deployment key file (32 random bytes, hex).",
+            description = {
+                "Writes 32 bytes from the JDK's SecureRandom as hex to FILE, readable by its owner only. Refuses an",
+                "existing file (a lost key cannot authenticate the log it signed). Keep the key off the machine's shared",
+                "disk; whoever holds it can sign entries and test pseudonyms.",
+                "",
+                "Example:",
+                "  unlearn request keygen /etc/unlearn/key && export UNLEARN_KEY_FILE=/etc/unlearn/key"
+            })
+    static class Keygen implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE", description = "The new key file.")
+        Path file;
+
+        @Override
+        public Integer call() throws Exception {
+            if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new InvalidInputException(file + " exists; a key file is never overwritten");
+            }
+            byte[] b = new byte[32];
+            new java.security.SecureRandom().nextBytes(b);
+            Path parent = file.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
+            Files.writeString(tmp, java.util.HexFormat.of().formatHex(b) + "\n");
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            spec.commandLine().getOut().printf("wrote %s (key id %s)%n", file, DeploymentKey.load(file).id());
+            return ExitCodes.OK;
         }
     }
 }

@@ -21,6 +21,9 @@ import picocli.CommandLine.Spec;
             "report. Each stage writes into the run directory with a manifest (fingerprint of its config and input",
             "digests, seed, versions, wall time); a re-run skips unchanged stages and redoes changed ones; an interrupted",
             "run resumes. Prints a leaderboard and the path of report.html.",
+            "The recipe is validated completely before any work (errors give key path and line). The run directory",
+            "must not overlap the recipe's checkpoints or data and must be new, empty or made by unlearn (.unlearn-output);",
+            "it is locked while the run lasts, so a second run on it fails at once naming the holder.",
             "",
             "Examples:",
             "  unlearn run recipes/demo.yaml",
@@ -55,6 +58,7 @@ public class RunCommand implements Callable<Integer> {
         Path runDir = out != null ? out
                 : recipeDir.resolve(r.output() != null ? r.output() : "../runs/" + (r.name() == null ? "run" : r.name()))
                         .normalize();
+        OutputDirs.refuseOverlap(runDir, java.util.Map.of("recipe", recipeFile));
         long t0 = System.nanoTime();
         RunPipeline.Result res = new RunPipeline(new DefaultSteps(System.err), o).run(r, recipeDir, runDir, only);
         if (res.reportHtml() != null) {

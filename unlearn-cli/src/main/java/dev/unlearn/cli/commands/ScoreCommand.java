@@ -73,12 +73,15 @@ public class ScoreCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @Option(names = "--allow-nonfinite", description = "Load a model with NaN or infinite weights (for inspection); refused by default.")
+    boolean allowNonFinite;
+
     @Override
     public Integer call() throws Exception {
         Engines.pytorch();
         PrintWriter out = spec.commandLine().getOut();
         try (NDManager m = NDManager.newBaseManager(Engines.device(common.device));
-                CausalLm lm = Checkpoint.load(model, m)) {
+                CausalLm lm = ModelDirs.load(model, m, allowNonFinite)) {
             ObjectNode o = JSON.createObjectNode();
             if (input.ids != null) {
                 long[] ids = IdList.parse("--input-ids", input.ids, lm.config().vocabSize());

@@ -152,7 +152,7 @@ public class WorstCaseCommand implements Callable<Integer> {
         List<QaRecord> rows = QaReader.read(pool);
         String ext = pool.getFileName().toString().endsWith(".jsonl") ? ".jsonl" : ".json";
         try (NDManager m = NDManager.newBaseManager(Engines.device(common.device));
-                CausalLm lm = Checkpoint.load(model, m);
+                CausalLm lm = ModelDirs.load(model, m, false);
                 TextTokenizer tok = TextTokenizer.load(model)) {
             QaTokenization.Result tr = new QaTokenization(tok, PromptTemplate.byName(template), maxLength).tokenizeAll(rows);
             if (!tr.skipped().isEmpty()) {

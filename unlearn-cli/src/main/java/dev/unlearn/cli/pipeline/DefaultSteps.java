@@ -57,7 +57,7 @@ public final class DefaultSteps implements PipelineSteps {
             Path outModel) {
         Engines.pytorch();
         try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(fullModel);
-                CausalLm lm = Checkpoint.load(fullModel, m)) {
+                CausalLm lm = dev.unlearn.cli.commands.ModelDirs.load(fullModel, m, false)) {
             RunSummary s = MethodRunner.builder().setModel(lm).optReference(() -> lm.copy(m)).setTokenizer(tok)
                     .optTemplate(PromptTemplate.byName(template)).setForget(QaReader.read(data.forget()))
                     .optRetain(QaReader.read(data.retain())).setMethod(run.method())

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.unlearn.cli.commands.OutputDirs;
 import dev.unlearn.cli.recipe.Recipe;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
@@ -78,6 +79,7 @@ public final class RunPipeline {
      */
     public Result run(Recipe r, Path recipeDir, Path runDir, String only) {
         ranSelected = false;
+        refuseOverlap(r, recipeDir, runDir);
         try {
             return runStages(r, recipeDir, runDir, only);
         } catch (StopAfterOnly stop) {
@@ -87,9 +89,41 @@ public final class RunPipeline {
         }
     }
 
+    /**
+     * Refuses a run directory that equals, contains or lies inside an input of the recipe (its
+     * checkpoints and data folders): replacing a stage folder would delete it.
+     */
+    static void refuseOverlap(Recipe r, Path recipeDir, Path runDir) {
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        if (r.model() != null) {
+            inputs.put("model.checkpoint", pathOf(recipeDir, r.model().checkpoint()));
+            inputs.put("model.retain_checkpoint", pathOf(recipeDir, r.model().retainCheckpoint()));
+        }
+        if (r.data() != null && r.data().tofu() != null) {
+            inputs.put("data.tofu.dir", pathOf(recipeDir, r.data().tofu().dir()));
+        }
+        if (r.data() != null && r.data().muse() != null) {
+            inputs.put("data.muse.dir", pathOf(recipeDir, r.data().muse().dir()));
+        }
+        OutputDirs.refuseOverlap(runDir, inputs);
+    }
+
+    private static Path pathOf(Path recipeDir, String p) {
+        if (p == null) {
+            return null;
+        }
+        Path path = Path.of(p);
+        return path.isAbsolute() ? path : recipeDir.resolve(path).normalize();
+    }
+
     private Result runStages(Recipe r, Path recipeDir, Path runDir, String only) {
         Engines.pytorch();
-        StageRunner sr = new StageRunner(runDir, log);
+        try (StageRunner sr = new StageRunner(runDir, log)) {
+            return runStages(sr, r, recipeDir, runDir, only);
+        }
+    }
+
+    private Result runStages(StageRunner sr, Recipe r, Path recipeDir, Path runDir, String only) {
         long seed = r.seed() == null ? 0 : r.seed();
         String template = r.model().template() == null ? "plain" : r.model().template();
         PromptTemplate.byName(template);
@@ -247,7 +281,7 @@ public final class RunPipeline {
                         .with("max_position_embeddings", 512);
                 lm = CausalLm.random(cfg, nd, nd.getDevice(), seed + 7);
             } else {
-                lm = Checkpoint.load(resolve(recipeDir, m.checkpoint(), "model.checkpoint"), nd);
+                lm = dev.unlearn.cli.commands.ModelDirs.load(resolve(recipeDir, m.checkpoint(), "model.checkpoint"), nd, false);
             }
             try (lm) {
                 TrainingConfig.Builder b = TrainingConfig.builder().setLearningRate(ft.lr() == null ? 1e-5 : ft.lr())

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.cli.Version;
+import dev.unlearn.cli.commands.FileLocks;
 import dev.unlearn.cli.commands.OutputDirs;
 import dev.unlearn.core.UnlearnException;
 import java.io.IOException;
@@ -29,14 +30,21 @@ import java.util.stream.Stream;
  * (fingerprint, its digest, versions, start time, wall seconds) is written into it and the directory
  * is renamed to {@code NAME}. A stage whose {@code NAME/manifest.json} holds the same fingerprint
  * digest is skipped. A crash leaves only a temporary directory, removed on the next run.
+ *
+ * <p>The run directory must be one the toolkit created ({@link OutputDirs#claim}); it is locked
+ * ({@value #LOCK}) for as long as this runner is open, so a second run on it fails fast.
  */
-public final class StageRunner {
+public final class StageRunner implements AutoCloseable {
+    /** The lock file of a run directory: a second run on the same directory fails fast naming the holder. */
+    public static final String LOCK = ".lock";
+
     static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private final Path runDir;
     private final PrintWriter log;
+    private final FileLocks lock;
 
     /** The work of one stage: write outputs into {@code dir}. */
     @FunctionalInterface
@@ -50,8 +58,9 @@ public final class StageRunner {
     public StageRunner(Path runDir, PrintWriter log) {
         this.runDir = runDir;
         this.log = log;
+        OutputDirs.claim(runDir, "run directory", "data/manifest.json", "report/manifest.json");
+        this.lock = FileLocks.tryExclusive(runDir.resolve(LOCK), "run directory " + runDir);
         try {
-            Files.createDirectories(runDir);
             try (Stream<Path> s = Files.list(runDir)) {
                 for (Path p : (Iterable<Path>) s::iterator) {
                     if (p.getFileName().toString().startsWith(".tmp-")) {
@@ -60,8 +69,15 @@ public final class StageRunner {
                 }
             }
         } catch (IOException ex) {
+            lock.close();
             throw new UncheckedIOException("cannot prepare run directory " + runDir, ex);
         }
+    }
+
+    /** Releases the run directory's lock. */
+    @Override
+    public void close() {
+        lock.close();
     }
 
     public Path runDir() {

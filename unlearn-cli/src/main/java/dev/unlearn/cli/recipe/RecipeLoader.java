@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -23,10 +24,8 @@ import java.util.TreeSet;
  * ({@code methods[2].train.lr}), says what was expected and, for unknown keys, lists the valid ones.
  */
 public final class RecipeLoader {
-    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    /** Unknown and duplicate keys, strings or floats where integers belong, and trailing documents are refused. */
+    static final ObjectMapper YAML = dev.unlearn.cli.requests.PolicySet.strict(new ObjectMapper(new YAMLFactory()));
 
     /** Suites the evaluator knows. */
     public static final Set<String> SUITES = Set.of("tofu", "muse", "mia", "representation", "refusal");
@@ -57,9 +56,75 @@ public final class RecipeLoader {
         }
         List<String> problems = validate(r);
         if (!problems.isEmpty()) {
-            throw new InvalidInputException("recipe " + file + ": " + String.join("; ", problems));
+            Map<String, Integer> lines = lines(file);
+            List<String> located = new ArrayList<>();
+            for (String q : problems) {
+                located.add(q + lineOf(lines, q.substring(0, Math.max(0, q.indexOf(':')))));
+            }
+            throw new InvalidInputException("recipe " + file + ": " + String.join("; ", located));
         }
         return r;
+    }
+
+    /** " (line N)" for the key path, or its nearest ancestor that the file spells out; empty if none. */
+    private static String lineOf(Map<String, Integer> lines, String path) {
+        for (String k = path; !k.isEmpty(); k = k.replaceAll("(\\.[^.\\[]+|\\[\\d+\\])$", "")) {
+            Integer n = lines.get(k);
+            if (n != null) {
+                return " (line " + n + ")";
+            }
+            if (!k.contains(".") && !k.contains("[")) {
+                break;
+            }
+        }
+        return "";
+    }
+
+    /** Key path ({@code methods[1].train.lr}) to the line it starts on, from a token pass over the file. */
+    static Map<String, Integer> lines(Path file) {
+        Map<String, Integer> out = new java.util.HashMap<>();
+        // one frame per open mapping (the current key) or sequence (the current index)
+        java.util.ArrayList<Object[]> frames = new java.util.ArrayList<>();
+        try (com.fasterxml.jackson.core.JsonParser p = YAML.getFactory().createParser(file.toFile())) {
+            com.fasterxml.jackson.core.JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                Object[] top = frames.isEmpty() ? null : frames.get(frames.size() - 1);
+                int line = p.currentTokenLocation().getLineNr();
+                if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                    top[1] = p.currentName();
+                    out.putIfAbsent(render(frames), line);
+                    continue;
+                }
+                if (t == com.fasterxml.jackson.core.JsonToken.END_OBJECT || t == com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                    frames.remove(frames.size() - 1);
+                    continue;
+                }
+                if (top != null && top[0] == "seq") {
+                    top[1] = (Integer) top[1] + 1;
+                    out.putIfAbsent(render(frames), line);
+                }
+                if (t == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                    frames.add(new Object[] {"map", null});
+                } else if (t == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+                    frames.add(new Object[] {"seq", -1});
+                }
+            }
+        } catch (IOException ex) {
+            // lines are a courtesy; binding already succeeded
+        }
+        return out;
+    }
+
+    private static String render(List<Object[]> frames) {
+        StringBuilder b = new StringBuilder();
+        for (Object[] f : frames) {
+            if (f[0] == "seq") {
+                b.append('[').append(f[1]).append(']');
+            } else if (f[1] != null) {
+                b.append(b.length() > 0 ? "." : "").append(f[1]);
+            }
+        }
+        return b.toString();
     }
 
     /** Semantic checks after binding; each problem names its key path. */
@@ -123,6 +188,13 @@ public final class RecipeLoader {
                 if (m.train() != null) {
                     train(p, at + ".train", m.train());
                 }
+                try {
+                    dev.unlearn.methods.spi.Methods.byName(m.method()).bind(m.config() == null ? Map.of() : m.config(),
+                            List.of());
+                } catch (RuntimeException ex) {
+                    p.add(at + (ex.getMessage() != null && ex.getMessage().contains("Unknown unlearning method") ? ".method: " : ".config: ")
+                            + ex.getMessage());
+                }
             }
         }
         if (r.eval() != null && r.eval().suites() != null) {
@@ -130,10 +202,51 @@ public final class RecipeLoader {
                 String s = r.eval().suites().get(k);
                 if (!SUITES.contains(s)) {
                     p.add("eval.suites[" + k + "]: unknown suite '" + s + "'; valid: " + new TreeSet<>(SUITES));
+                } else if (s.equals("muse") && (r.data() == null || r.data().muse() == null)) {
+                    p.add("eval.suites[" + k + "]: 'muse' needs data.muse (raw-text corpora); with QA data the valid"
+                            + " suites are [mia, refusal, representation, tofu]");
                 }
             }
         }
+        if (r.eval() != null) {
+            positive(p, "eval.max_new_tokens", r.eval().maxNewTokens());
+            positive(p, "eval.batch_size", r.eval().batchSize());
+        }
+        if (r.data() != null && r.data().builtin() != null) {
+            Recipe.BuiltinData b = r.data().builtin();
+            if (b.authors() != null && b.authors() > 10_000) {
+                p.add("data.builtin.authors: at most 10000, found " + b.authors());
+            }
+            split(p, "data.builtin.forget_split", b.forgetSplit(), "forget(01|05|10)");
+        }
+        if (r.data() != null && r.data().tofu() != null) {
+            split(p, "data.tofu.forget_split", r.data().tofu().forgetSplit(), "forget\\d\\d");
+            split(p, "data.tofu.retain_split", r.data().tofu().retainSplit(), "retain\\d\\d");
+        }
+        if (r.model() != null && r.model().init() != null) {
+            Recipe.InitSpec i = r.model().init();
+            atMost(p, "model.init.hidden_size", i.hiddenSize(), 1 << 16);
+            atMost(p, "model.init.layers", i.layers(), 1024);
+            atMost(p, "model.init.heads", i.heads(), 1024);
+            atMost(p, "model.init.kv_heads", i.kvHeads(), 1024);
+            atMost(p, "model.init.intermediate_size", i.intermediateSize(), 1 << 18);
+            if (i.modelType() != null && !Set.of("llama", "qwen2").contains(i.modelType())) {
+                p.add("model.init.model_type: unknown '" + i.modelType() + "'; valid: [llama, qwen2]");
+            }
+        }
         return p;
+    }
+
+    private static void split(List<String> p, String key, String v, String pattern) {
+        if (v != null && !v.matches(pattern)) {
+            p.add(key + ": '" + v + "' is not a split name (" + pattern.replace("\\d", "N") + ")");
+        }
+    }
+
+    private static void atMost(List<String> p, String key, Integer v, int max) {
+        if (v != null && v > max) {
+            p.add(key + ": at most " + max + ", found " + v);
+        }
     }
 
     private static void train(List<String> p, String at, Recipe.TrainSpec t) {
@@ -143,6 +256,12 @@ public final class RecipeLoader {
         positive(p, at + ".grad_accum", t.gradAccum());
         if (t.lr() != null && !(t.lr() > 0)) {
             p.add(at + ".lr: must be > 0, found " + t.lr());
+        }
+        if (t.warmupSteps() != null && t.warmupSteps() < 0) {
+            p.add(at + ".warmup_steps: must be >= 0, found " + t.warmupSteps());
+        }
+        if (t.maxGradNorm() != null && !(t.maxGradNorm() > 0)) {
+            p.add(at + ".max_grad_norm: must be > 0, found " + t.maxGradNorm());
         }
         if (t.weightDecay() != null && t.weightDecay() < 0) {
             p.add(at + ".weight_decay: must be >= 0, found " + t.weightDecay());

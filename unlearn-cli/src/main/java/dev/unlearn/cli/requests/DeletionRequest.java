@@ -1,6 +1,7 @@
 package dev.unlearn.cli.requests;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.unlearn.cli.Texts;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -27,7 +28,7 @@ import java.util.regex.PatternSyntaxException;
  *   "request_id": "DR-2026-0042",
  *   "subject": "Jaime Vasquez",
  *   "selectors": {"entities": ["Jaime Vasquez"], "record_ids": [], "exact_strings": [], "regexes": []},
- *   "policy": "standard",                  // or "method": "npo", "config": {...}, "train": {...}
+ *   "policy": "standard",
  *   "thresholds": {"max_forget_probability": 0.2, "mia_auc_band": 0.2, "max_utility_drop": 0.25}
  * }
  * }</pre>
@@ -36,11 +37,12 @@ import java.util.regex.PatternSyntaxException;
  * @param subject the person or identifier (kept out of the audit log; only its digest is logged)
  * @param selectors how records are matched (any selector matching a record selects it)
  * @param model optional model directory; the CLI's {@code --model} takes precedence
- * @param policy a named policy ({@link RequestPolicy}) or null when {@code method} is given
- * @param method an unlearning method name, overriding the policy's
- * @param config the method's config keys, overriding the policy's
- * @param train optimisation settings, overriding the policy's
- * @param thresholds acceptance thresholds; absent ones take the policy's defaults
+ * @param policy a named policy ({@link PolicySet}: built-in or from the deployment's policy file);
+ *     null means {@code standard}
+ * @param method refused: a request may only name a policy (kept so the error can say so)
+ * @param config refused, as {@code method}
+ * @param train refused, as {@code method}
+ * @param thresholds optional, and only tighter than the policy's floors; absent ones take the policy's
  */
 public record DeletionRequest(
         @JsonProperty("request_id") String requestId,
@@ -109,8 +111,13 @@ public record DeletionRequest(
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
-    /** Reads and validates a request file; errors name the file and the key. */
+    /** Reads and validates a request file against the built-in policies; errors name the file and the key. */
     public static DeletionRequest read(Path file) {
+        return read(file, new java.util.LinkedHashSet<>(RequestPolicy.NAMES));
+    }
+
+    /** Reads and validates a request file; {@code policies} are the names the deployment offers. */
+    public static DeletionRequest read(Path file, java.util.Set<String> policies) {
         if (!Files.isRegularFile(file)) {
             throw new InvalidInputException("deletion request " + file + " does not exist");
         }
@@ -127,20 +134,33 @@ public record DeletionRequest(
         } catch (IOException ex) {
             throw new InvalidInputException("cannot read deletion request " + file + ": " + ex.getMessage(), ex);
         }
-        List<String> problems = r == null ? List.of("the document is empty") : r.problems();
+        List<String> problems = r == null ? List.of("the document is empty") : r.problems(policies);
         if (!problems.isEmpty()) {
             throw new InvalidInputException("deletion request " + file + ": " + String.join("; ", problems));
         }
         return r;
     }
 
-    /** Validation problems, each naming its key; empty when the request is well-formed. */
+    /** Validation problems against the built-in policies. */
     public List<String> problems() {
+        return problems(new java.util.LinkedHashSet<>(RequestPolicy.NAMES));
+    }
+
+    /** Validation problems, each naming its key; empty when the request is well-formed. */
+    public List<String> problems(java.util.Set<String> policies) {
         List<String> p = new ArrayList<>();
         if (requestId == null || requestId.isBlank()) {
             p.add("request_id: required");
-        } else if (!requestId.matches("[A-Za-z0-9._-]{1,128}")) {
-            p.add("request_id: use letters, digits, '.', '_' and '-' only (it names folders), found '" + requestId + "'");
+        } else if (!isSafeId(requestId)) {
+            p.add("request_id: one path segment of letters, digits, '.', '_' and '-', starting with a letter or digit"
+                    + " (it names folders), found '" + Texts.printable(requestId) + "'");
+        }
+        for (String[] k : new String[][] {{"method", method}, {"config", config == null ? null : "set"},
+            {"train", train == null ? null : "set"}}) {
+            if (k[1] != null) {
+                p.add(k[0] + ": a request may only name a policy; the method, its config and the training settings come"
+                        + " from the deployment's policies (built-in, or --policies FILE)");
+            }
         }
         if (subject == null || subject.isBlank()) {
             p.add("subject: required");
@@ -158,8 +178,8 @@ public record DeletionRequest(
                 p.add("selectors.regexes[" + i + "]: invalid regular expression: " + ex.getDescription());
             }
         }
-        if (policy != null && !RequestPolicy.NAMES.contains(policy)) {
-            p.add("policy: unknown '" + policy + "'; valid: " + RequestPolicy.NAMES);
+        if (policy != null && !policies.contains(policy)) {
+            p.add("policy: unknown '" + Texts.printable(policy) + "'; valid: " + policies);
         }
         if (thresholds != null) {
             unit(p, "thresholds.max_forget_probability", thresholds.maxForgetProbability());
@@ -173,6 +193,11 @@ public record DeletionRequest(
             }
         }
         return p;
+    }
+
+    /** A request id that is one safe path segment: not '.', '..', hidden, a flag or anything with a separator. */
+    public static boolean isSafeId(String id) {
+        return id != null && id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}") && !id.contains("..");
     }
 
     private static void unit(List<String> p, String key, Double v) {

@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Named policies a data-protection team can cite in a request instead of tuning a method: each fixes
- * the method, its config, the optimisation settings and default acceptance thresholds. A request's
- * own {@code method}, {@code config}, {@code train} and {@code thresholds} override the policy's.
+ * Named policies a data-protection team can cite in a request: each fixes the method, its config, the
+ * optimisation settings and the acceptance thresholds. A request only names a policy and may tighten
+ * its thresholds, never loosen them ({@link PolicySet#effective}); deployments add their own policies
+ * with a policy file ({@link PolicySet#load}).
  *
  * <p>Default thresholds were calibrated on the built-in world, where a model trained without the
  * subject (the ideal outcome) measures forget probability 0.02, ROUGE-L recall 0.53 (answers share
@@ -22,8 +23,8 @@ import java.util.Map;
  * The optimisation settings are calibrated for the built-in world's tiny models (a sweep on it:
  * 8 steps at 2e-3 with α = 1 loses 54% of retain probability; 16 or 24 steps over-forget, so the
  * forget set looks less likely than never-seen data and the MIA check fails; α = 5, 16 steps at 1e-3
- * passes every check). For a real checkpoint give the request its own {@code train} (for a 1B model,
- * methods.md §1.4's lr 1e-5 and several epochs).
+ * passes every check). For a real checkpoint define a policy in the deployment's policy file (for a
+ * 1B model, methods.md §1.4's lr 1e-5 and several epochs).
  */
 public record RequestPolicy(String name, String method, Map<String, Object> config, Recipe.TrainSpec train,
         DeletionRequest.Thresholds thresholds) {

@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.cli.Version;
+import dev.unlearn.cli.commands.FileLocks;
 import dev.unlearn.cli.commands.OutputDirs;
 import dev.unlearn.cli.pipeline.StageRunner;
 import dev.unlearn.cli.recipe.Recipe;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.VerificationFailedException;
 import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.data.QaWriter;
 import dev.unlearn.core.io.Checkpoint;
@@ -38,7 +40,10 @@ import java.util.Optional;
  *
  * <p>Output folder layout:
  * <pre>
- *   OUT/audit.jsonl                     hash-chained audit log (digests and figures, never text)
+ *   OUT/.unlearn-output                 the mark: OUT was created by unlearn
+ *   OUT/audit.jsonl                     hash-chained, keyed audit log (keyed digests and figures, never text)
+ *   OUT/audit.jsonl.lock                held around every append and current.json update
+ *   OUT/.locks/REQUEST_ID.lock          held while a request is processed (a second submit fails fast)
  *   OUT/accepted/REQUEST_ID/model/      the unlearned model, when every check passed
  *   OUT/accepted/REQUEST_ID/result.json the figures, checks and digests
  *   OUT/rejected/REQUEST_ID/...         same, when a check failed (not published as accepted)
@@ -46,12 +51,18 @@ import java.util.Optional;
  * </pre>
  * Each file is written atomically. The audit entry is appended last; a crash before it leaves the
  * result on disk, and the re-run appends the entry from it instead of unlearning again, so the log
- * ends with exactly one entry per request.
+ * ends with exactly one entry per request. Before any work, an {@code OUT} that overlaps the model,
+ * the training data or the held-out file is refused, as is one the toolkit did not create; the
+ * policy and thresholds are resolved (a request can only tighten its policy). The subject, the
+ * request and the record ids reach the log only as HMACs under the deployment key ({@link
+ * DeploymentKey#pseudonym}), so a dictionary of candidate names cannot be checked against it.
  */
 public final class RequestWorkflow {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path out;
+    private final DeploymentKey key;
+    private final PolicySet policies;
     private final Unlearner unlearner;
     private final PrintWriter log;
     /** Test hook: runs after the model and result are written and before the audit entry is appended. */
@@ -64,29 +75,65 @@ public final class RequestWorkflow {
     /** What a submission ended with. */
     public record Outcome(String requestId, boolean accepted, boolean alreadyDone, Path resultDir, ObjectNode auditEntry) {}
 
-    public RequestWorkflow(Path out, Unlearner unlearner, PrintWriter log) {
+    public RequestWorkflow(Path out, DeploymentKey key, PolicySet policies, Unlearner unlearner, PrintWriter log) {
         this.out = out;
+        this.key = java.util.Objects.requireNonNull(key, "key");
+        this.policies = policies;
         this.unlearner = unlearner;
         this.log = log;
     }
 
     public AuditLog auditLog() {
-        return new AuditLog(out.resolve("audit.jsonl"));
+        return new AuditLog(out.resolve("audit.jsonl"), key);
     }
 
     /** Submits {@code request}; see the class comment for the steps and the crash behaviour. */
     public Outcome submit(DeletionRequest request, Path requestFile, Options o) {
+        Path modelDir = o.model() != null ? o.model() : request.model() != null ? Path.of(request.model()) : null;
+        if (modelDir == null) {
+            throw new InvalidInputException("no model: pass --model DIR or set \"model\" in the request");
+        }
+        if (!DeletionRequest.isSafeId(request.requestId())) {
+            throw new InvalidInputException("request_id: not a safe single path segment: '"
+                    + dev.unlearn.cli.Texts.printable(String.valueOf(request.requestId())) + "'");
+        }
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        if (!isEarlierAcceptedModel(modelDir, request.requestId())) {
+            inputs.put("--model", modelDir);
+        }
+        inputs.put("--training-data", o.trainingData());
+        inputs.put("--holdout", o.holdout());
+        inputs.put("request", requestFile);
+        OutputDirs.refuseOverlap(out, inputs);
+        if (o.maxNewTokens() <= 0) {
+            throw new InvalidInputException("--max-new-tokens must be positive, found " + o.maxNewTokens());
+        }
+        if (o.retainSampleSize() <= 0) {
+            throw new InvalidInputException("--retain-sample must be positive, found " + o.retainSampleSize());
+        }
+        RequestPolicy policy = policies.named(request.policy());
+        DeletionRequest.Thresholds thresholds = PolicySet.effective(policy, request.thresholds());
+        dev.unlearn.cli.commands.ModelDirs.check(modelDir);
+        OutputDirs.claim(out, "--out", "audit.jsonl");
+        try (var busy = FileLocks.tryExclusive(out.resolve(".locks").resolve(request.requestId() + ".lock"),
+                "request " + request.requestId() + " in " + out)) {
+            return submitLocked(request, modelDir, policy, thresholds, o);
+        }
+    }
+
+    private Outcome submitLocked(DeletionRequest request, Path modelDir, RequestPolicy policy,
+            DeletionRequest.Thresholds thresholds, Options o) {
         Engines.pytorch();
         AuditLog audit = auditLog();
         AuditLog.Verification chain = audit.verify();
         if (!chain.ok()) {
-            throw new InvalidInputException("audit log " + audit.file() + " is broken at line " + chain.brokenLine() + ": "
-                    + chain.reason() + "; refusing to process requests until it is restored");
+            throw new VerificationFailedException("audit log " + audit.file() + " is broken at line " + chain.brokenLine()
+                    + ": " + chain.reason() + "; refusing to process requests until it is restored");
         }
         String requestSha = requestDigest(request);
         Optional<ObjectNode> done = audit.find(request.requestId());
         if (done.isPresent()) {
-            if (!requestSha.equals(done.get().path("request_sha256").asText())) {
+            if (!requestSha.equals(done.get().path("request_hmac").asText())) {
                 throw new InvalidInputException("request id " + request.requestId() + " was already used for a different"
                         + " request (audit entry " + done.get().path("entry_sha256").asText().substring(0, 12)
                         + "); give the new request its own id");
@@ -101,31 +148,56 @@ public final class RequestWorkflow {
             Path result = out.resolve(status).resolve(request.requestId()).resolve("result.json");
             if (Files.isRegularFile(result)) {
                 ObjectNode entry = readResult(result);
-                if (requestSha.equals(entry.path("request_sha256").asText())) {
+                if (requestSha.equals(entry.path("request_hmac").asText())) {
                     log.printf("request %s: result found from an interrupted run; appending its audit entry%n", request.requestId());
-                    ObjectNode stored = audit.append(entry);
+                    ObjectNode stored = audit.append(entry, () -> {
+                        if ("accepted".equals(status)) {
+                            writeCurrent(request.requestId(), result.getParent().resolve("model"));
+                        }
+                    });
+                    removeTemps(result.getParent());
                     return new Outcome(request.requestId(), "accepted".equals(status), false, result.getParent(), stored);
                 }
             }
         }
-        return run(request, requestSha, o, audit);
+        return run(request, requestSha, modelDir, policy, thresholds, o, audit);
     }
 
-    private Outcome run(DeletionRequest request, String requestSha, Options o, AuditLog audit) {
-        Path modelDir = o.model() != null ? o.model() : request.model() != null ? Path.of(request.model()) : null;
-        if (modelDir == null) {
-            throw new InvalidInputException("no model: pass --model DIR or set \"model\" in the request");
+    /**
+     * Whether {@code model} is the published model of another, earlier request in this output folder
+     * ({@code OUT/accepted/OTHER_ID/model}, sequential unlearning): this request writes only under its
+     * own id, so using it as the input is safe.
+     */
+    private boolean isEarlierAcceptedModel(Path model, String requestId) {
+        Path m = OutputDirs.real(model);
+        Path acc = OutputDirs.real(out).resolve("accepted");
+        return m.getParent() != null && m.getParent().getParent() != null && m.getParent().getParent().equals(acc)
+                && m.getFileName().toString().equals("model") && !m.getParent().getFileName().toString().equals(requestId);
+    }
+
+    private void writeCurrent(String requestId, Path model) {
+        try {
+            ObjectNode cur = JSON.createObjectNode();
+            cur.put("request_id", requestId);
+            cur.put("model", out.relativize(model).toString());
+            QaWriter.writeAtomically(out.resolve("current.json"), JSON.writeValueAsString(cur));
+            OutputDirs.removeStaleTemps(out.resolve("current.json"));
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
         }
-        OutputDirs.refuseOverlap(out, modelDir, "--model");
-        RequestPolicy policy = RequestPolicy.named(request.policy());
-        String method = request.method() != null ? request.method() : policy.method();
-        Map<String, Object> config = new LinkedHashMap<>(request.method() != null ? Map.of() : policy.config());
-        if (request.config() != null) {
-            config.putAll(request.config());
-        }
-        Recipe.TrainSpec train = request.train() != null ? request.train() : policy.train();
-        DeletionRequest.Thresholds t = (request.thresholds() == null ? policy.thresholds()
-                : request.thresholds().orElse(policy.thresholds()));
+    }
+
+    /** Removes what a crashed earlier attempt of this request left: {@code .model.tmp-*}, {@code .result.json*.tmp}. */
+    private static void removeTemps(Path requestDir) {
+        OutputDirs.removeStaleTemps(requestDir.resolve("model"));
+        OutputDirs.removeStaleTemps(requestDir.resolve("result.json"));
+    }
+
+    private Outcome run(DeletionRequest request, String requestSha, Path modelDir, RequestPolicy policy,
+            DeletionRequest.Thresholds t, Options o, AuditLog audit) {
+        String method = policy.method();
+        Map<String, Object> config = new LinkedHashMap<>(policy.config());
+        Recipe.TrainSpec train = policy.train();
 
         long t0 = System.nanoTime();
         List<QaRecord> data = RequestResolver.trainingData(o.trainingData());
@@ -139,7 +211,7 @@ public final class RequestWorkflow {
         String inputModelSha = Digests.sha256Directory(modelDir, Checkpoint.MANIFEST);
 
         try (TextTokenizer tok = TextTokenizer.load(modelDir); NDManager m = NDManager.newBaseManager();
-                CausalLm lm = Checkpoint.load(modelDir, m)) {
+                CausalLm lm = dev.unlearn.cli.commands.ModelDirs.load(modelDir, m, false)) {
             QaTokenization qt = new QaTokenization(tok, PromptTemplate.byName(o.template()), 512);
             RequestVerifier verifier = new RequestVerifier(tok, qt, res.forget(), verifyRetain, holdout, o.maxNewTokens());
             RequestVerifier.Figures before = verifier.measure(lm);
@@ -152,20 +224,20 @@ public final class RequestWorkflow {
             boolean ok = checks.stream().allMatch(RequestVerifier.Check::pass);
             Path dir = out.resolve(ok ? "accepted" : "rejected").resolve(request.requestId());
             Files.createDirectories(dir);
+            OutputDirs.requireOurs(dir.resolve("model"), "the request's model folder");
             Checkpoint.save(lm, dir.resolve("model"), modelDir, DataType.FLOAT32);
-            ObjectNode entry = entry(request, requestSha, ok, inputModelSha,
+            ObjectNode entry = entry(request, policy.name(), requestSha, ok, inputModelSha,
                     Digests.sha256Directory(dir.resolve("model"), Checkpoint.MANIFEST), data, res, verifyRetain, method,
                     summary, train, checks, before, after, (System.nanoTime() - t0) / 1e9,
                     out.relativize(dir.resolve("model")).toString());
             QaWriter.writeAtomically(dir.resolve("result.json"), JSON.writeValueAsString(entry));
-            if (ok) {
-                ObjectNode cur = JSON.createObjectNode();
-                cur.put("request_id", request.requestId());
-                cur.put("model", out.relativize(dir.resolve("model")).toString());
-                QaWriter.writeAtomically(out.resolve("current.json"), JSON.writeValueAsString(cur));
-            }
             beforeAppend.run();
-            ObjectNode stored = audit.append(entry);
+            ObjectNode stored = audit.append(entry, () -> {
+                if (ok) {
+                    writeCurrent(request.requestId(), dir.resolve("model"));
+                }
+            });
+            removeTemps(dir);
             for (RequestVerifier.Check c : checks) {
                 log.printf("  %-22s %-8.4f %s %-6s %s%n", c.name(), c.value(), c.rule().split(" ")[0], fmt(c.threshold()),
                         c.pass() ? "pass" : "FAIL");
@@ -182,14 +254,15 @@ public final class RequestWorkflow {
         return String.format("%.4f", d);
     }
 
-    private ObjectNode entry(DeletionRequest r, String requestSha, boolean ok, String inSha, String outSha,
+    private ObjectNode entry(DeletionRequest r, String policyName, String requestSha, boolean ok, String inSha, String outSha,
             List<QaRecord> data, RequestResolver.Resolution res, List<QaRecord> verifyRetain, String method,
             Map<String, Object> summary, Recipe.TrainSpec train, List<RequestVerifier.Check> checks,
             RequestVerifier.Figures before, RequestVerifier.Figures after, double wall, String modelPath) {
         ObjectNode e = JSON.createObjectNode();
         e.put("request_id", r.requestId());
-        e.put("request_sha256", requestSha);
-        e.put("subject_sha256", Digests.sha256(r.subject().getBytes(StandardCharsets.UTF_8)));
+        e.put("request_hmac", requestSha);
+        e.put("subject_hmac", key.pseudonym("subject\n" + r.subject()));
+        e.put("policy", policyName);
         e.put("status", ok ? "accepted" : "rejected");
         e.put("timestamp", Instant.now().toString());
         e.put("tool_version", Version.tool());
@@ -197,13 +270,13 @@ public final class RequestWorkflow {
         e.put("input_model_sha256", inSha);
         e.put("output_model_sha256", outSha);
         e.put("output_model", modelPath);
-        e.put("training_data_sha256", idsDigest(data));
+        e.put("training_data_hmac", idsDigest(data));
         e.put("training_records", data.size());
         ObjectNode f = e.putObject("forget_set");
         f.put("count", res.forget().size());
-        f.put("ids_sha256", idsDigest(res.forget()));
-        ArrayNode ids = f.putArray("record_ids");
-        res.forget().forEach(q -> ids.add(q.id()));
+        f.put("ids_hmac", idsDigest(res.forget()));
+        ArrayNode ids = f.putArray("record_hmacs");
+        res.forget().forEach(q -> ids.add(key.pseudonym("record\n" + q.id())));
         ObjectNode sel = e.putObject("selectors");
         DeletionRequest.Selectors s = r.selectors();
         sel.put("record_ids", s.recordIdsOrEmpty().size());
@@ -214,7 +287,7 @@ public final class RequestWorkflow {
         ObjectNode rs = e.putObject("retain");
         rs.put("training_count", res.rest().size());
         rs.put("verification_count", verifyRetain.size());
-        rs.put("verification_ids_sha256", idsDigest(verifyRetain));
+        rs.put("verification_ids_hmac", idsDigest(verifyRetain));
         e.put("method", method);
         e.set("unlearning", JSON.valueToTree(summary));
         e.set("train", JSON.valueToTree(train));
@@ -228,16 +301,17 @@ public final class RequestWorkflow {
         return e;
     }
 
-    private static String idsDigest(List<QaRecord> rows) {
+    /** Keyed digest of a set of record ids (sorted), so candidate records cannot be tested against it. */
+    private String idsDigest(List<QaRecord> rows) {
         List<String> ids = new ArrayList<>();
         rows.forEach(q -> ids.add(q.id()));
         ids.sort(null);
-        return Digests.sha256(String.join("\n", ids).getBytes(StandardCharsets.UTF_8));
+        return key.pseudonym("ids\n" + String.join("\n", ids));
     }
 
-    /** Digest of the request's canonical JSON (so a reformatted file is the same request). */
-    static String requestDigest(DeletionRequest r) {
-        return StageRunner.digest(JSON.valueToTree(r));
+    /** Keyed digest of the request's canonical JSON (so a reformatted file is the same request). */
+    String requestDigest(DeletionRequest r) {
+        return key.pseudonym("request\n" + StageRunner.digest(JSON.valueToTree(r)));
     }
 
     private static ObjectNode readResult(Path p) {

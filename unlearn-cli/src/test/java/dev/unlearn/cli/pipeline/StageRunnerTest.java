@@ -21,6 +21,13 @@ class StageRunnerTest {
         return new StageRunner(dir, new PrintWriter(new StringWriter()));
     }
 
+    /** Runs one stage with a runner of its own (each holds the run directory's lock until closed). */
+    private static StageRunner.Outcome stage(Path dir, String name, ObjectNode fp, StageRunner.Work w) {
+        try (StageRunner r = runner(dir)) {
+            return r.stage(name, fp, w);
+        }
+    }
+
     private static ObjectNode fp(int lr) {
         ObjectNode f = StageRunner.fingerprint();
         f.put("lr", lr);
@@ -34,12 +41,12 @@ class StageRunnerTest {
             runs.incrementAndGet();
             Files.writeString(d.resolve("out.txt"), "x" + runs.get());
         };
-        StageRunner.Outcome a = runner(dir).stage("ft", fp(1), w);
-        StageRunner.Outcome b = runner(dir).stage("ft", fp(1), w);
+        StageRunner.Outcome a = stage(dir, "ft", fp(1), w);
+        StageRunner.Outcome b = stage(dir, "ft", fp(1), w);
         assertFalse(a.skipped());
         assertTrue(b.skipped());
         assertEquals(1, runs.get());
-        StageRunner.Outcome c = runner(dir).stage("ft", fp(2), w);
+        StageRunner.Outcome c = stage(dir, "ft", fp(2), w);
         assertFalse(c.skipped());
         assertEquals(2, runs.get());
         assertTrue(Files.exists(dir.resolve("ft/manifest.json")));
@@ -47,8 +54,8 @@ class StageRunnerTest {
 
     @Test
     void failedStageLeavesPreviousOutputAndNoTemporaryFiles(@TempDir Path dir) throws Exception {
-        runner(dir).stage("ft", fp(1), d -> Files.writeString(d.resolve("out.txt"), "good"));
-        assertThrows(UnlearnException.class, () -> runner(dir).stage("ft", fp(2), d -> {
+        stage(dir, "ft", fp(1), d -> Files.writeString(d.resolve("out.txt"), "good"));
+        assertThrows(UnlearnException.class, () -> stage(dir, "ft", fp(2), d -> {
             Files.writeString(d.resolve("out.txt"), "half");
             throw new IllegalStateException("killed mid-stage");
         }));
@@ -60,9 +67,10 @@ class StageRunnerTest {
 
     @Test
     void leftoverTemporaryDirectoriesFromAKilledRunAreRemoved(@TempDir Path dir) throws Exception {
+        runner(dir).close();
         Files.createDirectories(dir.resolve(".tmp-ft-123/sub"));
         Files.writeString(dir.resolve(".tmp-ft-123/sub/partial.bin"), "half");
-        runner(dir);
+        runner(dir).close();
         assertFalse(Files.exists(dir.resolve(".tmp-ft-123")));
     }
 

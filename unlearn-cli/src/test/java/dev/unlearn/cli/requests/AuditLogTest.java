@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.unlearn.core.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +50,7 @@ class AuditLogTest {
         AuditLog.Verification v = log.verify();
         assertFalse(v.ok());
         assertEquals(2, v.brokenLine(), v.reason());
-        assertThrows(InvalidInputException.class, () -> log.append(entry("r4", 0.5)));
+        assertThrows(dev.unlearn.core.VerificationFailedException.class, () -> log.append(entry("r4", 0.5)));
     }
 
     @Test

@@ -32,17 +32,19 @@ class RequestEndToEndTest {
         Files.writeString(req, "{\"request_id\": \"DR-E2E-1\", \"subject\": \"" + subject + "\","
                 + " \"selectors\": {\"entities\": [\"" + subject + "\"]}, \"policy\": \"standard\"}");
         Path out = tmp.resolve("compliance");
+        Path key = tmp.resolve("unlearn.key");
+        assertEquals(ExitCodes.OK, CliRun.of("request", "keygen", key.toString()).code());
         String[] args = {"request", "submit", req.toString(), "--training-data", w.data().toString(), "--model",
-            w.full().toString(), "--out", out.toString(), "--max-new-tokens", "24"};
+            w.full().toString(), "--out", out.toString(), "--max-new-tokens", "24", "--key", key.toString()};
         CliRun r = CliRun.of(args);
         System.out.println(r.out());
         assertEquals(ExitCodes.OK, r.code(), r.toString());
         assertTrue(r.out().contains("ACCEPTED"), r.toString());
         assertTrue(Files.isRegularFile(out.resolve("accepted/DR-E2E-1/model/model.safetensors")));
 
-        CliRun v = CliRun.of("request", "verify-log", out.resolve("audit.jsonl").toString());
+        CliRun v = CliRun.of("request", "verify-log", out.resolve("audit.jsonl").toString(), "--key", key.toString());
         assertEquals(ExitCodes.OK, v.code(), v.toString());
-        assertTrue(v.out().contains("1 entries"), v.toString());
+        assertTrue(v.out().contains("1 entries") && v.out().contains("HMAC verified"), v.toString());
 
         CliRun again = CliRun.of(args);
         assertEquals(ExitCodes.OK, again.code(), again.toString());
@@ -72,8 +74,10 @@ class RequestEndToEndTest {
         Path req = tmp.resolve("request.json");
         Files.writeString(req, "{\"request_id\": \"DR-E2E-2\", \"subject\": \"Nobody\","
                 + " \"selectors\": {\"entities\": [\"Nobody Atall\"]}}");
+        Path key = tmp.resolve("unlearn.key");
+        Files.writeString(key, "ab".repeat(32));
         CliRun r = CliRun.of("request", "submit", req.toString(), "--training-data", w.data().toString(), "--model",
-                w.full().toString(), "--out", tmp.resolve("c").toString());
+                w.full().toString(), "--out", tmp.resolve("c").toString(), "--key", key.toString());
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
         assertTrue(r.err().contains("match no record"), r.toString());
         assertFalse(Files.exists(tmp.resolve("c/audit.jsonl")));

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * crash recovery, audit integrity, and no forgotten text in the log.
  */
 class RequestWorkflowTest {
+    static final DeploymentKey KEY = DeploymentKey.of("unlearn-test-key-0123456789abcdef".getBytes(
+            java.nio.charset.StandardCharsets.UTF_8));
     static TinyWorld.Paths3 world;
     static String subject;
 
@@ -63,7 +65,7 @@ class RequestWorkflowTest {
     void acceptedOnceIdempotentAndAuditHoldsNoText(@TempDir Path out) throws Exception {
         AtomicInteger calls = new AtomicInteger();
         StringWriter log = new StringWriter();
-        RequestWorkflow wf = new RequestWorkflow(out, exact(calls), new PrintWriter(log, true));
+        RequestWorkflow wf = new RequestWorkflow(out, KEY, PolicySet.builtIn(), exact(calls), new PrintWriter(log, true));
         RequestWorkflow.Outcome o = wf.submit(request("DR-1", subject), null, opts());
         assertTrue(o.accepted(), log.toString());
         assertTrue(Files.isRegularFile(out.resolve("accepted/DR-1/model/model.safetensors")));
@@ -85,13 +87,13 @@ class RequestWorkflowTest {
     @Test
     void crashBeforeTheAuditAppendIsCompletedByTheRerun(@TempDir Path out) {
         AtomicInteger calls = new AtomicInteger();
-        RequestWorkflow wf = new RequestWorkflow(out, exact(calls), new PrintWriter(new StringWriter()));
+        RequestWorkflow wf = new RequestWorkflow(out, KEY, PolicySet.builtIn(), exact(calls), new PrintWriter(new StringWriter()));
         wf.beforeAppend = () -> {
             throw new IllegalStateException("injected crash");
         };
         assertThrows(IllegalStateException.class, () -> wf.submit(request("DR-2", subject), null, opts()));
         assertEquals(0, wf.auditLog().entries().size());
-        RequestWorkflow rerun = new RequestWorkflow(out, exact(calls), new PrintWriter(new StringWriter()));
+        RequestWorkflow rerun = new RequestWorkflow(out, KEY, PolicySet.builtIn(), exact(calls), new PrintWriter(new StringWriter()));
         RequestWorkflow.Outcome o = rerun.submit(request("DR-2", subject), null, opts());
         assertTrue(o.accepted());
         assertEquals(1, calls.get(), "the re-run reuses the finished result");
@@ -102,7 +104,7 @@ class RequestWorkflowTest {
     @Test
     void failedVerificationIsRejectedAndNotPublished(@TempDir Path out) {
         Unlearner nothing = (lm, dir, f, r, qt, m, c, t, s) -> Map.of("method", "none");
-        RequestWorkflow wf = new RequestWorkflow(out, nothing, new PrintWriter(new StringWriter()));
+        RequestWorkflow wf = new RequestWorkflow(out, KEY, PolicySet.builtIn(), nothing, new PrintWriter(new StringWriter()));
         RequestWorkflow.Outcome o = wf.submit(request("DR-3", subject), null, opts());
         assertFalse(o.accepted());
         assertTrue(Files.isDirectory(out.resolve("rejected/DR-3/model")));
@@ -113,7 +115,7 @@ class RequestWorkflowTest {
 
     @Test
     void unknownSubjectIsAnErrorAndLeavesNoEntry(@TempDir Path out) {
-        RequestWorkflow wf = new RequestWorkflow(out, exact(new AtomicInteger()), new PrintWriter(new StringWriter()));
+        RequestWorkflow wf = new RequestWorkflow(out, KEY, PolicySet.builtIn(), exact(new AtomicInteger()), new PrintWriter(new StringWriter()));
         InvalidInputException ex = assertThrows(InvalidInputException.class,
                 () -> wf.submit(request("DR-4", "Nobody Atall"), null, opts()));
         assertTrue(ex.getMessage().contains("match no record"), ex.getMessage());

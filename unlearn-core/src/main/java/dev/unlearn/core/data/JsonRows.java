@@ -23,7 +23,11 @@ import java.util.List;
  * later error can name file and line.
  */
 final class JsonRows {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Duplicate keys in a row are errors, never a silently dropped value. */
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** For one JSON Lines row: content after the row's object is an error too. */
+    private static final ObjectMapper LINE = MAPPER.copy()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** One object row and the line it starts on. */
     record Row(ObjectNode node, int line) {}
@@ -64,6 +68,11 @@ final class JsonRows {
                 }
                 rows.add(new Row((ObjectNode) MAPPER.readTree(p), line));
             }
+            JsonToken after = p.nextToken();
+            if (after != null) {
+                throw new InvalidInputException(file + ":" + p.currentTokenLocation().getLineNr() + ": content after the"
+                        + " top-level JSON array (" + after + "); a data file holds one array or JSON Lines, nothing after");
+            }
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
             throw new InvalidInputException(file + ":" + line + ": malformed JSON: " + e.getOriginalMessage(), e);
@@ -83,7 +92,7 @@ final class JsonRows {
             }
             JsonNode n;
             try {
-                n = MAPPER.readTree(s);
+                n = LINE.readTree(s);
             } catch (JsonProcessingException e) {
                 throw new InvalidInputException(file + ":" + line + ": malformed JSON line: " + e.getOriginalMessage(), e);
             }

@@ -1,0 +1,195 @@
+package dev.unlearn.cli.requests;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.unlearn.cli.recipe.Recipe;
+import dev.unlearn.cli.recipe.RecipeLoader;
+import dev.unlearn.core.InvalidInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The policies a deployment offers: the built-in ones ({@link RequestPolicy}) plus those of its
+ * policy file. A request only names one; the method, config, training settings and thresholds come
+ * from here, and a request's own thresholds may only be tighter than the policy's floors.
+ *
+ * <pre>{@code
+ * policies:
+ *   gentle:
+ *     method: npo
+ *     config: {beta: 0.1, alpha: 5.0, gamma: 1.0}
+ *     train: {max_steps: 16, lr: 0.001, batch_size: 4, schedule: constant}
+ *     thresholds: {max_forget_probability: 0.3, max_forget_rouge: 0.7, mia_auc_band: 0.25,
+ *                  max_extraction_rate: 0.2, max_utility_drop: 0.3}
+ * }</pre>
+ * Every threshold is required; names of built-in policies cannot be redefined.
+ */
+public final class PolicySet {
+    /** A policy as written in the file. */
+    public record Spec(String method, Map<String, Object> config, Recipe.TrainSpec train,
+            DeletionRequest.Thresholds thresholds) {}
+
+    /** The file: a mapping of names to policies. */
+    public record File(Map<String, Spec> policies) {}
+
+    static final ObjectMapper YAML = strict(new ObjectMapper(new YAMLFactory()));
+
+    private final Map<String, RequestPolicy> byName;
+
+    private PolicySet(Map<String, RequestPolicy> byName) {
+        this.byName = byName;
+    }
+
+    /** A mapper that rejects unknown and duplicate keys and strings or floats where numbers or booleans belong. */
+    public static ObjectMapper strict(ObjectMapper m) {
+        m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        for (LogicalType t : new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
+            m.coercionConfigFor(t).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        }
+        return m;
+    }
+
+    /** The built-in policies only. */
+    public static PolicySet builtIn() {
+        Map<String, RequestPolicy> m = new LinkedHashMap<>();
+        for (String n : RequestPolicy.NAMES) {
+            m.put(n, RequestPolicy.named(n));
+        }
+        return new PolicySet(m);
+    }
+
+    /** The built-in policies plus those of {@code file} (null: built-in only). Errors name the file and key. */
+    public static PolicySet load(Path file) {
+        PolicySet set = builtIn();
+        if (file == null) {
+            return set;
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException("policy file " + file + " does not exist");
+        }
+        File f;
+        try {
+            f = YAML.readValue(file.toFile(), File.class);
+        } catch (JsonMappingException ex) {
+            if (ex.getCause() instanceof StreamReadException p) {
+                throw new InvalidInputException("policy file " + file + " is not valid YAML: " + p.getOriginalMessage(), ex);
+            }
+            throw new InvalidInputException("policy file " + file + ": " + RecipeLoader.describe(ex), ex);
+        } catch (JsonProcessingException ex) {
+            throw new InvalidInputException("policy file " + file + " is not valid YAML: " + ex.getOriginalMessage()
+                    + (ex.getLocation() == null ? "" : " (line " + ex.getLocation().getLineNr() + ")"), ex);
+        } catch (IOException ex) {
+            throw new InvalidInputException("cannot read policy file " + file + ": " + ex.getMessage(), ex);
+        }
+        if (f == null || f.policies() == null || f.policies().isEmpty()) {
+            throw new InvalidInputException("policy file " + file + ": 'policies' must map names to policies");
+        }
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, Spec> e : f.policies().entrySet()) {
+            String k = "policies." + e.getKey();
+            Spec s = e.getValue();
+            if (set.byName.containsKey(e.getKey())) {
+                problems.add(k + ": '" + e.getKey() + "' is a built-in policy and cannot be redefined; choose another name");
+                continue;
+            }
+            if (!e.getKey().matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}")) {
+                problems.add(k + ": a policy name is letters, digits, '_' and '-'");
+            }
+            if (s == null || s.method() == null) {
+                problems.add(k + ".method: required");
+                continue;
+            }
+            try {
+                dev.unlearn.methods.spi.Methods.byName(s.method()).bind(s.config() == null ? Map.of() : s.config(), List.of());
+            } catch (RuntimeException ex) {
+                problems.add(k + ": " + ex.getMessage());
+            }
+            if (s.train() == null || s.train().lr() == null || !(s.train().lr() > 0)) {
+                problems.add(k + ".train.lr: required, > 0");
+            }
+            DeletionRequest.Thresholds t = s.thresholds();
+            if (t == null || t.maxForgetProbability() == null || t.maxForgetRouge() == null || t.miaAucBand() == null
+                    || t.maxExtractionRate() == null || t.maxUtilityDrop() == null) {
+                problems.add(k + ".thresholds: give all five (max_forget_probability, max_forget_rouge, mia_auc_band,"
+                        + " max_extraction_rate, max_utility_drop)");
+            } else {
+                DeletionRequest probe = new DeletionRequest("probe", "probe",
+                        new DeletionRequest.Selectors(List.of("x"), null, null, null), null, null, null, null, null, t);
+                for (String p : probe.problems()) {
+                    problems.add(k + "." + p);
+                }
+            }
+            if (problems.isEmpty()) {
+                set.byName.put(e.getKey(), new RequestPolicy(e.getKey(), s.method(),
+                        s.config() == null ? Map.of() : s.config(), s.train(), t));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException("policy file " + file + ": " + String.join("; ", problems));
+        }
+        return set;
+    }
+
+    public Set<String> names() {
+        return new LinkedHashSet<>(byName.keySet());
+    }
+
+    /** The policy of that name ({@code standard} when null); an unknown name is an input error. */
+    public RequestPolicy named(String name) {
+        String n = name == null ? "standard" : name;
+        RequestPolicy p = byName.get(n);
+        if (p == null) {
+            throw new InvalidInputException("policy: unknown '" + dev.unlearn.cli.Texts.printable(n) + "'; valid: "
+                    + byName.keySet());
+        }
+        return p;
+    }
+
+    /**
+     * The thresholds a request is verified against: the policy's, tightened by the request's own.
+     * A request threshold looser than the policy's floor is refused (exit 2), naming the key.
+     */
+    public static DeletionRequest.Thresholds effective(RequestPolicy policy, DeletionRequest.Thresholds requested) {
+        DeletionRequest.Thresholds floor = policy.thresholds();
+        if (requested == null) {
+            return floor;
+        }
+        List<String> weaker = new ArrayList<>();
+        looser(weaker, "max_forget_probability", requested.maxForgetProbability(), floor.maxForgetProbability());
+        looser(weaker, "max_forget_rouge", requested.maxForgetRouge(), floor.maxForgetRouge());
+        looser(weaker, "mia_auc_band", requested.miaAucBand(), floor.miaAucBand());
+        looser(weaker, "max_extraction_rate", requested.maxExtractionRate(), floor.maxExtractionRate());
+        looser(weaker, "max_utility_drop", requested.maxUtilityDrop(), floor.maxUtilityDrop());
+        if (!weaker.isEmpty()) {
+            throw new InvalidInputException("a request may only tighten its policy's thresholds, not weaken them: "
+                    + String.join("; ", weaker) + " (policy '" + policy.name() + "')");
+        }
+        return requested.orElse(floor);
+    }
+
+    private static void looser(List<String> out, String key, Double req, Double floor) {
+        if (req != null && floor != null && req > floor) {
+            out.add("thresholds." + key + " " + req + " is looser than the policy's " + floor);
+        }
+    }
+}

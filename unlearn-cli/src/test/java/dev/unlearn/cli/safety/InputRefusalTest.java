@@ -1,0 +1,198 @@
+package dev.unlearn.cli.safety;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.unlearn.cli.CliRun;
+import dev.unlearn.cli.ExitCodes;
+import dev.unlearn.cli.commands.ModelDirs;
+import dev.unlearn.core.io.Checkpoint;
+import dev.unlearn.core.model.CausalLm;
+import dev.unlearn.core.testing.TinyWorld;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 14, refused inputs: links in model directories, NaN/Inf weights, config dimensions that
+ * disagree with the weights (size bombs), recipes (key path and line, duplicate keys, strings for
+ * numbers, ranges, methods' configs, suites) and QA files (trailing content, duplicate keys). Each
+ * exits 2 within seconds, names the fault, and leaves the inputs unchanged.
+ */
+class InputRefusalTest {
+    private static TinyWorld.Paths3 w;
+
+    @BeforeAll
+    static void world() {
+        w = TinyWorld.get();
+    }
+
+    private static CliRun forget(Path model, Path forgetFile, Path out, String... extra) {
+        List<String> a = new java.util.ArrayList<>(List.of("forget", "--method", "ga", "--model", model.toString(),
+                "--forget", forgetFile.toString(), "--out", out.toString(), "--max-steps", "1", "--batch-size", "2",
+                "--max-length", "32", "--lr", "1e-3"));
+        a.addAll(List.of(extra));
+        return CliRun.of(a.toArray(String[]::new));
+    }
+
+    private static Path forgetFile() {
+        return w.data().resolve("forget10.json");
+    }
+
+    @Test
+    void linksInAModelDirectoryAreRefused(@TempDir Path tmp) throws Exception {
+        Path secret = tmp.resolve("secret.txt");
+        Files.writeString(secret, "{\"password\": \"hunter2\"}");
+        Path m = tmp.resolve("model");
+        Trees.copy(w.full(), m);
+        Files.deleteIfExists(m.resolve("generation_config.json"));
+        Files.createSymbolicLink(m.resolve("generation_config.json"), secret);
+        Map<String, String> before = Trees.digest(tmp);
+        CliRun r = forget(m, forgetFile(), tmp.resolve("out"));
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().contains("generation_config.json is a symbolic link"), r.toString());
+        assertFalse(Files.exists(tmp.resolve("out")));
+
+        Path m2 = tmp.resolve("model2");
+        Trees.copy(w.full(), m2);
+        Files.move(m2.resolve("model.safetensors"), tmp.resolve("elsewhere.safetensors"));
+        Files.createSymbolicLink(m2.resolve("model.safetensors"), tmp.resolve("elsewhere.safetensors"));
+        Map<String, String> before2 = Trees.digest(tmp);
+        CliRun r2 = CliRun.of("score", "--model", m2.toString(), "--question", "q", "--answer", "a");
+        assertEquals(ExitCodes.BAD_INPUT, r2.code(), r2.toString());
+        assertTrue(r2.err().contains("model.safetensors is a symbolic link"), r2.toString());
+        assertEquals(before2, Trees.digest(tmp));
+        assertEquals(before.get("secret.txt"), Trees.digest(tmp).get("secret.txt"));
+    }
+
+    @Test
+    void nonFiniteWeightsAreRefusedByNameUnlessAllowed(@TempDir Path tmp) throws Exception {
+        Path bad = tmp.resolve("nan-model");
+        String tensor;
+        try (NDManager nd = NDManager.newBaseManager(); CausalLm lm = Checkpoint.load(w.full(), nd)) {
+            Map.Entry<String, NDArray> e = lm.parameters().entrySet().stream()
+                    .filter(x -> x.getKey().contains("layers.0.mlp")).findFirst().orElseThrow();
+            tensor = e.getKey();
+            float[] v = e.getValue().toFloatArray();
+            v[3] = Float.NaN;
+            v[5] = Float.POSITIVE_INFINITY;
+            e.getValue().set(v);
+            Checkpoint.save(lm, bad, w.full(), DataType.FLOAT32);
+        }
+        Map<String, String> before = Trees.digest(tmp);
+        long t0 = System.nanoTime();
+        CliRun r = forget(bad, forgetFile(), tmp.resolve("out"));
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().contains("tensor " + tensor + " holds NaN values") && r.err().contains("--allow-nonfinite"),
+                r.toString());
+        CliRun score = CliRun.of("score", "--model", bad.toString(), "--question", "q", "--answer", "a");
+        assertEquals(ExitCodes.BAD_INPUT, score.code(), score.toString());
+        assertTrue((System.nanoTime() - t0) / 1e9 < 60, "refusals must be quick");
+        CliRun inspect = CliRun.of("score", "--model", bad.toString(), "--question", "q", "--answer", "a",
+                "--allow-nonfinite");
+        assertEquals(ExitCodes.OK, inspect.code(), inspect.toString());
+        assertFalse(Files.exists(tmp.resolve("out")));
+        assertEquals(before, Trees.digest(tmp));
+        try (NDManager nd = NDManager.newBaseManager(); CausalLm lm = ModelDirs.load(w.full(), nd, false)) {
+            assertFalse(lm.parameters().isEmpty(), "a finite model loads");
+        }
+    }
+
+    @Test
+    void configDimensionsAreCheckedAgainstTheTensorsPresentBeforeAllocating(@TempDir Path tmp) throws Exception {
+        Path m = tmp.resolve("model");
+        Trees.copy(w.full(), m);
+        String cfg = Files.readString(m.resolve("config.json"));
+        for (String[] c : new String[][] {
+            {"\"num_hidden_layers\": 1e9", "num_hidden_layers must be a positive integer, found 1.0E9"},
+            {"\"num_hidden_layers\": 1000000", "num_hidden_layers 1000000 disagrees with the weights"},
+            {"\"num_hidden_layers\": \"2\"", "num_hidden_layers must be a positive integer"},
+        }) {
+            String edited = cfg.replaceFirst("\"num_hidden_layers\"\\s*:\\s*\\d+", c[0]);
+            assertFalse(edited.equals(cfg), "the config was not edited");
+            Files.writeString(m.resolve("config.json"), edited);
+            Map<String, String> before = Trees.digest(tmp);
+            long t0 = System.nanoTime();
+            CliRun r = forget(m, forgetFile(), tmp.resolve("out"));
+            assertEquals(ExitCodes.BAD_INPUT, r.code(), c[0] + ": " + r);
+            assertTrue(r.err().contains(c[1]) && r.err().contains("config.json"), r.toString());
+            assertTrue((System.nanoTime() - t0) / 1e9 < 20, "a size bomb must be refused in seconds");
+            assertEquals(before, Trees.digest(tmp));
+        }
+        Files.writeString(m.resolve("config.json"), cfg.replaceFirst("\"hidden_size\"\\s*:\\s*\\d+", "\"hidden_size\": 4096"));
+        CliRun r = forget(m, forgetFile(), tmp.resolve("out"));
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().contains("hidden_size 4096 disagrees with the weights"), r.toString());
+    }
+
+    @Test
+    void recipesAreValidatedCompletelyAtLoadWithKeyPathAndLine(@TempDir Path tmp) throws Exception {
+        String[][] cases = {
+            {"""
+                name: bad
+                data: {builtin: {authors: 2, seed: 1}}
+                model: {init: {hidden_size: 16, layers: 1, heads: 2, kv_heads: 1, intermediate_size: 32}}
+                finetune:
+                  max_steps: 1
+                  warmup_steps: -3
+                methods:
+                  - {method: ga}
+                  - method: npo
+                    config: {beta: -1}
+                  - {method: nosuch}
+                eval: {suites: [tofu, muse], max_new_tokens: -1}
+                """, "finetune.warmup_steps: must be >= 0, found -3 (line 6)", "methods[1].config: ",
+                "(line 10)", "methods[2].method: Unknown unlearning method 'nosuch'", "eval.suites[1]: 'muse' needs data.muse",
+                "eval.max_new_tokens: must be > 0, found -1 (line 12)"},
+            {"name: a\nname: b\n", "Duplicate field 'name' (line 2)"},
+            {"name: a\nseed: \"2\"\n", "seed: expected an integer (line 2)"},
+            {"name: a\ndata: {builtin: {authors: \"2\"}}\n", "data.builtin.authors: expected an integer"},
+            {"name: a\ndata: {builtin: {authors: 2, forget_split: forget99}}\nmodel: {init: {hidden_size: 16, layers: 1,"
+                + " heads: 2, kv_heads: 1, intermediate_size: 32}}\nmethods: [{method: ga}]\n",
+                "data.builtin.forget_split: 'forget99' is not a split name"},
+        };
+        for (String[] c : cases) {
+            Path recipe = tmp.resolve("recipe.yaml");
+            Files.writeString(recipe, c[0]);
+            CliRun r = CliRun.of("run", recipe.toString(), "--out", tmp.resolve("run").toString());
+            assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
+            for (int i = 1; i < c.length; i++) {
+                assertTrue(r.err().contains(c[i]), c[i] + " missing in " + r);
+            }
+            assertFalse(Files.exists(tmp.resolve("run")), "refused before any work");
+        }
+    }
+
+    @Test
+    void qaFilesWithTrailingContentOrDuplicateKeysAreRefusedNamingFileAndLine(@TempDir Path tmp) throws Exception {
+        Path trailing = tmp.resolve("trailing.json");
+        Files.writeString(trailing, "[{\"question\": \"q1\", \"answer\": \"a1\"},\n {\"question\": \"q2\", \"answer\": \"a2\"}]\n"
+                + "{\"question\": \"q3\", \"answer\": \"a3\"}\n");
+        Path trailingLine = tmp.resolve("trailing.jsonl");
+        Files.writeString(trailingLine, "{\"question\": \"q1\", \"answer\": \"a1\"} {\"question\": \"q2\", \"answer\": \"a2\"}\n");
+        Path dup = tmp.resolve("dup.jsonl");
+        Files.writeString(dup, "{\"question\": \"q\", \"answer\": \"a\"}\n{\"question\": \"q\", \"answer\": \"a\","
+                + " \"answer\": \"b\"}\n");
+        Map<String, String> before = Trees.digest(tmp);
+        CliRun r = forget(w.full(), trailing, tmp.resolve("out"));
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().contains(trailing + ":3") && r.err().contains("content after the top-level JSON array"),
+                r.toString());
+        CliRun rl = forget(w.full(), trailingLine, tmp.resolve("out"));
+        assertEquals(ExitCodes.BAD_INPUT, rl.code(), rl.toString());
+        assertTrue(rl.err().contains(trailingLine + ":1"), rl.toString());
+        CliRun d = forget(w.full(), dup, tmp.resolve("out"));
+        assertEquals(ExitCodes.BAD_INPUT, d.code(), d.toString());
+        assertTrue(d.err().contains(dup + ":2") && d.err().contains("Duplicate field 'answer'"), d.toString());
+        assertFalse(Files.exists(tmp.resolve("out")));
+        assertEquals(before, Trees.digest(tmp));
+    }
+}

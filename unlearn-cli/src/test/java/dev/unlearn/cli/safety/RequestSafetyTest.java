@@ -1,0 +1,250 @@
+package dev.unlearn.cli.safety;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.unlearn.cli.CliRun;
+import dev.unlearn.cli.ExitCodes;
+import dev.unlearn.cli.commands.OutputDirs;
+import dev.unlearn.cli.pipeline.StageRunner;
+import dev.unlearn.cli.requests.AuditLog;
+import dev.unlearn.cli.requests.DeletionRequest;
+import dev.unlearn.cli.requests.DeploymentKey;
+import dev.unlearn.cli.requests.PolicySet;
+import dev.unlearn.cli.requests.RequestWorkflow;
+import dev.unlearn.cli.requests.Unlearner;
+import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.data.QaReader;
+import dev.unlearn.core.io.Digests;
+import dev.unlearn.core.testing.TinyWorld;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 14, requests: policies (a request only names one and cannot weaken its floors), keyed
+ * pseudonyms, safe ids and escaped control characters, option values, parallel submits on one
+ * output folder, and the removal of a crashed attempt's temporary files. Every refusal exits 2
+ * before any work and leaves the inputs as they were.
+ */
+class RequestSafetyTest {
+    static final DeploymentKey KEY = DeploymentKey.of("request-safety-test-key-01234567".getBytes(StandardCharsets.UTF_8));
+    private static TinyWorld.Paths3 w;
+    private static String subject;
+
+    @BeforeAll
+    static void world() {
+        w = TinyWorld.get();
+        subject = QaReader.read(w.data().resolve("forget10.json")).get(0).entity();
+    }
+
+    private static Path keyFile(Path tmp) throws Exception {
+        Path k = tmp.resolve("unlearn.key");
+        Files.writeString(k, "cd".repeat(32));
+        return k;
+    }
+
+    private static CliRun submit(Path tmp, String requestJson, String... extra) throws Exception {
+        Path req = tmp.resolve("request.json");
+        Files.writeString(req, requestJson);
+        List<String> a = new ArrayList<>(List.of("request", "submit", req.toString(), "--training-data", w.data().toString(),
+                "--model", w.full().toString(), "--out", tmp.resolve("out").toString(), "--key", keyFile(tmp).toString()));
+        a.addAll(List.of(extra));
+        return CliRun.of(a.toArray(String[]::new));
+    }
+
+    private static String req(String id, String more) {
+        return "{\"request_id\": \"" + id + "\", \"subject\": \"" + subject + "\", \"selectors\": {\"entities\": [\""
+                + subject + "\"]}" + more + "}";
+    }
+
+    private static Map<String, String> inputs() throws Exception {
+        Map<String, String> m = new java.util.TreeMap<>();
+        Trees.digest(w.full()).forEach((k, v) -> m.put("model/" + k, v));
+        Trees.digest(w.data()).forEach((k, v) -> m.put("data/" + k, v));
+        return m;
+    }
+
+    @Test
+    void aRequestCannotWeakenItsPolicyNorChooseItsOwnMethod(@TempDir Path tmp) throws Exception {
+        Map<String, String> before = inputs();
+        CliRun vacuous = submit(tmp, req("DR-V1", ", \"policy\": \"standard\", \"thresholds\": {\"max_forget_probability\":"
+                + " 1.0, \"mia_auc_band\": 0.5, \"max_forget_rouge\": 1.0}"));
+        assertEquals(ExitCodes.BAD_INPUT, vacuous.code(), vacuous.toString());
+        assertTrue(vacuous.err().contains("may only tighten") && vacuous.err().contains("thresholds.max_forget_probability 1.0"
+                + " is looser than the policy's 0.25"), vacuous.toString());
+        CliRun own = submit(tmp, req("DR-V2", ", \"method\": \"ga\", \"train\": {\"lr\": 1e-9}"));
+        assertEquals(ExitCodes.BAD_INPUT, own.code(), own.toString());
+        assertTrue(own.err().contains("method: a request may only name a policy")
+                && own.err().contains("train: a request may only name a policy"), own.toString());
+        CliRun unknown = submit(tmp, req("DR-V3", ", \"policy\": \"lenient\""));
+        assertEquals(ExitCodes.BAD_INPUT, unknown.code(), unknown.toString());
+        assertTrue(unknown.err().contains("policy: unknown 'lenient'"), unknown.toString());
+        assertFalse(Files.exists(tmp.resolve("out")), "refused before any work");
+        assertEquals(before, inputs());
+    }
+
+    @Test
+    void policyFilesAreValidatedAndTheirFloorsHold(@TempDir Path tmp) throws Exception {
+        Path good = tmp.resolve("policies.yaml");
+        Files.writeString(good, """
+                policies:
+                  gentle:
+                    method: npo
+                    config: {beta: 0.1, alpha: 5.0}
+                    train: {max_steps: 16, lr: 0.001, batch_size: 4, schedule: constant}
+                    thresholds: {max_forget_probability: 0.3, max_forget_rouge: 0.7, mia_auc_band: 0.25,
+                                 max_extraction_rate: 0.2, max_utility_drop: 0.3}
+                """);
+        PolicySet ps = PolicySet.load(good);
+        assertEquals(List.of("standard", "strict", "gentle"), List.copyOf(ps.names()));
+        assertEquals(0.3, ps.named("gentle").thresholds().maxForgetProbability());
+        InvalidInputException weaker = assertThrows(InvalidInputException.class, () -> PolicySet.effective(ps.named("gentle"),
+                new DeletionRequest.Thresholds(0.5, null, null, null, null)));
+        assertTrue(weaker.getMessage().contains("policy 'gentle'"), weaker.getMessage());
+        assertEquals(0.1, PolicySet.effective(ps.named("gentle"), new DeletionRequest.Thresholds(0.1, null, null, null, null))
+                .maxForgetProbability(), "tightening is allowed");
+
+        for (String[] bad : new String[][] {
+            {"policies:\n  standard: {method: npo, train: {lr: 0.1}, thresholds: {}}\n", "built-in policy"},
+            {"policies:\n  p: {method: npo, method: ga}\n", "Duplicate field 'method'"},
+            {"policies:\n  p: {method: npo, train: {lr: \"0.1\"}}\n", "policies.p.train.lr: expected a number"},
+            {"policies:\n  p: {method: nope, train: {lr: 0.1}}\n", "nope"},
+            {"policies:\n  p: {method: npo, train: {lr: 0.1}, thresholds: {max_forget_probability: 0.2}}\n", "give all five"},
+        }) {
+            Path f = tmp.resolve("bad.yaml");
+            Files.writeString(f, bad[0]);
+            InvalidInputException ex = assertThrows(InvalidInputException.class, () -> PolicySet.load(f), bad[0]);
+            assertTrue(ex.getMessage().contains(bad[1]) && ex.getMessage().contains(f.toString()), ex.getMessage());
+        }
+    }
+
+    @Test
+    void onlyASafeSinglePathSegmentIsAnIdAndControlCharactersAreNeverEchoed(@TempDir Path tmp) throws Exception {
+        for (String id : List.of(".", "..", ".hidden", "-rf", "a/b", "a\\\\b", "a..b", "")) {
+            CliRun r = submit(tmp, req(id, ""));
+            assertEquals(ExitCodes.BAD_INPUT, r.code(), id + ": " + r);
+            assertTrue(r.err().contains("request_id"), r.toString());
+        }
+        CliRun ansi = submit(tmp, req("DR\\u001b[2J\\u0000", ""));
+        assertEquals(ExitCodes.BAD_INPUT, ansi.code(), ansi.toString());
+        assertFalse(ansi.err().contains("\u001b") || ansi.err().contains("\u0000"), "raw control characters echoed");
+        assertTrue(ansi.err().contains("\\u001b[2J\\u0000"), ansi.toString());
+        assertTrue(DeletionRequest.isSafeId("DR-2026.0001_a"));
+        assertFalse(Files.exists(tmp.resolve("out")));
+    }
+
+    @Test
+    void badOptionValuesExitTwoBeforeAnyWork(@TempDir Path tmp) throws Exception {
+        Map<String, String> before = inputs();
+        CliRun sample = submit(tmp, req("DR-O1", ""), "--retain-sample", "-5");
+        assertEquals(ExitCodes.BAD_INPUT, sample.code(), sample.toString());
+        assertTrue(sample.err().contains("--retain-sample must be positive, found -5"), sample.toString());
+        CliRun tokens = submit(tmp, req("DR-O2", ""), "--max-new-tokens", "0");
+        assertEquals(ExitCodes.BAD_INPUT, tokens.code(), tokens.toString());
+        assertTrue(tokens.err().contains("--max-new-tokens must be positive"), tokens.toString());
+        assertFalse(Files.exists(tmp.resolve("out")));
+        Files.writeString(tmp.resolve("out"), "a file");
+        CliRun file = submit(tmp, req("DR-O3", ""));
+        assertEquals(ExitCodes.BAD_INPUT, file.code(), file.toString());
+        assertTrue(file.err().contains("is an existing file"), file.toString());
+        assertEquals("a file", Files.readString(tmp.resolve("out")));
+        Files.delete(tmp.resolve("out"));
+        CliRun noKey = CliRun.of("request", "submit", tmp.resolve("request.json").toString(), "--training-data",
+                w.data().toString(), "--model", w.full().toString(), "--out", tmp.resolve("out").toString());
+        if (System.getenv(DeploymentKey.ENV) == null && System.getenv(DeploymentKey.ENV_FILE) == null) {
+            assertEquals(ExitCodes.BAD_INPUT, noKey.code(), noKey.toString());
+            assertTrue(noKey.err().contains("no deployment key"), noKey.toString());
+        }
+        CliRun overlap = CliRun.of("request", "submit", tmp.resolve("request.json").toString(), "--training-data",
+                w.data().toString(), "--model", w.full().toString(), "--out", w.data().toString(), "--key",
+                keyFile(tmp).toString());
+        assertEquals(ExitCodes.BAD_INPUT, overlap.code(), overlap.toString());
+        assertTrue(overlap.err().contains("is the input --training-data"), overlap.toString());
+        assertEquals(before, inputs());
+    }
+
+    @Test
+    void parallelSubmitsLeaveOneEntryEachKeyedPseudonymsAndNoStaleTemporaries(@TempDir Path out) throws Exception {
+        Map<String, String> before = inputs();
+        Unlearner nothing = (lm, dir, f, r, qt, m, c, t, s) -> Map.of("method", "none");
+        OutputDirs.claim(out, "--out");
+        Path stale = out.resolve("rejected/DR-P0");
+        Files.createDirectories(stale.resolve(".model.tmp-123"));
+        Files.writeString(stale.resolve(".model.tmp-123/model.safetensors"), "half a model");
+        Files.writeString(stale.resolve(".result.json4711.tmp"), "half a result");
+        int n = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<RequestWorkflow.Outcome>> fs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String id = "DR-P" + i;
+            fs.add(pool.submit(() -> {
+                go.await();
+                return new RequestWorkflow(out, KEY, PolicySet.builtIn(), nothing, new PrintWriter(new StringWriter()))
+                        .submit(new DeletionRequest(id, subject, new DeletionRequest.Selectors(null, null, null,
+                                List.of(subject)), null, "standard", null, null, null, null), null,
+                                new RequestWorkflow.Options(w.data(), w.full(), null, "plain", 8, 0, 20));
+            }));
+        }
+        go.countDown();
+        for (Future<RequestWorkflow.Outcome> f : fs) {
+            assertFalse(f.get(600, TimeUnit.SECONDS).accepted());
+        }
+        pool.shutdown();
+        AuditLog log = new AuditLog(out.resolve("audit.jsonl"), KEY);
+        assertEquals(n, log.entries().size(), "entries lost");
+        assertTrue(log.verify().ok() && log.verify().authenticated(), String.valueOf(log.verify()));
+        assertFalse(Files.exists(stale.resolve(".model.tmp-123")), "stale model copy kept");
+        assertFalse(Files.exists(stale.resolve(".result.json4711.tmp")), "stale result kept");
+
+        String text = Files.readString(out.resolve("audit.jsonl"));
+        assertFalse(text.contains(Digests.sha256(subject.getBytes(StandardCharsets.UTF_8))), "plain subject hash");
+        assertFalse(text.contains("subject_sha256"));
+        ObjectNode e = log.entries().get(0);
+        assertEquals(KEY.pseudonym("subject\n" + subject), e.get("subject_hmac").asText());
+        for (String id : QaReader.read(w.data().resolve("forget10.json")).stream().map(q -> q.id()).toList()) {
+            assertFalse(text.contains(id), "a plain record id in the log");
+        }
+        assertEquals(before, inputs());
+    }
+
+    @Test
+    void aSecondRunOnTheSameDirectoryFailsFastNamingTheHolder(@TempDir Path tmp) throws Exception {
+        Path recipe = tmp.resolve("recipe.yaml");
+        Files.writeString(recipe, """
+                name: locked
+                data: {builtin: {authors: 2, seed: 1}}
+                model: {init: {hidden_size: 16, layers: 1, heads: 2, kv_heads: 1, intermediate_size: 32}}
+                finetune: {max_steps: 1, lr: 0.003, batch_size: 8}
+                methods:
+                  - {method: ga}
+                eval: {suites: [tofu]}
+                """);
+        Path run = tmp.resolve("run");
+        try (StageRunner held = new StageRunner(run, new PrintWriter(new StringWriter()))) {
+            Future<CliRun> second = Executors.newSingleThreadExecutor().submit(
+                    () -> CliRun.of("run", recipe.toString(), "--out", run.toString()));
+            CliRun r = second.get(120, TimeUnit.SECONDS);
+            assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
+            assertTrue(r.err().contains("in use by another unlearn process (held by pid " + ProcessHandle.current().pid()),
+                    r.toString());
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.unlearn.cli.safety;
+
+import dev.unlearn.core.io.Digests;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/** Tree digests (every file, hidden ones and empty folders included) and copies for the safety tests. */
+final class Trees {
+    private Trees() {}
+
+    /** Relative path to SHA-256 of every file, plus every folder (so an added or removed folder shows too). */
+    static Map<String, String> digest(Path root) throws IOException {
+        Map<String, String> m = new TreeMap<>(Digests.directoryManifest(root));
+        try (Stream<Path> s = Files.walk(root)) {
+            s.filter(Files::isDirectory).forEach(d -> m.put(root.relativize(d) + "/", "dir"));
+        }
+        return m;
+    }
+
+    static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
+        }
+    }
+}
