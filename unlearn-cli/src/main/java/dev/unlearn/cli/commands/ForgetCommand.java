@@ -61,8 +61,7 @@ import picocli.CommandLine.Spec;
             "  unlearn forget --method flat --model runs/full --forget data/forget10.json --out runs/flat \\",
             "      --templates shared/fixtures/refusal/tofu-idontknow.jsonl --lr 1e-3",
             "  unlearn forget --method pd --set base=npo --set base_config.beta=0.2 --model runs/full \\",
-            "      --forget data/forget10.json --retain data/retain90.json --out runs/pd-npo --lr 2e-3",
-            "Exit codes: 0 ok, 2 bad input (checkpoint, data, config key or value, output directory)."
+            "      --forget data/forget10.json --retain data/retain90.json --out runs/pd-npo --lr 2e-3"
         })
 public class ForgetCommand implements Callable<Integer> {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
