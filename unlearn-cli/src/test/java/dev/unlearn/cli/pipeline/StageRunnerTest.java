@@ -2,10 +2,12 @@ package dev.unlearn.cli.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.unlearn.core.BuildInfo;
 import dev.unlearn.core.UnlearnException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -43,6 +45,26 @@ class StageRunnerTest {
         assertFalse(c.skipped());
         assertEquals(2, runs.get());
         assertTrue(Files.exists(dir.resolve("ft/manifest.json")));
+    }
+
+    @Test
+    void anotherBuildOfTheToolkitInvalidatesReuse(@TempDir Path dir) throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        StageRunner.Work w = d -> Files.writeString(d.resolve("out.txt"), "x" + runs.incrementAndGet());
+        PrintWriter log = new PrintWriter(new StringWriter());
+        BuildInfo a = new BuildInfo("0.1.0", "a".repeat(64));
+        BuildInfo b = new BuildInfo("0.1.0", "b".repeat(64));
+        StageRunner.Outcome first = new StageRunner(dir, log, a).stage("ft", fp(1), w);
+        assertTrue(new StageRunner(dir, log, a).stage("ft", fp(1), w).skipped(), "same build: reused");
+        StageRunner.Outcome other = new StageRunner(dir, log, b).stage("ft", fp(1), w);
+        assertFalse(other.skipped(), "changed build id: redone");
+        assertNotEquals(first.digest(), other.digest(), "downstream fingerprints change too");
+        assertEquals(2, runs.get());
+        assertFalse(new StageRunner(dir, log, new BuildInfo("0.2.0", "b".repeat(64))).stage("ft", fp(1), w).skipped(),
+                "changed version: redone");
+        String manifest = Files.readString(dir.resolve("ft/manifest.json"));
+        assertTrue(manifest.contains("\"unlearn_build\" : \"" + "b".repeat(64)), manifest);
+        assertTrue(manifest.contains("\"djl\" : \"" + ai.djl.engine.Engine.getDjlVersion()), manifest);
     }
 
     @Test
