@@ -9,9 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.cli.Version;
 import dev.unlearn.cli.commands.OutputDirs;
 import dev.unlearn.cli.pipeline.StageRunner;
-import dev.unlearn.cli.recipe.Recipe;
+import dev.unlearn.cli.TrainingOptions;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.data.QaWriter;
 import dev.unlearn.core.io.Checkpoint;
@@ -123,7 +124,12 @@ public final class RequestWorkflow {
         if (request.config() != null) {
             config.putAll(request.config());
         }
-        Recipe.TrainSpec train = request.train() != null ? request.train() : policy.train();
+        TrainSettings train = request.train() != null ? request.train() : policy.train();
+        List<String> unused = TrainingOptions.unused(method, train);
+        if (!unused.isEmpty()) {
+            throw new InvalidInputException("request " + request.requestId() + ": method '" + method + "' edits weights"
+                    + " directly and does not train; train keys " + unused + " would be ignored");
+        }
         DeletionRequest.Thresholds t = (request.thresholds() == null ? policy.thresholds()
                 : request.thresholds().orElse(policy.thresholds()));
 
@@ -184,7 +190,7 @@ public final class RequestWorkflow {
 
     private ObjectNode entry(DeletionRequest r, String requestSha, boolean ok, String inSha, String outSha,
             List<QaRecord> data, RequestResolver.Resolution res, List<QaRecord> verifyRetain, String method,
-            Map<String, Object> summary, Recipe.TrainSpec train, List<RequestVerifier.Check> checks,
+            Map<String, Object> summary, TrainSettings train, List<RequestVerifier.Check> checks,
             RequestVerifier.Figures before, RequestVerifier.Figures after, double wall, String modelPath) {
         ObjectNode e = JSON.createObjectNode();
         e.put("request_id", r.requestId());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.core.data.Batches;
 import dev.unlearn.core.data.QaReader;
 import dev.unlearn.core.data.QaRecord;
@@ -64,7 +65,7 @@ class MethodRunnerAcceptanceTest {
     private static MethodRunner.Builder runner(CausalLm lm, String method, double lr, long steps, String... sets) {
         return MethodRunner.builder().setModel(lm).setTokenizer(tokenizer).setForget(forget).optRetain(retain)
                 .optReference(() -> lm.copy(manager)).setMethod(method).optOverrides(List.of(sets))
-                .setSettings(RunSettings.of(lr).withBatchSize(4).withMaxSteps(steps).withSchedule(Schedule.CONSTANT, 0)
+                .setSettings(TrainSettings.of(lr).withBatchSize(4).withMaxSteps(steps).withSchedule(Schedule.CONSTANT, 0)
                         .withMaxLength(64));
     }
 
