@@ -122,6 +122,15 @@ public class TrainingOptions {
         return out;
     }
 
+    /** A table value as a user writes it: {@code 0.00001}, {@code 0.01}, {@code 1.0}, {@code 8}, {@code linear}. */
+    public static String show(Object v) {
+        if (v instanceof Double d) {
+            String plain = java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+            return plain.contains(".") ? plain : plain + ".0";
+        }
+        return String.valueOf(v);
+    }
+
     /** Shows {@link TrainSettings#DEFAULTS} as the options' defaults in {@code --help}. */
     public static final class Defaults implements CommandLine.IDefaultValueProvider {
         private static final Map<String, Object> TABLE = TrainSettings.DEFAULTS.toMap();
@@ -130,7 +139,7 @@ public class TrainingOptions {
         public String defaultValue(ArgSpec arg) {
             if (arg instanceof OptionSpec o && o.longestName().startsWith("--")) {
                 Object v = TABLE.get(o.longestName().substring(2).replace('-', '_'));
-                return v == null ? null : String.valueOf(v);
+                return v == null ? null : show(v);
             }
             return null;
         }
