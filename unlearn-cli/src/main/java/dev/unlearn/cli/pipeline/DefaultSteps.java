@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.unlearn.cli.recipe.Recipe;
 import dev.unlearn.core.Engines;
+import dev.unlearn.core.data.AttentionMasking;
 import dev.unlearn.core.data.QaReader;
 import dev.unlearn.core.io.Checkpoint;
 import dev.unlearn.core.model.CausalLm;
@@ -72,6 +73,9 @@ public final class DefaultSteps implements PipelineSteps {
         }
         if (eval != null && eval.batchSize() != null) {
             b.optBatchSize(eval.batchSize());
+        }
+        if (eval != null && eval.attentionMask() != null) {
+            b.optAttentionMask(AttentionMasking.byName(eval.attentionMask()));
         }
         Evaluator.Result r = b.build().evaluate(model);
         r.write(outDir);

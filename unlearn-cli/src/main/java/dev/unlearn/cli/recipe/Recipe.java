@@ -83,7 +83,10 @@ public record Recipe(
         }
     }
 
-    /** Evaluation: suites to run and generation budget for ROUGE. */
+    /**
+     * Evaluation: suites to run, generation budget for ROUGE, scoring batch size and the scoring passes'
+     * {@code attention_mask} ({@code length} by default, {@code pad_token} to match the reference).
+     */
     public record EvalSpec(List<String> suites, @JsonProperty("max_new_tokens") Integer maxNewTokens,
-            @JsonProperty("batch_size") Integer batchSize) {}
+            @JsonProperty("batch_size") Integer batchSize, @JsonProperty("attention_mask") String attentionMask) {}
 }

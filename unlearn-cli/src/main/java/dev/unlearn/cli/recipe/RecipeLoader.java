@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.unlearn.cli.TrainingOptions;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.data.AttentionMasking;
 import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.methods.spi.MethodKind;
 import dev.unlearn.methods.spi.Methods;
@@ -141,6 +142,13 @@ public final class RecipeLoader {
                             + unused + " would be ignored (it uses only " + new TreeSet<>(TrainingOptions.DIRECT_EDIT_KEYS)
                             + ")");
                 }
+            }
+        }
+        if (r.eval() != null && r.eval().attentionMask() != null) {
+            try {
+                AttentionMasking.byName(r.eval().attentionMask());
+            } catch (InvalidInputException ex) {
+                p.add("eval.attention_mask: unknown '" + r.eval().attentionMask() + "'; valid: length, pad_token");
             }
         }
         if (r.eval() != null && r.eval().suites() != null) {

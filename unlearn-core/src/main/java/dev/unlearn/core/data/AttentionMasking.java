@@ -23,9 +23,15 @@ public enum AttentionMasking {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses {@code length} or {@code pad_token} (any case, {@code -} for {@code _}). */
+    /**
+     * Parses {@code length} or {@code pad_token} (any case, {@code -} for {@code _}; methods.md §1.1's
+     * spellings {@code lengths} and {@code pad-token} too).
+     */
     public static AttentionMasking byName(String name) {
         String n = name == null ? "" : name.trim().replace('-', '_').toUpperCase(Locale.ROOT);
+        if (n.equals("LENGTHS")) {
+            n = "LENGTH";
+        }
         for (AttentionMasking m : values()) {
             if (m.name().equals(n)) {
                 return m;

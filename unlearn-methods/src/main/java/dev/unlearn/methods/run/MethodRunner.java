@@ -160,13 +160,20 @@ public final class MethodRunner {
             releaseReference();
             RunSummary s = new RunSummary(m.name(), ConfigBinder.asMap(cfg), m.kind().name(), o.steps, o.skippedSteps,
                     o.tensors, wall, fb, meanNll(f.examples()), rb, meanNll(r.examples()), o.lastLoss, o.ssd, skipped,
-                    o.pdFallbacks);
+                    o.pdFallbacks, trainRecord());
             LOG.info("{}: {} steps in {} s; forget NLL {} -> {}, retain NLL {} -> {}", m.name(), s.steps(),
                     String.format("%.1f", wall), fmt(fb), fmt(s.forgetNllAfter()), fmt(rb), fmt(s.retainNllAfter()));
             return s;
         } finally {
             releaseReference();
         }
+    }
+
+    /** The settings as applied, for the summary: every key plus the seed. */
+    private Map<String, Object> trainRecord() {
+        Map<String, Object> t = new LinkedHashMap<>(settings.toMap());
+        t.put("seed", seed);
+        return t;
     }
 
     /** What the method part of a run reports. */
