@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.train.TrainSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -47,5 +48,24 @@ class DeletionRequestTest {
         assertTrue(error(dir, "{\"request_id\": \"a\", \"subject\": \"x\", \"selectors\": {\"entities\": [\"x\"]},"
                 + " \"thresholds\": {\"mia_auc_band\": 0.7}}").contains("thresholds.mia_auc_band"));
         assertTrue(error(dir, "{not json").contains("not valid JSON"));
+        String train = "{\"request_id\": \"a\", \"subject\": \"x\", \"selectors\": {\"entities\": [\"x\"]}, \"train\": ";
+        String u = error(dir, train + "{\"lr\": 0.001, \"learningrate\": 1}}");
+        assertTrue(u.contains("train.learningrate") && u.contains("grad_accum"), u);
+        assertTrue(error(dir, train + "{\"grad_accum\": 0}}").contains("train.grad_accum"));
+    }
+
+    @Test
+    void trainIsTheOneSettingsType(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("req.json");
+        Files.writeString(f, """
+                {"request_id": "DR-2", "subject": "Ada Quill", "selectors": {"entities": ["Ada Quill"]},
+                 "method": "npo", "train": {"lr": 0.001, "max_steps": 8, "grad_accum": 2, "max_grad_norm": 0.5,
+                 "attention_mask": "pad_token"}}
+                """);
+        TrainSettings t = DeletionRequest.read(f).train();
+        assertEquals(TrainSettings.DEFAULTS.with(java.util.Map.of("lr", 0.001, "max_steps", 8, "grad_accum", 2,
+                "max_grad_norm", 0.5, "attention_mask", "pad_token")), t);
+        assertEquals(16, RequestPolicy.named("standard").train().maxSteps());
+        assertEquals(TrainSettings.DEFAULTS.maxGradNorm(), RequestPolicy.named("standard").train().maxGradNorm());
     }
 }
