@@ -3,13 +3,15 @@ package dev.unlearn.cli;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.UnlearnException;
 import dev.unlearn.core.VerificationFailedException;
+import dev.unlearn.core.train.TrainingDivergedException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /**
  * The one factory that wires the {@code unlearn} command for {@link Main} and for tests: output and
  * error streams, the exception-to-exit-code mapping and one-line error messages ({@code -x} prints
- * the stack trace too).
+ * the stack trace too). The mapping is {@link ExitCodes}'s table; every command's {@code --help} ends
+ * with it.
  */
 public final class Cli {
     private Cli() {}
@@ -21,6 +23,7 @@ public final class Cli {
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(Cli::handle);
+        documentExitCodes(cl);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("error: " + safe(ex.getMessage()));
@@ -32,19 +35,36 @@ public final class Cli {
         return cl;
     }
 
+    /** Adds the "Exit codes:" section to the help of the command and of every subcommand. */
+    private static void documentExitCodes(CommandLine cl) {
+        cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCodes.HELP);
+        cl.getSubcommands().values().forEach(Cli::documentExitCodes);
+    }
+
+    /** The exit code for an exception thrown by a command ({@link ExitCodes}). */
+    static int exitCode(Throwable ex) {
+        if (ex instanceof VerificationFailedException) {
+            return ExitCodes.CHECK_FAILED;
+        }
+        if (ex instanceof InvalidInputException || ex instanceof java.nio.file.NoSuchFileException
+                || ex instanceof CommandLine.ParameterException) {
+            return ExitCodes.BAD_INPUT;
+        }
+        return ExitCodes.INTERNAL;
+    }
+
     private static int handle(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
         boolean trace = parsed != null && hasStacktraceFlag(parsed);
-        int code;
+        int code = exitCode(ex);
         String prefix;
         if (ex instanceof InvalidInputException) {
-            code = ExitCodes.BAD_INPUT;
             prefix = "error: ";
         } else if (ex instanceof VerificationFailedException) {
-            code = ExitCodes.CHECK_FAILED;
             prefix = "verification failed: ";
+        } else if (ex instanceof TrainingDivergedException) {
+            prefix = "training diverged: ";
         } else if (ex instanceof UnlearnException) {
-            code = ExitCodes.CHECK_FAILED;
             prefix = "error: ";
         } else if (ex instanceof java.nio.file.NoSuchFileException nsf) {
             err.println("error: no such file: " + safe(nsf.getFile()));

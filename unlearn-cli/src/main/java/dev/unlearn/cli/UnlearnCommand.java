@@ -12,7 +12,6 @@ import dev.unlearn.cli.commands.GenerateCommand;
 import dev.unlearn.cli.commands.GuardCommand;
 import dev.unlearn.cli.commands.ScoreCommand;
 import dev.unlearn.cli.commands.WorstCaseCommand;
-import dev.unlearn.cli.commands.WorstCaseCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,7 +30,6 @@ import picocli.CommandLine.Spec;
         commandListHeading = "%nCommands:%n",
         footerHeading = "%n",
         footer = {
-            "Exit codes: 0 ok, 1 a check failed, 2 bad input (checkpoint, recipe, data, option), 3 internal error.",
             "Start with: unlearn demo"
         },
         subcommands = {

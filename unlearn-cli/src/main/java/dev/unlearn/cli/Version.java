@@ -1,20 +1,23 @@
 package dev.unlearn.cli;
 
+import dev.unlearn.core.BuildInfo;
+import java.util.Map;
 import picocli.CommandLine.IVersionProvider;
 
-/** Version string: the tool, Java, DJL and libtorch versions. */
+/** Version string: the toolkit's version and build id, and the library versions, all read at run time. */
 public class Version implements IVersionProvider {
-    /** The toolkit's version, also written into manifests and audit records. */
+    /** The toolkit's version, also written into manifests and audit records ({@link BuildInfo}). */
     public static String tool() {
-        String v = Version.class.getPackage().getImplementationVersion();
-        return v == null ? "0.1.0-SNAPSHOT" : v;
+        return BuildInfo.current().version();
     }
 
     @Override
     public String[] getVersion() {
+        BuildInfo b = BuildInfo.current();
+        Map<String, String> lib = BuildInfo.libraries();
         return new String[] {
-            "unlearn " + tool(),
-            "Java " + System.getProperty("java.version") + ", DJL 0.36.0, PyTorch 2.7.1 (CPU native from Maven)"
+            "unlearn " + b.version() + " (build " + b.buildId().substring(0, 12) + ")",
+            "Java " + lib.get("java") + ", DJL " + lib.get("djl") + ", PyTorch " + lib.get("pytorch") + ", " + lib.get("os")
         };
     }
 }

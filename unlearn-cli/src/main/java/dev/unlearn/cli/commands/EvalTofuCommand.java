@@ -1,6 +1,7 @@
 package dev.unlearn.cli.commands;
 
 import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.core.data.AttentionMasking;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.text.PromptTemplate;
 import dev.unlearn.eval.model.Evaluator;
@@ -84,6 +85,11 @@ public class EvalTofuCommand implements Callable<Integer> {
     @Option(names = "--max-length", defaultValue = "512", paramLabel = "N", description = "Longest tokenized sequence. Default: ${DEFAULT-VALUE}.")
     int maxLength;
 
+    @Option(names = "--attention-mask", defaultValue = "length", paramLabel = "MODE",
+            description = "Scoring passes: length (hide padding only) or pad_token (hide every pad-id token, real EOS"
+                    + " included when pad == EOS, as the reference collators do). Default: ${DEFAULT-VALUE}.")
+    String attentionMask;
+
     @Option(names = "--batch-size", defaultValue = "8", paramLabel = "N", description = "Scoring batch size. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
@@ -119,6 +125,7 @@ public class EvalTofuCommand implements Callable<Integer> {
                 .optTruthRatioBase(truthRatioBase)
                 .optMaxNewTokens(maxNewTokens)
                 .optMaxLength(maxLength)
+                .optAttentionMask(AttentionMasking.byName(attentionMask))
                 .optBatchSize(batchSize)
                 .optMaxRows(maxRows)
                 .optGradNorm(gradNorm)

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.cli.TrainingOptions;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.data.QaReader;
@@ -18,7 +19,7 @@ import dev.unlearn.core.text.PromptTemplate;
 import dev.unlearn.core.text.QaTokenization;
 import dev.unlearn.core.text.TextTokenizer;
 import dev.unlearn.core.train.FineTune;
-import dev.unlearn.core.train.Schedule;
+import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.core.train.TrainingConfig;
 import dev.unlearn.core.train.TrainingLoop;
 import java.io.PrintWriter;
@@ -35,11 +36,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code unlearn finetune}: supervised fine-tuning on QA answers, from a checkpoint or from scratch. */
-@Command(name = "finetune", mixinStandardHelpOptions = true,
+@Command(name = "finetune", mixinStandardHelpOptions = true, defaultValueProvider = TrainingOptions.Defaults.class,
         header = "Fine-tune a model on QA pairs (answer tokens only), from a checkpoint or from scratch.",
         description = {
             "Trains on the answer tokens of every record (pooled token-mean NLL, AdamW, warm-up then decay,",
-            "clipping at norm 1). Trainer state is checkpointed every --checkpoint-every steps beside --out;",
+            "clipping); the training options and their defaults are those of 'forget' and of a recipe's",
+            "finetune section (one table, recipes/README.md). Trainer state is checkpointed every --checkpoint-every steps beside --out;",
             "--resume continues from it and ends with the same weights as an uninterrupted run.",
             "The output is a Hugging Face directory (config.json, model.safetensors, tokenizer files, manifest.json),",
             "written atomically; a JSONL training log is written to OUT/train-log.jsonl.",
@@ -77,38 +79,13 @@ public class FinetuneCommand implements Callable<Integer> {
             description = "Output model directory: new, empty or a checkpoint unlearn saved; never one holding or inside an input.")
     Path out;
 
-    @Option(names = "--epochs", defaultValue = "3", description = "Epochs. Default: ${DEFAULT-VALUE}.")
-    int epochs;
-
-    @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many optimizer steps (0: no limit).")
-    long maxSteps;
-
-    @Option(names = "--lr", defaultValue = "1e-5", description = "Peak learning rate. Default: ${DEFAULT-VALUE}.")
-    double lr;
-
-    @Option(names = "--batch-size", defaultValue = "16", description = "Micro-batch size. Default: ${DEFAULT-VALUE}.")
-    int batchSize;
-
-    @Option(names = "--grad-accum", defaultValue = "1", description = "Gradient accumulation steps. Default: ${DEFAULT-VALUE}.")
-    int gradAccum;
-
-    @Option(names = "--weight-decay", defaultValue = "0.01", description = "Decoupled weight decay. Default: ${DEFAULT-VALUE}.")
-    double weightDecay;
-
-    @Option(names = "--warmup-steps", defaultValue = "0", description = "Linear warm-up steps. Default: ${DEFAULT-VALUE}.")
-    long warmup;
-
-    @Option(names = "--schedule", defaultValue = "linear", description = "constant, linear or cosine. Default: ${DEFAULT-VALUE}.")
-    String schedule;
+    @Mixin TrainingOptions training;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed (initialisation and shuffling). Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--template", defaultValue = "plain", description = "Prompt template. Default: ${DEFAULT-VALUE}.")
     String template;
-
-    @Option(names = "--max-length", defaultValue = "512", description = "Truncate sequences to this many tokens. Default: ${DEFAULT-VALUE}.")
-    int maxLength;
 
     @Option(names = "--checkpoint-every", defaultValue = "200", description = "Trainer-state checkpoint interval in steps. Default: ${DEFAULT-VALUE}.")
     long checkpointEvery;
@@ -121,6 +98,7 @@ public class FinetuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        TrainSettings settings = training.settings();
         Engines.pytorch();
         PrintWriter o = spec.commandLine().getOut();
         java.util.Map<String, Path> inputs = new java.util.LinkedHashMap<>();
@@ -137,14 +115,7 @@ public class FinetuneCommand implements Callable<Integer> {
         } else {
             ModelDirs.check(start.model);
         }
-        Options.nonNegative("--epochs", epochs);
-        Options.nonNegative("--max-steps", maxSteps);
-        Options.positive("--lr", lr);
-        Options.positive("--batch-size", batchSize);
-        Options.positive("--grad-accum", gradAccum);
-        Options.nonNegative("--weight-decay", weightDecay);
-        Options.nonNegative("--warmup-steps", warmup);
-        Options.positive("--max-length", maxLength);
+        training.settings(); // every training option checked here, before any work
         Options.positive("--checkpoint-every", checkpointEvery);
         Path tokDir = tokenizer != null ? tokenizer : start.model != null ? start.model : data.get(0).toAbsolutePath().getParent();
         inputs.put("--tokenizer", tokDir);
@@ -167,7 +138,8 @@ public class FinetuneCommand implements Callable<Integer> {
         }
         try (TextTokenizer tok = TextTokenizer.load(tokDir);
                 NDManager m = NDManager.newBaseManager(Engines.device(common.device))) {
-            QaTokenization.Result tr = new QaTokenization(tok, PromptTemplate.byName(template), maxLength).tokenizeAll(rows);
+            QaTokenization.Result tr = new QaTokenization(tok, PromptTemplate.byName(template), settings.maxLength(),
+                    settings.attentionMask()).tokenizeAll(rows);
             List<TokenizedExample> ex = tr.examples();
             if (!tr.skipped().isEmpty()) {
                 spec.commandLine().getErr().printf("skipped %d records with no answer tokens left%n", tr.skipped().size());
@@ -184,16 +156,11 @@ public class FinetuneCommand implements Callable<Integer> {
                 lm = ModelDirs.load(start.model, m, false);
             }
             try (lm) {
-                TrainingConfig.Builder b = TrainingConfig.builder().setLearningRate(lr).optEpochs(epochs)
-                        .optWeightDecay(weightDecay).optWarmupSteps(warmup).optSchedule(Schedule.byName(schedule))
-                        .optGradientAccumulation(gradAccum).optSeed(seed).optCheckpointDir(stateDir)
+                TrainingConfig.Builder b = settings.toConfig(seed).optCheckpointDir(stateDir)
                         .optCheckpointEvery(checkpointEvery).optResume(resume)
                         .optLogFile(stateDir.resolve("train-log.jsonl")).optProgress(System.err, 10);
-                if (maxSteps > 0) {
-                    b.optMaxSteps(maxSteps);
-                }
                 long t0 = System.nanoTime();
-                TrainingLoop.Result r = FineTune.run(lm, ex, batchSize, tok.padId(), b.build());
+                TrainingLoop.Result r = FineTune.run(lm, ex, settings.batchSize(), tok.padId(), b.build());
                 double secs = (System.nanoTime() - t0) / 1e9;
                 double acc = FineTune.answerTokenAccuracy(lm, ex, tok.padId());
                 Checkpoint.save(lm, out, tokDir, store);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.cli.TrainingOptions;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.UnlearnException;
 import dev.unlearn.core.data.QaReader;
@@ -14,9 +15,8 @@ import dev.unlearn.core.io.Checkpoint;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.text.PromptTemplate;
 import dev.unlearn.core.text.TextTokenizer;
-import dev.unlearn.core.train.Schedule;
+import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.methods.run.MethodRunner;
-import dev.unlearn.methods.run.RunSettings;
 import dev.unlearn.methods.run.RunSummary;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -45,6 +45,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "forget",
         mixinStandardHelpOptions = true,
+        defaultValueProvider = TrainingOptions.Defaults.class,
         header = "Unlearn a forget set from a checkpoint with one method; write the new checkpoint and summary.json.",
         description = {
             "Loads --model, runs --method on the --forget records (and --retain records, when the method uses them),",
@@ -52,6 +53,8 @@ import picocli.CommandLine.Spec;
             "config with defaults filled in, steps, wall time, forget/retain mean answer NLL before and after.",
             "Method keys come from --config (YAML mapping) and then --set key=value; see 'unlearn methods'.",
             "The learning rate has no method default: 1e-5 suits 7B models (OU TOFU), tiny CPU models need ~1e-3.",
+            "Training options and defaults are those of 'finetune' and of a recipe's train section (one table,",
+            "recipes/README.md); ssd, a direct edit, takes only --max-length and --attention-mask.",
             ""
         },
         footerHeading = "%nExamples:%n",
@@ -61,9 +64,7 @@ import picocli.CommandLine.Spec;
             "  unlearn forget --method flat --model runs/full --forget data/forget10.json --out runs/flat \\",
             "      --templates shared/fixtures/refusal/tofu-idontknow.jsonl --lr 1e-3",
             "  unlearn forget --method pd --set base=npo --set base_config.beta=0.2 --model runs/full \\",
-            "      --forget data/forget10.json --retain data/retain90.json --out runs/pd-npo --lr 2e-3",
-            "Exit codes: 0 ok, 2 bad input (checkpoint, data, config key or value, option value, output directory that",
-            "overlaps an input or was not created by unlearn; a model directory with links or NaN/Inf weights)."
+            "      --forget data/forget10.json --retain data/retain90.json --out runs/pd-npo --lr 2e-3"
         })
 public class ForgetCommand implements Callable<Integer> {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -99,35 +100,14 @@ public class ForgetCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one config key (repeatable; a.b=v sets a nested key).")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--epochs", defaultValue = "5", description = "Epochs over the forget set. Default: ${DEFAULT-VALUE}.")
-    int epochs;
-
-    @Option(names = "--lr", defaultValue = "1e-5", description = "AdamW learning rate. Default: ${DEFAULT-VALUE}.")
-    double lr;
-
-    @Option(names = "--batch-size", defaultValue = "8", description = "Forget (and retain) samples per step. Default: ${DEFAULT-VALUE}.")
-    int batchSize;
-
-    @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many optimizer steps (0: by epochs). Default: ${DEFAULT-VALUE}.")
-    long maxSteps;
+    @Mixin
+    TrainingOptions training;
 
     @Option(names = "--seed", defaultValue = "0", description = "Run seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--weight-decay", defaultValue = "0.01", description = "AdamW weight decay. Default: ${DEFAULT-VALUE}.")
-    double weightDecay;
-
-    @Option(names = "--schedule", defaultValue = "LINEAR", description = "CONSTANT, LINEAR or COSINE. Default: ${DEFAULT-VALUE}.")
-    Schedule schedule;
-
-    @Option(names = "--warmup-steps", defaultValue = "0", description = "Linear warm-up steps. Default: ${DEFAULT-VALUE}.")
-    long warmupSteps;
-
     @Option(names = "--template", defaultValue = "plain", paramLabel = "NAME", description = "Prompt template: plain, tofu-phi, ou-phi, llama2, llama3. Default: ${DEFAULT-VALUE}.")
     String template;
-
-    @Option(names = "--max-length", defaultValue = "512", description = "Token cut-off per sample. Default: ${DEFAULT-VALUE}.")
-    int maxLength;
 
     @Option(names = "--templates", paramLabel = "FILE", description = "Where TOFU's idontknow.jsonl lies (FLAT with templates: tofu-idontknow; digest checked).")
     Path templatesFile;
@@ -141,14 +121,19 @@ public class ForgetCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        // option values first, then paths: all before any work
+        TrainSettings settings = training.settings();
+        List<String> unused = TrainingOptions.unused(method, settings);
+        if (!unused.isEmpty()) {
+            throw new InvalidInputException("method '" + method + "' edits weights directly and does not train: "
+                    + unused.stream().map(TrainingOptions::option).toList() + " would be ignored; leave them out");
+        }
         checkOut();
         DataType store = switch (saveDtype.toLowerCase(java.util.Locale.ROOT)) {
             case "float32" -> DataType.FLOAT32;
             case "bfloat16" -> DataType.BFLOAT16;
             default -> throw new InvalidInputException("--save-dtype must be float32 or bfloat16, found " + saveDtype);
         };
-        RunSettings settings = new RunSettings(lr, epochs, batchSize, maxSteps, weightDecay, schedule, warmupSteps, seed,
-                maxLength);
         Map<String, Object> section = config == null ? Map.of() : readConfig(config, method);
         // fail fast on the method name and config keys before loading anything
         dev.unlearn.methods.spi.Methods.byName(method).bind(section, sets);
@@ -161,7 +146,7 @@ public class ForgetCommand implements Callable<Integer> {
                 PrintStream progress = new PrintStream(new LineWriterStream(err), true, StandardCharsets.UTF_8)) {
             RunSummary s = MethodRunner.builder().setModel(lm).setTokenizer(tok).optTemplate(PromptTemplate.byName(template))
                     .setForget(forgetRecords).optRetain(retainRecords).optReference(() -> lm.copy(lm.manager()))
-                    .setMethod(method).optConfig(section).optOverrides(sets).setSettings(settings)
+                    .setMethod(method).optConfig(section).optOverrides(sets).setSettings(settings).optSeed(seed)
                     .optTemplatesFile(templatesFile).optProgress(progress).build().run();
             err.printf("%s: %d steps, %.1f s; forget NLL %.4f -> %.4f, retain NLL %.4f -> %.4f%n", s.method(), s.steps(),
                     s.wallSeconds(), s.forgetNllBefore(), s.forgetNllAfter(), s.retainNllBefore(), s.retainNllAfter());
@@ -205,13 +190,6 @@ public class ForgetCommand implements Callable<Integer> {
         }
         OutputDirs.requireOurs(out, "--out");
         ModelDirs.check(model);
-        Options.positive("--epochs", epochs);
-        Options.positive("--batch-size", batchSize);
-        Options.positive("--max-length", maxLength);
-        Options.nonNegative("--max-steps", maxSteps);
-        Options.nonNegative("--warmup-steps", warmupSteps);
-        Options.positive("--lr", lr);
-        Options.nonNegative("--weight-decay", weightDecay);
     }
 
     /** The real path of {@code p}, or of its nearest existing ancestor joined with the rest. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.core.data.AttentionMasking;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.data.QaRecord;
@@ -68,6 +69,11 @@ public class ScoreCommand implements Callable<Integer> {
     @Option(names = "--template", defaultValue = "plain", description = "Prompt template: plain, tofu-phi, ou-phi, llama2, llama3. Default: ${DEFAULT-VALUE}.")
     String template;
 
+    @Option(names = "--attention-mask", defaultValue = "length", paramLabel = "MODE",
+            description = "With --question/--answer: length (hide nothing real) or pad_token (hide every pad-id token,"
+                    + " as the reference collators do). Default: ${DEFAULT-VALUE}.")
+    String attentionMask;
+
     @Option(names = "--json", description = "Print JSON (always on for --input-ids).")
     boolean json;
 
@@ -95,7 +101,8 @@ public class ScoreCommand implements Callable<Integer> {
                 return 0;
             }
             try (TextTokenizer tok = TextTokenizer.load(model)) {
-                QaTokenization qt = new QaTokenization(tok, PromptTemplate.byName(template), 4096);
+                QaTokenization qt = new QaTokenization(tok, PromptTemplate.byName(template), 4096,
+                        AttentionMasking.byName(attentionMask));
                 TokenizedExample ex = qt.tokenize(QaRecord.of(input.qa.question, input.qa.answer));
                 SampleScore s = Scorer.score(lm, List.of(ex), 1).get(0);
                 o.put("sum_nll", s.sumNll());

@@ -4,15 +4,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.unlearn.cli.recipe.Recipe;
 import dev.unlearn.core.Engines;
+import dev.unlearn.core.data.AttentionMasking;
 import dev.unlearn.core.data.QaReader;
 import dev.unlearn.core.io.Checkpoint;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.text.PromptTemplate;
 import dev.unlearn.core.text.TextTokenizer;
-import dev.unlearn.core.train.Schedule;
 import dev.unlearn.eval.model.Evaluator;
 import dev.unlearn.methods.run.MethodRunner;
-import dev.unlearn.methods.run.RunSettings;
 import dev.unlearn.methods.run.RunSummary;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -27,16 +26,6 @@ public final class DefaultSteps implements PipelineSteps {
 
     public DefaultSteps(PrintStream progress) {
         this.progress = progress;
-    }
-
-    /** A method run's optimisation settings from the recipe (tiny-model defaults where the recipe is silent). */
-    public static RunSettings settings(Recipe.TrainSpec t, long seed) {
-        Recipe.TrainSpec s = t == null ? new Recipe.TrainSpec(null, null, null, null, null, null, null, null, null) : t;
-        return new RunSettings(s.lr() == null ? 1e-5 : s.lr(), s.epochs() == null ? 1 : s.epochs(),
-                s.batchSize() == null ? 8 : s.batchSize(), s.maxSteps() == null ? 0 : s.maxSteps(),
-                s.weightDecay() == null ? 0.01 : s.weightDecay(),
-                Schedule.byName(s.schedule() == null ? "linear" : s.schedule()),
-                s.warmupSteps() == null ? 0 : s.warmupSteps(), seed, 512);
     }
 
     /**
@@ -61,7 +50,7 @@ public final class DefaultSteps implements PipelineSteps {
             RunSummary s = MethodRunner.builder().setModel(lm).optReference(() -> lm.copy(m)).setTokenizer(tok)
                     .optTemplate(PromptTemplate.byName(template)).setForget(QaReader.read(data.forget()))
                     .optRetain(QaReader.read(data.retain())).setMethod(run.method())
-                    .optConfig(config(run.config(), data.dir())).setSettings(settings(run.train(), seed))
+                    .optConfig(config(run.config(), data.dir())).setSettings(run.settings()).optSeed(seed)
                     .optProgress(progress).build().run();
             Checkpoint.save(lm, outModel, fullModel, DataType.FLOAT32);
             return RunPipeline.JSON.convertValue(RunPipeline.JSON.readTree(s.toJson()), LinkedHashMap.class);
@@ -84,6 +73,9 @@ public final class DefaultSteps implements PipelineSteps {
         }
         if (eval != null && eval.batchSize() != null) {
             b.optBatchSize(eval.batchSize());
+        }
+        if (eval != null && eval.attentionMask() != null) {
+            b.optAttentionMask(AttentionMasking.byName(eval.attentionMask()));
         }
         Evaluator.Result r = b.build().evaluate(model);
         r.write(outDir);

@@ -22,7 +22,7 @@ import dev.unlearn.core.text.PromptTemplate;
 import dev.unlearn.core.text.QaTokenization;
 import dev.unlearn.core.text.TextTokenizer;
 import dev.unlearn.core.train.FineTune;
-import dev.unlearn.core.train.Schedule;
+import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.core.train.TrainingConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -186,6 +186,7 @@ public final class RunPipeline {
             fp.put("full", full.digest());
             fp.put("data", dataDigest);
             fp.set("run", JSON.valueToTree(run));
+            fp.set("train", JSON.valueToTree(run.settings()));
             fp.put("template", template);
             fp.put("seed", seed);
             StageRunner.Outcome o = stage(sr, only, "unlearn/" + run.label(), fp, dir -> {
@@ -237,7 +238,7 @@ public final class RunPipeline {
         fp.put("set", fullSet ? "full" : data.retainSplit());
         fp.put("seed", seed);
         fp.set("model", JSON.valueToTree(m));
-        fp.set("finetune", JSON.valueToTree(r.finetune()));
+        fp.set("finetune", JSON.valueToTree(r.finetuneSettings()));
         String pointer = fullSet ? (Boolean.TRUE.equals(m.finetuned()) ? m.checkpoint() : null) : m.retainCheckpoint();
         if (pointer != null) {
             Path p = resolve(recipeDir, pointer, fullSet ? "model.checkpoint" : "model.retain_checkpoint");
@@ -263,12 +264,12 @@ public final class RunPipeline {
         }
         Recipe.ModelSpec m = r.model();
         Path tokDir = m.checkpoint() != null ? resolve(recipeDir, m.checkpoint(), "model.checkpoint") : data.tokenizerDir();
-        Recipe.FinetuneSpec ft = r.finetune() == null
-                ? new Recipe.FinetuneSpec(null, null, null, null, null, null, null, null, null) : r.finetune();
+        TrainSettings ft = r.finetuneSettings();
         try (TextTokenizer tok = TextTokenizer.load(tokDir);
                 NDManager nd = NDManager.newBaseManager(Engines.device(m.device()))) {
             List<TokenizedExample> ex = new QaTokenization(tok, PromptTemplate.byName(
-                    m.template() == null ? "plain" : m.template()), 512).tokenizeAll(rows).examples();
+                    m.template() == null ? "plain" : m.template()), ft.maxLength(), ft.attentionMask())
+                    .tokenizeAll(rows).examples();
             CausalLm lm;
             if (m.init() != null) {
                 Recipe.InitSpec i = m.init();
@@ -284,18 +285,8 @@ public final class RunPipeline {
                 lm = dev.unlearn.cli.commands.ModelDirs.load(resolve(recipeDir, m.checkpoint(), "model.checkpoint"), nd, false);
             }
             try (lm) {
-                TrainingConfig.Builder b = TrainingConfig.builder().setLearningRate(ft.lr() == null ? 1e-5 : ft.lr())
-                        .optEpochs(ft.epochs() == null ? 5 : ft.epochs())
-                        .optWeightDecay(ft.weightDecay() == null ? 0.01 : ft.weightDecay())
-                        .optWarmupSteps(ft.warmupSteps() == null ? 0 : ft.warmupSteps())
-                        .optSchedule(Schedule.byName(ft.schedule() == null ? "linear" : ft.schedule()))
-                        .optGradientAccumulation(ft.gradAccum() == null ? 1 : ft.gradAccum())
-                        .optMaxGradNorm(ft.maxGradNorm() == null ? 1.0 : ft.maxGradNorm()).optSeed(seed)
-                        .optLogFile(dir.resolve("train-log.jsonl"));
-                if (ft.maxSteps() != null) {
-                    b.optMaxSteps(ft.maxSteps());
-                }
-                var res = FineTune.run(lm, ex, ft.batchSize() == null ? 16 : ft.batchSize(), tok.padId(), b.build());
+                TrainingConfig b = ft.toConfig(seed).optLogFile(dir.resolve("train-log.jsonl")).build();
+                var res = FineTune.run(lm, ex, ft.batchSize(), tok.padId(), b);
                 double acc = FineTune.answerTokenAccuracy(lm, ex, tok.padId());
                 log.printf("  %d examples, %d steps, final loss %.4f, answer-token accuracy %.3f%n", ex.size(), res.steps(),
                         res.lastLoss(), acc);

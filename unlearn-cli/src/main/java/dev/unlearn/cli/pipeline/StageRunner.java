@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.cli.Version;
 import dev.unlearn.cli.commands.FileLocks;
 import dev.unlearn.cli.commands.OutputDirs;
+import dev.unlearn.core.BuildInfo;
 import dev.unlearn.core.UnlearnException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,7 +28,7 @@ import java.util.stream.Stream;
  * <p>A stage is identified by a name and a <em>fingerprint</em>: a JSON object holding its config,
  * seed and the digests of its inputs (upstream stages' fingerprints or file digests). The stage
  * writes into a fresh temporary directory {@code .tmp-NAME-*}; when it succeeds, {@code manifest.json}
- * (fingerprint, its digest, versions, start time, wall seconds) is written into it and the directory
+ * (fingerprint, its digest, library versions read at run time, start time, wall seconds) is written into it and the directory
  * is renamed to {@code NAME}. A stage whose {@code NAME/manifest.json} holds the same fingerprint
  * digest is skipped. A crash leaves only a temporary directory, removed on the next run.
  *
@@ -45,6 +46,7 @@ public final class StageRunner implements AutoCloseable {
     private final Path runDir;
     private final PrintWriter log;
     private final FileLocks lock;
+    private final BuildInfo build;
 
     /** The work of one stage: write outputs into {@code dir}. */
     @FunctionalInterface
@@ -56,10 +58,16 @@ public final class StageRunner implements AutoCloseable {
     public record Outcome(String name, Path dir, String digest, boolean skipped, double wallSeconds) {}
 
     public StageRunner(Path runDir, PrintWriter log) {
+        this(runDir, log, BuildInfo.current());
+    }
+
+    /** A runner for code described by {@code build} (tests use it to stand for another build). */
+    public StageRunner(Path runDir, PrintWriter log, BuildInfo build) {
         this.runDir = runDir;
         this.log = log;
         OutputDirs.claim(runDir, "run directory", "data/manifest.json", "report/manifest.json");
         this.lock = FileLocks.tryExclusive(runDir.resolve(LOCK), "run directory " + runDir);
+        this.build = build;
         try {
             try (Stream<Path> s = Files.list(runDir)) {
                 for (Path p : (Iterable<Path>) s::iterator) {
@@ -86,7 +94,7 @@ public final class StageRunner implements AutoCloseable {
 
     /** The finished stage {@code name} if its manifest holds this fingerprint, else empty. */
     public java.util.Optional<Outcome> existing(String name, ObjectNode fingerprint) {
-        String digest = digest(fingerprint);
+        String digest = digest(withToolkit(fingerprint));
         Path dir = runDir.resolve(name);
         try {
             JsonNode m = JSON.readTree(dir.resolve("manifest.json").toFile());
@@ -105,7 +113,8 @@ public final class StageRunner implements AutoCloseable {
     }
 
     /** Runs stage {@code name}; reuses an unchanged one unless {@code force}. */
-    public Outcome stage(String name, ObjectNode fingerprint, Work work, boolean force) {
+    public Outcome stage(String name, ObjectNode stageFingerprint, Work work, boolean force) {
+        ObjectNode fingerprint = withToolkit(stageFingerprint);
         String digest = digest(fingerprint);
         Path dir = runDir.resolve(name);
         Path manifest = dir.resolve("manifest.json");
@@ -141,11 +150,9 @@ public final class StageRunner implements AutoCloseable {
             m.put("started", start.toString());
             m.put("wall_seconds", wall);
             ObjectNode v = m.putObject("versions");
-            v.put("unlearn", Version.tool());
-            v.put("java", System.getProperty("java.version"));
-            v.put("djl", "0.36.0");
-            v.put("pytorch", "2.7.1");
-            v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+            v.put("unlearn", build.version());
+            v.put("unlearn_build", build.buildId());
+            BuildInfo.libraries().forEach(v::put);
             JSON.writeValue(tmp.resolve("manifest.json").toFile(), m);
             Path old = null;
             if (Files.exists(dir)) {
@@ -167,6 +174,13 @@ public final class StageRunner implements AutoCloseable {
             OutputDirs.deleteTree(tmp);
             throw new UnlearnException("stage " + name + " failed: " + ex, ex);
         }
+    }
+
+    /** The fingerprint plus {@code toolkit: {version, build}} of the code this runner is. */
+    private ObjectNode withToolkit(ObjectNode fingerprint) {
+        ObjectNode f = fingerprint.deepCopy();
+        f.putObject("toolkit").put("version", build.version()).put("build", build.buildId());
+        return f;
     }
 
     /** SHA-256 of the canonical (sorted, compact) JSON of a fingerprint. */

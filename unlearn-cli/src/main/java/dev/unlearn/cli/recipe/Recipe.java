@@ -1,6 +1,7 @@
 package dev.unlearn.cli.recipe;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.unlearn.core.train.TrainSettings;
 import java.util.List;
 import java.util.Map;
 
@@ -14,7 +15,8 @@ import java.util.Map;
  * @param output run directory (relative paths resolve against the recipe's folder); {@code --out} overrides
  * @param data where the QA data comes from
  * @param model the starting model: a checkpoint or an {@code init} config to train from scratch
- * @param finetune how the full and retain-only models are trained (skipped for a fine-tuned checkpoint)
+ * @param finetune how the full and retain-only models are trained ({@link TrainSettings}; not allowed when
+ *     both models are given as checkpoints, since nothing is trained then)
  * @param methods unlearning runs to compare, each a method name plus its config
  * @param eval evaluation suites and their settings
  */
@@ -24,9 +26,14 @@ public record Recipe(
         String output,
         DataSpec data,
         ModelSpec model,
-        FinetuneSpec finetune,
+        TrainSettings finetune,
         List<MethodRun> methods,
         EvalSpec eval) {
+
+    /** The fine-tuning settings: the recipe's {@code finetune} section over {@link TrainSettings#DEFAULTS}. */
+    public TrainSettings finetuneSettings() {
+        return finetune == null ? TrainSettings.DEFAULTS : finetune;
+    }
 
     /**
      * Data source: exactly one of {@code builtin} (the fictitious-author world), {@code tofu} (a
@@ -59,34 +66,27 @@ public record Recipe(
             @JsonProperty("kv_heads") Integer kvHeads, @JsonProperty("intermediate_size") Integer intermediateSize,
             @JsonProperty("model_type") String modelType) {}
 
-    /** Optimisation settings, shared by fine-tuning and by each method's training. */
-    public record TrainSpec(Integer epochs, @JsonProperty("max_steps") Integer maxSteps, Double lr,
-            @JsonProperty("batch_size") Integer batchSize, @JsonProperty("grad_accum") Integer gradAccum,
-            @JsonProperty("weight_decay") Double weightDecay, @JsonProperty("warmup_steps") Integer warmupSteps,
-            String schedule, @JsonProperty("max_grad_norm") Double maxGradNorm) {}
+    /**
+     * One unlearning run. {@code method} is a registered name ({@code npo}); {@code name} labels it in
+     * reports (defaults to the method); {@code config} holds the method's keys (checked by the method);
+     * {@code train} the training settings ({@link TrainSettings}: the same keys and defaults as
+     * {@code finetune}, {@code unlearn forget} and a deletion request's {@code train}).
+     */
+    public record MethodRun(String name, String method, Map<String, Object> config, TrainSettings train) {
+        public String label() {
+            return name != null ? name : method;
+        }
 
-    /** Fine-tuning of the full and the retain-only model. */
-    public record FinetuneSpec(Integer epochs, @JsonProperty("max_steps") Integer maxSteps, Double lr,
-            @JsonProperty("batch_size") Integer batchSize, @JsonProperty("grad_accum") Integer gradAccum,
-            @JsonProperty("weight_decay") Double weightDecay, @JsonProperty("warmup_steps") Integer warmupSteps,
-            String schedule, @JsonProperty("max_grad_norm") Double maxGradNorm) {
-        public TrainSpec asTrain() {
-            return new TrainSpec(epochs, maxSteps, lr, batchSize, gradAccum, weightDecay, warmupSteps, schedule, maxGradNorm);
+        /** {@code train} over {@link TrainSettings#DEFAULTS}. */
+        public TrainSettings settings() {
+            return train == null ? TrainSettings.DEFAULTS : train;
         }
     }
 
     /**
-     * One unlearning run. {@code method} is a registered name ({@code npo}); {@code name} labels it in
-     * reports (defaults to the method); {@code config} holds the method's keys (checked by the method);
-     * {@code train} the optimisation settings.
+     * Evaluation: suites to run, generation budget for ROUGE, scoring batch size and the scoring passes'
+     * {@code attention_mask} ({@code length} by default, {@code pad_token} to match the reference).
      */
-    public record MethodRun(String name, String method, Map<String, Object> config, TrainSpec train) {
-        public String label() {
-            return name != null ? name : method;
-        }
-    }
-
-    /** Evaluation: suites to run and generation budget for ROUGE. */
     public record EvalSpec(List<String> suites, @JsonProperty("max_new_tokens") Integer maxNewTokens,
-            @JsonProperty("batch_size") Integer batchSize) {}
+            @JsonProperty("batch_size") Integer batchSize, @JsonProperty("attention_mask") String attentionMask) {}
 }

@@ -9,7 +9,12 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.unlearn.cli.TrainingOptions;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.data.AttentionMasking;
+import dev.unlearn.core.train.TrainSettings;
+import dev.unlearn.methods.spi.MethodKind;
+import dev.unlearn.methods.spi.Methods;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,8 +173,10 @@ public final class RecipeLoader {
                 p.add("model.init.kv_heads: heads " + i.heads() + " is not a multiple of kv_heads " + i.kvHeads());
             }
         }
-        if (r.finetune() != null) {
-            train(p, "finetune", r.finetune().asTrain());
+        if (r.finetune() != null && r.model() != null && Boolean.TRUE.equals(r.model().finetuned())
+                && r.model().retainCheckpoint() != null) {
+            p.add("finetune: both models are given (model.checkpoint with finetuned: true, model.retain_checkpoint),"
+                    + " so nothing is fine-tuned and these settings would be ignored; remove the section");
         }
         if (r.methods() == null || r.methods().isEmpty()) {
             p.add("methods: list at least one method run");
@@ -185,8 +192,14 @@ public final class RecipeLoader {
                 if (!labels.add(m.label())) {
                     p.add(at + ".name: '" + m.label() + "' is used twice; give each run a distinct name");
                 }
-                if (m.train() != null) {
-                    train(p, at + ".train", m.train());
+                try {
+                    if (Methods.byName(m.method()).kind() == MethodKind.GENERATION_TIME) {
+                        p.add(at + ".method: '" + m.method() + "' works at generation time and leaves the weights"
+                                + " unchanged; a recipe's methods are loss-based methods and direct edits");
+                    }
+                } catch (InvalidInputException ex) {
+                    p.add(at + ".method: " + ex.getMessage());
+                    continue;
                 }
                 try {
                     dev.unlearn.methods.spi.Methods.byName(m.method()).bind(m.config() == null ? Map.of() : m.config(),
@@ -195,6 +208,19 @@ public final class RecipeLoader {
                     p.add(at + (ex.getMessage() != null && ex.getMessage().contains("Unknown unlearning method") ? ".method: " : ".config: ")
                             + ex.getMessage());
                 }
+                List<String> unused = TrainingOptions.unused(m.method(), m.settings());
+                if (!unused.isEmpty()) {
+                    p.add(at + ".train: method '" + m.method() + "' edits weights directly and does not train; "
+                            + unused + " would be ignored (it uses only " + new TreeSet<>(TrainingOptions.DIRECT_EDIT_KEYS)
+                            + ")");
+                }
+            }
+        }
+        if (r.eval() != null && r.eval().attentionMask() != null) {
+            try {
+                AttentionMasking.byName(r.eval().attentionMask());
+            } catch (InvalidInputException ex) {
+                p.add("eval.attention_mask: unknown '" + r.eval().attentionMask() + "'; valid: length, pad_token");
             }
         }
         if (r.eval() != null && r.eval().suites() != null) {
@@ -249,28 +275,6 @@ public final class RecipeLoader {
         }
     }
 
-    private static void train(List<String> p, String at, Recipe.TrainSpec t) {
-        positive(p, at + ".epochs", t.epochs());
-        positive(p, at + ".max_steps", t.maxSteps());
-        positive(p, at + ".batch_size", t.batchSize());
-        positive(p, at + ".grad_accum", t.gradAccum());
-        if (t.lr() != null && !(t.lr() > 0)) {
-            p.add(at + ".lr: must be > 0, found " + t.lr());
-        }
-        if (t.warmupSteps() != null && t.warmupSteps() < 0) {
-            p.add(at + ".warmup_steps: must be >= 0, found " + t.warmupSteps());
-        }
-        if (t.maxGradNorm() != null && !(t.maxGradNorm() > 0)) {
-            p.add(at + ".max_grad_norm: must be > 0, found " + t.maxGradNorm());
-        }
-        if (t.weightDecay() != null && t.weightDecay() < 0) {
-            p.add(at + ".weight_decay: must be >= 0, found " + t.weightDecay());
-        }
-        if (t.schedule() != null && !Set.of("linear", "cosine", "constant").contains(t.schedule())) {
-            p.add(at + ".schedule: unknown '" + t.schedule() + "'; valid: [constant, cosine, linear]");
-        }
-    }
-
     private static void positive(List<String> p, String key, Integer v) {
         if (v != null && v <= 0) {
             p.add(key + ": must be > 0, found " + v);
@@ -293,7 +297,8 @@ public final class RecipeLoader {
         if (ex instanceof MismatchedInputException m) {
             return path + ": expected " + typeName(m.getTargetType()) + location(ex);
         }
-        return path + ": " + ex.getOriginalMessage() + location(ex);
+        return path + ": " + (ex.getCause() instanceof TrainSettings.BadKey bad ? bad.getMessage() : ex.getOriginalMessage())
+                + location(ex);
     }
 
     private static String typeName(Class<?> c) {

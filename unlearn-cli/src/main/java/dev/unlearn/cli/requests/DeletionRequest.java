@@ -7,8 +7,8 @@ import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.unlearn.cli.recipe.Recipe;
 import dev.unlearn.cli.recipe.RecipeLoader;
+import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.core.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,7 +52,7 @@ public record DeletionRequest(
         String policy,
         String method,
         Map<String, Object> config,
-        Recipe.TrainSpec train,
+        TrainSettings train,
         Thresholds thresholds) {
 
     /** Record selectors; a record is selected when any one matches. */

@@ -2,13 +2,12 @@ package dev.unlearn.cli.requests;
 
 import ai.djl.ndarray.NDManager;
 import dev.unlearn.cli.pipeline.DefaultSteps;
-import dev.unlearn.cli.recipe.Recipe;
 import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.text.QaTokenization;
 import dev.unlearn.core.text.TextTokenizer;
+import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.methods.run.MethodRunner;
-import dev.unlearn.methods.run.RunSettings;
 import dev.unlearn.methods.run.RunSummary;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -30,13 +29,13 @@ public final class MethodRunnerUnlearner implements Unlearner {
 
     @Override
     public Map<String, Object> unlearn(CausalLm model, Path modelDir, List<QaRecord> forget, List<QaRecord> retain,
-            QaTokenization tokenization, String method, Map<String, Object> config, Recipe.TrainSpec train, long seed) {
-        RunSettings settings = DefaultSteps.settings(train, seed);
+            QaTokenization tokenization, String method, Map<String, Object> config, TrainSettings train, long seed) {
+        TrainSettings settings = train == null ? TrainSettings.DEFAULTS : train;
         Map<String, Object> cfg = DefaultSteps.config(config, modelDir);
         try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(modelDir)) {
             RunSummary s = MethodRunner.builder().setModel(model).optReference(() -> model.copy(m)).setTokenizer(tok)
                     .optTemplate(tokenization.template()).setForget(forget).optRetain(retain).setMethod(method)
-                    .optConfig(cfg).setSettings(settings).optProgress(progress).build().run();
+                    .optConfig(cfg).setSettings(settings).optSeed(seed).optProgress(progress).build().run();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("method", s.method());
             out.put("config", s.config());

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.unlearn.cli.recipe.Recipe;
 import dev.unlearn.cli.recipe.RecipeLoader;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.train.TrainSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ import java.util.Set;
  */
 public final class PolicySet {
     /** A policy as written in the file. */
-    public record Spec(String method, Map<String, Object> config, Recipe.TrainSpec train,
+    public record Spec(String method, Map<String, Object> config, Map<String, Object> train,
             DeletionRequest.Thresholds thresholds) {}
 
     /** The file: a mapping of names to policies. */
@@ -124,8 +125,24 @@ public final class PolicySet {
             } catch (RuntimeException ex) {
                 problems.add(k + ": " + ex.getMessage());
             }
-            if (s.train() == null || s.train().lr() == null || !(s.train().lr() > 0)) {
+            TrainSettings train = null;
+            if (s.train() == null || !s.train().containsKey("lr")) {
                 problems.add(k + ".train.lr: required, > 0");
+            } else if (s.train().entrySet().stream().anyMatch(kv -> kv.getValue() instanceof String
+                    && !Set.of("schedule", "attention_mask").contains(kv.getKey()))) {
+                s.train().forEach((key, v) -> {
+                    if (v instanceof String && !Set.of("schedule", "attention_mask").contains(key)) {
+                        problems.add(k + ".train." + key + ": expected a number, found the string '" + v + "'");
+                    }
+                });
+            } else {
+                try {
+                    train = TrainSettings.DEFAULTS.with(s.train());
+                } catch (TrainSettings.BadKey ex) {
+                    problems.add(k + ".train." + ex.key() + ": " + ex.getMessage());
+                } catch (InvalidInputException ex) {
+                    problems.add(k + ".train: " + ex.getMessage());
+                }
             }
             DeletionRequest.Thresholds t = s.thresholds();
             if (t == null || t.maxForgetProbability() == null || t.maxForgetRouge() == null || t.miaAucBand() == null
@@ -141,7 +158,7 @@ public final class PolicySet {
             }
             if (problems.isEmpty()) {
                 set.byName.put(e.getKey(), new RequestPolicy(e.getKey(), s.method(),
-                        s.config() == null ? Map.of() : s.config(), s.train(), t));
+                        s.config() == null ? Map.of() : s.config(), train, t));
             }
         }
         if (!problems.isEmpty()) {

@@ -1,7 +1,7 @@
 package dev.unlearn.cli.requests;
 
-import dev.unlearn.cli.recipe.Recipe;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.train.TrainSettings;
 import java.util.List;
 import java.util.Map;
 
@@ -26,19 +26,23 @@ import java.util.Map;
  * passes every check). For a real checkpoint define a policy in the deployment's policy file (for a
  * 1B model, methods.md §1.4's lr 1e-5 and several epochs).
  */
-public record RequestPolicy(String name, String method, Map<String, Object> config, Recipe.TrainSpec train,
+public record RequestPolicy(String name, String method, Map<String, Object> config, TrainSettings train,
         DeletionRequest.Thresholds thresholds) {
 
     public static final List<String> NAMES = List.of("standard", "strict");
+
+    /** Both policies' training: 16 steps at 1e-3, batch 4, no weight decay, constant rate; the rest the defaults. */
+    static final TrainSettings STANDARD_TRAIN = TrainSettings.DEFAULTS.with(Map.of("max_steps", 16, "lr", 1e-3,
+            "batch_size", 4, "weight_decay", 0.0, "schedule", "constant"));
 
     public static RequestPolicy named(String name) {
         String n = name == null ? "standard" : name;
         return switch (n) {
             case "standard" -> new RequestPolicy(n, "npo", Map.of("beta", 0.1, "alpha", 5.0, "gamma", 1.0),
-                    new Recipe.TrainSpec(null, 16, 1e-3, 4, 1, 0.0, 0, "constant", 1.0),
+                    STANDARD_TRAIN,
                     new DeletionRequest.Thresholds(0.25, 0.65, 0.25, 0.2, 0.25));
             case "strict" -> new RequestPolicy(n, "npo", Map.of("beta", 0.1, "alpha", 5.0, "gamma", 1.0),
-                    new Recipe.TrainSpec(null, 16, 1e-3, 4, 1, 0.0, 0, "constant", 1.0),
+                    STANDARD_TRAIN,
                     new DeletionRequest.Thresholds(0.1, 0.6, 0.15, 0.1, 0.15));
             default -> throw new InvalidInputException("unknown policy '" + n + "'; valid: " + NAMES);
         };

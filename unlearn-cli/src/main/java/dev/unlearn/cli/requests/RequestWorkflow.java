@@ -10,10 +10,11 @@ import dev.unlearn.cli.Version;
 import dev.unlearn.cli.commands.FileLocks;
 import dev.unlearn.cli.commands.OutputDirs;
 import dev.unlearn.cli.pipeline.StageRunner;
-import dev.unlearn.cli.recipe.Recipe;
+import dev.unlearn.cli.TrainingOptions;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.VerificationFailedException;
+import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.data.QaWriter;
 import dev.unlearn.core.io.Checkpoint;
@@ -197,7 +198,12 @@ public final class RequestWorkflow {
             DeletionRequest.Thresholds t, Options o, AuditLog audit) {
         String method = policy.method();
         Map<String, Object> config = new LinkedHashMap<>(policy.config());
-        Recipe.TrainSpec train = policy.train();
+        TrainSettings train = policy.train();
+        List<String> unused = TrainingOptions.unused(method, train);
+        if (!unused.isEmpty()) {
+            throw new InvalidInputException("policy '" + policy.name() + "': method '" + method + "' edits weights"
+                    + " directly and does not train; train keys " + unused + " would be ignored");
+        }
 
         long t0 = System.nanoTime();
         List<QaRecord> data = RequestResolver.trainingData(o.trainingData());
@@ -212,7 +218,8 @@ public final class RequestWorkflow {
 
         try (TextTokenizer tok = TextTokenizer.load(modelDir); NDManager m = NDManager.newBaseManager();
                 CausalLm lm = dev.unlearn.cli.commands.ModelDirs.load(modelDir, m, false)) {
-            QaTokenization qt = new QaTokenization(tok, PromptTemplate.byName(o.template()), 512);
+            QaTokenization qt = new QaTokenization(tok, PromptTemplate.byName(o.template()), train.maxLength(),
+                    train.attentionMask());
             RequestVerifier verifier = new RequestVerifier(tok, qt, res.forget(), verifyRetain, holdout, o.maxNewTokens());
             RequestVerifier.Figures before = verifier.measure(lm);
             log.printf("before: %s%n", before.asMap());
@@ -256,7 +263,7 @@ public final class RequestWorkflow {
 
     private ObjectNode entry(DeletionRequest r, String policyName, String requestSha, boolean ok, String inSha, String outSha,
             List<QaRecord> data, RequestResolver.Resolution res, List<QaRecord> verifyRetain, String method,
-            Map<String, Object> summary, Recipe.TrainSpec train, List<RequestVerifier.Check> checks,
+            Map<String, Object> summary, TrainSettings train, List<RequestVerifier.Check> checks,
             RequestVerifier.Figures before, RequestVerifier.Figures after, double wall, String modelPath) {
         ObjectNode e = JSON.createObjectNode();
         e.put("request_id", r.requestId());

@@ -1,9 +1,9 @@
 package dev.unlearn.cli.requests;
 
-import dev.unlearn.cli.recipe.Recipe;
 import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.text.QaTokenization;
+import dev.unlearn.core.train.TrainSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -16,5 +16,5 @@ import java.util.Map;
 @FunctionalInterface
 public interface Unlearner {
     Map<String, Object> unlearn(CausalLm model, Path modelDir, List<QaRecord> forget, List<QaRecord> retain,
-            QaTokenization tokenization, String method, Map<String, Object> config, Recipe.TrainSpec train, long seed);
+            QaTokenization tokenization, String method, Map<String, Object> config, TrainSettings train, long seed);
 }

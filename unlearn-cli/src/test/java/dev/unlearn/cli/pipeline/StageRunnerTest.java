@@ -2,10 +2,12 @@ package dev.unlearn.cli.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.unlearn.core.BuildInfo;
 import dev.unlearn.core.UnlearnException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -53,6 +55,25 @@ class StageRunnerTest {
     }
 
     @Test
+    void anotherBuildOfTheToolkitInvalidatesReuse(@TempDir Path dir) throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        StageRunner.Work w = d -> Files.writeString(d.resolve("out.txt"), "x" + runs.incrementAndGet());
+        PrintWriter log = new PrintWriter(new StringWriter());
+        BuildInfo a = new BuildInfo("0.1.0", "a".repeat(64));
+        BuildInfo b = new BuildInfo("0.1.0", "b".repeat(64));
+        StageRunner.Outcome first = stage(dir, log, a, w);
+        assertTrue(stage(dir, log, a, w).skipped(), "same build: reused");
+        StageRunner.Outcome other = stage(dir, log, b, w);
+        assertFalse(other.skipped(), "changed build id: redone");
+        assertNotEquals(first.digest(), other.digest(), "downstream fingerprints change too");
+        assertEquals(2, runs.get());
+        assertFalse(stage(dir, log, new BuildInfo("0.2.0", "b".repeat(64)), w).skipped(), "changed version: redone");
+        String manifest = Files.readString(dir.resolve("ft/manifest.json"));
+        assertTrue(manifest.contains("\"unlearn_build\" : \"" + "b".repeat(64)), manifest);
+        assertTrue(manifest.contains("\"djl\" : \"" + ai.djl.engine.Engine.getDjlVersion()), manifest);
+    }
+
+    @Test
     void failedStageLeavesPreviousOutputAndNoTemporaryFiles(@TempDir Path dir) throws Exception {
         stage(dir, "ft", fp(1), d -> Files.writeString(d.resolve("out.txt"), "good"));
         assertThrows(UnlearnException.class, () -> stage(dir, "ft", fp(2), d -> {
@@ -83,5 +104,12 @@ class StageRunnerTest {
         b.put("b", "x");
         b.put("a", 1);
         assertEquals(StageRunner.digest(a), StageRunner.digest(b));
+    }
+
+    /** One stage "ft" by a runner standing for {@code build}, closed (so its run-directory lock is released). */
+    private static StageRunner.Outcome stage(Path dir, PrintWriter log, BuildInfo build, StageRunner.Work w) {
+        try (StageRunner r = new StageRunner(dir, log, build)) {
+            return r.stage("ft", fp(1), w);
+        }
     }
 }

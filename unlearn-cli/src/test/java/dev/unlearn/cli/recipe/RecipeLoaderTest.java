@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.data.AttentionMasking;
+import dev.unlearn.core.train.Schedule;
+import dev.unlearn.core.train.TrainSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -65,6 +68,7 @@ class RecipeLoaderTest {
     void semanticErrorsNameTheKey(@TempDir Path dir) throws Exception {
         assertTrue(error(dir, GOOD.replace("lr: 0.003", "lr: -1")).contains("finetune.lr"));
         assertTrue(error(dir, GOOD.replace("[tofu, mia]", "[tofu, bogus]")).contains("eval.suites[1]"));
+        assertTrue(error(dir, GOOD.replace("[tofu, mia]", "[tofu, mia]\n  attention_mask: eos")).contains("eval.attention_mask"));
         assertTrue(error(dir, GOOD.replace("kv_heads: 2", "kv_heads: 3")).contains("model.init.kv_heads"));
         assertTrue(error(dir, GOOD.replace("- name: npo-strong\n    method: npo", "- method: ga")).contains("used twice"));
         assertTrue(error(dir, GOOD.replace("  builtin: {authors: 10, seed: 3}\n", "")).contains("data"));
@@ -76,5 +80,51 @@ class RecipeLoaderTest {
         assertTrue(y.contains("not valid YAML"), y);
         String m = assertThrows(InvalidInputException.class, () -> RecipeLoader.load(dir.resolve("nope.yaml"))).getMessage();
         assertTrue(m.contains("nope.yaml"), m);
+    }
+
+    @Test
+    void everyTrainingKeyBindsIntoTheOneSettingsType(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("r.yaml");
+        Files.writeString(f, GOOD.replace("train: {epochs: 2, lr: 0.001}", "train: {lr: 2.0e-3, epochs: 3, max_steps: 9,"
+                + " batch_size: 4, grad_accum: 8, weight_decay: 0.0, warmup_steps: 12, schedule: cosine,"
+                + " max_grad_norm: 0.5, max_length: 64, attention_mask: pad_token}"));
+        Recipe r = RecipeLoader.load(f);
+        assertEquals(new TrainSettings(2e-3, 3, 9, 4, 8, 0.0, 12, Schedule.COSINE, 0.5, 64, AttentionMasking.PAD_TOKEN),
+                r.methods().get(0).settings());
+        assertEquals(TrainSettings.DEFAULTS, r.methods().get(1).settings(), "no train section: the one table");
+        assertEquals(TrainSettings.DEFAULTS.with(java.util.Map.of("epochs", 5, "lr", 0.003, "batch_size", 8)),
+                r.finetuneSettings(), "omitted finetune keys: the same table");
+        String m = error(dir, GOOD.replace("train: {epochs: 2, lr: 0.001}", "train: {epochs: 2, grad_accum: 0}"));
+        assertTrue(m.contains("methods[0].train.grad_accum") && m.contains("at least 1"), m);
+    }
+
+    @Test
+    void shippedTofuRecipeAccumulatesEightMicroBatches() {
+        Path recipes = Path.of(System.getProperty("user.dir")).getParent().resolve("recipes");
+        Recipe r = RecipeLoader.load(recipes.resolve("tofu-forget10.yaml"));
+        for (Recipe.MethodRun m : r.methods()) {
+            TrainSettings s = m.settings();
+            assertEquals(8, s.gradAccum(), m.label());
+            assertEquals(4, s.batchSize(), m.label());
+            assertEquals(1.0, s.maxGradNorm(), m.label());
+            assertEquals(12, s.warmupSteps(), m.label());
+        }
+    }
+
+    @Test
+    void keysThatWouldNotBeAppliedAreRejected(@TempDir Path dir) throws Exception {
+        String ssd = GOOD.replace("- name: npo-strong\n    method: npo\n    config: {beta: 0.2}",
+                "- method: ssd\n    train: {lr: 0.001, max_length: 64}");
+        String m = error(dir, ssd);
+        assertTrue(m.contains("methods[1].train") && m.contains("[lr]") && m.contains("directly"), m);
+        Path ok = dir.resolve("ok.yaml");
+        Files.writeString(ok, ssd.replace("{lr: 0.001, max_length: 64}", "{max_length: 64, attention_mask: pad_token}"));
+        assertEquals(64, RecipeLoader.load(ok).methods().get(1).settings().maxLength(), "ssd tokenizes: these apply");
+        assertTrue(error(dir, GOOD.replace("method: npo", "method: guard")).contains("generation time"));
+        assertTrue(error(dir, GOOD.replace("method: npo", "method: nope")).contains("methods[1].method"));
+        String both = GOOD.replace("  init: {hidden_size: 64, layers: 2, heads: 4, kv_heads: 2, intermediate_size: 128}",
+                "  checkpoint: full\n  finetuned: true\n  retain_checkpoint: retain");
+        String e = error(dir, both);
+        assertTrue(e.contains("finetune:") && e.contains("nothing is fine-tuned"), e);
     }
 }

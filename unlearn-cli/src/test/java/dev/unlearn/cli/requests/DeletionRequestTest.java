@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.train.TrainSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -47,5 +48,28 @@ class DeletionRequestTest {
         assertTrue(error(dir, "{\"request_id\": \"a\", \"subject\": \"x\", \"selectors\": {\"entities\": [\"x\"]},"
                 + " \"thresholds\": {\"mia_auc_band\": 0.7}}").contains("thresholds.mia_auc_band"));
         assertTrue(error(dir, "{not json").contains("not valid JSON"));
+        String train = "{\"request_id\": \"a\", \"subject\": \"x\", \"selectors\": {\"entities\": [\"x\"]}, \"train\": ";
+        String u = error(dir, train + "{\"lr\": 0.001, \"learningrate\": 1}}");
+        assertTrue(u.contains("train.learningrate") && u.contains("grad_accum"), u);
+        assertTrue(error(dir, train + "{\"grad_accum\": 0}}").contains("train.grad_accum"));
+    }
+
+    /** A request names only a policy; the policy's {@code train} binds into the one settings type. */
+    @Test
+    void trainIsTheOneSettingsType(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("policies.yaml");
+        Files.writeString(f, """
+                policies:
+                  accum:
+                    method: npo
+                    train: {lr: 0.001, max_steps: 8, grad_accum: 2, max_grad_norm: 0.5, attention_mask: pad_token}
+                    thresholds: {max_forget_probability: 0.3, max_forget_rouge: 0.7, mia_auc_band: 0.25,
+                                 max_extraction_rate: 0.2, max_utility_drop: 0.3}
+                """);
+        TrainSettings t = PolicySet.load(f).named("accum").train();
+        assertEquals(TrainSettings.DEFAULTS.with(java.util.Map.of("lr", 0.001, "max_steps", 8, "grad_accum", 2,
+                "max_grad_norm", 0.5, "attention_mask", "pad_token")), t);
+        assertEquals(16, RequestPolicy.named("standard").train().maxSteps());
+        assertEquals(TrainSettings.DEFAULTS.maxGradNorm(), RequestPolicy.named("standard").train().maxGradNorm());
     }
 }

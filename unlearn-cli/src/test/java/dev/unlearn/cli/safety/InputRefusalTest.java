@@ -136,6 +136,7 @@ class InputRefusalTest {
     @Test
     void recipesAreValidatedCompletelyAtLoadWithKeyPathAndLine(@TempDir Path tmp) throws Exception {
         String[][] cases = {
+            // a training setting out of range fails the binding itself, at the key's own line
             {"""
                 name: bad
                 data: {builtin: {authors: 2, seed: 1}}
@@ -145,11 +146,22 @@ class InputRefusalTest {
                   warmup_steps: -3
                 methods:
                   - {method: ga}
+                """, "finetune.warmup_steps: training setting 'warmup_steps' must be >= 0, found -3 (line 6)"},
+            // semantic errors are collected: every one is reported at once, each with its key path and line
+            {"""
+                name: bad
+                data: {builtin: {authors: 2, seed: 1}}
+                model: {init: {hidden_size: 16, layers: 1, heads: 2, kv_heads: 1, intermediate_size: 32}}
+                finetune:
+                  max_steps: 1
+                  warmup_steps: 3
+                methods:
+                  - {method: ga}
                   - method: npo
                     config: {beta: -1}
                   - {method: nosuch}
                 eval: {suites: [tofu, muse], max_new_tokens: -1}
-                """, "finetune.warmup_steps: must be >= 0, found -3 (line 6)", "methods[1].config: ",
+                """, "methods[1].config: ",
                 "(line 10)", "methods[2].method: Unknown unlearning method 'nosuch'", "eval.suites[1]: 'muse' needs data.muse",
                 "eval.max_new_tokens: must be > 0, found -1 (line 12)"},
             {"name: a\nname: b\n", "Duplicate field 'name' (line 2)"},

@@ -9,8 +9,10 @@ import java.util.List;
 /**
  * A right-padded batch of {@link TokenizedExample}s held in Java arrays (no native memory until
  * {@link #inputIds(NDManager)} and friends are called inside a step's manager). Padding positions
- * get {@code padId} as input and -100 as label; the attention mask marks real tokens by length, never
- * by token value.
+ * get {@code padId} as input and -100 as label. The attention mask follows each example's
+ * {@link AttentionMasking}: by default it marks real tokens by length, never by token value; under
+ * {@code PAD_TOKEN} it also hides every real position whose id equals {@code padId} (the reference
+ * collators' {@code input_ids != pad_token_id}).
  */
 public final class Batch {
     private final List<TokenizedExample> examples;
@@ -18,6 +20,7 @@ public final class Batch {
     private final long[][] labels;
     private final int[] lengths;
     private final int width;
+    private final long padId;
 
     public Batch(List<TokenizedExample> examples, long padId) {
         if (examples.isEmpty()) {
@@ -29,6 +32,7 @@ public final class Batch {
             w = Math.max(w, e.length());
         }
         this.width = w;
+        this.padId = padId;
         int b = examples.size();
         ids = new long[b][w];
         labels = new long[b][w];
@@ -78,15 +82,24 @@ public final class Batch {
         return m.create(flatten(labels), new Shape(size(), width));
     }
 
-    /** 1 on real tokens, 0 on padding, int64 [B, T]. */
+    /**
+     * 1 on positions attention may see, 0 elsewhere, int64 [B, T]: the real tokens of each sample
+     * ({@code t < length}); under {@link AttentionMasking#PAD_TOKEN} minus those whose id is the pad id.
+     */
     public NDArray attentionMask(NDManager m) {
+        return m.create(attentionMaskValues(), new Shape(size(), width));
+    }
+
+    /** {@link #attentionMask}'s values, row-major [B, T]. */
+    public long[] attentionMaskValues() {
         long[] mask = new long[size() * width];
         for (int i = 0; i < size(); i++) {
+            boolean byId = examples.get(i).masking() == AttentionMasking.PAD_TOKEN;
             for (int t = 0; t < lengths[i]; t++) {
-                mask[i * width + t] = 1;
+                mask[i * width + t] = byId && ids[i][t] == padId ? 0 : 1;
             }
         }
-        return m.create(mask, new Shape(size(), width));
+        return mask;
     }
 
     private long[] flatten(long[][] a) {

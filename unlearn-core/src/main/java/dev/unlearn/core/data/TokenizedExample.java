@@ -11,11 +11,19 @@ import java.util.Arrays;
  * @param id stable id of the source record (content hash), or any caller-chosen key
  * @param inputIds token ids, prompt then answer (and EOS when the template appends one)
  * @param promptLength number of leading positions whose label is -100; at least 1
+ * @param masking which positions a {@link Batch} hides from attention ({@link AttentionMasking#LENGTH}
+ *     unless the tokenization was told otherwise)
  */
-public record TokenizedExample(String id, long[] inputIds, int promptLength) {
+public record TokenizedExample(String id, long[] inputIds, int promptLength, AttentionMasking masking) {
     public static final long IGNORE = -100L;
 
+    /** An example masked by length (the default). */
+    public TokenizedExample(String id, long[] inputIds, int promptLength) {
+        this(id, inputIds, promptLength, AttentionMasking.LENGTH);
+    }
+
     public TokenizedExample {
+        masking = masking == null ? AttentionMasking.LENGTH : masking;
         if (inputIds == null || inputIds.length == 0) {
             throw new IllegalArgumentException("example " + id + " has no tokens");
         }
@@ -30,6 +38,11 @@ public record TokenizedExample(String id, long[] inputIds, int promptLength) {
         long[] l = inputIds.clone();
         Arrays.fill(l, 0, promptLength, IGNORE);
         return l;
+    }
+
+    /** The same example under another attention masking rule. */
+    public TokenizedExample withMasking(AttentionMasking m) {
+        return new TokenizedExample(id, inputIds, promptLength, m);
     }
 
     public int length() {

@@ -1,6 +1,7 @@
 package dev.unlearn.core.text;
 
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.data.AttentionMasking;
 import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.data.TextRecord;
 import dev.unlearn.core.data.TokenizedExample;
@@ -29,8 +30,15 @@ public final class QaTokenization {
     private final TextTokenizer tokenizer;
     private final PromptTemplate template;
     private final int maxLength;
+    private final AttentionMasking masking;
 
     public QaTokenization(TextTokenizer tokenizer, PromptTemplate template, int maxLength) {
+        this(tokenizer, template, maxLength, AttentionMasking.LENGTH);
+    }
+
+    /** Examples made here carry {@code masking} (training setting {@code attention_mask}). */
+    public QaTokenization(TextTokenizer tokenizer, PromptTemplate template, int maxLength, AttentionMasking masking) {
+        this.masking = masking == null ? AttentionMasking.LENGTH : masking;
         if (maxLength < 2) {
             throw new InvalidInputException("max_length must be at least 2, got " + maxLength);
         }
@@ -41,6 +49,14 @@ public final class QaTokenization {
 
     public PromptTemplate template() {
         return template;
+    }
+
+    public int maxLength() {
+        return maxLength;
+    }
+
+    public AttentionMasking masking() {
+        return masking;
     }
 
     /** Tokenizes a record's ground-truth answer. */
@@ -67,7 +83,7 @@ public final class QaTokenization {
             throw new InvalidInputException("record " + id + ": no answer token left after the prompt (" + nq
                     + " prompt tokens of " + full.length + ", max_length " + maxLength + ")");
         }
-        return new TokenizedExample(id, full, nq);
+        return new TokenizedExample(id, full, nq, masking);
     }
 
     /** Tokenizes every record, skipping (and listing) those without a target token. */
@@ -96,7 +112,7 @@ public final class QaTokenization {
         if (ids.length < 2) {
             throw new InvalidInputException("text record " + r.id() + " (" + r.source() + ") has fewer than 2 tokens");
         }
-        return new TokenizedExample(r.id(), ids, 1);
+        return new TokenizedExample(r.id(), ids, 1, masking);
     }
 
     /**
@@ -129,7 +145,7 @@ public final class QaTokenization {
                 chunk = Arrays.copyOf(chunk, maxLength);
             }
             if (chunk.length >= 2) {
-                out.add(new TokenizedExample(prefix + "-" + n, chunk, 1));
+                out.add(new TokenizedExample(prefix + "-" + n, chunk, 1, masking));
             }
         }
         return out;

@@ -10,9 +10,10 @@ import java.util.function.Predicate;
  * required learning rate, {@code opt…} for the rest; {@link Builder#build()} checks every value and
  * names the one at fault.
  *
- * <p>Defaults follow methods.md §1.4 (OU TOFU): AdamW β = (0.9, 0.999), ε = 1e-8, weight decay 0.01,
- * linear schedule, no warm-up unless set, clipping at global norm 1.0, no accumulation, 1 epoch, seed
- * 0. Weight decay skips parameters whose name ends in {@code bias} or contains {@code norm} (the
+ * <p>Users' settings arrive as one {@link TrainSettings} ({@link TrainSettings#toConfig(long)}); the
+ * builder's defaults for the keys it shares with them (weight decay, schedule, warm-up, clipping,
+ * accumulation, epochs, max steps) are {@link TrainSettings#DEFAULTS}, the one table. The rest: AdamW
+ * β = (0.9, 0.999), ε = 1e-8 (methods.md §1.4), seed 0. Weight decay skips parameters whose name ends in {@code bias} or contains {@code norm} (the
  * Hugging Face Trainer's grouping) unless {@link Builder#optDecayFilter} says otherwise.
  */
 public final class TrainingConfig {
@@ -89,16 +90,16 @@ public final class TrainingConfig {
     /** Builder; see the class comment for defaults. */
     public static final class Builder {
         private double learningRate = Double.NaN;
-        private double weightDecay = 0.01;
+        private double weightDecay = TrainSettings.DEFAULTS.weightDecay();
         private double beta1 = 0.9;
         private double beta2 = 0.999;
         private double epsilon = 1e-8;
-        private Schedule schedule = Schedule.LINEAR;
-        private long warmupSteps = 0;
-        private double maxGradNorm = 1.0;
-        private int accumulation = 1;
-        private int epochs = 1;
-        private long maxSteps = 0;
+        private Schedule schedule = TrainSettings.DEFAULTS.schedule();
+        private long warmupSteps = TrainSettings.DEFAULTS.warmupSteps();
+        private double maxGradNorm = TrainSettings.DEFAULTS.maxGradNorm();
+        private int accumulation = TrainSettings.DEFAULTS.gradAccum();
+        private int epochs = TrainSettings.DEFAULTS.epochs();
+        private long maxSteps = TrainSettings.DEFAULTS.maxSteps();
         private long seed = 0;
         private Path checkpointDir;
         private long checkpointEvery = 0;
@@ -117,7 +118,7 @@ public final class TrainingConfig {
             return this;
         }
 
-        /** Decoupled weight decay (AdamW), default 0.01. */
+        /** Decoupled weight decay (AdamW); default {@link TrainSettings#DEFAULTS}. */
         public Builder optWeightDecay(double wd) {
             weightDecay = wd;
             return this;
@@ -134,31 +135,31 @@ public final class TrainingConfig {
             return this;
         }
 
-        /** Schedule after warm-up, default linear decay to 0. */
+        /** Schedule after warm-up; default {@link TrainSettings#DEFAULTS} (linear decay to 0). */
         public Builder optSchedule(Schedule s) {
             schedule = s;
             return this;
         }
 
-        /** Linear warm-up steps, default 0. */
+        /** Linear warm-up steps; default {@link TrainSettings#DEFAULTS}. */
         public Builder optWarmupSteps(long steps) {
             warmupSteps = steps;
             return this;
         }
 
-        /** Clip gradients to this global L2 norm; 0 turns clipping off. Default 1.0. */
+        /** Clip gradients to this global L2 norm; 0 turns clipping off. Default {@link TrainSettings#DEFAULTS}. */
         public Builder optMaxGradNorm(double norm) {
             maxGradNorm = norm;
             return this;
         }
 
-        /** Micro-batches per optimizer step, default 1. */
+        /** Micro-batches per optimizer step; default {@link TrainSettings#DEFAULTS}. */
         public Builder optGradientAccumulation(int n) {
             accumulation = n;
             return this;
         }
 
-        /** Epochs over the batch source (ignored when max steps is set), default 1. */
+        /** Epochs over the batch source (ignored when max steps is set); default {@link TrainSettings#DEFAULTS}. */
         public Builder optEpochs(int n) {
             epochs = n;
             return this;

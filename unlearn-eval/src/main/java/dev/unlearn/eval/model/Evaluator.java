@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.unlearn.core.data.AttentionMasking;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.generate.GenerationConfig;
@@ -75,6 +76,7 @@ public final class Evaluator {
     private final List<String> suites;
     private final PromptTemplate template;
     private final int maxLength;
+    private final AttentionMasking attentionMask;
     private final int batchSize;
     private final int maxNewTokens;
     private final Integer maxRows;
@@ -96,6 +98,7 @@ public final class Evaluator {
         this.suites = List.copyOf(b.suites);
         this.template = b.template;
         this.maxLength = b.maxLength;
+        this.attentionMask = b.attentionMask;
         this.batchSize = b.batchSize;
         this.maxNewTokens = b.maxNewTokens;
         this.maxRows = b.maxRows;
@@ -189,7 +192,7 @@ public final class Evaluator {
             CausalLm retainLm = retainModel != null ? retainModel : load(retainModelDir, manager, loaded);
             CausalLm originalLm = originalModel != null ? originalModel : load(originalModelDir, manager, loaded);
             ModelRunner runner = new ModelRunner(model, tokenizer, template, maxLength, batchSize,
-                    GenerationConfig.greedy(maxNewTokens), processors);
+                    GenerationConfig.greedy(maxNewTokens), processors, attentionMask);
             ModelRunner retainRunner = retainLm == null ? null : runner.withModel(retainLm);
             ModelRunner originalRunner = originalLm == null ? null : runner.withModel(originalLm);
 
@@ -277,6 +280,7 @@ public final class Evaluator {
         private List<String> suites = DEFAULT_SUITES;
         private PromptTemplate template = PromptTemplate.PLAIN;
         private int maxLength = 512;
+        private AttentionMasking attentionMask = AttentionMasking.LENGTH;
         private int batchSize = 8;
         private int maxNewTokens = 200;
         private Integer maxRows;
@@ -348,6 +352,15 @@ public final class Evaluator {
         /** Longest tokenized sequence (default 512, OU's QA value). */
         public Builder optMaxLength(int n) {
             this.maxLength = n;
+            return this;
+        }
+
+        /**
+         * Attention masking of the scoring passes (default {@code LENGTH}; {@code PAD_TOKEN} hides every
+         * pad-id token as the reference collators do, see {@link AttentionMasking}).
+         */
+        public Builder optAttentionMask(AttentionMasking m) {
+            this.attentionMask = m == null ? AttentionMasking.LENGTH : m;
             return this;
         }
 

@@ -21,6 +21,7 @@ import dev.unlearn.core.score.Scorer;
 import dev.unlearn.core.score.TokenLogProbs;
 import dev.unlearn.core.score.TokenVocabStats;
 import dev.unlearn.core.text.PromptTemplate;
+import dev.unlearn.core.data.AttentionMasking;
 import dev.unlearn.core.text.QaTokenization;
 import dev.unlearn.core.text.TextTokenizer;
 import dev.unlearn.core.train.Backprop;
@@ -76,12 +77,21 @@ public final class ModelRunner {
      */
     public ModelRunner(CausalLm model, TextTokenizer tokenizer, PromptTemplate template, int maxLength, int batchSize,
             GenerationConfig generation, List<LogitsProcessor> processors) {
+        this(model, tokenizer, template, maxLength, batchSize, generation, processors, AttentionMasking.LENGTH);
+    }
+
+    /**
+     * As above, with the attention masking of the scoring passes ({@code attention_mask}; greedy
+     * generation feeds unpadded prompts and hides nothing).
+     */
+    public ModelRunner(CausalLm model, TextTokenizer tokenizer, PromptTemplate template, int maxLength, int batchSize,
+            GenerationConfig generation, List<LogitsProcessor> processors, AttentionMasking masking) {
         if (batchSize < 1) {
             throw new InvalidInputException("batch size must be positive, got " + batchSize);
         }
         this.model = model;
         this.tokenizer = tokenizer;
-        this.tokenization = new QaTokenization(tokenizer, template, maxLength);
+        this.tokenization = new QaTokenization(tokenizer, template, maxLength, masking);
         this.maxLength = maxLength;
         this.batchSize = batchSize;
         this.generation = generation;
@@ -98,7 +108,8 @@ public final class ModelRunner {
      * without logits processors: a filter belongs to the model under test, never to its references.
      */
     public ModelRunner withModel(CausalLm other) {
-        return new ModelRunner(other, tokenizer, tokenization.template(), maxLength, batchSize, generation, List.of());
+        return new ModelRunner(other, tokenizer, tokenization.template(), maxLength, batchSize, generation, List.of(),
+                tokenization.masking());
     }
 
     /** Tokenizes one question/answer pair under a key; fails naming the key when no answer token remains. */

@@ -11,6 +11,7 @@ import dev.unlearn.core.score.Scorer;
 import dev.unlearn.core.text.PromptTemplate;
 import dev.unlearn.core.text.QaTokenization;
 import dev.unlearn.core.text.TextTokenizer;
+import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.core.train.TrainingConfig;
 import dev.unlearn.core.train.TrainingLoop;
 import dev.unlearn.methods.flat.FlatConfig;
@@ -51,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * RunSummary s = MethodRunner.builder().setModel(lm).setTokenizer(tok)
  *         .setForget(forget).optRetain(retain).optReference(() -> lm.copy(parent))
- *         .setMethod("npo").optOverrides(List.of("beta=0.2")).setSettings(RunSettings.of(1e-3).withEpochs(5))
+ *         .setMethod("npo").optOverrides(List.of("beta=0.2")).setSettings(TrainSettings.of(1e-3).withEpochs(5)).optSeed(0)
  *         .build().run();
  * }</pre>
  *
@@ -82,7 +83,8 @@ public final class MethodRunner {
     private final String method;
     private final Map<String, ?> config;
     private final List<String> overrides;
-    private final RunSettings settings;
+    private final TrainSettings settings;
+    private final long seed;
     private final Path templatesFile;
     private final PrintStream progress;
     private final List<TrainingLoop.Listener> listeners;
@@ -100,6 +102,7 @@ public final class MethodRunner {
         config = b.config;
         overrides = b.overrides;
         settings = b.settings;
+        seed = b.seed;
         templatesFile = b.templatesFile;
         progress = b.progress;
         listeners = b.listeners;
@@ -123,7 +126,7 @@ public final class MethodRunner {
         }
         MethodConfig cfg = m.bind(config, overrides);
         MethodConfig base = cfg instanceof PdConfig pd ? Methods.byName(pd.base()).bind(pd.baseConfig()) : cfg;
-        QaTokenization tokenization = new QaTokenization(tokenizer, template, settings.maxLength());
+        QaTokenization tokenization = new QaTokenization(tokenizer, template, settings.maxLength(), settings.attentionMask());
         QaTokenization.Result f = tokenization.tokenizeAll(forget);
         QaTokenization.Result r = tokenization.tokenizeAll(retain);
         List<String> skipped = new ArrayList<>(f.skipped());
@@ -135,7 +138,7 @@ public final class MethodRunner {
         ModelInfo info = new ModelInfo(model.config().numHiddenLayers(), model.config().hiddenSize(),
                 model.config().vocabSize());
         MethodContext<CausalLm> ctx = new MethodContext<>(model, referenceSupplier == null ? null : this::reference,
-                samples(forget, f.examples()), samples(retain, r.examples()), templates, model.device(), settings.seed());
+                samples(forget, f.examples()), samples(retain, r.examples()), templates, model.device(), seed);
         check(m, cfg, ctx, info);
         if (f.examples().isEmpty()) {
             throw new InvalidInputException("Method '" + m.name() + "': no forget record has an answer token left after"
@@ -148,7 +151,7 @@ public final class MethodRunner {
             Outcome o;
             if (m.kind() == MethodKind.DIRECT_EDIT) {
                 SsdEdit.Result e = SsdEdit.apply(model, (SsdConfig) cfg, f.examples(), r.examples(), tokenizer.padId(),
-                        settings.seed());
+                        seed);
                 o = new Outcome(0, 0, e.report().size(), Double.NaN, e.report(), 0);
             } else {
                 o = train(m, cfg, base, ctx, info, tokenization, f.examples(), r.examples());
@@ -157,13 +160,20 @@ public final class MethodRunner {
             releaseReference();
             RunSummary s = new RunSummary(m.name(), ConfigBinder.asMap(cfg), m.kind().name(), o.steps, o.skippedSteps,
                     o.tensors, wall, fb, meanNll(f.examples()), rb, meanNll(r.examples()), o.lastLoss, o.ssd, skipped,
-                    o.pdFallbacks);
+                    o.pdFallbacks, trainRecord());
             LOG.info("{}: {} steps in {} s; forget NLL {} -> {}, retain NLL {} -> {}", m.name(), s.steps(),
                     String.format("%.1f", wall), fmt(fb), fmt(s.forgetNllAfter()), fmt(rb), fmt(s.retainNllAfter()));
             return s;
         } finally {
             releaseReference();
         }
+    }
+
+    /** The settings as applied, for the summary: every key plus the seed. */
+    private Map<String, Object> trainRecord() {
+        Map<String, Object> t = new LinkedHashMap<>(settings.toMap());
+        t.put("seed", seed);
+        return t;
     }
 
     /** What the method part of a run reports. */
@@ -181,7 +191,7 @@ public final class MethodRunner {
             Map<String, TokenizedExample> byId = new LinkedHashMap<>();
             fx.forEach(e -> byId.put(e.id(), e));
             DecoupledSet.Built built = DecoupledSet.build(forget, byId, retain, tokenization, tokenizer,
-                    referenceSupplier == null ? null : this::reference, settings.seed());
+                    referenceSupplier == null ? null : this::reference, seed);
             decoupled = built.byForgetId();
             fallbacks = built.fallbacks();
             LOG.info("pd: {} decoupled samples ({} by generation, {} fallbacks)", decoupled.size(), built.generated(),
@@ -203,11 +213,9 @@ public final class MethodRunner {
         for (QaRecord q : forget) {
             questions.put(q.id(), q.question());
         }
-        StepBatchSource source = new StepBatchSource(fx, rx, settings.batchSize(), pad, settings.seed(), questions,
+        StepBatchSource source = new StepBatchSource(fx, rx, settings.batchSize(), pad, seed, questions,
                 ctx.templates(), tokenization, decoupled);
-        TrainingConfig.Builder tb = TrainingConfig.builder().setLearningRate(settings.learningRate())
-                .optEpochs(settings.epochs()).optMaxSteps(settings.maxSteps()).optWeightDecay(settings.weightDecay())
-                .optSchedule(settings.schedule()).optWarmupSteps(settings.warmupSteps()).optSeed(settings.seed());
+        TrainingConfig.Builder tb = settings.toConfig(seed);
         if (progress != null) {
             tb.optProgress(progress, 10);
         }
@@ -320,7 +328,8 @@ public final class MethodRunner {
         private String method;
         private Map<String, ?> config = Map.of();
         private List<String> overrides = List.of();
-        private RunSettings settings;
+        private TrainSettings settings;
+        private long seed;
         private Path templatesFile;
         private PrintStream progress;
         private final List<TrainingLoop.Listener> listeners = new ArrayList<>();
@@ -381,8 +390,21 @@ public final class MethodRunner {
             return this;
         }
 
-        public Builder setSettings(RunSettings s) {
+        /**
+         * Optimisation and data settings (every key is applied: lr, epochs, max_steps, batch_size,
+         * grad_accum, weight_decay, warmup_steps, schedule, max_grad_norm to the training loop;
+         * max_length and attention_mask to tokenization, so to training, scoring and SSD's importance
+         * passes alike; batch_size also to NPO's reference pass). A direct edit (SSD) uses only
+         * max_length and attention_mask; the CLI rejects the other keys for it.
+         */
+        public Builder setSettings(TrainSettings s) {
             settings = s;
+            return this;
+        }
+
+        /** Run seed (batch order, retain draws, template draws, RMU control vector); default 0. */
+        public Builder optSeed(long s) {
+            seed = s;
             return this;
         }
 

@@ -30,11 +30,13 @@ import java.util.Map;
  * @param ssdTensors SSD per-tensor counts (empty for other methods)
  * @param skippedSamples ids of records left out because no answer token survived tokenization
  * @param pdFallbacks PD only: forget samples whose decoupled sample is not an entity substitution
+ * @param train the training settings the run applied ({@code TrainSettings.toMap()}: every key, the
+ *     attention masking included) and its {@code seed}
  */
 public record RunSummary(String method, Map<String, Object> config, String kind, long steps, int skippedSteps,
         int trainableTensors, double wallSeconds, double forgetNllBefore, double forgetNllAfter, double retainNllBefore,
         double retainNllAfter, double lastLoss, Map<String, SelectiveDampening.TensorReport> ssdTensors,
-        List<String> skippedSamples, int pdFallbacks) {
+        List<String> skippedSamples, int pdFallbacks, Map<String, Object> train) {
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(SerializationFeature.INDENT_OUTPUT);
@@ -43,6 +45,7 @@ public record RunSummary(String method, Map<String, Object> config, String kind,
         config = Collections.unmodifiableMap(new LinkedHashMap<>(config));
         ssdTensors = Collections.unmodifiableMap(new LinkedHashMap<>(ssdTensors));
         skippedSamples = List.copyOf(skippedSamples);
+        train = Collections.unmodifiableMap(new LinkedHashMap<>(train));
     }
 
     /** Total SSD elements changed. */
@@ -77,6 +80,7 @@ public record RunSummary(String method, Map<String, Object> config, String kind,
         m.put("ssd_changed", ssdChanged());
         m.put("skipped_samples", skippedSamples);
         m.put("pd_fallbacks", pdFallbacks);
+        m.put("train", train);
         return m;
     }
 

@@ -7,7 +7,7 @@ import dev.unlearn.core.io.Checkpoint;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.text.TextTokenizer;
 import dev.unlearn.methods.run.MethodRunner;
-import dev.unlearn.methods.run.RunSettings;
+import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.methods.run.RunSummary;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +26,7 @@ public final class NpoExample {
                     .setForget(QaReader.read(forgetFile)).optRetain(QaReader.read(retainFile))
                     .optReference(() -> lm.copy(manager))               // frozen π_ref, released after NPO's cache
                     .setMethod("npo").optOverrides(List.of("beta=0.1"))
-                    .setSettings(RunSettings.of(2e-3).withEpochs(1).withBatchSize(4))
+                    .setSettings(TrainSettings.of(2e-3).withEpochs(1).withBatchSize(4))
                     .build().run();
             Checkpoint.save(lm, outDir, modelDir, DataType.FLOAT32);
             return summary;

@@ -14,6 +14,7 @@ import dev.unlearn.core.testing.GcProbe;
 import dev.unlearn.core.testing.TinyWorld;
 import dev.unlearn.core.text.TextTokenizer;
 import dev.unlearn.core.train.Schedule;
+import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.methods.spi.ConfigBinder;
 import dev.unlearn.methods.spi.ForwardFn;
 import dev.unlearn.methods.spi.Methods;
@@ -34,8 +35,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Issue 12, point 1: for every loss path, a garbage collection (plus allocations that reuse the freed
  * memory) between the forward and the backward pass leaves the gradients bit-identical. Each method
- * runs three optimizer steps from the tiny world's full model, and every step's gradients are compared
- * element by element; SSD's importances and the worst-case search's objective trace likewise.
+ * runs three optimizer steps of two micro-batches each from the tiny world's full model (so the probe
+ * fires six times per run), and every step's accumulated gradients are compared element by element;
+ * SSD's importances and the worst-case search's objective trace likewise.
  */
 class GcBetweenForwardAndBackwardTest {
     private static TinyWorld.Paths3 world;
@@ -64,7 +66,7 @@ class GcBetweenForwardAndBackwardTest {
             GcProbe.GradientRecorder rec = new GcProbe.GradientRecorder();
             MethodRunner runner = MethodRunner.builder().setModel(lm).setTokenizer(tokenizer).setForget(forget)
                     .optRetain(retain).optReference(() -> lm.copy(manager)).setMethod(method).optOverrides(sets)
-                    .setSettings(RunSettings.of(1e-3).withBatchSize(2).withMaxSteps(3)
+                    .setSettings(TrainSettings.of(1e-3).withBatchSize(2).withMaxSteps(3).withGradAccum(2)
                             .withSchedule(Schedule.CONSTANT, 0).withMaxLength(64))
                     .addListener(rec).build();
             if (gc) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.core.data.Batches;
 import dev.unlearn.core.data.QaReader;
 import dev.unlearn.core.data.QaRecord;
@@ -81,8 +82,8 @@ class MethodRunnerAcceptanceTest {
             String... sets) {
         return MethodRunner.builder().setModel(lm).setTokenizer(tokenizer).setForget(forget).optRetain(retain)
                 .optReference(() -> lm.copy(manager)).setMethod(method).optOverrides(List.of(sets))
-                .setSettings(RunSettings.of(lr).withBatchSize(4).withMaxSteps(steps).withSchedule(Schedule.CONSTANT, 0)
-                        .withMaxLength(64).withSeed(seed));
+                .setSettings(TrainSettings.of(lr).withBatchSize(4).withMaxSteps(steps).withSchedule(Schedule.CONSTANT, 0)
+                        .withMaxLength(64)).optSeed(seed);
     }
 
     @Test

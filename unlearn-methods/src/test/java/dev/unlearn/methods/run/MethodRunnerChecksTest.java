@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.data.QaReader;
 import dev.unlearn.core.data.QaRecord;
@@ -47,7 +48,7 @@ class MethodRunnerChecksTest {
     private static String fail(String method, List<QaRecord> f, List<QaRecord> r, Map<String, ?> cfg, String... sets) {
         MethodRunner runner = MethodRunner.builder().setModel(lm).setTokenizer(tokenizer).setForget(f).optRetain(r)
                 .optReference(() -> lm.copy(manager)).setMethod(method).optConfig(cfg).optOverrides(List.of(sets))
-                .setSettings(RunSettings.of(1e-3).withMaxSteps(1).withMaxLength(64)).build();
+                .setSettings(TrainSettings.of(1e-3).withMaxSteps(1).withMaxLength(64)).build();
         return assertThrows(InvalidInputException.class, runner::run).getMessage();
     }
 

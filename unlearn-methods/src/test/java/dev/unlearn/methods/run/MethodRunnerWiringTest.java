@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.core.data.QaReader;
 import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.io.Checkpoint;
@@ -47,7 +48,7 @@ class MethodRunnerWiringTest {
     private static MethodRunner.Builder runner(CausalLm lm, String method, String... sets) {
         return MethodRunner.builder().setModel(lm).setTokenizer(tokenizer).setForget(forget).optRetain(retain)
                 .optReference(() -> lm.copy(manager)).setMethod(method).optOverrides(List.of(sets))
-                .setSettings(RunSettings.of(1e-3).withBatchSize(4).withMaxSteps(2).withSchedule(Schedule.CONSTANT, 0)
+                .setSettings(TrainSettings.of(1e-3).withBatchSize(4).withMaxSteps(2).withSchedule(Schedule.CONSTANT, 0)
                         .withMaxLength(64));
     }
 

@@ -12,6 +12,7 @@ import dev.unlearn.core.testing.GcProbe;
 import dev.unlearn.core.testing.TinyWorld;
 import dev.unlearn.core.text.TextTokenizer;
 import dev.unlearn.core.train.Schedule;
+import dev.unlearn.core.train.TrainSettings;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class RmuLastLayerTest {
             GcProbe.GradientRecorder rec = new GcProbe.GradientRecorder();
             MethodRunner.builder().setModel(lm).setTokenizer(tok).setForget(forget).optRetain(retain)
                     .optReference(() -> lm.copy(m)).setMethod("rmu")
-                    .setSettings(RunSettings.of(1e-3).withBatchSize(4).withMaxSteps(2).withSchedule(Schedule.CONSTANT, 0)
+                    .setSettings(TrainSettings.of(1e-3).withBatchSize(4).withMaxSteps(2).withSchedule(Schedule.CONSTANT, 0)
                             .withMaxLength(64))
                     .addListener(rec).build().run();
             assertEquals(2, rec.steps.size());

@@ -1,0 +1,147 @@
+package dev.unlearn.cli;
+
+import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.train.TrainSettings;
+import dev.unlearn.methods.spi.MethodKind;
+import dev.unlearn.methods.spi.Methods;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * The training options of {@code finetune} and {@code forget} (a picocli mixin): one option per
+ * {@link TrainSettings} key ({@code grad_accum} is {@code --grad-accum}), defaults from
+ * {@link TrainSettings#DEFAULTS} (shown in {@code --help} through {@link Defaults}), so the commands,
+ * recipes and requests agree. An option left out keeps the default.
+ */
+public class TrainingOptions {
+    @Option(names = "--lr", paramLabel = "RATE", description = "AdamW peak learning rate (tiny CPU models need ~1e-3). Default: ${DEFAULT-VALUE}.")
+    String lr;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (ignored when --max-steps > 0). Default: ${DEFAULT-VALUE}.")
+    String epochs;
+
+    @Option(names = "--max-steps", paramLabel = "N", description = "Optimizer steps; 0 = as many as the epochs need. Default: ${DEFAULT-VALUE}.")
+    String maxSteps;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Samples per micro-batch (forget and retain each). Default: ${DEFAULT-VALUE}.")
+    String batchSize;
+
+    @Option(names = "--grad-accum", paramLabel = "K", description = "Micro-batches per optimizer step (effective batch = batch size x K). Default: ${DEFAULT-VALUE}.")
+    String gradAccum;
+
+    @Option(names = "--weight-decay", paramLabel = "WD", description = "AdamW decoupled weight decay. Default: ${DEFAULT-VALUE}.")
+    String weightDecay;
+
+    @Option(names = "--warmup-steps", paramLabel = "N", description = "Linear warm-up steps. Default: ${DEFAULT-VALUE}.")
+    String warmupSteps;
+
+    @Option(names = "--schedule", paramLabel = "NAME", description = "constant, linear or cosine (after warm-up). Default: ${DEFAULT-VALUE}.")
+    String schedule;
+
+    @Option(names = "--max-grad-norm", paramLabel = "NORM", description = "Clip the global gradient norm to this; 0 = off. Default: ${DEFAULT-VALUE}.")
+    String maxGradNorm;
+
+    @Option(names = "--max-length", paramLabel = "TOKENS", description = "Token cut-off per sample (prompt + answer). Default: ${DEFAULT-VALUE}.")
+    String maxLength;
+
+    @Option(names = "--attention-mask", paramLabel = "MODE",
+            description = "length (hide padding only) or pad_token (hide every pad-id token, real EOS included when"
+                    + " pad == EOS, as the reference collators do). Default: ${DEFAULT-VALUE}.")
+    String attentionMask;
+
+    /** The given options, by settings key; options left out are absent. */
+    public Map<String, Object> given() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        put(m, "lr", lr);
+        put(m, "epochs", epochs);
+        put(m, "max_steps", maxSteps);
+        put(m, "batch_size", batchSize);
+        put(m, "grad_accum", gradAccum);
+        put(m, "weight_decay", weightDecay);
+        put(m, "warmup_steps", warmupSteps);
+        put(m, "schedule", schedule);
+        put(m, "max_grad_norm", maxGradNorm);
+        put(m, "max_length", maxLength);
+        put(m, "attention_mask", attentionMask);
+        return m;
+    }
+
+    /** The defaults with the given options applied; a bad value names its option. */
+    public TrainSettings settings() {
+        try {
+            return TrainSettings.DEFAULTS.with(given());
+        } catch (TrainSettings.BadKey ex) {
+            throw new InvalidInputException(option(ex.key()) + ": " + ex.getMessage());
+        }
+    }
+
+    /** {@code grad_accum} to {@code --grad-accum}. */
+    public static String option(String key) {
+        return "--" + key.replace('_', '-');
+    }
+
+    private static void put(Map<String, Object> m, String key, String v) {
+        if (v != null) {
+            m.put(key, v);
+        }
+    }
+
+    /** Keys that a direct edit (SSD) uses; it ignores every other training key. */
+    public static final Set<String> DIRECT_EDIT_KEYS = Set.of("max_length", "attention_mask");
+
+    /**
+     * The keys of {@code s} that {@code method} would not apply: for a direct edit every key but
+     * {@link #DIRECT_EDIT_KEYS} that differs from its default. Loss-based methods apply them all. An
+     * unknown method gives none (its name is reported elsewhere).
+     */
+    public static List<String> unused(String method, TrainSettings s) {
+        List<String> out = new ArrayList<>();
+        MethodKind kind;
+        try {
+            kind = Methods.byName(method).kind();
+        } catch (RuntimeException ex) {
+            return out;
+        }
+        if (kind != MethodKind.DIRECT_EDIT) {
+            return out;
+        }
+        Map<String, Object> given = s.toMap();
+        Map<String, Object> dflt = TrainSettings.DEFAULTS.toMap();
+        for (String k : TrainSettings.KEYS) {
+            if (!DIRECT_EDIT_KEYS.contains(k) && !given.get(k).equals(dflt.get(k))) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    /** A table value as a user writes it: {@code 0.00001}, {@code 0.01}, {@code 1.0}, {@code 8}, {@code linear}. */
+    public static String show(Object v) {
+        if (v instanceof Double d) {
+            String plain = java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+            return plain.contains(".") ? plain : plain + ".0";
+        }
+        return String.valueOf(v);
+    }
+
+    /** Shows {@link TrainSettings#DEFAULTS} as the options' defaults in {@code --help}. */
+    public static final class Defaults implements CommandLine.IDefaultValueProvider {
+        private static final Map<String, Object> TABLE = TrainSettings.DEFAULTS.toMap();
+
+        @Override
+        public String defaultValue(ArgSpec arg) {
+            if (arg instanceof OptionSpec o && o.longestName().startsWith("--")) {
+                Object v = TABLE.get(o.longestName().substring(2).replace('-', '_'));
+                return v == null ? null : show(v);
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,311 @@
+package dev.unlearn.core.train;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.data.AttentionMasking;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The training settings of the toolkit: the one type that {@code unlearn finetune}, {@code forget},
+ * {@code run} (a recipe's {@code finetune} and {@code methods[*].train} sections) and {@code request}
+ * (a policy's or request's {@code train}) read, with the one table of defaults, {@link #DEFAULTS}.
+ * Every key is applied by the run that reads it; a key that is not one of {@link #KEYS} is rejected
+ * when the recipe, request or option is read, naming it and the valid keys.
+ *
+ * <table>
+ *   <caption>Keys and defaults (methods.md §1.4, OU TOFU, except where noted)</caption>
+ *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>lr</td><td>1e-5</td><td>AdamW peak learning rate (tiny CPU models need about 1e-3)</td></tr>
+ *   <tr><td>epochs</td><td>10</td><td>passes over the data (ignored when max_steps &gt; 0)</td></tr>
+ *   <tr><td>max_steps</td><td>0</td><td>optimizer steps; 0 = as many as the epochs need</td></tr>
+ *   <tr><td>batch_size</td><td>8</td><td>samples per micro-batch (forget and retain samples each, when paired)</td></tr>
+ *   <tr><td>grad_accum</td><td>1</td><td>micro-batches per optimizer step (effective batch = batch_size × grad_accum)</td></tr>
+ *   <tr><td>weight_decay</td><td>0.01</td><td>decoupled (AdamW) weight decay; not on biases and norms</td></tr>
+ *   <tr><td>warmup_steps</td><td>0</td><td>linear warm-up steps</td></tr>
+ *   <tr><td>schedule</td><td>linear</td><td>after warm-up: constant, linear (decay to 0) or cosine</td></tr>
+ *   <tr><td>max_grad_norm</td><td>1.0</td><td>clip the global gradient L2 norm to this; 0 = off</td></tr>
+ *   <tr><td>max_length</td><td>512</td><td>tokenization cut-off, prompt plus answer tokens</td></tr>
+ *   <tr><td>attention_mask</td><td>length</td><td>length, or pad_token to hide every pad-id token like
+ *       the reference collators ({@link AttentionMasking}; not in §1.4, the toolkit's choice)</td></tr>
+ * </table>
+ *
+ * <p>The seed is not a training key: it is the command's {@code --seed} or the recipe's top-level
+ * {@code seed}, passed beside the settings.
+ *
+ * @param learningRate {@code lr}
+ * @param epochs {@code epochs}
+ * @param maxSteps {@code max_steps}
+ * @param batchSize {@code batch_size}
+ * @param gradAccum {@code grad_accum}
+ * @param weightDecay {@code weight_decay}
+ * @param warmupSteps {@code warmup_steps}
+ * @param schedule {@code schedule}
+ * @param maxGradNorm {@code max_grad_norm}
+ * @param maxLength {@code max_length}
+ * @param attentionMask {@code attention_mask}
+ */
+@JsonDeserialize(using = TrainSettings.FromJson.class)
+public record TrainSettings(double learningRate, int epochs, long maxSteps, int batchSize, int gradAccum,
+        double weightDecay, long warmupSteps, Schedule schedule, double maxGradNorm, int maxLength,
+        AttentionMasking attentionMask) {
+
+    /** Every key, in table order. */
+    public static final List<String> KEYS = List.of("lr", "epochs", "max_steps", "batch_size", "grad_accum",
+            "weight_decay", "warmup_steps", "schedule", "max_grad_norm", "max_length", "attention_mask");
+
+    /** The one table of defaults (see the class comment). */
+    public static final TrainSettings DEFAULTS = new TrainSettings(1e-5, 10, 0, 8, 1, 0.01, 0, Schedule.LINEAR, 1.0, 512,
+            AttentionMasking.LENGTH);
+
+    /** A value out of range or of the wrong type; {@link #key()} names the key. */
+    public static final class BadKey extends InvalidInputException {
+        private final String key;
+
+        BadKey(String key, String message) {
+            super(message);
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
+        }
+    }
+
+    public TrainSettings {
+        check(learningRate > 0 && Double.isFinite(learningRate), "lr", "a positive number", learningRate);
+        check(epochs >= 1, "epochs", "at least 1", epochs);
+        check(maxSteps >= 0, "max_steps", ">= 0 (0 = by epochs)", maxSteps);
+        check(batchSize >= 1, "batch_size", "at least 1", batchSize);
+        check(gradAccum >= 1, "grad_accum", "at least 1", gradAccum);
+        check(weightDecay >= 0 && Double.isFinite(weightDecay), "weight_decay", ">= 0", weightDecay);
+        check(warmupSteps >= 0, "warmup_steps", ">= 0", warmupSteps);
+        check(schedule != null, "schedule", "one of constant, linear, cosine", schedule);
+        check(maxGradNorm >= 0 && Double.isFinite(maxGradNorm), "max_grad_norm", ">= 0 (0 = no clipping)", maxGradNorm);
+        check(maxLength >= 2, "max_length", "at least 2 tokens", maxLength);
+        check(attentionMask != null, "attention_mask", "length or pad_token", attentionMask);
+    }
+
+    private static void check(boolean ok, String key, String expected, Object found) {
+        if (!ok) {
+            throw new BadKey(key, "training setting '" + key + "' must be " + expected + ", found " + found);
+        }
+    }
+
+    /** The defaults with learning rate {@code lr}. */
+    public static TrainSettings of(double lr) {
+        return DEFAULTS.withLearningRate(lr);
+    }
+
+    /**
+     * These settings with the given keys replaced; values are numbers (or numeric strings) and, for
+     * {@code schedule} and {@code attention_mask}, names.
+     *
+     * @throws BadKey for an unknown key, a value of the wrong type or out of range
+     */
+    public TrainSettings with(Map<String, ?> keys) {
+        Map<String, Object> m = toMap();
+        for (Map.Entry<String, ?> e : keys.entrySet()) {
+            if (!KEYS.contains(e.getKey())) {
+                throw new BadKey(e.getKey(), "unknown training setting '" + e.getKey() + "'; valid: " + KEYS);
+            }
+            if (e.getValue() != null) {
+                m.put(e.getKey(), e.getValue());
+            }
+        }
+        return new TrainSettings(real(m, "lr"), (int) integer(m, "epochs"), integer(m, "max_steps"),
+                (int) integer(m, "batch_size"), (int) integer(m, "grad_accum"), real(m, "weight_decay"),
+                integer(m, "warmup_steps"), schedule(m.get("schedule")), real(m, "max_grad_norm"),
+                (int) integer(m, "max_length"), masking(m.get("attention_mask")));
+    }
+
+    /** Every key to its value, in table order ({@code schedule} and {@code attention_mask} as names). */
+    @JsonValue
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("lr", learningRate);
+        m.put("epochs", epochs);
+        m.put("max_steps", maxSteps);
+        m.put("batch_size", batchSize);
+        m.put("grad_accum", gradAccum);
+        m.put("weight_decay", weightDecay);
+        m.put("warmup_steps", warmupSteps);
+        m.put("schedule", schedule.name().toLowerCase(Locale.ROOT));
+        m.put("max_grad_norm", maxGradNorm);
+        m.put("max_length", maxLength);
+        m.put("attention_mask", attentionMask.key());
+        return m;
+    }
+
+    /**
+     * The training loop's configuration for these settings and {@code seed}: learning rate, epochs,
+     * max steps, weight decay, schedule, warm-up, clipping and accumulation. The caller applies the
+     * data-side keys ({@code batch_size}, {@code max_length}, {@code attention_mask}) and may add
+     * checkpointing, logging and progress to the builder.
+     */
+    public TrainingConfig.Builder toConfig(long seed) {
+        return TrainingConfig.builder().setLearningRate(learningRate).optEpochs(epochs).optMaxSteps(maxSteps)
+                .optWeightDecay(weightDecay).optSchedule(schedule).optWarmupSteps(warmupSteps)
+                .optMaxGradNorm(maxGradNorm).optGradientAccumulation(gradAccum).optSeed(seed);
+    }
+
+    public TrainSettings withLearningRate(double v) {
+        return with(Map.of("lr", v));
+    }
+
+    public TrainSettings withEpochs(int v) {
+        return with(Map.of("epochs", v));
+    }
+
+    public TrainSettings withMaxSteps(long v) {
+        return with(Map.of("max_steps", v));
+    }
+
+    public TrainSettings withBatchSize(int v) {
+        return with(Map.of("batch_size", v));
+    }
+
+    public TrainSettings withGradAccum(int v) {
+        return with(Map.of("grad_accum", v));
+    }
+
+    public TrainSettings withWeightDecay(double v) {
+        return with(Map.of("weight_decay", v));
+    }
+
+    public TrainSettings withSchedule(Schedule s, long warmup) {
+        return with(Map.of("schedule", s.name(), "warmup_steps", warmup));
+    }
+
+    public TrainSettings withMaxGradNorm(double v) {
+        return with(Map.of("max_grad_norm", v));
+    }
+
+    public TrainSettings withMaxLength(int v) {
+        return with(Map.of("max_length", v));
+    }
+
+    public TrainSettings withAttentionMask(AttentionMasking v) {
+        return with(Map.of("attention_mask", v.key()));
+    }
+
+    private static double real(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        if (v instanceof String s) {
+            try {
+                return Double.parseDouble(s.trim());
+            } catch (NumberFormatException ex) {
+                // fall through
+            }
+        }
+        throw new BadKey(key, "training setting '" + key + "' must be a number, found '" + v + "'");
+    }
+
+    private static long integer(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
+        if (v instanceof BigInteger b && b.bitLength() < 63) {
+            return b.longValue();
+        }
+        if (v instanceof String s) {
+            try {
+                return Long.parseLong(s.trim());
+            } catch (NumberFormatException ex) {
+                // fall through
+            }
+        }
+        throw new BadKey(key, "training setting '" + key + "' must be an integer, found '" + v + "'");
+    }
+
+    private static Schedule schedule(Object v) {
+        if (v instanceof Schedule s) {
+            return s;
+        }
+        try {
+            return Schedule.byName(String.valueOf(v));
+        } catch (InvalidInputException ex) {
+            throw new BadKey("schedule", "training setting 'schedule' must be constant, linear or cosine, found '" + v + "'");
+        }
+    }
+
+    private static AttentionMasking masking(Object v) {
+        if (v instanceof AttentionMasking a) {
+            return a;
+        }
+        try {
+            return AttentionMasking.byName(String.valueOf(v));
+        } catch (InvalidInputException ex) {
+            throw new BadKey("attention_mask", "training setting 'attention_mask' must be length or pad_token, found '"
+                    + v + "'");
+        }
+    }
+
+    /**
+     * Binds a YAML/JSON mapping over {@link #DEFAULTS}. An unknown key is an
+     * {@link UnrecognizedPropertyException} listing the valid ones, a bad value a mapping error; both
+     * carry the key in their path ({@code methods[0].train.grad_accum}).
+     */
+    static final class FromJson extends StdDeserializer<TrainSettings> {
+        FromJson() {
+            super(TrainSettings.class);
+        }
+
+        @Override
+        public TrainSettings deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            JsonToken t = p.currentToken();
+            if (t == JsonToken.START_OBJECT) {
+                t = p.nextToken();
+            }
+            if (t != JsonToken.FIELD_NAME && t != JsonToken.END_OBJECT) {
+                throw JsonMappingException.from(p, "expected a mapping of training settings (" + KEYS + "), found "
+                        + ctx.readTree(p).getNodeType().name().toLowerCase(Locale.ROOT));
+            }
+            Map<String, Object> keys = new LinkedHashMap<>();
+            Map<String, JsonLocation> where = new LinkedHashMap<>();
+            for (; t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String k = p.currentName();
+                if (!KEYS.contains(k)) {
+                    UnrecognizedPropertyException ex = UnrecognizedPropertyException.from(p, TrainSettings.class, k,
+                            new ArrayList<>(KEYS));
+                    ex.prependPath(TrainSettings.class, k);
+                    throw ex;
+                }
+                where.put(k, p.currentTokenLocation());
+                p.nextToken();
+                // ctx.readTree, not p.readValueAsTree(): with FAIL_ON_TRAILING_TOKENS the latter fails mid-document
+                JsonNode v = ctx.readTree(p);
+                keys.put(k, v.isNull() ? null : v.isIntegralNumber() ? (Object) v.longValue() : v.isNumber()
+                        ? (Object) v.doubleValue() : v.isTextual() ? v.textValue() : v.toString());
+            }
+            try {
+                return DEFAULTS.with(keys);
+            } catch (BadKey ex) {
+                // located at the key itself, not where the parser stopped
+                JsonMappingException jm = new JsonMappingException(p, ex.getMessage(),
+                        where.getOrDefault(ex.key(), p.currentTokenLocation()));
+                jm.prependPath(TrainSettings.class, ex.key());
+                throw jm;
+            }
+        }
+    }
+}
