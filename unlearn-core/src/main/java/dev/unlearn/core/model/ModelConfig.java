@@ -217,6 +217,13 @@ public final class ModelConfig {
         return new ModelConfig(r, "config with " + key + "=" + value);
     }
 
+    /** A copy without {@code key} (so that the family default applies), validated again. */
+    public ModelConfig without(String key) {
+        ObjectNode r = json();
+        r.remove(key);
+        return new ModelConfig(r, "config without " + key);
+    }
+
     /** Writes the config (known and unknown keys, original order) as indented JSON. */
     public void write(Path path) {
         try {

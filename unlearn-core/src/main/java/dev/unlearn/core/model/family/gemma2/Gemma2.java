@@ -73,6 +73,7 @@ public final class Gemma2 implements ModelFamily {
     @Override
     public void exampleKeys(ObjectNode r) {
         r.put("hidden_activation", "gelu_pytorch_tanh");
+        r.put("tie_word_embeddings", true);
         r.put("head_dim", r.get("hidden_size").intValue() / r.get("num_attention_heads").intValue());
         r.put("query_pre_attn_scalar", r.get("head_dim").intValue());
         r.put("attn_logit_softcapping", 50.0);
