@@ -91,8 +91,9 @@ public final class RunPipeline {
         Engines.pytorch();
         StageRunner sr = new StageRunner(runDir, log);
         long seed = r.seed() == null ? 0 : r.seed();
-        String template = r.model().template() == null ? "plain" : r.model().template();
-        PromptTemplate.byName(template);
+        String template = r.model().template() == null ? "auto" : r.model().template();
+        PromptTemplate.resolve(template, r.model().checkpoint() == null ? null
+                : resolve(recipeDir, r.model().checkpoint(), "model.checkpoint"), recipeDir);
         List<StageRunner.Outcome> outcomes = new ArrayList<>();
 
         // data
@@ -233,15 +234,14 @@ public final class RunPipeline {
                 ? new Recipe.FinetuneSpec(null, null, null, null, null, null, null, null, null) : r.finetune();
         try (TextTokenizer tok = TextTokenizer.load(tokDir);
                 NDManager nd = NDManager.newBaseManager(Engines.device(m.device()))) {
-            List<TokenizedExample> ex = new QaTokenization(tok, PromptTemplate.byName(
-                    m.template() == null ? "plain" : m.template()), 512).tokenizeAll(rows).examples();
+            List<TokenizedExample> ex = new QaTokenization(tok, PromptTemplate.resolve(
+                    m.template() == null ? "auto" : m.template(), tokDir, recipeDir), 512).tokenizeAll(rows).examples();
             CausalLm lm;
             if (m.init() != null) {
                 Recipe.InitSpec i = m.init();
                 int vocab = tok.vocabSize();
-                ModelConfig cfg = ("qwen2".equals(i.modelType()) ? ModelConfig.qwen2(i.hiddenSize(), i.layers(), i.heads(),
-                        i.kvHeads(), i.intermediateSize(), vocab) : ModelConfig.llama(i.hiddenSize(), i.layers(), i.heads(),
-                        i.kvHeads(), i.intermediateSize(), vocab))
+                ModelConfig cfg = ModelConfig.example(i.modelType() == null ? "llama" : i.modelType(), i.hiddenSize(),
+                        i.layers(), i.heads(), i.kvHeads(), i.intermediateSize(), vocab)
                         .with("bos_token_id", tok.bosId() == null ? tok.eosId() : tok.bosId())
                         .with("eos_token_id", tok.eosId()).with("pad_token_id", tok.padId())
                         .with("max_position_embeddings", 512);

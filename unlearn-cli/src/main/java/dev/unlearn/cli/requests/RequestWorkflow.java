@@ -140,7 +140,7 @@ public final class RequestWorkflow {
 
         try (TextTokenizer tok = TextTokenizer.load(modelDir); NDManager m = NDManager.newBaseManager();
                 CausalLm lm = Checkpoint.load(modelDir, m)) {
-            QaTokenization qt = new QaTokenization(tok, PromptTemplate.byName(o.template()), 512);
+            QaTokenization qt = new QaTokenization(tok, PromptTemplate.resolve(o.template(), modelDir, null), 512);
             RequestVerifier verifier = new RequestVerifier(tok, qt, res.forget(), verifyRetain, holdout, o.maxNewTokens());
             RequestVerifier.Figures before = verifier.measure(lm);
             log.printf("before: %s%n", before.asMap());

@@ -1,5 +1,6 @@
 package dev.unlearn.core.model.family.qwen2;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.core.model.Architecture;
 import dev.unlearn.core.model.ModelConfig;
 import dev.unlearn.core.model.RopeScaling;
@@ -27,5 +28,14 @@ public final class Qwen2 implements ModelFamily {
         k.refuseTrue("use_sliding_window", "full attention only");
         k.fullAttentionOnly(c.numHiddenLayers());
         return Architecture.llama(c, true, false, RopeScaling.parse(k.get("rope_scaling"), c.source()));
+    }
+
+    /** Qwen2.5-like test values: eps 1e-6, theta 1e6, tied head. */
+    @Override
+    public void exampleKeys(ObjectNode r) {
+        r.put("rms_norm_eps", 1e-6);
+        r.put("rope_theta", 1000000.0);
+        r.put("tie_word_embeddings", true);
+        r.put("attention_bias", true);
     }
 }
