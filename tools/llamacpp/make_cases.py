@@ -239,6 +239,8 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--only")
     ap.add_argument("--new-tokens", type=int, default=40)
+    ap.add_argument("--tiny", action="store_true",
+                    help="small cases (hidden 32, 2 layers, vocab 272, prompts <= 160) for committed test resources")
     ap.add_argument("--control", choices=["no-rope-scaling", "no-swa", "no-softcap"],
                     help="write the GGUF without this feature: the comparison must then fail")
     a = ap.parse_args()
@@ -248,6 +250,16 @@ def main():
         if a.only and name not in a.only.split(","):
             continue
         rng = np.random.default_rng([a.seed, k])
+        over = dict(over)
+        if a.tiny:
+            over.update(hidden_size=32, intermediate_size=64, num_hidden_layers=2, vocab_size=272)
+            if mt == "gemma2":
+                over.update(sliding_window=32)
+            if "head_dim" in over:
+                over["head_dim"] = 16 if mt != "qwen3" else 24
+            if mt == "gemma2":
+                over["query_pre_attn_scalar"] = over["head_dim"]
+            plen = min(plen, 160)
         c = config(mt, over)
         ts = tensors(c, rng)
         d = os.path.join(a.out, name)
