@@ -87,11 +87,28 @@ public final class RunPipeline {
         }
     }
 
+    /** A template mapping's chat_template_file made absolute (later steps resolve it without the recipe dir). */
+    private static String absoluteTemplateFiles(String template, Path recipeDir) {
+        if (!template.trim().startsWith("{")) {
+            return template;
+        }
+        try {
+            ObjectNode n = (ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(template);
+            if (n.path("chat_template_file").isTextual()) {
+                n.put("chat_template_file", recipeDir.resolve(n.get("chat_template_file").textValue()).toAbsolutePath()
+                        .normalize().toString());
+            }
+            return n.toString();
+        } catch (java.io.IOException | ClassCastException ex) {
+            return template;
+        }
+    }
+
     private Result runStages(Recipe r, Path recipeDir, Path runDir, String only) {
         Engines.pytorch();
         StageRunner sr = new StageRunner(runDir, log);
         long seed = r.seed() == null ? 0 : r.seed();
-        String template = r.model().template() == null ? "auto" : r.model().template();
+        String template = absoluteTemplateFiles(r.model().template() == null ? "auto" : r.model().template(), recipeDir);
         PromptTemplate.resolve(template, r.model().checkpoint() == null ? null
                 : resolve(recipeDir, r.model().checkpoint(), "model.checkpoint"), recipeDir);
         List<StageRunner.Outcome> outcomes = new ArrayList<>();

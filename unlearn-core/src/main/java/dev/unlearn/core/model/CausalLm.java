@@ -273,8 +273,13 @@ public final class CausalLm implements AutoCloseable {
             NDArray a = DecoderOps.rmsNorm(x, l.inNorm, eps, off);
             // one GEMM for q, k and v (weights concatenated per call, or Phi-3's fused tensor; gradients
             // flow back through the concat)
-            NDArray qkv = Layers.linear(a, l.qkv != null ? l.qkv : joined(m, l.q, l.k, l.v),
-                    l.qb == null ? null : joined(m, l.qb, l.kb, l.vb));
+            // (without gradients, as in generation, three GEMMs instead: concatenating the weights would copy
+            // every q/k/v and gate/up matrix at every decoding step)
+            boolean fuse = l.qkv != null || l.q.hasGradient();
+            NDArray qkv = !fuse ? ai.djl.ndarray.NDArrays.concat(new NDList(Layers.linear(a, l.q, l.qb),
+                    Layers.linear(a, l.k, l.kb), Layers.linear(a, l.v, l.vb)), -1)
+                    : Layers.linear(a, l.qkv != null ? l.qkv : joined(m, l.q, l.k, l.v),
+                            l.qb == null ? null : joined(m, l.qb, l.kb, l.vb));
             long qd = (long) h * dh;
             long kd = (long) kvh * dh;
             NDArray q = qkv.get(new NDIndex("..., :{}", qd)).reshape(b, t, h, dh);
@@ -299,17 +304,19 @@ public final class CausalLm implements AutoCloseable {
             NDArray ctx = plainAttention ? Layers.attention(q, k, v, mask)
                     : DecoderOps.attention(q, k, v, mask, arch.attentionScale(), arch.attnSoftcap());
             NDArray attnOut = Layers.linear(ctx, l.o, l.ob);
-            NDArray gateUp = l.gateUp != null ? l.gateUp : joined(m, l.gate, l.up);
+            NDArray gateUp = l.gateUp != null ? l.gateUp : fuse ? joined(m, l.gate, l.up) : null;
             if (arch.sandwichNorms()) {
                 // Gemma 2: norm the attention output, add; norm, MLP, norm the MLP output, add
                 x = x.add(DecoderOps.rmsNorm(attnOut, l.postNorm, eps, off));
                 NDArray y = DecoderOps.rmsNorm(x, l.preFfnNorm, eps, off);
-                NDArray mlp = DecoderOps.gatedMlp(y, gateUp, l.down, arch.geluTanh());
+                NDArray mlp = gateUp != null ? DecoderOps.gatedMlp(y, gateUp, l.down, arch.geluTanh())
+                        : DecoderOps.gatedMlp(y, l.gate, l.up, l.down, arch.geluTanh());
                 x = x.add(DecoderOps.rmsNorm(mlp, l.postFfnNorm, eps, off));
             } else {
                 x = x.add(attnOut);
                 NDArray y = DecoderOps.rmsNorm(x, l.postNorm, eps, off);
-                x = x.add(DecoderOps.gatedMlp(y, gateUp, l.down, arch.geluTanh()));
+                x = x.add(gateUp != null ? DecoderOps.gatedMlp(y, gateUp, l.down, arch.geluTanh())
+                        : DecoderOps.gatedMlp(y, l.gate, l.up, l.down, arch.geluTanh()));
             }
         }
         x = DecoderOps.rmsNorm(x, finalNorm, eps, off);

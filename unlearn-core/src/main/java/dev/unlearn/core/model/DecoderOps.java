@@ -49,6 +49,14 @@ public final class DecoderOps {
         return Layers.linear(act, down, null);
     }
 
+    /** Gated MLP with separate gate [F, D] and up [F, D]: down(act(gate x) * up x), act SiLU or tanh GELU. */
+    public static NDArray gatedMlp(NDArray x, NDArray gate, NDArray up, NDArray down, boolean geluTanh) {
+        if (!geluTanh) {
+            return Layers.swiGlu(x, gate, up, down);
+        }
+        return Layers.linear(geluTanh(Layers.linear(x, gate, null)).mul(Layers.linear(x, up, null)), down, null);
+    }
+
     /** Soft-cap: c * tanh(x / c). */
     public static NDArray softcap(NDArray x, double c) {
         return Scalars.mul(Scalars.div(x, c).tanh(), c);
