@@ -39,7 +39,7 @@ CASES = {
     "qwen3": ("qwen3", {"head_dim": 48, "tie_word_embeddings": True, "rms_norm_eps": 1e-6,
                         "rope_theta": 1000000.0}, 600),
     "gemma2": ("gemma2", {"head_dim": 32, "query_pre_attn_scalar": 32, "hidden_activation": "gelu_pytorch_tanh",
-                          "attn_logit_softcapping": 1.0, "final_logit_softcapping": 1.5, "sliding_window": 128,
+                          "attn_logit_softcapping": 1.0, "final_logit_softcapping": 5.0, "sliding_window": 128,
                           "tie_word_embeddings": True, "rms_norm_eps": 1e-6}, 400),
     # llama.cpp disables Phi-3's sliding window (src/models/phi3.cpp), so the prompt stays inside it
     "phi3": ("phi3", {"sliding_window": 2047, "rope_theta": 10000.0}, 600),
