@@ -109,8 +109,11 @@ public final class RunPipeline {
         StageRunner sr = new StageRunner(runDir, log);
         long seed = r.seed() == null ? 0 : r.seed();
         String template = absoluteTemplateFiles(r.model().template() == null ? "auto" : r.model().template(), recipeDir);
-        PromptTemplate.resolve(template, r.model().checkpoint() == null ? null
-                : resolve(recipeDir, r.model().checkpoint(), "model.checkpoint"), recipeDir);
+        // checked early against the model when it is there (a missing model is named by its own stage)
+        Path modelDir = r.model().checkpoint() == null ? null : recipeDir.resolve(r.model().checkpoint());
+        boolean present = modelDir != null && Files.isDirectory(modelDir);
+        PromptTemplate.resolve(!present && "chat".equals(template.trim()) ? "auto" : template, present ? modelDir : null,
+                recipeDir);
         List<StageRunner.Outcome> outcomes = new ArrayList<>();
 
         // data
