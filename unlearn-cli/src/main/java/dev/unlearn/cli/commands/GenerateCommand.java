@@ -139,6 +139,8 @@ public class GenerateCommand implements Callable<Integer> {
         if (template == null) {
             return tok.encode(input.text, true);
         }
-        return PromptTemplate.resolve(template, model, null).encodePrompt(tok, input.text);
+        PromptTemplate t = PromptTemplate.resolve(template, model, null);
+        t.checkSpecialTokens(tok);
+        return t.encodePrompt(tok, input.text);
     }
 }
