@@ -54,6 +54,50 @@ class ModelFamiliesCliTest {
         assertTrue(r.err().contains("content"), r.err());
     }
 
+    /**
+     * score with template auto on a model whose tokenizer_config.json has a chat template: the scored
+     * tokens are exactly the answer's and the end-of-turn token; plain scores the answer and EOS.
+     */
+    @Test
+    void scoreUsesTheModelsChatTemplateByDefault(@TempDir Path tmp) throws Exception {
+        String q = "Who wrote the book?";
+        String a = "Mira wrote it.";
+        Path tokDir = Files.createDirectories(tmp.resolve("tok"));
+        ObjectNode tj = dev.unlearn.core.synth.SynthTokenizer.tokenizerJson(JSON, java.util.List.of(q + " " + a
+                + " system user assistant You are a helpful assistant."));
+        com.fasterxml.jackson.databind.node.ArrayNode added = (com.fasterxml.jackson.databind.node.ArrayNode) tj.get("added_tokens");
+        ObjectNode vocab = (ObjectNode) tj.get("model").get("vocab");
+        for (String sp : new String[] {"<|im_start|>", "<|im_end|>"}) {
+            int id = vocab.size();
+            added.addObject().put("id", id).put("content", sp).put("single_word", false).put("lstrip", false)
+                    .put("rstrip", false).put("normalized", false).put("special", true);
+            vocab.put(sp, id);
+        }
+        Files.writeString(tokDir.resolve("tokenizer.json"), JSON.writeValueAsString(tj));
+        ObjectNode cfg = dev.unlearn.core.synth.SynthTokenizer.tokenizerConfig(JSON);
+        cfg.put("chat_template", "{% for m in messages %}{{ '<|im_start|>' + m.role + '\\n' + m.content + '<|im_end|>\\n' }}"
+                + "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}");
+        Files.writeString(tokDir.resolve("tokenizer_config.json"), JSON.writeValueAsString(cfg));
+        Path model = tmp.resolve("model");
+        Engines.pytorch();
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm lm = CausalLm.random(ModelConfig.example("qwen2", 32, 1, 4, 2, 48, vocab.size()), m,
+                        Device.cpu(), 3)) {
+            Checkpoint.save(lm, model, tokDir, DataType.FLOAT32);
+        }
+        CliRun r = CliRun.of("score", "--model", model.toString(), "--question", q, "--answer", a, "--json");
+        assertEquals(0, r.code(), r.toString());
+        com.fasterxml.jackson.databind.JsonNode o = JSON.readTree(r.out());
+        java.util.List<String> scored = new java.util.ArrayList<>();
+        o.get("scored_tokens").forEach(t -> scored.add(t.asText()));
+        assertEquals("<|im_end|>", scored.get(scored.size() - 1), r.out());
+        assertEquals(a, String.join("", scored.subList(0, scored.size() - 1)).replace('\u2581', ' ').trim(), r.out());
+        assertEquals(scored.size(), o.get("token_count").asInt());
+        r = CliRun.of("score", "--model", model.toString(), "--question", q, "--answer", a, "--json", "--template", "plain");
+        com.fasterxml.jackson.databind.JsonNode p = JSON.readTree(r.out());
+        assertEquals("</s>", p.get("scored_tokens").get(p.get("scored_tokens").size() - 1).asText(), r.out());
+    }
+
     static final String RECIPE = """
             name: t
             data:
