@@ -1,5 +1,6 @@
 package dev.unlearn.cli;
 
+import dev.unlearn.cli.commands.ChatTemplateCommand;
 import dev.unlearn.cli.commands.DataCommand;
 import dev.unlearn.cli.commands.DemoCommand;
 import dev.unlearn.cli.commands.RequestCommand;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
         versionProvider = Version.class,
         header = "Machine unlearning for language models on the JVM.",
         description = {
-            "Fine-tune, unlearn, evaluate and audit Hugging Face Llama-family checkpoints (DJL + PyTorch, offline).",
+            "Fine-tune, unlearn, evaluate and audit Hugging Face causal LM checkpoints (DJL + PyTorch, offline).",
             ""
         },
         commandListHeading = "%nCommands:%n",
@@ -35,6 +36,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             GenerateCommand.class,
             ScoreCommand.class,
+            ChatTemplateCommand.class,
             DataCommand.class,
             FinetuneCommand.class,
             ForgetCommand.class,

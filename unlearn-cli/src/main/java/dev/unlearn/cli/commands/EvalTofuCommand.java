@@ -71,7 +71,7 @@ public class EvalTofuCommand implements Callable<Integer> {
             description = "Comma-separated suites. Default: ${DEFAULT-VALUE}.")
     List<String> suites;
 
-    @Option(names = "--template", defaultValue = "plain", paramLabel = "NAME", description = "Prompt template: plain, tofu-phi, ou-phi, llama2. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--template", defaultValue = "auto", paramLabel = "NAME", description = "Prompt template: auto (the model's chat template if it has one, else plain), chat, plain, tofu-phi, ou-phi, llama2, llama3, or file:PATH.jinja (a custom chat template). Default: ${DEFAULT-VALUE}.")
     String template;
 
     @Option(names = "--truth-ratio-base", defaultValue = "paraphrased", paramLabel = "BASE",
@@ -121,7 +121,7 @@ public class EvalTofuCommand implements Callable<Integer> {
         Evaluator.Builder b = Evaluator.builder(data)
                 .optForgetSplit(forgetSplit)
                 .optSuites(suites)
-                .optTemplate(PromptTemplate.byName(template))
+                .optTemplate(PromptTemplate.resolve(template, model, null))
                 .optTruthRatioBase(truthRatioBase)
                 .optMaxNewTokens(maxNewTokens)
                 .optMaxLength(maxLength)

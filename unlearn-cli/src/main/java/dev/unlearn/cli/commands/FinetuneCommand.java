@@ -84,7 +84,7 @@ public class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (initialisation and shuffling). Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--template", defaultValue = "plain", description = "Prompt template. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--template", defaultValue = "auto", description = "Prompt template: auto (the model's chat template if it has one, else plain), chat, plain, tofu-phi, ou-phi, llama2, llama3, or file:PATH.jinja (a custom chat template). Default: ${DEFAULT-VALUE}.")
     String template;
 
     @Option(names = "--checkpoint-every", defaultValue = "200", description = "Trainer-state checkpoint interval in steps. Default: ${DEFAULT-VALUE}.")
@@ -138,8 +138,8 @@ public class FinetuneCommand implements Callable<Integer> {
         }
         try (TextTokenizer tok = TextTokenizer.load(tokDir);
                 NDManager m = NDManager.newBaseManager(Engines.device(common.device))) {
-            QaTokenization.Result tr = new QaTokenization(tok, PromptTemplate.byName(template), settings.maxLength(),
-                    settings.attentionMask()).tokenizeAll(rows);
+            QaTokenization.Result tr = new QaTokenization(tok, PromptTemplate.resolve(template, tokDir, null),
+                    settings.maxLength(), settings.attentionMask()).tokenizeAll(rows);
             List<TokenizedExample> ex = tr.examples();
             if (!tr.skipped().isEmpty()) {
                 spec.commandLine().getErr().printf("skipped %d records with no answer tokens left%n", tr.skipped().size());

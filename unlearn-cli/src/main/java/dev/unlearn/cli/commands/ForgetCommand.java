@@ -106,7 +106,7 @@ public class ForgetCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Run seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--template", defaultValue = "plain", paramLabel = "NAME", description = "Prompt template: plain, tofu-phi, ou-phi, llama2, llama3. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--template", defaultValue = "auto", paramLabel = "NAME", description = "Prompt template: auto (the model's chat template if it has one, else plain), chat, plain, tofu-phi, ou-phi, llama2, llama3, or file:PATH.jinja (a custom chat template). Default: ${DEFAULT-VALUE}.")
     String template;
 
     @Option(names = "--templates", paramLabel = "FILE", description = "Where TOFU's idontknow.jsonl lies (FLAT with templates: tofu-idontknow; digest checked).")
@@ -144,7 +144,7 @@ public class ForgetCommand implements Callable<Integer> {
         Device device = Device.fromName(common.device);
         try (CausalLm lm = ModelDirs.load(model, device, allowNonFinite); TextTokenizer tok = TextTokenizer.load(model);
                 PrintStream progress = new PrintStream(new LineWriterStream(err), true, StandardCharsets.UTF_8)) {
-            RunSummary s = MethodRunner.builder().setModel(lm).setTokenizer(tok).optTemplate(PromptTemplate.byName(template))
+            RunSummary s = MethodRunner.builder().setModel(lm).setTokenizer(tok).optTemplate(PromptTemplate.resolve(template, model, null))
                     .setForget(forgetRecords).optRetain(retainRecords).optReference(() -> lm.copy(lm.manager()))
                     .setMethod(method).optConfig(section).optOverrides(sets).setSettings(settings).optSeed(seed)
                     .optTemplatesFile(templatesFile).optProgress(progress).build().run();

@@ -57,7 +57,7 @@ public class GenerateCommand implements Callable<Integer> {
     }
 
     @Option(names = "--template", paramLabel = "NAME",
-            description = "Wrap --prompt as a question in this built-in template (plain, tofu-phi, ou-phi, llama2).")
+            description = "Wrap --prompt as a question in this template: auto or chat (the model's chat template), plain, tofu-phi, ou-phi, llama2, llama3, or file:PATH.jinja.")
     String template;
 
     @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "64", description = "Default: ${DEFAULT-VALUE}.")
@@ -136,7 +136,11 @@ public class GenerateCommand implements Callable<Integer> {
         if (!Files.isRegularFile(model.resolve("tokenizer.json"))) {
             throw new InvalidInputException("--prompt needs " + model.resolve("tokenizer.json") + "; pass --input-ids instead");
         }
-        String text = template == null ? input.text : PromptTemplate.byName(template).prompt(input.text);
-        return tok.encode(text, true);
+        if (template == null) {
+            return tok.encode(input.text, true);
+        }
+        PromptTemplate t = PromptTemplate.resolve(template, model, null);
+        t.checkSpecialTokens(tok);
+        return t.encodePrompt(tok, input.text);
     }
 }

@@ -67,8 +67,8 @@ public class GuardCommand implements Runnable {
         @Option(names = "--negatives", paramLabel = "FILE", description = "More negative questions (e.g. world facts); repeatable.")
         List<Path> negatives = new ArrayList<>();
 
-        @Option(names = "--template", paramLabel = "NAME", defaultValue = "plain",
-                description = "Prompt template the model is used with. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--template", paramLabel = "NAME", defaultValue = "auto",
+                description = "Prompt template: auto (the model's chat template if it has one, else plain), chat, plain, tofu-phi, ou-phi, llama2, llama3, or file:PATH.jinja (a custom chat template). Default: ${DEFAULT-VALUE}.")
         String template;
 
         @Option(names = "--refusals", paramLabel = "FILE", description = "Refusal templates, one per line; the first is the fallback. Default: \"I don't know.\"")
@@ -107,7 +107,7 @@ public class GuardCommand implements Runnable {
             GuardFilter filter;
             try (NDManager root = NDManager.newBaseManager(Engines.device(common.device));
                     CausalLm lm = ModelDirs.load(model, root, false); TextTokenizer tok = TextTokenizer.load(model)) {
-                filter = GuardFilterBuilder.build(lm, tok, PromptTemplate.byName(template), cfg,
+                filter = GuardFilterBuilder.build(lm, tok, PromptTemplate.resolve(template, model, null), cfg,
                         new GuardFilterBuilder.Inputs(f, neg, refusal, !noParaphrases, seed), digest);
             }
             filter.write(out);

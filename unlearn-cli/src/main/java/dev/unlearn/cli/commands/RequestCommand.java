@@ -55,7 +55,7 @@ public class RequestCommand implements Runnable {
                         + " Default: the forget questions with their first perturbed answer.")
         Path holdout;
 
-        @Option(names = "--template", defaultValue = "plain", description = "Prompt template. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--template", defaultValue = "auto", description = "Prompt template: auto (the model's chat template if it has one, else plain), chat, plain, tofu-phi, ou-phi, llama2, llama3, or file:PATH.jinja (a custom chat template). Default: ${DEFAULT-VALUE}.")
         String template;
 
         @Option(names = "--max-new-tokens", defaultValue = "48", description = "Greedy generation budget. Default: ${DEFAULT-VALUE}.")

@@ -66,7 +66,7 @@ public class ScoreCommand implements Callable<Integer> {
         String answer;
     }
 
-    @Option(names = "--template", defaultValue = "plain", description = "Prompt template: plain, tofu-phi, ou-phi, llama2, llama3. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--template", defaultValue = "auto", description = "Prompt template: auto (the model's chat template if it has one, else plain), chat, plain, tofu-phi, ou-phi, llama2, llama3, or file:PATH.jinja (a custom chat template). Default: ${DEFAULT-VALUE}.")
     String template;
 
     @Option(names = "--attention-mask", defaultValue = "length", paramLabel = "MODE",
@@ -101,7 +101,7 @@ public class ScoreCommand implements Callable<Integer> {
                 return 0;
             }
             try (TextTokenizer tok = TextTokenizer.load(model)) {
-                QaTokenization qt = new QaTokenization(tok, PromptTemplate.byName(template), 4096,
+                QaTokenization qt = new QaTokenization(tok, PromptTemplate.resolve(template, model, null), 4096,
                         AttentionMasking.byName(attentionMask));
                 TokenizedExample ex = qt.tokenize(QaRecord.of(input.qa.question, input.qa.answer));
                 SampleScore s = Scorer.score(lm, List.of(ex), 1).get(0);

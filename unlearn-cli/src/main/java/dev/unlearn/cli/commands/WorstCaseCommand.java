@@ -113,7 +113,7 @@ public class WorstCaseCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (initial set, shuffles, random sets). Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--template", defaultValue = "plain", description = "Prompt template. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--template", defaultValue = "auto", description = "Prompt template: auto (the model's chat template if it has one, else plain), chat, plain, tofu-phi, ou-phi, llama2, llama3, or file:PATH.jinja (a custom chat template). Default: ${DEFAULT-VALUE}.")
     String template;
 
     @Option(names = "--max-length", defaultValue = "512", description = "Truncate sequences to this many tokens. Default: ${DEFAULT-VALUE}.")
@@ -154,7 +154,7 @@ public class WorstCaseCommand implements Callable<Integer> {
         try (NDManager m = NDManager.newBaseManager(Engines.device(common.device));
                 CausalLm lm = ModelDirs.load(model, m, false);
                 TextTokenizer tok = TextTokenizer.load(model)) {
-            QaTokenization.Result tr = new QaTokenization(tok, PromptTemplate.byName(template), maxLength).tokenizeAll(rows);
+            QaTokenization.Result tr = new QaTokenization(tok, PromptTemplate.resolve(template, model, null), maxLength).tokenizeAll(rows);
             if (!tr.skipped().isEmpty()) {
                 spec.commandLine().getErr().printf("skipped %d records with no answer tokens left (they stay in retain)%n",
                         tr.skipped().size());

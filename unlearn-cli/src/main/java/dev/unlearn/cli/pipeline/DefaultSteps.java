@@ -48,7 +48,7 @@ public final class DefaultSteps implements PipelineSteps {
         try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(fullModel);
                 CausalLm lm = dev.unlearn.cli.commands.ModelDirs.load(fullModel, m, false)) {
             RunSummary s = MethodRunner.builder().setModel(lm).optReference(() -> lm.copy(m)).setTokenizer(tok)
-                    .optTemplate(PromptTemplate.byName(template)).setForget(QaReader.read(data.forget()))
+                    .optTemplate(PromptTemplate.resolve(template, fullModel, null)).setForget(QaReader.read(data.forget()))
                     .optRetain(QaReader.read(data.retain())).setMethod(run.method())
                     .optConfig(config(run.config(), data.dir())).setSettings(run.settings()).optSeed(seed)
                     .optProgress(progress).build().run();
@@ -63,7 +63,7 @@ public final class DefaultSteps implements PipelineSteps {
     public Map<String, Object> evaluate(Path model, Path fullModel, Path retainModel, DataLayout data, List<String> suites,
             String template, Recipe.EvalSpec eval, Path outDir) {
         Evaluator.Builder b = Evaluator.builder(data.dir()).optForgetSplit(data.forgetSplit()).optSuites(suites)
-                .optTemplate(PromptTemplate.byName(template)).optTitle("evaluation of " + model.getFileName());
+                .optTemplate(PromptTemplate.resolve(template, model, null)).optTitle("evaluation of " + model.getFileName());
         b.optRetainModel(retainModel);
         if (!model.equals(fullModel)) {
             b.optOriginalModel(fullModel);

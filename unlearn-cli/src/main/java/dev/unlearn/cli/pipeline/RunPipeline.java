@@ -116,6 +116,23 @@ public final class RunPipeline {
         return path.isAbsolute() ? path : recipeDir.resolve(path).normalize();
     }
 
+    /** A template mapping's chat_template_file made absolute (later steps resolve it without the recipe dir). */
+    private static String absoluteTemplateFiles(String template, Path recipeDir) {
+        if (!template.trim().startsWith("{")) {
+            return template;
+        }
+        try {
+            ObjectNode n = (ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(template);
+            if (n.path("chat_template_file").isTextual()) {
+                n.put("chat_template_file", recipeDir.resolve(n.get("chat_template_file").textValue()).toAbsolutePath()
+                        .normalize().toString());
+            }
+            return n.toString();
+        } catch (java.io.IOException | ClassCastException ex) {
+            return template;
+        }
+    }
+
     private Result runStages(Recipe r, Path recipeDir, Path runDir, String only) {
         Engines.pytorch();
         try (StageRunner sr = new StageRunner(runDir, log)) {
@@ -125,8 +142,12 @@ public final class RunPipeline {
 
     private Result runStages(StageRunner sr, Recipe r, Path recipeDir, Path runDir, String only) {
         long seed = r.seed() == null ? 0 : r.seed();
-        String template = r.model().template() == null ? "plain" : r.model().template();
-        PromptTemplate.byName(template);
+        String template = absoluteTemplateFiles(r.model().template() == null ? "auto" : r.model().template(), recipeDir);
+        // checked early against the model when it is there (a missing model is named by its own stage)
+        Path modelDir = r.model().checkpoint() == null ? null : recipeDir.resolve(r.model().checkpoint());
+        boolean present = modelDir != null && Files.isDirectory(modelDir);
+        PromptTemplate.resolve(!present && "chat".equals(template.trim()) ? "auto" : template, present ? modelDir : null,
+                recipeDir);
         List<StageRunner.Outcome> outcomes = new ArrayList<>();
 
         // data
@@ -267,16 +288,15 @@ public final class RunPipeline {
         TrainSettings ft = r.finetuneSettings();
         try (TextTokenizer tok = TextTokenizer.load(tokDir);
                 NDManager nd = NDManager.newBaseManager(Engines.device(m.device()))) {
-            List<TokenizedExample> ex = new QaTokenization(tok, PromptTemplate.byName(
-                    m.template() == null ? "plain" : m.template()), ft.maxLength(), ft.attentionMask())
+            List<TokenizedExample> ex = new QaTokenization(tok, PromptTemplate.resolve(
+                    m.template() == null ? "auto" : m.template(), tokDir, recipeDir), ft.maxLength(), ft.attentionMask())
                     .tokenizeAll(rows).examples();
             CausalLm lm;
             if (m.init() != null) {
                 Recipe.InitSpec i = m.init();
                 int vocab = tok.vocabSize();
-                ModelConfig cfg = ("qwen2".equals(i.modelType()) ? ModelConfig.qwen2(i.hiddenSize(), i.layers(), i.heads(),
-                        i.kvHeads(), i.intermediateSize(), vocab) : ModelConfig.llama(i.hiddenSize(), i.layers(), i.heads(),
-                        i.kvHeads(), i.intermediateSize(), vocab))
+                ModelConfig cfg = ModelConfig.example(i.modelType() == null ? "llama" : i.modelType(), i.hiddenSize(),
+                        i.layers(), i.heads(), i.kvHeads(), i.intermediateSize(), vocab)
                         .with("bos_token_id", tok.bosId() == null ? tok.eosId() : tok.bosId())
                         .with("eos_token_id", tok.eosId()).with("pad_token_id", tok.padId())
                         .with("max_position_embeddings", 512);

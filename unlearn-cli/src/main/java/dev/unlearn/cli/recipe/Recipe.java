@@ -1,6 +1,7 @@
 package dev.unlearn.cli.recipe;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.unlearn.core.train.TrainSettings;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,7 @@ public record Recipe(
      * when {@code finetuned: true}) or {@code init} (a config to train from scratch).
      */
     public record ModelSpec(String checkpoint, Boolean finetuned, @JsonProperty("retain_checkpoint") String retainCheckpoint,
-            InitSpec init, String template, String device) {}
+            InitSpec init, @JsonDeserialize(using = TemplateSpec.class) String template, String device) {}
 
     /** Architecture of a model trained from scratch (Llama family). */
     public record InitSpec(@JsonProperty("hidden_size") Integer hiddenSize, Integer layers, Integer heads,

@@ -15,6 +15,8 @@ import dev.unlearn.core.data.AttentionMasking;
 import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.methods.spi.MethodKind;
 import dev.unlearn.methods.spi.Methods;
+import dev.unlearn.core.model.family.Families;
+import dev.unlearn.core.text.PromptTemplate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,6 +174,23 @@ public final class RecipeLoader {
             if (i.heads() != null && i.kvHeads() != null && i.kvHeads() > 0 && i.heads() % i.kvHeads() != 0) {
                 p.add("model.init.kv_heads: heads " + i.heads() + " is not a multiple of kv_heads " + i.kvHeads());
             }
+            if (i.modelType() != null && Families.find(i.modelType()).isEmpty()) {
+                p.add("model.init.model_type: '" + i.modelType() + "' is not supported; valid: " + Families.modelTypes());
+            }
+        }
+        if (r.model() != null && r.model().template() != null) {
+            String t = r.model().template().trim();
+            try {
+                if (t.startsWith("{")) {
+                    // a mapping: keys checked now; the chat template itself when the model is known
+                    PromptTemplate.resolve(t.contains("chat_template") ? "auto" : t, null, null);
+                    checkTemplateKeys(t);
+                } else if (!t.equals("auto") && !t.equals("chat") && !t.startsWith("file:") && !t.endsWith(".jinja")) {
+                    PromptTemplate.byName(t);
+                }
+            } catch (InvalidInputException ex) {
+                p.add("model.template: " + ex.getMessage());
+            }
         }
         if (r.finetune() != null && r.model() != null && Boolean.TRUE.equals(r.model().finetuned())
                 && r.model().retainCheckpoint() != null) {
@@ -261,6 +280,20 @@ public final class RecipeLoader {
             }
         }
         return p;
+    }
+
+    private static void checkTemplateKeys(String json) {
+        Set<String> known = Set.of("name", "user_start", "user_end", "assistant_start", "answer_prefix",
+                "chat_template", "chat_template_file", "system_prompt");
+        try {
+            YAML.readTree(json).fieldNames().forEachRemaining(k -> {
+                if (!known.contains(k)) {
+                    throw new InvalidInputException("unknown key '" + k + "'; valid: " + new TreeSet<>(known));
+                }
+            });
+        } catch (IOException ex) {
+            throw new InvalidInputException("malformed mapping: " + ex.getMessage(), ex);
+        }
     }
 
     private static void split(List<String> p, String key, String v, String pattern) {

@@ -149,7 +149,7 @@ public final class RequestVerifier {
     }
 
     private String generate(CausalLm lm, String question) {
-        long[] prompt = tok.encode(qt.template().prompt(question), true);
+        long[] prompt = qt.encodePrompt(question);
         long[] out = Generator.generate(lm, prompt, GenerationConfig.greedy(maxNewTokens), List.of());
         return tok.decode(out, true).strip();
     }

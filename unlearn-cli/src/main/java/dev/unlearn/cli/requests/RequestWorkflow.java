@@ -218,8 +218,8 @@ public final class RequestWorkflow {
 
         try (TextTokenizer tok = TextTokenizer.load(modelDir); NDManager m = NDManager.newBaseManager();
                 CausalLm lm = dev.unlearn.cli.commands.ModelDirs.load(modelDir, m, false)) {
-            QaTokenization qt = new QaTokenization(tok, PromptTemplate.byName(o.template()), train.maxLength(),
-                    train.attentionMask());
+            QaTokenization qt = new QaTokenization(tok, PromptTemplate.resolve(o.template(), modelDir, null),
+                    train.maxLength(), train.attentionMask());
             RequestVerifier verifier = new RequestVerifier(tok, qt, res.forget(), verifyRetain, holdout, o.maxNewTokens());
             RequestVerifier.Figures before = verifier.measure(lm);
             log.printf("before: %s%n", before.asMap());

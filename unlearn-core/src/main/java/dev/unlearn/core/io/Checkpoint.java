@@ -40,7 +40,8 @@ import java.util.WeakHashMap;
 public final class Checkpoint {
     /** Tokenizer and generation files copied through on save when present in the source directory. */
     public static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
-            "special_tokens_map.json", "generation_config.json", "tokenizer.model", "vocab.json", "merges.txt");
+            "special_tokens_map.json", "generation_config.json", "tokenizer.model", "vocab.json", "merges.txt",
+            "chat_template.jinja");
     public static final String CONFIG = "config.json";
     public static final String WEIGHTS = "model.safetensors";
     public static final String INDEX = "model.safetensors.index.json";

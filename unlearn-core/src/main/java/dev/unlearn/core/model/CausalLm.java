@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.Scalars;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,10 +18,12 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * A Llama-family decoder-only language model (Llama, Qwen2): token embedding; N decoder layers of
+ * A decoder-only language model of any registered family: token embedding; N decoder layers of
  * RMSNorm, rotary grouped-query self-attention (optional q/k/v biases), RMSNorm and SwiGLU MLP; a final
  * RMSNorm; a tied or separate LM head. It matches Hugging Face {@code LlamaForCausalLM} /
- * {@code Qwen2ForCausalLM}.
+ * {@code Qwen2ForCausalLM}; the differences of the other families (Qwen3's q/k norms, Gemma 2's
+ * scaled embeddings, offset norms, GeGLU, soft-caps and sliding windows, Phi-3's fused projections) come
+ * from the config's {@link Architecture}.
  *
  * <p>Weights are plain {@link NDArray}s keyed by HF tensor name ({@link #parameters()}); they are the
  * live weights, so a training loop can mark them with {@code setRequiresGradient(true)} and update
@@ -44,11 +47,16 @@ public final class CausalLm implements AutoCloseable {
     private NDArray sin;
     private NDManager closeAlso;
 
+    private final Architecture arch;
+
+    /** One layer's weights; a family's optional ones are null (qkv / gateUp: Phi-3's fused tensors). */
     private record Layer(NDArray inNorm, NDArray q, NDArray qb, NDArray k, NDArray kb, NDArray v, NDArray vb,
-            NDArray o, NDArray ob, NDArray postNorm, NDArray gate, NDArray up, NDArray down) {}
+            NDArray o, NDArray ob, NDArray postNorm, NDArray gate, NDArray up, NDArray down, NDArray qkv,
+            NDArray gateUp, NDArray qNorm, NDArray kNorm, NDArray preFfnNorm, NDArray postFfnNorm) {}
 
     private CausalLm(ModelConfig config, NDManager manager, LinkedHashMap<String, NDArray> params) {
         this.config = config;
+        this.arch = config.architecture();
         this.manager = manager;
         this.params = params;
         this.embed = params.get(ParameterTable.EMBED);
@@ -64,14 +72,19 @@ public final class CausalLm implements AutoCloseable {
                     p.apply("self_attn.k_proj.bias"), p.apply("self_attn.v_proj.weight"),
                     p.apply("self_attn.v_proj.bias"), p.apply("self_attn.o_proj.weight"),
                     p.apply("self_attn.o_proj.bias"), p.apply("post_attention_layernorm.weight"),
-                    p.apply("mlp.gate_proj.weight"), p.apply("mlp.up_proj.weight"), p.apply("mlp.down_proj.weight"));
+                    p.apply("mlp.gate_proj.weight"), p.apply("mlp.up_proj.weight"), p.apply("mlp.down_proj.weight"),
+                    p.apply("self_attn.qkv_proj.weight"), p.apply("mlp.gate_up_proj.weight"),
+                    p.apply("self_attn.q_norm.weight"), p.apply("self_attn.k_norm.weight"),
+                    p.apply("pre_feedforward_layernorm.weight"), p.apply("post_feedforward_layernorm.weight"));
         }
-        buildRope(config.maxPositionEmbeddings());
+        // grown on demand (ropeSlice): a 128k-position table would cost ~100 MB up front
+        buildRope(Math.min(config.maxPositionEmbeddings(), 4096));
     }
 
     /**
-     * A model with seeded random weights: normal(0, 0.02) for matrices and biases, ones for norms;
-     * drawn in Java so the same seed gives the same weights everywhere.
+     * A model with seeded random weights: normal(0, 0.02) for matrices and biases, norms whose
+     * effective scale is one (weights 1, or 0 under Gemma's {@code 1 + w}); drawn in Java so the same
+     * seed gives the same weights everywhere.
      */
     public static CausalLm random(ModelConfig config, NDManager parent, Device device, long seed) {
         Engines.pytorch();
@@ -81,7 +94,7 @@ public final class CausalLm implements AutoCloseable {
         for (Map.Entry<String, Shape> e : ParameterTable.shapes(config).entrySet()) {
             float[] data = new float[Math.toIntExact(e.getValue().size())];
             if (ParameterTable.isNorm(e.getKey())) {
-                java.util.Arrays.fill(data, 1f);
+                java.util.Arrays.fill(data, (float) (1.0 - config.architecture().normOffset()));
             } else {
                 for (int i = 0; i < data.length; i++) {
                     data[i] = (float) (rnd.nextGaussian() * 0.02);
@@ -199,8 +212,7 @@ public final class CausalLm implements AutoCloseable {
         long b = ids.getShape().get(0);
         int t = Math.toIntExact(ids.getShape().get(1));
         NDManager m = inputIds.getManager();
-        NDArray mask = mask(m, b, t, 0, t, attentionMask);
-        return run(ids, 0, mask, null, withHidden);
+        return run(ids, 0, w -> mask(m, b, t, 0, t, attentionMask, w), null, withHidden);
     }
 
     /**
@@ -215,9 +227,10 @@ public final class CausalLm implements AutoCloseable {
                     + " decoder layers (0 … " + (layers.length - 1) + ")");
         }
         NDArray ids = ids(inputIds);
+        long b = ids.getShape().get(0);
         int t = Math.toIntExact(ids.getShape().get(1));
-        NDArray mask = mask(inputIds.getManager(), ids.getShape().get(0), t, 0, t, attentionMask);
-        return decode(ids, 0, mask, null, null, layer);
+        NDManager m = inputIds.getManager();
+        return decode(ids, 0, w -> mask(m, b, t, 0, t, attentionMask, w), null, null, layer);
     }
 
     /** A fresh key/value cache whose arrays live under {@code parent}. */
@@ -234,8 +247,11 @@ public final class CausalLm implements AutoCloseable {
         long b = ids.getShape().get(0);
         int t = Math.toIntExact(ids.getShape().get(1));
         int offset = cache.length();
-        NDArray mask = t == 1 ? null : mask(inputIds.getManager(), b, t, offset, offset + t, null);
-        LmOutput out = run(ids, offset, mask, cache, false);
+        NDManager m = inputIds.getManager();
+        // one new token sees every cached key unless a sliding window has begun to drop some
+        java.util.function.IntFunction<NDArray> masks = w -> t == 1 && (w == 0 || offset < w) ? null
+                : mask(m, b, t, offset, offset + t, null, w);
+        LmOutput out = run(ids, offset, masks, cache, false);
         cache.advance(t);
         return out;
     }
@@ -247,14 +263,19 @@ public final class CausalLm implements AutoCloseable {
         return inputIds.getDataType() == DataType.INT64 ? inputIds : inputIds.toType(DataType.INT64, false);
     }
 
-    private LmOutput run(NDArray ids, int offset, NDArray mask, KvCache cache, boolean withHidden) {
+    /** Runs the stack; {@code masks} gives the additive mask for a sliding window (0: full attention). */
+    private LmOutput run(NDArray ids, int offset, java.util.function.IntFunction<NDArray> masks, KvCache cache,
+            boolean withHidden) {
         List<NDArray> hidden = withHidden ? new ArrayList<>() : null;
-        NDArray x = decode(ids, offset, mask, cache, hidden, layers.length - 1);
-        x = Layers.rmsNorm(x, finalNorm, config.rmsNormEps());
+        NDArray x = decode(ids, offset, masks, cache, hidden, layers.length - 1);
+        x = DecoderOps.rmsNorm(x, finalNorm, config.rmsNormEps(), arch.normOffset());
         if (withHidden) {
             hidden.add(x);
         }
         NDArray logits = Layers.linear(x, head, null);
+        if (arch.finalSoftcap() > 0) {
+            logits = DecoderOps.softcap(logits, arch.finalSoftcap());
+        }
         return new LmOutput(logits, withHidden ? hidden : Collections.emptyList());
     }
 
@@ -262,7 +283,8 @@ public final class CausalLm implements AutoCloseable {
      * Embedding and decoder layers {@code 0 … last}; returns the raw output of layer {@code last} and adds
      * each layer's input to {@code hidden} unless it is null.
      */
-    private NDArray decode(NDArray ids, int offset, NDArray mask, KvCache cache, List<NDArray> hidden, int last) {
+    private NDArray decode(NDArray ids, int offset, java.util.function.IntFunction<NDArray> masks, KvCache cache,
+            List<NDArray> hidden, int last) {
         NDManager m = ids.getManager();
         long b = ids.getShape().get(0);
         long t = ids.getShape().get(1);
@@ -272,18 +294,39 @@ public final class CausalLm implements AutoCloseable {
         double eps = config.rmsNormEps();
         NDArray[] rope = ropeSlice(m, offset, t);
         NDArray x = Layers.embedding(ids, embed);
+        if (arch.embedScale() != 1.0) {
+            // HF Gemma: embeddings times sqrt(hidden) rounded to the activation dtype
+            x = Scalars.mul(x, arch.embedScale());
+        }
+        Map<Integer, NDArray> maskByWindow = new java.util.HashMap<>();
+        double off = arch.normOffset();
+        boolean plainAttention = arch.attnSoftcap() == 0 && arch.attentionScale() == 1.0 / Math.sqrt(dh);
         for (int i = 0; i <= last; i++) {
             Layer l = layers[i];
             if (hidden != null) {
                 hidden.add(x);
             }
-            NDArray a = Layers.rmsNorm(x, l.inNorm, eps);
-            // one GEMM for q, k and v (weights concatenated per call; gradients flow back through the concat)
-            NDArray qkv = Layers.linear(a, joined(m, l.q, l.k, l.v), l.qb == null ? null : joined(m, l.qb, l.kb, l.vb));
+            NDArray a = DecoderOps.rmsNorm(x, l.inNorm, eps, off);
+            // one GEMM for q, k and v (weights concatenated per call, or Phi-3's fused tensor; gradients
+            // flow back through the concat)
+            // (without gradients, as in generation, three GEMMs instead: concatenating the weights would copy
+            // every q/k/v and gate/up matrix at every decoding step)
+            boolean fuse = l.qkv != null || l.q.hasGradient();
+            NDArray qkv = !fuse ? ai.djl.ndarray.NDArrays.concat(new NDList(Layers.linear(a, l.q, l.qb),
+                    Layers.linear(a, l.k, l.kb), Layers.linear(a, l.v, l.vb)), -1)
+                    : Layers.linear(a, l.qkv != null ? l.qkv : joined(m, l.q, l.k, l.v),
+                            l.qb == null ? null : joined(m, l.qb, l.kb, l.vb));
             long qd = (long) h * dh;
             long kd = (long) kvh * dh;
-            NDArray q = qkv.get(new NDIndex("..., :{}", qd)).reshape(b, t, h, dh).transpose(0, 2, 1, 3);
-            NDArray k = qkv.get(new NDIndex("..., {}:{}", qd, qd + kd)).reshape(b, t, kvh, dh).transpose(0, 2, 1, 3);
+            NDArray q = qkv.get(new NDIndex("..., :{}", qd)).reshape(b, t, h, dh);
+            NDArray k = qkv.get(new NDIndex("..., {}:{}", qd, qd + kd)).reshape(b, t, kvh, dh);
+            if (l.qNorm != null) {
+                // Qwen3: RMSNorm over each head's dimension, before RoPE
+                q = Layers.rmsNorm(q, l.qNorm, eps);
+                k = Layers.rmsNorm(k, l.kNorm, eps);
+            }
+            q = q.transpose(0, 2, 1, 3);
+            k = k.transpose(0, 2, 1, 3);
             NDArray v = qkv.get(new NDIndex("..., {}:", qd + kd)).reshape(b, t, kvh, dh).transpose(0, 2, 1, 3);
             q = Layers.rope(q, rope[0], rope[1]);
             k = Layers.rope(k, rope[0], rope[1]);
@@ -292,10 +335,25 @@ public final class CausalLm implements AutoCloseable {
                 k = kv.get(0);
                 v = kv.get(1);
             }
-            NDArray ctx = Layers.attention(q, k, v, mask);
-            x = x.add(Layers.linear(ctx, l.o, l.ob));
-            NDArray y = Layers.rmsNorm(x, l.postNorm, eps);
-            x = x.add(Layers.swiGluJoined(y, joined(m, l.gate, l.up), l.down));
+            int w = arch.window(i);
+            NDArray mask = maskByWindow.computeIfAbsent(w, masks::apply);
+            NDArray ctx = plainAttention ? Layers.attention(q, k, v, mask)
+                    : DecoderOps.attention(q, k, v, mask, arch.attentionScale(), arch.attnSoftcap());
+            NDArray attnOut = Layers.linear(ctx, l.o, l.ob);
+            NDArray gateUp = l.gateUp != null ? l.gateUp : fuse ? joined(m, l.gate, l.up) : null;
+            if (arch.sandwichNorms()) {
+                // Gemma 2: norm the attention output, add; norm, MLP, norm the MLP output, add
+                x = x.add(DecoderOps.rmsNorm(attnOut, l.postNorm, eps, off));
+                NDArray y = DecoderOps.rmsNorm(x, l.preFfnNorm, eps, off);
+                NDArray mlp = gateUp != null ? DecoderOps.gatedMlp(y, gateUp, l.down, arch.geluTanh())
+                        : DecoderOps.gatedMlp(y, l.gate, l.up, l.down, arch.geluTanh());
+                x = x.add(DecoderOps.rmsNorm(mlp, l.postFfnNorm, eps, off));
+            } else {
+                x = x.add(attnOut);
+                NDArray y = DecoderOps.rmsNorm(x, l.postNorm, eps, off);
+                x = x.add(gateUp != null ? DecoderOps.gatedMlp(y, gateUp, l.down, arch.geluTanh())
+                        : DecoderOps.gatedMlp(y, l.gate, l.up, l.down, arch.geluTanh()));
+            }
         }
         return x;
     }
@@ -307,8 +365,11 @@ public final class CausalLm implements AutoCloseable {
         return c;
     }
 
-    /** Additive mask [B|1, 1, 1, T, Tk]: causal (query i sees keys up to offset+i) plus key padding. */
-    private NDArray mask(NDManager m, long b, int t, int offset, int tk, NDArray attentionMask) {
+    /**
+     * Additive mask [B|1, 1, 1, T, Tk]: causal (query i sees keys up to offset+i) plus key padding; with
+     * a sliding window w &gt; 0 only the keys j with offset+i-j &lt; w (HF {@code sliding_window_overlay}).
+     */
+    private NDArray mask(NDManager m, long b, int t, int offset, int tk, NDArray attentionMask, int window) {
         long[] keep = null;
         int mb = 1;
         if (attentionMask != null) {
@@ -324,7 +385,8 @@ public final class CausalLm implements AutoCloseable {
             for (int i = 0; i < t; i++) {
                 int base = (s * t + i) * tk;
                 for (int j = 0; j < tk; j++) {
-                    boolean ok = j <= offset + i && (keep == null || keep[s * tk + j] != 0);
+                    boolean ok = j <= offset + i && (keep == null || keep[s * tk + j] != 0)
+                            && (window == 0 || offset + i - j < window);
                     data[base + j] = ok ? 0f : MASKED;
                 }
             }
@@ -344,15 +406,19 @@ public final class CausalLm implements AutoCloseable {
         return new NDArray[] {c, s};
     }
 
-    /** cos/sin tables [positions, Dh], computed in double (HF: inv_freq = theta^(-2i/Dh), emb = cat(f, f)). */
+    /**
+     * cos/sin tables [positions, Dh], computed in double (HF: inv_freq = theta^(-2i/Dh) scaled by
+     * {@code rope_scaling}, emb = cat(f, f)).
+     */
     private synchronized void buildRope(long positions) {
         int dh = config.headDim();
         int n = Math.toIntExact(positions);
         double[] c = new double[n * dh];
         double[] s = new double[n * dh];
+        double[] inv = config.ropeInverseFrequencies();
         for (int p = 0; p < n; p++) {
             for (int i = 0; i < dh / 2; i++) {
-                double invFreq = 1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / dh);
+                double invFreq = inv[i];
                 double ang = p * invFreq;
                 c[p * dh + i] = c[p * dh + i + dh / 2] = Math.cos(ang);
                 s[p * dh + i] = s[p * dh + i + dh / 2] = Math.sin(ang);

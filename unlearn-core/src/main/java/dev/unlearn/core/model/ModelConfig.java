@@ -14,22 +14,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import dev.unlearn.core.model.family.ConfigKeys;
+import dev.unlearn.core.model.family.Families;
+import dev.unlearn.core.model.family.ModelFamily;
 
 /**
- * The Hugging Face {@code config.json} of a Llama-family causal LM ({@code model_type} {@code llama}
- * or {@code qwen2}), bound to clear Java names. Keys this class does not interpret are kept and
- * written back unchanged by {@link #write(Path)}.
+ * The Hugging Face {@code config.json} of a decoder-only causal LM, bound to clear Java names: the keys
+ * every family shares here, the family-specific ones by the {@link ModelFamily} registered for its
+ * {@code model_type} in {@link Families} (which yields the {@link Architecture}). Keys this class does
+ * not interpret are kept and written back unchanged by {@link #write(Path)}.
  *
- * <p>Unsupported settings are rejected by name rather than silently ignored: any {@code rope_scaling},
- * {@code hidden_act} other than {@code silu}, {@code mlp_bias: true}, Qwen2's
- * {@code use_sliding_window: true}, and any other {@code model_type}.
- *
- * <p>Bias layout: {@code qwen2} always has q/k/v biases (no o bias); {@code llama} with
- * {@code attention_bias: true} has q/k/v/o biases (as HF {@code LlamaAttention}).
+ * <p>Unsupported settings are rejected by name rather than silently ignored: {@code mlp_bias: true},
+ * a {@code partial_rotary_factor} other than 1, and whatever each family refuses (other rope types,
+ * sliding windows it does not implement, other activations), and any other {@code model_type}.
  */
 public final class ModelConfig {
-    /** The {@code model_type} values this toolkit can run. */
-    public static final Set<String> SUPPORTED_TYPES = Set.of("llama", "qwen2");
+    /** The {@code model_type} values this toolkit can run (the {@link Families} registry). */
+    public static final Set<String> SUPPORTED_TYPES = Set.copyOf(Families.modelTypes());
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -51,16 +52,19 @@ public final class ModelConfig {
     private final List<Integer> eosTokenIds;
     private final Integer padTokenId;
     private final String torchDtype;
+    private final String source;
+    private final ModelFamily family;
+    private final Architecture architecture;
 
     private ModelConfig(ObjectNode raw, String source) {
         this.raw = raw;
+        this.source = source;
         this.modelType = text(raw, "model_type", null, source);
         if (modelType == null) {
-            throw bad(source, "model_type", "missing; expected one of " + SUPPORTED_TYPES);
+            throw bad(source, "model_type", "missing; expected one of " + Families.modelTypes());
         }
-        if (!SUPPORTED_TYPES.contains(modelType)) {
-            throw bad(source, "model_type", "'" + modelType + "' is not supported; expected one of " + SUPPORTED_TYPES);
-        }
+        this.family = Families.find(modelType).orElseThrow(() -> bad(source, "model_type", "'" + modelType
+                + "' is not supported; expected one of " + Families.modelTypes()));
         this.hiddenSize = positive(raw, "hidden_size", null, source);
         this.numHiddenLayers = positive(raw, "num_hidden_layers", null, source);
         this.numAttentionHeads = positive(raw, "num_attention_heads", null, source);
@@ -70,6 +74,8 @@ public final class ModelConfig {
         this.maxPositionEmbeddings = positive(raw, "max_position_embeddings", 2048, source);
         if (raw.hasNonNull("head_dim")) {
             this.headDim = positive(raw, "head_dim", null, source);
+        } else if (family.defaultHeadDim() > 0) {
+            this.headDim = family.defaultHeadDim();
         } else {
             if (hiddenSize % numAttentionHeads != 0) {
                 throw bad(source, "hidden_size", hiddenSize + " is not divisible by num_attention_heads " + numAttentionHeads);
@@ -82,27 +88,20 @@ public final class ModelConfig {
         if (numAttentionHeads % numKeyValueHeads != 0) {
             throw bad(source, "num_key_value_heads", numKeyValueHeads + " does not divide num_attention_heads " + numAttentionHeads);
         }
-        this.rmsNormEps = number(raw, "rms_norm_eps", 1e-6, source);
+        this.rmsNormEps = number(raw, "rms_norm_eps", family.defaultRmsNormEps(), source);
         this.ropeTheta = number(raw, "rope_theta", 10000.0, source);
         if (!(rmsNormEps > 0) || !(ropeTheta > 0)) {
             throw bad(source, rmsNormEps > 0 ? "rope_theta" : "rms_norm_eps", "must be positive");
         }
-        this.tieWordEmbeddings = bool(raw, "tie_word_embeddings", false, source);
+        this.tieWordEmbeddings = bool(raw, "tie_word_embeddings", family.defaultTieWordEmbeddings(), source);
         boolean ab = bool(raw, "attention_bias", false, source);
         this.attentionBias = ab;
         if (bool(raw, "mlp_bias", false, source)) {
             throw bad(source, "mlp_bias", "true is not supported (MLP projections without bias only)");
         }
-        if (raw.hasNonNull("rope_scaling")) {
-            throw bad(source, "rope_scaling", raw.get("rope_scaling") + " is not supported; only plain RoPE"
-                    + " (rope_scaling null or absent)");
-        }
-        String act = text(raw, "hidden_act", "silu", source);
-        if (!"silu".equals(act)) {
-            throw bad(source, "hidden_act", "'" + act + "' is not supported; expected 'silu'");
-        }
-        if (bool(raw, "use_sliding_window", false, source)) {
-            throw bad(source, "use_sliding_window", "true is not supported (full attention only)");
+        if (number(raw, "partial_rotary_factor", 1.0, source) != 1.0) {
+            throw bad(source, "partial_rotary_factor", raw.get("partial_rotary_factor")
+                    + " is not supported (rotary embedding over the whole head only)");
         }
         this.bosTokenId = optInt(raw, "bos_token_id", source);
         this.padTokenId = optInt(raw, "pad_token_id", source);
@@ -124,6 +123,8 @@ public final class ModelConfig {
         }
         this.eosTokenIds = List.copyOf(eos);
         this.torchDtype = text(raw, "torch_dtype", "float32", source);
+        // the shared fields above are set: the family may read them
+        this.architecture = family.configure(new ConfigKeys(raw, source), this);
     }
 
     /** Reads and validates a {@code config.json}; errors name the file and key. */
@@ -153,6 +154,16 @@ public final class ModelConfig {
         }
     }
 
+    /**
+     * A small config of any registered family for tests and benchmarks: the shared keys as
+     * {@link #llama} sets them (untied head, eps 1e-5, theta 10000) plus the family's
+     * {@link ModelFamily#exampleKeys}.
+     */
+    public static ModelConfig example(String modelType, int dim, int layers, int heads, int kvHeads, int ffn,
+            int vocab) {
+        return fromValues(modelType, dim, layers, heads, kvHeads, ffn, vocab, false);
+    }
+
     /** A Llama config for tests and benchmarks: untied head, no biases, eps 1e-5, theta 10000. */
     public static ModelConfig llama(int dim, int layers, int heads, int kvHeads, int ffn, int vocab) {
         return fromValues("llama", dim, layers, heads, kvHeads, ffn, vocab, false);
@@ -171,7 +182,9 @@ public final class ModelConfig {
     private static ModelConfig fromValues(String type, int dim, int layers, int heads, int kvHeads, int ffn,
             int vocab, boolean tied) {
         ObjectNode r = JsonNodeFactory.instance.objectNode();
-        r.putArray("architectures").add("llama".equals(type) ? "LlamaForCausalLM" : "Qwen2ForCausalLM");
+        ModelFamily f = Families.find(type).orElseThrow(() -> new InvalidInputException("model_type '" + type
+                + "' is not supported; expected one of " + Families.modelTypes()));
+        r.putArray("architectures").add(f.architectureClass());
         r.put("model_type", type);
         r.put("hidden_size", dim);
         r.put("intermediate_size", ffn);
@@ -188,7 +201,13 @@ public final class ModelConfig {
         r.put("bos_token_id", 1);
         r.put("eos_token_id", 2);
         r.put("attention_bias", false);
+        f.exampleKeys(r);
         return new ModelConfig(r, type + " test config");
+    }
+
+    /** A copy with the given keys replaced (validated again); for tests and tools. */
+    public static ModelConfig of(ObjectNode json, String source) {
+        return new ModelConfig(json.deepCopy(), source);
     }
 
     /** A copy with one key set (a JSON scalar), validated again; for tests and tools. */
@@ -196,6 +215,13 @@ public final class ModelConfig {
         ObjectNode r = json();
         r.set(key, JSON.valueToTree(value));
         return new ModelConfig(r, "config with " + key + "=" + value);
+    }
+
+    /** A copy without {@code key} (so that the family default applies), validated again. */
+    public ModelConfig without(String key) {
+        ObjectNode r = json();
+        r.remove(key);
+        return new ModelConfig(r, "config without " + key);
     }
 
     /** Writes the config (known and unknown keys, original order) as indented JSON. */
@@ -235,10 +261,20 @@ public final class ModelConfig {
     public boolean tieWordEmbeddings() { return tieWordEmbeddings; }
     /** The raw {@code attention_bias} flag. */
     public boolean attentionBias() { return attentionBias; }
-    /** Whether q/k/v projections carry biases (qwen2 always; llama when attention_bias). */
-    public boolean qkvBias() { return "qwen2".equals(modelType) || attentionBias; }
-    /** Whether the output projection carries a bias (llama with attention_bias only). */
-    public boolean oBias() { return "llama".equals(modelType) && attentionBias; }
+    /** Whether q/k/v projections carry biases (qwen2 always; others when attention_bias). */
+    public boolean qkvBias() { return architecture.qkvBias(); }
+    /** Whether the output projection carries a bias. */
+    public boolean oBias() { return architecture.oBias(); }
+    /** The family registered for {@code model_type}. */
+    public ModelFamily family() { return family; }
+    /** How this family's block differs from Llama's, as configured. */
+    public Architecture architecture() { return architecture; }
+    /** RoPE inverse frequencies [head_dim / 2] after {@code rope_scaling}, in double. */
+    public double[] ropeInverseFrequencies() {
+        return architecture.ropeScaling().inverseFrequencies(ropeTheta, headDim);
+    }
+    /** Where this config came from (a file, or a description), for error messages. */
+    public String source() { return source; }
     public int maxPositionEmbeddings() { return maxPositionEmbeddings; }
     public Integer bosTokenId() { return bosTokenId; }
     /** EOS ids (HF allows an int or a list); empty if none. */

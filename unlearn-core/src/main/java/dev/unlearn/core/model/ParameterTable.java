@@ -4,8 +4,8 @@ import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 
 /**
- * The one table of Hugging Face tensor names for the Llama family (llama, qwen2) and their shapes
- * under a config. DJL block names never equal HF names, so everything that reads, writes or trains
+ * The one table of Hugging Face tensor names of every family and their shapes under a config (the
+ * table itself belongs to each {@link dev.unlearn.core.model.family.ModelFamily}). DJL block names never equal HF names, so everything that reads, writes or trains
  * weights goes through this table.
  */
 public final class ParameterTable {
@@ -20,46 +20,13 @@ public final class ParameterTable {
         return "model.layers." + i + "." + suffix;
     }
 
-    /** Every tensor the config implies, in HF order, with its shape. */
+    /** Every tensor the config implies, in HF order, with its shape (the family's table). */
     public static LinkedHashMap<String, Shape> shapes(ModelConfig c) {
-        long d = c.hiddenSize();
-        long q = (long) c.numAttentionHeads() * c.headDim();
-        long kv = (long) c.numKeyValueHeads() * c.headDim();
-        long f = c.intermediateSize();
-        LinkedHashMap<String, Shape> m = new LinkedHashMap<>();
-        m.put(EMBED, new Shape(c.vocabSize(), d));
-        for (int i = 0; i < c.numHiddenLayers(); i++) {
-            m.put(layer(i, "input_layernorm.weight"), new Shape(d));
-            m.put(layer(i, "self_attn.q_proj.weight"), new Shape(q, d));
-            if (c.qkvBias()) {
-                m.put(layer(i, "self_attn.q_proj.bias"), new Shape(q));
-            }
-            m.put(layer(i, "self_attn.k_proj.weight"), new Shape(kv, d));
-            if (c.qkvBias()) {
-                m.put(layer(i, "self_attn.k_proj.bias"), new Shape(kv));
-            }
-            m.put(layer(i, "self_attn.v_proj.weight"), new Shape(kv, d));
-            if (c.qkvBias()) {
-                m.put(layer(i, "self_attn.v_proj.bias"), new Shape(kv));
-            }
-            m.put(layer(i, "self_attn.o_proj.weight"), new Shape(d, q));
-            if (c.oBias()) {
-                m.put(layer(i, "self_attn.o_proj.bias"), new Shape(d));
-            }
-            m.put(layer(i, "post_attention_layernorm.weight"), new Shape(d));
-            m.put(layer(i, "mlp.gate_proj.weight"), new Shape(f, d));
-            m.put(layer(i, "mlp.up_proj.weight"), new Shape(f, d));
-            m.put(layer(i, "mlp.down_proj.weight"), new Shape(d, f));
-        }
-        m.put(NORM, new Shape(d));
-        if (!c.tieWordEmbeddings()) {
-            m.put(LM_HEAD, new Shape(c.vocabSize(), d));
-        }
-        return m;
+        return c.family().tensors(c);
     }
 
     /** Whether a tensor is a norm weight (initialised to one). */
     public static boolean isNorm(String name) {
-        return name.endsWith("layernorm.weight") || name.equals(NORM);
+        return name.endsWith("layernorm.weight") || name.endsWith("_norm.weight") || name.equals(NORM);
     }
 }

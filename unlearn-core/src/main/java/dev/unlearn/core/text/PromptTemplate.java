@@ -1,26 +1,36 @@
 package dev.unlearn.core.text;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unlearn.core.InvalidInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * How a question and an answer become one training/scoring string (evaluation.md §1.1):
  * {@code prompt = userStart + question + userEnd + assistantStart} is masked (label -100), and
  * {@code answerPrefix + answer} (plus EOS) is scored.
  *
- * <p>{@link #PLAIN} (the default) is {@code "Question: q\nAnswer:"} followed by {@code " " + a}: the
- * phi-style layout with the space carried by the answer so that tokenizers which attach spaces to the
- * following word (SentencePiece, our synth tokenizer) do not merge across the prompt/answer boundary.
- * {@link #TOFU_PHI} and {@link #OU_PHI} reproduce the two reference spellings exactly (TOFU scores
- * {@code "Answer: "} too; OU masks it), {@link #LLAMA2} the Llama-2-chat layout and {@link #LLAMA3} the Llama-3.x Instruct chat template.
+ * <p>{@link #PLAIN} (the default without a chat template) is {@code "Question: q\nAnswer:"} followed by
+ * {@code " " + a}: the phi-style layout with the space carried by the answer so that tokenizers which
+ * attach spaces to the following word (SentencePiece, our synth tokenizer) do not merge across the
+ * prompt/answer boundary. {@link #TOFU_PHI} and {@link #OU_PHI} reproduce the two reference spellings
+ * exactly (TOFU scores {@code "Answer: "} too; OU masks it), {@link #LLAMA2} the Llama-2-chat layout and
+ * {@link #LLAMA3} the Llama-3.x Instruct chat template as open-unlearning fixed it.
  *
- * @param name template name for recipes and provenance
- * @param userStart text before the question
- * @param userEnd text after the question
- * @param assistantStart masked text after {@code userEnd}
- * @param answerPrefix scored text before the answer
+ * <p>A <em>chat</em> template ({@link #chat}) instead renders the model's own Jinja chat template: the
+ * prompt is the conversation {@code [user: q]} with the generation prompt, the scored part exactly the
+ * answer as the template renders it plus the end-of-turn token that follows it; the text already
+ * holds its special tokens, so it is tokenized without adding any ({@link #addSpecialTokens()}), as
+ * transformers' {@code apply_chat_template(tokenize=True)} does.
  */
-public record PromptTemplate(String name, String userStart, String userEnd, String assistantStart, String answerPrefix) {
+public final class PromptTemplate {
     /** Default: {@code "Question: " + q + "\nAnswer:"} then {@code " " + a}. */
     public static final PromptTemplate PLAIN = new PromptTemplate("plain", "Question: ", "\n", "Answer:", " ");
     /** TOFU original phi/stablelm/pythia: prompt {@code "Question: q\n"}, scored {@code "Answer: a"}. */
@@ -42,10 +52,51 @@ public record PromptTemplate(String name, String userStart, String userEnd, Stri
 
     public static final List<PromptTemplate> BUILT_IN = List.of(PLAIN, TOFU_PHI, OU_PHI, LLAMA2, LLAMA3);
 
-    public PromptTemplate {
+    /** Special-token-looking pieces of rendered template text: {@code <|x|>}, {@code <x>}, {@code </x>}. */
+    private static final Pattern SPECIAL = Pattern.compile("<\\|[^|\\s<>]+\\|>|</?[A-Za-z][A-Za-z0-9_]*>");
+
+    private final String name;
+    private final String userStart;
+    private final String userEnd;
+    private final String assistantStart;
+    private final String answerPrefix;
+    private final ChatTemplate chat;
+    private final String systemPrompt;
+    private final Map<String, Object> variables;
+
+    /** A fixed-string template. */
+    public PromptTemplate(String name, String userStart, String userEnd, String assistantStart, String answerPrefix) {
         if (name == null || userStart == null || userEnd == null || assistantStart == null || answerPrefix == null) {
             throw new InvalidInputException("prompt template fields must not be null (use \"\" for none)");
         }
+        this.name = name;
+        this.userStart = userStart;
+        this.userEnd = userEnd;
+        this.assistantStart = assistantStart;
+        this.answerPrefix = answerPrefix;
+        this.chat = null;
+        this.systemPrompt = null;
+        this.variables = Map.of();
+    }
+
+    private PromptTemplate(String name, ChatTemplate chat, String systemPrompt, Map<String, Object> variables) {
+        this.name = name;
+        this.userStart = "";
+        this.userEnd = "";
+        this.assistantStart = "";
+        this.answerPrefix = "";
+        this.chat = chat;
+        this.systemPrompt = systemPrompt;
+        this.variables = Map.copyOf(variables);
+    }
+
+    /**
+     * A template that renders a Jinja chat template; {@code systemPrompt} (may be null) becomes a first
+     * system message, {@code variables} extra template variables (e.g. {@code date_string}).
+     */
+    public static PromptTemplate chat(String name, ChatTemplate template, String systemPrompt,
+            Map<String, Object> variables) {
+        return new PromptTemplate(name, template, systemPrompt, variables);
     }
 
     /** Looks up a built-in template by name; the error lists the valid names. */
@@ -55,18 +106,268 @@ public record PromptTemplate(String name, String userStart, String userEnd, Stri
                 return t;
             }
         }
-        throw new InvalidInputException("unknown prompt template '" + name + "'; built-in: "
-                + BUILT_IN.stream().map(PromptTemplate::name).toList() + ", or configure user_start/user_end/"
-                + "assistant_start/answer_prefix");
+        throw new InvalidInputException("unknown prompt template '" + name + "'; expected auto, chat, one of "
+                + BUILT_IN.stream().map(PromptTemplate::name).toList() + ", file:PATH.jinja, or (in a recipe) a"
+                + " mapping with user_start/user_end/assistant_start/answer_prefix or chat_template/chat_template_file");
+    }
+
+    /**
+     * Resolves a template spec for the model (or tokenizer) directory {@code modelDir}: {@code auto}
+     * (also null) is the model's chat template if it has one, else {@link #PLAIN}; {@code chat} requires
+     * the model's chat template; {@code file:PATH} (or a path ending in {@code .jinja}) is a custom chat
+     * template with the model's special tokens; a JSON object is a custom template with
+     * {@code user_start}/{@code user_end}/{@code assistant_start}/{@code answer_prefix}, or
+     * {@code chat_template} (Jinja text) / {@code chat_template_file}, plus optional
+     * {@code system_prompt}; anything else a built-in name. Relative files resolve against {@code baseDir}
+     * (null: the working directory).
+     */
+    public static PromptTemplate resolve(String spec, Path modelDir, Path baseDir) {
+        String s = spec == null ? "auto" : spec.trim();
+        if (s.equals("auto") || s.equals("chat")) {
+            Optional<ChatTemplate> t = modelDir == null ? Optional.empty() : ChatTemplate.fromDirectory(modelDir);
+            if (t.isPresent()) {
+                return chat("chat(" + t.get().name() + ")", t.get(), null, Map.of());
+            }
+            if (s.equals("chat")) {
+                throw new InvalidInputException("template 'chat': " + modelDir + " has no chat template (neither "
+                        + ChatTemplate.TEMPLATE_FILE + " nor chat_template in " + ChatTemplate.TOKENIZER_CONFIG + ")");
+            }
+            return PLAIN;
+        }
+        if (s.startsWith("file:") || s.endsWith(".jinja")) {
+            Path f = file(s.startsWith("file:") ? s.substring(5) : s, baseDir);
+            return chat("chat(" + f + ")", customChat(read(f), f.toString(), modelDir), null, Map.of());
+        }
+        if (s.startsWith("{")) {
+            JsonNode n;
+            try {
+                n = new ObjectMapper().readTree(s);
+            } catch (IOException ex) {
+                throw new InvalidInputException("template: malformed mapping: " + ex.getMessage(), ex);
+            }
+            return fromMapping(n, modelDir, baseDir);
+        }
+        return byName(s);
+    }
+
+    private static PromptTemplate fromMapping(JsonNode n, Path modelDir, Path baseDir) {
+        java.util.Set<String> known = java.util.Set.of("name", "user_start", "user_end", "assistant_start",
+                "answer_prefix", "chat_template", "chat_template_file", "system_prompt");
+        for (java.util.Iterator<String> it = n.fieldNames(); it.hasNext();) {
+            String k = it.next();
+            if (!known.contains(k)) {
+                throw new InvalidInputException("template." + k + ": unknown key; valid: " + new java.util.TreeSet<>(known));
+            }
+            if (!n.get(k).isTextual()) {
+                throw new InvalidInputException("template." + k + ": expected a string, found " + n.get(k));
+            }
+        }
+        String system = n.hasNonNull("system_prompt") ? n.get("system_prompt").textValue() : null;
+        if (n.has("chat_template") || n.has("chat_template_file")) {
+            if (n.has("chat_template") == n.has("chat_template_file")) {
+                throw new InvalidInputException("template: give one of chat_template, chat_template_file");
+            }
+            String src;
+            String where;
+            if (n.has("chat_template")) {
+                src = n.get("chat_template").textValue();
+                where = "template.chat_template";
+            } else {
+                Path f = file(n.get("chat_template_file").textValue(), baseDir);
+                src = read(f);
+                where = f.toString();
+            }
+            return chat(n.path("name").asText("custom-chat"), customChat(src, where, modelDir), system, Map.of());
+        }
+        if (system != null) {
+            throw new InvalidInputException("template.system_prompt: only with chat_template or chat_template_file");
+        }
+        return new PromptTemplate(n.path("name").asText("custom"), n.path("user_start").asText(""),
+                n.path("user_end").asText(""), n.path("assistant_start").asText(""), n.path("answer_prefix").asText(""));
+    }
+
+    private static ChatTemplate customChat(String src, String where, Path modelDir) {
+        Map<String, Object> specials = modelDir == null ? Map.of()
+                : ChatTemplate.fromDirectory(modelDir).map(ChatTemplate::specialTokens)
+                        .orElseGet(() -> ChatTemplate.specialTokens(readConfig(modelDir)));
+        return new ChatTemplate(src, where, specials);
+    }
+
+    private static JsonNode readConfig(Path dir) {
+        Path f = dir.resolve(ChatTemplate.TOKENIZER_CONFIG);
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        try {
+            return new ObjectMapper().readTree(f.toFile());
+        } catch (IOException ex) {
+            throw new InvalidInputException(f + ": cannot parse: " + ex.getMessage(), ex);
+        }
+    }
+
+    private static Path file(String p, Path baseDir) {
+        Path f = Path.of(p);
+        return f.isAbsolute() || baseDir == null ? f : baseDir.resolve(f);
+    }
+
+    private static String read(Path f) {
+        try {
+            return Files.readString(f);
+        } catch (IOException ex) {
+            throw new InvalidInputException("chat template file " + f + ": cannot read: " + ex.getMessage(), ex);
+        }
+    }
+
+    public String name() { return name; }
+    public String userStart() { return userStart; }
+    public String userEnd() { return userEnd; }
+    public String assistantStart() { return assistantStart; }
+    public String answerPrefix() { return answerPrefix; }
+
+    /** Whether this renders a Jinja chat template. */
+    public boolean isChat() {
+        return chat != null;
+    }
+
+    /** The chat template, or null for a fixed-string template. */
+    public ChatTemplate chatTemplate() {
+        return chat;
+    }
+
+    /**
+     * Whether the tokenizer should add its special tokens (BOS) when encoding this template's text:
+     * true for fixed-string templates, false for chat templates (their text holds them).
+     */
+    public boolean addSpecialTokens() {
+        return chat == null;
+    }
+
+    private List<ChatTemplate.Message> conversation(String question, String answer) {
+        List<ChatTemplate.Message> m = new ArrayList<>();
+        if (systemPrompt != null) {
+            m.add(new ChatTemplate.Message("system", systemPrompt));
+        }
+        m.add(new ChatTemplate.Message("user", question));
+        if (answer != null) {
+            m.add(new ChatTemplate.Message("assistant", answer));
+        }
+        return m;
     }
 
     /** The masked part. */
     public String prompt(String question) {
+        if (chat != null) {
+            return chat.render(conversation(question, null), true, variables);
+        }
         return userStart + question + userEnd + assistantStart;
     }
 
-    /** The whole sequence text: prompt then scored part. */
+    /** The whole sequence text: prompt then scored part (for chat templates: answer and end of turn). */
     public String full(String question, String answer) {
+        if (chat != null) {
+            ChatParts p = chatParts(question, answer);
+            return p.prompt + p.answer + p.endOfTurn;
+        }
         return prompt(question) + answerPrefix + answer;
+    }
+
+    /** The tokens of the prompt, with special tokens added as {@link #addSpecialTokens()} says. */
+    public long[] encodePrompt(TextTokenizer tok, String question) {
+        return tok.encode(prompt(question), addSpecialTokens());
+    }
+
+    /** A chat rendering split into prompt, answer (as the template renders it) and end-of-turn token. */
+    public record ChatParts(String prompt, String answer, String endOfTurn) {}
+
+    /**
+     * Splits the rendering of {@code [user: q, assistant: a]}: it must start with the prompt
+     * ({@code [user: q]} plus generation prompt); the answer as rendered (leading separator included,
+     * content possibly trimmed by the template) follows; the end-of-turn token is the special token right
+     * after it, or {@code eos_token} when the turn ends with none.
+     */
+    public ChatParts chatParts(String question, String answer) {
+        if (chat == null) {
+            throw new IllegalStateException("not a chat template");
+        }
+        String p = prompt(question);
+        String conv = chat.render(conversation(question, answer), false, variables);
+        if (!conv.startsWith(p)) {
+            throw new InvalidInputException("chat template " + chat.name() + ": the conversation with the answer"
+                    + " does not start with the generation prompt, so the answer cannot be scored on its own;"
+                    + " use a built-in or custom template");
+        }
+        String rest = conv.substring(p.length());
+        String core = answer.strip();
+        int at = core.isEmpty() ? 0 : rest.indexOf(core);
+        if (at < 0) {
+            throw new InvalidInputException("chat template " + chat.name() + " changes the answer text when it"
+                    + " renders it; use a built-in or custom template");
+        }
+        int end = at + core.length();
+        String after = rest.substring(end);
+        java.util.regex.Matcher mt = SPECIAL.matcher(after);
+        String eot;
+        if (mt.lookingAt()) {
+            eot = mt.group();
+        } else {
+            Object eos = chat.specialTokens().get("eos_token");
+            if (eos == null) {
+                throw new InvalidInputException("chat template " + chat.name() + ": no end-of-turn token after the"
+                        + " answer and no eos_token to use instead");
+            }
+            eot = eos.toString();
+        }
+        return new ChatParts(p, rest.substring(0, end), eot);
+    }
+
+    /**
+     * Checks that every special-token-looking piece the template itself writes (in a sample
+     * conversation, message texts removed) is one token of {@code tok}, so that nothing is silently
+     * split into ordinary pieces; a no-op for fixed-string templates.
+     *
+     * @throws InvalidInputException naming the missing tokens
+     */
+    public void checkSpecialTokens(TextTokenizer tok) {
+        if (chat == null) {
+            return;
+        }
+        String q = "\u2063question\u2063";
+        String a = "\u2063answer\u2063";
+        String text = full(q, a).replace(q, " ").replace(a, " ");
+        if (systemPrompt != null) {
+            text = text.replace(systemPrompt, " ");
+        }
+        java.util.TreeSet<String> missing = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = SPECIAL.matcher(text);
+        while (m.find()) {
+            if (tok.encode(m.group(), false).length != 1) {
+                missing.add(m.group());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new InvalidInputException("chat template " + chat.name() + " writes " + missing + ", which the"
+                    + " tokenizer " + tok.source() + " does not have as single tokens; use the tokenizer the"
+                    + " template was written for");
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PromptTemplate t && t.name.equals(name) && t.userStart.equals(userStart)
+                && t.userEnd.equals(userEnd) && t.assistantStart.equals(assistantStart)
+                && t.answerPrefix.equals(answerPrefix) && java.util.Objects.equals(chat == null ? null : chat.source(),
+                        t.chat == null ? null : t.chat.source())
+                && java.util.Objects.equals(systemPrompt, t.systemPrompt) && variables.equals(t.variables);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(name, userStart, userEnd, assistantStart, answerPrefix,
+                chat == null ? null : chat.source(), systemPrompt);
+    }
+
+    @Override
+    public String toString() {
+        return chat == null ? "PromptTemplate[" + name + "]" : "PromptTemplate[" + name + ", chat]";
     }
 }

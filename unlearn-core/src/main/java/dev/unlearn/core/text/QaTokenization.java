@@ -19,6 +19,10 @@ import java.util.List;
  * </ol>
  * When the tokenizer merges across the boundary so that no target is left, the sample is skipped and
  * reported ({@link Result#skipped()}), as methods.md §0 asks.
+ *
+ * <p>With a chat template ({@link PromptTemplate#isChat()}) the text carries its own special tokens and
+ * is encoded without adding any: {@code ids = encode(prompt + answer + endOfTurn)}, and the scored
+ * tokens are exactly the answer's and the end-of-turn token (checked to be one token, the last).
  */
 public final class QaTokenization {
     /** Examples made plus ids of samples skipped for having no target token. */
@@ -45,6 +49,7 @@ public final class QaTokenization {
         this.tokenizer = tokenizer;
         this.template = template;
         this.maxLength = maxLength;
+        template.checkSpecialTokens(tokenizer);
     }
 
     public PromptTemplate template() {
@@ -70,6 +75,9 @@ public final class QaTokenization {
      * @throws InvalidInputException when no answer token remains (use {@link #tokenizeAll} to skip)
      */
     public TokenizedExample tokenize(String id, String question, String answer) {
+        if (template.isChat()) {
+            return tokenizeChat(id, question, answer);
+        }
         long[] full = tokenizer.encode(template.full(question, answer), true);
         if (full.length == 0 || full[full.length - 1] != tokenizer.eosId()) {
             full = Arrays.copyOf(full, full.length + 1);
@@ -84,6 +92,30 @@ public final class QaTokenization {
                     + " prompt tokens of " + full.length + ", max_length " + maxLength + ")");
         }
         return new TokenizedExample(id, full, nq, masking);
+    }
+
+    private TokenizedExample tokenizeChat(String id, String question, String answer) {
+        PromptTemplate.ChatParts p = template.chatParts(question, answer);
+        long[] full = tokenizer.encode(p.prompt() + p.answer() + p.endOfTurn(), false);
+        long[] eot = tokenizer.encode(p.endOfTurn(), false);
+        if (eot.length != 1 || full.length == 0 || full[full.length - 1] != eot[0]) {
+            throw new InvalidInputException("record " + id + ": end-of-turn '" + p.endOfTurn() + "' of chat template "
+                    + template.name() + " is not one token at the end of the sequence");
+        }
+        int nq = tokenizer.encode(p.prompt(), false).length;
+        if (full.length > maxLength) {
+            full = Arrays.copyOf(full, maxLength);
+        }
+        if (nq < 1 || nq >= full.length) {
+            throw new InvalidInputException("record " + id + ": no answer token left after the prompt (" + nq
+                    + " prompt tokens of " + full.length + ", max_length " + maxLength + ")");
+        }
+        return new TokenizedExample(id, full, nq);
+    }
+
+    /** The prompt's tokens for generation (special tokens as the template requires). */
+    public long[] encodePrompt(String question) {
+        return template.encodePrompt(tokenizer, question);
     }
 
     /** Tokenizes every record, skipping (and listing) those without a target token. */

@@ -154,17 +154,17 @@ class MalformedCheckpointTest {
     @Test
     void unsupportedModelType() throws Exception {
         ObjectNode c = (ObjectNode) JSON.readTree(dir.resolve("config.json").toFile());
-        c.put("model_type", "mistral");
+        c.put("model_type", "olmo2");
         Files.writeString(dir.resolve("config.json"), c.toString());
-        expect("config.json", "model_type", "mistral");
+        expect("config.json", "model_type", "olmo2");
     }
 
     @Test
     void unsupportedRopeScaling() throws Exception {
         ObjectNode c = (ObjectNode) JSON.readTree(dir.resolve("config.json").toFile());
-        c.putObject("rope_scaling").put("rope_type", "llama3").put("factor", 8.0);
+        c.putObject("rope_scaling").put("rope_type", "yarn").put("factor", 8.0);
         Files.writeString(dir.resolve("config.json"), c.toString());
-        expect("config.json", "rope_scaling");
+        expect("config.json", "rope_scaling", "yarn");
     }
 
     @Test

@@ -198,8 +198,9 @@ class CausalLmTest {
     void configRejectsUnsupportedSettings() {
         assertThrows(InvalidInputException.class, () -> CFG.with("model_type", "gpt2"));
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> CFG.with("rope_scaling", java.util.Map.of("type", "linear", "factor", 2.0)));
-        assertTrue(e.getMessage().contains("rope_scaling"), e.getMessage());
+                () -> CFG.with("rope_scaling", java.util.Map.of("type", "yarn", "factor", 2.0)));
+        assertTrue(e.getMessage().contains("rope_scaling") && e.getMessage().contains("'yarn'")
+                && e.getMessage().contains("llama3"), e.getMessage());
         assertThrows(InvalidInputException.class, () -> CFG.with("hidden_act", "gelu"));
         assertThrows(InvalidInputException.class, () -> CFG.with("num_key_value_heads", 3));
         assertEquals(java.util.List.of(2, 7), CFG.with("eos_token_id", java.util.List.of(2, 7)).eosTokenIds());

@@ -159,7 +159,7 @@ public final class GuardFilterBuilder {
     /** Detector features of a question under the template (what {@code generate} will see as the prompt). */
     public static double[] features(CausalLm model, TextTokenizer tok, PromptTemplate template, String question,
             int layer) {
-        return Guard.pooledStates(model, tok.encode(template.prompt(question), true), layer);
+        return Guard.pooledStates(model, template.encodePrompt(tok, question), layer);
     }
 
     private static double[] pooledText(CausalLm model, TextTokenizer tok, String text, int layer) {

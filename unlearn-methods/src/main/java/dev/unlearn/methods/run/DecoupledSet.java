@@ -83,7 +83,7 @@ final class DecoupledSet {
                 throw new InvalidInputException("pd: forget record " + f.id() + " has no retain question of the same"
                         + " wording, and its decoupled answer would come from the reference model, which was not given.");
             }
-            long[] prompt = tokenizer.encode(tokenization.template().prompt(q), true);
+            long[] prompt = tokenization.encodePrompt(q);
             long[] answerIds = Generator.generate(reference.get(), prompt, GenerationConfig.greedy(MAX_ANSWER_TOKENS),
                     List.of());
             String answer = tokenizer.decode(answerIds, true).strip();

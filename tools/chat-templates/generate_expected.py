@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Renders the test chat templates with Python's jinja2 under transformers' apply_chat_template
+settings and writes the expected outputs that ChatTemplateJinja2Test compares Jinjava against.
+
+Run from the repository root after changing a template or a conversation:
+    python3 tools/chat-templates/generate_expected.py
+Needs only jinja2 (Debian: apt-get install python3-jinja2). The environment mirrors
+transformers.utils.chat_template_utils._compile_jinja_template: ImmutableSandboxedEnvironment with
+trim_blocks and lstrip_blocks, the loopcontrols extension, a tojson filter that calls
+json.dumps(ensure_ascii=False), and the raise_exception / strftime_now globals. strftime_now reads a
+fixed time (2025-04-10 14:30:00) so that the outputs do not depend on the day they are generated.
+"""
+import datetime
+import json
+import os
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RES = os.path.join(HERE, "..", "..", "unlearn-core", "src", "test", "resources", "chat-templates")
+NOW = datetime.datetime(2025, 4, 10, 14, 30, 0)
+
+SPECIALS = {
+    "llama3-style": {"bos_token": "<|begin_of_text|>", "eos_token": "<|eot_id|>"},
+    "qwen-style": {"eos_token": "<|im_end|>", "pad_token": "<|endoftext|>"},
+    "gemma-style": {"bos_token": "<bos>", "eos_token": "<eos>", "pad_token": "<pad>"},
+    "mistral-style": {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"},
+    "features": {"bos_token": "<s>", "eos_token": "</s>"},
+}
+
+
+def env():
+    def raise_exception(message):
+        raise jinja2.exceptions.TemplateError(message)
+
+    def tojson(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False):
+        return json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)
+
+    def strftime_now(fmt):
+        return NOW.strftime(fmt)
+
+    e = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.loopcontrols"])
+    e.filters["tojson"] = tojson
+    e.globals["raise_exception"] = raise_exception
+    e.globals["strftime_now"] = strftime_now
+    return e
+
+
+def main():
+    with open(os.path.join(RES, "conversations.json"), encoding="utf-8") as f:
+        conversations = json.load(f)
+    e = env()
+    cases = []
+    for name in sorted(SPECIALS):
+        with open(os.path.join(RES, name + ".jinja"), encoding="utf-8") as f:
+            template = e.from_string(f.read())
+        for conv_name, messages in conversations.items():
+            for agp in (False, True):
+                case = {"template": name, "conversation": conv_name, "add_generation_prompt": agp}
+                try:
+                    case["output"] = template.render(messages=messages, add_generation_prompt=agp, **SPECIALS[name])
+                except jinja2.exceptions.TemplateError as ex:
+                    case["error"] = str(ex)
+                cases.append(case)
+    out = {"generator": "tools/chat-templates/generate_expected.py", "jinja2": jinja2.__version__,
+           "now": NOW.isoformat(), "specials": SPECIALS, "cases": cases}
+    with open(os.path.join(RES, "expected.json"), "w", encoding="utf-8") as f:
+        json.dump(out, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    print(len(cases), "cases written")
+
+
+if __name__ == "__main__":
+    main()

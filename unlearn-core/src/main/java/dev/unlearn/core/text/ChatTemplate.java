@@ -1,0 +1,262 @@
+package dev.unlearn.core.text;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import dev.unlearn.core.InvalidInputException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A model's own chat template (the Jinja text of {@code chat_template} in {@code tokenizer_config.json},
+ * or of {@code chat_template.jinja}), rendered with Jinjava under the settings of transformers'
+ * {@code apply_chat_template}: {@code trim_blocks} and {@code lstrip_blocks} on; variables
+ * {@code messages}, {@code add_generation_prompt} and the tokenizer's special tokens
+ * ({@code bos_token}, {@code eos_token}, {@code unk_token}, {@code pad_token},
+ * {@code additional_special_tokens}); functions {@code raise_exception(msg)} (an error naming the
+ * message) and {@code strftime_now(format)}; the filter {@code tojson} as transformers defines it
+ * ({@code json.dumps} with {@code ensure_ascii=False}).
+ *
+ * <p>Where Jinjava differs from Python's jinja2 this class bridges it: string literals in tags get
+ * Python's escape sequences ({@code '\n'} is a newline; Jinjava keeps the backslash), and strings get
+ * the Python methods templates call ({@code strip}, {@code startswith}, {@code split}, ...; see
+ * {@link PyStrings}). Known remaining differences: booleans print as {@code true}/{@code false}
+ * (jinja2: {@code True}/{@code False}); the {@code generation} block of assistant-mask templates is
+ * not supported.
+ */
+public final class ChatTemplate {
+    /** One chat message. */
+    public record Message(String role, String content) {
+        public Message {
+            if (role == null || content == null) {
+                throw new InvalidInputException("a chat message needs a role and a content");
+            }
+        }
+
+        Map<String, Object> asMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("role", role);
+            m.put("content", content);
+            return m;
+        }
+    }
+
+    public static final String TOKENIZER_CONFIG = "tokenizer_config.json";
+    public static final String TEMPLATE_FILE = "chat_template.jinja";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ThreadLocal<Clock> CLOCK = ThreadLocal.withInitial(Clock::systemDefaultZone);
+
+    private final String source;
+    private final String name;
+    private final Map<String, Object> specialTokens;
+    private final Jinjava jinjava;
+    private final String prepared;
+    private Clock clock = Clock.systemDefaultZone();
+
+    /**
+     * @param source the Jinja text
+     * @param name where it came from (a file, "recipe"), for errors
+     * @param specialTokens template variables for the special tokens (bos_token, eos_token, ...)
+     */
+    public ChatTemplate(String source, String name, Map<String, Object> specialTokens) {
+        this.source = source;
+        this.name = name;
+        this.specialTokens = new LinkedHashMap<>(specialTokens);
+        // whitespace control on {{- -}} and {#- -#} as jinja2 (Jinjava's default trims only around tags)
+        LegacyOverrides legacy = LegacyOverrides.newBuilder().withUseTrimmingForNotesAndExpressions(true)
+                .withParseWhitespaceControlStrictly(true).build();
+        JinjavaConfig cfg = JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true)
+                .withLegacyOverrides(legacy).withElResolver(PyStrings.resolver()).withMaxRenderDepth(20).build();
+        this.jinjava = new Jinjava(cfg);
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
+                ChatTemplate.class, "raiseException", String.class));
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
+                ChatTemplate.class, "strftimeNow", String.class));
+        jinjava.getGlobalContext().registerFilter(new PyJson.Filter());
+        this.prepared = PyEscapes.decodeLiterals(source);
+    }
+
+    /**
+     * The chat template of a model or tokenizer directory: {@code chat_template.jinja} if present,
+     * else {@code chat_template} in {@code tokenizer_config.json} (a string, or a list of named
+     * templates of which {@code default} is taken); empty when there is none.
+     */
+    public static Optional<ChatTemplate> fromDirectory(Path dir) {
+        Path cfgFile = dir.resolve(TOKENIZER_CONFIG);
+        JsonNode cfg = null;
+        if (Files.isRegularFile(cfgFile)) {
+            try {
+                cfg = JSON.readTree(cfgFile.toFile());
+            } catch (IOException ex) {
+                throw new InvalidInputException(cfgFile + ": cannot parse: " + ex.getMessage(), ex);
+            }
+        }
+        Map<String, Object> specials = specialTokens(cfg);
+        Path jinja = dir.resolve(TEMPLATE_FILE);
+        if (Files.isRegularFile(jinja)) {
+            try {
+                return Optional.of(new ChatTemplate(Files.readString(jinja, StandardCharsets.UTF_8), jinja.toString(),
+                        specials));
+            } catch (IOException ex) {
+                throw new InvalidInputException(jinja + ": cannot read: " + ex.getMessage(), ex);
+            }
+        }
+        JsonNode t = cfg == null ? null : cfg.get("chat_template");
+        if (t == null || t.isNull()) {
+            return Optional.empty();
+        }
+        if (t.isTextual()) {
+            return Optional.of(new ChatTemplate(t.textValue(), cfgFile + " chat_template", specials));
+        }
+        if (t.isArray()) {
+            for (JsonNode e : t) {
+                if ("default".equals(e.path("name").asText()) && e.path("template").isTextual()) {
+                    return Optional.of(new ChatTemplate(e.get("template").textValue(),
+                            cfgFile + " chat_template[default]", specials));
+                }
+            }
+        }
+        throw new InvalidInputException(cfgFile + ": key 'chat_template': expected a string or a list with a"
+                + " 'default' entry, found " + t.getNodeType());
+    }
+
+    /** The special-token variables of a {@code tokenizer_config.json} (strings or AddedToken objects). */
+    public static Map<String, Object> specialTokens(JsonNode cfg) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (cfg == null) {
+            return m;
+        }
+        for (String k : List.of("bos_token", "eos_token", "unk_token", "pad_token", "sep_token", "cls_token",
+                "mask_token")) {
+            String v = tokenText(cfg.get(k));
+            if (v != null) {
+                m.put(k, v);
+            }
+        }
+        JsonNode extra = cfg.get("additional_special_tokens");
+        if (extra != null && extra.isArray()) {
+            List<String> l = new ArrayList<>();
+            extra.forEach(x -> {
+                String v = tokenText(x);
+                if (v != null) {
+                    l.add(v);
+                }
+            });
+            m.put("additional_special_tokens", l);
+        }
+        return m;
+    }
+
+    private static String tokenText(JsonNode v) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isTextual()) {
+            return v.textValue();
+        }
+        return v.path("content").isTextual() ? v.get("content").textValue() : null;
+    }
+
+    /** The Jinja text as given. */
+    public String source() {
+        return source;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The special-token variables passed to the template. */
+    public Map<String, Object> specialTokens() {
+        return new LinkedHashMap<>(specialTokens);
+    }
+
+    /** A copy whose {@code strftime_now} reads {@code c} (for reproducible dates in tests and runs). */
+    public ChatTemplate withClock(Clock c) {
+        ChatTemplate t = new ChatTemplate(source, name, specialTokens);
+        t.clock = c;
+        return t;
+    }
+
+    /** Renders {@code messages} as transformers' {@code apply_chat_template(tokenize=False)} does. */
+    public String render(List<Message> messages, boolean addGenerationPrompt) {
+        return render(messages, addGenerationPrompt, Map.of());
+    }
+
+    /** As {@link #render(List, boolean)} with extra template variables (transformers' template kwargs). */
+    public String render(List<Message> messages, boolean addGenerationPrompt, Map<String, Object> extra) {
+        Map<String, Object> ctx = new HashMap<>(specialTokens);
+        List<Map<String, Object>> ms = new ArrayList<>();
+        for (Message m : messages) {
+            ms.add(m.asMap());
+        }
+        ctx.put("messages", ms);
+        ctx.put("add_generation_prompt", addGenerationPrompt);
+        // jinja2 sees the globals as variables too ({% if strftime_now is defined %}); calls still resolve
+        // to the registered functions
+        ctx.put("strftime_now", "function strftime_now");
+        ctx.put("raise_exception", "function raise_exception");
+        ctx.putAll(extra);
+        Clock before = CLOCK.get();
+        CLOCK.set(clock);
+        RenderResult r;
+        try {
+            r = jinjava.renderForResult(prepared, ctx);
+        } finally {
+            CLOCK.set(before);
+        }
+        for (TemplateError e : r.getErrors()) {
+            if (e.getSeverity() != TemplateError.ErrorType.FATAL) {
+                continue;
+            }
+            String msg = e.getMessage();
+            if (e.getException() != null && findRaised(e.getException()) != null) {
+                msg = findRaised(e.getException());
+                throw new InvalidInputException("chat template " + name + " raised an exception: " + msg);
+            }
+            throw new InvalidInputException("chat template " + name + ": line " + e.getLineno() + ": " + msg);
+        }
+        return r.getOutput();
+    }
+
+    private static String findRaised(Throwable t) {
+        for (Throwable x = t; x != null; x = x.getCause()) {
+            if (x instanceof RaisedException re) {
+                return re.getMessage();
+            }
+        }
+        return null;
+    }
+
+    /** The exception {@code raise_exception} throws. */
+    static final class RaisedException extends RuntimeException {
+        RaisedException(String message) {
+            super(message);
+        }
+    }
+
+    /** {@code raise_exception(message)}: aborts the rendering with the template's message. */
+    public static Object raiseException(String message) {
+        throw new RaisedException(message);
+    }
+
+    /** {@code strftime_now(format)}: the current local time in Python {@code strftime} format. */
+    public static String strftimeNow(String format) {
+        return PyStrings.strftime(LocalDateTime.now(CLOCK.get()), format);
+    }
+}
