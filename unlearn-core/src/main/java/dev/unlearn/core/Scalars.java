@@ -3,6 +3,7 @@ package dev.unlearn.core;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.BinaryOperator;
 
 /**
  * Arithmetic between an array and a Java number whose scalar tensor is safe under autograd. Use these
@@ -40,64 +41,53 @@ public final class Scalars {
 
     /** {@code x + c}. */
     public static NDArray add(NDArray x, double c) {
-        try (NDArray s = of(x, c)) {
-            return x.add(s);
-        }
+        return apply(x, c, NDArray::add);
     }
 
     /** {@code x - c}. */
     public static NDArray sub(NDArray x, double c) {
-        try (NDArray s = of(x, c)) {
-            return x.sub(s);
-        }
+        return apply(x, c, NDArray::sub);
     }
 
     /** {@code c - x}. */
     public static NDArray rsub(double c, NDArray x) {
-        try (NDArray s = of(x, c)) {
-            return s.sub(x);
-        }
+        return apply(x, c, (a, s) -> s.sub(a));
     }
 
     /** {@code x * c}. */
     public static NDArray mul(NDArray x, double c) {
-        try (NDArray s = of(x, c)) {
-            return x.mul(s);
-        }
+        return apply(x, c, NDArray::mul);
     }
 
     /** {@code x / c}. */
     public static NDArray div(NDArray x, double c) {
-        try (NDArray s = of(x, c)) {
-            return x.div(s);
-        }
+        return apply(x, c, NDArray::div);
     }
 
     /** {@code c / x}. */
     public static NDArray rdiv(double c, NDArray x) {
-        try (NDArray s = of(x, c)) {
-            return s.div(x);
-        }
+        return apply(x, c, (a, s) -> s.div(a));
     }
 
     /** {@code x ^ c}. */
     public static NDArray pow(NDArray x, double c) {
-        try (NDArray s = of(x, c)) {
-            return x.pow(s);
-        }
+        return apply(x, c, NDArray::pow);
     }
 
     /** Elementwise {@code max(x, c)}. */
     public static NDArray maximum(NDArray x, double c) {
-        try (NDArray s = of(x, c)) {
-            return x.maximum(s);
-        }
+        return apply(x, c, NDArray::maximum);
     }
 
     /** Elementwise {@code min(x, c)}. */
     public static NDArray minimum(NDArray x, double c) {
+        return apply(x, c, NDArray::minimum);
+    }
+
+    /** {@code op(x, scalar c)}; the scalar's handle is closed at once (autograd holds its own reference). */
+    private static NDArray apply(NDArray x, double c, BinaryOperator<NDArray> op) {
         try (NDArray s = of(x, c)) {
-            return x.minimum(s);
+            return op.apply(x, s);
         }
     }
 }

@@ -275,9 +275,7 @@ public final class RecipeLoader {
             atMost(p, "model.init.heads", i.heads(), 1024);
             atMost(p, "model.init.kv_heads", i.kvHeads(), 1024);
             atMost(p, "model.init.intermediate_size", i.intermediateSize(), 1 << 18);
-            if (i.modelType() != null && !Set.of("llama", "qwen2").contains(i.modelType())) {
-                p.add("model.init.model_type: unknown '" + i.modelType() + "'; valid: [llama, qwen2]");
-            }
+            // model_type is checked against the family registry above
         }
         return p;
     }

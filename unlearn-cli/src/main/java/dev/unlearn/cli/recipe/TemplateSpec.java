@@ -16,7 +16,7 @@ import java.io.IOException;
 public final class TemplateSpec extends JsonDeserializer<String> {
     @Override
     public String deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
-        JsonNode n = p.readValueAsTree();
+        JsonNode n = ctx.readTree(p); // not p.readValueAsTree(): the strict mapper fails on trailing tokens mid-document
         if (n.isTextual()) {
             return n.textValue();
         }

@@ -300,7 +300,6 @@ public final class CausalLm implements AutoCloseable {
         }
         Map<Integer, NDArray> maskByWindow = new java.util.HashMap<>();
         double off = arch.normOffset();
-        boolean plainAttention = arch.attnSoftcap() == 0 && arch.attentionScale() == 1.0 / Math.sqrt(dh);
         for (int i = 0; i <= last; i++) {
             Layer l = layers[i];
             if (hidden != null) {
@@ -337,8 +336,7 @@ public final class CausalLm implements AutoCloseable {
             }
             int w = arch.window(i);
             NDArray mask = maskByWindow.computeIfAbsent(w, masks::apply);
-            NDArray ctx = plainAttention ? Layers.attention(q, k, v, mask)
-                    : DecoderOps.attention(q, k, v, mask, arch.attentionScale(), arch.attnSoftcap());
+            NDArray ctx = DecoderOps.attention(q, k, v, mask, arch.attentionScale(), arch.attnSoftcap());
             NDArray attnOut = Layers.linear(ctx, l.o, l.ob);
             NDArray gateUp = l.gateUp != null ? l.gateUp : fuse ? joined(m, l.gate, l.up) : null;
             if (arch.sandwichNorms()) {

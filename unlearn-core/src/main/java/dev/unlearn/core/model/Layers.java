@@ -76,20 +76,6 @@ public final class Layers {
      * @return [B, Tq, H * Dh]
      */
     public static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask) {
-        long b = q.getShape().get(0);
-        long h = q.getShape().get(1);
-        long tq = q.getShape().get(2);
-        long dh = q.getShape().get(3);
-        long kv = k.getShape().get(1);
-        long tk = k.getShape().get(2);
-        long rep = h / kv;
-        NDArray qg = Scalars.mul(q, 1.0 / Math.sqrt(dh)).reshape(b, kv, rep * tq, dh);
-        NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).reshape(b, kv, rep, tq, tk);
-        if (mask != null) {
-            scores = scores.add(mask);
-        }
-        NDArray probs = scores.softmax(-1).reshape(b, kv, rep * tq, tk);
-        NDArray ctx = probs.matMul(v).reshape(b, h, tq, dh);
-        return ctx.transpose(0, 2, 1, 3).reshape(b, tq, h * dh);
+        return DecoderOps.attention(q, k, v, mask, 1.0 / Math.sqrt(q.getShape().get(3)), 0);
     }
 }
