@@ -11,6 +11,9 @@ import dev.unlearn.core.text.TextTokenizer;
 import dev.unlearn.eval.rouge.Rouge;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.function.Function;
 
@@ -27,9 +30,26 @@ import java.util.function.Function;
  * @param items forget items
  * @param shots retain items for the few-shot prompt (may be empty)
  * @param config settings
+ * @param memo per-model memo of values several attacks share (identity of the model, then a key)
  */
 public record AnswerScoring(TextTokenizer tokenizer, PromptTemplate template, List<LeakageItem> items, List<LeakageItem> shots,
-        LeakageConfig config) {
+        LeakageConfig config, Map<CausalLm, Map<String, Double>> memo) {
+    public AnswerScoring(TextTokenizer tokenizer, PromptTemplate template, List<LeakageItem> items, List<LeakageItem> shots,
+            LeakageConfig config) {
+        this(tokenizer, template, items, shots, config, new IdentityHashMap<>());
+    }
+
+    /** A value computed once per model (e.g. the full-precision ROUGE the quantisation attacks compare with). */
+    public double memo(CausalLm model, String key, java.util.function.DoubleSupplier f) {
+        Map<String, Double> m = memo.computeIfAbsent(model, x -> new HashMap<>());
+        Double v = m.get(key);
+        if (v == null) {
+            v = f.getAsDouble();
+            m.put(key, v);
+        }
+        return v;
+    }
+
     static final int BATCH = 16;
 
     /** The tokenized prompt + answer, targets = answer tokens; null when no answer token remains. */
@@ -90,12 +110,19 @@ public record AnswerScoring(TextTokenizer tokenizer, PromptTemplate template, Li
     }
 
     /**
-     * Mean ROUGE-L recall (stemmed, TOFU semantics) of greedy answers against the true answers; the
-     * output is cut at the first newline (raw-text models continue with the next paragraph).
+     * Mean ROUGE-L recall (stemmed, TOFU semantics) of greedy answers against the true answers;
+     * generation stops at EOS or at the first newline token and the output is cut at the first
+     * newline (raw-text models continue with the next paragraph instead of emitting EOS).
      */
     public double rougeRecall(CausalLm model) {
         Rouge r = new Rouge(true);
-        GenerationConfig g = GenerationConfig.greedy(config.maxNewTokens());
+        java.util.Set<Long> stop = new java.util.HashSet<>();
+        stop.add(tokenizer.eosId());
+        long[] newline = tokenizer.encode("\n", false);
+        if (newline.length > 0) {
+            stop.add(newline[newline.length - 1]);
+        }
+        GenerationConfig g = GenerationConfig.greedy(config.maxNewTokens()).withStopTokens(stop);
         double sum = 0;
         for (LeakageItem it : items) {
             long[] p = tokenizer.encode(direct(it), true);

@@ -17,6 +17,6 @@ public final class DirectProbe implements LeakageAttack {
 
     @Override
     public Score run(CausalLm model, AnswerScoring s) {
-        return new Score(s.meanProbability(model, s::direct), Map.of());
+        return new Score(s.memo(model, "direct", () -> s.meanProbability(model, s::direct)), Map.of());
     }
 }

@@ -10,16 +10,19 @@ import java.util.List;
  * @param question the question
  * @param answer the answer the model should no longer give
  * @param paraphrasedQuestion TOFU's {@code paraphrased_question}, or null
+ * @param paraphrasedAnswer TOFU's {@code paraphrased_answer}, or null (the true option of multiple choice, since the
+ *     perturbed answers are perturbations of it)
  * @param perturbedAnswers plausible wrong answers (multiple-choice distractors), may be empty
  */
-public record LeakageItem(String id, String question, String answer, String paraphrasedQuestion, List<String> perturbedAnswers) {
+public record LeakageItem(String id, String question, String answer, String paraphrasedQuestion, String paraphrasedAnswer,
+        List<String> perturbedAnswers) {
     public LeakageItem {
         perturbedAnswers = perturbedAnswers == null ? List.of() : List.copyOf(perturbedAnswers);
     }
 
     /** From a QA row. */
     public static LeakageItem of(QaRecord r) {
-        return new LeakageItem(r.id(), r.question(), r.answer(), r.paraphrasedQuestion(), r.perturbedAnswers());
+        return new LeakageItem(r.id(), r.question(), r.answer(), r.paraphrasedQuestion(), r.paraphrasedAnswer(), r.perturbedAnswers());
     }
 
     /** From QA rows. */

@@ -79,7 +79,11 @@ public final class LeakageSuite {
     private List<LeakageAttack.Score> scores(CausalLm m, AnswerScoring s) {
         List<LeakageAttack.Score> out = new ArrayList<>();
         for (LeakageAttack a : attacks) {
-            out.add(a.run(m, s));
+            long t0 = System.nanoTime();
+            LeakageAttack.Score sc = a.run(m, s);
+            java.util.Map<String, Double> d = new java.util.LinkedHashMap<>(sc.details());
+            d.put("seconds", (System.nanoTime() - t0) / 1e9);
+            out.add(new LeakageAttack.Score(sc.value(), d));
         }
         return out;
     }

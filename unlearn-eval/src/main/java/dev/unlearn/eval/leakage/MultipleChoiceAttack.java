@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Format shift to multiple choice: the true answer against up to {@value #DISTRACTORS} perturbed
- * answers, scored by likelihood (mean log-probability per answer token, so length does not decide).
+ * Format shift to multiple choice: the true answer (its paraphrase when the item has one, since
+ * TOFU-style perturbed answers perturb the paraphrase's wording, so that wording cannot give the
+ * answer away) against up to {@value #DISTRACTORS} perturbed answers, scored by likelihood (mean log-probability per answer token, so length does not decide).
  * Score = accuracy over items with at least one distractor; detail {@code chance} = mean 1/options.
  */
 public final class MultipleChoiceAttack implements LeakageAttack {
@@ -33,7 +34,7 @@ public final class MultipleChoiceAttack implements LeakageAttack {
             }
             int from = pairs.size();
             String p = s.direct(it);
-            pairs.add(new String[] {p, it.answer()});
+            pairs.add(new String[] {p, it.paraphrasedAnswer() != null ? it.paraphrasedAnswer() : it.answer()});
             for (String d : it.perturbedAnswers().subList(0, Math.min(DISTRACTORS, it.perturbedAnswers().size()))) {
                 pairs.add(new String[] {p, d});
             }

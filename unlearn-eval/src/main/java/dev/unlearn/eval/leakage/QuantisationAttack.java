@@ -28,8 +28,8 @@ public final class QuantisationAttack implements LeakageAttack {
 
     @Override
     public Score run(CausalLm model, AnswerScoring s) {
-        double p0 = s.meanProbability(model, s::direct);
-        double r0 = s.rougeRecall(model);
+        double p0 = s.memo(model, "direct", () -> s.meanProbability(model, s::direct));
+        double r0 = s.memo(model, "rouge", () -> s.rougeRecall(model));
         try (CausalLm q = Quantizer.quantised(model, bits, s.config().groupSize())) {
             double p = s.meanProbability(q, s::direct);
             double r = s.rougeRecall(q);
