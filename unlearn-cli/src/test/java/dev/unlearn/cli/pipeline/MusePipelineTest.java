@@ -109,4 +109,32 @@ class MusePipelineTest {
             assertTrue(r.out().contains(a), a + " in\n" + r.out());
         }
     }
+
+    @Test
+    void leakageSuiteOnQaDataAddsTheLeakColumn(@TempDir Path dir) throws Exception {
+        String tofu = """
+                name: tofu-small
+                seed: 0
+                data: {builtin: {authors: 3, seed: 1}}
+                model:
+                  init: {hidden_size: 32, layers: 2, heads: 2, kv_heads: 1, intermediate_size: 64}
+                finetune: {epochs: 2, lr: 3.0e-3, batch_size: 16, weight_decay: 0.0}
+                methods:
+                  - method: ga
+                    train: {max_steps: 2, lr: 2.0e-3, batch_size: 4}
+                eval:
+                  suites: [tofu, leakage]
+                  max_new_tokens: 4
+                  leakage: {relearn_steps: 2, relearn_lr: 1.0e-3}
+                """;
+        RunPipeline.Result r = new RunPipeline(new DefaultSteps(System.err), new PrintWriter(new StringWriter()))
+                .run(RecipeLoader.load(recipe(dir, tofu)), dir, dir.resolve("run"), null);
+        JsonNode rep = new ObjectMapper().readTree(r.reportJson().toFile());
+        for (JsonNode m : rep.get("models")) {
+            assertTrue(m.get("leak").isNumber(), m.toString());
+            assertTrue(m.has("forget_quality"), m.toString());
+        }
+        assertEquals(0.0, rep.get("models").get(1).get("leak").asDouble(), 0.0, "retain beside itself");
+        assertTrue(Files.readString(dir.resolve("run/eval/ga/leakage.txt")).contains("multiple_choice"));
+    }
 }
