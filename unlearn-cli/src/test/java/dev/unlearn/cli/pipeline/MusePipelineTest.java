@@ -137,4 +137,21 @@ class MusePipelineTest {
         assertEquals(0.0, rep.get("models").get(1).get("leak").asDouble(), 0.0, "retain beside itself");
         assertTrue(Files.readString(dir.resolve("run/eval/ga/leakage.txt")).contains("multiple_choice"));
     }
+
+    @Test
+    void forgetCommandTakesRawTextFilesAndTextRows(@TempDir Path dir) throws Exception {
+        Path full = tmp.resolve("run/finetune-full/model");
+        Path jsonl = dir.resolve("forget.jsonl");
+        String article = Files.readString(tmp.resolve("run/data/raw/forget.txt")).strip();
+        Files.writeString(jsonl, "{\"text\": " + new ObjectMapper().writeValueAsString(article) + "}\n");
+        for (Path forget : List.of(tmp.resolve("run/data/raw/forget.txt"), jsonl)) {
+            Path out = dir.resolve("out-" + forget.getFileName());
+            CliRun r = CliRun.of("forget", "--method", "ga", "--model", full.toString(), "--forget", forget.toString(),
+                    "--retain", tmp.resolve("run/data/raw/retain1.txt").toString(), "--out", out.toString(), "--max-steps", "2",
+                    "--lr", "1e-3", "--max-length", "64");
+            assertEquals(0, r.code(), r.toString());
+            JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+            assertEquals(2, s.get("steps").asInt(), s.toString());
+        }
+    }
 }

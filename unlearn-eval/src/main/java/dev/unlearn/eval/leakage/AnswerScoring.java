@@ -111,8 +111,9 @@ public record AnswerScoring(TextTokenizer tokenizer, PromptTemplate template, Li
 
     /**
      * Mean ROUGE-L recall (stemmed, TOFU semantics) of greedy answers against the true answers;
-     * generation stops at EOS or at the first newline token and the output is cut at the first
-     * newline (raw-text models continue with the next paragraph instead of emitting EOS).
+     * generation stops at EOS, at the first newline token or after {@code min(max_new_tokens, answer
+     * tokens + 4)} tokens (recall against the answer gains nothing from a longer output), and the output
+     * is cut at the first newline (raw-text models continue with the next paragraph instead of emitting EOS).
      */
     public double rougeRecall(CausalLm model) {
         Rouge r = new Rouge(true);
@@ -122,10 +123,12 @@ public record AnswerScoring(TextTokenizer tokenizer, PromptTemplate template, Li
         if (newline.length > 0) {
             stop.add(newline[newline.length - 1]);
         }
-        GenerationConfig g = GenerationConfig.greedy(config.maxNewTokens()).withStopTokens(stop);
         double sum = 0;
         for (LeakageItem it : items) {
             long[] p = tokenizer.encode(direct(it), true);
+            TokenizedExample e = example(it.id(), direct(it), it.answer());
+            int budget = Math.min(config.maxNewTokens(), (e == null ? 0 : e.targetCount()) + 4);
+            GenerationConfig g = GenerationConfig.greedy(Math.max(1, budget)).withStopTokens(stop);
             String out = tokenizer.decode(Generator.generate(model, p, g, List.of()), true);
             int nl = out.indexOf('\n', out.isBlank() ? 0 : firstNonBlank(out));
             String cut = nl >= 0 ? out.substring(0, nl) : out;

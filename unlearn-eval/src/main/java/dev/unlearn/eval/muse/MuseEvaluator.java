@@ -28,7 +28,9 @@ import java.util.Map;
  *
  * <p>Headline values ({@link #summary}): {@code verbmem_f}, {@code knowmem_f}, {@code knowmem_r}
  * (MUSE's utility, also under {@code muse_utility}), {@code privleak} (relative to the retain model's
- * AUC when a retain model is given, else the published News constant) and {@code privleak_auc}.
+ * AUC when a retain model is given, else the published News constant) and {@code privleak_auc}; with a
+ * retain model also {@code privleak_minkpp} (the same relative AUC gap with Min-K%++ scores instead of
+ * MUSE's Min-40%).
  *
  * <p>VerbMem: prompt = {@code tokenizer(prompt)} with BOS; {@code verbmemTokens} greedy new tokens;
  * reference = the decoded first {@code verbmemTokens} ids of {@code tokenizer(gt)} (BOS included, as
@@ -90,7 +92,14 @@ public final class MuseEvaluator {
             ctx.put(MuseInputs.CORPUS, "news");
         }
         Map<String, MetricResult> r = Metrics.run(List.of("muse_verbmem", "muse_knowmem", "muse_privleak"), ctx);
-        return new Result(r, summary(r));
+        Map<String, Double> s = summary(r);
+        if (retain != null) {
+            double u = PrivLeak.aucMuse(minKPlusPlus(model, data.privleakForget()), minKPlusPlus(model, data.privleakHoldout()));
+            double ref = PrivLeak.aucMuse(minKPlusPlus(retain, data.privleakForget()), minKPlusPlus(retain, data.privleakHoldout()));
+            s.put("privleak_minkpp_auc", u);
+            s.put("privleak_minkpp", PrivLeak.museOriginal(u, ref));
+        }
+        return new Result(r, s);
     }
 
     /** The headline numbers of MUSE results. */
@@ -119,6 +128,43 @@ public final class MuseEvaluator {
             gen.put(key, tokenizer.decode(Generator.generate(model, prompt(KnowMem.prompt(icl, q.question())), g, List.of()), true));
         }
         return new MuseInputs.Answers(ref, gen);
+    }
+
+    /**
+     * Min-K%++ scores (spec §4.5, k = 0.4) of each text: {@code z_t = (log p(x_t) − μ_t) / sqrt(max(σ²_t, 1e-6))}
+     * over every token after BOS, score = {@code −mean} of the lowest {@code max(1, floor(0.4·n))} values;
+     * the PrivLeak variant {@code privleak_minkpp} applies MUSE's AUC and relative gap to these scores.
+     */
+    private double[] minKPlusPlus(CausalLm model, List<TextRecord> texts) {
+        List<TokenizedExample> ex = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            long[] ids = tokenizer.encode(texts.get(i).text(), true);
+            if (ids.length >= 2) {
+                ex.add(new TokenizedExample(Integer.toString(i), ids, 1));
+            }
+        }
+        List<dev.unlearn.core.score.TokenVocabStats> stats = Scorer.vocabStats(model, ex, batchSize);
+        double[] out = new double[stats.size()];
+        for (int i = 0; i < out.length; i++) {
+            dev.unlearn.core.score.TokenVocabStats v = stats.get(i);
+            out[i] = minKPlusPlusScore(v.logProb(), v.mean(), v.std(), 0.4);
+        }
+        return out;
+    }
+
+    /** Min-K%++ score of one text from its per-token log-prob, vocabulary mean and standard deviation. */
+    static double minKPlusPlusScore(double[] logProb, double[] mean, double[] std, double k) {
+        double[] z = new double[logProb.length];
+        for (int t = 0; t < z.length; t++) {
+            z[t] = (logProb[t] - mean[t]) / Math.sqrt(Math.max(std[t] * std[t], 1e-6));
+        }
+        Arrays.sort(z);
+        int n = Math.max(1, (int) Math.floor(z.length * k));
+        double sum = 0;
+        for (int t = 0; t < n; t++) {
+            sum += z[t];
+        }
+        return -sum / n;
     }
 
     /** Token log-probs of every token after BOS of each text (MUSE original, no truncation). */

@@ -57,6 +57,15 @@ class MuseFormulaVectorsTest {
     }
 
     @Test
+    void minKPlusPlusVariantScore() {
+        // z = ((-1 + 2) / 1, (-3 + 2) / 2) = (1, -0.5); k = 0.4 of 2 tokens -> max(1, floor(0.8)) = 1 lowest -> 0.5.
+        assertEquals(0.5, MuseEvaluator.minKPlusPlusScore(new double[] {-1, -3}, new double[] {-2, -2}, new double[] {1, 2}, 0.4),
+                1e-15);
+        // sigma below 1e-3 is floored at sqrt(1e-6): z = (-1 - 0) / 1e-3 = -1000.
+        assertEquals(1000.0, MuseEvaluator.minKPlusPlusScore(new double[] {-1}, new double[] {0}, new double[] {0}, 0.4), 1e-9);
+    }
+
+    @Test
     void publishedNewsRowIsConsistentWithTheFormula() {
         // MUSE-News (spec §3.5): the fine-tuned target has PrivLeak -99.81 against AUC_retrain 0.4772, so its
         // AUC_MUSE is 0.4772 * (1 - 0.9981) = 0.00090668; the retain model itself has PrivLeak 0.
