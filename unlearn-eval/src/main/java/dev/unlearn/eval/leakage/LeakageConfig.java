@@ -6,11 +6,11 @@ import java.util.List;
 /**
  * Settings of the leakage suite.
  *
- * <p>Relearning defaults follow the targeted-relearning setting of the literature (Hu et al. 2024,
- * "Jogging the memory of unlearned LLMs"; Lynch et al. 2024): a small slice of the forget set
- * ({@code k = 10%}), a handful of optimizer steps ({@code n = 10}), AdamW at a fine-tuning rate
- * ({@code 1e-5} for 7B models; tiny CPU models need about {@code 1e-3}), constant schedule, no weight
- * decay, batch 4.
+ * <p>Relearning defaults follow the shape of the targeted-relearning attacks in the literature
+ * (for example Hu et al. 2024, "Jogging the memory of unlearned LLMs"): a small slice of the forget
+ * set ({@code k = 10%}), a handful of optimizer steps ({@code n = 10}), AdamW at a fine-tuning rate
+ * ({@code 1e-5}, a 7B-model rate; tiny CPU models need about {@code 5e-4 … 1e-3}), constant schedule,
+ * no weight decay, batch 4. The exact values are ours, not a paper's.
  *
  * @param relearnFraction share of forget items fine-tuned on, in (0, 1)
  * @param relearnSteps optimizer steps of the relearning attack
