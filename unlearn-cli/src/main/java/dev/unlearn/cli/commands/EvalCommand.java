@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         header = "Evaluate a model: TOFU logs and metrics, leaderboard aggregation, ROUGE.",
         commandListHeading = "%nCommands:%n",
-        subcommands = {EvalTofuCommand.class, EvalTofuAggregateCommand.class, EvalRougeCommand.class},
+        subcommands = {EvalTofuCommand.class, EvalTofuAggregateCommand.class, EvalRougeCommand.class, EvalLeakageCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
             "  unlearn eval tofu --model runs/npo/model --data data/tofu --retain-model models/retain90 --out runs/npo/eval",

@@ -81,7 +81,8 @@ public class ForgetCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face checkpoint directory to unlearn from (read only).")
     Path model;
 
-    @Option(names = "--forget", required = true, paramLabel = "FILE", description = "Forget records (TOFU-style JSON/JSON Lines, question + answer).")
+    @Option(names = "--forget", required = true, paramLabel = "FILE", description = "Forget records (TOFU-style JSON/JSON Lines, question + answer), or raw text: a .txt file, a folder,"
+            + " or JSON Lines with \"text\" (chunked to --max-length tokens).")
     Path forget;
 
     @Option(names = "--retain", paramLabel = "FILE", description = "Retain records; needed by graddiff, npo/simnpo with alpha > 0, ssd, rmu, pd.")
@@ -137,15 +138,24 @@ public class ForgetCommand implements Callable<Integer> {
         Map<String, Object> section = config == null ? Map.of() : readConfig(config, method);
         // fail fast on the method name and config keys before loading anything
         dev.unlearn.methods.spi.Methods.byName(method).bind(section, sets);
-        List<QaRecord> forgetRecords = QaReader.read(forget);
-        List<QaRecord> retainRecords = retain == null ? List.of() : QaReader.read(retain);
-        err.printf("loading %s (%d forget, %d retain records)%n", model, forgetRecords.size(), retainRecords.size());
+        boolean rawText = RawTextInput.isRawText(forget);
+        List<QaRecord> forgetRecords = rawText ? List.of() : QaReader.read(forget);
+        List<QaRecord> retainRecords = retain == null || rawText ? List.of() : QaReader.read(retain);
+        err.printf(rawText ? "loading %s (raw text: %s, chunks of --max-length tokens)%n" : "loading %s (%d forget, %d retain records)%n",
+                model, rawText ? forget : forgetRecords.size(), retainRecords.size());
         err.flush();
         Device device = Device.fromName(common.device);
         try (CausalLm lm = ModelDirs.load(model, device, allowNonFinite); TextTokenizer tok = TextTokenizer.load(model);
                 PrintStream progress = new PrintStream(new LineWriterStream(err), true, StandardCharsets.UTF_8)) {
-            RunSummary s = MethodRunner.builder().setModel(lm).setTokenizer(tok).optTemplate(PromptTemplate.resolve(template, model, null))
-                    .setForget(forgetRecords).optRetain(retainRecords).optReference(() -> lm.copy(lm.manager()))
+            MethodRunner.Builder b = MethodRunner.builder().setModel(lm).setTokenizer(tok)
+                    .optTemplate(PromptTemplate.resolve(template, model, null));
+            if (rawText) {
+                b.optTextExamples(RawTextInput.chunks(tok, forget, settings.maxLength()),
+                        retain == null ? List.of() : RawTextInput.chunks(tok, retain, settings.maxLength()));
+            } else {
+                b.setForget(forgetRecords).optRetain(retainRecords);
+            }
+            RunSummary s = b.optReference(() -> lm.copy(lm.manager()))
                     .setMethod(method).optConfig(section).optOverrides(sets).setSettings(settings).optSeed(seed)
                     .optTemplatesFile(templatesFile).optProgress(progress).build().run();
             err.printf("%s: %d steps, %.1f s; forget NLL %.4f -> %.4f, retain NLL %.4f -> %.4f%n", s.method(), s.steps(),

@@ -62,7 +62,8 @@ public final class DefaultSteps implements PipelineSteps {
     @Override
     public Map<String, Object> evaluate(Path model, Path fullModel, Path retainModel, DataLayout data, List<String> suites,
             String template, Recipe.EvalSpec eval, Path outDir) {
-        Evaluator.Builder b = Evaluator.builder(data.dir()).optForgetSplit(data.forgetSplit()).optSuites(suites)
+        List<String> evalSuites = suites.stream().filter(x -> !x.equals("leakage")).toList();
+        Evaluator.Builder b = Evaluator.builder(data.dir()).optForgetSplit(data.forgetSplit()).optSuites(evalSuites)
                 .optTemplate(PromptTemplate.resolve(template, model, null)).optTitle("evaluation of " + model.getFileName());
         b.optRetainModel(retainModel);
         if (!model.equals(fullModel)) {
@@ -81,6 +82,14 @@ public final class DefaultSteps implements PipelineSteps {
         r.write(outDir);
         Map<String, Object> out = new LinkedHashMap<>();
         r.summary().toMap().forEach((k, v) -> out.put(k, v == null || v.isNaN() ? null : v));
+        if (suites.contains("leakage")) {
+            List<dev.unlearn.eval.leakage.LeakageItem> forget = dev.unlearn.eval.leakage.LeakageItem.of(
+                    QaReader.read(data.file(data.forgetSplit() + "_perturbed")));
+            List<dev.unlearn.eval.leakage.LeakageItem> shots = dev.unlearn.eval.leakage.LeakageItem.of(
+                    QaReader.read(data.file("retain_perturbed")));
+            out.putAll(LeakageStep.run(model, retainModel, PromptTemplate.byName(template), forget, shots,
+                    LeakageStep.config(eval, 0), outDir));
+        }
         return out;
     }
 }

@@ -174,17 +174,8 @@ public final class RunPipeline {
             outcomes.add(stage(sr, only, "data", fpData, d -> writeJson(d.resolve("data.json"), fpData)));
             layout[0] = l;
         } else {
-            Recipe.MuseData mu = r.data().muse();
-            Path dir = resolve(recipeDir, mu.dir(), "data.muse.dir");
-            for (String[] f : new String[][] {{mu.forgetCorpus(), "forget_corpus"}, {mu.retainCorpus(), "retain_corpus"},
-                {mu.forgetQa(), "forget_qa"}, {mu.retainQa(), "retain_qa"}}) {
-                if (f[0] != null) {
-                    resolve(dir, f[0], "data.muse." + f[1]);
-                }
-            }
-            throw new InvalidInputException("data.muse: the files are present, but this version's pipeline unlearns and"
-                    + " evaluates QA data only (data.builtin or data.tofu); raw-text MUSE corpora are not yet supported by"
-                    + " 'unlearn run' (the MUSE metrics exist in unlearn-eval, see its README)");
+            // raw-text (MUSE-style) corpora: their own stages, the same bookkeeping
+            return new MusePipeline(log).run(r, recipeDir, runDir, (n, fp, w) -> stage(sr, only, n, fp, w));
         }
         DataLayout data = layout[0];
         String dataDigest = outcomes.get(0).digest();

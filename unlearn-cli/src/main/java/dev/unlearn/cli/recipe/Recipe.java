@@ -50,10 +50,22 @@ public record Recipe(
     public record TofuData(String dir, @JsonProperty("forget_split") String forgetSplit,
             @JsonProperty("retain_split") String retainSplit) {}
 
-    /** MUSE-style corpora: forget/retain text files plus QA files for knowledge memorisation. */
-    public record MuseData(String dir, @JsonProperty("forget_corpus") String forgetCorpus,
-            @JsonProperty("retain_corpus") String retainCorpus, @JsonProperty("forget_qa") String forgetQa,
-            @JsonProperty("retain_qa") String retainQa, @JsonProperty("chunk_tokens") Integer chunkTokens) {}
+    /**
+     * MUSE-style raw-text corpora ({@code dev.unlearn.core.data.MuseCorpus} layout): {@code dir} with
+     * {@code raw/forget.txt}, {@code retain1.txt}, {@code retain2.txt}, {@code holdout.txt}, {@code knowmem/},
+     * {@code verbmem/} (file keys override the defaults; {@code retain_corpus} may list several files
+     * separated by commas), or {@code builtin} for the generated news corpus. {@code chunk_tokens} and
+     * {@code stride} cut documents into training windows; {@code layout} says how a {@code .txt} file splits
+     * into documents ({@code file}, {@code line}, {@code paragraph}).
+     */
+    public record MuseData(String dir, MuseBuiltin builtin, @JsonProperty("forget_corpus") String forgetCorpus,
+            @JsonProperty("retain_corpus") String retainCorpus, @JsonProperty("holdout_corpus") String holdoutCorpus,
+            @JsonProperty("forget_qa") String forgetQa, @JsonProperty("retain_qa") String retainQa, String verbmem,
+            @JsonProperty("chunk_tokens") Integer chunkTokens, Integer stride, String layout) {}
+
+    /** The built-in MUSE-style news corpus ({@code dev.unlearn.core.synth.SynthNews}). */
+    public record MuseBuiltin(Integer authors, @JsonProperty("forget_authors") Integer forgetAuthors, Integer holdout,
+            Long seed) {}
 
     /**
      * The model: {@code checkpoint} (a Hugging Face directory the user provides, already fine-tuned
@@ -89,5 +101,10 @@ public record Recipe(
      * {@code attention_mask} ({@code length} by default, {@code pad_token} to match the reference).
      */
     public record EvalSpec(List<String> suites, @JsonProperty("max_new_tokens") Integer maxNewTokens,
-            @JsonProperty("batch_size") Integer batchSize, @JsonProperty("attention_mask") String attentionMask) {}
+            @JsonProperty("batch_size") Integer batchSize, @JsonProperty("attention_mask") String attentionMask,
+            LeakageSpec leakage) {}
+
+    /** Settings of the leakage suite (defaults: {@code dev.unlearn.eval.leakage.LeakageConfig#defaults}). */
+    public record LeakageSpec(@JsonProperty("relearn_steps") Integer relearnSteps, @JsonProperty("relearn_lr") Double relearnLr,
+            @JsonProperty("relearn_fraction") Double relearnFraction, @JsonProperty("few_shot") Integer fewShot) {}
 }

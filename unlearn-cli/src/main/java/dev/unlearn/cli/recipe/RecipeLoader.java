@@ -35,7 +35,7 @@ public final class RecipeLoader {
     static final ObjectMapper YAML = dev.unlearn.cli.requests.PolicySet.strict(new ObjectMapper(new YAMLFactory()));
 
     /** Suites the evaluator knows. */
-    public static final Set<String> SUITES = Set.of("tofu", "muse", "mia", "representation", "refusal");
+    public static final Set<String> SUITES = Set.of("tofu", "muse", "mia", "representation", "refusal", "leakage");
 
     private RecipeLoader() {}
 
@@ -153,8 +153,8 @@ public final class RecipeLoader {
             if (r.data().tofu() != null && r.data().tofu().dir() == null) {
                 p.add("data.tofu.dir: required");
             }
-            if (r.data().muse() != null && r.data().muse().dir() == null) {
-                p.add("data.muse.dir: required");
+            if (r.data().muse() != null && (r.data().muse().dir() == null) == (r.data().muse().builtin() == null)) {
+                p.add("data.muse: give exactly one of dir, builtin");
             }
         }
         if (r.model() == null) {

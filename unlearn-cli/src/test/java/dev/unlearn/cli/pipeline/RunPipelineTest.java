@@ -137,7 +137,7 @@ class RunPipelineTest {
     @Test
     void shippedRecipesValidateAndNameTheFilesTheyNeed() throws Exception {
         Path recipes = Path.of(System.getProperty("user.dir")).getParent().resolve("recipes");
-        for (String name : List.of("demo.yaml", "all-methods.yaml", "tofu-forget10.yaml", "muse-news.yaml")) {
+        for (String name : List.of("demo.yaml", "all-methods.yaml", "tofu-forget10.yaml", "muse-news.yaml", "muse-demo.yaml")) {
             RecipeLoader.load(recipes.resolve(name));
         }
         for (String[] r : new String[][] {{"tofu-forget10.yaml", "data/tofu"}, {"muse-news.yaml", "data/muse-news"}}) {

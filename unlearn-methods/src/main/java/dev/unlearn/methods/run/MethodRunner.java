@@ -88,6 +88,8 @@ public final class MethodRunner {
     private final Path templatesFile;
     private final PrintStream progress;
     private final List<TrainingLoop.Listener> listeners;
+    private final List<TokenizedExample> textForget;
+    private final List<TokenizedExample> textRetain;
 
     private CausalLm reference;
 
@@ -106,6 +108,8 @@ public final class MethodRunner {
         templatesFile = b.templatesFile;
         progress = b.progress;
         listeners = b.listeners;
+        textForget = b.textForget;
+        textRetain = b.textRetain;
     }
 
     public static Builder builder() {
@@ -127,8 +131,14 @@ public final class MethodRunner {
         MethodConfig cfg = m.bind(config, overrides);
         MethodConfig base = cfg instanceof PdConfig pd ? Methods.byName(pd.base()).bind(pd.baseConfig()) : cfg;
         QaTokenization tokenization = new QaTokenization(tokenizer, template, settings.maxLength(), settings.attentionMask());
-        QaTokenization.Result f = tokenization.tokenizeAll(forget);
-        QaTokenization.Result r = tokenization.tokenizeAll(retain);
+        boolean rawText = textForget != null;
+        if (rawText && (cfg instanceof PdConfig || base.needsTemplates())) {
+            throw new InvalidInputException("Method '" + m.name() + "' needs question/answer pairs (it "
+                    + (cfg instanceof PdConfig ? "decouples prompts from answers" : "pairs forget questions with template answers")
+                    + "); raw-text corpora work with ga, graddiff, npo, simnpo, rmu and ssd.");
+        }
+        QaTokenization.Result f = rawText ? new QaTokenization.Result(textForget, List.of()) : tokenization.tokenizeAll(forget);
+        QaTokenization.Result r = rawText ? new QaTokenization.Result(textRetain, List.of()) : tokenization.tokenizeAll(retain);
         List<String> skipped = new ArrayList<>(f.skipped());
         skipped.addAll(r.skipped());
         if (!skipped.isEmpty()) {
@@ -138,7 +148,8 @@ public final class MethodRunner {
         ModelInfo info = new ModelInfo(model.config().numHiddenLayers(), model.config().hiddenSize(),
                 model.config().vocabSize());
         MethodContext<CausalLm> ctx = new MethodContext<>(model, referenceSupplier == null ? null : this::reference,
-                samples(forget, f.examples()), samples(retain, r.examples()), templates, model.device(), seed);
+                rawText ? textSamples(textForget) : samples(forget, f.examples()),
+                rawText ? textSamples(textRetain) : samples(retain, r.examples()), templates, model.device(), seed);
         check(m, cfg, ctx, info);
         if (f.examples().isEmpty()) {
             throw new InvalidInputException("Method '" + m.name() + "': no forget record has an answer token left after"
@@ -301,6 +312,15 @@ public final class MethodRunner {
         return out;
     }
 
+    /** Raw-text chunks as method samples: no question; the token ids stand in for the text in the overlap check. */
+    private static List<MethodSample> textSamples(List<TokenizedExample> examples) {
+        List<MethodSample> out = new ArrayList<>();
+        for (TokenizedExample e : examples) {
+            out.add(new MethodSample(e.id(), "", java.util.Arrays.toString(e.inputIds()), e));
+        }
+        return out;
+    }
+
     @SuppressWarnings("unchecked")
     private static <C extends MethodConfig> void check(UnlearningMethod<C> m, MethodConfig cfg,
             MethodContext<CausalLm> ctx, ModelInfo info) {
@@ -333,8 +353,24 @@ public final class MethodRunner {
         private Path templatesFile;
         private PrintStream progress;
         private final List<TrainingLoop.Listener> listeners = new ArrayList<>();
+        private List<TokenizedExample> textForget;
+        private List<TokenizedExample> textRetain;
 
         private Builder() {}
+
+        /**
+         * Raw-text forget and retain sequences (MUSE-style chunks, {@code dev.unlearn.core.data.TextChunker})
+         * instead of question/answer records; the forget records then need not be set. Methods that need
+         * QA pairs (FLAT, PD) reject raw text.
+         */
+        public Builder optTextExamples(List<TokenizedExample> forgetChunks, List<TokenizedExample> retainChunks) {
+            textForget = List.copyOf(forgetChunks);
+            textRetain = retainChunks == null ? List.of() : List.copyOf(retainChunks);
+            if (forget == null) {
+                forget = List.of();
+            }
+            return this;
+        }
 
         /** The policy π_θ, modified in place. */
         public Builder setModel(CausalLm m) {

@@ -1,0 +1,272 @@
+package dev.unlearn.cli.pipeline;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.unlearn.cli.recipe.Recipe;
+import dev.unlearn.core.Engines;
+import dev.unlearn.core.data.MuseCorpus;
+import dev.unlearn.core.data.RawTextReader;
+import dev.unlearn.core.data.TextChunker;
+import dev.unlearn.core.data.TextRecord;
+import dev.unlearn.core.data.TokenizedExample;
+import dev.unlearn.core.io.Checkpoint;
+import dev.unlearn.core.io.Digests;
+import dev.unlearn.core.model.CausalLm;
+import dev.unlearn.core.model.ModelConfig;
+import dev.unlearn.core.synth.SynthNews;
+import dev.unlearn.core.text.PromptTemplate;
+import dev.unlearn.core.text.TextTokenizer;
+import dev.unlearn.core.train.FineTune;
+import dev.unlearn.core.train.Schedule;
+import dev.unlearn.core.train.TrainingConfig;
+import dev.unlearn.eval.leakage.LeakageConfig;
+import dev.unlearn.eval.leakage.LeakageItem;
+import dev.unlearn.eval.muse.MuseEvaluator;
+import dev.unlearn.eval.report.ReportWriter;
+import dev.unlearn.methods.run.MethodRunner;
+import dev.unlearn.methods.run.RunSummary;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The stages of a MUSE-style (raw-text) recipe: {@code data} (the built-in news corpus or the
+ * user's folder, digested), {@code finetune-full} (forget + retain corpora, chunked) and
+ * {@code finetune-retain} (retain corpora only), {@code unlearn/NAME} on the chunks (methods that need
+ * QA pairs, FLAT and PD, are rejected), {@code eval/NAME} (MUSE suite: VerbMem, KnowMem, PrivLeak,
+ * utility; the leakage suite on the KnowMem forget questions when asked) and {@code report}.
+ * Stage bookkeeping (fingerprints, {@code --only}) is {@link RunPipeline}'s, passed in as a {@link Stager}.
+ */
+final class MusePipeline {
+    /** Runs or reuses one stage (RunPipeline's {@code --only} logic). */
+    interface Stager {
+        StageRunner.Outcome stage(String name, ObjectNode fingerprint, StageRunner.Work work);
+    }
+
+    private final PrintWriter log;
+
+    MusePipeline(PrintWriter log) {
+        this.log = log;
+    }
+
+    RunPipeline.Result run(Recipe r, Path recipeDir, Path runDir, Stager st) {
+        long seed = r.seed() == null ? 0 : r.seed();
+        String template = r.model().template() == null ? "plain" : r.model().template();
+        Recipe.MuseData mu = r.data().muse();
+        int chunk = mu.chunkTokens() == null ? 128 : mu.chunkTokens();
+        int stride = mu.stride() == null ? 0 : mu.stride();
+        RawTextReader.Layout layout = RawTextReader.Layout.byName(mu.layout());
+        List<StageRunner.Outcome> outcomes = new ArrayList<>();
+
+        // data
+        ObjectNode fpData = StageRunner.fingerprint();
+        Path dataDir;
+        boolean builtin = mu.builtin() != null;
+        StageRunner.Outcome data;
+        if (builtin) {
+            Recipe.MuseBuiltin b = mu.builtin();
+            SynthNews news = new SynthNews(b.authors() == null ? 10 : b.authors(), b.forgetAuthors() == null ? 2 : b.forgetAuthors(),
+                    b.holdout() == null ? 2 : b.holdout(), b.seed() == null ? seed : b.seed());
+            fpData.put("muse_builtin", news.toString()).put("generator", SynthNews.GENERATOR_VERSION)
+                    .put("extra_texts", String.join("|", LeakageConfig.PREFIXES));
+            data = st.stage("data", fpData, dir -> news.write(dir, LeakageConfig.PREFIXES));
+            dataDir = data.dir();
+        } else {
+            dataDir = RunPipeline.resolve(recipeDir, mu.dir(), "data.muse.dir");
+            fpData.put("muse_dir", dataDir.toString()).put("muse_sha256", Digests.sha256Directory(dataDir, "manifest.json"));
+            fpData.set("muse", RunPipeline.JSON.valueToTree(mu));
+            data = st.stage("data", fpData, dir -> RunPipeline.writeJson(dir.resolve("data.json"), fpData));
+        }
+        outcomes.add(data);
+        MuseCorpus.Names names = new MuseCorpus.Names(mu.forgetCorpus(),
+                mu.retainCorpus() == null ? null : Arrays.stream(mu.retainCorpus().split(",")).map(String::strip).toList(),
+                mu.holdoutCorpus(), mu.forgetQa(), mu.retainQa(), mu.verbmem(), layout);
+        MuseCorpus corpus = MuseCorpus.load(dataDir, names);
+        log.printf("  MUSE data: %d forget and %d retain documents, %d/%d KnowMem questions, %d VerbMem prompts,"
+                + " %d/%d PrivLeak texts%n", corpus.forget().size(), corpus.retain().size(), corpus.forgetQa().size(),
+                corpus.retainQa().size(), corpus.verbmem().size(), corpus.privleakForget().size(), corpus.privleakHoldout().size());
+        log.flush();
+        String dataDigest = data.digest();
+        Path tokDir = r.model().checkpoint() != null ? RunPipeline.resolve(recipeDir, r.model().checkpoint(), "model.checkpoint")
+                : dataDir;
+
+        // full and retain models
+        StageRunner.Outcome full = finetuneStage(st, "finetune-full", r, recipeDir, corpus, tokDir, dataDigest, seed, chunk, stride, true);
+        StageRunner.Outcome retain = finetuneStage(st, "finetune-retain", r, recipeDir, corpus, tokDir, dataDigest, seed, chunk, stride,
+                false);
+        outcomes.add(full);
+        outcomes.add(retain);
+        Path fullModel = RunPipeline.modelOf(full.dir());
+        Path retainModel = RunPipeline.modelOf(retain.dir());
+
+        // unlearning
+        List<String[]> toEval = new ArrayList<>();
+        toEval.add(new String[] {"full", "full", null, fullModel.toString(), full.digest()});
+        toEval.add(new String[] {"retain", "retain", null, retainModel.toString(), retain.digest()});
+        for (Recipe.MethodRun run : r.methods()) {
+            ObjectNode fp = StageRunner.fingerprint();
+            fp.put("full", full.digest()).put("data", dataDigest).put("template", template).put("seed", seed)
+                    .put("chunk_tokens", chunk).put("stride", stride);
+            fp.set("run", RunPipeline.JSON.valueToTree(run));
+            StageRunner.Outcome o = st.stage("unlearn/" + run.label(), fp, dir -> {
+                Map<String, Object> summary = unlearn(fullModel, corpus, run, template, seed, chunk, stride, dataDir,
+                        dir.resolve("model"));
+                RunPipeline.writeJson(dir.resolve("summary.json"), RunPipeline.JSON.valueToTree(summary));
+            });
+            outcomes.add(o);
+            toEval.add(new String[] {run.label(), "unlearned", run.method(), o.dir().resolve("model").toString(), o.digest()});
+        }
+
+        // evaluation
+        List<String> suites = r.eval() != null && r.eval().suites() != null ? r.eval().suites() : List.of("muse");
+        int maxNew = r.eval() != null && r.eval().maxNewTokens() != null ? r.eval().maxNewTokens() : 128;
+        List<RunPipeline.ModelRow> rows = new ArrayList<>();
+        for (String[] e : toEval) {
+            ObjectNode fp = StageRunner.fingerprint();
+            fp.put("model", e[4]).put("retain", retain.digest()).put("template", template).put("data", dataDigest);
+            fp.set("suites", RunPipeline.JSON.valueToTree(suites));
+            fp.set("eval", RunPipeline.JSON.valueToTree(r.eval()));
+            Path model = Path.of(e[3]);
+            StageRunner.Outcome o = st.stage("eval/" + e[0], fp, dir -> {
+                Map<String, Object> m = evaluate(model, retainModel, corpus, suites, template, maxNew, builtin, r.eval(), seed, dir);
+                RunPipeline.writeJson(dir.resolve("summary.json"), RunPipeline.JSON.valueToTree(m));
+            });
+            outcomes.add(o);
+            double wall = "unlearned".equals(e[1]) ? wallOf(runDir.resolve("unlearn").resolve(e[0]))
+                    : wallOf("full".equals(e[1]) ? full.dir() : retain.dir());
+            rows.add(new RunPipeline.ModelRow(e[0], e[1], e[2], model, RunPipeline.readMap(o.dir().resolve("summary.json")), wall));
+        }
+
+        ObjectNode fpReport = StageRunner.fingerprint();
+        outcomes.forEach(o -> fpReport.put(o.name(), o.digest()));
+        StageRunner.Outcome rep = st.stage("report", fpReport,
+                dir -> RunReport.write(dir, r.name() == null ? "unlearn run" : r.name(), rows));
+        outcomes.add(rep);
+        return new RunPipeline.Result(runDir, rows, outcomes, rep.dir().resolve("report.json"), rep.dir().resolve("report.html"));
+    }
+
+    /** Chunks documents with the model's tokenizer. */
+    static List<TokenizedExample> chunks(TextTokenizer tok, List<TextRecord> docs, int chunk, int stride) {
+        return TextChunker.chunk(tok, docs, chunk, stride);
+    }
+
+    private StageRunner.Outcome finetuneStage(Stager st, String name, Recipe r, Path recipeDir, MuseCorpus corpus, Path tokDir,
+            String dataDigest, long seed, int chunk, int stride, boolean fullSet) {
+        Recipe.ModelSpec m = r.model();
+        ObjectNode fp = StageRunner.fingerprint();
+        fp.put("data", dataDigest).put("set", fullSet ? "forget+retain" : "retain").put("seed", seed).put("chunk_tokens", chunk)
+                .put("stride", stride);
+        fp.set("model", RunPipeline.JSON.valueToTree(m));
+        fp.set("finetune", RunPipeline.JSON.valueToTree(r.finetune()));
+        String pointer = fullSet ? (Boolean.TRUE.equals(m.finetuned()) ? m.checkpoint() : null) : m.retainCheckpoint();
+        if (pointer != null) {
+            Path p = RunPipeline.resolve(recipeDir, pointer, fullSet ? "model.checkpoint" : "model.retain_checkpoint");
+            fp.put("checkpoint_sha256", Digests.sha256Directory(p, Checkpoint.MANIFEST));
+            return st.stage(name, fp, dir -> {
+                ObjectNode o = RunPipeline.JSON.createObjectNode();
+                o.put("path", p.toAbsolutePath().toString());
+                RunPipeline.writeJson(dir.resolve("model.json"), o);
+            });
+        }
+        return st.stage(name, fp, dir -> {
+            List<TextRecord> docs = new ArrayList<>(corpus.retain());
+            if (fullSet) {
+                docs.addAll(0, corpus.forget());
+            }
+            Recipe.FinetuneSpec ft = r.finetune() == null
+                    ? new Recipe.FinetuneSpec(null, null, null, null, null, null, null, null, null) : r.finetune();
+            try (TextTokenizer tok = TextTokenizer.load(tokDir); NDManager nd = NDManager.newBaseManager(Engines.device(m.device()))) {
+                List<TokenizedExample> ex = chunks(tok, docs, chunk, stride);
+                CausalLm lm;
+                if (m.init() != null) {
+                    Recipe.InitSpec i = m.init();
+                    int vocab = tok.vocabSize();
+                    ModelConfig cfg = ("qwen2".equals(i.modelType()) ? ModelConfig.qwen2(i.hiddenSize(), i.layers(), i.heads(),
+                            i.kvHeads(), i.intermediateSize(), vocab) : ModelConfig.llama(i.hiddenSize(), i.layers(), i.heads(),
+                            i.kvHeads(), i.intermediateSize(), vocab))
+                            .with("bos_token_id", tok.bosId() == null ? tok.eosId() : tok.bosId())
+                            .with("eos_token_id", tok.eosId()).with("pad_token_id", tok.padId())
+                            .with("max_position_embeddings", Math.max(512, chunk));
+                    lm = CausalLm.random(cfg, nd, nd.getDevice(), seed + 7);
+                } else {
+                    lm = Checkpoint.load(RunPipeline.resolve(recipeDir, m.checkpoint(), "model.checkpoint"), nd);
+                }
+                try (lm) {
+                    TrainingConfig.Builder b = TrainingConfig.builder().setLearningRate(ft.lr() == null ? 1e-5 : ft.lr())
+                            .optEpochs(ft.epochs() == null ? 5 : ft.epochs())
+                            .optWeightDecay(ft.weightDecay() == null ? 0.01 : ft.weightDecay())
+                            .optWarmupSteps(ft.warmupSteps() == null ? 0 : ft.warmupSteps())
+                            .optSchedule(Schedule.byName(ft.schedule() == null ? "linear" : ft.schedule()))
+                            .optGradientAccumulation(ft.gradAccum() == null ? 1 : ft.gradAccum())
+                            .optMaxGradNorm(ft.maxGradNorm() == null ? 1.0 : ft.maxGradNorm()).optSeed(seed)
+                            .optLogFile(dir.resolve("train-log.jsonl"));
+                    if (ft.maxSteps() != null) {
+                        b.optMaxSteps(ft.maxSteps());
+                    }
+                    var res = FineTune.run(lm, ex, ft.batchSize() == null ? 8 : ft.batchSize(), tok.padId(), b.build());
+                    double acc = FineTune.answerTokenAccuracy(lm, ex, tok.padId());
+                    log.printf("  %d chunks of <= %d tokens, %d steps, final loss %.4f, token accuracy %.3f%n", ex.size(), chunk,
+                            res.steps(), res.lastLoss(), acc);
+                    log.flush();
+                    Checkpoint.save(lm, dir.resolve("model"), tokDir, DataType.FLOAT32);
+                    ObjectNode s = RunPipeline.JSON.createObjectNode();
+                    s.put("chunks", ex.size()).put("steps", res.steps()).put("final_loss", res.lastLoss()).put("token_accuracy", acc);
+                    RunPipeline.writeJson(dir.resolve("summary.json"), s);
+                }
+            }
+        });
+    }
+
+    private static Map<String, Object> unlearn(Path fullModel, MuseCorpus corpus, Recipe.MethodRun run, String template, long seed,
+            int chunk, int stride, Path dataDir, Path outModel) throws IOException {
+        Engines.pytorch();
+        try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(fullModel);
+                CausalLm lm = Checkpoint.load(fullModel, m)) {
+            RunSummary s = MethodRunner.builder().setModel(lm).optReference(() -> lm.copy(m)).setTokenizer(tok)
+                    .optTemplate(PromptTemplate.byName(template))
+                    .optTextExamples(chunks(tok, corpus.forget(), chunk, stride), chunks(tok, corpus.retain(), chunk, stride))
+                    .setMethod(run.method()).optConfig(DefaultSteps.config(run.config(), dataDir))
+                    .setSettings(DefaultSteps.settings(run.train(), seed).withMaxLength(Math.max(2, chunk))).build().run();
+            Checkpoint.save(lm, outModel, fullModel, DataType.FLOAT32);
+            return RunPipeline.JSON.convertValue(RunPipeline.JSON.readTree(s.toJson()), LinkedHashMap.class);
+        }
+    }
+
+    private static Map<String, Object> evaluate(Path model, Path retainModel, MuseCorpus corpus, List<String> suites, String template,
+            int maxNew, boolean builtin, Recipe.EvalSpec eval, long seed, Path outDir) throws IOException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Engines.pytorch();
+        if (suites.contains("muse")) {
+            try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(model);
+                    CausalLm lm = Checkpoint.load(model, m); CausalLm retain = Checkpoint.load(retainModel, m)) {
+                int batch = eval != null && eval.batchSize() != null ? eval.batchSize() : 8;
+                MuseEvaluator.Result res = new MuseEvaluator(tok, maxNew, 32, builtin, batch).evaluate(lm, retain, corpus);
+                ReportWriter.write(outDir, res.report("MUSE evaluation of " + model.getFileName()));
+                if (Files.isRegularFile(outDir.resolve("index.html"))) {
+                    Files.copy(outDir.resolve("index.html"), outDir.resolve("report.html"),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                res.summary().forEach((k, v) -> out.put(k, v == null || !Double.isFinite(v) ? null : v));
+            }
+        }
+        if (suites.contains("leakage")) {
+            List<LeakageItem> shots = LeakageItem.of(corpus.retainIcl().isEmpty() ? corpus.retainQa() : corpus.retainIcl());
+            out.putAll(LeakageStep.run(model, retainModel, PromptTemplate.byName(template), LeakageItem.of(corpus.forgetQa()), shots,
+                    LeakageStep.config(eval, seed), outDir));
+        }
+        return out;
+    }
+
+    private static double wallOf(Path stageDir) {
+        Map<String, Object> m = RunPipeline.readMap(stageDir.resolve("manifest.json"));
+        Object w = m.get("wall_seconds");
+        return w instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+}
