@@ -19,6 +19,7 @@ import dev.unlearn.core.text.PromptTemplate;
 import dev.unlearn.core.text.TextTokenizer;
 import dev.unlearn.core.train.FineTune;
 import dev.unlearn.core.train.Schedule;
+import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.core.train.TrainingConfig;
 import dev.unlearn.eval.leakage.LeakageConfig;
 import dev.unlearn.eval.leakage.LeakageItem;
@@ -180,8 +181,7 @@ final class MusePipeline {
             if (fullSet) {
                 docs.addAll(0, corpus.forget());
             }
-            Recipe.FinetuneSpec ft = r.finetune() == null
-                    ? new Recipe.FinetuneSpec(null, null, null, null, null, null, null, null, null) : r.finetune();
+            TrainSettings ft = r.finetuneSettings();
             try (TextTokenizer tok = TextTokenizer.load(tokDir); NDManager nd = NDManager.newBaseManager(Engines.device(m.device()))) {
                 List<TokenizedExample> ex = chunks(tok, docs, chunk, stride);
                 CausalLm lm;
@@ -199,18 +199,8 @@ final class MusePipeline {
                     lm = Checkpoint.load(RunPipeline.resolve(recipeDir, m.checkpoint(), "model.checkpoint"), nd);
                 }
                 try (lm) {
-                    TrainingConfig.Builder b = TrainingConfig.builder().setLearningRate(ft.lr() == null ? 1e-5 : ft.lr())
-                            .optEpochs(ft.epochs() == null ? 5 : ft.epochs())
-                            .optWeightDecay(ft.weightDecay() == null ? 0.01 : ft.weightDecay())
-                            .optWarmupSteps(ft.warmupSteps() == null ? 0 : ft.warmupSteps())
-                            .optSchedule(Schedule.byName(ft.schedule() == null ? "linear" : ft.schedule()))
-                            .optGradientAccumulation(ft.gradAccum() == null ? 1 : ft.gradAccum())
-                            .optMaxGradNorm(ft.maxGradNorm() == null ? 1.0 : ft.maxGradNorm()).optSeed(seed)
-                            .optLogFile(dir.resolve("train-log.jsonl"));
-                    if (ft.maxSteps() != null) {
-                        b.optMaxSteps(ft.maxSteps());
-                    }
-                    var res = FineTune.run(lm, ex, ft.batchSize() == null ? 8 : ft.batchSize(), tok.padId(), b.build());
+                    TrainingConfig.Builder b = ft.toConfig(seed).optLogFile(dir.resolve("train-log.jsonl"));
+                    var res = FineTune.run(lm, ex, ft.batchSize(), tok.padId(), b.build());
                     double acc = FineTune.answerTokenAccuracy(lm, ex, tok.padId());
                     log.printf("  %d chunks of <= %d tokens, %d steps, final loss %.4f, token accuracy %.3f%n", ex.size(), chunk,
                             res.steps(), res.lastLoss(), acc);
@@ -233,7 +223,7 @@ final class MusePipeline {
                     .optTemplate(PromptTemplate.byName(template))
                     .optTextExamples(chunks(tok, corpus.forget(), chunk, stride), chunks(tok, corpus.retain(), chunk, stride))
                     .setMethod(run.method()).optConfig(DefaultSteps.config(run.config(), dataDir))
-                    .setSettings(DefaultSteps.settings(run.train(), seed).withMaxLength(Math.max(2, chunk))).build().run();
+                    .setSettings(run.settings().withMaxLength(Math.max(2, chunk))).optSeed(seed).build().run();
             Checkpoint.save(lm, outModel, fullModel, DataType.FLOAT32);
             return RunPipeline.JSON.convertValue(RunPipeline.JSON.readTree(s.toJson()), LinkedHashMap.class);
         }
