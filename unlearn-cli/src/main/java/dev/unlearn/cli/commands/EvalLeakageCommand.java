@@ -96,7 +96,7 @@ public class EvalLeakageCommand implements Callable<Integer> {
         LeakageConfig cfg = LeakageConfig.defaults().withRelearn(relearnSteps, relearnLr).withMaxNewTokens(maxNewTokens).withSeed(seed);
         Path dir = out != null ? out : Files.createTempDirectory("leakage");
         long t0 = System.nanoTime();
-        LeakageStep.run(model, retainModel, PromptTemplate.byName(template), LeakageItem.of(forget), LeakageItem.of(shots), cfg, dir);
+        LeakageStep.run(model, retainModel, PromptTemplate.resolve(template, model, null), LeakageItem.of(forget), LeakageItem.of(shots), cfg, dir);
         PrintWriter w = spec.commandLine().getOut();
         w.print(Files.readString(dir.resolve("leakage.txt")));
         w.printf("wall time %.1f s (model and retain model)%n", (System.nanoTime() - t0) / 1e9);

@@ -87,7 +87,7 @@ public final class DefaultSteps implements PipelineSteps {
                     QaReader.read(data.file(data.forgetSplit() + "_perturbed")));
             List<dev.unlearn.eval.leakage.LeakageItem> shots = dev.unlearn.eval.leakage.LeakageItem.of(
                     QaReader.read(data.file("retain_perturbed")));
-            out.putAll(LeakageStep.run(model, retainModel, PromptTemplate.byName(template), forget, shots,
+            out.putAll(LeakageStep.run(model, retainModel, PromptTemplate.resolve(template, model, null), forget, shots,
                     LeakageStep.config(eval, 0), outDir));
         }
         return out;

@@ -220,7 +220,7 @@ final class MusePipeline {
         try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(fullModel);
                 CausalLm lm = Checkpoint.load(fullModel, m)) {
             RunSummary s = MethodRunner.builder().setModel(lm).optReference(() -> lm.copy(m)).setTokenizer(tok)
-                    .optTemplate(PromptTemplate.byName(template))
+                    .optTemplate(PromptTemplate.resolve(template, fullModel, null))
                     .optTextExamples(chunks(tok, corpus.forget(), chunk, stride), chunks(tok, corpus.retain(), chunk, stride))
                     .setMethod(run.method()).optConfig(DefaultSteps.config(run.config(), dataDir))
                     .setSettings(run.settings().withMaxLength(Math.max(2, chunk))).optSeed(seed).build().run();
@@ -248,7 +248,7 @@ final class MusePipeline {
         }
         if (suites.contains("leakage")) {
             List<LeakageItem> shots = LeakageItem.of(corpus.retainIcl().isEmpty() ? corpus.retainQa() : corpus.retainIcl());
-            out.putAll(LeakageStep.run(model, retainModel, PromptTemplate.byName(template), LeakageItem.of(corpus.forgetQa()), shots,
+            out.putAll(LeakageStep.run(model, retainModel, PromptTemplate.resolve(template, model, null), LeakageItem.of(corpus.forgetQa()), shots,
                     LeakageStep.config(eval, seed), outDir));
         }
         return out;

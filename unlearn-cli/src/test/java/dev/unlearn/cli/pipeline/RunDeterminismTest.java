@@ -69,6 +69,11 @@ class RunDeterminismTest {
             assertEquals(a.models().get(i).metrics(), b.models().get(i).metrics(), a.models().get(i).name());
         }
         System.out.println("determinism: " + wa.size() + " weight files bit-identical across two runs: " + wa.keySet());
+        if (path != null) {
+            PrintWriter out = new PrintWriter(System.out, true);
+            RunReport.print(out, a);
+            out.flush();
+        }
     }
 
     private static RunPipeline.Result run(Recipe r, Path recipeDir, Path runDir) {
