@@ -1,5 +1,6 @@
 package dev.unlearn.cli.commands;
 
+import dev.unlearn.core.testing.Bounds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,6 +39,8 @@ class EvalCommandTest {
     void tofuWritesLogsReportAndPrintsTheSummary() throws IOException {
         assertEquals(0, tofu.code(), tofu.toString());
         JsonNode s = JSON.readTree(tofu.out().strip());
+        Bounds.record("EvalCommandTest.forgetQuality", s.get("forget_quality").asDouble(), "<", 0.05);
+        Bounds.record("EvalCommandTest.modelUtility", s.get("model_utility").asDouble(), ">", 0.5);
         assertTrue(s.get("forget_quality").asDouble() < 0.05, tofu.out());
         assertTrue(s.get("model_utility").asDouble() > 0.5, tofu.out());
         for (String f : new String[] {"eval_log.json", "eval_log_forget.json", "eval_real_author_wo_options.json",

@@ -1,5 +1,6 @@
 package dev.unlearn.cli.commands;
 
+import dev.unlearn.core.testing.Bounds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,6 +57,8 @@ class ForgetCommandTest {
         assertEquals("NLL", s.at("/config/retain_loss_type").asText(), "default filled in");
         assertEquals(5, s.get("steps").asLong());
         assertTrue(s.get("wall_seconds").asDouble() > 0);
+        Bounds.record("ForgetCommandTest.forgetNllRise", s.get("forget_nll_after").asDouble()
+                - s.get("forget_nll_before").asDouble(), ">", 0.1);
         assertTrue(s.get("forget_nll_after").asDouble() > s.get("forget_nll_before").asDouble() + 0.1, s.toString());
         assertTrue(s.has("retain_nll_before") && s.has("retain_nll_after"));
         assertEquals(before, Digests.directoryManifest(w.full()), "the input checkpoint changed");

@@ -1,5 +1,6 @@
 package dev.unlearn.cli.commands;
 
+import dev.unlearn.core.testing.Bounds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,6 +71,8 @@ class WorstCaseCommandTest {
         assertEquals(2, c.get("random").size());
         double p = c.get("worst_case").get("mean_answer_probability").asDouble();
         assertTrue(p > 0 && p <= 1, "probability in (0,1]: " + p);
+        Bounds.record("WorstCaseCommandTest.probBefore", c.get("worst_case").get("mean_answer_probability_before").asDouble(),
+                ">", 0.9);
         assertTrue(c.get("worst_case").get("mean_answer_probability_before").asDouble() > 0.9, "full model knows the pool");
         assertTrue(r.out().contains("after unlearning: worst-case answer probability"), r.toString());
     }

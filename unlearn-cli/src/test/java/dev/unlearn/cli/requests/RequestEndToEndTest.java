@@ -1,5 +1,6 @@
 package dev.unlearn.cli.requests;
 
+import dev.unlearn.core.testing.Bounds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,6 +61,8 @@ class RequestEndToEndTest {
         assertEquals(20, e.get("forget_set").get("count").asInt());
         assertEquals("accepted", e.get("status").asText());
         assertEquals(5, e.get("verification").size());
+        e.get("verification").forEach(c -> Bounds.record("RequestEndToEnd.npo." + c.get("name").asText(),
+                c.get("value").asDouble(), "<=", c.get("threshold").asDouble()));
 
         // a tampered entry is reported with exit code 1
         Files.writeString(out.resolve("audit.jsonl"), log.replace("\"accepted\"", "\"rejected\""));

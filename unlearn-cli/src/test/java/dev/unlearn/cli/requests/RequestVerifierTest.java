@@ -1,5 +1,6 @@
 package dev.unlearn.cli.requests;
 
+import dev.unlearn.core.testing.Bounds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -40,8 +41,16 @@ class RequestVerifierTest {
             RequestVerifier.Figures n = v.measure(never);
             System.out.println("full:   " + f.asMap());
             System.out.println("retain: " + n.asMap());
+            Bounds.record("RequestVerifier.fullForgetProb", f.forgetProbability(), ">", 0.9);
+            Bounds.record("RequestVerifier.fullExtraction", f.extractionRate(), ">", 0.5);
+            Bounds.record("RequestVerifier.fullMiaAuc", f.miaAuc(), ">", 0.9);
+            Bounds.record("RequestVerifier.retainForgetProb", n.forgetProbability(), "<", 0.3);
+            Bounds.record("RequestVerifier.retainExtraction", n.extractionRate(), "<", 0.3);
             assertTrue(f.forgetProbability() > 0.9 && f.extractionRate() > 0.5 && f.miaAuc() > 0.9, f.toString());
-            assertTrue(n.forgetProbability() < 0.3 && n.extractionRate() < 0.2, n.toString());
+            // Fixture seeds 0-4 (docs/test-bounds.md): the never-trained model's extraction rate is 0.067-0.167
+            // (steps of 1/30); the bound was 0.2, one answer away. At 0.3 the worst seed clears it by 0.133; the
+            // full model's rate is 0.60-0.73. Forget probability: 0.024-0.031 against 0.3.
+            assertTrue(n.forgetProbability() < 0.3 && n.extractionRate() < 0.3, n.toString());
             List<RequestVerifier.Check> fullChecks = RequestVerifier.checks(f, f, RequestPolicy.named("standard").thresholds());
             assertFalse(fullChecks.stream().allMatch(RequestVerifier.Check::pass), "the original model must fail: " + fullChecks);
         }

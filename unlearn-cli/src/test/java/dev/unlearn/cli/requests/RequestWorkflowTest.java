@@ -1,5 +1,6 @@
 package dev.unlearn.cli.requests;
 
+import dev.unlearn.core.testing.Bounds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -57,6 +58,12 @@ class RequestWorkflowTest {
                 "standard", null, null, null, null);
     }
 
+    /** Prints each verification check of the outcome next to its threshold (docs/test-bounds.md). */
+    private static void recordChecks(String prefix, RequestWorkflow.Outcome o) {
+        o.auditEntry().get("verification").forEach(c -> Bounds.record(prefix + c.get("name").asText(),
+                c.get("value").asDouble(), "<=", c.get("threshold").asDouble()));
+    }
+
     private RequestWorkflow.Options opts() {
         return new RequestWorkflow.Options(world.data(), world.full(), null, "plain", 24, 0, 40);
     }
@@ -67,6 +74,7 @@ class RequestWorkflowTest {
         StringWriter log = new StringWriter();
         RequestWorkflow wf = new RequestWorkflow(out, KEY, PolicySet.builtIn(), exact(calls), new PrintWriter(log, true));
         RequestWorkflow.Outcome o = wf.submit(request("DR-1", subject), null, opts());
+        recordChecks("RequestWorkflow.retainModel.", o);
         assertTrue(o.accepted(), log.toString());
         assertTrue(Files.isRegularFile(out.resolve("accepted/DR-1/model/model.safetensors")));
         RequestWorkflow.Outcome again = wf.submit(request("DR-1", subject), null, opts());
@@ -106,6 +114,7 @@ class RequestWorkflowTest {
         Unlearner nothing = (lm, dir, f, r, qt, m, c, t, s) -> Map.of("method", "none");
         RequestWorkflow wf = new RequestWorkflow(out, KEY, PolicySet.builtIn(), nothing, new PrintWriter(new StringWriter()));
         RequestWorkflow.Outcome o = wf.submit(request("DR-3", subject), null, opts());
+        recordChecks("RequestWorkflow.fullModel.", o);
         assertFalse(o.accepted());
         assertTrue(Files.isDirectory(out.resolve("rejected/DR-3/model")));
         assertFalse(Files.exists(out.resolve("accepted/DR-3")));

@@ -40,6 +40,16 @@ public final class TinyWorld {
     /** Bump when the world, architecture or training below changes. */
     public static final String VERSION = "v3";
     public static final int EPOCHS = 40;
+    /**
+     * System property choosing the fixture's training seed (model initialisation and batch order; the
+     * world's data is the same for every seed). {@code 0}, the default, is the fixture every test was
+     * written against, cached under {@code <dir>/v3}; seed {@code s > 0} initialises with {@code 7 + s},
+     * shuffles with {@code s} and is cached under {@code <dir>/v3-seed<s>}. Used to measure the spread
+     * behind each acceptance bound (docs/test-bounds.md).
+     */
+    public static final String SEED_PROPERTY = "unlearn.tinyworld.seed";
+
+    private static final long INIT_SEED = 7;
 
     private static Path cached;
 
@@ -58,13 +68,28 @@ public final class TinyWorld {
     public static synchronized Paths3 get() {
         if (cached == null) {
             String base = System.getProperty("unlearn.tinyworld.dir");
-            Path root = (base != null ? Paths.get(base) : Paths.get("target", "tiny-world")).resolve(VERSION).toAbsolutePath();
+            long seed = seed();
+            String folder = seed == 0 ? VERSION : VERSION + "-seed" + seed;
+            Path root = (base != null ? Paths.get(base) : Paths.get("target", "tiny-world")).resolve(folder).toAbsolutePath();
             if (!Files.isRegularFile(root.resolve("retain/manifest.json"))) {
-                build(root);
+                build(root, seed);
             }
             cached = root;
         }
         return new Paths3(cached, cached.resolve("data"), cached.resolve("full"), cached.resolve("retain"));
+    }
+
+    /** The fixture's training seed: {@value #SEED_PROPERTY}, 0 when unset or blank. */
+    public static long seed() {
+        String v = System.getProperty(SEED_PROPERTY, "").trim();
+        if (v.isEmpty()) {
+            return 0;
+        }
+        long s = Long.parseLong(v);
+        if (s < 0) {
+            throw new IllegalArgumentException(SEED_PROPERTY + " must be >= 0, got " + v);
+        }
+        return s;
     }
 
     /** Tokenized answer examples of one world file (plain template, max length 64). */
@@ -78,15 +103,15 @@ public final class TinyWorld {
         }
     }
 
-    private static void build(Path root) {
+    private static void build(Path root, long seed) {
         Engines.pytorch();
         try {
             Files.createDirectories(root.getParent());
             Path tmp = Files.createTempDirectory(root.getParent(), ".build-");
             Path data = tmp.resolve("data");
             SynthWorld.defaults().write(data);
-            train(data, tmp.resolve("full"), "full.json");
-            train(data, tmp.resolve("retain"), "retain90.json");
+            train(data, tmp.resolve("full"), "full.json", seed);
+            train(data, tmp.resolve("retain"), "retain90.json", seed);
             try {
                 Files.move(tmp, root, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException raced) {
@@ -99,17 +124,17 @@ public final class TinyWorld {
         }
     }
 
-    private static void train(Path data, Path out, String split) {
+    private static void train(Path data, Path out, String split, long seed) {
         List<TokenizedExample> ex = examples(data, split, "world_facts.json");
         try (TextTokenizer tok = TextTokenizer.load(data); NDManager m = NDManager.newBaseManager()) {
             long bos = tok.bosId() == null ? tok.eosId() : tok.bosId();
             ModelConfig cfg = config(tok.vocabSize(), bos, tok.eosId(), tok.padId());
-            try (CausalLm lm = CausalLm.random(cfg, m, Device.cpu(), 7)) {
+            try (CausalLm lm = CausalLm.random(cfg, m, Device.cpu(), INIT_SEED + seed)) {
                 long t0 = System.nanoTime();
                 FineTune.run(lm, ex, 16, tok.padId(), TrainingConfig.builder().setLearningRate(3e-3).optEpochs(EPOCHS)
-                        .optWarmupSteps(20).optWeightDecay(0.0).optSchedule(Schedule.LINEAR).optSeed(0).build());
+                        .optWarmupSteps(20).optWeightDecay(0.0).optSchedule(Schedule.LINEAR).optSeed(seed).build());
                 double acc = FineTune.answerTokenAccuracy(lm, ex, tok.padId());
-                System.out.printf("tiny-world %s: %d examples, %.1f s, answer-token accuracy %.3f%n", split, ex.size(),
+                System.out.printf("tiny-world %s (seed %d): %d examples, %.1f s, answer-token accuracy %.3f%n", split, seed, ex.size(),
                         (System.nanoTime() - t0) / 1e9, acc);
                 Checkpoint.save(lm, out, data, DataType.FLOAT32);
             }

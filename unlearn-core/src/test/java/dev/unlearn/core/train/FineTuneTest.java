@@ -1,5 +1,6 @@
 package dev.unlearn.core.train;
 
+import dev.unlearn.core.testing.Bounds;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -36,6 +37,8 @@ class FineTuneTest {
             double nllRetain = meanNll(retainLm, forget);
             System.out.printf("answer-token accuracy on full: %.4f; forget10 mean NLL: full %.3f, retain %.3f%n",
                     acc, nllFull, nllRetain);
+            Bounds.record("FineTuneTest.accuracy", acc, ">=", 0.95);
+            Bounds.record("FineTuneTest.retainMinusFullForgetNll", nllRetain - nllFull, ">", 1.0);
             assertTrue(acc >= 0.95, "accuracy " + acc);
             assertTrue(nllRetain > nllFull + 1.0, "retain " + nllRetain + " vs full " + nllFull);
         }

@@ -1,5 +1,7 @@
 package dev.unlearn.core.train;
 
+import dev.unlearn.core.testing.Bounds;
+import dev.unlearn.core.testing.TinyWorld;
 import static org.junit.jupiter.api.Assertions.*;
 
 import ai.djl.ndarray.NDArray;
@@ -54,11 +56,13 @@ class SynthMemorisationTest {
             QaTokenization qt = new QaTokenization(tok, PromptTemplate.PLAIN, 64);
             List<TokenizedExample> ex = qt.tokenizeAll(train).examples();
             List<TokenizedExample> full = ex.subList(0, 200);
-            Map<String, NDArray> p = TinyTransformer.init(m, tok.vocabSize(), 64, 96, 2, 1);
+            // -Dunlearn.tinyworld.seed=s (default 0: init seed 1, batch order 0) moves both seeds, to measure the spread.
+            long seed = TinyWorld.seed();
+            Map<String, NDArray> p = TinyTransformer.init(m, tok.vocabSize(), 64, 96, 2, 1 + seed);
             long params = TinyTransformer.count(p);
             long t0 = System.nanoTime();
             TrainingLoop.Result r = new TrainingLoop(TrainingConfig.builder().setLearningRate(3e-3).optEpochs(40)
-                    .optWarmupSteps(20).optWeightDecay(0.0).build(), p, BatchSource.shuffled(ex, 16, tok.padId(), 0),
+                    .optWarmupSteps(20).optWeightDecay(0.0).build(), p, BatchSource.shuffled(ex, 16, tok.padId(), seed),
                     ctx -> {
                         Batch b = ctx.batch("train");
                         NDArray logits = TinyTransformer.logits(ctx.manager(), ctx.parameters(), b.inputIds(ctx.manager()));
@@ -88,7 +92,10 @@ class SynthMemorisationTest {
             System.out.printf("memorisation: %d params, %d steps, %.1f s, final loss %.4f, answer-token accuracy %.3f%n",
                     params, r.steps(), seconds, r.lastLoss(), acc);
             assertTrue(params > 300_000 && params < 700_000, "params " + params);
-            assertTrue(acc > 0.95, "answer-token accuracy " + acc);
+            // Over seeds 0-4 (init and batch order): 0.955-0.987, never 1.0. The bound was 0.95 (margin 0.005 on
+            // seed 1); at 0.92 the worst seed clears it by 0.035, more than the 0.032 spread. docs/test-bounds.md.
+            Bounds.record("SynthMemorisationTest.accuracy", acc, ">", 0.92);
+            assertTrue(acc > 0.92, "answer-token accuracy " + acc);
         }
     }
 }

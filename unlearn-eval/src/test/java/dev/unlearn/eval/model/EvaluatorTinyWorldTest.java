@@ -1,5 +1,6 @@
 package dev.unlearn.eval.model;
 
+import dev.unlearn.core.testing.Bounds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -67,6 +68,20 @@ class EvaluatorTinyWorldTest {
                 + " retain " + retain.report().results().get("mia_loss").scalars());
         System.out.println("tiny-world results " + full.report().results().keySet());
         System.out.println("tiny-world mia_gradnorm full " + full.report().results().get("mia_gradnorm").scalars());
+        Bounds.record("Evaluator.fullForgetQuality", full.summary().forgetQuality(), "<", 0.05);
+        Bounds.record("Evaluator.fullModelUtility", full.summary().modelUtility(), ">", 0.2);
+        Bounds.record("Evaluator.retainModelUtility", retain.summary().modelUtility(), ">", 0.2);
+        Bounds.record("Evaluator.fullForgetRouge", full.summary().forgetRougeLRecall(), ">", 0.8);
+        Bounds.record("Evaluator.forgetRougeFullMinusRetain", full.summary().forgetRougeLRecall()
+                - retain.summary().forgetRougeLRecall(), ">", 0.2);
+        Bounds.record("Evaluator.fullRetainRouge", full.summary().retainRougeLRecall(), ">", 0.8);
+        Bounds.record("Evaluator.forgetProbFullMinusRetain", full.summary().forgetProb() - retain.summary().forgetProb(),
+                ">", 0);
+        Bounds.record("Evaluator.fullMiaAucLoss", full.summary().miaAucLoss(), ">", 0.9);
+        Bounds.record("Evaluator.retainMiaAucLoss", retain.summary().miaAucLoss(), "<", 0.8);
+        Bounds.record("Evaluator.fullGradNormAuc", full.report().results().get("mia_gradnorm").scalar("auc"), ">", 0.9);
+        Bounds.record("Evaluator.ckaToRetainMean", full.summary().ckaToRetainMean(), "in(0,1]", 1);
+        Bounds.record("Evaluator.refusalRateRetain", full.summary().refusalRateRetain(), "==", 0);
     }
 
     @Test
@@ -121,6 +136,8 @@ class EvaluatorTinyWorldTest {
         assertTrue(filtered.report().metadata().get("likelihood_metrics_see").startsWith("the unfiltered model"));
         assertEquals(full.summary().forgetQuality(), filtered.summary().forgetQuality(), 0.0);
         assertEquals(full.summary().forgetProb(), filtered.summary().forgetProb(), 0.0);
+        Bounds.record("Evaluator.filteredForgetRougeDrop", full.summary().forgetRougeLRecall()
+                - filtered.summary().forgetRougeLRecall(), ">", 0);
         assertTrue(filtered.summary().forgetRougeLRecall() < full.summary().forgetRougeLRecall(),
                 "filtered forget ROUGE " + filtered.summary().forgetRougeLRecall());
     }

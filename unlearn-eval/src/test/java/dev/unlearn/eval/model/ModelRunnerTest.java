@@ -1,5 +1,6 @@
 package dev.unlearn.eval.model;
 
+import dev.unlearn.core.testing.Bounds;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -105,6 +106,8 @@ class ModelRunnerTest {
         assertArrayEquals(plain.scalars("truth_ratio", keys), banned.scalars("truth_ratio", keys), 0.0);
         double rPlain = mean(plain.scalars("rougeL_recall", keys));
         double rBanned = mean(banned.scalars("rougeL_recall", keys));
+        Bounds.record("ModelRunnerTest.forgetRougePlain", rPlain, "==", 1.0);
+        Bounds.record("ModelRunnerTest.forgetRougeBanned", rBanned, "<", rPlain);
         assertEquals(1.0, rPlain, 1e-12);
         assertTrue(rBanned < rPlain, "banning 'born' should lower forget ROUGE: " + rBanned);
         Map<String, String> gen = ModelInputProvider.generations(banned);

@@ -1,5 +1,6 @@
 package dev.unlearn.methods.examples;
 
+import dev.unlearn.core.testing.Bounds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +26,7 @@ class NpoExampleTest {
         RunSummary s = NpoExample.run(w.full(), w.data().resolve("forget10.json"), w.data().resolve("retain90.json"), out);
         assertEquals("npo", s.method());
         assertEquals(5, s.steps(), "20 forget records in batches of 4, one epoch");
+        Bounds.record("NpoExampleTest.forgetNllRise", s.forgetNllAfter() - s.forgetNllBefore(), ">", 0.05);
         assertTrue(s.forgetNllAfter() > s.forgetNllBefore() + 0.05, "forget NLL did not rise: " + s);
         assertEquals(sourceBefore, Digests.directoryManifest(w.full()), "the source checkpoint was modified");
         try (NDManager m = NDManager.newBaseManager(); CausalLm saved = Checkpoint.load(out, m)) {

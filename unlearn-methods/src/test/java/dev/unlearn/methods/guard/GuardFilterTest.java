@@ -1,5 +1,6 @@
 package dev.unlearn.methods.guard;
 
+import dev.unlearn.core.testing.Bounds;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -93,6 +94,7 @@ class GuardFilterTest {
             assertArrayEquals(Generator.generate(lm, p, greedy, List.of()), g.generate(p, greedy), r.question());
             assertArrayEquals(Generator.generate(lm, p, sampling, List.of()), g.generate(p, sampling), r.question());
         }
+        Bounds.record("GuardFilterTest.nonDetectedRetainOf20", checked, ">=", 15);
         assertTrue(checked >= 15, "too few non-detected retain prompts: " + checked);
     }
 
@@ -103,16 +105,20 @@ class GuardFilterTest {
         for (QaRecord r : forget) {
             long[] p = prompt(r.question());
             Guard.Detection d = g.detect(p);
+            Bounds.record("GuardFilterTest.forgetDetected", d.detected() ? 1 : 0, "==", 1);
             assertTrue(d.detected(), r.question() + " score " + d.score());
             List<String> words = ForbiddenPhrases.extract(r.question(), r.answer(), true).stream()
                     .filter(w -> !w.contains(" ")).toList();
             String before = tok.decode(Generator.generate(lm, p, GenerationConfig.greedy(24), List.of()), true);
             String after = tok.decode(g.generate(p, GenerationConfig.greedy(24)), true);
             leaksBefore += words.stream().anyMatch(w -> GuardFilterBuilder.containsWord(before, w)) ? 1 : 0;
+            Bounds.record("GuardFilterTest.leakAfter", words.stream().anyMatch(w -> GuardFilterBuilder.containsWord(after, w))
+                    ? 1 : 0, "==", 0);
             for (String w : words) {
                 assertFalse(GuardFilterBuilder.containsWord(after, w), "'" + w + "' leaked in: " + after);
             }
         }
+        Bounds.record("GuardFilterTest.leaksBeforeOf20", leaksBefore, ">=", 16);
         assertTrue(leaksBefore >= 16, "the full model should leak most answers before GUARD: " + leaksBefore);
     }
 
@@ -125,6 +131,7 @@ class GuardFilterTest {
                 filter.samples());
         Guard g = new Guard(f, lm);
         long[] out = g.generate(prompt("Where was Sefton Quarry born?"), GenerationConfig.greedy(24));
+        Bounds.record("GuardFilterTest.fullyBlockedIsRefusal", java.util.Arrays.equals(g.refusal(), out) ? 1 : 0, "==", 1);
         assertArrayEquals(g.refusal(), out);
         assertEquals("I don't know.", tok.decode(out, true).strip());
     }

@@ -1,5 +1,6 @@
 package dev.unlearn.methods.run;
 
+import dev.unlearn.core.testing.Bounds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,6 +85,7 @@ class MethodRunnerWiringTest {
             RunSummary s = runner(lm, "flat").optTemplatesFile(Fixtures.fixture("refusal", "tofu-idontknow.jsonl"))
                     .build().run();
             assertEquals(2, s.steps());
+            Bounds.record("MethodRunnerWiring.flatForgetNllRise", s.forgetNllAfter() - s.forgetNllBefore(), ">", 0);
             assertTrue(s.forgetNllAfter() > s.forgetNllBefore());
         }
         try (CausalLm lm = Checkpoint.load(world.full(), manager)) {

@@ -1,5 +1,6 @@
 package dev.unlearn.methods.worstcase;
 
+import dev.unlearn.core.testing.Bounds;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -79,12 +80,23 @@ class WorstCaseOnModelTest {
                     + " %.2f s per unlearn run%n", c.chosen().meanAnswerProbability(), c.chosen().meanNll(),
                     c.randomProbability().mean(), c.randomProbability().std(), c.randomNll().mean(), c.randomNll().std(),
                     c.secondsPerRun());
+            Bounds.record("WorstCaseOnModel.chosenIteration", sel.chosenIteration(), ">", 0);
+            Bounds.record("WorstCaseOnModel.jChosenMinusJ0", sel.trace().get(sel.chosenIteration()).evaluated()
+                    - sel.trace().get(0).evaluated(), "<", 0);
+            Bounds.record("WorstCaseOnModel.probMarginOverStd", (c.chosen().meanAnswerProbability()
+                    - c.randomProbability().mean()) / c.randomProbability().std(), ">", 1);
+            Bounds.record("WorstCaseOnModel.nllBefore", c.chosen().meanNllBefore(), "<", 0.05);
+            Bounds.record("WorstCaseOnModel.minRandomNllOverChosen", c.randomNll().min() / c.chosen().meanNll(), ">", 1);
             assertEquals(10, sel.selectedIds().size());
             assertTrue(sel.chosenIteration() > 0 && sel.trace().get(sel.chosenIteration()).evaluated()
                     < sel.trace().get(0).evaluated(), "the search improved on its random starting set");
             assertTrue(c.chosen().meanAnswerProbability() - c.randomProbability().mean() > c.randomProbability().std(),
                     "worst-case set must keep more than random sets by more than their spread: " + c);
-            assertTrue(c.randomNll().mean() - c.chosen().meanNll() > c.randomNll().std(), "NLL margin: " + c);
+            // Fixture seeds 0-4: (mean - chosen) / std of the random sets' NLL was 0.72-1.33 and failed on seed 1:
+            // NLL is heavy-tailed (one random set at 6.8 nats makes the std 2.7). Rank form instead: the chosen
+            // set keeps more than every random set; min random NLL / chosen NLL was 1.58-3.43 (margin 0.58).
+            // The probability form above: (chosen - mean) / std 1.40-1.95 against 1 (margin 0.40).
+            assertTrue(c.chosen().meanNll() < c.randomNll().min(), "NLL: worse than a random set: " + c);
             assertTrue(c.chosen().meanNllBefore() < 0.05, "the full model knows the set before unlearning");
         }
     }
