@@ -105,6 +105,15 @@ public final class RunPipeline {
         if (r.data() != null && r.data().muse() != null) {
             inputs.put("data.muse.dir", pathOf(recipeDir, r.data().muse().dir()));
         }
+        if (r.methods() != null) {
+            // a user's template file (an absolute path; relative ones name files of the data folder)
+            for (int i = 0; i < r.methods().size(); i++) {
+                Map<String, Object> c = r.methods().get(i).config();
+                if (c != null && c.get("templates") instanceof String t && Path.of(t).isAbsolute()) {
+                    inputs.put("methods[" + i + "].config.templates", Path.of(t));
+                }
+            }
+        }
         OutputDirs.refuseOverlap(runDir, inputs);
     }
 

@@ -104,6 +104,29 @@ class DataLossTest {
     }
 
     @Test
+    void runIntoTheFolderHoldingAMethodsTemplateFileIsRefused(@TempDir Path tmp) throws Exception {
+        Path b = tmp.resolve("B");
+        Files.createDirectories(b);
+        Path templates = b.resolve("refusals.txt");
+        Files.writeString(templates, "I don't know.\n");
+        Path recipe = tmp.resolve("recipe.yaml");
+        Files.writeString(recipe, """
+                name: overlap
+                data: {builtin: {authors: 2, seed: 1}}
+                model: {init: {hidden_size: 16, layers: 1, heads: 2, kv_heads: 1, intermediate_size: 32}}
+                finetune: {max_steps: 1, lr: 0.003, batch_size: 8}
+                methods:
+                  - {method: flat, config: {templates: %s}}
+                eval: {suites: [tofu]}
+                """.formatted(templates));
+        Map<String, String> before = Trees.digest(tmp);
+        CliRun run = CliRun.of("run", recipe.toString(), "--out", b.toString());
+        assertEquals(ExitCodes.BAD_INPUT, run.code(), run.toString());
+        assertTrue(run.err().contains("--out " + b + " contains the input methods[0].config.templates"), run.toString());
+        assertEquals(before, Trees.digest(tmp), "an input changed");
+    }
+
+    @Test
     void runIntoAModelDirectoryIsRefused(@TempDir Path tmp) throws Exception {
         Path m = tmp.resolve("model");
         Trees.copy(w.full(), m);
