@@ -40,21 +40,7 @@ public final class FileLocks implements AutoCloseable {
     public static FileLocks exclusive(Path lockFile, String what) {
         ReentrantLock j = IN_JVM.computeIfAbsent(key(lockFile), k -> new ReentrantLock());
         j.lock();
-        FileChannel ch = null;
-        try {
-            ch = open(lockFile);
-            FileLock l = ch.lock();
-            writeHolder(ch, what);
-            return new FileLocks(j, ch, l);
-        } catch (IOException ex) {
-            closeQuietly(ch);
-            j.unlock();
-            throw new UncheckedIOException("cannot lock " + lockFile, ex);
-        } catch (RuntimeException ex) {
-            closeQuietly(ch);
-            j.unlock();
-            throw ex;
-        }
+        return withOsLock(j, lockFile, what, true);
     }
 
     /**
@@ -66,10 +52,15 @@ public final class FileLocks implements AutoCloseable {
         if (j.isHeldByCurrentThread() || !j.tryLock()) {
             throw busy(lockFile, what);
         }
+        return withOsLock(j, lockFile, what, false);
+    }
+
+    /** With {@code j} held: takes the OS lock (waiting, or failing at once naming the holder); releases {@code j} on failure. */
+    private static FileLocks withOsLock(ReentrantLock j, Path lockFile, String what, boolean wait) {
         FileChannel ch = null;
         try {
             ch = open(lockFile);
-            FileLock l = ch.tryLock();
+            FileLock l = wait ? ch.lock() : ch.tryLock();
             if (l == null) {
                 throw busy(lockFile, what);
             }
