@@ -3,16 +3,12 @@ package dev.unlearn.methods.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import dev.unlearn.core.data.Batches;
-import dev.unlearn.core.data.QaReader;
-import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.data.TokenizedExample;
 import dev.unlearn.core.io.Checkpoint;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.testing.GcProbe;
 import dev.unlearn.core.testing.TinyWorld;
-import dev.unlearn.core.text.TextTokenizer;
 import dev.unlearn.core.train.Schedule;
 import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.methods.spi.ConfigBinder;
@@ -26,8 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,27 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * fires six times per run), and every step's accumulated gradients are compared element by element;
  * SSD's importances and the worst-case search's objective trace likewise.
  */
-class GcBetweenForwardAndBackwardTest {
-    private static TinyWorld.Paths3 world;
-    private static List<QaRecord> forget;
-    private static List<QaRecord> retain;
-    private static TextTokenizer tokenizer;
-    private static NDManager manager;
-
-    @BeforeAll
-    static void load() {
-        world = TinyWorld.get();
-        forget = QaReader.read(world.data().resolve("forget10.json"));
-        retain = QaReader.read(world.data().resolve("retain90.json"));
-        tokenizer = TextTokenizer.load(world.data());
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void close() {
-        tokenizer.close();
-        manager.close();
-    }
+class GcBetweenForwardAndBackwardTest extends TinyWorldMethodTest {
 
     private static Map<Long, Map<String, float[]>> gradients(String method, List<String> sets, boolean gc) {
         try (CausalLm lm = Checkpoint.load(world.full(), manager)) {

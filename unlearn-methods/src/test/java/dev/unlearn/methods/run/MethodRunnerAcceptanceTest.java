@@ -8,13 +8,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.core.data.Batches;
-import dev.unlearn.core.data.QaReader;
-import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.data.TokenizedExample;
 import dev.unlearn.core.io.Checkpoint;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.testing.TinyWorld;
-import dev.unlearn.core.text.TextTokenizer;
 import dev.unlearn.core.train.Schedule;
 import dev.unlearn.core.train.TrainingLoop;
 import dev.unlearn.methods.spi.ForwardFn;
@@ -23,8 +20,6 @@ import dev.unlearn.methods.ssd.SsdMethod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,7 +43,7 @@ import org.junit.jupiter.api.Test;
  * absolute cap (retain NLL ≤ 1.0) was dropped: GA and NPO, at a forget NLL of 3.7, reached 1.8 on some
  * seeds while still well inside the ratio. Run {@code -Dunlearn.seeds=…} to measure other seeds.
  */
-class MethodRunnerAcceptanceTest {
+class MethodRunnerAcceptanceTest extends TinyWorldMethodTest {
     /*
      * Fixture seeds 0-4 (-Dunlearn.tinyworld.seed, docs/test-bounds.md) x method seeds 0-4, AVX2 AMD EPYC,
      * 2026-12-01. Smallest forget NLL per method over the 25 runs: ga 1.05, npo 1.14, pd(npo) 1.22,
@@ -66,27 +61,6 @@ class MethodRunnerAcceptanceTest {
      * the forget set more than the retain set (margin 0.19; thin, see docs/test-bounds.md).
      */
     static final double FLAT_RETAIN_RATIO = 1.0;
-
-    private static TinyWorld.Paths3 world;
-    private static List<QaRecord> forget;
-    private static List<QaRecord> retain;
-    private static TextTokenizer tokenizer;
-    private static NDManager manager;
-
-    @BeforeAll
-    static void load() {
-        world = TinyWorld.get();
-        forget = QaReader.read(world.data().resolve("forget10.json"));
-        retain = QaReader.read(world.data().resolve("retain90.json"));
-        tokenizer = TextTokenizer.load(world.data());
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void close() {
-        tokenizer.close();
-        manager.close();
-    }
 
     /** Seeds to run each method with: {@code -Dunlearn.seeds=0,1,2,3,4} measures the spread the bounds rest on. */
     static final long[] SEEDS = java.util.Arrays.stream(System.getProperty("unlearn.seeds", "0,1,2,3,4").split(","))

@@ -3,15 +3,11 @@ package dev.unlearn.methods.run;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.core.InvalidInputException;
-import dev.unlearn.core.data.QaReader;
 import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.io.Checkpoint;
 import dev.unlearn.core.model.CausalLm;
-import dev.unlearn.core.testing.TinyWorld;
-import dev.unlearn.core.text.TextTokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,29 +16,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The config and data errors of methods.md §1.5 surface from the runner as {@link InvalidInputException}s. */
-class MethodRunnerChecksTest {
-    private static TinyWorld.Paths3 world;
-    private static List<QaRecord> forget;
-    private static List<QaRecord> retain;
-    private static TextTokenizer tokenizer;
-    private static NDManager manager;
+class MethodRunnerChecksTest extends TinyWorldMethodTest {
     private static CausalLm lm;
 
     @BeforeAll
-    static void load() {
-        world = TinyWorld.get();
-        forget = QaReader.read(world.data().resolve("forget10.json"));
-        retain = QaReader.read(world.data().resolve("retain90.json"));
-        tokenizer = TextTokenizer.load(world.data());
-        manager = NDManager.newBaseManager();
+    static void loadModel() {
         lm = Checkpoint.load(world.full(), manager);
     }
 
     @AfterAll
-    static void close() {
+    static void closeModel() {
         lm.close();
-        tokenizer.close();
-        manager.close();
     }
 
     private static String fail(String method, List<QaRecord> f, List<QaRecord> r, Map<String, ?> cfg, String... sets) {

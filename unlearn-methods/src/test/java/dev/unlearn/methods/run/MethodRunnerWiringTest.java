@@ -6,45 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import dev.unlearn.core.train.TrainSettings;
-import dev.unlearn.core.data.QaReader;
-import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.io.Checkpoint;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.testing.Fixtures;
-import dev.unlearn.core.testing.TinyWorld;
-import dev.unlearn.core.text.TextTokenizer;
 import dev.unlearn.core.train.Schedule;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Wiring details of the runner: RMU's parameter set, FLAT with the TOFU template file, reference release. */
-class MethodRunnerWiringTest {
-    private static TinyWorld.Paths3 world;
-    private static List<QaRecord> forget;
-    private static List<QaRecord> retain;
-    private static TextTokenizer tokenizer;
-    private static NDManager manager;
-
-    @BeforeAll
-    static void load() {
-        world = TinyWorld.get();
-        forget = QaReader.read(world.data().resolve("forget10.json"));
-        retain = QaReader.read(world.data().resolve("retain90.json"));
-        tokenizer = TextTokenizer.load(world.data());
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void close() {
-        tokenizer.close();
-        manager.close();
-    }
+class MethodRunnerWiringTest extends TinyWorldMethodTest {
 
     private static MethodRunner.Builder runner(CausalLm lm, String method, String... sets) {
         return MethodRunner.builder().setModel(lm).setTokenizer(tokenizer).setForget(forget).optRetain(retain)
