@@ -6,7 +6,7 @@ import dev.unlearn.core.model.Architecture;
 import dev.unlearn.core.model.ModelConfig;
 import dev.unlearn.core.model.RopeScaling;
 import dev.unlearn.core.model.family.ConfigKeys;
-import dev.unlearn.core.model.family.ModelFamily;
+import dev.unlearn.core.model.family.NamedFamily;
 
 /**
  * {@code gemma2} (transformers {@code Gemma2ForCausalLM}): embeddings times sqrt(hidden_size); RMSNorm
@@ -18,15 +18,9 @@ import dev.unlearn.core.model.family.ModelFamily;
  * {@code Gemma2Config}'s: head_dim 256, query_pre_attn_scalar 256, soft-caps 50 and 30, window 4096,
  * tied embeddings.
  */
-public final class Gemma2 implements ModelFamily {
-    @Override
-    public String modelType() {
-        return "gemma2";
-    }
-
-    @Override
-    public String architectureClass() {
-        return "Gemma2ForCausalLM";
+public final class Gemma2 extends NamedFamily {
+    public Gemma2() {
+        super("gemma2", "Gemma2ForCausalLM");
     }
 
     @Override

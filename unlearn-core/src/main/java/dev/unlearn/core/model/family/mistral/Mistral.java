@@ -2,31 +2,23 @@ package dev.unlearn.core.model.family.mistral;
 
 import dev.unlearn.core.model.Architecture;
 import dev.unlearn.core.model.ModelConfig;
-import dev.unlearn.core.model.RopeScaling;
 import dev.unlearn.core.model.family.ConfigKeys;
-import dev.unlearn.core.model.family.ModelFamily;
+import dev.unlearn.core.model.family.NamedFamily;
 
 /**
  * {@code mistral} (transformers {@code MistralForCausalLM}): the Llama block without biases; a non-null
  * {@code sliding_window} (Mistral 7B v0.1: 4096) limits every layer's attention to that many keys, as
  * transformers does. {@code head_dim} is honoured when given.
  */
-public final class Mistral implements ModelFamily {
-    @Override
-    public String modelType() {
-        return "mistral";
-    }
-
-    @Override
-    public String architectureClass() {
-        return "MistralForCausalLM";
+public final class Mistral extends NamedFamily {
+    public Mistral() {
+        super("mistral", "MistralForCausalLM");
     }
 
     @Override
     public Architecture configure(ConfigKeys k, ModelConfig c) {
-        k.require("hidden_act", "silu", "silu");
         k.refuseTrue("attention_bias", "Mistral projections have no bias");
-        return Architecture.llama(c, false, false, RopeScaling.parse(k.get("rope_scaling"), c.source()))
+        return siluLlamaBlock(k, c, false, false)
                 .withWindow(k.optionalWindow("sliding_window"));
     }
 }

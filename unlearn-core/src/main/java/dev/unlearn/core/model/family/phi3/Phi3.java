@@ -4,7 +4,7 @@ import dev.unlearn.core.model.Architecture;
 import dev.unlearn.core.model.ModelConfig;
 import dev.unlearn.core.model.RopeScaling;
 import dev.unlearn.core.model.family.ConfigKeys;
-import dev.unlearn.core.model.family.ModelFamily;
+import dev.unlearn.core.model.family.NamedFamily;
 
 /**
  * {@code phi3} (transformers {@code Phi3ForCausalLM}, Phi-3 mini/medium with 4k context): fused
@@ -13,15 +13,9 @@ import dev.unlearn.core.model.family.ModelFamily;
  * Refused: any {@code rope_scaling} (the 128k models' {@code longrope}) and a
  * {@code partial_rotary_factor} other than 1 (Phi-4-mini).
  */
-public final class Phi3 implements ModelFamily {
-    @Override
-    public String modelType() {
-        return "phi3";
-    }
-
-    @Override
-    public String architectureClass() {
-        return "Phi3ForCausalLM";
+public final class Phi3 extends NamedFamily {
+    public Phi3() {
+        super("phi3", "Phi3ForCausalLM");
     }
 
     @Override

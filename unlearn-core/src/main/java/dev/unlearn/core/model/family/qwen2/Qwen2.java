@@ -3,31 +3,23 @@ package dev.unlearn.core.model.family.qwen2;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.core.model.Architecture;
 import dev.unlearn.core.model.ModelConfig;
-import dev.unlearn.core.model.RopeScaling;
 import dev.unlearn.core.model.family.ConfigKeys;
-import dev.unlearn.core.model.family.ModelFamily;
+import dev.unlearn.core.model.family.NamedFamily;
 
 /**
  * {@code qwen2} (transformers {@code Qwen2ForCausalLM}, Qwen 2 and 2.5): q/k/v biases always, no o
  * bias. {@code use_sliding_window: true} is refused.
  */
-public final class Qwen2 implements ModelFamily {
-    @Override
-    public String modelType() {
-        return "qwen2";
-    }
-
-    @Override
-    public String architectureClass() {
-        return "Qwen2ForCausalLM";
+public final class Qwen2 extends NamedFamily {
+    public Qwen2() {
+        super("qwen2", "Qwen2ForCausalLM");
     }
 
     @Override
     public Architecture configure(ConfigKeys k, ModelConfig c) {
-        k.require("hidden_act", "silu", "silu");
         k.refuseTrue("use_sliding_window", "full attention only");
         k.fullAttentionOnly(c.numHiddenLayers());
-        return Architecture.llama(c, true, false, RopeScaling.parse(k.get("rope_scaling"), c.source()));
+        return siluLlamaBlock(k, c, true, false);
     }
 
     /** Qwen2.5-like test values: eps 1e-6, theta 1e6, tied head. */
