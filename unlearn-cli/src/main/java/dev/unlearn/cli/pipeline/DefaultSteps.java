@@ -53,9 +53,7 @@ public final class DefaultSteps implements PipelineSteps {
                     .optConfig(config(run.config(), data.dir())).setSettings(run.settings()).optSeed(seed)
                     .optProgress(progress).build().run();
             Checkpoint.save(lm, outModel, fullModel, DataType.FLOAT32);
-            return RunPipeline.JSON.convertValue(RunPipeline.JSON.readTree(s.toJson()), LinkedHashMap.class);
-        } catch (java.io.IOException ex) {
-            throw new java.io.UncheckedIOException(ex);
+            return s.toMap();
         }
     }
 

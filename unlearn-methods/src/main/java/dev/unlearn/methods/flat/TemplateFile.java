@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import dev.unlearn.methods.spi.TemplateSampler;
 import java.util.List;
 
 /**

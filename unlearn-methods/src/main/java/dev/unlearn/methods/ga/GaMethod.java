@@ -3,6 +3,9 @@ package dev.unlearn.methods.ga;
 import ai.djl.ndarray.NDArray;
 import dev.unlearn.methods.loss.SequenceLosses;
 import dev.unlearn.methods.spi.LossMethod;
+import dev.unlearn.methods.loss.WeightedTerms;
+import dev.unlearn.methods.spi.WeightedLoss;
+import java.util.Optional;
 import dev.unlearn.methods.spi.MethodContext;
 import dev.unlearn.methods.spi.MethodKind;
 import dev.unlearn.methods.spi.ModelInfo;
@@ -43,5 +46,11 @@ public final class GaMethod implements UnlearningMethod<GaConfig> {
             NDArray nll = SequenceLosses.pooledNll(policy.logits(b.forget(), m), b.forget().labels(m));
             return new StepLoss(nll.neg(), Map.of("forget", nll));
         };
+    }
+
+    /** Weighted form: {@code − NLL_pool,w}. */
+    @Override
+    public Optional<WeightedLoss> weightedLoss(GaConfig config) {
+        return Optional.of((p, b, w, ref, m) -> WeightedTerms.pooled(p, b, w, m, 1, 0).neg());
     }
 }

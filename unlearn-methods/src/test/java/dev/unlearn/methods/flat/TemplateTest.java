@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.unlearn.core.testing.Fixtures;
 import java.util.ArrayList;
 import java.util.HashSet;
+import dev.unlearn.methods.spi.TemplateSampler;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -157,7 +157,7 @@ class MethodRunnerAcceptanceTest extends TinyWorldMethodTest {
                     long outside = changed.logicalAnd(selected.logicalNot()).countNonzero().getLong();
                     assertEquals(0, outside, e.getKey() + ": elements changed outside the selection");
                     long n = changed.countNonzero().getLong();
-                    assertEquals(s.ssdTensors().get(e.getKey()).changed(), n, e.getKey() + ": reported count");
+                    assertEquals(((dev.unlearn.methods.ssd.SelectiveDampening.TensorReport) s.ssdTensors().get(e.getKey())).changed(), n, e.getKey() + ": reported count");
                     changedTotal += n;
                 }
             }
