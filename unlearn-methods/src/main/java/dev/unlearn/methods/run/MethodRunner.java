@@ -55,17 +55,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Order of a run: bind the config over the method's defaults ({@code --set} overrides last); tokenize
  * forget and retain records with the prompt template (records without an answer token are skipped and
- * listed); load FLAT templates; run the method's data checks (methods.md §1.5: empty forget set,
- * overlap, missing retain set/reference/templates; all {@link InvalidInputException}); score both sets;
- * then either train (loss-based: core's {@link TrainingLoop} over {@link StepBatchSource}, updating only
- * {@link LossMethod#trainable()} parameters) or edit (SSD: forget and full-set importance passes, then
- * dampening); score again.
+ * listed); run the method's checks (methods.md §1.5: empty forget set, overlap, missing retain
+ * set/reference, method-specific ones such as FLAT's templates; all {@link InvalidInputException}); ask
+ * the method for its {@link MethodPlan}; score both sets; run the plan; score again. The runner knows
+ * the plan kinds, never a method:
+ *
+ * <ul>
+ *   <li>{@link LossPlan}: provide its hooks (decoupled prompts, the reference pass, a resident
+ *       reference, alternate answers), then core's {@link TrainingLoop} over {@link StepBatchSource},
+ *       updating only {@link LossMethod#trainable()} parameters;</li>
+ *   <li>{@link DirectEdit}: hand over parameters, policy forward and the tokenised sets;</li>
+ *   <li>{@link DecodingFilters}: build the filter file named by {@link Builder#optFilterOut}.</li>
+ * </ul>
  *
  * <p>The reference model: the supplier is called at most once, <em>before</em> the policy changes (so
- * {@code () -> lm.copy(parent)} is a valid supplier), only when the config needs it (or PD must
- * generate answers). NPO with an NLL retain term fills its cache of reference {@code NLL_sum}s and then
- * closes the reference; KL retain terms and RMU keep it to the end. The runner closes what the supplier
- * returned.
+ * {@code () -> lm.copy(parent)} is a valid supplier), only when a hook needs it (decoupled prompts that
+ * must generate answers, a reference pass, a resident reference). After the hooks it is closed unless
+ * the plan keeps it resident. The runner closes what the supplier returned.
  */
 public final class MethodRunner {
     private static final Logger LOG = LoggerFactory.getLogger(MethodRunner.class);
