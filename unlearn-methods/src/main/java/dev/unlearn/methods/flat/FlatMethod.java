@@ -1,18 +1,18 @@
 package dev.unlearn.methods.flat;
 
 import ai.djl.ndarray.NDArray;
+import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.score.TokenLogProbs;
 import dev.unlearn.methods.loss.SequenceLosses;
+import dev.unlearn.methods.spi.DataChecks;
 import dev.unlearn.methods.spi.LossMethod;
+import dev.unlearn.methods.spi.LossPlan;
 import dev.unlearn.methods.spi.MethodContext;
 import dev.unlearn.methods.spi.MethodKind;
+import dev.unlearn.methods.spi.MethodPlan;
 import dev.unlearn.methods.spi.ModelInfo;
 import dev.unlearn.methods.spi.StepLoss;
 import dev.unlearn.methods.spi.UnlearningMethod;
-import dev.unlearn.core.InvalidInputException;
-import dev.unlearn.methods.spi.DataChecks;
-import dev.unlearn.methods.spi.LossPlan;
-import dev.unlearn.methods.spi.MethodPlan;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package dev.unlearn.methods.flat;
 
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.methods.spi.TemplateSampler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import dev.unlearn.methods.spi.TemplateSampler;
 import java.util.List;
 
 /**

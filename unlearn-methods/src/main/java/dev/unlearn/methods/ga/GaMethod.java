@@ -2,16 +2,16 @@ package dev.unlearn.methods.ga;
 
 import ai.djl.ndarray.NDArray;
 import dev.unlearn.methods.loss.SequenceLosses;
-import dev.unlearn.methods.spi.LossMethod;
 import dev.unlearn.methods.loss.WeightedTerms;
-import dev.unlearn.methods.spi.WeightedLoss;
-import java.util.Optional;
+import dev.unlearn.methods.spi.LossMethod;
 import dev.unlearn.methods.spi.MethodContext;
 import dev.unlearn.methods.spi.MethodKind;
 import dev.unlearn.methods.spi.ModelInfo;
 import dev.unlearn.methods.spi.StepLoss;
 import dev.unlearn.methods.spi.UnlearningMethod;
+import dev.unlearn.methods.spi.WeightedLoss;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code ga}: gradient ascent on the pooled forget NLL (see {@link GradientAscent}). */
 public final class GaMethod implements UnlearningMethod<GaConfig> {

@@ -3,14 +3,14 @@ package dev.unlearn.methods.graddiff;
 import ai.djl.ndarray.NDArray;
 import dev.unlearn.methods.loss.SequenceLosses;
 import dev.unlearn.methods.loss.TwoTermLoss;
-import dev.unlearn.methods.spi.LossMethod;
 import dev.unlearn.methods.loss.WeightedTerms;
-import dev.unlearn.methods.spi.WeightedLoss;
-import java.util.Optional;
+import dev.unlearn.methods.spi.LossMethod;
 import dev.unlearn.methods.spi.MethodContext;
 import dev.unlearn.methods.spi.MethodKind;
 import dev.unlearn.methods.spi.ModelInfo;
 import dev.unlearn.methods.spi.UnlearningMethod;
+import dev.unlearn.methods.spi.WeightedLoss;
+import java.util.Optional;
 
 /** {@code graddiff}: see {@link GradientDifference}. */
 public final class GradDiffMethod implements UnlearningMethod<GradDiffConfig> {

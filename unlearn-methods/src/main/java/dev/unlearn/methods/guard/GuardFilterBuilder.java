@@ -1,7 +1,7 @@
 package dev.unlearn.methods.guard;
 
-import dev.unlearn.core.data.Batches;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.data.Batches;
 import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.generate.SemanticFilter;
 import dev.unlearn.core.model.CausalLm;

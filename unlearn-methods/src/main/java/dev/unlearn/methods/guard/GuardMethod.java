@@ -5,9 +5,9 @@ import dev.unlearn.methods.spi.MethodContext;
 import dev.unlearn.methods.spi.MethodKind;
 import dev.unlearn.methods.spi.MethodPlan;
 import dev.unlearn.methods.spi.ModelInfo;
+import dev.unlearn.methods.spi.UnlearningMethod;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import dev.unlearn.methods.spi.UnlearningMethod;
 
 /**
  * {@code guard}: generation-time unlearning (methods.md §9). Not a loss: {@link GuardFilterBuilder} turns

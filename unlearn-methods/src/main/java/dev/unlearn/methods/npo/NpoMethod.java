@@ -1,22 +1,22 @@
 package dev.unlearn.methods.npo;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.unlearn.core.data.Batch;
 import dev.unlearn.methods.loss.RetainLossType;
-import dev.unlearn.methods.spi.ForwardFn;
-import java.util.Map;
-import dev.unlearn.methods.spi.LossMethod;
-import ai.djl.ndarray.NDArray;
 import dev.unlearn.methods.loss.SequenceLosses;
 import dev.unlearn.methods.loss.WeightedTerms;
-import dev.unlearn.methods.spi.WeightedLoss;
-import java.util.Optional;
+import dev.unlearn.methods.spi.ForwardFn;
+import dev.unlearn.methods.spi.LossMethod;
 import dev.unlearn.methods.spi.LossPlan;
-import dev.unlearn.methods.spi.MethodPlan;
 import dev.unlearn.methods.spi.MethodContext;
 import dev.unlearn.methods.spi.MethodKind;
+import dev.unlearn.methods.spi.MethodPlan;
 import dev.unlearn.methods.spi.ModelInfo;
 import dev.unlearn.methods.spi.UnlearningMethod;
+import dev.unlearn.methods.spi.WeightedLoss;
+import java.util.Map;
+import java.util.Optional;
 
 /** {@code npo}: see {@link NegativePreference} and {@link NpoLoss}. */
 public final class NpoMethod implements UnlearningMethod<NpoConfig> {

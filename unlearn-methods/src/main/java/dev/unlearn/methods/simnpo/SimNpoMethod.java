@@ -1,20 +1,20 @@
 package dev.unlearn.methods.simnpo;
 
 import ai.djl.ndarray.NDArray;
+import dev.unlearn.core.Scalars;
 import dev.unlearn.core.score.TokenLogProbs;
 import dev.unlearn.methods.loss.SequenceLosses;
-import dev.unlearn.methods.loss.TwoTermLoss;
-import dev.unlearn.methods.spi.LossMethod;
-import dev.unlearn.core.Scalars;
 import dev.unlearn.methods.loss.StableMath;
+import dev.unlearn.methods.loss.TwoTermLoss;
 import dev.unlearn.methods.loss.WeightedTerms;
-import dev.unlearn.methods.spi.WeightedLoss;
-import java.util.Optional;
+import dev.unlearn.methods.spi.LossMethod;
 import dev.unlearn.methods.spi.MethodContext;
 import dev.unlearn.methods.spi.MethodKind;
 import dev.unlearn.methods.spi.ModelInfo;
 import dev.unlearn.methods.spi.StepLoss;
 import dev.unlearn.methods.spi.UnlearningMethod;
+import dev.unlearn.methods.spi.WeightedLoss;
+import java.util.Optional;
 
 /** {@code simnpo}: see {@link SimplePreference}. */
 public final class SimNpoMethod implements UnlearningMethod<SimNpoConfig> {

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unlearn.core.testing.Fixtures;
+import dev.unlearn.methods.spi.TemplateSampler;
 import java.util.ArrayList;
 import java.util.HashSet;
-import dev.unlearn.methods.spi.TemplateSampler;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unlearn.core.generate.BeamSearch;
+import dev.unlearn.core.generate.LogitsProcessor;
+import dev.unlearn.core.generate.SequenceFilter;
 import dev.unlearn.methods.spi.ConfigBinder;
 import dev.unlearn.methods.testing.Nd;
 import java.util.List;
 import java.util.Map;
-import dev.unlearn.core.generate.BeamSearch;
-import dev.unlearn.core.generate.LogitsProcessor;
-import dev.unlearn.core.generate.SequenceFilter;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unlearn.core.data.TokenizedExample;
-import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.io.Checkpoint;
+import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.text.PromptTemplate;
 import dev.unlearn.core.text.QaTokenization;
 import dev.unlearn.core.train.Schedule;
