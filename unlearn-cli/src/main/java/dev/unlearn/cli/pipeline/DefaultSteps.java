@@ -11,11 +11,17 @@ import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.text.PromptTemplate;
 import dev.unlearn.core.text.TextTokenizer;
 import dev.unlearn.eval.model.Evaluator;
+import dev.unlearn.eval.model.ModelRunner;
+import dev.unlearn.methods.guard.Guard;
+import dev.unlearn.methods.guard.GuardFilter;
 import dev.unlearn.methods.run.MethodRunner;
 import dev.unlearn.methods.run.RunSummary;
+import dev.unlearn.methods.spi.MethodKind;
+import dev.unlearn.methods.spi.Methods;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,22 +47,48 @@ public final class DefaultSteps implements PipelineSteps {
         return out;
     }
 
+    /**
+     * The decoding filter of a generation-time method (GUARD), next to the unchanged weights of its
+     * "model" folder; evaluation generates through it.
+     */
+    public static final String DECODING_FILTER = "decoding-filter.json";
+
     @Override
     public Map<String, Object> unlearn(Path fullModel, DataLayout data, Recipe.MethodRun run, String template, long seed,
             Path outModel) {
         Engines.pytorch();
+        boolean filters = Methods.byName(run.method()).kind() == MethodKind.GENERATION_TIME;
+        Path filterTmp = filters ? outModel.toAbsolutePath().resolveSibling("." + outModel.getFileName() + "."
+                + DECODING_FILTER + ".tmp") : null;
         try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(fullModel);
                 CausalLm lm = dev.unlearn.cli.commands.ModelDirs.load(fullModel, m, false)) {
             RunSummary s = MethodRunner.builder().setModel(lm).optReference(() -> lm.copy(m)).setTokenizer(tok)
                     .optTemplate(PromptTemplate.resolve(template, fullModel, null)).setForget(QaReader.read(data.forget()))
                     .optRetain(QaReader.read(data.retain())).setMethod(run.method())
                     .optConfig(config(run.config(), data.dir())).setSettings(run.settings()).optSeed(seed)
-                    .optProgress(progress).build().run();
+                    .optProgress(progress).optFilterOut(filterTmp).build().run();
             Checkpoint.save(lm, outModel, fullModel, DataType.FLOAT32);
-            return RunPipeline.JSON.convertValue(RunPipeline.JSON.readTree(s.toJson()), LinkedHashMap.class);
+            if (filters) {
+                Files.move(filterTmp, outModel.resolve(DECODING_FILTER), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
+            return s.toMap();
         } catch (java.io.IOException ex) {
             throw new java.io.UncheckedIOException(ex);
         }
+    }
+
+    /** GUARD's decoder for a model folder that holds a {@link #DECODING_FILTER}, else null. */
+    static java.util.function.Function<CausalLm, ModelRunner.Decoder> decoder(Path model) {
+        Path file = model.resolve(DECODING_FILTER);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        GuardFilter filter = GuardFilter.read(file);
+        return lm -> {
+            Guard g = new Guard(filter, lm);
+            return g::generate;
+        };
     }
 
     @Override
@@ -66,6 +98,7 @@ public final class DefaultSteps implements PipelineSteps {
         Evaluator.Builder b = Evaluator.builder(data.dir()).optForgetSplit(data.forgetSplit()).optSuites(evalSuites)
                 .optTemplate(PromptTemplate.resolve(template, model, null)).optTitle("evaluation of " + model.getFileName());
         b.optRetainModel(retainModel);
+        b.optDecoder(decoder(model));
         if (!model.equals(fullModel)) {
             b.optOriginalModel(fullModel);
         }

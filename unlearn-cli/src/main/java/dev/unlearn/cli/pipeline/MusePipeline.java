@@ -225,7 +225,7 @@ final class MusePipeline {
                     .setMethod(run.method()).optConfig(DefaultSteps.config(run.config(), dataDir))
                     .setSettings(run.settings().withMaxLength(Math.max(2, chunk))).optSeed(seed).build().run();
             Checkpoint.save(lm, outModel, fullModel, DataType.FLOAT32);
-            return RunPipeline.JSON.convertValue(RunPipeline.JSON.readTree(s.toJson()), LinkedHashMap.class);
+            return s.toMap();
         }
     }
 

@@ -12,11 +12,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.unlearn.cli.TrainingOptions;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.data.AttentionMasking;
-import dev.unlearn.core.train.TrainSettings;
-import dev.unlearn.methods.spi.MethodKind;
-import dev.unlearn.methods.spi.Methods;
 import dev.unlearn.core.model.family.Families;
 import dev.unlearn.core.text.PromptTemplate;
+import dev.unlearn.core.train.TrainSettings;
+import dev.unlearn.methods.spi.Methods;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -212,10 +211,7 @@ public final class RecipeLoader {
                     p.add(at + ".name: '" + m.label() + "' is used twice; give each run a distinct name");
                 }
                 try {
-                    if (Methods.byName(m.method()).kind() == MethodKind.GENERATION_TIME) {
-                        p.add(at + ".method: '" + m.method() + "' works at generation time and leaves the weights"
-                                + " unchanged; a recipe's methods are loss-based methods and direct edits");
-                    }
+                    Methods.byName(m.method());
                 } catch (InvalidInputException ex) {
                     p.add(at + ".method: " + ex.getMessage());
                     continue;

@@ -120,7 +120,10 @@ class RecipeLoaderTest {
         Path ok = dir.resolve("ok.yaml");
         Files.writeString(ok, ssd.replace("{lr: 0.001, max_length: 64}", "{max_length: 64, attention_mask: pad_token}"));
         assertEquals(64, RecipeLoader.load(ok).methods().get(1).settings().maxLength(), "ssd tokenizes: these apply");
-        assertTrue(error(dir, GOOD.replace("method: npo", "method: guard")).contains("generation time"));
+        Path guard = dir.resolve("guard.yaml");
+        Files.writeString(guard, GOOD.replace("method: npo", "method: guard"));
+        assertTrue(RecipeLoader.load(guard).methods().stream().anyMatch(r -> r.method().equals("guard")),
+                "GUARD is a recipe stage (decoding filters)");
         assertTrue(error(dir, GOOD.replace("method: npo", "method: nope")).contains("methods[1].method"));
         String both = GOOD.replace("  init: {hidden_size: 64, layers: 2, heads: 4, kv_heads: 2, intermediate_size: 128}",
                 "  checkpoint: full\n  finetuned: true\n  retain_checkpoint: retain");

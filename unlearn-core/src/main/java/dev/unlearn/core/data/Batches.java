@@ -3,6 +3,7 @@ package dev.unlearn.core.data;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.random.RandomGenerator;
 
 /**
  * Cuts tokenized examples into right-padded {@link Batch}es, in order or in a seeded per-epoch
@@ -30,13 +31,28 @@ public final class Batches {
     /** A seeded Fisher–Yates permutation of 0..n-1 for one epoch. */
     public static int[] permutation(int n, long seed, int epoch) {
         int[] p = identity(n);
-        Random rnd = epochRandom(seed, epoch, 0x5EED_0001L);
-        for (int i = n - 1; i > 0; i--) {
+        shuffle(p, epochRandom(seed, epoch, 0x5EED_0001L));
+        return p;
+    }
+
+    /**
+     * The code base's one seeded shuffle: Fisher–Yates in place, from the last index down, swapping
+     * {@code a[i]} with {@code a[rnd.nextInt(i + 1)]} (the draw order of {@code Collections.shuffle}).
+     * The permutation depends only on the generator's stream, so callers keep their own seeding.
+     */
+    public static void shuffle(int[] a, RandomGenerator rnd) {
+        for (int i = a.length - 1; i > 0; i--) {
             int j = rnd.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
         }
+    }
+
+    /** {@code 0..n-1} in the order of {@link #shuffle}. */
+    public static int[] shuffledIndices(int n, RandomGenerator rnd) {
+        int[] p = identity(n);
+        shuffle(p, rnd);
         return p;
     }
 

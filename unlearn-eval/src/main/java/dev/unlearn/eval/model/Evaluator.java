@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.unlearn.core.data.AttentionMasking;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.data.AttentionMasking;
 import dev.unlearn.core.generate.GenerationConfig;
 import dev.unlearn.core.generate.LogitsProcessor;
 import dev.unlearn.core.io.Checkpoint;
@@ -81,6 +81,7 @@ public final class Evaluator {
     private final int maxNewTokens;
     private final Integer maxRows;
     private final List<LogitsProcessor> processors;
+    private final java.util.function.Function<CausalLm, ModelRunner.Decoder> decoder;
     private final Path idkTemplates;
     private final String title;
     private final boolean strict;
@@ -103,6 +104,7 @@ public final class Evaluator {
         this.maxNewTokens = b.maxNewTokens;
         this.maxRows = b.maxRows;
         this.processors = List.copyOf(b.processors);
+        this.decoder = b.decoder;
         this.idkTemplates = b.idkTemplates;
         this.title = b.title;
         this.strict = b.strict;
@@ -192,7 +194,8 @@ public final class Evaluator {
             CausalLm retainLm = retainModel != null ? retainModel : load(retainModelDir, manager, loaded);
             CausalLm originalLm = originalModel != null ? originalModel : load(originalModelDir, manager, loaded);
             ModelRunner runner = new ModelRunner(model, tokenizer, template, maxLength, batchSize,
-                    GenerationConfig.greedy(maxNewTokens), processors, attentionMask);
+                    GenerationConfig.greedy(maxNewTokens), processors, attentionMask)
+                    .withDecoder(decoder == null ? null : decoder.apply(model));
             ModelRunner retainRunner = retainLm == null ? null : runner.withModel(retainLm);
             ModelRunner originalRunner = originalLm == null ? null : runner.withModel(originalLm);
 
@@ -226,7 +229,7 @@ public final class Evaluator {
                 }
             }
             Map<String, MetricResult> results = Metrics.run(metrics, ctx);
-            EvaluationSummary summary = EvaluationSummary.from(results, !processors.isEmpty());
+            EvaluationSummary summary = EvaluationSummary.from(results, !processors.isEmpty() || decoder != null);
 
             EvaluationReport.Builder rb = EvaluationReport.builder(title != null ? title : modelName + " on " + data.forgetSplit())
                     .addResults(results)
@@ -242,7 +245,8 @@ public final class Evaluator {
                             : retainModel != null ? "in-memory model" : retainLogs != null ? "logs " + retainLogs : "none")
                     .optMetadata("original_model", originalModelDir != null ? originalModelDir.toString()
                             : originalModel != null ? "in-memory model" : "none")
-                    .optMetadata("likelihood_metrics_see", processors.isEmpty() ? "the model as generated"
+                    .optMetadata("likelihood_metrics_see", processors.isEmpty() && decoder == null ? "the model as generated"
+                            : decoder != null ? "the unfiltered model (a decoding filter applies to generation only: ROUGE, refusal)"
                             : "the unfiltered model (" + processors.size() + " logits processor(s) apply to generation only: ROUGE, refusal)");
             Map<TofuTask, TofuTaskLog> logs = new EnumMap<>(TofuTask.class);
             for (TofuTask t : TofuTask.values()) {
@@ -285,6 +289,7 @@ public final class Evaluator {
         private int maxNewTokens = 200;
         private Integer maxRows;
         private List<LogitsProcessor> processors = List.of();
+        private java.util.function.Function<CausalLm, ModelRunner.Decoder> decoder;
         private Path idkTemplates;
         private String title;
         private boolean strict;
@@ -382,6 +387,16 @@ public final class Evaluator {
         /** Keep the first {@code n} rows of every task (TOFU's {@code ds_size: 300}); default all rows (OU). */
         public Builder optMaxRows(Integer n) {
             this.maxRows = n;
+            return this;
+        }
+
+        /**
+         * A per-prompt decoder of the model under test for the generation-based metrics only (GUARD's
+         * filter: detection, then restricted beam search), made from the loaded model; references
+         * decode greedily.
+         */
+        public Builder optDecoder(java.util.function.Function<CausalLm, ModelRunner.Decoder> factory) {
+            this.decoder = factory;
             return this;
         }
 

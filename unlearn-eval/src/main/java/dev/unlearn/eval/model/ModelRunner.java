@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.Scalars;
+import dev.unlearn.core.data.AttentionMasking;
 import dev.unlearn.core.data.Batch;
 import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.data.TokenizedExample;
@@ -21,7 +22,6 @@ import dev.unlearn.core.score.Scorer;
 import dev.unlearn.core.score.TokenLogProbs;
 import dev.unlearn.core.score.TokenVocabStats;
 import dev.unlearn.core.text.PromptTemplate;
-import dev.unlearn.core.data.AttentionMasking;
 import dev.unlearn.core.text.QaTokenization;
 import dev.unlearn.core.text.TextTokenizer;
 import dev.unlearn.core.train.Backprop;
@@ -65,6 +65,16 @@ public final class ModelRunner {
     private final int batchSize;
     private final GenerationConfig generation;
     private final List<LogitsProcessor> processors;
+    private Decoder decoder;
+
+    /**
+     * Generation of the model under test, prompt by prompt, in place of greedy decoding with the logits
+     * processors (GUARD: detect, then restricted beam search). Returns only the new tokens.
+     */
+    @FunctionalInterface
+    public interface Decoder {
+        long[] generate(long[] prompt, GenerationConfig config);
+    }
 
     /**
      * @param model the model (not closed here)
@@ -96,6 +106,12 @@ public final class ModelRunner {
         this.batchSize = batchSize;
         this.generation = generation;
         this.processors = List.copyOf(processors);
+    }
+
+    /** This runner, generating through {@code d} (null: greedy decoding with the logits processors). */
+    public ModelRunner withDecoder(Decoder d) {
+        decoder = d;
+        return this;
     }
 
     /** The model. */
@@ -196,7 +212,8 @@ public final class ModelRunner {
     /** Generates from the prompt part of a tokenized example. */
     public Generation generate(TokenizedExample e) {
         long[] prompt = Arrays.copyOf(e.inputIds(), e.promptLength());
-        long[] out = Generator.generate(model, prompt, generation, processors);
+        long[] out = decoder != null ? decoder.generate(prompt, generation)
+                : Generator.generate(model, prompt, generation, processors);
         String input = tokenizer.decode(prompt, true);
         String text = tokenizer.decode(out, true).strip();
         String truth = tokenizer.decode(Arrays.copyOfRange(e.inputIds(), e.promptLength(), e.length()), true).strip();

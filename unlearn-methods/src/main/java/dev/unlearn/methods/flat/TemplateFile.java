@@ -1,6 +1,7 @@
 package dev.unlearn.methods.flat;
 
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.methods.spi.TemplateSampler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

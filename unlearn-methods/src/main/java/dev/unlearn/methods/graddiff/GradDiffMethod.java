@@ -3,11 +3,14 @@ package dev.unlearn.methods.graddiff;
 import ai.djl.ndarray.NDArray;
 import dev.unlearn.methods.loss.SequenceLosses;
 import dev.unlearn.methods.loss.TwoTermLoss;
+import dev.unlearn.methods.loss.WeightedTerms;
 import dev.unlearn.methods.spi.LossMethod;
 import dev.unlearn.methods.spi.MethodContext;
 import dev.unlearn.methods.spi.MethodKind;
 import dev.unlearn.methods.spi.ModelInfo;
 import dev.unlearn.methods.spi.UnlearningMethod;
+import dev.unlearn.methods.spi.WeightedLoss;
+import java.util.Optional;
 
 /** {@code graddiff}: see {@link GradientDifference}. */
 public final class GradDiffMethod implements UnlearningMethod<GradDiffConfig> {
@@ -43,5 +46,12 @@ public final class GradDiffMethod implements UnlearningMethod<GradDiffConfig> {
             return TwoTermLoss.assemble(nll.neg(), nll, c.gamma(), c.alpha(), c.retainLossType(), c.klPositions(),
                     policy, reference, b, m);
         };
+    }
+
+    /** Weighted form: {@code γ · (− NLL_pool,w) + α · NLL_pool,1−w} (NLL retain loss only). */
+    @Override
+    public Optional<WeightedLoss> weightedLoss(GradDiffConfig c) {
+        WeightedTerms.nllRetainOnly(name(), c.retainLossType());
+        return Optional.of((p, b, w, ref, m) -> WeightedTerms.pooled(p, b, w, m, -c.gamma(), c.alpha()));
     }
 }

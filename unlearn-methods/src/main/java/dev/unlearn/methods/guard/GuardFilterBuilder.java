@@ -1,6 +1,7 @@
 package dev.unlearn.methods.guard;
 
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.data.Batches;
 import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.generate.SemanticFilter;
 import dev.unlearn.core.model.CausalLm;
@@ -239,12 +240,7 @@ public final class GuardFilterBuilder {
         for (int i = 0; i < n; i++) {
             idx[i] = i;
         }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = idx[i];
-            idx[i] = idx[j];
-            idx[j] = t;
-        }
+        Batches.shuffle(idx, rnd);
         boolean[] held = new boolean[n];
         for (int i = 0; i < k; i++) {
             held[idx[i]] = true;

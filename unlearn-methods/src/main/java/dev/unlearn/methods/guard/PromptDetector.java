@@ -1,5 +1,6 @@
 package dev.unlearn.methods.guard;
 
+import dev.unlearn.core.data.Batches;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -195,12 +196,7 @@ public final class PromptDetector {
                 order[i] = i;
             }
             for (int e = 0; e < epochs; e++) {
-                for (int i = n - 1; i > 0; i--) {
-                    int j = rnd.nextInt(i + 1);
-                    int tmp = order[i];
-                    order[i] = order[j];
-                    order[j] = tmp;
-                }
+                Batches.shuffle(order, rnd);
                 for (int s = 0; s < n; s += BATCH) {
                     int end = Math.min(n, s + BATCH);
                     double wsum = 0;

@@ -5,7 +5,8 @@
  * ({@link dev.unlearn.methods.guard.ForbiddenPhrases}) and retrieval embeddings, calibrates δ and writes a
  * {@link dev.unlearn.methods.guard.GuardFilter} file (no raw text). Online, {@link
  * dev.unlearn.methods.guard.Guard} detects, retrieves and decodes detected prompts with core's restricted
- * beam search; other prompts decode exactly as without GUARD. {@link dev.unlearn.methods.guard.GuardMath}
- * and {@link dev.unlearn.methods.guard.RestrictedBeamSearch} hold the spec's formulas and test vectors.
+ * beam search ({@code dev.unlearn.core.generate.BeamSearch}); other prompts decode exactly as without
+ * GUARD. {@link dev.unlearn.methods.guard.GuardMath} holds the spec's formulas; the beam-step test vectors
+ * run through core's {@code BeamSearch.step}.
  */
 package dev.unlearn.methods.guard;

@@ -2,9 +2,11 @@ package dev.unlearn.methods.pd;
 
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.methods.spi.LossMethod;
+import dev.unlearn.methods.spi.LossPlan;
 import dev.unlearn.methods.spi.MethodConfig;
 import dev.unlearn.methods.spi.MethodContext;
 import dev.unlearn.methods.spi.MethodKind;
+import dev.unlearn.methods.spi.MethodPlan;
 import dev.unlearn.methods.spi.Methods;
 import dev.unlearn.methods.spi.ModelInfo;
 import dev.unlearn.methods.spi.UnlearningMethod;
@@ -54,6 +56,19 @@ public final class PdMethod implements UnlearningMethod<PdConfig> {
     public LossMethod lossMethod(PdConfig config, MethodContext<?> context, ModelInfo model) {
         return new PromptDecouple(baseLoss(baseMethod(config), config.baseConfig(), context, model),
                 config.effectiveWeight());
+    }
+
+    /** The base method's plan, decorated: its loss plus the PD term, its hooks plus decoupled prompts. */
+    @Override
+    public MethodPlan plan(PdConfig config, MethodContext<?> context, ModelInfo model) {
+        UnlearningMethod<?> base = baseMethod(config);
+        MethodPlan p = base.planFor(baseConfig(base, config.baseConfig()), context, model);
+        if (!(p instanceof LossPlan lp)) {
+            throw new InvalidInputException("Config key 'base': pd wraps loss-based methods only; '" + config.base()
+                    + "' is " + p.kind() + ".");
+        }
+        double w = config.effectiveWeight();
+        return lp.decorate(loss -> new PromptDecouple(loss, w), new LossPlan.DecoupledPrompts());
     }
 
     private static UnlearningMethod<?> baseMethod(PdConfig c) {

@@ -11,6 +11,7 @@ import dev.unlearn.methods.spi.StepLoss;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The RMU step (methods.md §7.5) with a fixed control vector (keep {@link #controlVector()} in the checkpoint). */
@@ -18,15 +19,19 @@ public final class RmuLoss implements LossMethod {
     private final RmuConfig config;
     private final int layer;
     private final double[] control;
+    private final int numLayers;
     private final Pattern trainable;
+    private static final Pattern BLOCK = Pattern.compile("(?:^|\\.)layers\\.(\\d+)\\.");
 
     /**
      * @param layer the resolved block ℓ (see {@link RmuConfig#effectiveLayer})
+     * @param numLayers the model's decoder block count
      * @param controlVector {@code c·u/‖u‖}, length d
      */
-    public RmuLoss(RmuConfig config, int layer, double[] controlVector) {
+    public RmuLoss(RmuConfig config, int layer, int numLayers, double[] controlVector) {
         this.config = config;
         this.layer = layer;
+        this.numLayers = numLayers;
         this.control = controlVector.clone();
         this.trainable = Pattern.compile(config.trainableParamsRegex());
     }
@@ -39,9 +44,25 @@ public final class RmuLoss implements LossMethod {
         return layer;
     }
 
+    /**
+     * Parameters matching {@code trainable_params_regex} that the loss depends on (methods.md §7.6):
+     * blocks up to ℓ and the embeddings; the final norm only when ℓ is the last block, whose
+     * {@code hidden_states} entry comes after it.
+     */
     @Override
     public Predicate<String> trainable() {
-        return name -> trainable.matcher(name).find();
+        return name -> trainable.matcher(name).find() && dependsOn(name);
+    }
+
+    private boolean dependsOn(String name) {
+        Matcher mt = BLOCK.matcher(name);
+        if (mt.find()) {
+            return Integer.parseInt(mt.group(1)) <= layer;
+        }
+        if (name.contains("embed_tokens")) {
+            return true;
+        }
+        return name.equals("model.norm.weight") && layer == numLayers - 1;
     }
 
     @Override

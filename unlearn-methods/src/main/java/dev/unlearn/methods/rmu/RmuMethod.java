@@ -44,7 +44,7 @@ public final class RmuMethod implements UnlearningMethod<RmuConfig> {
     @Override
     public LossMethod lossMethod(RmuConfig config, MethodContext<?> context, ModelInfo model) {
         int layer = config.effectiveLayer(model);
-        return new RmuLoss(config, layer, RepresentationMisdirection.controlVector(model.hiddenSize(),
+        return new RmuLoss(config, layer, model.numLayers(), RepresentationMisdirection.controlVector(model.hiddenSize(),
                 context.seed(), config.steeringCoeff()));
     }
 }

@@ -14,26 +14,22 @@ import dev.unlearn.core.text.TextTokenizer;
 import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.core.train.TrainingConfig;
 import dev.unlearn.core.train.TrainingLoop;
-import dev.unlearn.methods.flat.FlatConfig;
-import dev.unlearn.methods.flat.TemplateFile;
-import dev.unlearn.methods.loss.RetainLossType;
-import dev.unlearn.methods.npo.NpoConfig;
-import dev.unlearn.methods.npo.NpoLoss;
-import dev.unlearn.methods.pd.PdConfig;
-import dev.unlearn.methods.pd.PromptDecouple;
 import dev.unlearn.methods.spi.ConfigBinder;
+import dev.unlearn.methods.spi.DecodingFilters;
+import dev.unlearn.methods.spi.DirectEdit;
 import dev.unlearn.methods.spi.ForwardFn;
 import dev.unlearn.methods.spi.LossMethod;
+import dev.unlearn.methods.spi.LossPlan;
 import dev.unlearn.methods.spi.MethodConfig;
 import dev.unlearn.methods.spi.MethodContext;
 import dev.unlearn.methods.spi.MethodKind;
+import dev.unlearn.methods.spi.MethodPlan;
 import dev.unlearn.methods.spi.MethodSample;
 import dev.unlearn.methods.spi.Methods;
 import dev.unlearn.methods.spi.ModelInfo;
 import dev.unlearn.methods.spi.StepBatches;
 import dev.unlearn.methods.spi.StepLoss;
 import dev.unlearn.methods.spi.UnlearningMethod;
-import dev.unlearn.methods.ssd.SsdConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,17 +55,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Order of a run: bind the config over the method's defaults ({@code --set} overrides last); tokenize
  * forget and retain records with the prompt template (records without an answer token are skipped and
- * listed); load FLAT templates; run the method's data checks (methods.md §1.5: empty forget set,
- * overlap, missing retain set/reference/templates; all {@link InvalidInputException}); score both sets;
- * then either train (loss-based: core's {@link TrainingLoop} over {@link StepBatchSource}, updating only
- * {@link LossMethod#trainable()} parameters) or edit (SSD: forget and full-set importance passes, then
- * dampening); score again.
+ * listed); run the method's checks (methods.md §1.5: empty forget set, overlap, missing retain
+ * set/reference, method-specific ones such as FLAT's templates; all {@link InvalidInputException}); ask
+ * the method for its {@link MethodPlan}; score both sets; run the plan; score again. The runner knows
+ * the plan kinds, never a method:
+ *
+ * <ul>
+ *   <li>{@link LossPlan}: provide its hooks (decoupled prompts, the reference pass, a resident
+ *       reference, alternate answers), then core's {@link TrainingLoop} over {@link StepBatchSource},
+ *       updating only {@link LossMethod#trainable()} parameters;</li>
+ *   <li>{@link DirectEdit}: hand over parameters, policy forward and the tokenised sets;</li>
+ *   <li>{@link DecodingFilters}: build the filter file named by {@link Builder#optFilterOut}.</li>
+ * </ul>
  *
  * <p>The reference model: the supplier is called at most once, <em>before</em> the policy changes (so
- * {@code () -> lm.copy(parent)} is a valid supplier), only when the config needs it (or PD must
- * generate answers). NPO with an NLL retain term fills its cache of reference {@code NLL_sum}s and then
- * closes the reference; KL retain terms and RMU keep it to the end. The runner closes what the supplier
- * returned.
+ * {@code () -> lm.copy(parent)} is a valid supplier), only when a hook needs it (decoupled prompts that
+ * must generate answers, a reference pass, a resident reference). After the hooks it is closed unless
+ * the plan keeps it resident. The runner closes what the supplier returned.
  */
 public final class MethodRunner {
     private static final Logger LOG = LoggerFactory.getLogger(MethodRunner.class);
@@ -90,6 +93,7 @@ public final class MethodRunner {
     private final List<TrainingLoop.Listener> listeners;
     private final List<TokenizedExample> textForget;
     private final List<TokenizedExample> textRetain;
+    private final Path filterOut;
 
     private CausalLm reference;
 
@@ -110,6 +114,7 @@ public final class MethodRunner {
         listeners = b.listeners;
         textForget = b.textForget;
         textRetain = b.textRetain;
+        filterOut = b.filterOut;
     }
 
     public static Builder builder() {
@@ -117,26 +122,22 @@ public final class MethodRunner {
     }
 
     /**
-     * Runs the method; the model is modified in place.
+     * Runs the method; the model is modified in place (decoding filters leave it unchanged and write the
+     * filter file given with {@link Builder#optFilterOut}).
      *
-     * @throws InvalidInputException for a bad config, data that fails the checks, or a method that does
-     *     not change weights (GUARD)
+     * @throws InvalidInputException for a bad config, data that fails the checks, or decoding filters
+     *     without a filter file to write
      */
     public RunSummary run() {
         UnlearningMethod<?> m = Methods.byName(method);
-        if (m.kind() == MethodKind.GENERATION_TIME) {
+        if (m.kind() == MethodKind.GENERATION_TIME && filterOut == null) {
             throw new InvalidInputException("Method '" + m.name() + "' works at generation time and leaves the weights"
-                    + " unchanged; 'forget' runs loss-based methods and direct edits only.");
+                    + " unchanged; 'forget' runs loss-based methods and direct edits only (use 'unlearn guard build',"
+                    + " or a recipe stage).");
         }
         MethodConfig cfg = m.bind(config, overrides);
-        MethodConfig base = cfg instanceof PdConfig pd ? Methods.byName(pd.base()).bind(pd.baseConfig()) : cfg;
         QaTokenization tokenization = new QaTokenization(tokenizer, template, settings.maxLength(), settings.attentionMask());
         boolean rawText = textForget != null;
-        if (rawText && (cfg instanceof PdConfig || base.needsTemplates())) {
-            throw new InvalidInputException("Method '" + m.name() + "' needs question/answer pairs (it "
-                    + (cfg instanceof PdConfig ? "decouples prompts from answers" : "pairs forget questions with template answers")
-                    + "); raw-text corpora work with ga, graddiff, npo, simnpo, rmu and ssd.");
-        }
         QaTokenization.Result f = rawText ? new QaTokenization.Result(textForget, List.of()) : tokenization.tokenizeAll(forget);
         QaTokenization.Result r = rawText ? new QaTokenization.Result(textRetain, List.of()) : tokenization.tokenizeAll(retain);
         List<String> skipped = new ArrayList<>(f.skipped());
@@ -144,13 +145,21 @@ public final class MethodRunner {
         if (!skipped.isEmpty()) {
             LOG.warn("{} records have no answer token left after tokenization and are skipped", skipped.size());
         }
-        List<String> templates = base.needsTemplates() ? templates((FlatConfig) base) : List.of();
         ModelInfo info = new ModelInfo(model.config().numHiddenLayers(), model.config().hiddenSize(),
                 model.config().vocabSize());
         MethodContext<CausalLm> ctx = new MethodContext<>(model, referenceSupplier == null ? null : this::reference,
                 rawText ? textSamples(textForget) : samples(forget, f.examples()),
-                rawText ? textSamples(textRetain) : samples(retain, r.examples()), templates, model.device(), seed);
-        check(m, cfg, ctx, info);
+                rawText ? textSamples(textRetain) : samples(retain, r.examples()), List.of(), model.device(), seed,
+                templatesFile);
+        m.checkFor(cfg, ctx, info);
+        MethodPlan plan = m.planFor(cfg, ctx, info);
+        if (rawText && plan instanceof LossPlan lp && (lp.has(LossPlan.AlternateAnswers.class)
+                || lp.has(LossPlan.DecoupledPrompts.class))) {
+            throw new InvalidInputException("Method '" + m.name() + "' needs question/answer pairs (it "
+                    + (lp.has(LossPlan.DecoupledPrompts.class) ? "decouples prompts from answers"
+                            : "pairs forget questions with alternate answers")
+                    + "); raw-text corpora work with methods that need neither (ga, graddiff, npo, simnpo, rmu, ssd).");
+        }
         if (f.examples().isEmpty()) {
             throw new InvalidInputException("Method '" + m.name() + "': no forget record has an answer token left after"
                     + " tokenization (max length " + settings.maxLength() + "); nothing to unlearn.");
@@ -160,18 +169,28 @@ public final class MethodRunner {
             double rb = meanNll(r.examples());
             long t0 = System.nanoTime();
             Outcome o;
-            if (m.kind() == MethodKind.DIRECT_EDIT) {
-                SsdEdit.Result e = SsdEdit.apply(model, (SsdConfig) cfg, f.examples(), r.examples(), tokenizer.padId(),
-                        seed);
-                o = new Outcome(0, 0, e.report().size(), Double.NaN, e.report(), 0);
+            // the plan set is sealed: LossPlan, DirectEdit, DecodingFilters
+            if (plan instanceof LossPlan lp) {
+                o = train(lp, ctx, tokenization, f.examples(), r.examples());
+            } else if (plan instanceof DirectEdit edit) {
+                DirectEdit.Report e = edit.apply(new DirectEdit.Input(model.parameters(), new LmForward(model, false),
+                        f.examples(), r.examples(), tokenizer.padId(), seed, model.manager()));
+                o = new Outcome(0, 0, e.tensors(), Double.NaN, e.perTensor(), e.changed(), 0, Map.of());
+            } else if (plan instanceof DecodingFilters filters) {
+                if (rawText) {
+                    throw new InvalidInputException("Method '" + m.name() + "' needs question/answer pairs.");
+                }
+                DecodingFilters.Report e = filters.build(new DecodingFilters.Input(model, tokenizer, template,
+                        forget, retain, seed), filterOut);
+                o = new Outcome(0, 0, 0, Double.NaN, Map.of(), 0, 0, e.entries());
             } else {
-                o = train(m, cfg, base, ctx, info, tokenization, f.examples(), r.examples());
+                throw new IllegalStateException("unknown plan " + plan.getClass().getName());
             }
             double wall = (System.nanoTime() - t0) / 1e9;
             releaseReference();
-            RunSummary s = new RunSummary(m.name(), ConfigBinder.asMap(cfg), m.kind().name(), o.steps, o.skippedSteps,
-                    o.tensors, wall, fb, meanNll(f.examples()), rb, meanNll(r.examples()), o.lastLoss, o.ssd, skipped,
-                    o.pdFallbacks, trainRecord());
+            RunSummary s = new RunSummary(m.name(), ConfigBinder.asMap(cfg), plan.kind().name(), o.steps, o.skippedSteps,
+                    o.tensors, wall, fb, meanNll(f.examples()), rb, meanNll(r.examples()), o.lastLoss, o.edit,
+                    o.changed, skipped, o.pdFallbacks, trainRecord(), o.filter);
             LOG.info("{}: {} steps in {} s; forget NLL {} -> {}, retain NLL {} -> {}", m.name(), s.steps(),
                     String.format("%.1f", wall), fmt(fb), fmt(s.forgetNllAfter()), fmt(rb), fmt(s.retainNllAfter()));
             return s;
@@ -188,52 +207,57 @@ public final class MethodRunner {
     }
 
     /** What the method part of a run reports. */
-    private record Outcome(long steps, int skippedSteps, int tensors, double lastLoss,
-            Map<String, dev.unlearn.methods.ssd.SelectiveDampening.TensorReport> ssd, int pdFallbacks) {}
+    private record Outcome(long steps, int skippedSteps, int tensors, double lastLoss, Map<String, ?> edit,
+            long changed, int pdFallbacks, Map<String, ?> filter) {}
 
-    private Outcome train(UnlearningMethod<?> m, MethodConfig cfg, MethodConfig base, MethodContext<CausalLm> ctx,
-            ModelInfo info, QaTokenization tokenization, List<TokenizedExample> fx, List<TokenizedExample> rx) {
-        LossMethod loss = lossMethod(m, cfg, ctx, info);
-        LossMethod inner = loss instanceof PromptDecouple pd ? pd.base() : loss;
+    /**
+     * A loss plan: provide its hooks (decoupled prompts, reference pass, resident reference, alternate
+     * answers), then core's training loop over {@link StepBatchSource}.
+     */
+    private Outcome train(LossPlan plan, MethodContext<CausalLm> ctx, QaTokenization tokenization,
+            List<TokenizedExample> fx, List<TokenizedExample> rx) {
+        LossMethod loss = plan.loss();
         long pad = tokenizer.padId();
         Map<String, TokenizedExample> decoupled = null;
         int fallbacks = 0;
-        if (cfg instanceof PdConfig) {
+        if (plan.has(LossPlan.DecoupledPrompts.class)) {
             Map<String, TokenizedExample> byId = new LinkedHashMap<>();
             fx.forEach(e -> byId.put(e.id(), e));
             DecoupledSet.Built built = DecoupledSet.build(forget, byId, retain, tokenization, tokenizer,
                     referenceSupplier == null ? null : this::reference, seed);
             decoupled = built.byForgetId();
             fallbacks = built.fallbacks();
-            LOG.info("pd: {} decoupled samples ({} by generation, {} fallbacks)", decoupled.size(), built.generated(),
-                    fallbacks);
+            LOG.info("decoupled prompts: {} samples ({} by generation, {} fallbacks)", decoupled.size(),
+                    built.generated(), fallbacks);
         }
-        ForwardFn ref = null;
-        if (base.needsReference()) {
-            ref = new LmForward(reference(), true);
-            if (inner instanceof NpoLoss npo) {
-                npo.precompute(ref, Batches.sequential(fx, settings.batchSize(), pad), model.manager());
-                if (((NpoConfig) base).retainLossType() != RetainLossType.KL) {
-                    releaseReference();
-                    ref = null;
-                }
-            }
+        Optional<LossPlan.ReferencePass> pass = plan.hook(LossPlan.ReferencePass.class);
+        if (pass.isPresent()) {
+            pass.get().pass().run(new LmForward(reference(), true), Batches.sequential(fx, settings.batchSize(), pad),
+                    model.manager());
         }
-        Map<String, NDArray> params = TrainableParameters.select(model, loss, info);
+        ForwardFn reference = null;
+        if (plan.has(LossPlan.ResidentReference.class)) {
+            reference = new LmForward(reference(), true);
+        } else {
+            releaseReference();
+        }
+        List<String> answers = plan.hook(LossPlan.AlternateAnswers.class).map(LossPlan.AlternateAnswers::answers)
+                .orElse(List.of());
+        Map<String, NDArray> params = TrainableParameters.select(model, loss);
         Map<String, String> questions = new LinkedHashMap<>();
         for (QaRecord q : forget) {
             questions.put(q.id(), q.question());
         }
-        StepBatchSource source = new StepBatchSource(fx, rx, settings.batchSize(), pad, seed, questions,
-                ctx.templates(), tokenization, decoupled);
+        StepBatchSource source = new StepBatchSource(fx, rx, settings.batchSize(), pad, seed, questions, answers,
+                tokenization, decoupled);
         TrainingConfig.Builder tb = settings.toConfig(seed);
         if (progress != null) {
             tb.optProgress(progress, 10);
         }
         ForwardFn policy = new LmForward(model, false);
-        ForwardFn reference = ref;
+        ForwardFn ref = reference;
         TrainingLoop loop = new TrainingLoop(tb.build(), params, source, step -> {
-            StepLoss s = loss.loss(policy, reference, new StepBatches(step.batch(StepBatchSource.FORGET),
+            StepLoss s = loss.loss(policy, ref, new StepBatches(step.batch(StepBatchSource.FORGET),
                     step.batches().get(StepBatchSource.RETAIN), step.batches().get(StepBatchSource.TEMPLATES),
                     step.batches().get(StepBatchSource.DECOUPLED)), step.manager());
             s.termValues().forEach(step::metric);
@@ -241,26 +265,8 @@ public final class MethodRunner {
         });
         listeners.forEach(loop::addListener);
         TrainingLoop.Result res = loop.run();
-        return new Outcome(res.steps(), res.skippedSteps(), params.size(), res.lastLoss(), Map.of(), fallbacks);
-    }
-
-    /** FLAT's template list: the TOFU file (digest checked) or the file named by {@code templates}. */
-    private List<String> templates(FlatConfig c) {
-        if (c.templates().equals(FlatConfig.TOFU_TEMPLATES)) {
-            if (templatesFile == null) {
-                throw new InvalidInputException("Config key 'templates' is '" + FlatConfig.TOFU_TEMPLATES + "', but the"
-                        + " location of TOFU's idontknow.jsonl was not given (CLI: --templates FILE), or set"
-                        + " 'templates' to a file of one template answer per line.");
-            }
-            TemplateFile.Templates t = TemplateFile.read(templatesFile);
-            if (!t.sha256().equals(TemplateFile.TOFU_IDONTKNOW_SHA256)) {
-                throw new InvalidInputException(templatesFile + " is not TOFU's idontknow.jsonl (SHA-256 " + t.sha256()
-                        + ", expected " + TemplateFile.TOFU_IDONTKNOW_SHA256 + "); to use another list set"
-                        + " 'templates' to its path.");
-            }
-            return t.templates();
-        }
-        return TemplateFile.read(Path.of(c.templates())).templates();
+        return new Outcome(res.steps(), res.skippedSteps(), params.size(), res.lastLoss(), Map.of(), 0, fallbacks,
+                Map.of());
     }
 
     private CausalLm reference() {
@@ -321,18 +327,6 @@ public final class MethodRunner {
         return out;
     }
 
-    @SuppressWarnings("unchecked")
-    private static <C extends MethodConfig> void check(UnlearningMethod<C> m, MethodConfig cfg,
-            MethodContext<CausalLm> ctx, ModelInfo info) {
-        m.check((C) cfg, ctx, info);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <C extends MethodConfig> LossMethod lossMethod(UnlearningMethod<C> m, MethodConfig cfg,
-            MethodContext<CausalLm> ctx, ModelInfo info) {
-        return m.lossMethod((C) cfg, ctx, info);
-    }
-
     private static String fmt(double v) {
         return String.format("%.4f", v);
     }
@@ -355,8 +349,18 @@ public final class MethodRunner {
         private final List<TrainingLoop.Listener> listeners = new ArrayList<>();
         private List<TokenizedExample> textForget;
         private List<TokenizedExample> textRetain;
+        private Path filterOut;
 
         private Builder() {}
+
+        /**
+         * Where a method whose plan is {@link DecodingFilters} (GUARD) writes its filter file; without it
+         * such a method is refused (the weights would stay unchanged).
+         */
+        public Builder optFilterOut(Path file) {
+            filterOut = file;
+            return this;
+        }
 
         /**
          * Raw-text forget and retain sequences (MUSE-style chunks, {@code dev.unlearn.core.data.TextChunker})

@@ -1,42 +1,59 @@
 package dev.unlearn.methods.run;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.unlearn.methods.ssd.SelectiveDampening;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What one {@link MethodRunner} run did, written by the CLI as {@code summary.json} (snake_case keys).
+ * What one {@link MethodRunner} run did, written by the CLI as {@code summary.json} (snake_case keys,
+ * in component order, NaN as {@code null}), serialised once from this record.
  * Mean NLLs are the mean over samples of each sample's mean answer-token NLL (nats/token), scored with
  * core's {@code Scorer} on the tokenized forget and retain sets before and after the run.
  *
  * @param method registry name
  * @param config the bound config with every default filled in (snake_case keys)
- * @param kind {@code LOSS_BASED} or {@code DIRECT_EDIT}
- * @param steps optimizer steps run (0 for SSD)
+ * @param kind {@code LOSS_BASED}, {@code DIRECT_EDIT} or {@code GENERATION_TIME}
+ * @param steps optimizer steps run (0 for a direct edit or decoding filters)
  * @param skippedSteps steps skipped by the loop for a NaN/Inf loss or gradient
- * @param trainableTensors parameter tensors the optimizer updated (SSD: tensors examined)
+ * @param trainableTensors parameter tensors the optimizer updated (direct edit: tensors examined)
  * @param wallSeconds wall time of the method itself (scoring excluded)
  * @param forgetNllBefore forget-set mean answer NLL before
  * @param forgetNllAfter forget-set mean answer NLL after
  * @param retainNllBefore retain-set mean answer NLL before (NaN without a retain set)
  * @param retainNllAfter retain-set mean answer NLL after (NaN without a retain set)
- * @param lastLoss loss of the last step (NaN for SSD)
- * @param ssdTensors SSD per-tensor counts (empty for other methods)
+ * @param lastLoss loss of the last step (NaN without training)
+ * @param ssdTensors direct edit's per-tensor report (SSD's counts; empty for other kinds)
+ * @param ssdChanged direct edit: total elements changed (0 otherwise)
  * @param skippedSamples ids of records left out because no answer token survived tokenization
- * @param pdFallbacks PD only: forget samples whose decoupled sample is not an entity substitution
+ * @param pdFallbacks decoupled prompts only: forget samples whose decoupled sample is not an entity substitution
  * @param train the training settings the run applied ({@code TrainSettings.toMap()}: every key, the
  *     attention masking included) and its {@code seed}
+ * @param filter decoding filters only: what the filter build reports (absent from the JSON when empty)
  */
+@JsonPropertyOrder({"method", "config", "kind", "steps", "skipped_steps", "trainable_tensors", "wall_seconds",
+        "forget_nll_before", "forget_nll_after", "retain_nll_before", "retain_nll_after", "last_loss", "ssd_tensors",
+        "ssd_changed", "skipped_samples", "pd_fallbacks", "train", "filter"})
 public record RunSummary(String method, Map<String, Object> config, String kind, long steps, int skippedSteps,
-        int trainableTensors, double wallSeconds, double forgetNllBefore, double forgetNllAfter, double retainNllBefore,
-        double retainNllAfter, double lastLoss, Map<String, SelectiveDampening.TensorReport> ssdTensors,
-        List<String> skippedSamples, int pdFallbacks, Map<String, Object> train) {
+        int trainableTensors, @JsonSerialize(using = Finite.class) double wallSeconds,
+        @JsonSerialize(using = Finite.class) double forgetNllBefore,
+        @JsonSerialize(using = Finite.class) double forgetNllAfter,
+        @JsonSerialize(using = Finite.class) double retainNllBefore,
+        @JsonSerialize(using = Finite.class) double retainNllAfter,
+        @JsonSerialize(using = Finite.class) double lastLoss, Map<String, ?> ssdTensors, long ssdChanged,
+        List<String> skippedSamples, int pdFallbacks, Map<String, Object> train,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, ?> filter) {
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(SerializationFeature.INDENT_OUTPUT);
@@ -46,45 +63,33 @@ public record RunSummary(String method, Map<String, Object> config, String kind,
         ssdTensors = Collections.unmodifiableMap(new LinkedHashMap<>(ssdTensors));
         skippedSamples = List.copyOf(skippedSamples);
         train = Collections.unmodifiableMap(new LinkedHashMap<>(train));
-    }
-
-    /** Total SSD elements changed. */
-    public long ssdChanged() {
-        return ssdTensors.values().stream().mapToLong(SelectiveDampening.TensorReport::changed).sum();
+        filter = filter == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(filter));
     }
 
     /** Pretty JSON with snake_case keys; NaN written as {@code null}. */
     public String toJson() {
         try {
-            return JSON.writeValueAsString(JSON.readTree(JSON.writeValueAsString(nanToNull())));
+            return JSON.writeValueAsString(this);
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("summary is not serialisable", ex);
         }
     }
 
-    private Map<String, Object> nanToNull() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("method", method);
-        m.put("config", config);
-        m.put("kind", kind);
-        m.put("steps", steps);
-        m.put("skipped_steps", skippedSteps);
-        m.put("trainable_tensors", trainableTensors);
-        m.put("wall_seconds", finite(wallSeconds));
-        m.put("forget_nll_before", finite(forgetNllBefore));
-        m.put("forget_nll_after", finite(forgetNllAfter));
-        m.put("retain_nll_before", finite(retainNllBefore));
-        m.put("retain_nll_after", finite(retainNllAfter));
-        m.put("last_loss", finite(lastLoss));
-        m.put("ssd_tensors", ssdTensors);
-        m.put("ssd_changed", ssdChanged());
-        m.put("skipped_samples", skippedSamples);
-        m.put("pd_fallbacks", pdFallbacks);
-        m.put("train", train);
-        return m;
+    /** The JSON object as a map (for a stage summary that embeds it); same keys and values as {@link #toJson()}. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> toMap() {
+        return JSON.convertValue(this, LinkedHashMap.class);
     }
 
-    private static Double finite(double v) {
-        return Double.isFinite(v) ? v : null;
+    /** A double as a JSON number, or {@code null} when NaN or infinite. */
+    static final class Finite extends JsonSerializer<Double> {
+        @Override
+        public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
+            if (v == null || !Double.isFinite(v)) {
+                g.writeNull();
+            } else {
+                g.writeNumber(v);
+            }
+        }
     }
 }

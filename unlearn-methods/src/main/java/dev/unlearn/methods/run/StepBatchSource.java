@@ -6,7 +6,7 @@ import dev.unlearn.core.data.ForgetRetainPairing;
 import dev.unlearn.core.data.TokenizedExample;
 import dev.unlearn.core.text.QaTokenization;
 import dev.unlearn.core.train.BatchSource;
-import dev.unlearn.methods.flat.TemplateSampler;
+import dev.unlearn.methods.spi.TemplateSampler;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

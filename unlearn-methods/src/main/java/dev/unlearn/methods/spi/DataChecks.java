@@ -14,7 +14,7 @@ import java.util.Set;
 public final class DataChecks {
     private DataChecks() {}
 
-    /** Empty forget set, overlap, missing retain set, missing reference model, missing templates. */
+    /** Empty forget set, overlap, missing retain set, missing reference model. */
     public static void checkCommon(String method, MethodConfig config, MethodContext<?> ctx) {
         requireForget(method, ctx.forget());
         requireDisjoint(ctx.forget(), ctx.retain());
@@ -26,7 +26,11 @@ public final class DataChecks {
             throw new InvalidInputException("Method '" + method + "' with this config needs the reference model"
                     + " (the model before unlearning), but none was supplied.");
         }
-        if (config.needsTemplates() && ctx.templates().isEmpty()) {
+    }
+
+    /** Rejects an empty answer list of a method that needs one. */
+    public static void requireAnswers(String method, List<String> answers) {
+        if (answers.isEmpty()) {
             throw new InvalidInputException("Method '" + method + "' needs template answers (config key 'templates'),"
                     + " but the template list is empty.");
         }

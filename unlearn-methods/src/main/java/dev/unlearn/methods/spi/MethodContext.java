@@ -19,6 +19,8 @@ import java.util.function.Supplier;
  * @param templates template answers (FLAT), empty when none were given
  * @param device where computation runs
  * @param seed the run seed; methods derive their own streams from it
+ * @param answersFile where a named answer list lies (FLAT's {@code tofu-idontknow}: TOFU's
+ *     {@code idontknow.jsonl}, CLI {@code --templates}); null when not given
  */
 public record MethodContext<M>(
         M model,
@@ -27,13 +29,20 @@ public record MethodContext<M>(
         List<MethodSample> retain,
         List<String> templates,
         Device device,
-        long seed) {
+        long seed,
+        java.nio.file.Path answersFile) {
     public MethodContext {
         Objects.requireNonNull(model, "model");
         forget = List.copyOf(forget == null ? List.of() : forget);
         retain = List.copyOf(retain == null ? List.of() : retain);
         templates = List.copyOf(templates == null ? List.of() : templates);
         device = device == null ? Device.cpu() : device;
+    }
+
+    /** A context without an answers file. */
+    public MethodContext(M model, Supplier<M> reference, List<MethodSample> forget, List<MethodSample> retain,
+            List<String> templates, Device device, long seed) {
+        this(model, reference, forget, retain, templates, device, seed, null);
     }
 
     /** True when a reference-model supplier was given. */

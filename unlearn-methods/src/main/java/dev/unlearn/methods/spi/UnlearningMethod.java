@@ -9,8 +9,10 @@ import java.util.Map;
  * lowercase {@link #name()} through {@link Methods#byName(String)}.
  *
  * <p>Each method owns an immutable config record {@code C} whose defaults come from
- * {@code specs/methods.md}. Loss-based methods return a {@link LossMethod} for core's training loop;
- * direct edits and generation-time methods expose their own entry points in their packages.
+ * {@code specs/methods.md}. Every method returns one {@link MethodPlan} from {@link #plan}: a
+ * {@link LossPlan} (a {@link LossMethod} plus the hooks the runner provides), a {@link DirectEdit} or
+ * {@link DecodingFilters}. A loss-based method usually implements {@link #lossMethod} only; the default
+ * plan wraps it, with the reference model resident when the config needs it. See docs/add-a-method.md.
  *
  * @param <C> the config record type
  */
@@ -56,5 +58,40 @@ public interface UnlearningMethod<C extends MethodConfig> {
      */
     default LossMethod lossMethod(C config, MethodContext<?> context, ModelInfo model) {
         throw new UnsupportedOperationException("method '" + name() + "' is " + kind() + ", not loss-based");
+    }
+
+    /**
+     * What the runner does for this method, called after {@link #check}. The default is the loss plan of
+     * {@link #lossMethod} ({@link LossPlan#of(LossMethod, MethodConfig)}); methods with other needs
+     * (a reference pass, alternate answers) or of another kind override it.
+     */
+    default MethodPlan plan(C config, MethodContext<?> context, ModelInfo model) {
+        return LossPlan.of(lossMethod(config, context, model), config);
+    }
+
+    /** {@link #plan} for a config bound by {@link #bind} (the runner's untyped path). */
+    @SuppressWarnings("unchecked")
+    default MethodPlan planFor(MethodConfig config, MethodContext<?> context, ModelInfo model) {
+        return plan((C) configClass().cast(config), context, model);
+    }
+
+    /**
+     * The loss in weighted form (per-item forget weights, see {@link WeightedLoss}) for the worst-case
+     * search; empty when the method has no per-sample forget term of that kind.
+     *
+     * @throws dev.unlearn.core.InvalidInputException when this config has no weighted form (a KL retain term)
+     */
+    default java.util.Optional<WeightedLoss> weightedLoss(C config) {
+        return java.util.Optional.empty();
+    }
+
+    /** {@link #weightedLoss} for a config bound by {@link #bind}. */
+    default java.util.Optional<WeightedLoss> weightedLossFor(MethodConfig config) {
+        return weightedLoss(configClass().cast(config));
+    }
+
+    /** {@link #check} for a config bound by {@link #bind}. */
+    default void checkFor(MethodConfig config, MethodContext<?> context, ModelInfo model) {
+        check(configClass().cast(config), context, model);
     }
 }

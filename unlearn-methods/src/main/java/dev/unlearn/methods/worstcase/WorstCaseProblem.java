@@ -66,7 +66,7 @@ public final class WorstCaseProblem implements AutoCloseable {
             }
         }
         Map<String, Double> refNll = null;
-        if (WeightedObjective.needsReferenceNll(method)) {
+        if (WeightedObjective.weightedLoss(method, methodConfig).needsReferenceNllSum()) {
             // π_ref = θ_0: NPO's reference NLL_sum per pool item, computed once before any update
             refNll = new LinkedHashMap<>();
             for (var s : Scorer.score(model, this.pool, Math.max(16, settings.batchSize()))) {
@@ -85,7 +85,7 @@ public final class WorstCaseProblem implements AutoCloseable {
      * @param pool the tokenized candidate pool, ids unique
      * @param entities the entity of every pool item (same order) for an entity-level search, or null for
      *     item level
-     * @param method a method of {@link WeightedObjective#SUPPORTED}
+     * @param method a method with a weighted loss ({@link WeightedObjective#supported()})
      * @param methodConfig its bound config
      * @param settings the lower-level budget
      * @param seed shuffles of the lower level

@@ -1,5 +1,6 @@
 package dev.unlearn.methods.worstcase;
 
+import dev.unlearn.core.data.Batches;
 import dev.unlearn.core.data.TokenizedExample;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.methods.spi.MethodConfig;
@@ -99,12 +100,7 @@ public final class WorstCaseSearch {
             idx[i] = i;
         }
         SplittableRandom r = new SplittableRandom(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = idx[i];
-            idx[i] = idx[j];
-            idx[j] = t;
-        }
+        Batches.shuffle(idx, r);
         for (int i = 0; i < m; i++) {
             w[idx[i]] = 1;
         }
@@ -133,7 +129,7 @@ public final class WorstCaseSearch {
         double[] seen = new double[n];
         java.util.Arrays.fill(seen, Double.NaN);
         int[] explore = UpperLevel.topM(initialWeights(n, n, WorstCaseConfig.Init.RANDOM_BINARY, seed), n);
-        shuffle(explore, new SplittableRandom(seed ^ 0x5EEDL));
+        Batches.shuffle(explore, new SplittableRandom(seed ^ 0x5EEDL));
         for (int u = 0; u < c.iterations(); u++) {
             long t0 = System.nanoTime();
             double[] evaluatedW = w.clone();
@@ -229,15 +225,6 @@ public final class WorstCaseSearch {
             }
         }
         return -1;
-    }
-
-    private static void shuffle(int[] a, SplittableRandom r) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
     }
 
     /** Losses of the forget set of {@code w} as last seen (for a restart from the best set). */

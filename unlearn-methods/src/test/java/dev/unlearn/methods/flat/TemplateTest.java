@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unlearn.core.testing.Fixtures;
+import dev.unlearn.methods.spi.TemplateSampler;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unlearn.core.generate.BeamSearch;
+import dev.unlearn.core.generate.LogitsProcessor;
+import dev.unlearn.core.generate.SequenceFilter;
 import dev.unlearn.methods.spi.ConfigBinder;
 import dev.unlearn.methods.testing.Nd;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** methods.md test vectors T9. */
@@ -42,51 +46,64 @@ class GuardTest {
         Nd.close(0.3162277660168379, GuardMath.semanticSimilarity(c2, w), "max 2");
     }
 
+    /**
+     * T9 through production decoding: core's {@link BeamSearch#step} with GUARD's restriction
+     * processors (the exact-match {@link SequenceFilter}; a semantic stand-in giving the vector's
+     * similarities, blocking at δ and subtracting {@code λ_sem·max(sim, 0)} like {@code SemanticFilter}).
+     * The logits pass through float32, so the scores match to float precision.
+     */
     @Test
     void t9OneBeamStep() {
         double[] logits = {2.0, 1.5, 1.0, 0.2, -1.0};
         Nd.close(new double[] {-0.7836714066061883, -1.2836714066061883, -1.7836714066061883, -2.5836714066061885,
             -3.7836714066061883}, GuardMath.logSoftmax(logits), "log-probs");
+        Nd.close(GuardMath.logSoftmax(logits), BeamSearch.logSoftmax(floats(logits)), 1e-7, 1e-7, "core log-probs");
         double[] sim = {-0.2, 0.0, 0.3162277660168379, 0.7, -0.5};
-        RestrictedBeamSearch.CandidateCheck check = new RestrictedBeamSearch.CandidateCheck() {
-            @Override
-            public double matchRatio(long[] g) {
-                return GuardMath.maxMatchRatio(g, List.of(new long[] {1}));
-            }
-
-            @Override
-            public double similarity(long[] g) {
-                return sim[(int) g[g.length - 1]];
-            }
-        };
         GuardConfig c = ConfigBinder.bind("guard", GuardConfig.class, GuardConfig.defaults(),
                 Map.of("beam_width", 2, "candidates_per_beam", 4));
-        List<RestrictedBeamSearch.Beam> next = RestrictedBeamSearch.step(List.of(RestrictedBeamSearch.Beam.start()),
-                List.of(logits), c, 99, check);
+        LogitsProcessor restrict = LogitsProcessor.chain(List.of(
+                new SequenceFilter(List.of(new long[] {1}), c.beta(), c.tokenPenalty()), semantic(sim, c)));
+        List<BeamSearch.Beam> next = BeamSearch.step(List.of(BeamSearch.Beam.start()), List.of(floats(logits)),
+                new long[] {7}, config(c), Set.of(99L), restrict);
         assertEquals(2, next.size());
         assertArrayEquals(new long[] {0}, next.get(0).tokens());
-        Nd.close(-0.7836714066061883, next.get(0).score(), "beam 1");
+        Nd.close(-0.7836714066061883, next.get(0).score(), 1e-6, 1e-7, "beam 1");
         assertArrayEquals(new long[] {2}, next.get(1).tokens());
-        Nd.close(-2.0998991726230263, next.get(1).score(), "beam 2");
+        Nd.close(-2.0998991726230263, next.get(1).score(), 1e-6, 1e-7, "beam 2");
     }
 
     @Test
     void allBlockedGivesEmptyStep() {
         GuardConfig c = ConfigBinder.bind("guard", GuardConfig.class, GuardConfig.defaults(),
                 Map.of("beam_width", 2, "candidates_per_beam", 2));
-        RestrictedBeamSearch.CandidateCheck blockAll = new RestrictedBeamSearch.CandidateCheck() {
-            @Override
-            public double matchRatio(long[] g) {
-                return 1;
-            }
+        LogitsProcessor blockAll = (seq, z) -> java.util.Arrays.fill(z, Float.NEGATIVE_INFINITY);
+        assertTrue(BeamSearch.step(List.of(BeamSearch.Beam.start()), List.of(new float[] {1, 2, 3}), new long[] {7},
+                config(c), Set.of(0L), blockAll).isEmpty());
+    }
 
-            @Override
-            public double similarity(long[] g) {
-                return 0;
+    private static BeamSearch.Config config(GuardConfig c) {
+        return new BeamSearch.Config(c.beamWidth(), c.candidatesPerBeam(), c.maxNewTokens(), null);
+    }
+
+    /** Blocks candidates whose similarity reaches δ, subtracts {@code λ_sem·max(sim, 0)} from the others. */
+    private static LogitsProcessor semantic(double[] sim, GuardConfig c) {
+        return (seq, z) -> {
+            for (int v = 0; v < z.length; v++) {
+                if (sim[v] >= c.semanticThreshold()) {
+                    z[v] = Float.NEGATIVE_INFINITY;
+                } else if (sim[v] > 0) {
+                    z[v] = (float) (z[v] - c.semanticPenalty() * sim[v]);
+                }
             }
         };
-        assertTrue(RestrictedBeamSearch.step(List.of(RestrictedBeamSearch.Beam.start()),
-                List.of(new double[] {1, 2, 3}), c, 0, blockAll).isEmpty());
+    }
+
+    private static float[] floats(double[] x) {
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = (float) x[i];
+        }
+        return out;
     }
 
     @Test

@@ -12,7 +12,7 @@ import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.data.Batch;
 import dev.unlearn.core.data.TokenizedExample;
-import dev.unlearn.methods.graddiff.GradientDifference;
+import dev.unlearn.methods.loss.TwoTermLoss;
 import dev.unlearn.methods.spi.ForwardFn;
 import dev.unlearn.methods.spi.Methods;
 import dev.unlearn.methods.spi.StepBatches;
@@ -35,9 +35,9 @@ class PromptDecoupleTest {
             double gapd = new PdConfig("ga", null, null).effectiveWeight();
             double gdpd = new PdConfig("graddiff", null, null).effectiveWeight();
             Nd.close(-1.6, Nd.scalar(PromptDecouple.combine(nllF.neg(), nllPd, gapd)), "gapd");
-            Nd.close(-1.4, Nd.scalar(PromptDecouple.combine(GradientDifference.loss(nllF, nllR, 1, 0.5), nllPd, gdpd)),
+            Nd.close(-1.4, Nd.scalar(PromptDecouple.combine(TwoTermLoss.combine(nllF.neg(), 1, nllR, 0.5), nllPd, gdpd)),
                     "gdpd (recipe alpha 0.5)");
-            Nd.close(-1.15, Nd.scalar(PromptDecouple.combine(GradientDifference.loss(nllF, klR, 1, 1), nllPd, 1.0)),
+            Nd.close(-1.15, Nd.scalar(PromptDecouple.combine(TwoTermLoss.combine(nllF.neg(), 1, klR, 1), nllPd, 1.0)),
                     "klpd");
             Nd.close(1.7, Nd.scalar(PromptDecouple.combine(m.create(0.9), nllPd, 1.0)), "idkpd");
             double npoW = new PdConfig("npo", null, null).effectiveWeight();

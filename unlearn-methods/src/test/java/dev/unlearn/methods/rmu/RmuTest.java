@@ -104,7 +104,7 @@ class RmuTest {
             }
         };
         RmuConfig c = new RmuConfig(3, 2, 1, 0, ".*mlp.*", RmuConfig.Form.OU);
-        RmuLoss loss = new RmuLoss(c, c.effectiveLayer(new ModelInfo(8, 2, 10)), new double[] {1.2, 1.6});
+        RmuLoss loss = new RmuLoss(c, c.effectiveLayer(new ModelInfo(8, 2, 10)), 8, new double[] {1.2, 1.6});
         StepLoss s = loss.loss(policy, null, StepBatches.of(f, null), m);
         assertEquals(3, asked[0], "the output of block 3 itself");
         // sample 0: tokens 1,2 → ((0.7²+2.6²)/2 + (1.8²+1.6²)/2)/2 = (3.625 + 2.9)/2; sample 1: token 2 → (0.8²+3.6²)/2

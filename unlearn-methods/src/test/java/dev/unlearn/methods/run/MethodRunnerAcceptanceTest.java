@@ -1,18 +1,18 @@
 package dev.unlearn.methods.run;
 
-import dev.unlearn.core.testing.Bounds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.core.data.Batches;
 import dev.unlearn.core.data.TokenizedExample;
 import dev.unlearn.core.io.Checkpoint;
 import dev.unlearn.core.model.CausalLm;
+import dev.unlearn.core.testing.Bounds;
 import dev.unlearn.core.testing.TinyWorld;
 import dev.unlearn.core.train.Schedule;
+import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.core.train.TrainingLoop;
 import dev.unlearn.methods.spi.ForwardFn;
 import dev.unlearn.methods.ssd.FisherImportance;
@@ -157,7 +157,7 @@ class MethodRunnerAcceptanceTest extends TinyWorldMethodTest {
                     long outside = changed.logicalAnd(selected.logicalNot()).countNonzero().getLong();
                     assertEquals(0, outside, e.getKey() + ": elements changed outside the selection");
                     long n = changed.countNonzero().getLong();
-                    assertEquals(s.ssdTensors().get(e.getKey()).changed(), n, e.getKey() + ": reported count");
+                    assertEquals(((dev.unlearn.methods.ssd.SelectiveDampening.TensorReport) s.ssdTensors().get(e.getKey())).changed(), n, e.getKey() + ": reported count");
                     changedTotal += n;
                 }
             }

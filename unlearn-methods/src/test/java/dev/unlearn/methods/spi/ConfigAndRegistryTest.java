@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ConfigAndRegistryTest {
     @Test
     void registryListsEveryMethod() {
-        assertEquals(List.of("flat", "ga", "graddiff", "guard", "npo", "pd", "rmu", "simnpo", "ssd"), Methods.names());
+        assertEquals(List.of("flat", "ga", "graddiff", "guard", "npo", "pd", "rmu", "simnpo", "ssd"), Methods.names().stream().filter(n -> !n.startsWith("toy-")).toList(), "registered in main (test sources add toy-*)");
         assertEquals("npo", Methods.byName(" NPO ").name());
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> Methods.byName("npoo"));
         assertTrue(e.getMessage().contains("'npoo'") && e.getMessage().contains("guard, npo, pd"), e.getMessage());

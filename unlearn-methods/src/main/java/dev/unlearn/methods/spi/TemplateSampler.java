@@ -1,4 +1,4 @@
-package dev.unlearn.methods.flat;
+package dev.unlearn.methods.spi;
 
 import dev.unlearn.core.InvalidInputException;
 import java.util.List;
@@ -16,7 +16,7 @@ public final class TemplateSampler {
 
     public TemplateSampler(List<String> templates, long seed) {
         if (templates.isEmpty()) {
-            throw new InvalidInputException("FLAT: the template list is empty (config key 'templates').");
+            throw new InvalidInputException("the list of alternate answers is empty (FLAT: config key 'templates').");
         }
         this.templates = List.copyOf(templates);
         this.random = new SplittableRandom(seed);

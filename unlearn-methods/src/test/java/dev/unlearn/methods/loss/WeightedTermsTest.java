@@ -1,4 +1,4 @@
-package dev.unlearn.methods.worstcase;
+package dev.unlearn.methods.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
