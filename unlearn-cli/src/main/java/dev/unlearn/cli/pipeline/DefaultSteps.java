@@ -5,15 +5,17 @@ import ai.djl.ndarray.types.DataType;
 import dev.unlearn.cli.recipe.Recipe;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.data.AttentionMasking;
-import dev.unlearn.core.data.QaReader;
 import dev.unlearn.core.io.Checkpoint;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.text.PromptTemplate;
 import dev.unlearn.core.text.TextTokenizer;
+import dev.unlearn.eval.leakage.LeakageItem;
+import dev.unlearn.eval.model.EvaluationSummary;
 import dev.unlearn.eval.model.Evaluator;
 import dev.unlearn.eval.model.ModelRunner;
 import dev.unlearn.methods.guard.Guard;
 import dev.unlearn.methods.guard.GuardFilter;
+import dev.unlearn.eval.tofu.TofuTask;
 import dev.unlearn.methods.run.MethodRunner;
 import dev.unlearn.methods.run.RunSummary;
 import dev.unlearn.methods.spi.MethodKind;
@@ -63,8 +65,8 @@ public final class DefaultSteps implements PipelineSteps {
         try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(fullModel);
                 CausalLm lm = dev.unlearn.cli.commands.ModelDirs.load(fullModel, m, false)) {
             RunSummary s = MethodRunner.builder().setModel(lm).optReference(() -> lm.copy(m)).setTokenizer(tok)
-                    .optTemplate(PromptTemplate.resolve(template, fullModel, null)).setForget(QaReader.read(data.forget()))
-                    .optRetain(QaReader.read(data.retain())).setMethod(run.method())
+                    .optTemplate(PromptTemplate.resolve(template, fullModel, null)).setForget(data.forgetRecords())
+                    .optRetain(data.retainRecords()).setMethod(run.method())
                     .optConfig(config(run.config(), data.dir())).setSettings(run.settings()).optSeed(seed)
                     .optProgress(progress).optFilterOut(filterTmp).build().run();
             Checkpoint.save(lm, outModel, fullModel, DataType.FLOAT32);
@@ -92,10 +94,10 @@ public final class DefaultSteps implements PipelineSteps {
     }
 
     @Override
-    public Map<String, Object> evaluate(Path model, Path fullModel, Path retainModel, DataLayout data, List<String> suites,
+    public EvaluationSummary evaluate(Path model, Path fullModel, Path retainModel, DataLayout data, List<String> suites,
             String template, Recipe.EvalSpec eval, Path outDir) {
-        List<String> evalSuites = suites.stream().filter(x -> !x.equals("leakage")).toList();
-        Evaluator.Builder b = Evaluator.builder(data.dir()).optForgetSplit(data.forgetSplit()).optSuites(evalSuites)
+        List<String> evalSuites = suites.stream().filter(x -> !x.equals(dev.unlearn.eval.leakage.LeakageReport.SUITE)).toList();
+        Evaluator.Builder b = Evaluator.builder(data.evalData()).optSuites(evalSuites)
                 .optTemplate(PromptTemplate.resolve(template, model, null)).optTitle("evaluation of " + model.getFileName());
         b.optRetainModel(retainModel);
         b.optDecoder(decoder(model));
@@ -112,15 +114,12 @@ public final class DefaultSteps implements PipelineSteps {
             b.optAttentionMask(AttentionMasking.byName(eval.attentionMask()));
         }
         Evaluator.Result r = b.build().evaluate(model);
-        r.write(outDir);
-        Map<String, Object> out = new LinkedHashMap<>();
-        r.summary().toMap().forEach((k, v) -> out.put(k, v == null || v.isNaN() ? null : v));
-        if (suites.contains("leakage")) {
-            List<dev.unlearn.eval.leakage.LeakageItem> forget = dev.unlearn.eval.leakage.LeakageItem.of(
-                    QaReader.read(data.file(data.forgetSplit() + "_perturbed")));
-            List<dev.unlearn.eval.leakage.LeakageItem> shots = dev.unlearn.eval.leakage.LeakageItem.of(
-                    QaReader.read(data.file("retain_perturbed")));
-            out.putAll(LeakageStep.run(model, retainModel, PromptTemplate.resolve(template, model, null), forget, shots,
+        r.writeReport(outDir);
+        EvaluationSummary out = r.summary();
+        if (suites.contains(dev.unlearn.eval.leakage.LeakageReport.SUITE)) {
+            List<LeakageItem> forget = LeakageItem.of(data.evalData().rows(TofuTask.FORGET));
+            List<LeakageItem> shots = LeakageItem.of(data.evalData().rows(TofuTask.RETAIN));
+            out = out.with(LeakageStep.run(model, retainModel, PromptTemplate.resolve(template, model, null), forget, shots,
                     LeakageStep.config(eval, 0), outDir));
         }
         return out;

@@ -23,6 +23,8 @@ import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.core.train.TrainingConfig;
 import dev.unlearn.eval.leakage.LeakageConfig;
 import dev.unlearn.eval.leakage.LeakageItem;
+import dev.unlearn.eval.model.EvaluationSummary;
+import dev.unlearn.eval.model.Evaluator;
 import dev.unlearn.eval.muse.MuseEvaluator;
 import dev.unlearn.eval.report.ReportWriter;
 import dev.unlearn.methods.run.MethodRunner;
@@ -108,9 +110,9 @@ final class MusePipeline {
         Path retainModel = RunPipeline.modelOf(retain.dir());
 
         // unlearning
-        List<String[]> toEval = new ArrayList<>();
-        toEval.add(new String[] {"full", "full", null, fullModel.toString(), full.digest()});
-        toEval.add(new String[] {"retain", "retain", null, retainModel.toString(), retain.digest()});
+        List<RunPipeline.EvalTarget> toEval = new ArrayList<>();
+        toEval.add(new RunPipeline.EvalTarget(RunPipeline.FULL, RunPipeline.FULL, null, fullModel, full.digest()));
+        toEval.add(new RunPipeline.EvalTarget(RunPipeline.RETAIN, RunPipeline.RETAIN, null, retainModel, retain.digest()));
         for (Recipe.MethodRun run : r.methods()) {
             ObjectNode fp = StageRunner.fingerprint();
             fp.put("full", full.digest()).put("data", dataDigest).put("template", template).put("seed", seed)
@@ -122,27 +124,26 @@ final class MusePipeline {
                 RunPipeline.writeJson(dir.resolve("summary.json"), RunPipeline.JSON.valueToTree(summary));
             });
             outcomes.add(o);
-            toEval.add(new String[] {run.label(), "unlearned", run.method(), o.dir().resolve("model").toString(), o.digest()});
+            toEval.add(new RunPipeline.EvalTarget(run.label(), RunPipeline.UNLEARNED, run.method(), o.dir().resolve("model"), o.digest()));
         }
 
         // evaluation
         List<String> suites = r.eval() != null && r.eval().suites() != null ? r.eval().suites() : List.of("muse");
         int maxNew = r.eval() != null && r.eval().maxNewTokens() != null ? r.eval().maxNewTokens() : 128;
         List<RunPipeline.ModelRow> rows = new ArrayList<>();
-        for (String[] e : toEval) {
+        for (RunPipeline.EvalTarget e : toEval) {
             ObjectNode fp = StageRunner.fingerprint();
-            fp.put("model", e[4]).put("retain", retain.digest()).put("template", template).put("data", dataDigest);
+            fp.put("model", e.digest()).put("retain", retain.digest()).put("template", template).put("data", dataDigest);
             fp.set("suites", RunPipeline.JSON.valueToTree(suites));
             fp.set("eval", RunPipeline.JSON.valueToTree(r.eval()));
-            Path model = Path.of(e[3]);
-            StageRunner.Outcome o = st.stage("eval/" + e[0], fp, dir -> {
-                Map<String, Object> m = evaluate(model, retainModel, corpus, suites, template, maxNew, builtin, r.eval(), seed, dir);
-                RunPipeline.writeJson(dir.resolve("summary.json"), RunPipeline.JSON.valueToTree(m));
-            });
+            Path model = e.model();
+            StageRunner.Outcome o = st.stage("eval/" + e.name(), fp, dir -> new EvaluationSummary(Map.of())
+                    .with(evaluate(model, retainModel, corpus, suites, template, maxNew, builtin, r.eval(), seed, dir))
+                    .write(dir.resolve(Evaluator.SUMMARY)));
             outcomes.add(o);
-            double wall = "unlearned".equals(e[1]) ? wallOf(runDir.resolve("unlearn").resolve(e[0]))
-                    : wallOf("full".equals(e[1]) ? full.dir() : retain.dir());
-            rows.add(new RunPipeline.ModelRow(e[0], e[1], e[2], model, RunPipeline.readMap(o.dir().resolve("summary.json")), wall));
+            double wall = RunPipeline.UNLEARNED.equals(e.role()) ? wallOf(runDir.resolve("unlearn").resolve(e.name()))
+                    : wallOf(RunPipeline.FULL.equals(e.role()) ? full.dir() : retain.dir());
+            rows.add(RunPipeline.ModelRow.of(e, EvaluationSummary.read(o.dir().resolve(Evaluator.SUMMARY)), wall));
         }
 
         ObjectNode fpReport = StageRunner.fingerprint();

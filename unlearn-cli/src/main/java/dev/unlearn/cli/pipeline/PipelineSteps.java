@@ -1,6 +1,7 @@
 package dev.unlearn.cli.pipeline;
 
 import dev.unlearn.cli.recipe.Recipe;
+import dev.unlearn.eval.model.EvaluationSummary;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +17,10 @@ public interface PipelineSteps {
 
     /**
      * Evaluates {@code model} with the given suites (the retain and original models as references)
-     * into {@code outDir}; returns the summary numbers the report table uses ({@code forget_quality},
+     * into {@code outDir} (everything but {@code summary.json}, which the pipeline writes once); returns
+     * the summary whose declared headline values the report table uses ({@code forget_quality},
      * {@code model_utility}, ...).
      */
-    Map<String, Object> evaluate(Path model, Path fullModel, Path retainModel, DataLayout data, List<String> suites,
+    EvaluationSummary evaluate(Path model, Path fullModel, Path retainModel, DataLayout data, List<String> suites,
             String template, Recipe.EvalSpec eval, Path outDir);
 }

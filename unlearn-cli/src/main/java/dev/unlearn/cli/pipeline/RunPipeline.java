@@ -24,6 +24,8 @@ import dev.unlearn.core.text.TextTokenizer;
 import dev.unlearn.core.train.FineTune;
 import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.core.train.TrainingConfig;
+import dev.unlearn.eval.model.EvaluationSummary;
+import dev.unlearn.eval.model.Evaluator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -55,9 +57,32 @@ public final class RunPipeline {
         }
     }
 
-    /** One evaluated model of the run. */
-    public record ModelRow(String name, String role, String method, Path model, Map<String, Object> metrics,
-            double wallSeconds) {}
+    /** The role of a model in the run's report. */
+    public static final String FULL = "full";
+    /** The retain (retrained) model's role. */
+    public static final String RETAIN = "retain";
+    /** An unlearned model's role. */
+    public static final String UNLEARNED = "unlearned";
+
+    /**
+     * One model the run evaluates: its report name, role ({@link #FULL}, {@link #RETAIN},
+     * {@link #UNLEARNED}), method (null for full and retain), checkpoint, and the digest of the stage
+     * that produced it.
+     */
+    public record EvalTarget(String name, String role, String method, Path model, String digest) {}
+
+    /**
+     * One evaluated model of the run: a report row.
+     *
+     * @param summary its evaluation summary ({@code eval/NAME/summary.json}): the declared headline values and extras
+     */
+    public record ModelRow(String name, String role, String method, Path model, EvaluationSummary summary,
+            double wallSeconds) {
+        /** The row of an evaluated target. */
+        public static ModelRow of(EvalTarget t, EvaluationSummary summary, double wallSeconds) {
+            return new ModelRow(t.name(), t.role(), t.method(), t.model(), summary, wallSeconds);
+        }
+    }
 
     /** The run's outcome: its folder, the rows of the report, and which stages ran. */
     public record Result(Path runDir, List<ModelRow> models, List<StageRunner.Outcome> stages, Path reportJson,
@@ -199,9 +224,9 @@ public final class RunPipeline {
 
         // unlearning runs
         List<ModelRow> rows = new ArrayList<>();
-        List<String[]> toEval = new ArrayList<>();
-        toEval.add(new String[] {"full", "full", null, fullModel.toString(), full.digest()});
-        toEval.add(new String[] {"retain", "retain", null, retainModel.toString(), retain.digest()});
+        List<EvalTarget> toEval = new ArrayList<>();
+        toEval.add(new EvalTarget(FULL, FULL, null, fullModel, full.digest()));
+        toEval.add(new EvalTarget(RETAIN, RETAIN, null, retainModel, retain.digest()));
         for (Recipe.MethodRun run : r.methods()) {
             ObjectNode fp = StageRunner.fingerprint();
             fp.put("full", full.digest());
@@ -215,29 +240,27 @@ public final class RunPipeline {
                 writeJson(dir.resolve("summary.json"), JSON.valueToTree(summary));
             });
             outcomes.add(o);
-            toEval.add(new String[] {run.label(), "unlearned", run.method(), o.dir().resolve("model").toString(), o.digest()});
+            toEval.add(new EvalTarget(run.label(), UNLEARNED, run.method(), o.dir().resolve("model"), o.digest()));
         }
 
         // evaluation of every model
-        List<String> suites = r.eval() != null && r.eval().suites() != null ? r.eval().suites()
-                : List.of("tofu", "mia", "representation", "refusal");
-        for (String[] e : toEval) {
+        List<String> suites = r.eval() != null && r.eval().suites() != null ? r.eval().suites() : Evaluator.DEFAULT_SUITES;
+        for (EvalTarget e : toEval) {
             ObjectNode fp = StageRunner.fingerprint();
-            fp.put("model", e[4]);
+            fp.put("model", e.digest());
             fp.put("full", full.digest());
             fp.put("retain", retain.digest());
             fp.set("suites", JSON.valueToTree(suites));
             fp.set("eval", JSON.valueToTree(r.eval()));
             fp.put("template", template);
-            Path model = Path.of(e[3]);
-            StageRunner.Outcome o = stage(sr, only, "eval/" + e[0], fp, dir -> {
-                Map<String, Object> m = steps.evaluate(model, fullModel, retainModel, data, suites, template, r.eval(), dir);
-                writeJson(dir.resolve("summary.json"), JSON.valueToTree(m));
-            });
+            Path model = Path.of(e.model().toString());
+            StageRunner.Outcome o = stage(sr, only, "eval/" + e.name(), fp,
+                    dir -> steps.evaluate(model, fullModel, retainModel, data, suites, template, r.eval(), dir)
+                            .write(dir.resolve(Evaluator.SUMMARY)));
             outcomes.add(o);
-            double wall = "unlearned".equals(e[1]) ? wallOf(sr.runDir().resolve("unlearn").resolve(e[0]))
-                    : wallOf("full".equals(e[1]) ? full.dir() : retain.dir());
-            rows.add(new ModelRow(e[0], e[1], e[2], model, readMap(o.dir().resolve("summary.json")), wall));
+            double wall = UNLEARNED.equals(e.role()) ? wallOf(sr.runDir().resolve("unlearn").resolve(e.name()))
+                    : wallOf(FULL.equals(e.role()) ? full.dir() : retain.dir());
+            rows.add(ModelRow.of(e, EvaluationSummary.read(o.dir().resolve(Evaluator.SUMMARY)), wall));
         }
 
         // report

@@ -3,7 +3,14 @@ package dev.unlearn.cli.pipeline;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.cli.Version;
+import dev.unlearn.eval.leakage.LeakageReport;
+import dev.unlearn.eval.model.Evaluator;
+import dev.unlearn.eval.muse.MuseMetrics;
 import dev.unlearn.eval.report.Plots;
+import dev.unlearn.eval.spi.Headline;
+import dev.unlearn.eval.spi.Metrics;
+import dev.unlearn.eval.tofu.ForgetQualityMetric;
+import dev.unlearn.eval.tofu.ModelUtilityMetric;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -22,20 +29,60 @@ import java.util.Map;
  * leaderboard for the terminal.
  */
 public final class RunReport {
-    /** The columns every model entry carries, in table order. */
-    public static final List<String> COLUMNS = List.of("forget_quality", "model_utility", "forget_truth_ratio",
-            "forget_rougeL_recall", "retain_rougeL_recall", "mia_auc_loss", "cka_to_retain_mean", "leak");
-    /** The columns of a MUSE run (MUSE's table: VerbMem and KnowMem on D_f, PrivLeak, KnowMem on D_r), in table order. */
-    public static final List<String> MUSE_COLUMNS = List.of("verbmem_f", "knowmem_f", "privleak", "knowmem_r", "leak");
+    /**
+     * The columns of a TOFU run, in table order: the leaderboard {@link Headline}s the default suites'
+     * metrics declare, by rank, then the leakage suite's {@code leak}.
+     */
+    public static final List<Headline> TOFU = withLeak(Metrics.headlines(Evaluator.DEFAULT_SUITES));
+    /** The columns of a MUSE run (the muse suite's leaderboard headlines, by rank, then {@code leak}). */
+    public static final List<Headline> MUSE = withLeak(Metrics.headlines(List.of(MuseMetrics.SUITE)));
+    /** The summary fields of {@link #TOFU}, in table order. */
+    public static final List<String> COLUMNS = fields(TOFU);
+    /** The summary fields of {@link #MUSE} (VerbMem and KnowMem on D_f, PrivLeak, KnowMem on D_r, leak), in table order. */
+    public static final List<String> MUSE_COLUMNS = fields(MUSE);
 
-    /** The columns of these rows: MUSE's when any row has {@code verbmem_f}, else TOFU's. */
-    static List<String> columns(List<RunPipeline.ModelRow> rows) {
+    private static List<Headline> withLeak(List<Headline> headlines) {
+        List<Headline> out = new ArrayList<>();
+        headlines.stream().filter(Headline::onLeaderboard).forEach(out::add);
+        out.add(LeakageReport.HEADLINE);
+        return List.copyOf(out);
+    }
+
+    private static List<String> fields(List<Headline> columns) {
+        return columns.stream().map(Headline::field).toList();
+    }
+
+    /** Whether any row carries a MUSE headline field. */
+    static boolean isMuse(List<RunPipeline.ModelRow> rows) {
         for (RunPipeline.ModelRow r : rows) {
-            if (r.metrics().containsKey("verbmem_f")) {
-                return MUSE_COLUMNS;
+            for (Headline h : MUSE) {
+                if (h != LeakageReport.HEADLINE && r.summary().has(h.field())) {
+                    return true;
+                }
             }
         }
-        return COLUMNS;
+        return false;
+    }
+
+    /**
+     * The columns of these rows: MUSE's when any row has a MUSE headline field, else TOFU's plus the
+     * leaderboard headlines of any other suite a row carries (e.g. a new metric's), all by rank.
+     */
+    static List<Headline> columns(List<RunPipeline.ModelRow> rows) {
+        if (isMuse(rows)) {
+            return MUSE;
+        }
+        List<Headline> out = new ArrayList<>(TOFU);
+        out.remove(LeakageReport.HEADLINE);
+        for (Headline h : Metrics.headlines()) {
+            if (h.onLeaderboard() && !out.contains(h) && !MUSE.contains(h)
+                    && rows.stream().anyMatch(r -> r.summary().has(h.field()))) {
+                out.add(h);
+            }
+        }
+        out.sort(java.util.Comparator.comparingInt(Headline::rank));
+        out.add(LeakageReport.HEADLINE);
+        return List.copyOf(out);
     }
 
     private RunReport() {}
@@ -54,17 +101,16 @@ public final class RunReport {
             if (r.method() != null) {
                 m.put("method", r.method());
             }
-            for (String c : columns(rows)) {
-                m.put(c, number(r.metrics().get(c)));
+            for (Headline c : columns(rows)) {
+                m.put(c.field(), r.summary().value(c.field()));
             }
             m.put("wall_seconds", r.wallSeconds());
-            ObjectNode all = m.putObject("metrics");
-            r.metrics().forEach((k, v) -> all.set(k, RunPipeline.JSON.valueToTree(v)));
-            points.add(new Plots.ModelPoint(r.name(), number(r.metrics().get("forget_quality")),
-                    number(r.metrics().get("model_utility"))));
+            m.set("metrics", RunPipeline.JSON.valueToTree(r.summary()));
+            points.add(new Plots.ModelPoint(r.name(), r.summary().value(ForgetQualityMetric.FIELD),
+                    r.summary().value(ModelUtilityMetric.FIELD)));
         }
         RunPipeline.JSON.writeValue(dir.resolve("report.json").toFile(), root);
-        boolean muse = columns(rows) == MUSE_COLUMNS;
+        boolean muse = isMuse(rows);
         byte[] png = muse ? null : Plots.forgetQualityVsUtility(points);
         if (png != null) {
             Files.write(dir.resolve("fq_vs_mu.png"), png);
@@ -79,42 +125,36 @@ public final class RunReport {
 
     /** A fixed-width leaderboard: one line per model, the run's columns (TOFU's or MUSE's) and wall seconds. */
     public static String leaderboard(List<RunPipeline.ModelRow> rows) {
-        List<String> cols = columns(rows);
+        List<Headline> cols = columns(rows);
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%-14s %-9s", "model", "role"));
-        for (String c : cols) {
-            sb.append(String.format(Locale.ROOT, " %10s", SHORT.getOrDefault(c, c)));
+        for (Headline c : cols) {
+            sb.append(String.format(Locale.ROOT, " %10s", c.column()));
         }
         sb.append(String.format(Locale.ROOT, " %7s%n", "secs"));
         for (RunPipeline.ModelRow r : rows) {
             sb.append(String.format(Locale.ROOT, "%-14s %-9s", r.name(), r.role()));
-            for (String c : cols) {
-                double v = number(r.metrics().get(c));
-                sb.append(String.format(Locale.ROOT, " %10s", c.equals("forget_quality") ? fq(v)
-                        : Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, Math.abs(v) >= 10 ? "%.2f" : "%.3f", v)));
+            for (Headline c : cols) {
+                sb.append(String.format(Locale.ROOT, " %10s", c.format().leaderboard(r.summary().value(c.field()))));
             }
             sb.append(String.format(Locale.ROOT, " %7.1f%n", r.wallSeconds()));
         }
         return sb.toString();
     }
 
-    private static final Map<String, String> SHORT = Map.ofEntries(Map.entry("forget_quality", "forget_q"),
-            Map.entry("model_utility", "utility"), Map.entry("forget_truth_ratio", "truth_r"),
-            Map.entry("forget_rougeL_recall", "f_rouge"), Map.entry("retain_rougeL_recall", "r_rouge"),
-            Map.entry("mia_auc_loss", "mia_auc"), Map.entry("cka_to_retain_mean", "cka_ret"));
-
     /** Bar chart of each model's leakage differences per attack, or null when no row ran the suite. */
     private static byte[] leakagePlot(List<RunPipeline.ModelRow> rows) {
         List<String> attacks = new ArrayList<>();
         Map<String, Map<String, Double>> diffs = new java.util.LinkedHashMap<>();
         for (RunPipeline.ModelRow r : rows) {
-            if (!(r.metrics().get("leak") instanceof Number) || "retain".equals(r.role())) {
+            if (Double.isNaN(r.summary().value(LeakageReport.HEADLINE.field())) || RunPipeline.RETAIN.equals(r.role())) {
                 continue;
             }
             Map<String, Double> d = new java.util.LinkedHashMap<>();
-            for (Map.Entry<String, Object> e : r.metrics().entrySet()) {
+            for (Map.Entry<String, Double> e : r.summary().values().entrySet()) {
                 String k = e.getKey();
-                if (k.startsWith("leak_") && k.endsWith("_diff") && e.getValue() instanceof Number n) {
+                if (k.startsWith("leak_") && k.endsWith("_diff") && e.getValue() != null && !Double.isNaN(e.getValue())) {
+                    Double n = e.getValue();
                     String a = k.substring(5, k.length() - 5);
                     if (a.equals("direct")) {
                         continue;
@@ -130,17 +170,9 @@ public final class RunReport {
         return diffs.isEmpty() ? null : dev.unlearn.eval.leakage.LeakagePlot.differences(attacks, diffs);
     }
 
-    private static String fq(double v) {
-        return Double.isNaN(v) ? "n/a" : v >= 1e-3 ? String.format(Locale.ROOT, "%.4f", v) : String.format(Locale.ROOT, "%.2e", v);
-    }
-
-    static double number(Object o) {
-        return o instanceof Number n ? n.doubleValue() : Double.NaN;
-    }
-
     private static String html(String title, List<RunPipeline.ModelRow> rows, byte[] png, byte[] leak) {
-        List<String> cols = columns(rows);
-        boolean muse = cols == MUSE_COLUMNS;
+        List<Headline> cols = columns(rows);
+        boolean muse = isMuse(rows);
         StringBuilder sb = new StringBuilder();
         sb.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(esc(title)).append("</title>")
                 .append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
@@ -156,17 +188,16 @@ public final class RunReport {
                         + " (0 or below: the attacks get out no more than from a model that never saw the data).")
                 .append(" Per-model pages: <code>eval/NAME/report.html</code>.</p><table><tr><th>model</th><th>role</th>"
                         + "<th>method</th>");
-        for (String c : cols) {
-            sb.append("<th>").append(c).append("</th>");
+        for (Headline c : cols) {
+            sb.append("<th>").append(c.field()).append("</th>");
         }
         sb.append("<th>wall_seconds</th></tr>");
         for (RunPipeline.ModelRow r : rows) {
             sb.append("<tr><td><a href=\"../eval/").append(esc(r.name())).append("/report.html\">").append(esc(r.name()))
                     .append("</a></td><td>").append(r.role()).append("</td><td>")
                     .append(r.method() == null ? "" : esc(r.method())).append("</td>");
-            for (String c : cols) {
-                double v = number(r.metrics().get(c));
-                sb.append("<td>").append(c.equals("forget_quality") ? fq(v) : String.format(Locale.ROOT, "%.4f", v)).append("</td>");
+            for (Headline c : cols) {
+                sb.append("<td>").append(c.format().table(r.summary().value(c.field()))).append("</td>");
             }
             sb.append(String.format(Locale.ROOT, "<td>%.1f</td></tr>", r.wallSeconds()));
         }

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unlearn.cli.recipe.Recipe;
+import dev.unlearn.eval.model.EvaluationSummary;
 import dev.unlearn.cli.recipe.RecipeLoader;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.UnlearnException;
@@ -58,13 +59,13 @@ class RunPipelineTest {
         }
 
         @Override
-        public Map<String, Object> evaluate(Path model, Path fullModel, Path retainModel, DataLayout data, List<String> suites,
+        public EvaluationSummary evaluate(Path model, Path fullModel, Path retainModel, DataLayout data, List<String> suites,
                 String template, Recipe.EvalSpec eval, Path outDir) {
             calls.add("eval/" + outDir.getFileName().toString().replaceAll("^\\.tmp-eval_(.*)-\\d+$", "$1"));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("forget_quality", model.equals(retainModel) ? 1.0 : 0.01);
             m.put("model_utility", 0.5);
-            return m;
+            return new EvaluationSummary(Map.of()).with(m);
         }
     }
 

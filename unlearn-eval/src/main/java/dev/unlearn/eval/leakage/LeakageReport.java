@@ -23,6 +23,12 @@ public record LeakageReport(List<Row> rows, double leak, double wallSeconds) {
         }
     }
 
+    /** The suite's name. */
+    public static final String SUITE = "leakage";
+    /** The suite's summary field {@code leak}, also a leaderboard column (the suite runs outside the metric registry). */
+    public static final dev.unlearn.eval.spi.Headline HEADLINE = dev.unlearn.eval.spi.Headline.column("leak", SUITE, "leak", "leak",
+            1000, dev.unlearn.eval.spi.Headline.Direction.CLOSER_TO_RETAIN, dev.unlearn.eval.spi.Headline.Format.DECIMAL);
+
     public LeakageReport {
         rows = List.copyOf(rows);
     }
@@ -46,7 +52,7 @@ public record LeakageReport(List<Row> rows, double leak, double wallSeconds) {
      */
     public Map<String, Double> summary() {
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("leak", leak);
+        m.put(HEADLINE.field(), leak);
         for (Row r : rows) {
             String k = "leak_" + r.attack();
             m.put(k, r.model());

@@ -1,7 +1,9 @@
 package dev.unlearn.eval.mia;
 
 import dev.unlearn.eval.spi.EvaluationContext;
+import dev.unlearn.eval.spi.Headline;
 import dev.unlearn.eval.spi.InputKey;
+import dev.unlearn.eval.spi.SampleSeries;
 import dev.unlearn.eval.spi.Metric;
 import dev.unlearn.eval.spi.MetricResult;
 import java.util.List;
@@ -13,7 +15,20 @@ import java.util.List;
  * {@code holdout}. ROC points are recomputed from the series by the report.
  */
 public abstract class MiaMetric implements Metric {
+    /** The MIA suite. */
+    public static final String SUITE = "mia";
+
     abstract MiaAttack attack(EvaluationContext context);
+
+    @Override
+    public List<String> suites() {
+        return List.of(SUITE);
+    }
+
+    @Override
+    public List<SampleSeries> perSample() {
+        return List.of(SampleSeries.of("forget", SampleSeries.FORGET), SampleSeries.of("holdout", SampleSeries.HOLDOUT));
+    }
 
     @Override
     public List<InputKey<?>> requiredInputs() {
@@ -39,9 +54,18 @@ public abstract class MiaMetric implements Metric {
 
     /** {@code mia_loss}. */
     public static final class Loss extends MiaMetric {
+        /** Registry name. */
+        public static final String NAME = "mia_loss";
+
         @Override
         public String name() {
-            return "mia_loss";
+            return NAME;
+        }
+
+        @Override
+        public List<Headline> headlines() {
+            return List.of(Headline.column("mia_auc_loss", NAME, "auc", "mia_auc", 60, Headline.Direction.CLOSER_TO_RETAIN,
+                    Headline.Format.DECIMAL));
         }
 
         @Override
@@ -97,6 +121,11 @@ public abstract class MiaMetric implements Metric {
         }
 
         @Override
+        public List<InputKey<?>> requiredInputs() {
+            return List.of(MiaInputs.FORGET, MiaInputs.HOLDOUT, MiaInputs.GRADIENT_NORMS);
+        }
+
+        @Override
         MiaAttack attack(EvaluationContext c) {
             return MiaAttack.GRADNORM;
         }
@@ -107,6 +136,11 @@ public abstract class MiaMetric implements Metric {
         @Override
         public String name() {
             return "mia_reference";
+        }
+
+        @Override
+        public List<InputKey<?>> requiredInputs() {
+            return List.of(MiaInputs.FORGET, MiaInputs.HOLDOUT, MiaInputs.REFERENCE_LOSSES);
         }
 
         @Override

@@ -47,6 +47,21 @@ public record EvalData(Path dir, String forgetSplit, Map<TofuTask, List<QaRecord
         holdout = List.copyOf(holdout);
     }
 
+    /**
+     * The record ids of every split in row order, under the {@link dev.unlearn.eval.spi.SampleSeries}
+     * split names ({@code forget}, {@code retain}, {@code real_authors}, {@code real_world},
+     * {@code holdout}): the keys of the report's per-sample values. A forget record keeps the id it has
+     * in the recipe's forget split (a content hash of question and answer, {@link QaRecord#id}).
+     */
+    public Map<String, List<String>> recordIds() {
+        Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        for (TofuTask t : TofuTask.values()) {
+            out.put(t.name().toLowerCase(java.util.Locale.ROOT), rows(t).stream().map(QaRecord::id).toList());
+        }
+        out.put(dev.unlearn.eval.spi.SampleSeries.HOLDOUT, holdout.stream().map(QaRecord::id).toList());
+        return out;
+    }
+
     /** The rows of a task. */
     public List<QaRecord> rows(TofuTask task) {
         return tasks.get(task);

@@ -1,69 +1,121 @@
 package dev.unlearn.eval.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.eval.spi.Headline;
 import dev.unlearn.eval.spi.MetricResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * The headline numbers a pipeline reads from one evaluation; NaN where the metric did not run (its
- * suite was not selected, or it needs a retain model that was not given).
+ * The headline numbers a pipeline reads from one evaluation ({@code summary.json}): one value per
+ * {@link Headline} the evaluated suites' metrics declare (in {@link Headline#rank} order; NaN where
+ * the metric did not run: its suite was not selected, or it needs a retain model that was not given),
+ * then {@value #GENERATION_FILTERED} (1 when logits processors shaped the generations, else 0), then
+ * any values a pipeline step adds ({@link #with}, e.g. the leakage suite's).
  *
- * @param forgetQuality {@code forget_quality}: KS p-value of forget truth ratios vs the retain model (§2.6)
- * @param modelUtility {@code model_utility}: harmonic mean of the nine retain/RA/WF numbers (§2.7)
- * @param forgetTruthRatio {@code forget_truth_ratio}: TOFU forget form {@code mean min(R, 1/R)} (§2.5)
- * @param forgetRougeLRecall {@code forget_rougeL_recall}: mean ROUGE-L recall on the forget task
- * @param retainRougeLRecall {@code retain_rougeL_recall}: the same on the retain task
- * @param miaAucLoss {@code mia_auc_loss}: LOSS-attack AUC, forget vs holdout (§4.1–4.2)
- * @param ckaToRetainMean {@code cka_to_retain_mean}: linear CKA between the model's and the retain
- *     model's answer-pooled hidden states on the forget rows, mean over layers (§5.3)
- * @param forgetProb {@code forget_prob}: Prob. on the forget task (§2.3)
- * @param retainProb {@code retain_prob}: Prob. on the retain task
- * @param refusalRateForget {@code refusal_rate_forget}: % refusals (combined or gcg detector) on forget questions (§6.2)
- * @param refusalRateRetain {@code refusal_rate_retain}: the same on retain questions
- * @param generationFiltered {@code generation_filtered}: whether logits processors shaped the
- *     generations (ROUGE, refusal); likelihood numbers always see the unfiltered model
+ * <p>Serialised in one step: the record is its JSON object ({@link #json}; NaN and infinities as
+ * {@code null}), written atomically by {@link #write} and read back by {@link #read}.
+ *
+ * @param values field → value, in order
  */
-public record EvaluationSummary(double forgetQuality, double modelUtility, double forgetTruthRatio, double forgetRougeLRecall,
-        double retainRougeLRecall, double miaAucLoss, double ckaToRetainMean, double forgetProb, double retainProb,
-        double refusalRateForget, double refusalRateRetain, boolean generationFiltered) {
+public record EvaluationSummary(Map<String, Double> values) {
+    /** Field: whether logits processors shaped the generations (ROUGE, refusal); likelihood numbers see the unfiltered model. */
+    public static final String GENERATION_FILTERED = "generation_filtered";
 
-    /** Reads the summary out of metric results (missing values become NaN). */
-    public static EvaluationSummary from(Map<String, MetricResult> r, boolean generationFiltered) {
-        return new EvaluationSummary(
-                get(r, "tofu_forget_quality", "Forget Quality"),
-                get(r, "tofu_model_utility", "Model Utility"),
-                get(r, "tofu_truth_ratio", "Truth Ratio Forget"),
-                get(r, "tofu_rouge", "ROUGE Forget"),
-                get(r, "tofu_rouge", "ROUGE Retain"),
-                get(r, "mia_loss", "auc"),
-                get(r, "representation_cka", "cka_to_retrained/forget/mean"),
-                get(r, "tofu_probability", "Prob. Forget"),
-                get(r, "tofu_probability", "Prob. Retain"),
-                get(r, "refusal_rate", "refusal_rate/forget"),
-                get(r, "refusal_rate", "refusal_rate/retain"),
-                generationFiltered);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public EvaluationSummary {
+        values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 
-    private static double get(Map<String, MetricResult> r, String metric, String scalar) {
-        return Optional.ofNullable(r.get(metric)).map(m -> m.scalars().getOrDefault(scalar, Double.NaN)).orElse(Double.NaN);
+    /** Reads the summary out of metric results: one field per headline (missing values become NaN). */
+    public static EvaluationSummary from(Map<String, MetricResult> results, List<Headline> headlines, boolean generationFiltered) {
+        Map<String, Double> v = new LinkedHashMap<>();
+        for (Headline h : headlines) {
+            v.put(h.field(), h.valueIn(results));
+        }
+        v.put(GENERATION_FILTERED, generationFiltered ? 1.0 : 0.0);
+        return new EvaluationSummary(v);
     }
 
-    /** The numbers under their snake-case names, in declaration order; {@code generation_filtered} as 0/1. */
-    public Map<String, Double> toMap() {
+    /** The JSON form: the values, with NaN and infinities as null. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static EvaluationSummary fromJson(Map<String, Double> json) {
+        Map<String, Double> v = new LinkedHashMap<>();
+        json.forEach((k, x) -> v.put(k, x == null ? Double.NaN : x));
+        return new EvaluationSummary(v);
+    }
+
+    /** The JSON form: the values, with NaN and infinities as null. */
+    @JsonValue
+    public Map<String, Double> json() {
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("forget_quality", forgetQuality);
-        m.put("model_utility", modelUtility);
-        m.put("forget_truth_ratio", forgetTruthRatio);
-        m.put("forget_rougeL_recall", forgetRougeLRecall);
-        m.put("retain_rougeL_recall", retainRougeLRecall);
-        m.put("mia_auc_loss", miaAucLoss);
-        m.put("cka_to_retain_mean", ckaToRetainMean);
-        m.put("forget_prob", forgetProb);
-        m.put("retain_prob", retainProb);
-        m.put("refusal_rate_forget", refusalRateForget);
-        m.put("refusal_rate_retain", refusalRateRetain);
-        m.put("generation_filtered", generationFiltered ? 1.0 : 0.0);
+        values.forEach((k, x) -> m.put(k, x == null || !Double.isFinite(x) ? null : x));
         return m;
+    }
+
+    /** One value; NaN when the field is absent or null. */
+    public double value(String field) {
+        Double v = values.get(field);
+        return v == null ? Double.NaN : v;
+    }
+
+    /** Whether the field is present (possibly NaN). */
+    public boolean has(String field) {
+        return values.containsKey(field);
+    }
+
+    /** Whether logits processors shaped the generations. */
+    public boolean generationFiltered() {
+        return value(GENERATION_FILTERED) == 1.0;
+    }
+
+    /** This summary plus (or with replaced) values; a null or non-numeric value becomes NaN. */
+    public EvaluationSummary with(Map<String, ?> more) {
+        Map<String, Double> v = new LinkedHashMap<>(values);
+        more.forEach((k, x) -> v.put(k, x instanceof Number n ? n.doubleValue() : Double.NaN));
+        return new EvaluationSummary(v);
+    }
+
+    /** The values under their snake-case names, in order. */
+    public Map<String, Double> toMap() {
+        return values;
+    }
+
+    /** Writes {@code summary.json} atomically (a temporary file in the same folder, then a rename). */
+    public Path write(Path file) {
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "." + file.getFileName() + "-", ".tmp");
+            try {
+                Files.writeString(tmp, JSON.writeValueAsString(this) + "\n");
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            return file;
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot write the evaluation summary " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a {@code summary.json}. */
+    public static EvaluationSummary read(Path file) {
+        try {
+            return JSON.readValue(file.toFile(), EvaluationSummary.class);
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read the evaluation summary " + file + ": " + e.getMessage(), e);
+        }
     }
 }

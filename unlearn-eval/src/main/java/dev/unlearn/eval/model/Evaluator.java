@@ -47,7 +47,7 @@ import java.util.Objects;
  *         .optForgetSplit("forget10")
  *         .build()
  *         .evaluate(modelDir);
- * double fq = r.summary().forgetQuality();
+ * double fq = r.summary().value("forget_quality");
  * r.write(outDir);  // TOFU logs, eval_log_aggregated.json, report.json, report.html, PNGs, summary.json
  * }</pre>
  *
@@ -63,10 +63,14 @@ import java.util.Objects;
  * the unfiltered model; the report metadata and {@link EvaluationSummary#generationFiltered} say so.
  */
 public final class Evaluator {
+    /** The file {@link Result#write} writes the summary to. */
+    public static final String SUMMARY = "summary.json";
+
     /** Suites run by default. */
     public static final List<String> DEFAULT_SUITES = List.of("tofu", "mia", "representation", "refusal");
 
     private final Path dataDir;
+    private final EvalData givenData;
     private final String forgetSplit;
     private final Path retainModelDir;
     private final CausalLm retainModel;
@@ -90,6 +94,7 @@ public final class Evaluator {
 
     private Evaluator(Builder b) {
         this.dataDir = b.dataDir;
+        this.givenData = b.data;
         this.forgetSplit = b.forgetSplit;
         this.retainModelDir = b.retainModelDir;
         this.retainModel = b.retainModel;
@@ -118,6 +123,17 @@ public final class Evaluator {
     }
 
     /**
+     * Starts a builder for splits already read (a pipeline reads them once per run and evaluates every
+     * model on the same records); its forget split is {@code data}'s, and {@code optMaxRows} does not apply.
+     */
+    public static Builder builder(EvalData data) {
+        Builder b = new Builder(data.dir());
+        b.data = data;
+        b.forgetSplit = data.forgetSplit();
+        return b;
+    }
+
+    /**
      * What one evaluation produced.
      *
      * @param report the report (metric results and metadata; the writer plots this model's FQ/MU point)
@@ -136,6 +152,18 @@ public final class Evaluator {
          * @return the directory
          */
         public Path write(Path dir) {
+            writeReport(dir);
+            summary.write(dir.resolve(SUMMARY));
+            return dir;
+        }
+
+        /**
+         * Writes everything {@link #write} does except {@code summary.json}, for a caller that adds
+         * values to the summary and writes it once itself.
+         *
+         * @return the directory
+         */
+        public Path writeReport(Path dir) {
             try {
                 Files.createDirectories(dir);
                 for (TofuTaskLog log : logs.values()) {
@@ -149,16 +177,6 @@ public final class Evaluator {
                 }
                 ReportWriter.write(dir, report);
                 Files.copy(dir.resolve("index.html"), dir.resolve("report.html"), StandardCopyOption.REPLACE_EXISTING);
-                ObjectNode s = new ObjectMapper().createObjectNode();
-                summary.toMap().forEach((k, v) -> {
-                    if (Double.isFinite(v)) {
-                        s.put(k, v);
-                    } else {
-                        s.putNull(k);
-                    }
-                });
-                Files.writeString(dir.resolve("summary.json"),
-                        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s) + "\n");
                 return dir;
             } catch (IOException e) {
                 throw new InvalidInputException("cannot write evaluation results into " + dir + ": " + e.getMessage(), e);
@@ -188,7 +206,7 @@ public final class Evaluator {
     }
 
     private Result evaluate(CausalLm model, TextTokenizer tokenizer, String modelName, NDManager manager) {
-        EvalData data = EvalData.load(dataDir, forgetSplit, maxRows);
+        EvalData data = givenData != null ? givenData : EvalData.load(dataDir, forgetSplit, maxRows);
         List<CausalLm> loaded = new ArrayList<>();
         try {
             CausalLm retainLm = retainModel != null ? retainModel : load(retainModelDir, manager, loaded);
@@ -216,20 +234,17 @@ public final class Evaluator {
             ctx.put(RefusalInputs.DETECTOR, detector);
             ctx.addProvider(new ModelInputProvider(runner, retainRunner, originalRunner, data, truthRatioBase, gradNorm));
 
+            // what runs follows from the metrics' declared inputs (e.g. Forget Quality needs a retain log)
             List<String> metrics = new ArrayList<>();
             for (String suite : suites) {
-                for (String name : Suites.metrics(suite)) {
-                    boolean skip = (name.equals("tofu_forget_quality") && !hasRetain)
-                            || (name.equals("mia_gradnorm") && !gradNorm)
-                            || (name.equals("mia_reference") && retainLm == null)
-                            || (suite.equals("muse"));
-                    if (!skip) {
-                        metrics.add(name);
-                    }
-                }
+                metrics.addAll(Suites.metrics(suite));
             }
-            Map<String, MetricResult> results = Metrics.run(metrics, ctx);
-            EvaluationSummary summary = EvaluationSummary.from(results, !processors.isEmpty() || decoder != null);
+            Map<String, MetricResult> computed = Metrics.runAvailable(metrics, ctx);
+            List<String> summarySuites = new ArrayList<>(DEFAULT_SUITES);
+            suites.stream().filter(s -> !summarySuites.contains(s)).forEach(summarySuites::add);
+            EvaluationSummary summary = EvaluationSummary.from(computed, Metrics.headlines(summarySuites),
+                    !processors.isEmpty() || decoder != null);
+            Map<String, MetricResult> results = Metrics.keyedByRecordId(computed, data.recordIds());
 
             EvaluationReport.Builder rb = EvaluationReport.builder(title != null ? title : modelName + " on " + data.forgetSplit())
                     .addResults(results)
@@ -275,6 +290,7 @@ public final class Evaluator {
     /** Builder; {@code opt…} setters are optional. */
     public static final class Builder {
         private final Path dataDir;
+        private EvalData data;
         private String forgetSplit = "forget10";
         private Path retainModelDir;
         private CausalLm retainModel;
@@ -340,7 +356,7 @@ public final class Evaluator {
         public Builder optSuites(List<String> names) {
             for (String n : names) {
                 Suites.metrics(n);
-                if (n.equals("muse")) {
+                if (n.equals(dev.unlearn.eval.muse.MuseMetrics.SUITE)) {
                     throw new InvalidInputException("the muse suite needs MUSE data; the Evaluator runs " + DEFAULT_SUITES);
                 }
             }

@@ -15,9 +15,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Computes metric inputs on demand by running models over an {@link EvalData}: register it with
- * {@link EvaluationContext#addProvider} and every metric's missing input is computed the first time it
- * is asked for (the context caches it).
+ * The registry of model-computed metric inputs: each served {@link InputKey} maps to its computation
+ * over an {@link EvalData}. Register it with {@link EvaluationContext#addProvider} and every metric's
+ * missing input is computed the first time it is asked for, once per model (the context caches it and
+ * shares it between metrics). It also serves the {@link ModelInputs} (runners and data), from which a
+ * new metric's own {@link InputKey#derived derived inputs} are computed without a change here.
  *
  * <p>Keys served: the four {@link TofuInputs#log TOFU task logs} of the model under test;
  * {@link TofuInputs#RETAIN_MODEL_FORGET_LOG} (the retain model's forget log) when a retain model is
@@ -36,6 +38,7 @@ public final class ModelInputProvider implements EvaluationContext.InputProvider
     private final EvalData data;
     private final TruthRatioBase base;
     private final boolean gradNorm;
+    private final Map<InputKey<?>, Source> sources;
 
     /**
      * @param model runner of the model under test
@@ -53,34 +56,32 @@ public final class ModelInputProvider implements EvaluationContext.InputProvider
         this.data = data;
         this.base = base;
         this.gradNorm = gradNorm;
+        this.sources = sources();
     }
 
-    @Override
-    public <T> Optional<T> provide(InputKey<T> key, EvaluationContext context) {
-        Object v = compute(key, context);
-        return v == null ? Optional.empty() : Optional.of(key.type().cast(v));
+    /** How one input is computed: from the context (for inputs built on other inputs); null when unavailable. */
+    @FunctionalInterface
+    private interface Source {
+        Object compute(EvaluationContext c);
     }
 
-    private Object compute(InputKey<?> key, EvaluationContext c) {
+    /** The registry: input key → its computation; each key is computed once per context (per model). */
+    private Map<InputKey<?>, Source> sources() {
+        Map<InputKey<?>, Source> s = new LinkedHashMap<>();
+        s.put(ModelInputs.MODEL, c -> model);
+        s.put(ModelInputs.RETAIN, c -> retain);
+        s.put(ModelInputs.ORIGINAL, c -> original);
+        s.put(ModelInputs.DATA, c -> data);
         for (TofuTask t : TofuTask.values()) {
-            if (key.equals(TofuInputs.log(t))) {
-                return model.taskLog(t, data.rows(t), base);
-            }
+            s.put(TofuInputs.log(t), c -> model.taskLog(t, data.rows(t), base));
         }
-        if (key.equals(TofuInputs.RETAIN_MODEL_FORGET_LOG)) {
-            return retain == null ? null : retain.taskLog(TofuTask.FORGET, data.rows(TofuTask.FORGET), base);
-        }
-        if (key.equals(TofuInputs.FORGET_TOKEN_PREDICTIONS)) {
-            return model.forward(data.rows(TofuTask.FORGET), false).predictions();
-        }
-        CausalLm reference = retain == null ? null : retain.model();
-        if (key.equals(MiaInputs.FORGET)) {
-            return model.miaSamples(data.rows(TofuTask.FORGET), reference, gradNorm);
-        }
-        if (key.equals(MiaInputs.HOLDOUT)) {
-            return model.miaSamples(data.holdout(), reference, gradNorm);
-        }
-        if (key.equals(RepresentationInputs.FEATURES)) {
+        s.put(TofuInputs.RETAIN_MODEL_FORGET_LOG, c -> retain == null ? null : retain.taskLog(TofuTask.FORGET, data.rows(TofuTask.FORGET), base));
+        s.put(TofuInputs.FORGET_TOKEN_PREDICTIONS, c -> model.forward(data.rows(TofuTask.FORGET), false).predictions());
+        s.put(MiaInputs.FORGET, c -> model.miaSamples(data.rows(TofuTask.FORGET), reference(), gradNorm));
+        s.put(MiaInputs.HOLDOUT, c -> model.miaSamples(data.holdout(), reference(), gradNorm));
+        s.put(MiaInputs.GRADIENT_NORMS, c -> gradNorm ? Boolean.TRUE : null);
+        s.put(MiaInputs.REFERENCE_LOSSES, c -> retain != null ? Boolean.TRUE : null);
+        s.put(RepresentationInputs.FEATURES, c -> {
             Map<String, Map<String, Map<Integer, double[][]>>> f = new LinkedHashMap<>();
             f.put(RepresentationInputs.UNLEARNED, features(model));
             if (retain != null) {
@@ -90,19 +91,34 @@ public final class ModelInputProvider implements EvaluationContext.InputProvider
                 f.put(RepresentationInputs.ORIGINAL, features(original));
             }
             return new RepresentationInputs.Features(f);
-        }
-        if (key.equals(RefusalInputs.RESPONSES)) {
+        });
+        s.put(RefusalInputs.RESPONSES, c -> {
             Map<String, Map<String, String>> sets = new LinkedHashMap<>();
             sets.put("forget", generations(c.require(TofuInputs.log(TofuTask.FORGET))));
             sets.put("retain", generations(c.require(TofuInputs.log(TofuTask.RETAIN))));
             sets.put("real_authors", generations(c.require(TofuInputs.log(TofuTask.REAL_AUTHORS))));
             sets.put("world_facts", generations(c.require(TofuInputs.log(TofuTask.REAL_WORLD))));
             return new RefusalInputs.Responses(sets);
-        }
-        if (key.equals(RefusalInputs.SAFE_RESPONSES)) {
-            return new RefusalInputs.Responses(Map.of("retain", generations(c.require(TofuInputs.log(TofuTask.RETAIN)))));
-        }
-        return null;
+        });
+        s.put(RefusalInputs.SAFE_RESPONSES,
+                c -> new RefusalInputs.Responses(Map.of("retain", generations(c.require(TofuInputs.log(TofuTask.RETAIN))))));
+        return s;
+    }
+
+    /** The keys this provider serves. */
+    public java.util.Set<InputKey<?>> keys() {
+        return java.util.Collections.unmodifiableSet(sources.keySet());
+    }
+
+    @Override
+    public <T> Optional<T> provide(InputKey<T> key, EvaluationContext context) {
+        Source src = sources.get(key);
+        Object v = src == null ? null : src.compute(context);
+        return v == null ? Optional.empty() : Optional.of(key.type().cast(v));
+    }
+
+    private CausalLm reference() {
+        return retain == null ? null : retain.model();
     }
 
     private Map<String, Map<Integer, double[][]>> features(ModelRunner r) {

@@ -75,6 +75,8 @@ public final class ModelRunner {
     public interface Decoder {
         long[] generate(long[] prompt, GenerationConfig config);
     }
+    /** Tokenized examples by (sample key, question, answer), shared with the reference runners: each is tokenized once. */
+    private final Map<List<String>, TokenizedExample> examples;
 
     /**
      * @param model the model (not closed here)
@@ -106,6 +108,19 @@ public final class ModelRunner {
         this.batchSize = batchSize;
         this.generation = generation;
         this.processors = List.copyOf(processors);
+        this.examples = new java.util.HashMap<>();
+    }
+
+    private ModelRunner(CausalLm model, TextTokenizer tokenizer, QaTokenization tokenization, int maxLength, int batchSize,
+            GenerationConfig generation, List<LogitsProcessor> processors, Map<List<String>, TokenizedExample> examples) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.tokenization = tokenization;
+        this.maxLength = maxLength;
+        this.batchSize = batchSize;
+        this.generation = generation;
+        this.processors = List.copyOf(processors);
+        this.examples = examples;
     }
 
     /** This runner, generating through {@code d} (null: greedy decoding with the logits processors). */
@@ -124,13 +139,22 @@ public final class ModelRunner {
      * without logits processors: a filter belongs to the model under test, never to its references.
      */
     public ModelRunner withModel(CausalLm other) {
-        return new ModelRunner(other, tokenizer, tokenization.template(), maxLength, batchSize, generation, List.of(),
-                tokenization.masking());
+        return new ModelRunner(other, tokenizer, tokenization, maxLength, batchSize, generation, List.of(), examples);
     }
 
-    /** Tokenizes one question/answer pair under a key; fails naming the key when no answer token remains. */
+    /**
+     * Tokenizes one question/answer pair under a key; fails naming the key when no answer token remains.
+     * A pair is tokenized once per evaluation: the same key, question and answer return the cached
+     * example (shared by the runners of the model under test and its references).
+     */
     public TokenizedExample example(String key, String question, String answer) {
-        return tokenization.tokenize(key, question, answer);
+        List<String> k = List.of(key, question, answer);
+        TokenizedExample e = examples.get(k);
+        if (e == null) {
+            e = tokenization.tokenize(key, question, answer);
+            examples.put(k, e);
+        }
+        return e;
     }
 
     /** Scores answers: one {@link AnswerLoss} per example (§1.3). */

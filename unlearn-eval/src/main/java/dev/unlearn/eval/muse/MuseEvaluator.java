@@ -91,7 +91,7 @@ public final class MuseEvaluator {
         } else {
             ctx.put(MuseInputs.CORPUS, "news");
         }
-        Map<String, MetricResult> r = Metrics.run(List.of("muse_verbmem", "muse_knowmem", "muse_privleak"), ctx);
+        Map<String, MetricResult> r = Metrics.run(dev.unlearn.eval.spi.Suites.metrics(MuseMetrics.SUITE), ctx);
         Map<String, Double> s = summary(r);
         if (retain != null) {
             double u = PrivLeak.aucMuse(minKPlusPlus(model, data.privleakForget()), minKPlusPlus(model, data.privleakHoldout()));
@@ -102,16 +102,15 @@ public final class MuseEvaluator {
         return new Result(r, s);
     }
 
-    /** The headline numbers of MUSE results. */
+    /** The headline numbers of MUSE results: the muse suite's declared {@link dev.unlearn.eval.spi.Headline}s. */
     public static Map<String, Double> summary(Map<String, MetricResult> r) {
         Map<String, Double> s = new LinkedHashMap<>();
-        s.put("verbmem_f", r.get("muse_verbmem").scalar("verbmem_f"));
-        s.put("knowmem_f", r.get("muse_knowmem").scalar("knowmem_f"));
-        s.put("knowmem_r", r.get("muse_knowmem").scalar("knowmem_r"));
-        s.put("muse_utility", r.get("muse_knowmem").scalar("knowmem_r"));
-        s.put("privleak", r.get("muse_privleak").scalar("privleak"));
-        s.put("privleak_auc", r.get("muse_privleak").scalar("auc"));
-        s.put("privleak_auc_retrained", r.get("muse_privleak").scalar("auc_retrained"));
+        for (dev.unlearn.eval.spi.Headline h : Metrics.headlines(List.of(MuseMetrics.SUITE))) {
+            if (!r.containsKey(h.metric())) {
+                throw new IllegalStateException("MUSE result of " + h.metric() + " is missing");
+            }
+            s.put(h.field(), r.get(h.metric()).scalar(h.scalar()));
+        }
         return s;
     }
 

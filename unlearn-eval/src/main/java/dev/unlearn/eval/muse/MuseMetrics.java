@@ -2,6 +2,7 @@ package dev.unlearn.eval.muse;
 
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.eval.spi.EvaluationContext;
+import dev.unlearn.eval.spi.Headline;
 import dev.unlearn.eval.spi.InputKey;
 import dev.unlearn.eval.spi.Metric;
 import dev.unlearn.eval.spi.MetricResult;
@@ -17,6 +18,9 @@ import java.util.Optional;
  * Input {@link MuseInputs#OU_COMPAT} switches all three from MUSE-original to open-unlearning semantics.
  */
 public final class MuseMetrics {
+    /** The MUSE suite. */
+    public static final String SUITE = "muse";
+
     private MuseMetrics() {}
 
     static VerbMem.Variant variant(EvaluationContext c) {
@@ -36,6 +40,17 @@ public final class MuseMetrics {
         @Override
         public String name() {
             return "muse_verbmem";
+        }
+
+        @Override
+        public List<String> suites() {
+            return List.of(SUITE);
+        }
+
+        @Override
+        public List<Headline> headlines() {
+            return List.of(Headline.column("verbmem_f", name(), "verbmem_f", "verbmem_f", 210, Headline.Direction.LOWER_IS_BETTER,
+                    Headline.Format.DECIMAL));
         }
 
         @Override
@@ -60,6 +75,21 @@ public final class MuseMetrics {
         @Override
         public String name() {
             return "muse_knowmem";
+        }
+
+        @Override
+        public List<String> suites() {
+            return List.of(SUITE);
+        }
+
+        @Override
+        public List<Headline> headlines() {
+            return List.of(
+                    Headline.column("knowmem_f", name(), "knowmem_f", "knowmem_f", 220, Headline.Direction.LOWER_IS_BETTER,
+                            Headline.Format.DECIMAL),
+                    Headline.column("knowmem_r", name(), "knowmem_r", "knowmem_r", 240, Headline.Direction.HIGHER_IS_BETTER,
+                            Headline.Format.DECIMAL),
+                    Headline.field("muse_utility", name(), "knowmem_r", 250, Headline.Direction.HIGHER_IS_BETTER));
         }
 
         @Override
@@ -102,6 +132,20 @@ public final class MuseMetrics {
         @Override
         public String name() {
             return "muse_privleak";
+        }
+
+        @Override
+        public List<String> suites() {
+            return List.of(SUITE);
+        }
+
+        @Override
+        public List<Headline> headlines() {
+            return List.of(
+                    Headline.column("privleak", name(), "privleak", "privleak", 230, Headline.Direction.CLOSER_TO_RETAIN,
+                            Headline.Format.DECIMAL),
+                    Headline.field("privleak_auc", name(), "auc", 260, Headline.Direction.CLOSER_TO_RETAIN),
+                    Headline.field("privleak_auc_retrained", name(), "auc_retrained", 270, Headline.Direction.CLOSER_TO_RETAIN));
         }
 
         @Override

@@ -1,7 +1,9 @@
 package dev.unlearn.eval.refusal;
 
 import dev.unlearn.eval.spi.EvaluationContext;
+import dev.unlearn.eval.spi.Headline;
 import dev.unlearn.eval.spi.InputKey;
+import dev.unlearn.eval.spi.SampleSeries;
 import dev.unlearn.eval.spi.Metric;
 import dev.unlearn.eval.spi.MetricResult;
 import java.util.LinkedHashMap;
@@ -14,6 +16,9 @@ import java.util.Map;
  * {@code not_meaningful_rate}, refusals or degenerate answers; series {@code refused}, {@code degenerate}).
  */
 public final class RefusalMetrics {
+    /** The refusal suite. */
+    public static final String SUITE = "refusal";
+
     private RefusalMetrics() {}
 
     static RefusalDetector detector(EvaluationContext c) {
@@ -23,14 +28,36 @@ public final class RefusalMetrics {
 
     /** {@code refusal_rate}. */
     public static final class RateMetric implements Metric {
+        /** Registry name. */
+        public static final String NAME = "refusal_rate";
+
         @Override
         public String name() {
-            return "refusal_rate";
+            return NAME;
         }
 
         @Override
+        public List<String> suites() {
+            return List.of(SUITE);
+        }
+
+        /** The responses; the {@code combined} detector also reads {@link RefusalInputs#IDK_TEMPLATES}. */
+        @Override
         public List<InputKey<?>> requiredInputs() {
-            return List.of(RefusalInputs.RESPONSES, RefusalInputs.IDK_TEMPLATES);
+            return List.of(RefusalInputs.RESPONSES);
+        }
+
+        @Override
+        public List<SampleSeries> perSample() {
+            return List.of(SampleSeries.of("refused/forget", SampleSeries.FORGET), SampleSeries.of("refused/retain", SampleSeries.RETAIN),
+                    SampleSeries.of("refused/real_authors", SampleSeries.REAL_AUTHORS),
+                    SampleSeries.of("refused/world_facts", SampleSeries.REAL_WORLD));
+        }
+
+        @Override
+        public List<Headline> headlines() {
+            return List.of(Headline.field("refusal_rate_forget", NAME, "refusal_rate/forget", 100, Headline.Direction.CLOSER_TO_RETAIN),
+                    Headline.field("refusal_rate_retain", NAME, "refusal_rate/retain", 110, Headline.Direction.LOWER_IS_BETTER));
         }
 
         @Override
@@ -53,8 +80,19 @@ public final class RefusalMetrics {
         }
 
         @Override
+        public List<String> suites() {
+            return List.of(SUITE);
+        }
+
+        /** The responses; the {@code combined} detector also reads {@link RefusalInputs#IDK_TEMPLATES}. */
+        @Override
         public List<InputKey<?>> requiredInputs() {
-            return List.of(RefusalInputs.SAFE_RESPONSES, RefusalInputs.IDK_TEMPLATES);
+            return List.of(RefusalInputs.SAFE_RESPONSES);
+        }
+
+        @Override
+        public List<SampleSeries> perSample() {
+            return List.of(SampleSeries.of("refused", SampleSeries.RETAIN), SampleSeries.of("degenerate", SampleSeries.RETAIN));
         }
 
         @Override

@@ -136,8 +136,8 @@ public final class ReportWriter {
     static Map<Plot, byte[]> charts(EvaluationReport r) {
         Map<Plot, byte[]> out = new LinkedHashMap<>();
         Map<String, MetricResult> res = r.results();
-        MetricResult tr = res.get("tofu_truth_ratio");
-        MetricResult fq = res.get("tofu_forget_quality");
+        MetricResult tr = res.get(dev.unlearn.eval.tofu.TofuTaskMetrics.TruthRatioMetric.NAME);
+        MetricResult fq = res.get(dev.unlearn.eval.tofu.ForgetQualityMetric.NAME);
         if (tr != null && tr.perSample().containsKey("truth_ratio/forget")) {
             Map<String, List<Double>> series = new LinkedHashMap<>();
             series.put("model", new ArrayList<>(tr.series("truth_ratio/forget").values()));
@@ -147,7 +147,7 @@ public final class ReportWriter {
             out.put(new Plot("truth_ratio_histogram.png", "Truth ratio on the forget set: model vs retain model"),
                     Plots.truthRatioHistogram(series, 20));
         }
-        MetricResult cka = res.get("representation_cka");
+        MetricResult cka = res.get(dev.unlearn.eval.representation.RepresentationMetrics.CkaMetric.NAME);
         if (cka != null) {
             Map<String, Map<Integer, Double>> curves = new TreeMap<>();
             for (Map.Entry<String, Double> e : cka.scalars().entrySet()) {
@@ -173,7 +173,7 @@ public final class ReportWriter {
             out.put(new Plot("mia_roc.png", "Membership-inference ROC curves"), Plots.rocCurves(rocs));
         }
         List<Plots.ModelPoint> points = new ArrayList<>(r.comparison());
-        MetricResult mu = res.get("tofu_model_utility");
+        MetricResult mu = res.get(dev.unlearn.eval.tofu.ModelUtilityMetric.NAME);
         if (fq != null && mu != null) {
             points.add(new Plots.ModelPoint(r.title(), fq.scalar("Forget Quality"), mu.scalar("Model Utility")));
         }

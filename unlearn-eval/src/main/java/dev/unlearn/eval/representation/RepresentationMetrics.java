@@ -2,6 +2,7 @@ package dev.unlearn.eval.representation;
 
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.eval.spi.EvaluationContext;
+import dev.unlearn.eval.spi.Headline;
 import dev.unlearn.eval.spi.InputKey;
 import dev.unlearn.eval.spi.Metric;
 import dev.unlearn.eval.spi.MetricResult;
@@ -22,13 +23,30 @@ import java.util.TreeMap;
  * {@code pos % 5 == 4} test split.
  */
 public final class RepresentationMetrics {
+    /** The representation suite. */
+    public static final String SUITE = "representation";
+
     private RepresentationMetrics() {}
 
     /** {@code representation_cka}. */
     public static final class CkaMetric implements Metric {
+        /** Registry name. */
+        public static final String NAME = "representation_cka";
+
         @Override
         public String name() {
-            return "representation_cka";
+            return NAME;
+        }
+
+        @Override
+        public List<String> suites() {
+            return List.of(SUITE);
+        }
+
+        @Override
+        public List<Headline> headlines() {
+            return List.of(Headline.column("cka_to_retain_mean", NAME, "cka_to_retrained/forget/mean", "cka_ret", 70,
+                    Headline.Direction.HIGHER_IS_BETTER, Headline.Format.DECIMAL));
         }
 
         @Override
@@ -100,6 +118,11 @@ public final class RepresentationMetrics {
 
     /** Shared body of the two probes. */
     abstract static class ProbeMetric implements Metric {
+        @Override
+        public List<String> suites() {
+            return List.of(SUITE);
+        }
+
         @Override
         public List<InputKey<?>> requiredInputs() {
             return List.of(RepresentationInputs.FEATURES);

@@ -15,7 +15,10 @@ import java.util.Optional;
  * logs) stored under {@link InputKey}s. Inputs that are absent are asked of the
  * {@link InputProvider}s in order, and the first answer is cached: this is where model access plugs
  * in (an engineer wiring a model registers a provider that, for instance, scores the forget split and
- * returns its {@code TofuTaskLog}). Earlier results are looked up by metric name, so Forget Quality can
+ * returns its {@code TofuTaskLog}); a key that none of them serves is computed by its own
+ * {@link InputKey#derived derivation}, if it has one. Each input is computed at most once per context
+ * (one context per model under test) and shared by every metric; an input found unavailable is
+ * remembered as such. Earlier results are looked up by metric name, so Forget Quality can
  * read the truth ratios that {@code tofu_truth_ratio} stored per sample. Not thread-safe.
  */
 public final class EvaluationContext {
@@ -34,16 +37,19 @@ public final class EvaluationContext {
     private final Map<InputKey<?>, Object> inputs = new LinkedHashMap<>();
     private final List<InputProvider> providers = new ArrayList<>();
     private final Map<String, MetricResult> results = new LinkedHashMap<>();
+    private final java.util.Set<InputKey<?>> absent = new java.util.HashSet<>();
 
     /** Adds or replaces an input. */
     public <T> EvaluationContext put(InputKey<T> key, T value) {
         inputs.put(key, key.type().cast(value));
+        absent.remove(key);
         return this;
     }
 
     /** Registers a provider asked, in registration order, for inputs that were not put. */
     public EvaluationContext addProvider(InputProvider provider) {
         providers.add(provider);
+        absent.clear();
         return this;
     }
 
@@ -53,6 +59,9 @@ public final class EvaluationContext {
         if (v != null) {
             return Optional.of(key.type().cast(v));
         }
+        if (absent.contains(key)) {
+            return Optional.empty();
+        }
         for (InputProvider p : providers) {
             Optional<T> got = p.provide(key, this);
             if (got.isPresent()) {
@@ -60,6 +69,14 @@ public final class EvaluationContext {
                 return got;
             }
         }
+        if (key.derivation() != null) {
+            T got = key.derivation().apply(this);
+            if (got != null) {
+                inputs.put(key, key.type().cast(got));
+                return Optional.of(got);
+            }
+        }
+        absent.add(key);
         return Optional.empty();
     }
 

@@ -17,17 +17,75 @@ import java.util.TreeMap;
 public final class Metrics {
     private Metrics() {}
 
+    private static volatile List<Metric> registered;
+
+    /** Every registered metric, in registration ({@code META-INF/services}) order; names are unique. */
+    public static List<Metric> registered() {
+        List<Metric> r = registered;
+        if (r == null) {
+            Map<String, Metric> byName = new LinkedHashMap<>();
+            for (Metric m : ServiceLoader.load(Metric.class, Metrics.class.getClassLoader())) {
+                Metric previous = byName.put(m.name(), m);
+                if (previous != null) {
+                    throw new IllegalStateException("two metrics are registered as '" + m.name() + "': "
+                            + previous.getClass().getName() + " and " + m.getClass().getName());
+                }
+                for (Headline h : m.headlines()) {
+                    if (!h.metric().equals(m.name())) {
+                        throw new IllegalStateException("metric " + m.name() + " declares headline " + h.field()
+                                + " of another metric (" + h.metric() + ")");
+                    }
+                }
+            }
+            r = List.copyOf(byName.values());
+            registered = r;
+        }
+        return r;
+    }
+
     /** Every registered metric by name, sorted. */
     public static Map<String, Metric> all() {
         Map<String, Metric> out = new TreeMap<>();
-        for (Metric m : ServiceLoader.load(Metric.class, Metrics.class.getClassLoader())) {
-            Metric previous = out.put(m.name(), m);
-            if (previous != null) {
-                throw new IllegalStateException("two metrics are registered as '" + m.name() + "': "
-                        + previous.getClass().getName() + " and " + m.getClass().getName());
-            }
+        for (Metric m : registered()) {
+            out.put(m.name(), m);
         }
         return out;
+    }
+
+    /**
+     * The headlines of the metrics of some suites, by {@link Headline#rank} (ties in registration
+     * order); fails when two declare the same field.
+     */
+    public static List<Headline> headlines(List<String> suites) {
+        Map<String, Headline> byField = new LinkedHashMap<>();
+        for (Metric m : registered()) {
+            if (m.suites().stream().noneMatch(suites::contains)) {
+                continue;
+            }
+            for (Headline h : m.headlines()) {
+                Headline previous = byField.put(h.field(), h);
+                if (previous != null && !previous.equals(h)) {
+                    throw new IllegalStateException("summary field '" + h.field() + "' is declared by " + previous.metric()
+                            + " and " + h.metric());
+                }
+            }
+        }
+        List<Headline> out = new ArrayList<>(byField.values());
+        out.sort(java.util.Comparator.comparingInt(Headline::rank));
+        return List.copyOf(out);
+    }
+
+    /** The headlines of every registered metric, by rank. */
+    public static List<Headline> headlines() {
+        Map<String, Headline> byField = new LinkedHashMap<>();
+        for (Metric m : registered()) {
+            for (Headline h : m.headlines()) {
+                byField.putIfAbsent(h.field(), h);
+            }
+        }
+        List<Headline> out = new ArrayList<>(byField.values());
+        out.sort(java.util.Comparator.comparingInt(Headline::rank));
+        return List.copyOf(out);
     }
 
     /**
@@ -66,6 +124,60 @@ public final class Metrics {
             }
             out.put(m.name(), r);
         }
+        return out;
+    }
+
+    /**
+     * Runs the metrics whose declared inputs are available, their dependencies first: a metric whose
+     * {@link Metric#requiredInputs} are not all present or providable, or one of whose dependencies was
+     * skipped, is skipped (e.g. Forget Quality without a retain model). Inputs are checked just before
+     * the metric would run, so they are computed in the order the metrics need them.
+     *
+     * @param names metric names (dependencies are added when missing)
+     * @param context inputs and providers
+     * @return results of the metrics that ran, in execution order
+     */
+    public static Map<String, MetricResult> runAvailable(List<String> names, EvaluationContext context) {
+        List<Metric> order = new ArrayList<>();
+        Set<String> done = new HashSet<>();
+        for (String n : names) {
+            visit(n, order, done, new HashSet<>());
+        }
+        Map<String, MetricResult> out = new LinkedHashMap<>();
+        Set<String> skipped = new HashSet<>();
+        for (Metric m : order) {
+            boolean ready = m.dependencies().stream().noneMatch(skipped::contains);
+            for (InputKey<?> k : m.requiredInputs()) {
+                ready = ready && context.has(k);
+            }
+            if (!ready) {
+                skipped.add(m.name());
+                continue;
+            }
+            MetricResult r = context.findResult(m.name()).orElse(null);
+            if (r == null) {
+                r = m.evaluate(context);
+                context.addResult(r);
+            }
+            out.put(m.name(), r);
+        }
+        return out;
+    }
+
+    /**
+     * Results with every metric's declared per-sample series keyed by record id
+     * ({@link MetricResult#keyedByRecordId}).
+     *
+     * @param results results by metric name
+     * @param ids record ids per split ({@link SampleSeries} split names), in row order
+     */
+    public static Map<String, MetricResult> keyedByRecordId(Map<String, MetricResult> results, Map<String, List<String>> ids) {
+        Map<String, MetricResult> out = new LinkedHashMap<>();
+        Map<String, Metric> all = all();
+        results.forEach((name, r) -> {
+            Metric m = all.get(name);
+            out.put(name, m == null ? r : r.keyedByRecordId(m.perSample(), ids));
+        });
         return out;
     }
 

@@ -1,7 +1,9 @@
 package dev.unlearn.eval.tofu;
 
 import dev.unlearn.eval.spi.EvaluationContext;
+import dev.unlearn.eval.spi.Headline;
 import dev.unlearn.eval.spi.InputKey;
+import dev.unlearn.eval.spi.SampleSeries;
 import dev.unlearn.eval.spi.Metric;
 import dev.unlearn.eval.spi.MetricResult;
 import dev.unlearn.eval.stats.KolmogorovSmirnov;
@@ -19,14 +21,35 @@ import java.util.Map;
  * first ({@link ForgetSplitCheck}; input {@link TofuInputs#STRICT} turns size mismatches into errors).
  */
 public final class ForgetQualityMetric implements Metric {
+    /** Registry name. */
+    public static final String NAME = "tofu_forget_quality";
+    /** Its summary field. */
+    public static final String FIELD = "forget_quality";
+
     @Override
     public String name() {
-        return "tofu_forget_quality";
+        return NAME;
+    }
+
+    @Override
+    public List<String> suites() {
+        return List.of(TofuTaskMetrics.SUITE);
     }
 
     @Override
     public List<String> dependencies() {
-        return List.of("tofu_truth_ratio");
+        return List.of(TofuTaskMetrics.TruthRatioMetric.NAME);
+    }
+
+    @Override
+    public List<SampleSeries> perSample() {
+        return List.of(SampleSeries.of("retain_model_truth_ratio/forget", SampleSeries.FORGET));
+    }
+
+    @Override
+    public List<Headline> headlines() {
+        return List.of(Headline.column(FIELD, NAME, "Forget Quality", "forget_q", 10, Headline.Direction.HIGHER_IS_BETTER,
+                Headline.Format.P_VALUE));
     }
 
     @Override
@@ -40,7 +63,7 @@ public final class ForgetQualityMetric implements Metric {
         TofuTaskLog retain = context.require(TofuInputs.RETAIN_MODEL_FORGET_LOG);
         boolean strict = context.find(TofuInputs.STRICT).orElse(false);
         ForgetSplitCheck.check(model, retain, strict);
-        Map<String, Double> modelR = context.result("tofu_truth_ratio").series("truth_ratio/forget");
+        Map<String, Double> modelR = context.result(TofuTaskMetrics.TruthRatioMetric.NAME).series("truth_ratio/forget");
         List<String> rk = retain.keys();
         double[] retainR = TofuFormulas.truthRatio(retain.scalars("avg_paraphrased_loss", rk), retain.arrays("average_perturb_loss", rk));
         double[] x = modelR.values().stream().mapToDouble(Double::doubleValue).toArray();

@@ -2,6 +2,7 @@ package dev.unlearn.eval.tofu;
 
 import dev.unlearn.eval.spi.EvaluationContext;
 import dev.unlearn.eval.spi.InputKey;
+import dev.unlearn.eval.spi.SampleSeries;
 import dev.unlearn.eval.spi.Metric;
 import dev.unlearn.eval.spi.MetricResult;
 import dev.unlearn.eval.stats.NumpySum;
@@ -16,6 +17,16 @@ import java.util.Map;
  * mean over samples; EM skips samples without target tokens (NaN per-sample value), ES counts them as 0.
  */
 public abstract class MemorizationMetrics implements Metric {
+    @Override
+    public List<String> suites() {
+        return List.of(TofuTaskMetrics.SUITE);
+    }
+
+    @Override
+    public List<SampleSeries> perSample() {
+        return List.of(SampleSeries.of("score", SampleSeries.FORGET));
+    }
+
     @Override
     public List<InputKey<?>> requiredInputs() {
         return List.of(TofuInputs.FORGET_TOKEN_PREDICTIONS);

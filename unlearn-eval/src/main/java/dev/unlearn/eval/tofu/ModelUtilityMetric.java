@@ -1,6 +1,7 @@
 package dev.unlearn.eval.tofu;
 
 import dev.unlearn.eval.spi.EvaluationContext;
+import dev.unlearn.eval.spi.Headline;
 import dev.unlearn.eval.spi.InputKey;
 import dev.unlearn.eval.spi.Metric;
 import dev.unlearn.eval.spi.MetricResult;
@@ -12,14 +13,30 @@ import java.util.List;
  * {@code tofu_probability} and {@code tofu_truth_ratio}.
  */
 public final class ModelUtilityMetric implements Metric {
+    /** Registry name. */
+    public static final String NAME = "tofu_model_utility";
+    /** Its summary field. */
+    public static final String FIELD = "model_utility";
+
     @Override
     public String name() {
-        return "tofu_model_utility";
+        return NAME;
+    }
+
+    @Override
+    public List<String> suites() {
+        return List.of(TofuTaskMetrics.SUITE);
     }
 
     @Override
     public List<String> dependencies() {
-        return List.of("tofu_rouge", "tofu_probability", "tofu_truth_ratio");
+        return List.of(TofuTaskMetrics.RougeMetric.NAME, TofuTaskMetrics.ProbabilityMetric.NAME, TofuTaskMetrics.TruthRatioMetric.NAME);
+    }
+
+    @Override
+    public List<Headline> headlines() {
+        return List.of(Headline.column(FIELD, NAME, "Model Utility", "utility", 20, Headline.Direction.HIGHER_IS_BETTER,
+                Headline.Format.DECIMAL));
     }
 
     @Override
@@ -36,7 +53,8 @@ public final class ModelUtilityMetric implements Metric {
         MetricResult.Builder b = MetricResult.builder(name());
         for (int i = 0; i < 9; i++) {
             String n = TofuFormulas.MODEL_UTILITY_COMPONENTS[i];
-            String metric = n.startsWith("ROUGE") ? "tofu_rouge" : n.startsWith("Prob.") ? "tofu_probability" : "tofu_truth_ratio";
+            String metric = n.startsWith("ROUGE") ? TofuTaskMetrics.RougeMetric.NAME
+                    : n.startsWith("Prob.") ? TofuTaskMetrics.ProbabilityMetric.NAME : TofuTaskMetrics.TruthRatioMetric.NAME;
             nine[i] = context.result(metric).scalar(n);
         }
         return b.scalar("Model Utility", TofuFormulas.modelUtility(nine)).build();

@@ -1,7 +1,9 @@
 package dev.unlearn.eval.tofu;
 
 import dev.unlearn.eval.spi.EvaluationContext;
+import dev.unlearn.eval.spi.Headline;
 import dev.unlearn.eval.spi.InputKey;
+import dev.unlearn.eval.spi.SampleSeries;
 import dev.unlearn.eval.spi.Metric;
 import dev.unlearn.eval.spi.MetricResult;
 import java.util.LinkedHashMap;
@@ -22,6 +24,23 @@ import java.util.Optional;
  * ({@code forget_truth_ratio closer_to_1_better}, {@code prob_mean}).
  */
 public abstract class TofuTaskMetrics implements Metric {
+    /** The TOFU suite. */
+    public static final String SUITE = "tofu";
+
+    @Override
+    public List<String> suites() {
+        return List.of(SUITE);
+    }
+
+    /** The per-sample series {@code <prefix>/<task>} of every task, each following its task's rows. */
+    static List<SampleSeries> perTask(String prefix) {
+        List<SampleSeries> out = new java.util.ArrayList<>();
+        for (TofuTask t : TofuTask.values()) {
+            out.add(SampleSeries.of(prefix + "/" + slug(t), slug(t)));
+        }
+        return List.copyOf(out);
+    }
+
     @Override
     public List<InputKey<?>> requiredInputs() {
         // At least one task log; each present task contributes its values.
@@ -62,9 +81,26 @@ public abstract class TofuTaskMetrics implements Metric {
 
     /** {@code tofu_rouge}: mean ROUGE-L recall per task. */
     public static final class RougeMetric extends TofuTaskMetrics {
+        /** Registry name. */
+        public static final String NAME = "tofu_rouge";
+
         @Override
         public String name() {
-            return "tofu_rouge";
+            return NAME;
+        }
+
+        @Override
+        public List<SampleSeries> perSample() {
+            return perTask("rougeL_recall");
+        }
+
+        @Override
+        public List<Headline> headlines() {
+            return List.of(
+                    Headline.column("forget_rougeL_recall", NAME, "ROUGE Forget", "f_rouge", 40, Headline.Direction.LOWER_IS_BETTER,
+                            Headline.Format.DECIMAL),
+                    Headline.column("retain_rougeL_recall", NAME, "ROUGE Retain", "r_rouge", 50, Headline.Direction.HIGHER_IS_BETTER,
+                            Headline.Format.DECIMAL));
         }
 
         @Override
@@ -78,9 +114,23 @@ public abstract class TofuTaskMetrics implements Metric {
 
     /** {@code tofu_probability}: Prob. per task. */
     public static final class ProbabilityMetric extends TofuTaskMetrics {
+        /** Registry name. */
+        public static final String NAME = "tofu_probability";
+
         @Override
         public String name() {
-            return "tofu_probability";
+            return NAME;
+        }
+
+        @Override
+        public List<SampleSeries> perSample() {
+            return perTask("prob");
+        }
+
+        @Override
+        public List<Headline> headlines() {
+            return List.of(Headline.field("forget_prob", NAME, "Prob. Forget", 80, Headline.Direction.LOWER_IS_BETTER),
+                    Headline.field("retain_prob", NAME, "Prob. Retain", 90, Headline.Direction.HIGHER_IS_BETTER));
         }
 
         @Override
@@ -103,9 +153,23 @@ public abstract class TofuTaskMetrics implements Metric {
 
     /** {@code tofu_truth_ratio}: Truth Ratio per task, forget and retain forms. */
     public static final class TruthRatioMetric extends TofuTaskMetrics {
+        /** Registry name. */
+        public static final String NAME = "tofu_truth_ratio";
+
         @Override
         public String name() {
-            return "tofu_truth_ratio";
+            return NAME;
+        }
+
+        @Override
+        public List<SampleSeries> perSample() {
+            return perTask("truth_ratio");
+        }
+
+        @Override
+        public List<Headline> headlines() {
+            return List.of(Headline.column("forget_truth_ratio", NAME, "Truth Ratio Forget", "truth_r", 30,
+                    Headline.Direction.CLOSER_TO_RETAIN, Headline.Format.DECIMAL));
         }
 
         @Override

@@ -68,39 +68,39 @@ class EvaluatorTinyWorldTest {
                 + " retain " + retain.report().results().get("mia_loss").scalars());
         System.out.println("tiny-world results " + full.report().results().keySet());
         System.out.println("tiny-world mia_gradnorm full " + full.report().results().get("mia_gradnorm").scalars());
-        Bounds.record("Evaluator.fullForgetQuality", full.summary().forgetQuality(), "<", 0.05);
-        Bounds.record("Evaluator.fullModelUtility", full.summary().modelUtility(), ">", 0.2);
-        Bounds.record("Evaluator.retainModelUtility", retain.summary().modelUtility(), ">", 0.2);
-        Bounds.record("Evaluator.fullForgetRouge", full.summary().forgetRougeLRecall(), ">", 0.8);
-        Bounds.record("Evaluator.forgetRougeFullMinusRetain", full.summary().forgetRougeLRecall()
-                - retain.summary().forgetRougeLRecall(), ">", 0.2);
-        Bounds.record("Evaluator.fullRetainRouge", full.summary().retainRougeLRecall(), ">", 0.8);
-        Bounds.record("Evaluator.forgetProbFullMinusRetain", full.summary().forgetProb() - retain.summary().forgetProb(),
+        Bounds.record("Evaluator.fullForgetQuality", full.summary().value("forget_quality"), "<", 0.05);
+        Bounds.record("Evaluator.fullModelUtility", full.summary().value("model_utility"), ">", 0.2);
+        Bounds.record("Evaluator.retainModelUtility", retain.summary().value("model_utility"), ">", 0.2);
+        Bounds.record("Evaluator.fullForgetRouge", full.summary().value("forget_rougeL_recall"), ">", 0.8);
+        Bounds.record("Evaluator.forgetRougeFullMinusRetain", full.summary().value("forget_rougeL_recall")
+                - retain.summary().value("forget_rougeL_recall"), ">", 0.2);
+        Bounds.record("Evaluator.fullRetainRouge", full.summary().value("retain_rougeL_recall"), ">", 0.8);
+        Bounds.record("Evaluator.forgetProbFullMinusRetain", full.summary().value("forget_prob") - retain.summary().value("forget_prob"),
                 ">", 0);
-        Bounds.record("Evaluator.fullMiaAucLoss", full.summary().miaAucLoss(), ">", 0.9);
-        Bounds.record("Evaluator.retainMiaAucLoss", retain.summary().miaAucLoss(), "<", 0.8);
+        Bounds.record("Evaluator.fullMiaAucLoss", full.summary().value("mia_auc_loss"), ">", 0.9);
+        Bounds.record("Evaluator.retainMiaAucLoss", retain.summary().value("mia_auc_loss"), "<", 0.8);
         Bounds.record("Evaluator.fullGradNormAuc", full.report().results().get("mia_gradnorm").scalar("auc"), ">", 0.9);
-        Bounds.record("Evaluator.ckaToRetainMean", full.summary().ckaToRetainMean(), "in(0,1]", 1);
-        Bounds.record("Evaluator.refusalRateRetain", full.summary().refusalRateRetain(), "==", 0);
+        Bounds.record("Evaluator.ckaToRetainMean", full.summary().value("cka_to_retain_mean"), "in(0,1]", 1);
+        Bounds.record("Evaluator.refusalRateRetain", full.summary().value("refusal_rate_retain"), "==", 0);
     }
 
     @Test
     void fullModelHasLowForgetQualityAndRetainModelAgainstItselfHasOne() {
-        assertTrue(full.summary().forgetQuality() < 0.05, "full FQ " + full.summary().forgetQuality());
-        assertEquals(1.0, retain.summary().forgetQuality(), 0.0);
+        assertTrue(full.summary().value("forget_quality") < 0.05, "full FQ " + full.summary().value("forget_quality"));
+        assertEquals(1.0, retain.summary().value("forget_quality"), 0.0);
     }
 
     @Test
     void utilityAndRougeAreSensible() {
-        double mu = full.summary().modelUtility();
+        double mu = full.summary().value("model_utility");
         assertTrue(mu > 0.2 && mu <= 1.0, "full MU " + mu);
-        assertTrue(retain.summary().modelUtility() > 0.2, "retain MU " + retain.summary().modelUtility());
+        assertTrue(retain.summary().value("model_utility") > 0.2, "retain MU " + retain.summary().value("model_utility"));
         // The full model reproduces the forget answers; the retain model cannot.
-        assertTrue(full.summary().forgetRougeLRecall() > 0.8, "full forget ROUGE " + full.summary().forgetRougeLRecall());
-        assertTrue(retain.summary().forgetRougeLRecall() < full.summary().forgetRougeLRecall() - 0.2,
-                "retain forget ROUGE " + retain.summary().forgetRougeLRecall());
-        assertTrue(full.summary().retainRougeLRecall() > 0.8, "full retain ROUGE " + full.summary().retainRougeLRecall());
-        assertTrue(full.summary().forgetProb() > retain.summary().forgetProb(), "forget Prob.");
+        assertTrue(full.summary().value("forget_rougeL_recall") > 0.8, "full forget ROUGE " + full.summary().value("forget_rougeL_recall"));
+        assertTrue(retain.summary().value("forget_rougeL_recall") < full.summary().value("forget_rougeL_recall") - 0.2,
+                "retain forget ROUGE " + retain.summary().value("forget_rougeL_recall"));
+        assertTrue(full.summary().value("retain_rougeL_recall") > 0.8, "full retain ROUGE " + full.summary().value("retain_rougeL_recall"));
+        assertTrue(full.summary().value("forget_prob") > retain.summary().value("forget_prob"), "forget Prob.");
         assertFalse(full.summary().generationFiltered());
     }
 
@@ -134,18 +134,18 @@ class EvaluatorTinyWorldTest {
         }
         assertTrue(filtered.summary().generationFiltered());
         assertTrue(filtered.report().metadata().get("likelihood_metrics_see").startsWith("the unfiltered model"));
-        assertEquals(full.summary().forgetQuality(), filtered.summary().forgetQuality(), 0.0);
-        assertEquals(full.summary().forgetProb(), filtered.summary().forgetProb(), 0.0);
-        Bounds.record("Evaluator.filteredForgetRougeDrop", full.summary().forgetRougeLRecall()
-                - filtered.summary().forgetRougeLRecall(), ">", 0);
-        assertTrue(filtered.summary().forgetRougeLRecall() < full.summary().forgetRougeLRecall(),
-                "filtered forget ROUGE " + filtered.summary().forgetRougeLRecall());
+        assertEquals(full.summary().value("forget_quality"), filtered.summary().value("forget_quality"), 0.0);
+        assertEquals(full.summary().value("forget_prob"), filtered.summary().value("forget_prob"), 0.0);
+        Bounds.record("Evaluator.filteredForgetRougeDrop", full.summary().value("forget_rougeL_recall")
+                - filtered.summary().value("forget_rougeL_recall"), ">", 0);
+        assertTrue(filtered.summary().value("forget_rougeL_recall") < full.summary().value("forget_rougeL_recall"),
+                "filtered forget ROUGE " + filtered.summary().value("forget_rougeL_recall"));
     }
 
     @Test
     void membershipInferenceSeparatesMemorisedFromCounterfactualRows() {
-        assertTrue(full.summary().miaAucLoss() > 0.9, "full AUC " + full.summary().miaAucLoss());
-        assertTrue(retain.summary().miaAucLoss() < 0.8, "retain AUC " + retain.summary().miaAucLoss());
+        assertTrue(full.summary().value("mia_auc_loss") > 0.9, "full AUC " + full.summary().value("mia_auc_loss"));
+        assertTrue(retain.summary().value("mia_auc_loss") < 0.8, "retain AUC " + retain.summary().value("mia_auc_loss"));
         assertTrue(full.report().results().containsKey("mia_reference"));
         // Memorised rows have small gradients, counterfactual ones large: GradNorm separates them too.
         double gradAuc = full.report().results().get("mia_gradnorm").scalar("auc");
@@ -155,12 +155,12 @@ class EvaluatorTinyWorldTest {
 
     @Test
     void representationAndRefusalRan() {
-        double cka = full.summary().ckaToRetainMean();
+        double cka = full.summary().value("cka_to_retain_mean");
         assertTrue(cka > 0 && cka <= 1.0 + 1e-9, "CKA " + cka);
         // Compared with itself as the original model, CKA is 1 on every layer.
         assertEquals(1.0, full.report().results().get("representation_cka").scalar("cka_to_original/forget/mean"), 1e-6);
-        assertEquals(0.0, full.summary().refusalRateRetain(), 1e-12);
-        assertTrue(Double.isNaN(retain.summary().ckaToRetainMean()));
+        assertEquals(0.0, full.summary().value("refusal_rate_retain"), 1e-12);
+        assertTrue(Double.isNaN(retain.summary().value("cka_to_retain_mean")));
     }
 
     @Test
@@ -169,8 +169,8 @@ class EvaluatorTinyWorldTest {
             assertTrue(Files.isRegularFile(fullOut.resolve(t.fileName())), t.fileName());
         }
         Map<String, Double> agg = TofuAggregation.aggregate(fullOut, fullOut.resolve("retain_model"));
-        assertEquals(full.summary().forgetQuality(), agg.get("Forget Quality"), 0.0);
-        assertEquals(full.summary().modelUtility(), agg.get("Model Utility"), 1e-12);
+        assertEquals(full.summary().value("forget_quality"), agg.get("Forget Quality"), 0.0);
+        assertEquals(full.summary().value("model_utility"), agg.get("Model Utility"), 1e-12);
         assertEquals(20, full.logs().get(TofuTask.FORGET).size());
     }
 

@@ -50,4 +50,70 @@ class MetricsTest {
         assertTrue(e.getMessage().contains("absent"), e.getMessage());
         assertThrows(InvalidInputException.class, () -> c.result("tofu_rouge"));
     }
+
+    @Test
+    void suitesAreDerivedFromTheMetricsDeclarationsInRegistrationOrder() {
+        assertEquals(List.of("tofu_rouge", "tofu_probability", "tofu_truth_ratio", "tofu_model_utility", "tofu_forget_quality",
+                "tofu_exact_memorization", "tofu_extraction_strength"), Suites.metrics("tofu"));
+        assertEquals(List.of("muse_verbmem", "muse_knowmem", "muse_privleak"), Suites.metrics("muse"));
+        assertEquals(List.of("mia_loss", "mia_zlib", "mia_min_k", "mia_min_k_plus_plus", "mia_gradnorm", "mia_reference"),
+                Suites.metrics("mia"));
+        assertEquals(List.of("representation_cka", "representation_knn", "representation_ridge"), Suites.metrics("representation"));
+        assertEquals(List.of("refusal_rate", "refusal_sarr"), Suites.metrics("refusal"));
+    }
+
+    @Test
+    void summaryFieldsAndColumnsAreDerivedFromHeadlinesInRankOrder() {
+        List<Headline> h = Metrics.headlines(List.of("tofu", "mia", "representation", "refusal"));
+        assertEquals(List.of("forget_quality", "model_utility", "forget_truth_ratio", "forget_rougeL_recall", "retain_rougeL_recall",
+                "mia_auc_loss", "cka_to_retain_mean", "forget_prob", "retain_prob", "refusal_rate_forget", "refusal_rate_retain"),
+                h.stream().map(Headline::field).toList());
+        assertEquals(List.of("forget_q", "utility", "truth_r", "f_rouge", "r_rouge", "mia_auc", "cka_ret"),
+                h.stream().filter(Headline::onLeaderboard).map(Headline::column).toList());
+        assertEquals(List.of("verbmem_f", "knowmem_f", "privleak", "knowmem_r"), Metrics.headlines(List.of("muse")).stream()
+                .filter(Headline::onLeaderboard).map(Headline::field).toList());
+        for (Metric m : Metrics.registered()) {
+            for (Headline x : m.headlines()) {
+                assertEquals(m.name(), x.metric(), x.field());
+            }
+        }
+        assertEquals("1.23e-04", Headline.Format.P_VALUE.leaderboard(1.23456e-4));
+        assertEquals("0.0040", Headline.Format.P_VALUE.leaderboard(0.004));
+        assertEquals("n/a", Headline.Format.DECIMAL.leaderboard(Double.NaN));
+        assertEquals("12.35", Headline.Format.DECIMAL.leaderboard(12.345678));
+        assertEquals("0.123", Headline.Format.DECIMAL.leaderboard(0.1234));
+    }
+
+    @Test
+    void runAvailableSkipsMetricsWhoseDeclaredInputsAreMissingAndDerivedInputsAreComputedOnce() {
+        int[] calls = {0};
+        InputKey<Double> derived = InputKey.derived("twice_x", Double.class, c -> {
+            calls[0]++;
+            return 2 * c.require(InputKey.of("x", Double.class));
+        });
+        EvaluationContext c = new EvaluationContext().put(InputKey.of("x", Double.class), 3.0);
+        assertEquals(6.0, c.require(derived));
+        assertEquals(6.0, c.require(derived));
+        assertEquals(1, calls[0], "a derived input is computed once per context");
+        assertTrue(c.find(InputKey.derived("none", Double.class, x -> null)).isEmpty());
+
+        // the reference attack needs reference losses (a retain model), GradNorm its opt-in gradients:
+        // without them both are skipped, not failed
+        EvaluationContext empty = new EvaluationContext();
+        assertTrue(Metrics.runAvailable(List.of("mia_reference", "mia_gradnorm"), empty).isEmpty());
+    }
+
+    @Test
+    void declaredSeriesAreKeyedByRecordId() {
+        MetricResult r = MetricResult.builder("m").scalar("s", 1).series("a", Map.of("0", 1.0))
+                .series("b", new java.util.LinkedHashMap<>(Map.of("0", 2.0))).build();
+        java.util.LinkedHashMap<String, Double> two = new java.util.LinkedHashMap<>();
+        two.put("0", 1.0);
+        two.put("1", 2.0);
+        r = MetricResult.builder("m").series("a", two).series("b", two).build();
+        MetricResult k = r.keyedByRecordId(List.of(SampleSeries.of("a", "forget")), Map.of("forget", List.of("id1", "id1")));
+        assertEquals(List.of("id1", "id1#2"), List.copyOf(k.series("a").keySet()));
+        assertEquals(List.of(1.0, 2.0), List.copyOf(k.series("a").values()));
+        assertEquals(List.of("0", "1"), List.copyOf(k.series("b").keySet()), "undeclared series keep their keys");
+    }
 }
