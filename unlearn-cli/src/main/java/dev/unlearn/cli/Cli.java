@@ -16,13 +16,32 @@ import picocli.CommandLine;
 public final class Cli {
     private Cli() {}
 
+    /** Help is laid out for this many columns; examples in help texts are written to fit it. */
+    public static final int USAGE_WIDTH = 120;
+
+    /** The command line for tests: stderr is not a terminal, so progress is printed as plain lines. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, false);
+    }
+
+    /**
+     * @param interactive whether {@code err} is a terminal (progress bars are then redrawn in place)
+     */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean interactive) {
         System.setProperty("ai.djl.offline", "true");
-        CommandLine cl = new CommandLine(new UnlearnCommand());
+        UnlearnCommand root = new UnlearnCommand();
+        root.interactive = interactive;
+        CommandLine cl = new CommandLine(root);
         cl.setOut(out);
         cl.setErr(err);
+        cl.setUsageHelpWidth(USAGE_WIDTH);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(Cli::handle);
+        cl.setExecutionStrategy(parsed -> {
+            GlobalOptions g = root.global;
+            Logging.configure(g.quiet, g.verbose, gpuRequested(parsed));
+            return new CommandLine.RunLast().execute(parsed);
+        });
         documentExitCodes(cl);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
@@ -33,6 +52,31 @@ public final class Cli {
             return ExitCodes.BAD_INPUT;
         });
         return cl;
+    }
+
+    /** Whether the command line asks for a GPU ({@code --device gpu...} on any command level). */
+    static boolean gpuRequested(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--device")) {
+                Object v = p.matchedOptionValue("--device", "cpu");
+                if (String.valueOf(v).toLowerCase(java.util.Locale.ROOT).startsWith("gpu")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * What a command group run without a subcommand does ({@code unlearn}, {@code unlearn request}):
+     * says so and prints the group's usage on stderr; the exit code is {@link ExitCodes#BAD_INPUT}.
+     */
+    public static int missingSubcommand(picocli.CommandLine.Model.CommandSpec spec) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("error: no command given; choose one of the commands below");
+        spec.commandLine().usage(err);
+        err.flush();
+        return ExitCodes.BAD_INPUT;
     }
 
     /** Adds the "Exit codes:" section to the help of the command and of every subcommand. */

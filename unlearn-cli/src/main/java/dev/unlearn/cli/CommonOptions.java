@@ -4,8 +4,6 @@ import picocli.CommandLine.Option;
 
 /** Options every subcommand takes (a picocli mixin). */
 public class CommonOptions {
-    @Option(names = {"-x", "--stacktrace"}, description = "Print the stack trace of an error.")
-    public boolean stacktrace;
 
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu",
             description = "cpu, gpu or gpu:N (GPU needs the -Pgpu build). Default: ${DEFAULT-VALUE}.")

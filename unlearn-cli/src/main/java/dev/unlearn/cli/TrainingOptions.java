@@ -12,26 +12,26 @@ import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The training options of {@code finetune} and {@code forget} (a picocli mixin): one option per
+ * The training options of {@code finetune} and {@code forget} (a picocli mixin; {@code worst-case}
+ * takes its {@link Step} part): one option per
  * {@link TrainSettings} key ({@code grad_accum} is {@code --grad-accum}), defaults from
  * {@link TrainSettings#DEFAULTS} (shown in {@code --help} through {@link Defaults}), so the commands,
  * recipes and requests agree. An option left out keeps the default.
  */
 public class TrainingOptions {
-    @Option(names = "--lr", paramLabel = "RATE", description = "AdamW peak learning rate (tiny CPU models need ~1e-3). Default: ${DEFAULT-VALUE}.")
-    String lr;
+    /** The options every training run takes, the worst-case search's sign-SGD included. */
+    @Mixin
+    public Step step = new Step();
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs (ignored when --max-steps > 0). Default: ${DEFAULT-VALUE}.")
     String epochs;
 
     @Option(names = "--max-steps", paramLabel = "N", description = "Optimizer steps; 0 = as many as the epochs need. Default: ${DEFAULT-VALUE}.")
     String maxSteps;
-
-    @Option(names = "--batch-size", paramLabel = "N", description = "Samples per micro-batch (forget and retain each). Default: ${DEFAULT-VALUE}.")
-    String batchSize;
 
     @Option(names = "--grad-accum", paramLabel = "K", description = "Micro-batches per optimizer step (effective batch = batch size x K). Default: ${DEFAULT-VALUE}.")
     String gradAccum;
@@ -48,35 +48,65 @@ public class TrainingOptions {
     @Option(names = "--max-grad-norm", paramLabel = "NORM", description = "Clip the global gradient norm to this; 0 = off. Default: ${DEFAULT-VALUE}.")
     String maxGradNorm;
 
-    @Option(names = "--max-length", paramLabel = "TOKENS", description = "Token cut-off per sample (prompt + answer). Default: ${DEFAULT-VALUE}.")
-    String maxLength;
+    /**
+     * The training options that every trainer applies: learning rate, batch size, token cut-off and
+     * attention mask (a picocli mixin of its own; {@code worst-case}, whose lower level is plain
+     * sign-SGD without schedule or accumulation, takes only these).
+     */
+    public static class Step {
+        @Option(names = "--lr", paramLabel = "RATE",
+                description = "Learning rate (AdamW peak rate; tiny CPU models need ~1e-3). Default: ${DEFAULT-VALUE}.")
+        String lr;
 
-    @Option(names = "--attention-mask", paramLabel = "MODE",
-            description = "length (hide padding only) or pad_token (hide every pad-id token, real EOS included when"
-                    + " pad == EOS, as the reference collators do). Default: ${DEFAULT-VALUE}.")
-    String attentionMask;
+        @Option(names = "--batch-size", paramLabel = "N", description = "Samples per micro-batch (forget and retain each). Default: ${DEFAULT-VALUE}.")
+        String batchSize;
+
+        @Option(names = "--max-length", paramLabel = "TOKENS", description = "Token cut-off per sample (prompt + answer). Default: ${DEFAULT-VALUE}.")
+        String maxLength;
+
+        @Option(names = "--attention-mask", paramLabel = "MODE",
+                description = "length (hide padding only) or pad_token (hide every pad-id token, real EOS included when"
+                        + " pad == EOS, as the reference collators do). Default: ${DEFAULT-VALUE}.")
+        String attentionMask;
+
+        /** The given options, by settings key; options left out are absent. */
+        public Map<String, Object> given() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            put(m, "lr", lr);
+            put(m, "batch_size", batchSize);
+            put(m, "max_length", maxLength);
+            put(m, "attention_mask", attentionMask);
+            return m;
+        }
+
+        /** The defaults with the given options applied; a bad value names its option. */
+        public TrainSettings settings() {
+            return TrainingOptions.settings(given());
+        }
+    }
 
     /** The given options, by settings key; options left out are absent. */
     public Map<String, Object> given() {
         Map<String, Object> m = new LinkedHashMap<>();
-        put(m, "lr", lr);
+        m.putAll(step.given());
         put(m, "epochs", epochs);
         put(m, "max_steps", maxSteps);
-        put(m, "batch_size", batchSize);
         put(m, "grad_accum", gradAccum);
         put(m, "weight_decay", weightDecay);
         put(m, "warmup_steps", warmupSteps);
         put(m, "schedule", schedule);
         put(m, "max_grad_norm", maxGradNorm);
-        put(m, "max_length", maxLength);
-        put(m, "attention_mask", attentionMask);
         return m;
     }
 
     /** The defaults with the given options applied; a bad value names its option. */
     public TrainSettings settings() {
+        return settings(given());
+    }
+
+    private static TrainSettings settings(Map<String, Object> given) {
         try {
-            return TrainSettings.DEFAULTS.with(given());
+            return TrainSettings.DEFAULTS.with(given);
         } catch (TrainSettings.BadKey ex) {
             throw new InvalidInputException(option(ex.key()) + ": " + ex.getMessage());
         }

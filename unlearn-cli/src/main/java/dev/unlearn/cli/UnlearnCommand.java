@@ -14,11 +14,17 @@ import dev.unlearn.cli.commands.GuardCommand;
 import dev.unlearn.cli.commands.ScoreCommand;
 import dev.unlearn.cli.commands.WorstCaseCommand;
 import picocli.CommandLine;
+import dev.unlearn.cli.commands.CompletionCommand;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** The top-level {@code unlearn} command: prints usage when run bare. */
+/**
+ * The top-level {@code unlearn} command. Run bare it prints its usage to stderr and exits 2 (a
+ * command is missing). It declares the {@link GlobalOptions} that every subcommand inherits.
+ */
 @Command(
         name = "unlearn",
         mixinStandardHelpOptions = true,
@@ -47,14 +53,21 @@ import picocli.CommandLine.Spec;
             RunCommand.class,
             DemoCommand.class,
             RequestCommand.class,
+            CompletionCommand.class,
             CommandLine.HelpCommand.class
         })
-public class UnlearnCommand implements Runnable {
+public class UnlearnCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    GlobalOptions global;
+
+    /** Whether stderr is a terminal (progress bars are redrawn in place); set by {@link Cli}. */
+    boolean interactive;
+
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return Cli.missingSubcommand(spec);
     }
 }

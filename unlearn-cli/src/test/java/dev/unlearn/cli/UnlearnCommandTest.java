@@ -7,10 +7,10 @@ import org.junit.jupiter.api.Test;
 
 class UnlearnCommandTest {
     @Test
-    void bareCommandPrintsUsage() {
+    void bareCommandPrintsUsageAndIsBadInput() {
         CliRun r = CliRun.of();
-        assertEquals(0, r.code(), r.toString());
-        assertTrue(r.out().contains("Usage: unlearn"), r.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().contains("Usage: unlearn"), r.toString());
     }
 
     @Test

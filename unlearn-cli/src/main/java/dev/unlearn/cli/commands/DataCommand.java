@@ -15,12 +15,12 @@ import picocli.CommandLine.Spec;
 /** {@code unlearn data}: dataset tools. */
 @Command(name = "data", mixinStandardHelpOptions = true, header = "Dataset tools: the built-in fictitious-author world.",
         subcommands = DataCommand.Synth.class)
-public class DataCommand implements Runnable {
+public class DataCommand implements java.util.concurrent.Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return dev.unlearn.cli.Cli.missingSubcommand(spec);
     }
 
     /** {@code unlearn data synth}. */

@@ -27,13 +27,11 @@ public class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/demo in the project).")
     Path out;
 
-    @Option(names = {"-x", "--stacktrace"}, description = "Print the stack trace of an error.")
-    boolean stacktrace;
 
     @Override
     public Integer call() {
         Path recipe = locate();
-        return RunCommand.run(spec, recipe, out, null);
+        return RunCommand.run(spec, recipe, out, null, java.util.List.of());
     }
 
     /** {@code recipes/demo.yaml} under the project ({@code unlearn.home}, set by bin/unlearn) or the working directory. */

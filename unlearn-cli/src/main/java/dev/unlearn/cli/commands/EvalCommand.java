@@ -17,12 +17,12 @@ import picocli.CommandLine.Spec;
             "  unlearn eval tofu-aggregate --ckpt-result runs/npo/eval --retain-result runs/retain/eval",
             "  unlearn eval rouge --input pairs.jsonl"
         })
-public class EvalCommand implements Runnable {
+public class EvalCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return dev.unlearn.cli.Cli.missingSubcommand(spec);
     }
 }

@@ -58,7 +58,8 @@ public class EvalLeakageCommand implements Callable<Integer> {
     @Option(names = "--forget-split", defaultValue = "forget10", paramLabel = "NAME", description = "TOFU forget split. Default: ${DEFAULT-VALUE}.")
     String forgetSplit;
 
-    @Option(names = "--template", defaultValue = "plain", paramLabel = "NAME", description = "Prompt template. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--template", defaultValue = "plain", paramLabel = "NAME", completionCandidates = dev.unlearn.cli.Candidates.Templates.class,
+            description = "Prompt template: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     String template;
 
     @Option(names = "--relearn-steps", defaultValue = "10", paramLabel = "N", description = "Relearning steps. Default: ${DEFAULT-VALUE}.")

@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  unlearn eval tofu-aggregate --ckpt-result runs/npo/eval --retain-result runs/retain90/eval",
-            "  unlearn eval tofu-aggregate --ckpt-result ft/eval_log_aggregated.json --retain-result retain/eval_log_aggregated.json --strict"
+            "  unlearn eval tofu-aggregate --ckpt-result ft/eval_log_aggregated.json \\",
+            "      --retain-result retain/eval_log_aggregated.json --strict"
         })
 public class EvalTofuAggregateCommand implements Callable<Integer> {
     @Spec

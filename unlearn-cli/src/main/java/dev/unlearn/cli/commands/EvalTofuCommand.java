@@ -1,5 +1,6 @@
 package dev.unlearn.cli.commands;
 
+import dev.unlearn.cli.TemplateOption;
 import dev.unlearn.cli.CommonOptions;
 import dev.unlearn.core.data.AttentionMasking;
 import dev.unlearn.core.InvalidInputException;
@@ -35,8 +36,8 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  unlearn eval tofu --model runs/npo/model --data data/tofu --retain-model models/retain90 --out runs/npo/eval",
-            "  unlearn eval tofu --model target/tiny-world/v3/full --data target/tiny-world/v3/data \\",
-            "      --retain-model target/tiny-world/v3/retain --max-new-tokens 32 --out /tmp/eval",
+            "  unlearn eval tofu --model models/full --data world --retain-model models/retain \\",
+            "      --max-new-tokens 32 --out /tmp/eval",
             "  unlearn eval tofu --model m --data d --retain-logs runs/retain/eval --suites tofu --out runs/m/eval"
         })
 public class EvalTofuCommand implements Callable<Integer> {
@@ -68,11 +69,12 @@ public class EvalTofuCommand implements Callable<Integer> {
     String forgetSplit;
 
     @Option(names = "--suites", split = ",", paramLabel = "LIST", defaultValue = "tofu,mia,representation,refusal",
-            description = "Comma-separated suites. Default: ${DEFAULT-VALUE}.")
+            completionCandidates = dev.unlearn.cli.Candidates.SuiteNames.class,
+            description = "Comma-separated metric suites, of ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     List<String> suites;
 
-    @Option(names = "--template", defaultValue = "auto", paramLabel = "NAME", description = "Prompt template: auto (the model's chat template if it has one, else plain), chat, plain, tofu-phi, ou-phi, llama2, llama3, or file:PATH.jinja (a custom chat template). Default: ${DEFAULT-VALUE}.")
-    String template;
+    @Mixin
+    TemplateOption template;
 
     @Option(names = "--truth-ratio-base", defaultValue = "paraphrased", paramLabel = "BASE",
             description = "Base answer of the Retain/Forget truth ratio: paraphrased (TOFU) or answer (data whose perturbed answers "
@@ -121,7 +123,7 @@ public class EvalTofuCommand implements Callable<Integer> {
         Evaluator.Builder b = Evaluator.builder(data)
                 .optForgetSplit(forgetSplit)
                 .optSuites(suites)
-                .optTemplate(PromptTemplate.resolve(template, model, null))
+                .optTemplate(template.resolve(model))
                 .optTruthRatioBase(truthRatioBase)
                 .optMaxNewTokens(maxNewTokens)
                 .optMaxLength(maxLength)
@@ -145,7 +147,10 @@ public class EvalTofuCommand implements Callable<Integer> {
         if (title != null) {
             b.optTitle(title);
         }
-        Evaluator.Result r = b.build().evaluate(model);
+        Evaluator.Result r;
+        try (dev.unlearn.cli.Ui ui = dev.unlearn.cli.Ui.of(spec)) {
+            r = b.optProgress(ui).build().evaluate(model);
+        }
         r.write(out);
         spec.commandLine().getOut().println(EvalJson.line(r.summary().toMap()));
         spec.commandLine().getOut().flush();

@@ -1,5 +1,6 @@
 package dev.unlearn.cli.commands;
 
+import dev.unlearn.cli.TemplateOption;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,8 +42,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Trains on the answer tokens of every record (pooled token-mean NLL, AdamW, warm-up then decay,",
             "clipping); the training options and their defaults are those of 'forget' and of a recipe's",
-            "finetune section (one table, recipes/README.md). Trainer state is checkpointed every --checkpoint-every steps beside --out;",
-            "--resume continues from it and ends with the same weights as an uninterrupted run.",
+            "finetune section (one table, recipes/README.md). Trainer state is checkpointed every --checkpoint-every",
+            "steps beside --out; --resume continues from it and ends with the same weights as an uninterrupted run.",
             "The output is a Hugging Face directory (config.json, model.safetensors, tokenizer files, manifest.json),",
             "written atomically; a JSONL training log is written to OUT/train-log.jsonl.",
             "",
@@ -64,7 +65,9 @@ public class FinetuneCommand implements Callable<Integer> {
         Path model;
 
         @Option(names = "--init", paramLabel = "CONFIG.json",
-                description = "Train from scratch: a Hugging Face config.json (Llama or Qwen2); vocab_size must match the tokenizer.")
+                completionCandidates = dev.unlearn.cli.Candidates.ModelTypes.class,
+                description = "Train from scratch: a Hugging Face config.json whose model_type is one of ${COMPLETION-CANDIDATES};"
+                        + " vocab_size must match the tokenizer.")
         Path init;
     }
 
@@ -84,8 +87,8 @@ public class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (initialisation and shuffling). Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--template", defaultValue = "auto", description = "Prompt template: auto (the model's chat template if it has one, else plain), chat, plain, tofu-phi, ou-phi, llama2, llama3, or file:PATH.jinja (a custom chat template). Default: ${DEFAULT-VALUE}.")
-    String template;
+    @Mixin
+    TemplateOption template;
 
     @Option(names = "--checkpoint-every", defaultValue = "200", description = "Trainer-state checkpoint interval in steps. Default: ${DEFAULT-VALUE}.")
     long checkpointEvery;
@@ -136,13 +139,13 @@ public class FinetuneCommand implements Callable<Integer> {
         if (!resume) {
             OutputDirs.deleteTree(stateDir);
         }
-        try (TextTokenizer tok = TextTokenizer.load(tokDir);
+        try (dev.unlearn.cli.Ui ui = dev.unlearn.cli.Ui.of(spec); TextTokenizer tok = TextTokenizer.load(tokDir);
                 NDManager m = NDManager.newBaseManager(Engines.device(common.device))) {
-            QaTokenization.Result tr = new QaTokenization(tok, PromptTemplate.resolve(template, tokDir, null),
+            QaTokenization.Result tr = new QaTokenization(tok, template.resolve(tokDir),
                     settings.maxLength(), settings.attentionMask()).tokenizeAll(rows);
             List<TokenizedExample> ex = tr.examples();
             if (!tr.skipped().isEmpty()) {
-                spec.commandLine().getErr().printf("skipped %d records with no answer tokens left%n", tr.skipped().size());
+                ui.info("skipped %d records with no answer tokens left", tr.skipped().size());
             }
             CausalLm lm;
             if (start.init != null) {
@@ -158,9 +161,10 @@ public class FinetuneCommand implements Callable<Integer> {
             try (lm) {
                 TrainingConfig.Builder b = settings.toConfig(seed).optCheckpointDir(stateDir)
                         .optCheckpointEvery(checkpointEvery).optResume(resume)
-                        .optLogFile(stateDir.resolve("train-log.jsonl")).optProgress(System.err, 10);
+                        .optLogFile(stateDir.resolve("train-log.jsonl"));
                 long t0 = System.nanoTime();
-                TrainingLoop.Result r = FineTune.run(lm, ex, settings.batchSize(), tok.padId(), b.build());
+                TrainingLoop.Result r = FineTune.run(lm, ex, settings.batchSize(), tok.padId(), b.build(), ui.training("finetune"));
+                ui.close();
                 double secs = (System.nanoTime() - t0) / 1e9;
                 double acc = FineTune.answerTokenAccuracy(lm, ex, tok.padId());
                 Checkpoint.save(lm, out, tokDir, store);

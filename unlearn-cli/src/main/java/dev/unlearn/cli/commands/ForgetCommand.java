@@ -1,5 +1,6 @@
 package dev.unlearn.cli.commands;
 
+import dev.unlearn.cli.TemplateOption;
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -75,7 +76,8 @@ public class ForgetCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--method", required = true, paramLabel = "NAME", description = "Registered method (see 'unlearn methods').")
+    @Option(names = "--method", required = true, paramLabel = "NAME", completionCandidates = dev.unlearn.cli.Candidates.MethodNames.class,
+            description = "The method: ${COMPLETION-CANDIDATES} (keys and defaults: 'unlearn methods').")
     String method;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face checkpoint directory to unlearn from (read only).")
@@ -107,8 +109,8 @@ public class ForgetCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Run seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--template", defaultValue = "auto", paramLabel = "NAME", description = "Prompt template: auto (the model's chat template if it has one, else plain), chat, plain, tofu-phi, ou-phi, llama2, llama3, or file:PATH.jinja (a custom chat template). Default: ${DEFAULT-VALUE}.")
-    String template;
+    @Mixin
+    TemplateOption template;
 
     @Option(names = "--templates", paramLabel = "FILE", description = "Where TOFU's idontknow.jsonl lies (FLAT with templates: tofu-idontknow; digest checked).")
     Path templatesFile;
@@ -141,14 +143,13 @@ public class ForgetCommand implements Callable<Integer> {
         boolean rawText = RawTextInput.isRawText(forget);
         List<QaRecord> forgetRecords = rawText ? List.of() : QaReader.read(forget);
         List<QaRecord> retainRecords = retain == null || rawText ? List.of() : QaReader.read(retain);
-        err.printf(rawText ? "loading %s (raw text: %s, chunks of --max-length tokens)%n" : "loading %s (%d forget, %d retain records)%n",
+        dev.unlearn.cli.Ui ui = dev.unlearn.cli.Ui.of(spec);
+        ui.info(rawText ? "loading %s (raw text: %s, chunks of --max-length tokens)" : "loading %s (%d forget, %d retain records)",
                 model, rawText ? forget : forgetRecords.size(), retainRecords.size());
-        err.flush();
         Device device = Device.fromName(common.device);
-        try (CausalLm lm = ModelDirs.load(model, device, allowNonFinite); TextTokenizer tok = TextTokenizer.load(model);
-                PrintStream progress = new PrintStream(new LineWriterStream(err), true, StandardCharsets.UTF_8)) {
+        try (ui; CausalLm lm = ModelDirs.load(model, device, allowNonFinite); TextTokenizer tok = TextTokenizer.load(model)) {
             MethodRunner.Builder b = MethodRunner.builder().setModel(lm).setTokenizer(tok)
-                    .optTemplate(PromptTemplate.resolve(template, model, null));
+                    .optTemplate(template.resolve(model));
             if (rawText) {
                 b.optTextExamples(RawTextInput.chunks(tok, forget, settings.maxLength()),
                         retain == null ? List.of() : RawTextInput.chunks(tok, retain, settings.maxLength()));
@@ -157,11 +158,11 @@ public class ForgetCommand implements Callable<Integer> {
             }
             RunSummary s = b.optReference(() -> lm.copy(lm.manager()))
                     .setMethod(method).optConfig(section).optOverrides(sets).setSettings(settings).optSeed(seed)
-                    .optTemplatesFile(templatesFile).optProgress(progress).build().run();
-            err.printf("%s: %d steps, %.1f s; forget NLL %.4f -> %.4f, retain NLL %.4f -> %.4f%n", s.method(), s.steps(),
+                    .optTemplatesFile(templatesFile).addListener(ui.training("unlearn " + method)).build().run();
+            ui.close();
+            ui.info("%s: %d steps, %.1f s; forget NLL %.4f -> %.4f, retain NLL %.4f -> %.4f", s.method(), s.steps(),
                     s.wallSeconds(), s.forgetNllBefore(), s.forgetNllAfter(), s.retainNllBefore(), s.retainNllAfter());
-            err.printf("saving %s%n", out);
-            err.flush();
+            ui.info("saving %s", out);
             Checkpoint.save(lm, out, model, store);
             OutputDirs.removeStaleTemps(out);
             dev.unlearn.core.data.QaWriter.writeAtomically(out.resolve("summary.json"), s.toJson() + "\n");

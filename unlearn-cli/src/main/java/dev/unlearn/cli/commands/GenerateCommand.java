@@ -56,8 +56,9 @@ public class GenerateCommand implements Callable<Integer> {
         String text;
     }
 
-    @Option(names = "--template", paramLabel = "NAME",
-            description = "Wrap --prompt as a question in this template: auto or chat (the model's chat template), plain, tofu-phi, ou-phi, llama2, llama3, or file:PATH.jinja.")
+    @Option(names = "--template", paramLabel = "NAME", completionCandidates = dev.unlearn.cli.Candidates.Templates.class,
+            description = "Wrap --prompt as a question in this template: ${COMPLETION-CANDIDATES} (auto and chat: the model's"
+                    + " chat template; file:PATH.jinja: a custom one). Default: the prompt as given.")
     String template;
 
     @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "64", description = "Default: ${DEFAULT-VALUE}.")

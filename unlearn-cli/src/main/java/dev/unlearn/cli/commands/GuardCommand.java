@@ -1,5 +1,6 @@
 package dev.unlearn.cli.commands;
 
+import dev.unlearn.cli.TemplateOption;
 import ai.djl.ndarray.NDManager;
 import dev.unlearn.cli.CommonOptions;
 import dev.unlearn.cli.ExitCodes;
@@ -34,13 +35,13 @@ import picocli.CommandLine.Spec;
 /** {@code unlearn guard}: GUARD generation-time unlearning (methods.md §9); {@code build} writes a filter file. */
 @Command(name = "guard", mixinStandardHelpOptions = true, header = "GUARD: build a decoding filter instead of changing weights.",
         subcommands = {GuardCommand.Build.class})
-public class GuardCommand implements Runnable {
+public class GuardCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return dev.unlearn.cli.Cli.missingSubcommand(spec);
     }
 
     /** {@code unlearn guard build}. */
@@ -67,14 +68,13 @@ public class GuardCommand implements Runnable {
         @Option(names = "--negatives", paramLabel = "FILE", description = "More negative questions (e.g. world facts); repeatable.")
         List<Path> negatives = new ArrayList<>();
 
-        @Option(names = "--template", paramLabel = "NAME", defaultValue = "auto",
-                description = "Prompt template: auto (the model's chat template if it has one, else plain), chat, plain, tofu-phi, ou-phi, llama2, llama3, or file:PATH.jinja (a custom chat template). Default: ${DEFAULT-VALUE}.")
-        String template;
+        @Mixin
+        TemplateOption template;
 
         @Option(names = "--refusals", paramLabel = "FILE", description = "Refusal templates, one per line; the first is the fallback. Default: \"I don't know.\"")
         Path refusals;
 
-        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a guard config key (methods.md §9.2), e.g. beam_width=5.")
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a guard config key (see 'unlearn methods'), e.g. beam_width=5.")
         List<String> sets = new ArrayList<>();
 
         @Option(names = "--no-paraphrases", description = "Do not train the detector on the forget rows' paraphrased questions.")
@@ -107,7 +107,7 @@ public class GuardCommand implements Runnable {
             GuardFilter filter;
             try (NDManager root = NDManager.newBaseManager(Engines.device(common.device));
                     CausalLm lm = ModelDirs.load(model, root, false); TextTokenizer tok = TextTokenizer.load(model)) {
-                filter = GuardFilterBuilder.build(lm, tok, PromptTemplate.resolve(template, model, null), cfg,
+                filter = GuardFilterBuilder.build(lm, tok, template.resolve(model), cfg,
                         new GuardFilterBuilder.Inputs(f, neg, refusal, !noParaphrases, seed), digest);
             }
             filter.write(out);

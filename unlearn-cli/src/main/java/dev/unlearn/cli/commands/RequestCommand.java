@@ -1,5 +1,6 @@
 package dev.unlearn.cli.commands;
 
+import dev.unlearn.cli.TemplateOption;
 import dev.unlearn.cli.CommonOptions;
 import dev.unlearn.cli.ExitCodes;
 import dev.unlearn.cli.requests.AuditLog;
@@ -29,12 +30,12 @@ import picocli.CommandLine.Spec;
         description = {"See docs/compliance.md for the request format and a worked example."},
         subcommands = {RequestCommand.Submit.class, RequestCommand.Batch.class, RequestCommand.VerifyLog.class,
             RequestCommand.LogHead.class, RequestCommand.Keygen.class})
-public class RequestCommand implements Runnable {
+public class RequestCommand implements java.util.concurrent.Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return dev.unlearn.cli.Cli.missingSubcommand(spec);
     }
 
     /** Options shared by submit and batch. */
@@ -55,8 +56,8 @@ public class RequestCommand implements Runnable {
                         + " Default: the forget questions with their first perturbed answer.")
         Path holdout;
 
-        @Option(names = "--template", defaultValue = "auto", description = "Prompt template: auto (the model's chat template if it has one, else plain), chat, plain, tofu-phi, ou-phi, llama2, llama3, or file:PATH.jinja (a custom chat template). Default: ${DEFAULT-VALUE}.")
-        String template;
+        @Mixin
+        TemplateOption template;
 
         @Option(names = "--max-new-tokens", defaultValue = "48", description = "Greedy generation budget. Default: ${DEFAULT-VALUE}.")
         int maxNewTokens;
@@ -79,7 +80,7 @@ public class RequestCommand implements Runnable {
         Path policies;
 
         RequestWorkflow.Options options(Path model) {
-            return new RequestWorkflow.Options(trainingData, model, holdout, template, maxNewTokens, seed, retainSample);
+            return new RequestWorkflow.Options(trainingData, model, holdout, template.name, maxNewTokens, seed, retainSample);
         }
     }
 
@@ -193,8 +194,6 @@ public class RequestCommand implements Runnable {
         @Option(names = "--expect-head", paramLabel = "HEAD.json", description = "A head printed earlier by 'request log-head'.")
         Path head;
 
-        @Option(names = {"-x", "--stacktrace"}, description = "Print the stack trace of an error.")
-        boolean stacktrace;
 
         @Override
         public Integer call() {
@@ -253,8 +252,6 @@ public class RequestCommand implements Runnable {
         @Option(names = "--key", paramLabel = "FILE", description = "The deployment key (default: $UNLEARN_KEY_FILE, $UNLEARN_KEY). Required.")
         Path key;
 
-        @Option(names = {"-x", "--stacktrace"}, description = "Print the stack trace of an error.")
-        boolean stacktrace;
 
         @Override
         public Integer call() throws Exception {

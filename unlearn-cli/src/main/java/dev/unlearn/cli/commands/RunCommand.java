@@ -7,6 +7,8 @@ import dev.unlearn.cli.recipe.Recipe;
 import dev.unlearn.cli.recipe.RecipeLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +30,8 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  unlearn run recipes/demo.yaml",
             "  unlearn run recipes/all-methods.yaml --out runs/compare",
-            "  unlearn run recipes/demo.yaml --only eval        # re-evaluate every model"
+            "  unlearn run recipes/demo.yaml --only eval        # re-evaluate every model",
+            "  unlearn run recipes/demo.yaml --set finetune.epochs=5 --set methods.npo.config.beta=0.2"
         })
 public class RunCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -39,28 +42,34 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: the recipe's output).")
     Path out;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a recipe key (repeatable), validated like the file: finetune.lr=3e-3,"
+                    + " eval.max_new_tokens=32, methods.npo.config.beta=0.2 (a list entry by index or name).")
+    List<String> sets = new ArrayList<>();
+
     @Option(names = "--only", paramLabel = "STAGE",
             description = "Rerun one stage (data, finetune-full, finetune-retain, unlearn[/NAME], eval[/NAME], report).")
     String only;
 
-    @Option(names = {"-x", "--stacktrace"}, description = "Print the stack trace of an error.")
-    boolean stacktrace;
 
     @Override
     public Integer call() {
-        return run(spec, recipe, out, only);
+        return run(spec, recipe, out, only, sets);
     }
 
-    static int run(CommandSpec spec, Path recipeFile, Path out, String only) {
+    static int run(CommandSpec spec, Path recipeFile, Path out, String only, List<String> sets) {
         PrintWriter o = spec.commandLine().getOut();
-        Recipe r = RecipeLoader.load(recipeFile);
+        Recipe r = RecipeLoader.load(recipeFile, sets);
         Path recipeDir = recipeFile.toAbsolutePath().getParent();
         Path runDir = out != null ? out
                 : recipeDir.resolve(r.output() != null ? r.output() : "../runs/" + (r.name() == null ? "run" : r.name()))
                         .normalize();
         OutputDirs.refuseOverlap(runDir, java.util.Map.of("recipe", recipeFile));
         long t0 = System.nanoTime();
-        RunPipeline.Result res = new RunPipeline(new DefaultSteps(System.err), o).run(r, recipeDir, runDir, only);
+        RunPipeline.Result res;
+        try (dev.unlearn.cli.Ui ui = dev.unlearn.cli.Ui.of(spec)) {
+            res = new RunPipeline(new DefaultSteps(ui), o).optTrainingProgress(ui::training).run(r, recipeDir, runDir, only);
+        }
         if (res.reportHtml() != null) {
             o.println();
             RunReport.print(o, res);

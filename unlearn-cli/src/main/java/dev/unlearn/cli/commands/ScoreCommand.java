@@ -1,5 +1,6 @@
 package dev.unlearn.cli.commands;
 
+import dev.unlearn.cli.TemplateOption;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Spec;
         header = "Score a token sequence (or an answer given a question) under a model.",
         description = {
             "With --input-ids: sequence_logprob = sum over t of log p(ids[t+1] | ids[0..t]) and the logits at the last position.",
-            "With --question/--answer: the answer's token log-probs under the prompt template (only answer tokens, plus EOS, are scored).",
+            "With --question/--answer: the answer's token log-probs under the prompt template (only answer tokens,",
+            "plus EOS, are scored).",
             "",
             "Examples:",
             "  unlearn score --model ../shared/fixtures/stories260k --input-ids 1,461,23 --json",
@@ -66,8 +68,8 @@ public class ScoreCommand implements Callable<Integer> {
         String answer;
     }
 
-    @Option(names = "--template", defaultValue = "auto", description = "Prompt template: auto (the model's chat template if it has one, else plain), chat, plain, tofu-phi, ou-phi, llama2, llama3, or file:PATH.jinja (a custom chat template). Default: ${DEFAULT-VALUE}.")
-    String template;
+    @Mixin
+    TemplateOption template;
 
     @Option(names = "--attention-mask", defaultValue = "length", paramLabel = "MODE",
             description = "With --question/--answer: length (hide nothing real) or pad_token (hide every pad-id token,"
@@ -101,7 +103,7 @@ public class ScoreCommand implements Callable<Integer> {
                 return 0;
             }
             try (TextTokenizer tok = TextTokenizer.load(model)) {
-                QaTokenization qt = new QaTokenization(tok, PromptTemplate.resolve(template, model, null), 4096,
+                QaTokenization qt = new QaTokenization(tok, template.resolve(model), 4096,
                         AttentionMasking.byName(attentionMask));
                 TokenizedExample ex = qt.tokenize(QaRecord.of(input.qa.question, input.qa.answer));
                 SampleScore s = Scorer.score(lm, List.of(ex), 1).get(0);

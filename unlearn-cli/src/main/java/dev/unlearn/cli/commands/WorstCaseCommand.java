@@ -1,11 +1,14 @@
 package dev.unlearn.cli.commands;
 
+import dev.unlearn.cli.TemplateOption;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.cli.TrainingOptions;
+import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.data.QaReader;
@@ -40,12 +43,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code unlearn worst-case}: the forget set of a pool that a method erases worst (methods.md §10). */
-@Command(name = "worst-case", mixinStandardHelpOptions = true,
+/** {@code unlearn worst-case}: the forget set of a pool that a method erases worst (the bi-level search of WorstCaseSearch). */
+@Command(name = "worst-case", mixinStandardHelpOptions = true, defaultValueProvider = TrainingOptions.Defaults.class,
         header = "Find the subset of a QA pool that an unlearning method erases worst (bi-level search).",
         description = {
             "Each outer iteration restores the model, unlearns the pool with per-record forget weights w",
-            "(sign-SGD, lr = --lr, the method's loss with per-sample weights), scores every record's answer NLL",
+            "(sign-SGD with step --lr, the method's loss with per-sample weights), scores every record's answer NLL",
             "and moves w towards the records that survive (projected step on the capped simplex).",
             "Writes OUT/forget.<ext> (the selected records, same format as --pool, ready for 'unlearn forget'),",
             "OUT/retain.<ext> (the rest of the pool) and OUT/trace.json (J, swaps and wall time per iteration).",
@@ -53,7 +56,7 @@ import picocli.CommandLine.Spec;
             "budget and writes OUT/comparison.json (mean answer probability exp(-NLL) and NLL after unlearning).",
             "",
             "Examples:",
-            "  unlearn worst-case --model models/full --pool world/full.json --size 10% --method npo --out wc",
+            "  unlearn worst-case --model models/full --pool world/full.json --size 10%% --method npo --out wc",
             "  unlearn worst-case --model models/full --pool world/full.json --size 2 --entity-level --lr 2e-3 \\",
             "      --w-lr 2 --keep-best --outside-loss remembered --compare-random 5 --out wc-authors"
         })
@@ -61,7 +64,7 @@ public class WorstCaseCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin CommonOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model directory (θ_0).")
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model directory (the model before unlearning).")
     Path model;
 
     @Option(names = "--pool", required = true, paramLabel = "FILE", description = "Candidate QA records, TOFU JSON or JSONL.")
@@ -71,7 +74,8 @@ public class WorstCaseCommand implements Callable<Integer> {
             + " (entities with --entity-level). Default: ${DEFAULT-VALUE}.")
     String size;
 
-    @Option(names = "--method", defaultValue = "npo", description = "ga, graddiff, npo or simnpo. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--method", defaultValue = "npo", paramLabel = "NAME", completionCandidates = dev.unlearn.cli.Candidates.WorstCaseMethods.class,
+            description = "The unlearning method: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     String method;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Method config override (repeatable), e.g. beta=0.2.")
@@ -83,7 +87,7 @@ public class WorstCaseCommand implements Callable<Integer> {
     @Option(names = "--entity-level", description = "One weight per entity (field 'author'); outputs all records of the selected entities.")
     boolean entityLevel;
 
-    @Option(names = "--w-lr", defaultValue = "0.01", description = "Upper learning rate η_w (raise it if nothing moves). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--w-lr", defaultValue = "0.01", description = "Learning rate of the forget weights w (raise it if nothing moves). Default: ${DEFAULT-VALUE}.")
     double wLr;
 
     @Option(names = "--binarize-every", description = "Binarise w every N iterations (default: only at the end).")
@@ -92,20 +96,18 @@ public class WorstCaseCommand implements Callable<Integer> {
     @Option(names = "--init", defaultValue = "random-binary", description = "random-binary or uniform. Default: ${DEFAULT-VALUE}.")
     String init;
 
-    @Option(names = "--keep-best", description = "Return the evaluated set with the lowest post-unlearning loss [OURS].")
+    @Option(names = "--keep-best", description = "Return the evaluated set with the lowest post-unlearning loss (an extension of the published search).")
     boolean keepBest;
 
-    @Option(names = "--outside-loss", defaultValue = "current", description = "current (reference) or remembered [OURS]. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--outside-loss", defaultValue = "current", description = "Loss of the records outside the set: current (as in the published search) or remembered (an extension). Default: ${DEFAULT-VALUE}.")
     String outsideLoss;
-
-    @Option(names = "--lr", defaultValue = "1e-5", description = "Lower-level sign-SGD step (the method's learning rate). Default: ${DEFAULT-VALUE}.")
-    double lr;
 
     @Option(names = "--lower-epochs", defaultValue = "1", description = "Lower-level passes over the pool. Default: ${DEFAULT-VALUE}.")
     int lowerEpochs;
 
-    @Option(names = "--batch-size", defaultValue = "8", description = "Lower-level batch size. Default: ${DEFAULT-VALUE}.")
-    int batchSize;
+    /** --lr (the lower level's sign-SGD step), --batch-size, --max-length, --attention-mask: the training table's. */
+    @Mixin
+    TrainingOptions.Step training;
 
     @Option(names = "--compare-random", defaultValue = "0", paramLabel = "K", description = "Also unlearn K random sets of the same size (K ≥ 2) and write comparison.json.")
     int compareRandom;
@@ -113,11 +115,8 @@ public class WorstCaseCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (initial set, shuffles, random sets). Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--template", defaultValue = "auto", description = "Prompt template: auto (the model's chat template if it has one, else plain), chat, plain, tofu-phi, ou-phi, llama2, llama3, or file:PATH.jinja (a custom chat template). Default: ${DEFAULT-VALUE}.")
-    String template;
-
-    @Option(names = "--max-length", defaultValue = "512", description = "Truncate sequences to this many tokens. Default: ${DEFAULT-VALUE}.")
-    int maxLength;
+    @Mixin
+    TemplateOption template;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
@@ -126,6 +125,7 @@ public class WorstCaseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        TrainSettings train = training.settings();
         Engines.pytorch();
         PrintWriter o = spec.commandLine().getOut();
         OutputDirs.refuseOverlap(out, model, "--model");
@@ -148,16 +148,15 @@ public class WorstCaseCommand implements Callable<Integer> {
         wc.put("keep_best", keepBest);
         wc.put("outside_loss", outsideLoss);
         WorstCaseConfig config = ConfigBinder.bind("worst-case", WorstCaseConfig.class, WorstCaseConfig.defaults(), wc);
-        ModelLowerLevel.Settings lower = new ModelLowerLevel.Settings(lr, lowerEpochs, batchSize);
+        ModelLowerLevel.Settings lower = new ModelLowerLevel.Settings(train.learningRate(), lowerEpochs, train.batchSize());
         List<QaRecord> rows = QaReader.read(pool);
         String ext = pool.getFileName().toString().endsWith(".jsonl") ? ".jsonl" : ".json";
-        try (NDManager m = NDManager.newBaseManager(Engines.device(common.device));
+        try (dev.unlearn.cli.Ui ui = dev.unlearn.cli.Ui.of(spec); NDManager m = NDManager.newBaseManager(Engines.device(common.device));
                 CausalLm lm = ModelDirs.load(model, m, false);
                 TextTokenizer tok = TextTokenizer.load(model)) {
-            QaTokenization.Result tr = new QaTokenization(tok, PromptTemplate.resolve(template, model, null), maxLength).tokenizeAll(rows);
+            QaTokenization.Result tr = new QaTokenization(tok, template.resolve(model), train.maxLength(), train.attentionMask()).tokenizeAll(rows);
             if (!tr.skipped().isEmpty()) {
-                spec.commandLine().getErr().printf("skipped %d records with no answer tokens left (they stay in retain)%n",
-                        tr.skipped().size());
+                ui.info("skipped %d records with no answer tokens left (they stay in retain)", tr.skipped().size());
             }
             List<TokenizedExample> ex = tr.examples();
             Map<String, QaRecord> byId = new LinkedHashMap<>();
@@ -165,7 +164,8 @@ public class WorstCaseCommand implements Callable<Integer> {
             List<String> entities = new ArrayList<>();
             ex.forEach(e -> entities.add(byId.get(e.id()).entity()));
             try (WorstCaseProblem p = WorstCaseProblem.open(lm, ex, entityLevel ? entities : null, method, mc, lower, seed)) {
-                WorstCaseSearch.Selection sel = p.search(config, seed);
+                WorstCaseSearch.Selection sel = p.search(config, seed, ui);
+                ui.close();
                 Set<String> chosen = new HashSet<>(sel.selectedIds());
                 Set<String> chosenEntities = new HashSet<>(sel.selectedUnits());
                 List<QaRecord> forget = new ArrayList<>();
@@ -182,10 +182,11 @@ public class WorstCaseCommand implements Callable<Integer> {
                         sel.selectedUnits().size(), p.units().size(), entityLevel ? "entities" : "records", forget.size(),
                         sel.secondsPerIteration(), out);
                 if (sel.trace().stream().allMatch(i -> i.swaps() == 0)) {
-                    o.println("note: no record moved in any iteration; raise --w-lr (methods.md §10.3 'Movement')");
+                    o.println("note: no record moved in any iteration; raise --w-lr");
                 }
                 if (compareRandom > 0) {
-                    WorstCaseProblem.Comparison c = p.compare(sel.selectedUnitIndices(), compareRandom, seed);
+                    WorstCaseProblem.Comparison c = p.compare(sel.selectedUnitIndices(), compareRandom, seed, ui);
+                    ui.close();
                     QaWriter.writeAtomically(out.resolve("comparison.json"),
                             JSON.writeValueAsString(comparison(c, config, lower)) + "\n");
                     o.printf("after unlearning: worst-case answer probability %.4f (NLL %.4f); random x%d %.4f ± %.4f (NLL %.4f ± %.4f)%n",

@@ -31,9 +31,18 @@ import java.util.Map;
 /** The pipeline's real steps: {@link MethodRunner} for unlearning, {@link Evaluator} for evaluation. */
 public final class DefaultSteps implements PipelineSteps {
     private final PrintStream progress;
+    private final dev.unlearn.cli.Ui ui;
 
+    /** Training progress as plain lines on {@code progress}; evaluation progress nowhere. */
     public DefaultSteps(PrintStream progress) {
         this.progress = progress;
+        this.ui = null;
+    }
+
+    /** Training and evaluation progress as bars (or plain lines when stderr is no terminal) through {@code ui}. */
+    public DefaultSteps(dev.unlearn.cli.Ui ui) {
+        this.progress = null;
+        this.ui = ui;
     }
 
     /**
@@ -68,7 +77,12 @@ public final class DefaultSteps implements PipelineSteps {
                     .optTemplate(PromptTemplate.resolve(template, fullModel, null)).setForget(data.forgetRecords())
                     .optRetain(data.retainRecords()).setMethod(run.method())
                     .optConfig(config(run.config(), data.dir())).setSettings(run.settings()).optSeed(seed)
-                    .optProgress(progress).optFilterOut(filterTmp).build().run();
+                    .optProgress(progress).optFilterOut(filterTmp).addListener(ui == null
+                            ? new dev.unlearn.core.train.TrainingLoop.Listener() {} : ui.training("unlearn/" + run.name()))
+                    .build().run();
+            if (ui != null) {
+                ui.close();
+            }
             Checkpoint.save(lm, outModel, fullModel, DataType.FLOAT32);
             if (filters) {
                 Files.move(filterTmp, outModel.resolve(DECODING_FILTER), StandardCopyOption.ATOMIC_MOVE,
@@ -112,6 +126,10 @@ public final class DefaultSteps implements PipelineSteps {
         }
         if (eval != null && eval.attentionMask() != null) {
             b.optAttentionMask(AttentionMasking.byName(eval.attentionMask()));
+        }
+        if (ui != null) {
+            String stage = "eval/" + (model.getParent() == null ? model : model.getParent().getFileName());
+            b.optProgress((s, done, total, detail) -> ui.update(stage, done, total, detail));
         }
         Evaluator.Result r = b.build().evaluate(model);
         r.writeReport(outDir);

@@ -93,6 +93,16 @@ public final class RunPipeline {
         this.log = log;
     }
 
+    private java.util.function.Function<String, dev.unlearn.core.train.TrainingLoop.Listener> trainingProgress =
+            stage -> new dev.unlearn.core.train.TrainingLoop.Listener() {};
+
+    /** Where the fine-tuning stages report their steps: a listener per stage name (the CLI draws a bar). */
+    public RunPipeline optTrainingProgress(
+            java.util.function.Function<String, dev.unlearn.core.train.TrainingLoop.Listener> progress) {
+        this.trainingProgress = progress;
+        return this;
+    }
+
     /**
      * Runs the recipe.
      *
@@ -329,7 +339,8 @@ public final class RunPipeline {
             }
             try (lm) {
                 TrainingConfig b = ft.toConfig(seed).optLogFile(dir.resolve("train-log.jsonl")).build();
-                var res = FineTune.run(lm, ex, ft.batchSize(), tok.padId(), b);
+                var res = FineTune.run(lm, ex, ft.batchSize(), tok.padId(), b,
+                        trainingProgress.apply(fullSet ? "finetune-full" : "finetune-retain"));
                 double acc = FineTune.answerTokenAccuracy(lm, ex, tok.padId());
                 log.printf("  %d examples, %d steps, final loss %.4f, answer-token accuracy %.3f%n", ex.size(), res.steps(),
                         res.lastLoss(), acc);

@@ -39,12 +39,40 @@ public final class RecipeLoader {
     private RecipeLoader() {}
 
     public static Recipe load(Path file) {
+        return load(file, List.of());
+    }
+
+    /**
+     * Loads the recipe with {@code run --set KEY=VALUE} overrides applied to its tree before binding and
+     * validation ({@link RecipeOverrides}): an override is checked like the key in the file, and a
+     * problem with it says so.
+     */
+    public static Recipe load(Path file, List<String> overrides) {
         if (!Files.isRegularFile(file)) {
             throw new InvalidInputException("recipe " + file + " does not exist");
         }
+        List<RecipeOverrides.Override> sets = overrides.stream().map(RecipeOverrides::parse).toList();
         Recipe r;
         try {
-            r = YAML.readValue(file.toFile(), Recipe.class);
+            if (sets.isEmpty()) {
+                r = YAML.readValue(file.toFile(), Recipe.class);
+            } else {
+                com.fasterxml.jackson.databind.JsonNode tree = YAML.readTree(file.toFile());
+                if (tree == null || tree.isMissingNode() || tree.isNull()) {
+                    tree = YAML.createObjectNode();
+                }
+                if (!(tree instanceof com.fasterxml.jackson.databind.node.ObjectNode root)) {
+                    throw new InvalidInputException("recipe " + file + ": the top level must be a mapping");
+                }
+                for (RecipeOverrides.Override o : sets) {
+                    RecipeOverrides.apply(root, o);
+                }
+                try {
+                    r = YAML.treeToValue(root, Recipe.class);
+                } catch (JsonMappingException ex) {
+                    throw new InvalidInputException("recipe " + file + " with " + describeSets(sets) + ": " + describe(ex), ex);
+                }
+            }
         } catch (JsonMappingException ex) {
             if (ex.getCause() instanceof StreamReadException parse) {
                 throw new InvalidInputException("recipe " + file + " is not valid YAML: " + parse.getOriginalMessage()
@@ -65,11 +93,24 @@ public final class RecipeLoader {
             Map<String, Integer> lines = lines(file);
             List<String> located = new ArrayList<>();
             for (String q : problems) {
-                located.add(q + lineOf(lines, q.substring(0, Math.max(0, q.indexOf(':')))));
+                String key = q.substring(0, Math.max(0, q.indexOf(':')));
+                String from = sets.stream().filter(o -> related(key, o.resolved())).map(o -> " (from --set " + o.text() + ")")
+                        .findFirst().orElse(null);
+                located.add(q + (from != null ? from : lineOf(lines, key)));
             }
             throw new InvalidInputException("recipe " + file + ": " + String.join("; ", located));
         }
         return r;
+    }
+
+    /** Whether the problem at key path {@code key} concerns an override of {@code set} (one lies inside the other). */
+    private static boolean related(String key, String set) {
+        return key.equals(set) || set.startsWith(key + ".") || set.startsWith(key + "[") || key.startsWith(set + ".")
+                || key.startsWith(set + "[");
+    }
+
+    private static String describeSets(List<RecipeOverrides.Override> sets) {
+        return sets.stream().map(o -> "--set " + o.text()).collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** " (line N)" for the key path, or its nearest ancestor that the file spells out; empty if none. */
@@ -366,6 +407,7 @@ public final class RecipeLoader {
     }
 
     private static String location(JsonProcessingException ex) {
-        return ex.getLocation() == null ? "" : " (line " + ex.getLocation().getLineNr() + ")";
+        return ex.getLocation() == null || ex.getLocation().getLineNr() <= 0 ? "" // a tree has no lines
+                : " (line " + ex.getLocation().getLineNr() + ")";
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unlearn.cli.CliRun;
+import dev.unlearn.cli.ExitCodes;
 import dev.unlearn.core.testing.TinyWorld;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -104,7 +105,7 @@ class EvalCommandTest {
             assertTrue(r.out().contains("Examples:") && r.out().contains("unlearn eval " + sub), r.out());
         }
         CliRun bare = CliRun.of("eval");
-        assertEquals(0, bare.code());
-        assertTrue(bare.out().contains("tofu-aggregate"), bare.out());
+        assertEquals(ExitCodes.BAD_INPUT, bare.code(), bare.toString());
+        assertTrue(bare.err().contains("tofu-aggregate"), bare.toString());
     }
 }

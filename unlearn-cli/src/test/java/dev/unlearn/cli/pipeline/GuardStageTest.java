@@ -47,6 +47,6 @@ class GuardStageTest {
         assertEquals("GENERATION_TIME", summary.path("kind").asText(), summary.toString());
         assertTrue(summary.path("filter").path("forget_samples").asInt() > 0, summary.toString());
         RunPipeline.ModelRow row = r.models().stream().filter(m -> "guard".equals(m.method())).findFirst().orElseThrow();
-        assertEquals(1.0, ((Number) row.metrics().get("generation_filtered")).doubleValue(), row.metrics().toString());
+        assertEquals(1.0, row.summary().value(dev.unlearn.eval.model.EvaluationSummary.GENERATION_FILTERED), row.summary().toString());
     }
 }

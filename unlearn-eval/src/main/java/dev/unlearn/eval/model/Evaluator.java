@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.data.AttentionMasking;
+import dev.unlearn.core.Progress;
 import dev.unlearn.core.generate.GenerationConfig;
 import dev.unlearn.core.generate.LogitsProcessor;
 import dev.unlearn.core.io.Checkpoint;
@@ -91,6 +92,7 @@ public final class Evaluator {
     private final boolean strict;
     private final TruthRatioBase truthRatioBase;
     private final boolean gradNorm;
+    private final Progress progress;
 
     private Evaluator(Builder b) {
         this.dataDir = b.dataDir;
@@ -115,6 +117,7 @@ public final class Evaluator {
         this.strict = b.strict;
         this.truthRatioBase = b.truthRatioBase;
         this.gradNorm = b.gradNorm;
+        this.progress = b.progress;
     }
 
     /** Starts a builder for a data directory. */
@@ -239,7 +242,7 @@ public final class Evaluator {
             for (String suite : suites) {
                 metrics.addAll(Suites.metrics(suite));
             }
-            Map<String, MetricResult> computed = Metrics.runAvailable(metrics, ctx);
+            Map<String, MetricResult> computed = runReporting(metrics, ctx);
             List<String> summarySuites = new ArrayList<>(DEFAULT_SUITES);
             suites.stream().filter(s -> !summarySuites.contains(s)).forEach(summarySuites::add);
             EvaluationSummary summary = EvaluationSummary.from(computed, Metrics.headlines(summarySuites),
@@ -278,6 +281,17 @@ public final class Evaluator {
         }
     }
 
+    /** {@link Metrics#run} one metric at a time (same order, same results), reporting each to {@link #progress}. */
+    private Map<String, MetricResult> runReporting(List<String> metrics, EvaluationContext ctx) {
+        Map<String, MetricResult> results = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < metrics.size(); i++) {
+            progress.update("evaluate", i, metrics.size(), metrics.get(i));
+            Metrics.runAvailable(List.of(metrics.get(i)), ctx).forEach(results::putIfAbsent);
+        }
+        progress.update("evaluate", metrics.size(), metrics.size(), "");
+        return results;
+    }
+
     private static CausalLm load(Path dir, NDManager m, List<CausalLm> loaded) {
         if (dir == null) {
             return null;
@@ -311,6 +325,7 @@ public final class Evaluator {
         private boolean strict;
         private TruthRatioBase truthRatioBase = TruthRatioBase.PARAPHRASED;
         private boolean gradNorm;
+        private Progress progress = Progress.NONE;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -454,6 +469,12 @@ public final class Evaluator {
          * Runs the GradNorm attack too (off by default: one backward pass per forget and holdout sample,
          * on a copy of the model, so twice the weights' memory).
          */
+        /** Progress of the evaluation, one unit per metric ({@link Progress#NONE} by default). */
+        public Builder optProgress(Progress p) {
+            progress = p == null ? Progress.NONE : p;
+            return this;
+        }
+
         public Builder optGradNorm(boolean on) {
             this.gradNorm = on;
             return this;

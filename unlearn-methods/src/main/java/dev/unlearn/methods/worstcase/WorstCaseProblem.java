@@ -1,5 +1,6 @@
 package dev.unlearn.methods.worstcase;
 
+import dev.unlearn.core.Progress;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.data.TokenizedExample;
 import dev.unlearn.core.model.CausalLm;
@@ -157,13 +158,22 @@ public final class WorstCaseProblem implements AutoCloseable {
      * @param seed the initial random set
      */
     public WorstCaseSearch.Selection search(WorstCaseConfig config, long seed) {
+        return search(config, seed, Progress.NONE);
+    }
+
+    /** {@link #search(WorstCaseConfig, long)}, reporting each finished outer iteration to {@code progress}. */
+    public WorstCaseSearch.Selection search(WorstCaseConfig config, long seed, Progress progress) {
         if (config.entityLevel() != entityLevel) {
             throw new InvalidInputException("Config key 'entity_level' is " + config.entityLevel()
                     + " but the problem was opened " + (entityLevel ? "with" : "without") + " entities.");
         }
         long t0 = System.nanoTime();
         WorstCaseSearch.Result r = WorstCaseSearch.run(unitNames.size(), config, seed,
-                (w, u) -> unitLosses(lower.unlearnAndScore(itemWeights(w))));
+                (w, u) -> {
+                    double[] losses = unitLosses(lower.unlearnAndScore(itemWeights(w)));
+                    progress.update("worst-case search", u + 1, config.iterations(), "iteration " + (u + 1));
+                    return losses;
+                });
         lower.restore();
         double[] iw = itemWeights(r.w());
         Map<String, Double> weights = new LinkedHashMap<>();
@@ -218,6 +228,11 @@ public final class WorstCaseProblem implements AutoCloseable {
      * binary weights and the same lower-level settings, and scores each set's items afterwards.
      */
     public Comparison compare(int[] chosenUnits, int k, long seed) {
+        return compare(chosenUnits, k, seed, Progress.NONE);
+    }
+
+    /** {@link #compare(int[], int, long)}, reporting each unlearned set to {@code progress}. */
+    public Comparison compare(int[] chosenUnits, int k, long seed, Progress progress) {
         if (k < 2) {
             throw new InvalidInputException("--compare-random needs at least 2 random sets for a spread, found " + k + ".");
         }
@@ -225,11 +240,13 @@ public final class WorstCaseProblem implements AutoCloseable {
         int m = chosenUnits.length;
         long t0 = System.nanoTime();
         SetOutcome chosen = outcome("worst-case", chosenUnits);
+        progress.update("compare with random sets", 1, k + 1, "worst-case set");
         List<SetOutcome> random = new ArrayList<>();
         SplittableRandom seeds = new SplittableRandom(seed ^ 0x7A11_D0E5L);
         for (int j = 0; j < k; j++) {
             double[] w = WorstCaseSearch.initialWeights(n, m, WorstCaseConfig.Init.RANDOM_BINARY, seeds.nextLong());
             random.add(outcome("random-" + (j + 1), UpperLevel.topM(w, m)));
+            progress.update("compare with random sets", j + 2, k + 1, "random set " + (j + 1));
         }
         lower.restore();
         double secs = (System.nanoTime() - t0) / 1e9 / (k + 1);

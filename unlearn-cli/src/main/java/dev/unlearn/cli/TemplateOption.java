@@ -1,0 +1,18 @@
+package dev.unlearn.cli;
+
+import dev.unlearn.core.text.PromptTemplate;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The {@code --template} option of every command that formats QA records as prompts (a picocli mixin). */
+public class TemplateOption {
+    @Option(names = "--template", defaultValue = "auto", paramLabel = "NAME", completionCandidates = Candidates.Templates.class,
+            description = "Prompt template: ${COMPLETION-CANDIDATES}. auto is the model's chat template if it has one,"
+                    + " else plain; file:PATH.jinja is a custom chat template. Default: ${DEFAULT-VALUE}.")
+    public String name;
+
+    /** The template for the model (or tokenizer) directory {@code modelDir}. */
+    public PromptTemplate resolve(Path modelDir) {
+        return PromptTemplate.resolve(name, modelDir, null);
+    }
+}
