@@ -59,12 +59,29 @@ public final class DefaultSteps implements PipelineSteps {
         }
     }
 
+    /**
+     * The name a run gives the model at {@code model}, for the title of its page: {@code full} and
+     * {@code retain} for those two, else the method run's label (the folder holding {@code model/}).
+     */
+    static String modelName(Path model, Path fullModel, Path retainModel) {
+        if (model.equals(fullModel)) {
+            return "full";
+        }
+        if (model.equals(retainModel)) {
+            return "retain";
+        }
+        Path f = model.getFileName();
+        Path parent = model.getParent();
+        return f != null && f.toString().equals("model") && parent != null && parent.getFileName() != null
+                ? parent.getFileName().toString() : String.valueOf(f);
+    }
+
     @Override
     public Map<String, Object> evaluate(Path model, Path fullModel, Path retainModel, DataLayout data, List<String> suites,
             String template, Recipe.EvalSpec eval, Path outDir) {
         List<String> evalSuites = suites.stream().filter(x -> !x.equals("leakage")).toList();
         Evaluator.Builder b = Evaluator.builder(data.dir()).optForgetSplit(data.forgetSplit()).optSuites(evalSuites)
-                .optTemplate(PromptTemplate.resolve(template, model, null)).optTitle("evaluation of " + model.getFileName());
+                .optTemplate(PromptTemplate.resolve(template, model, null)).optTitle(modelName(model, fullModel, retainModel) + " on " + data.forgetSplit());
         b.optRetainModel(retainModel);
         if (!model.equals(fullModel)) {
             b.optOriginalModel(fullModel);
