@@ -30,6 +30,7 @@ public final class ParetoPlot {
     private static final double RIGHT = 700;
     private static final double TOP = 34;
     private static final double BOTTOM = 384;
+    private static final double INSET = 10;
     private static final String FRONT = "#1f77b4";
     private static final String BASELINE = "#d62728";
     private static final String REFERENCE = "#2ca02c";
@@ -95,8 +96,9 @@ public final class ParetoPlot {
             fy[i] = drawn.get(i).forgetQuality();
         }
         fy[drawn.size()] = Double.isFinite(significance) ? significance : Double.NaN;
-        Axis x = Axis.linear(padded(ux), LEFT, RIGHT);
-        Axis y = Axis.log10(fy, BOTTOM, TOP);
+        // axes end INSET inside the frame, so markers on an axis end do not sit on the frame
+        Axis x = Axis.linear(padded(ux), LEFT + INSET, RIGHT - INSET);
+        Axis y = Axis.log10(fy, BOTTOM - INSET, TOP + INSET);
         Svg s = new Svg(WIDTH, HEIGHT, "chart pareto", title);
         s.text(WIDTH / 2, 18, "middle", title, "font-size=\"14\" font-weight=\"bold\"");
         grid(s, x, y);
