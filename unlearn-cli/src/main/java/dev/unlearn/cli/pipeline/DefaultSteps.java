@@ -107,12 +107,30 @@ public final class DefaultSteps implements PipelineSteps {
         };
     }
 
+    /**
+     * The name a run gives the model at {@code model}, for the title of its page: {@code full} and
+     * {@code retain} for those two, else the method run's label (the folder holding {@code model/}).
+     */
+    static String modelName(Path model, Path fullModel, Path retainModel) {
+        if (model.equals(fullModel)) {
+            return "full";
+        }
+        if (model.equals(retainModel)) {
+            return "retain";
+        }
+        Path f = model.getFileName();
+        Path parent = model.getParent();
+        return f != null && f.toString().equals("model") && parent != null && parent.getFileName() != null
+                ? parent.getFileName().toString() : String.valueOf(f);
+    }
+
     @Override
     public EvaluationSummary evaluate(Path model, Path fullModel, Path retainModel, DataLayout data, List<String> suites,
             String template, Recipe.EvalSpec eval, Path outDir) {
         List<String> evalSuites = suites.stream().filter(x -> !x.equals(dev.unlearn.eval.leakage.LeakageReport.SUITE)).toList();
         Evaluator.Builder b = Evaluator.builder(data.evalData()).optSuites(evalSuites)
-                .optTemplate(PromptTemplate.resolve(template, model, null)).optTitle("evaluation of " + model.getFileName());
+                .optTemplate(PromptTemplate.resolve(template, model, null)).optTitle(modelName(model, fullModel, retainModel)
+                        + " on " + data.forgetSplit());
         b.optRetainModel(retainModel);
         b.optDecoder(decoder(model));
         if (!model.equals(fullModel)) {

@@ -138,7 +138,7 @@ final class MusePipeline {
             fp.set("eval", RunPipeline.JSON.valueToTree(r.eval()));
             Path model = e.model();
             StageRunner.Outcome o = st.stage("eval/" + e.name(), fp, dir -> new EvaluationSummary(Map.of())
-                    .with(evaluate(model, retainModel, corpus, suites, template, maxNew, builtin, r.eval(), seed, dir))
+                    .with(evaluate(e.name(), model, retainModel, corpus, suites, template, maxNew, builtin, r.eval(), seed, dir))
                     .write(dir.resolve(Evaluator.SUMMARY)));
             outcomes.add(o);
             double wall = RunPipeline.UNLEARNED.equals(e.role()) ? wallOf(runDir.resolve("unlearn").resolve(e.name()))
@@ -230,8 +230,8 @@ final class MusePipeline {
         }
     }
 
-    private static Map<String, Object> evaluate(Path model, Path retainModel, MuseCorpus corpus, List<String> suites, String template,
-            int maxNew, boolean builtin, Recipe.EvalSpec eval, long seed, Path outDir) throws IOException {
+    private static Map<String, Object> evaluate(String name, Path model, Path retainModel, MuseCorpus corpus, List<String> suites,
+            String template, int maxNew, boolean builtin, Recipe.EvalSpec eval, long seed, Path outDir) throws IOException {
         Map<String, Object> out = new LinkedHashMap<>();
         Engines.pytorch();
         if (suites.contains("muse")) {
@@ -239,7 +239,7 @@ final class MusePipeline {
                     CausalLm lm = Checkpoint.load(model, m); CausalLm retain = Checkpoint.load(retainModel, m)) {
                 int batch = eval != null && eval.batchSize() != null ? eval.batchSize() : 8;
                 MuseEvaluator.Result res = new MuseEvaluator(tok, maxNew, 32, builtin, batch).evaluate(lm, retain, corpus);
-                ReportWriter.write(outDir, res.report("MUSE evaluation of " + model.getFileName()));
+                ReportWriter.write(outDir, res.report(name + " (MUSE evaluation)"));
                 if (Files.isRegularFile(outDir.resolve("index.html"))) {
                     Files.copy(outDir.resolve("index.html"), outDir.resolve("report.html"),
                             java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -11,6 +11,7 @@ import dev.unlearn.eval.spi.Headline;
 import dev.unlearn.eval.spi.Metrics;
 import dev.unlearn.eval.tofu.ForgetQualityMetric;
 import dev.unlearn.eval.tofu.ModelUtilityMetric;
+import dev.unlearn.eval.report.ForgetQualityResolution;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -18,15 +19,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The run-level report: {@code report.json} (a {@code models} list, one entry per evaluated model)
- * and {@code report.html} (one table and the forget quality vs model utility plot), plus a plain-text
- * leaderboard for the terminal.
+ * The run-level report: {@code report.json} (a {@code models} list, one entry per evaluated model),
+ * {@code report.html} ({@link RunReportPage}: table, Pareto plot of forget quality vs model utility,
+ * bars per column; the plot also as {@code fq_vs_mu.svg}), plus a plain-text leaderboard for the terminal.
  */
 public final class RunReport {
     /**
@@ -93,7 +94,6 @@ public final class RunReport {
         root.put("created", Instant.now().toString());
         root.put("tool_version", Version.tool());
         ArrayNode models = root.putArray("models");
-        List<Plots.ModelPoint> points = new ArrayList<>();
         for (RunPipeline.ModelRow r : rows) {
             ObjectNode m = models.addObject();
             m.put("name", r.name());
@@ -106,20 +106,20 @@ public final class RunReport {
             }
             m.put("wall_seconds", r.wallSeconds());
             m.set("metrics", RunPipeline.JSON.valueToTree(r.summary()));
-            points.add(new Plots.ModelPoint(r.name(), r.summary().value(ForgetQualityMetric.FIELD),
-                    r.summary().value(ModelUtilityMetric.FIELD)));
         }
         RunPipeline.JSON.writeValue(dir.resolve("report.json").toFile(), root);
         boolean muse = isMuse(rows);
-        byte[] png = muse ? null : Plots.forgetQualityVsUtility(points);
-        if (png != null) {
-            Files.write(dir.resolve("fq_vs_mu.png"), png);
+        String pareto = muse ? null : RunReportPage.paretoSvg(rows);
+        if (pareto != null) {
+            Files.writeString(dir.resolve("fq_vs_mu.svg"), pareto, StandardCharsets.UTF_8);
         }
         byte[] leak = leakagePlot(rows);
         if (leak != null) {
             Files.write(dir.resolve("leakage.png"), leak);
         }
-        Files.writeString(dir.resolve("report.html"), html(title, rows, png, leak), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("report.html"),
+                RunReportPage.render(title, rows, fields(columns(rows)), muse, pareto, leak, muse ? Optional.empty() : resolution(dir, rows)),
+                StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("leaderboard.txt"), leaderboard(rows), StandardCharsets.UTF_8);
     }
 
@@ -170,54 +170,24 @@ public final class RunReport {
         return diffs.isEmpty() ? null : dev.unlearn.eval.leakage.LeakagePlot.differences(attacks, diffs);
     }
 
-    private static String html(String title, List<RunPipeline.ModelRow> rows, byte[] png, byte[] leak) {
-        List<Headline> cols = columns(rows);
-        boolean muse = isMuse(rows);
-        StringBuilder sb = new StringBuilder();
-        sb.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(esc(title)).append("</title>")
-                .append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-                        + "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#f3f3f3}"
-                        + "td:first-child,td:nth-child(2),td:nth-child(3){text-align:left}</style></head><body>")
-                .append("<h1>").append(esc(title)).append("</h1>")
-                .append(muse ? "<p>MUSE metrics (percent): VerbMem = ROUGE-L F1 of greedy continuations of forget prefixes"
-                        + " (lower = less verbatim memory); KnowMem on forget QA (lower) and on retain QA (utility, higher);"
-                        + " PrivLeak = relative Min-40% AUC gap to the retain model (0 is ideal, negative = under-unlearned)."
-                        : "<p>Forget quality: KS-test p-value of forget truth ratios against the retain-only model (higher is"
-                        + " better, 1.0 = indistinguishable). Model utility: harmonic mean of the nine TOFU utility values.")
-                .append(" leak: the worst difference over the leakage attacks of recovered knowledge, model minus retain model"
-                        + " (0 or below: the attacks get out no more than from a model that never saw the data).")
-                .append(" Per-model pages: <code>eval/NAME/report.html</code>.</p><table><tr><th>model</th><th>role</th>"
-                        + "<th>method</th>");
-        for (Headline c : cols) {
-            sb.append("<th>").append(c.field()).append("</th>");
-        }
-        sb.append("<th>wall_seconds</th></tr>");
+    /**
+     * Forget quality's resolution, from the first per-model page that ran it. The report is written in
+     * a folder beside the run's {@code eval/NAME} folders (its links say {@code ../eval/NAME}).
+     */
+    private static Optional<ForgetQualityResolution> resolution(Path dir, List<RunPipeline.ModelRow> rows) throws IOException {
         for (RunPipeline.ModelRow r : rows) {
-            sb.append("<tr><td><a href=\"../eval/").append(esc(r.name())).append("/report.html\">").append(esc(r.name()))
-                    .append("</a></td><td>").append(r.role()).append("</td><td>")
-                    .append(r.method() == null ? "" : esc(r.method())).append("</td>");
-            for (Headline c : cols) {
-                sb.append("<td>").append(c.format().table(r.summary().value(c.field()))).append("</td>");
+            Path json = dir.resolveSibling("eval").resolve(r.name()).resolve("report.json");
+            if (Files.isRegularFile(json)) {
+                Optional<ForgetQualityResolution> res = ForgetQualityResolution.ofReportJson(RunPipeline.JSON.readTree(json.toFile()));
+                if (res.isPresent()) {
+                    return res;
+                }
             }
-            sb.append(String.format(Locale.ROOT, "<td>%.1f</td></tr>", r.wallSeconds()));
         }
-        sb.append("</table>");
-        if (png != null) {
-            sb.append("<h2>Forget quality vs model utility</h2><img alt=\"forget quality vs model utility\" src=\"data:image/png;base64,")
-                    .append(Base64.getEncoder().encodeToString(png)).append("\">");
-        }
-        if (leak != null) {
-            sb.append("<h2>Leakage attacks</h2><p>Per attack, recovered knowledge of the model minus that of the retain model"
-                    + " (tables: <code>eval/NAME/leakage.txt</code>).</p><img alt=\"leakage differences\" src=\"data:image/png;base64,")
-                    .append(Base64.getEncoder().encodeToString(leak)).append("\">");
-        }
-        sb.append("</body></html>");
-        return sb.toString();
+        return Optional.empty();
     }
 
-    private static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
+
 
     /** Prints the leaderboard and the report's path. */
     public static void print(PrintWriter out, RunPipeline.Result r) {

@@ -1,36 +1,45 @@
 package dev.unlearn.eval.report;
 
 import dev.unlearn.eval.spi.MetricResult;
-import java.util.List;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 
-/** Renders {@code index.html}: summary table, metric tables and the charts as {@code <img>} beside it. */
+/**
+ * Renders {@code index.html}: metadata, the TOFU summary with the note on forget quality's
+ * resolution, the charts (PNG as {@code <img>}, SVG inline) and one table per metric.
+ */
 final class HtmlPage {
     private HtmlPage() {}
 
-    static String render(EvaluationReport r, List<ReportWriter.Plot> plots) {
+    static String render(EvaluationReport r, Map<ReportWriter.Plot, byte[]> charts) {
         StringBuilder sb = new StringBuilder();
-        sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(r.title()))
-                .append("</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:1100px}"
-                        + "table{border-collapse:collapse;margin:0.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}"
-                        + "td.n{text-align:right;font-family:monospace}img{max-width:100%;border:1px solid #eee;margin:0.5em 0}</style>"
-                        + "</head><body>\n");
+        sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>").append(esc(r.title()))
+                .append("</title>\n<style>").append(ReportStyle.CSS).append("</style></head><body>\n");
         sb.append("<h1>").append(esc(r.title())).append("</h1>\n<p>Created ").append(esc(r.created().toString()))
                 .append(". Data: <a href=\"report.json\">report.json</a>.</p>\n");
         if (!r.metadata().isEmpty()) {
-            sb.append("<table>");
-            r.metadata().forEach((k, v) -> sb.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(v)).append("</td></tr>"));
-            sb.append("</table>\n");
+            sb.append("<div class=\"table-scroll\"><table class=\"kv\">");
+            r.metadata().forEach((k, v) -> sb.append("<tr><th>").append(esc(k)).append("</th><td class=\"t\">").append(esc(v)).append("</td></tr>"));
+            sb.append("</table></div>\n");
         }
         Map<String, Double> summary = ReportWriter.tofuSummary(r);
         if (!summary.isEmpty()) {
             sb.append("<h2>TOFU summary</h2>\n");
             table(sb, summary);
         }
-        for (ReportWriter.Plot p : plots) {
-            sb.append("<h2>").append(esc(p.title())).append("</h2>\n<img src=\"").append(esc(p.file())).append("\" alt=\"")
-                    .append(esc(p.title())).append("\">\n");
+        ForgetQualityResolution.of(r).ifPresent(res ->
+                sb.append("<p class=\"note fq-resolution\">").append(esc(res.note(ParetoPlot.SIGNIFICANCE))).append("</p>\n"));
+        for (Map.Entry<ReportWriter.Plot, byte[]> e : charts.entrySet()) {
+            ReportWriter.Plot p = e.getKey();
+            sb.append("<h2>").append(esc(p.title())).append("</h2>\n");
+            if (p.file().endsWith(".svg")) {
+                sb.append("<figure data-file=\"").append(esc(p.file())).append("\">").append(new String(e.getValue(), StandardCharsets.UTF_8))
+                        .append("</figure>\n");
+            } else {
+                sb.append("<img src=\"").append(esc(p.file())).append("\" alt=\"").append(esc(p.title())).append("\">\n");
+            }
         }
         sb.append("<h2>All metrics</h2>\n");
         for (MetricResult m : r.results().values()) {
@@ -41,10 +50,10 @@ final class HtmlPage {
     }
 
     private static void table(StringBuilder sb, Map<String, Double> values) {
-        sb.append("<table>");
+        sb.append("<div class=\"table-scroll\"><table class=\"kv\">");
         values.forEach((k, v) -> sb.append("<tr><th>").append(esc(k)).append("</th><td class=\"n\">")
                 .append(Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "n/a").append("</td></tr>"));
-        sb.append("</table>\n");
+        sb.append("</table></div>\n");
     }
 
     static String esc(String s) {

@@ -13,23 +13,21 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.Histogram;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The report's charts, drawn with XChart and encoded as PNG bytes ({@link BitmapEncoder}); headless.
  *
- * <p>Charts: truth-ratio histograms (model vs retain model), CKA by layer, MIA ROC curves, and Forget
- * Quality (log scale) against Model Utility for several models.
+ * <p>Charts: truth-ratio histograms (model vs retain model), CKA by layer, MIA ROC curves. Forget
+ * quality against model utility is an SVG chart ({@link ParetoPlot}), since it needs a log axis fitted
+ * to the data, reference lines and label placement.
  */
 public final class Plots {
     /** Chart width in pixels. */
     public static final int WIDTH = 720;
     /** Chart height in pixels. */
     public static final int HEIGHT = 440;
-    /** Smallest Forget Quality drawn on the log axis; smaller values (and 0) are clamped to it. */
-    public static final double FQ_FLOOR = 1e-30;
 
     static {
         System.setProperty("java.awt.headless", "true");
@@ -97,26 +95,6 @@ public final class Plots {
             chart.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.NONE);
         }
         chart.addSeries("chance", new double[] {0, 1}, new double[] {0, 1}).setMarker(SeriesMarkers.NONE);
-        return png(chart);
-    }
-
-    /**
-     * Forget Quality against Model Utility, one marker per model. The y axis is {@code log10(FQ)} on a
-     * linear scale (XChart's logarithmic axis draws a label per decade, unreadable over 30 decades);
-     * values below {@value #FQ_FLOOR}, 0 included, are drawn at the floor and say so in the legend.
-     */
-    public static byte[] forgetQualityVsUtility(List<ModelPoint> points) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("Forget quality (log scale) vs model utility")
-                .xAxisTitle("model utility").yAxisTitle("log10 forget quality (KS p-value)").build();
-        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        chart.getStyler().setMarkerSize(10);
-        chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0);
-        chart.getStyler().setYAxisMax(0.0).setYAxisMin(Math.log10(FQ_FLOOR));
-        for (ModelPoint p : points) {
-            boolean clamped = !(p.forgetQuality() >= FQ_FLOOR);
-            chart.addSeries(p.name() + (clamped ? " (FQ < 1e-30, at floor)" : ""), new double[] {p.modelUtility()},
-                    new double[] {Math.log10(Math.max(FQ_FLOOR, p.forgetQuality()))});
-        }
         return png(chart);
     }
 

@@ -22,8 +22,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Writes a report directory: {@code report.json} (schema in {@code unlearn-eval/README.md}), one PNG per
- * chart that the results support, and {@code index.html} showing both.
+ * Writes a report directory: {@code report.json} (schema in {@code unlearn-eval/README.md}), one file
+ * per chart that the results support (PNG, and SVG for the forget quality vs utility plot), and
+ * {@code index.html} showing both.
  *
  * <p>Charts are derived from the results: truth-ratio histogram from {@code tofu_truth_ratio} and
  * {@code tofu_forget_quality}; CKA by layer from {@code representation_cka}; ROC curves from every
@@ -51,7 +52,8 @@ public final class ReportWriter {
             Files.createDirectories(dir);
             List<Path> written = new ArrayList<>();
             List<Plot> plots = new ArrayList<>();
-            for (Map.Entry<Plot, byte[]> e : charts(report).entrySet()) {
+            Map<Plot, byte[]> charts = charts(report);
+            for (Map.Entry<Plot, byte[]> e : charts.entrySet()) {
                 Path f = dir.resolve(e.getKey().file());
                 Files.write(f, e.getValue());
                 written.add(f);
@@ -62,7 +64,7 @@ public final class ReportWriter {
             Files.writeString(json, mapper.writeValueAsString(toJson(report, plots)), StandardCharsets.UTF_8);
             written.add(json);
             Path html = dir.resolve("index.html");
-            Files.writeString(html, HtmlPage.render(report, plots), StandardCharsets.UTF_8);
+            Files.writeString(html, HtmlPage.render(report, charts), StandardCharsets.UTF_8);
             written.add(html);
             return written;
         } catch (IOException e) {
@@ -172,13 +174,17 @@ public final class ReportWriter {
         if (!rocs.isEmpty()) {
             out.put(new Plot("mia_roc.png", "Membership-inference ROC curves"), Plots.rocCurves(rocs));
         }
-        List<Plots.ModelPoint> points = new ArrayList<>(r.comparison());
+        List<ParetoPlot.Point> points = new ArrayList<>();
+        for (Plots.ModelPoint p : r.comparison()) {
+            points.add(new ParetoPlot.Point(p.name(), p.modelUtility(), p.forgetQuality(), ParetoPlot.Kind.CANDIDATE));
+        }
         MetricResult mu = res.get(dev.unlearn.eval.tofu.ModelUtilityMetric.NAME);
         if (fq != null && mu != null) {
-            points.add(new Plots.ModelPoint(r.title(), fq.scalar("Forget Quality"), mu.scalar("Model Utility")));
+            points.add(new ParetoPlot.Point(r.title(), mu.scalar("Model Utility"), fq.scalar("Forget Quality"), ParetoPlot.Kind.CANDIDATE));
         }
         if (!points.isEmpty()) {
-            out.put(new Plot("fq_vs_mu.png", "Forget quality (log scale) vs model utility"), Plots.forgetQualityVsUtility(points));
+            out.put(new Plot("fq_vs_mu.svg", "Forget quality (log scale) vs model utility"),
+                    ParetoPlot.svg("Forget quality vs model utility", points, ParetoPlot.SIGNIFICANCE).getBytes(StandardCharsets.UTF_8));
         }
         return out;
     }

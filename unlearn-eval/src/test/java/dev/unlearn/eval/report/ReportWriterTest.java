@@ -74,7 +74,7 @@ class ReportWriterTest {
     void writesJsonHtmlAndValidPngs() throws Exception {
         // Chart layout code can loop on odd axes; fail instead of hanging the build.
         List<Path> files = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> ReportWriter.write(tmp, report()));
-        for (String name : List.of("truth_ratio_histogram.png", "cka_by_layer.png", "mia_roc.png", "fq_vs_mu.png")) {
+        for (String name : List.of("truth_ratio_histogram.png", "cka_by_layer.png", "mia_roc.png")) {
             Path f = tmp.resolve(name);
             assertTrue(files.contains(f), name + " written");
             byte[] bytes = Files.readAllBytes(f);
@@ -94,8 +94,29 @@ class ReportWriterTest {
         assertEquals(3, json.get("comparison").size());
         String html = Files.readString(tmp.resolve("index.html"));
         for (JsonNode p : json.get("plots")) {
-            assertTrue(html.contains("src=\"" + p.get("file").asText() + "\""), "html shows " + p);
+            String f = p.get("file").asText();
+            assertTrue(html.contains(f.endsWith(".svg") ? "data-file=\"" + f + "\"" : "src=\"" + f + "\""), "html shows " + p);
         }
+        Path svgFile = tmp.resolve("fq_vs_mu.svg");
+        assertTrue(files.contains(svgFile));
+        SvgCheck svg = SvgCheck.parse(Files.readString(svgFile));
+        // FQ from 1e-21 to 1: a log axis from 1e-21, labels at most every few decades, not a fixed [-30, 0]
+        List<String> ticks = svg.texts(SvgCheck.inGroup("axis-y", "text"));
+        assertTrue(ticks.contains("1") && ticks.contains("1e-21"), ticks.toString());
+        assertEquals(1, svg.select(SvgCheck.inGroup("sig-line", "line")).size());
+        assertEquals(1, SvgCheck.all(html).stream().filter(c -> c.cls().contains("pareto")).count(), "the plot is inline");
+        // grad ascent's FQ of 0 is drawn on the floor
+        assertEquals(1, svg.select("//g[contains(@class,'below-axis')]").size());
+    }
+
+    @Test
+    void pageIsTitledByTheReportAndNotesForgetQualityResolution() throws Exception {
+        ReportWriter.write(tmp, report());
+        String html = Files.readString(tmp.resolve("index.html"));
+        assertTrue(html.contains("<title>npo on forget10</title>") && html.contains("<h1>npo on forget10</h1>"));
+        // 40 forget truth ratios against 40 of the retain model
+        assertTrue(html.contains("class=\"note fq-resolution\"") && html.contains("n = 40 forget samples"), html);
+        assertTrue(html.contains("class=\"table-scroll\""));
     }
 
     private static int distinctColours(BufferedImage img) {
