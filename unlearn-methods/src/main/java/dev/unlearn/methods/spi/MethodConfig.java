@@ -17,7 +17,10 @@ public interface MethodConfig {
         return false;
     }
 
-    /** Whether the method needs template answers (FLAT). */
+    /**
+     * Whether the method needs template answers (FLAT). Informational: the runner provides answers for
+     * a plan's {@link LossPlan.AlternateAnswers} hook, and the method checks them itself.
+     */
     default boolean needsTemplates() {
         return false;
     }
