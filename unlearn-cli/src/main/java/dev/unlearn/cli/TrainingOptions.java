@@ -123,11 +123,14 @@ public class TrainingOptions {
         }
     }
 
-    /** Keys that a direct edit (SSD) uses; it ignores every other training key. */
+    /**
+     * Keys that a method without a training loop uses (a direct edit such as SSD, or decoding filters
+     * such as GUARD: tokenization of the forget and retain sets); it would ignore every other key.
+     */
     public static final Set<String> DIRECT_EDIT_KEYS = Set.of("max_length", "attention_mask");
 
     /**
-     * The keys of {@code s} that {@code method} would not apply: for a direct edit every key but
+     * The keys of {@code s} that {@code method} would not apply: for a method that does not train every key but
      * {@link #DIRECT_EDIT_KEYS} that differs from its default. Loss-based methods apply them all. An
      * unknown method gives none (its name is reported elsewhere).
      */
@@ -139,7 +142,7 @@ public class TrainingOptions {
         } catch (RuntimeException ex) {
             return out;
         }
-        if (kind != MethodKind.DIRECT_EDIT) {
+        if (kind == MethodKind.LOSS_BASED) {
             return out;
         }
         Map<String, Object> given = s.toMap();
@@ -150,6 +153,11 @@ public class TrainingOptions {
             }
         }
         return out;
+    }
+
+    /** Why a method that does not train ignores training keys: "edits weights directly" or "works at decoding time". */
+    public static String notTraining(String method) {
+        return Methods.byName(method).kind() == MethodKind.DIRECT_EDIT ? "edits weights directly" : "works at decoding time";
     }
 
     /** A table value as a user writes it: {@code 0.00001}, {@code 0.01}, {@code 1.0}, {@code 8}, {@code linear}. */

@@ -128,7 +128,7 @@ public class ForgetCommand implements Callable<Integer> {
         TrainSettings settings = training.settings();
         List<String> unused = TrainingOptions.unused(method, settings);
         if (!unused.isEmpty()) {
-            throw new InvalidInputException("method '" + method + "' edits weights directly and does not train: "
+            throw new InvalidInputException("method '" + method + "' " + TrainingOptions.notTraining(method) + " and does not train: "
                     + unused.stream().map(TrainingOptions::option).toList() + " would be ignored; leave them out");
         }
         checkOut();

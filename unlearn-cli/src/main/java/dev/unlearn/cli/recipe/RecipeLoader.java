@@ -266,7 +266,7 @@ public final class RecipeLoader {
                 }
                 List<String> unused = TrainingOptions.unused(m.method(), m.settings());
                 if (!unused.isEmpty()) {
-                    p.add(at + ".train: method '" + m.method() + "' edits weights directly and does not train; "
+                    p.add(at + ".train: method '" + m.method() + "' " + TrainingOptions.notTraining(m.method()) + " and does not train; "
                             + unused + " would be ignored (it uses only " + new TreeSet<>(TrainingOptions.DIRECT_EDIT_KEYS)
                             + ")");
                 }

@@ -201,8 +201,8 @@ public final class RequestWorkflow {
         TrainSettings train = policy.train();
         List<String> unused = TrainingOptions.unused(method, train);
         if (!unused.isEmpty()) {
-            throw new InvalidInputException("policy '" + policy.name() + "': method '" + method + "' edits weights"
-                    + " directly and does not train; train keys " + unused + " would be ignored");
+            throw new InvalidInputException("policy '" + policy.name() + "': method '" + method + "' "
+                    + TrainingOptions.notTraining(method) + " and does not train; train keys " + unused + " would be ignored");
         }
 
         long t0 = System.nanoTime();

@@ -124,6 +124,9 @@ class RecipeLoaderTest {
         Files.writeString(guard, GOOD.replace("method: npo", "method: guard"));
         assertTrue(RecipeLoader.load(guard).methods().stream().anyMatch(r -> r.method().equals("guard")),
                 "GUARD is a recipe stage (decoding filters)");
+        String guardTrained = error(dir, ssd.replace("method: ssd", "method: guard"));
+        assertTrue(guardTrained.contains("methods[1].train") && guardTrained.contains("[lr]")
+                && guardTrained.contains("decoding time"), "GUARD does not train: its lr would be dropped: " + guardTrained);
         assertTrue(error(dir, GOOD.replace("method: npo", "method: nope")).contains("methods[1].method"));
         String both = GOOD.replace("  init: {hidden_size: 64, layers: 2, heads: 4, kv_heads: 2, intermediate_size: 128}",
                 "  checkpoint: full\n  finetuned: true\n  retain_checkpoint: retain");
