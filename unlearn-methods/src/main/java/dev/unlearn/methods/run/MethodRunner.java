@@ -144,7 +144,7 @@ public final class MethodRunner {
         if (!skipped.isEmpty()) {
             LOG.warn("{} records have no answer token left after tokenization and are skipped", skipped.size());
         }
-        List<String> templates = base.needsTemplates() ? templates((FlatConfig) base) : List.of();
+        List<String> templates = base.needsTemplates() ? templates(m.name(), base.templates()) : List.of();
         ModelInfo info = new ModelInfo(model.config().numHiddenLayers(), model.config().hiddenSize(),
                 model.config().vocabSize());
         MethodContext<CausalLm> ctx = new MethodContext<>(model, referenceSupplier == null ? null : this::reference,
@@ -244,9 +244,16 @@ public final class MethodRunner {
         return new Outcome(res.steps(), res.skippedSteps(), params.size(), res.lastLoss(), Map.of(), fallbacks);
     }
 
-    /** FLAT's template list: the TOFU file (digest checked) or the file named by {@code templates}. */
-    private List<String> templates(FlatConfig c) {
-        if (c.templates().equals(FlatConfig.TOFU_TEMPLATES)) {
+    /**
+     * The template answers of a method that needs them (FLAT, IdkDPO, IdkNLL, DPO): TOFU's file (digest
+     * checked) or the file named by {@code templates}.
+     */
+    private List<String> templates(String method, String source) {
+        if (source == null || source.isBlank()) {
+            throw new InvalidInputException("Method '" + method + "': config key 'templates' is missing; name a file of"
+                    + " one answer per line (the built-in world ships refusals.txt) or '" + FlatConfig.TOFU_TEMPLATES + "'.");
+        }
+        if (source.equals(FlatConfig.TOFU_TEMPLATES)) {
             if (templatesFile == null) {
                 throw new InvalidInputException("Config key 'templates' is '" + FlatConfig.TOFU_TEMPLATES + "', but the"
                         + " location of TOFU's idontknow.jsonl was not given (CLI: --templates FILE), or set"
@@ -260,7 +267,7 @@ public final class MethodRunner {
             }
             return t.templates();
         }
-        return TemplateFile.read(Path.of(c.templates())).templates();
+        return TemplateFile.read(Path.of(source)).templates();
     }
 
     private CausalLm reference() {

@@ -17,9 +17,17 @@ public interface MethodConfig {
         return false;
     }
 
-    /** Whether the method needs template answers (FLAT). */
+    /** Whether the method needs template answers (FLAT, IdkDPO, IdkNLL). */
     default boolean needsTemplates() {
         return false;
+    }
+
+    /**
+     * Where the template answers come from when {@link #needsTemplates()} (config key {@code templates}):
+     * {@code tofu-idontknow} or a file of one answer per line; null when the method needs none or the key is unset.
+     */
+    default String templates() {
+        return null;
     }
 
     /** Why a retain set is needed, for the "missing retain set" error and what to change. */
