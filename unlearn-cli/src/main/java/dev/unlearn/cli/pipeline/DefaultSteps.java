@@ -12,6 +12,7 @@ import dev.unlearn.core.text.PromptTemplate;
 import dev.unlearn.core.text.TextTokenizer;
 import dev.unlearn.eval.model.Evaluator;
 import dev.unlearn.methods.run.MethodRunner;
+import dev.unlearn.methods.spi.Methods;
 import dev.unlearn.methods.run.RunSummary;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -41,6 +42,22 @@ public final class DefaultSteps implements PipelineSteps {
         return out;
     }
 
+    /**
+     * {@link #config(Map, Path)} after adding the method's default {@code templates} when the section has
+     * none, so a default that names a data-folder file ({@code idkdpo}, {@code idknll}: {@code refusals.txt})
+     * is resolved like an explicit one.
+     */
+    public static Map<String, Object> config(String method, Map<String, Object> config, Path dataDir) {
+        Map<String, Object> out = new LinkedHashMap<>(config == null ? Map.of() : config);
+        if (!out.containsKey("templates")) {
+            String t = Methods.byName(method).defaults().templates();
+            if (t != null) {
+                out.put("templates", t);
+            }
+        }
+        return config(out, dataDir);
+    }
+
     @Override
     public Map<String, Object> unlearn(Path fullModel, DataLayout data, Recipe.MethodRun run, String template, long seed,
             Path outModel) {
@@ -50,7 +67,7 @@ public final class DefaultSteps implements PipelineSteps {
             RunSummary s = MethodRunner.builder().setModel(lm).optReference(() -> lm.copy(m)).setTokenizer(tok)
                     .optTemplate(PromptTemplate.resolve(template, fullModel, null)).setForget(QaReader.read(data.forget()))
                     .optRetain(QaReader.read(data.retain())).setMethod(run.method())
-                    .optConfig(config(run.config(), data.dir())).setSettings(run.settings()).optSeed(seed)
+                    .optConfig(config(run.method(), run.config(), data.dir())).setSettings(run.settings()).optSeed(seed)
                     .optProgress(progress).build().run();
             Checkpoint.save(lm, outModel, fullModel, DataType.FLOAT32);
             return RunPipeline.JSON.convertValue(RunPipeline.JSON.readTree(s.toJson()), LinkedHashMap.class);
