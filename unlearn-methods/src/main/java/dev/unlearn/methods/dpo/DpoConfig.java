@@ -2,8 +2,8 @@ package dev.unlearn.methods.dpo;
 
 import dev.unlearn.methods.loss.KlPositions;
 import dev.unlearn.methods.loss.RetainLossType;
+import dev.unlearn.methods.loss.TwoTermConfig;
 import dev.unlearn.methods.spi.ConfigChecks;
-import dev.unlearn.methods.spi.MethodConfig;
 
 /**
  * Keys of {@code dpo} and {@code idkdpo} (docs/methods-parity.md §P1; OU {@code configs/trainer/DPO.yaml}).
@@ -28,26 +28,20 @@ import dev.unlearn.methods.spi.MethodConfig;
  *     list, or a path; {@code dpo} has no default and needs it set
  */
 public record DpoConfig(double beta, double gamma, double alpha, RetainLossType retainLossType,
-        KlPositions klPositions, String templates) implements MethodConfig {
+        KlPositions klPositions, String templates) implements TwoTermConfig {
     /** The built-in world's refusal list, written by {@code SynthWorld} into its data folder. */
     public static final String BUILTIN_REFUSALS = "refusals.txt";
 
     public DpoConfig {
         ConfigChecks.positive("beta", beta);
-        ConfigChecks.nonNegative("gamma", gamma);
-        ConfigChecks.nonNegative("alpha", alpha);
-        retainLossType = retainLossType == null ? RetainLossType.NLL : retainLossType;
-        klPositions = klPositions == null ? KlPositions.ALL : klPositions;
+        TwoTermConfig.checkWeights(gamma, alpha);
+        retainLossType = TwoTermConfig.type(retainLossType);
+        klPositions = TwoTermConfig.positions(klPositions);
     }
 
     /** OU's defaults with the given preferred-answer source (null: must be set). */
     public static DpoConfig defaults(String templates) {
         return new DpoConfig(0.1, 1.0, 1.0, RetainLossType.NLL, KlPositions.ALL, templates);
-    }
-
-    @Override
-    public boolean needsRetain() {
-        return alpha > 0;
     }
 
     @Override

@@ -23,6 +23,9 @@ import dev.unlearn.methods.spi.MethodConfig;
  *     resolved against the data folder by recipes), {@code tofu-idontknow} (TOFU's), or a path
  */
 public record IdkNllConfig(double gamma, double alpha, Pooling pooling, String templates) implements MethodConfig {
+    /** The built-in world's refusal list, written by {@code SynthWorld} into its data folder. */
+    public static final String BUILTIN_REFUSALS = "refusals.txt";
+
     public IdkNllConfig {
         ConfigChecks.nonNegative("gamma", gamma);
         ConfigChecks.nonNegative("alpha", alpha);
@@ -30,7 +33,7 @@ public record IdkNllConfig(double gamma, double alpha, Pooling pooling, String t
     }
 
     public static IdkNllConfig defaults() {
-        return new IdkNllConfig(1.0, 1.0, Pooling.JOINT, "refusals.txt");
+        return new IdkNllConfig(1.0, 1.0, Pooling.JOINT, BUILTIN_REFUSALS);
     }
 
     @Override

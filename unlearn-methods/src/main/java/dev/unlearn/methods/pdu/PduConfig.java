@@ -3,8 +3,8 @@ package dev.unlearn.methods.pdu;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.methods.loss.KlPositions;
 import dev.unlearn.methods.loss.RetainLossType;
+import dev.unlearn.methods.loss.TwoTermConfig;
 import dev.unlearn.methods.spi.ConfigChecks;
-import dev.unlearn.methods.spi.MethodConfig;
 
 /**
  * Keys of {@code pdu} (docs/methods-parity.md §P7; OU {@code configs/trainer/PDU.yaml}).
@@ -32,7 +32,7 @@ import dev.unlearn.methods.spi.MethodConfig;
  */
 public record PduConfig(Double retainLossEps, boolean primalDual, double dualStepSize, DualUpdate dualUpdateUpon,
         int dualWarmupEpochs, double gamma, double alpha, RetainLossType retainLossType, KlPositions klPositions)
-        implements MethodConfig {
+        implements TwoTermConfig {
     public PduConfig {
         if (retainLossEps != null && !Double.isFinite(retainLossEps)) {
             throw new InvalidInputException("Config key 'retain_loss_eps' must be a finite number, got " + retainLossEps);
@@ -40,10 +40,9 @@ public record PduConfig(Double retainLossEps, boolean primalDual, double dualSte
         ConfigChecks.nonNegative("dual_step_size", dualStepSize);
         dualUpdateUpon = dualUpdateUpon == null ? DualUpdate.STEP : dualUpdateUpon;
         ConfigChecks.atLeast("dual_warmup_epochs", dualWarmupEpochs, 0);
-        ConfigChecks.nonNegative("gamma", gamma);
-        ConfigChecks.nonNegative("alpha", alpha);
-        retainLossType = retainLossType == null ? RetainLossType.NLL : retainLossType;
-        klPositions = klPositions == null ? KlPositions.ALL : klPositions;
+        TwoTermConfig.checkWeights(gamma, alpha);
+        retainLossType = TwoTermConfig.type(retainLossType);
+        klPositions = TwoTermConfig.positions(klPositions);
     }
 
     public static PduConfig defaults() {

@@ -2,8 +2,8 @@ package dev.unlearn.methods.satimp;
 
 import dev.unlearn.methods.loss.KlPositions;
 import dev.unlearn.methods.loss.RetainLossType;
+import dev.unlearn.methods.loss.TwoTermConfig;
 import dev.unlearn.methods.spi.ConfigChecks;
-import dev.unlearn.methods.spi.MethodConfig;
 
 /**
  * Keys of {@code satimp} (docs/methods-parity.md §P5; OU {@code configs/trainer/SatImp.yaml}).
@@ -25,27 +25,16 @@ import dev.unlearn.methods.spi.MethodConfig;
  * @param klPositions {@code all} (default) or {@code answer}, for KL only
  */
 public record SatImpConfig(double beta1, double beta2, double gamma, double alpha, RetainLossType retainLossType,
-        KlPositions klPositions) implements MethodConfig {
+        KlPositions klPositions) implements TwoTermConfig {
     public SatImpConfig {
         ConfigChecks.nonNegative("beta1", beta1);
         ConfigChecks.nonNegative("beta2", beta2);
-        ConfigChecks.nonNegative("gamma", gamma);
-        ConfigChecks.nonNegative("alpha", alpha);
-        retainLossType = retainLossType == null ? RetainLossType.NLL : retainLossType;
-        klPositions = klPositions == null ? KlPositions.ALL : klPositions;
+        TwoTermConfig.checkWeights(gamma, alpha);
+        retainLossType = TwoTermConfig.type(retainLossType);
+        klPositions = TwoTermConfig.positions(klPositions);
     }
 
     public static SatImpConfig defaults() {
         return new SatImpConfig(5.0, 1.0, 0.1, 1.0, RetainLossType.NLL, KlPositions.ALL);
-    }
-
-    @Override
-    public boolean needsRetain() {
-        return alpha > 0;
-    }
-
-    @Override
-    public boolean needsReference() {
-        return alpha > 0 && retainLossType == RetainLossType.KL;
     }
 }

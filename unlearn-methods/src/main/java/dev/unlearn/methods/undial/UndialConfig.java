@@ -2,8 +2,8 @@ package dev.unlearn.methods.undial;
 
 import dev.unlearn.methods.loss.KlPositions;
 import dev.unlearn.methods.loss.RetainLossType;
+import dev.unlearn.methods.loss.TwoTermConfig;
 import dev.unlearn.methods.spi.ConfigChecks;
-import dev.unlearn.methods.spi.MethodConfig;
 
 /**
  * Keys of {@code undial} (docs/methods-parity.md §P3; OU {@code configs/trainer/UNDIAL.yaml}).
@@ -25,23 +25,17 @@ import dev.unlearn.methods.spi.MethodConfig;
  * @param positions {@code all} (default, REF OU) or {@code answer} (OURS)
  */
 public record UndialConfig(double beta, double gamma, double alpha, RetainLossType retainLossType,
-        KlPositions klPositions, Positions positions) implements MethodConfig {
+        KlPositions klPositions, Positions positions) implements TwoTermConfig {
     public UndialConfig {
         ConfigChecks.nonNegative("beta", beta);
-        ConfigChecks.nonNegative("gamma", gamma);
-        ConfigChecks.nonNegative("alpha", alpha);
-        retainLossType = retainLossType == null ? RetainLossType.NLL : retainLossType;
-        klPositions = klPositions == null ? KlPositions.ALL : klPositions;
+        TwoTermConfig.checkWeights(gamma, alpha);
+        retainLossType = TwoTermConfig.type(retainLossType);
+        klPositions = TwoTermConfig.positions(klPositions);
         positions = positions == null ? Positions.ALL : positions;
     }
 
     public static UndialConfig defaults() {
         return new UndialConfig(10.0, 1.0, 0.0, RetainLossType.NLL, KlPositions.ALL, Positions.ALL);
-    }
-
-    @Override
-    public boolean needsRetain() {
-        return alpha > 0;
     }
 
     @Override

@@ -2,8 +2,8 @@ package dev.unlearn.methods.wga;
 
 import dev.unlearn.methods.loss.KlPositions;
 import dev.unlearn.methods.loss.RetainLossType;
+import dev.unlearn.methods.loss.TwoTermConfig;
 import dev.unlearn.methods.spi.ConfigChecks;
-import dev.unlearn.methods.spi.MethodConfig;
 
 /**
  * Keys of {@code wga} (docs/methods-parity.md §P6; OU {@code configs/trainer/WGA.yaml}).
@@ -24,26 +24,15 @@ import dev.unlearn.methods.spi.MethodConfig;
  * @param klPositions {@code all} (default) or {@code answer}, for KL only
  */
 public record WgaConfig(double beta, double gamma, double alpha, RetainLossType retainLossType,
-        KlPositions klPositions) implements MethodConfig {
+        KlPositions klPositions) implements TwoTermConfig {
     public WgaConfig {
         ConfigChecks.nonNegative("beta", beta);
-        ConfigChecks.nonNegative("gamma", gamma);
-        ConfigChecks.nonNegative("alpha", alpha);
-        retainLossType = retainLossType == null ? RetainLossType.NLL : retainLossType;
-        klPositions = klPositions == null ? KlPositions.ALL : klPositions;
+        TwoTermConfig.checkWeights(gamma, alpha);
+        retainLossType = TwoTermConfig.type(retainLossType);
+        klPositions = TwoTermConfig.positions(klPositions);
     }
 
     public static WgaConfig defaults() {
         return new WgaConfig(1.0, 1.0, 1.0, RetainLossType.NLL, KlPositions.ALL);
-    }
-
-    @Override
-    public boolean needsRetain() {
-        return alpha > 0;
-    }
-
-    @Override
-    public boolean needsReference() {
-        return alpha > 0 && retainLossType == RetainLossType.KL;
     }
 }

@@ -3,6 +3,7 @@ package dev.unlearn.methods.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.io.Checkpoint;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.testing.Bounds;
@@ -75,5 +76,21 @@ class ParityMethodsTinyWorldTest extends TinyWorldMethodTest {
         }
         System.out.println(table);
         assertTrue(failures.isEmpty(), String.join("; ", failures));
+    }
+
+    @Test
+    void missingRequiredKeysAreInputErrorsNamingTheKey() {
+        Object[][] cases = {{"dpo", List.<String>of(), "'templates'"}, {"pdu", List.<String>of(), "'retain_loss_eps'"},
+            {"idknll", List.of("templates=" + world.data().resolve("no-such-file.txt")), "no-such-file.txt"}};
+        for (Object[] c : cases) {
+            try (CausalLm lm = Checkpoint.load(world.full(), manager)) {
+                @SuppressWarnings("unchecked")
+                MethodRunner r = MethodRunner.builder().setModel(lm).setTokenizer(tokenizer).setForget(forget)
+                        .optRetain(retain).optReference(() -> lm.copy(manager)).setMethod((String) c[0])
+                        .optOverrides((List<String>) c[1]).setSettings(TrainSettings.of(1e-3).withMaxSteps(1)).build();
+                InvalidInputException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidInputException.class, r::run);
+                assertTrue(e.getMessage().contains((String) c[2]), c[0] + ": " + e.getMessage());
+            }
+        }
     }
 }
