@@ -23,13 +23,14 @@ def batch(seqs):
     return ids, lab
 
 
-def logits(ids, salt):
+def logits(ids, salt, vocab=None):
     """z[b,t,v] = (((3*id + 5*v + 7*t + salt) mod 11) - 5) / 4  (exact in binary)."""
+    vocab = V if vocab is None else vocab
     b, t = ids.shape
-    z = np.zeros((b, t, V))
+    z = np.zeros((b, t, vocab))
     for i in range(b):
         for j in range(t):
-            for v in range(V):
+            for v in range(vocab):
                 z[i, j, v] = (((3 * ids[i, j] + 5 * v + 7 * j + salt) % 11) - 5) / 4.0
     return z
 
@@ -92,15 +93,17 @@ def idknll(gamma=1.0, alpha=1.0, pooling="joint"):
     return gamma * (-lp_e.sum() / m_e.sum()) + alpha * (-lp_r.sum() / m_r.sum())
 
 
-def undial(beta=10.0, gamma=1.0, alpha=0.0, positions="all"):
-    zs = z(F_ids, P)[:, :-1, :]
-    zt = z(F_ids, REF)[:, :-1, :]
+def undial(beta=10.0, gamma=1.0, alpha=0.0, positions="all", quirks=False, vocab=None):
+    zs = logits(F_ids, P, vocab)[:, :-1, :]
+    zt = logits(F_ids, REF, vocab)[:, :-1, :]
     nxt = F_lab[:, 1:]
     adj = zt.copy()
     for i in range(adj.shape[0]):
         for j in range(adj.shape[1]):
             if nxt[i, j] != IGN:
                 adj[i, j, nxt[i, j]] -= beta
+            elif quirks:  # OU: mask[..., -100] = 1 indexes token V-100 from the end
+                adj[i, j, adj.shape[2] - 100] -= beta
     q = np.exp(log_softmax(adj))
     ce = -(q * log_softmax(zs)).sum(-1)  # soft-label cross-entropy per position
     if positions == "all":
@@ -185,6 +188,8 @@ if __name__ == "__main__":
     lf, l = undial(positions="answer"); show("P3 undial answer positions beta 10", l)
     lf, l = undial(beta=0.0); show("P3 undial beta 0 (teacher = reference)", l)
     lf, l = undial(alpha=1.0); show("P3 undial all, alpha 1", l)
+    lf, l = undial(vocab=101); show("P3 undial V=101, all, no quirks", l)
+    lf, l = undial(vocab=101, quirks=True); show("P3 undial V=101, all, reference_quirks", l)
     show("P4 ceu n=1", ceu(1)); show("P4 ceu n=0", ceu(0))
     lf, l = satimp(); show("P5 satimp L_forget", lf); show("P5 satimp L (OU yaml: gamma .1 alpha 1)", l)
     lf, l = wga(); show("P6 wga L_forget (beta 1)", lf); show("P6 wga L", l)

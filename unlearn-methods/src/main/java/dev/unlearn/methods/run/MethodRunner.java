@@ -135,7 +135,7 @@ public final class MethodRunner {
         if (rawText && (cfg instanceof PdConfig || base.needsTemplates())) {
             throw new InvalidInputException("Method '" + m.name() + "' needs question/answer pairs (it "
                     + (cfg instanceof PdConfig ? "decouples prompts from answers" : "pairs forget questions with template answers")
-                    + "); raw-text corpora work with ga, graddiff, npo, simnpo, rmu and ssd.");
+                    + "); raw-text corpora work with ga, graddiff, npo, simnpo, rmu, ssd, undial, ceu, satimp, wga and pdu.");
         }
         QaTokenization.Result f = rawText ? new QaTokenization.Result(textForget, List.of()) : tokenization.tokenizeAll(forget);
         QaTokenization.Result r = rawText ? new QaTokenization.Result(textRetain, List.of()) : tokenization.tokenizeAll(retain);

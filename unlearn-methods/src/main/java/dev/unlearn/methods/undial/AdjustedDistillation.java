@@ -23,6 +23,17 @@ public final class AdjustedDistillation {
      * @param labels {@code [B, T]}, −100 masked
      */
     public static NDArray perPosition(NDArray student, NDArray teacher, NDArray labels, double beta) {
+        return perPosition(student, teacher, labels, beta, false);
+    }
+
+    /**
+     * {@link #perPosition(NDArray, NDArray, NDArray, double)}; with {@code referenceQuirks} the teacher's
+     * logit of token {@code V − 100} is lowered too at every masked position, as OU's
+     * {@code mask[b, t, −100] = 1} does for vocabularies of at least 100 (OU fails below that; the
+     * quirk is then not applied).
+     */
+    public static NDArray perPosition(NDArray student, NDArray teacher, NDArray labels, double beta,
+            boolean referenceQuirks) {
         long t = student.getShape().get(1);
         long v = student.getShape().get(2);
         NDIndex shift = new NDIndex(":, :{}, :", t - 1);
@@ -30,16 +41,21 @@ public final class AdjustedDistillation {
         NDArray zt = StableMath.computeType(teacher).stopGradient().get(shift).toType(zs.getDataType(), false);
         NDArray next = labels.get(new NDIndex(":, 1:"));
         NDArray target = next.neq(-100L);
-        NDArray safe = NDArrays.where(target, next, next.zerosLike()).toType(ai.djl.ndarray.types.DataType.INT64, false);
-        NDArray hit = safe.oneHot((int) v).toType(zs.getDataType(), false)
-                .mul(target.toType(zs.getDataType(), false).expandDims(-1));
+        boolean wrap = referenceQuirks && v >= 100;
+        NDArray other = wrap ? Scalars.of(next, v - 100).broadcast(next.getShape()) : next.zerosLike();
+        NDArray safe = NDArrays.where(target, next, other).toType(ai.djl.ndarray.types.DataType.INT64, false);
+        NDArray hit = safe.oneHot((int) v).toType(zs.getDataType(), false);
+        if (!wrap) {
+            hit = hit.mul(target.toType(zs.getDataType(), false).expandDims(-1));
+        }
         NDArray q = zt.sub(Scalars.mul(hit, beta)).softmax(-1);
         return q.mul(zs.logSoftmax(-1)).sum(new int[] {-1}).neg();
     }
 
     /** The mean of {@link #perPosition} over all positions or over the answer-predicting ones. */
-    public static NDArray loss(NDArray student, NDArray teacher, NDArray labels, double beta, Positions positions) {
-        NDArray ce = perPosition(student, teacher, labels, beta);
+    public static NDArray loss(NDArray student, NDArray teacher, NDArray labels, double beta, Positions positions,
+            boolean referenceQuirks) {
+        NDArray ce = perPosition(student, teacher, labels, beta, referenceQuirks);
         if (positions == Positions.ALL) {
             return ce.mean();
         }

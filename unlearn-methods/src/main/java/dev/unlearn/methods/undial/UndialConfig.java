@@ -23,9 +23,11 @@ import dev.unlearn.methods.spi.ConfigChecks;
  * @param retainLossType {@code NLL} (default) or {@code KL}
  * @param klPositions {@code all} (default) or {@code answer}, for KL only
  * @param positions {@code all} (default, REF OU) or {@code answer} (OURS)
+ * @param referenceQuirks also lower the teacher logit of token {@code V − 100} at masked positions, as OU's
+ *     indexing with label −100 does (default false; docs/methods-parity.md §P3)
  */
 public record UndialConfig(double beta, double gamma, double alpha, RetainLossType retainLossType,
-        KlPositions klPositions, Positions positions) implements TwoTermConfig {
+        KlPositions klPositions, Positions positions, boolean referenceQuirks) implements TwoTermConfig {
     public UndialConfig {
         ConfigChecks.nonNegative("beta", beta);
         TwoTermConfig.checkWeights(gamma, alpha);
@@ -35,7 +37,7 @@ public record UndialConfig(double beta, double gamma, double alpha, RetainLossTy
     }
 
     public static UndialConfig defaults() {
-        return new UndialConfig(10.0, 1.0, 0.0, RetainLossType.NLL, KlPositions.ALL, Positions.ALL);
+        return new UndialConfig(10.0, 1.0, 0.0, RetainLossType.NLL, KlPositions.ALL, Positions.ALL, false);
     }
 
     @Override

@@ -45,7 +45,7 @@ public final class UndialMethod implements UnlearningMethod<UndialConfig> {
             NDArray labels = b.forget().labels(m);
             NDArray student = policy.logits(b.forget(), m);
             NDArray lossF = AdjustedDistillation.loss(student, reference.logits(b.forget(), m), labels, c.beta(),
-                    c.positions());
+                    c.positions(), c.referenceQuirks());
             NDArray forgetNll = SequenceLosses.pooledNll(student.stopGradient(), labels);
             var s = TwoTermLoss.assemble(lossF, forgetNll, c.gamma(), c.alpha(), c.retainLossType(), c.klPositions(),
                     policy, reference, b, m);

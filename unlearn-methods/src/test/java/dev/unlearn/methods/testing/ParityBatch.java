@@ -43,17 +43,22 @@ public final class ParityBatch {
 
     /** The exact-in-binary logits of §P0 for a batch, in {@code type}. */
     public static ForwardFn forward(int salt, DataType type) {
+        return forward(salt, type, V);
+    }
+
+    /** The same formula over a vocabulary of {@code vocab} tokens. */
+    public static ForwardFn forward(int salt, DataType type, int vocab) {
         return (b, m) -> {
             long[] ids = b.inputIds(m).toLongArray();
             int w = b.width();
-            double[] z = new double[ids.length * V];
+            double[] z = new double[ids.length * vocab];
             for (int i = 0; i < ids.length; i++) {
                 int t = i % w;
-                for (int v = 0; v < V; v++) {
-                    z[i * V + v] = (Math.floorMod(3 * ids[i] + 5 * v + 7 * t + salt, 11) - 5) / 4.0;
+                for (int v = 0; v < vocab; v++) {
+                    z[i * vocab + v] = (Math.floorMod(3 * ids[i] + 5 * v + 7 * t + salt, 11) - 5) / 4.0;
                 }
             }
-            return m.create(z, new Shape(b.size(), w, V)).toType(type, false);
+            return m.create(z, new Shape(b.size(), w, vocab)).toType(type, false);
         };
     }
 
