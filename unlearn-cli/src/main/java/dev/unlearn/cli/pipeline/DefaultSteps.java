@@ -17,6 +17,7 @@ import dev.unlearn.methods.guard.Guard;
 import dev.unlearn.methods.guard.GuardFilter;
 import dev.unlearn.eval.tofu.TofuTask;
 import dev.unlearn.methods.run.MethodRunner;
+import dev.unlearn.methods.spi.Methods;
 import dev.unlearn.methods.run.RunSummary;
 import dev.unlearn.methods.spi.MethodKind;
 import dev.unlearn.methods.spi.Methods;
@@ -64,6 +65,22 @@ public final class DefaultSteps implements PipelineSteps {
      */
     public static final String DECODING_FILTER = "decoding-filter.json";
 
+    /**
+     * {@link #config(Map, Path)} after adding the method's default {@code templates} when the section has
+     * none, so a default that names a data-folder file ({@code idkdpo}, {@code idknll}: {@code refusals.txt})
+     * is resolved like an explicit one.
+     */
+    public static Map<String, Object> config(String method, Map<String, Object> config, Path dataDir) {
+        Map<String, Object> out = new LinkedHashMap<>(config == null ? Map.of() : config);
+        if (!out.containsKey("templates")) {
+            String t = Methods.byName(method).defaults().templates();
+            if (t != null) {
+                out.put("templates", t);
+            }
+        }
+        return config(out, dataDir);
+    }
+
     @Override
     public Map<String, Object> unlearn(Path fullModel, DataLayout data, Recipe.MethodRun run, String template, long seed,
             Path outModel) {
@@ -76,7 +93,7 @@ public final class DefaultSteps implements PipelineSteps {
             RunSummary s = MethodRunner.builder().setModel(lm).optReference(() -> lm.copy(m)).setTokenizer(tok)
                     .optTemplate(PromptTemplate.resolve(template, fullModel, null)).setForget(data.forgetRecords())
                     .optRetain(data.retainRecords()).setMethod(run.method())
-                    .optConfig(config(run.config(), data.dir())).setSettings(run.settings()).optSeed(seed)
+                    .optConfig(config(run.method(), run.config(), data.dir())).setSettings(run.settings()).optSeed(seed)
                     .optProgress(progress).optFilterOut(filterTmp).addListener(ui == null
                             ? new dev.unlearn.core.train.TrainingLoop.Listener() {} : ui.training("unlearn/" + run.name()))
                     .build().run();

@@ -19,7 +19,7 @@ import dev.unlearn.methods.spi.MethodConfig;
 public record FlatConfig(Divergence divergence, ProbabilityForm probability, int padLength, String templates,
         String templateSampling, boolean referenceQuirks) implements MethodConfig {
     /** The default template source name. */
-    public static final String TOFU_TEMPLATES = "tofu-idontknow";
+    public static final String TOFU_TEMPLATES = dev.unlearn.methods.spi.TemplateFile.TOFU_TEMPLATES;
 
     public FlatConfig {
         divergence = divergence == null ? Divergence.TOTAL_VARIATION : divergence;

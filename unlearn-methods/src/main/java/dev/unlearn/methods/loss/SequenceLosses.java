@@ -28,6 +28,19 @@ public final class SequenceLosses {
         return r.logProbs().sum().neg().div(r.mask().sum());
     }
 
+    /**
+     * Weighted {@code NLL_pool}: {@code Σ_b Σ_{t∈A_b} w_{b,t}·(−ℓ_{b,t}) / Σ_b |A_b|}; scalar. The
+     * token-reweighted ascent methods (WGA, SatImp) pass detached weights {@code [B, T−1]}.
+     */
+    public static NDArray pooledWeightedNll(TokenLogProbs.Result r, NDArray weights) {
+        return r.logProbs().mul(r.mask()).mul(weights).sum().neg().div(r.mask().sum());
+    }
+
+    /** The detached token probabilities {@code p_t = exp(ℓ_t)}, {@code [B, T−1]} (1 at masked positions). */
+    public static NDArray detachedTokenProbs(TokenLogProbs.Result r) {
+        return r.logProbs().stopGradient().exp();
+    }
+
     /** {@code NLL_pool} straight from logits and labels. */
     public static NDArray pooledNll(NDArray logits, NDArray labels) {
         return pooledNll(tokenLogProbs(logits, labels));

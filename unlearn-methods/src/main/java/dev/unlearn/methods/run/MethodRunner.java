@@ -158,7 +158,7 @@ public final class MethodRunner {
             throw new InvalidInputException("Method '" + m.name() + "' needs question/answer pairs (it "
                     + (lp.has(LossPlan.DecoupledPrompts.class) ? "decouples prompts from answers"
                             : "pairs forget questions with alternate answers")
-                    + "); raw-text corpora work with methods that need neither (ga, graddiff, npo, simnpo, rmu, ssd).");
+                    + "); raw-text corpora work with the methods that need neither (`unlearn methods` lists each method's needs).");
         }
         if (f.examples().isEmpty()) {
             throw new InvalidInputException("Method '" + m.name() + "': no forget record has an answer token left after"

@@ -43,6 +43,21 @@ public record LossPlan(LossMethod loss, List<Hook> hooks) implements MethodPlan 
         return config.needsReference() ? of(loss, new ResidentReference()) : of(loss);
     }
 
+    /**
+     * The plan a loss method's config implies: {@link #of(LossMethod, MethodConfig)} plus
+     * {@link AlternateAnswers} read by {@link TemplateFile#answers} when the config
+     * {@link MethodConfig#needsTemplates() needs templates}. The default of {@link UnlearningMethod#plan}.
+     */
+    public static LossPlan of(String method, LossMethod loss, MethodConfig config, MethodContext<?> context) {
+        LossPlan p = of(loss, config);
+        if (!config.needsTemplates()) {
+            return p;
+        }
+        List<Hook> hooks = new java.util.ArrayList<>(p.hooks());
+        hooks.add(new AlternateAnswers(TemplateFile.answers(method, config.templates(), context)));
+        return new LossPlan(loss, hooks);
+    }
+
     /** The hook of a type, if declared. */
     public <H extends Hook> Optional<H> hook(Class<H> type) {
         return hooks.stream().filter(type::isInstance).map(type::cast).findFirst();

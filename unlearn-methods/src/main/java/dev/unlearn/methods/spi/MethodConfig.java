@@ -18,11 +18,19 @@ public interface MethodConfig {
     }
 
     /**
-     * Whether the method needs template answers (FLAT). Informational: the runner provides answers for
+     * Whether the method needs template answers (FLAT, DPO, IdkDPO, IdkNLL). Informational: the runner provides answers for
      * a plan's {@link LossPlan.AlternateAnswers} hook, and the method checks them itself.
      */
     default boolean needsTemplates() {
         return false;
+    }
+
+    /**
+     * Where the template answers come from when {@link #needsTemplates()} (config key {@code templates}):
+     * {@code tofu-idontknow} or a file of one answer per line; null when the method needs none or the key is unset.
+     */
+    default String templates() {
+        return null;
     }
 
     /** Why a retain set is needed, for the "missing retain set" error and what to change. */

@@ -49,6 +49,9 @@ public interface UnlearningMethod<C extends MethodConfig> {
      */
     default void check(C config, MethodContext<?> context, ModelInfo model) {
         DataChecks.checkCommon(name(), config, context);
+        if (config.needsTemplates()) {
+            DataChecks.requireAnswers(name(), TemplateFile.answers(name(), config.templates(), context));
+        }
     }
 
     /**
@@ -66,7 +69,7 @@ public interface UnlearningMethod<C extends MethodConfig> {
      * (a reference pass, alternate answers) or of another kind override it.
      */
     default MethodPlan plan(C config, MethodContext<?> context, ModelInfo model) {
-        return LossPlan.of(lossMethod(config, context, model), config);
+        return LossPlan.of(name(), lossMethod(config, context, model), config, context);
     }
 
     /** {@link #plan} for a config bound by {@link #bind} (the runner's untyped path). */

@@ -1,5 +1,6 @@
 package dev.unlearn.methods.flat;
 
+import dev.unlearn.methods.spi.TemplateFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -53,10 +53,12 @@ class GcBetweenForwardAndBackwardTest extends TinyWorldMethodTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ga", "graddiff", "npo", "simnpo", "flat", "rmu", "pd"})
+    @ValueSource(strings = {"ga", "graddiff", "npo", "simnpo", "flat", "rmu", "pd", "dpo", "idkdpo", "idknll", "undial", "ceu",
+        "satimp", "wga", "pdu"})
     void lossMethodGradientsSurviveAGc(String method) {
         List<String> sets = switch (method) {
-            case "flat" -> List.of("templates=" + world.data().resolve("refusals.txt"));
+            case "flat", "dpo", "idkdpo", "idknll" -> List.of("templates=" + world.data().resolve("refusals.txt"));
+            case "pdu" -> List.of("retain_loss_eps=0.1", "dual_warmup_epochs=0");
             case "pd" -> List.of("base=npo");
             default -> List.of();
         };
