@@ -115,7 +115,7 @@ public class RequestCommand implements java.util.concurrent.Callable<Integer> {
             DeploymentKey key = DeploymentKey.require(o.key);
             PolicySet ps = PolicySet.load(o.policies);
             DeletionRequest r = DeletionRequest.read(request, ps.names());
-            RequestWorkflow.Outcome out = new RequestWorkflow(o.out, key, ps, new MethodRunnerUnlearner(System.err), log)
+            RequestWorkflow.Outcome out = new RequestWorkflow(o.out, key, ps, new MethodRunnerUnlearner(dev.unlearn.cli.Ui.of(spec)), log)
                     .submit(r, request, o.options(o.model));
             return verdict(out);
         }
@@ -147,7 +147,7 @@ public class RequestCommand implements java.util.concurrent.Callable<Integer> {
             for (Path p : requests) {
                 rs.add(DeletionRequest.read(p, ps.names()));
             }
-            RequestWorkflow wf = new RequestWorkflow(o.out, key, ps, new MethodRunnerUnlearner(System.err), log);
+            RequestWorkflow wf = new RequestWorkflow(o.out, key, ps, new MethodRunnerUnlearner(dev.unlearn.cli.Ui.of(spec)), log);
             Path model = o.model;
             for (int i = 0; i < rs.size(); i++) {
                 RequestWorkflow.Outcome out = wf.submit(rs.get(i), requests.get(i), o.options(model));

@@ -22,9 +22,18 @@ import java.util.Map;
  */
 public final class MethodRunnerUnlearner implements Unlearner {
     private final PrintStream progress;
+    private final dev.unlearn.cli.Ui ui;
 
+    /** Training progress as plain lines on {@code progress} (null: none). */
     public MethodRunnerUnlearner(PrintStream progress) {
         this.progress = progress;
+        this.ui = null;
+    }
+
+    /** Training progress as a bar (plain lines when stderr is no terminal; nothing with {@code -q}). */
+    public MethodRunnerUnlearner(dev.unlearn.cli.Ui ui) {
+        this.progress = null;
+        this.ui = ui;
     }
 
     @Override
@@ -35,7 +44,12 @@ public final class MethodRunnerUnlearner implements Unlearner {
         try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(modelDir)) {
             RunSummary s = MethodRunner.builder().setModel(model).optReference(() -> model.copy(m)).setTokenizer(tok)
                     .optTemplate(tokenization.template()).setForget(forget).optRetain(retain).setMethod(method)
-                    .optConfig(cfg).setSettings(settings).optSeed(seed).optProgress(progress).build().run();
+                    .optConfig(cfg).setSettings(settings).optSeed(seed).optProgress(progress)
+                    .addListener(ui == null ? new dev.unlearn.core.train.TrainingLoop.Listener() {} : ui.training("unlearn " + method))
+                    .build().run();
+            if (ui != null) {
+                ui.close();
+            }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("method", s.method());
             out.put("config", s.config());

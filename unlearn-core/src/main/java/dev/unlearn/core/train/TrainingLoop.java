@@ -131,6 +131,20 @@ public final class TrainingLoop {
     /** Runs (or resumes) training to the end. */
     public Result run() {
         Engines.pytorch();
+        // libtorch's grad mode is per thread, and DJL turns it off only on the thread that loaded the engine;
+        // on any other thread (a request submitted from a worker, a thread pool) the optimizer's in-place
+        // updates of the parameters would fail as in-place operations on leaves that require grad. The
+        // gradient collectors of the steps turn it on and restore it.
+        boolean gradMode = ai.djl.pytorch.jni.JniUtils.isGradMode();
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        try {
+            return runWithoutGradMode();
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    private Result runWithoutGradMode() {
         long total = totalSteps();
         long totalMicro = totalMicro();
         int bpe = source.batchesPerEpoch();
