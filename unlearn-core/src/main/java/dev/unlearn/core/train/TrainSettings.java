@@ -287,7 +287,6 @@ public record TrainSettings(double learningRate, int epochs, long maxSteps, int 
                 if (!KEYS.contains(k)) {
                     UnrecognizedPropertyException ex = UnrecognizedPropertyException.from(p, TrainSettings.class, k,
                             new ArrayList<>(KEYS));
-                    ex.prependPath(TrainSettings.class, k);
                     throw ex;
                 }
                 where.put(k, p.currentTokenLocation());

@@ -59,6 +59,7 @@ class TrainSettingsTest {
                 () -> YAML.readValue("{lr: 1.0e-3, learning_rate: 1.0e-3}", TrainSettings.class));
         assertEquals("learning_rate", u.getPropertyName());
         assertEquals("learning_rate", u.getPath().get(0).getFieldName());
+        assertEquals(1, u.getPath().size(), "the key once in the path: " + u.getPath());
         assertTrue(u.getKnownPropertyIds().contains("grad_accum"));
         for (String bad : new String[] {"grad_accum: 0", "epochs: 2.5", "lr: -1.0", "max_grad_norm: -1.0",
             "schedule: step", "attention_mask: eos", "batch_size: four", "max_length: 1", "warmup_steps: -1"}) {
