@@ -123,12 +123,7 @@ public final class Metrics {
         List<Metric> order = executionOrder(names);
         Map<String, MetricResult> out = new LinkedHashMap<>();
         for (Metric m : order) {
-            MetricResult r = context.findResult(m.name()).orElse(null);
-            if (r == null) {
-                r = m.evaluate(context);
-                context.addResult(r);
-            }
-            out.put(m.name(), r);
+            out.put(m.name(), resultOf(m, context));
         }
         return out;
     }
@@ -156,14 +151,19 @@ public final class Metrics {
                 skipped.add(m.name());
                 continue;
             }
-            MetricResult r = context.findResult(m.name()).orElse(null);
-            if (r == null) {
-                r = m.evaluate(context);
-                context.addResult(r);
-            }
-            out.put(m.name(), r);
+            out.put(m.name(), resultOf(m, context));
         }
         return out;
+    }
+
+    /** The result {@code m} already has in {@code context}, or its evaluation, recorded there. */
+    private static MetricResult resultOf(Metric m, EvaluationContext context) {
+        MetricResult r = context.findResult(m.name()).orElse(null);
+        if (r == null) {
+            r = m.evaluate(context);
+            context.addResult(r);
+        }
+        return r;
     }
 
     /**
