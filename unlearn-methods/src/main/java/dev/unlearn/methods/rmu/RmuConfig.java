@@ -1,11 +1,13 @@
 package dev.unlearn.methods.rmu;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.unlearn.core.InvalidInputException;
-import dev.unlearn.methods.spi.Choice;
 import dev.unlearn.methods.spi.ConfigChecks;
 import dev.unlearn.methods.spi.MethodConfig;
 import dev.unlearn.methods.spi.ModelInfo;
+import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -26,15 +28,20 @@ public record RmuConfig(Integer layer, double steeringCoeff, double gamma, doubl
     public static final int DEFAULT_LAYER = 7;
 
     /** Which activation loss. */
-    public enum Form implements Choice {
+    public enum Form {
         /** [REF OU] masked: per-token mean over d, mean over answer positions, mean over samples. */
         OU,
         /** [REF WMDP] plain mean over all b·s·d elements, no mask. */
         WMDP;
 
+        @JsonValue
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
         @JsonCreator
         public static Form parse(String s) {
-            return ConfigChecks.choice("form", s, Form.class);
+            return ConfigChecks.choice("form", s, Form.class, e -> List.of(e.label()));
         }
     }
 

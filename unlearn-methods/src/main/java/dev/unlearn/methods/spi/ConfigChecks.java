@@ -41,11 +41,6 @@ public final class ConfigChecks {
         return v;
     }
 
-    /** {@link #choice(String, String, Class, Labelled)} against each constant's {@link Choice#label()}. */
-    public static <E extends Enum<E> & Choice> E choice(String key, String value, Class<E> type) {
-        return choice(key, value, type, e -> List.of(e.label()));
-    }
-
     /**
      * Parses a named choice case-insensitively against its labels (and extra aliases), or fails listing
      * the valid ones.

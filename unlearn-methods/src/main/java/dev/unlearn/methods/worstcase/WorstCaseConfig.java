@@ -1,9 +1,11 @@
 package dev.unlearn.methods.worstcase;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.unlearn.core.InvalidInputException;
-import dev.unlearn.methods.spi.Choice;
 import dev.unlearn.methods.spi.ConfigChecks;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * Settings of the worst-case forget-set search (methods.md §10.4 defaults, snake_case keys).
@@ -28,22 +30,32 @@ public record WorstCaseConfig(String size, int iterations, double wLr, double wL
         Projection projection, int lowerEpochs, String lowerOptimizer, boolean entityLevel, boolean keepBest,
         String outsideLoss) {
     /** Start of w. */
-    public enum Init implements Choice {
+    public enum Init {
         RANDOM_BINARY, UNIFORM;
+
+        @JsonValue
+        public String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
 
         @JsonCreator
         public static Init parse(String s) {
-            return ConfigChecks.choice("init", s, Init.class);
+            return ConfigChecks.choice("init", s, Init.class, e -> List.of(e.label()));
         }
     }
 
     /** Projection onto the capped simplex. */
-    public enum Projection implements Choice {
+    public enum Projection {
         EXACT, BISECTION;
+
+        @JsonValue
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
 
         @JsonCreator
         public static Projection parse(String s) {
-            return ConfigChecks.choice("projection", s, Projection.class);
+            return ConfigChecks.choice("projection", s, Projection.class, e -> List.of(e.label()));
         }
     }
 
