@@ -35,6 +35,11 @@ public final class MuseMetrics {
         return m;
     }
 
+    /** A headline column named, read and labelled by {@code metric}'s scalar {@code scalar}, as a decimal. */
+    static Headline column(String metric, String scalar, int order, Headline.Direction direction) {
+        return Headline.column(scalar, metric, scalar, scalar, order, direction, Headline.Format.DECIMAL);
+    }
+
     /** {@code muse_verbmem}: scalar {@code verbmem_f}; series {@code rougeL_f1}. */
     public static final class VerbMemMetric extends SuiteMetric {
         /** Verbatim memorization on the forget continuations. */
@@ -44,8 +49,7 @@ public final class MuseMetrics {
 
         @Override
         public List<Headline> headlines() {
-            return List.of(Headline.column("verbmem_f", name(), "verbmem_f", "verbmem_f", 210, Headline.Direction.LOWER_IS_BETTER,
-                    Headline.Format.DECIMAL));
+            return List.of(column(name(), "verbmem_f", 210, Headline.Direction.LOWER_IS_BETTER));
         }
 
         @Override
@@ -70,10 +74,8 @@ public final class MuseMetrics {
         @Override
         public List<Headline> headlines() {
             return List.of(
-                    Headline.column("knowmem_f", name(), "knowmem_f", "knowmem_f", 220, Headline.Direction.LOWER_IS_BETTER,
-                            Headline.Format.DECIMAL),
-                    Headline.column("knowmem_r", name(), "knowmem_r", "knowmem_r", 240, Headline.Direction.HIGHER_IS_BETTER,
-                            Headline.Format.DECIMAL),
+                    column(name(), "knowmem_f", 220, Headline.Direction.LOWER_IS_BETTER),
+                    column(name(), "knowmem_r", 240, Headline.Direction.HIGHER_IS_BETTER),
                     Headline.field("muse_utility", name(), "knowmem_r", 250, Headline.Direction.HIGHER_IS_BETTER));
         }
 
@@ -117,8 +119,7 @@ public final class MuseMetrics {
         @Override
         public List<Headline> headlines() {
             return List.of(
-                    Headline.column("privleak", name(), "privleak", "privleak", 230, Headline.Direction.CLOSER_TO_RETAIN,
-                            Headline.Format.DECIMAL),
+                    column(name(), "privleak", 230, Headline.Direction.CLOSER_TO_RETAIN),
                     Headline.field("privleak_auc", name(), "auc", 260, Headline.Direction.CLOSER_TO_RETAIN),
                     Headline.field("privleak_auc_retrained", name(), "auc_retrained", 270, Headline.Direction.CLOSER_TO_RETAIN));
         }
