@@ -32,8 +32,8 @@ public final class Llama32Harness {
     public static void main(String[] args) throws Exception {
         Path cfgFile = Path.of(args[0]);
         Path work = Path.of(args[1]);
-        int promptTokens = args.length > 2 ? Integer.parseInt(args[2]) : 128;
-        int newTokens = args.length > 3 ? Integer.parseInt(args[3]) : 32;
+        int promptTokens = TrainStep.intArg(args, 2, 128);
+        int newTokens = TrainStep.intArg(args, 3, 32);
         Engines.pytorch();
         ModelConfig cfg = ModelConfig.read(cfgFile);
         System.out.println("config: " + cfg + ", rope " + cfg.architecture().ropeScaling());

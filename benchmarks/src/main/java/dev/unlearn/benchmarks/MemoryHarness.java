@@ -1,11 +1,5 @@
 package dev.unlearn.benchmarks;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
-import dev.unlearn.core.Engines;
-import dev.unlearn.core.data.Batch;
-import dev.unlearn.core.model.CausalLm;
-import dev.unlearn.core.model.ModelConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,17 +14,11 @@ import java.nio.file.Path;
 public final class MemoryHarness {
     private MemoryHarness() {}
 
-    public static void main(String[] args) {
-        int steps = args.length > 0 ? Integer.parseInt(args[0]) : 500;
-        int b = args.length > 1 ? Integer.parseInt(args[1]) : 2;
-        int t = args.length > 2 ? Integer.parseInt(args[2]) : 64;
-        Engines.pytorch();
-        ModelConfig cfg = ModelBenchmark.config();
-        try (NDManager root = NDManager.newBaseManager();
-                CausalLm lm = CausalLm.random(cfg, root, Device.cpu(), 1);
-                TrainStep train = new TrainStep(lm, 1e-3f)) {
-            Batch batch = ModelBenchmark.batch(b, t, cfg.vocabSize(), 3);
-            train.step(batch);
+    public static void main(String[] args) throws Exception {
+        int steps = TrainStep.intArg(args, 0, 500);
+        int b = TrainStep.intArg(args, 1, 2);
+        int t = TrainStep.intArg(args, 2, 64);
+        TrainStep.withWarmModel(b, t, (lm, train, batch) -> {
             int live0 = train.liveArrays();
             long rss0 = rssKb();
             long start = System.nanoTime();
@@ -50,7 +38,7 @@ public final class MemoryHarness {
                 System.exit(1);
             }
             System.out.println("OK: live arrays flat at " + live0);
-        }
+        });
     }
 
     static long rssKb() {

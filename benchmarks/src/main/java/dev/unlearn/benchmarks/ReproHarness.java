@@ -1,15 +1,8 @@
 package dev.unlearn.benchmarks;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import dev.unlearn.core.Engines;
-import dev.unlearn.core.data.Batch;
-import dev.unlearn.core.model.CausalLm;
-import dev.unlearn.core.model.ModelConfig;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -26,15 +19,9 @@ import java.util.HexFormat;
 public final class ReproHarness {
     private ReproHarness() {}
 
-    public static void main(String[] args) throws NoSuchAlgorithmException {
-        int steps = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        Engines.pytorch();
-        ModelConfig cfg = ModelBenchmark.config();
-        try (NDManager root = NDManager.newBaseManager();
-                CausalLm lm = CausalLm.random(cfg, root, Device.cpu(), 1);
-                TrainStep train = new TrainStep(lm, 1e-3f)) {
-            Batch batch = ModelBenchmark.batch(8, 128, cfg.vocabSize(), 3);
-            train.step(batch);
+    public static void main(String[] args) throws Exception {
+        int steps = TrainStep.intArg(args, 0, 20);
+        TrainStep.withWarmModel(8, 128, (lm, train, batch) -> {
             long[] ns = new long[steps];
             float loss = 0;
             for (int s = 0; s < steps; s++) {
@@ -54,6 +41,6 @@ public final class ReproHarness {
                     + " weights %s%n", System.getenv().getOrDefault("MKL_CBWR", "(unset)"),
                     System.getenv().getOrDefault("ATEN_CPU_CAPABILITY", "(unset)"), ns[steps / 2] / 1e6,
                     8 * 128 / (ns[steps / 2] / 1e9), loss, HexFormat.of().formatHex(sha.digest()).substring(0, 16));
-        }
+        });
     }
 }

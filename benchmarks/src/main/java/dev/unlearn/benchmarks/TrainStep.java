@@ -1,12 +1,15 @@
 package dev.unlearn.benchmarks;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.unlearn.core.Engines;
 import dev.unlearn.core.Scalars;
 import dev.unlearn.core.data.Batch;
 import dev.unlearn.core.model.CausalLm;
+import dev.unlearn.core.model.ModelConfig;
 import dev.unlearn.core.score.TokenLogProbs;
 import dev.unlearn.core.train.Backprop;
 import java.util.ArrayList;
@@ -85,5 +88,32 @@ public final class TrainStep implements AutoCloseable {
     @Override
     public void close() {
         loop.close();
+    }
+
+    /** What a harness does with a warmed-up benchmark model, its training step and its batch. */
+    @FunctionalInterface
+    interface Harness {
+        void run(CausalLm model, TrainStep train, Batch batch) throws Exception;
+    }
+
+    /**
+     * Runs {@code harness} on a random {@link ModelBenchmark#config()} model (seed 1) with a training step
+     * at lr 1e-3 and a random {@code batchSize x seqLen} batch (seed 3), after one warm-up step on it.
+     */
+    static void withWarmModel(int batchSize, int seqLen, Harness harness) throws Exception {
+        Engines.pytorch();
+        ModelConfig cfg = ModelBenchmark.config();
+        try (NDManager root = NDManager.newBaseManager();
+                CausalLm lm = CausalLm.random(cfg, root, Device.cpu(), 1);
+                TrainStep train = new TrainStep(lm, 1e-3f)) {
+            Batch batch = ModelBenchmark.batch(batchSize, seqLen, cfg.vocabSize(), 3);
+            train.step(batch);
+            harness.run(lm, train, batch);
+        }
+    }
+
+    /** Integer argument {@code i} of a harness's command line, or {@code fallback} when absent. */
+    static int intArg(String[] args, int i, int fallback) {
+        return args.length > i ? Integer.parseInt(args[i]) : fallback;
     }
 }

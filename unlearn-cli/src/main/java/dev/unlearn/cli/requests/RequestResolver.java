@@ -1,6 +1,7 @@
 package dev.unlearn.cli.requests;
 
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.data.Batches;
 import dev.unlearn.core.data.QaReader;
 import dev.unlearn.core.data.QaRecord;
 import java.io.IOException;
@@ -142,7 +143,7 @@ public final class RequestResolver {
     /** A seeded sample of up to {@code n} records from {@code rest}, in a stable order. */
     public static List<QaRecord> retainSample(List<QaRecord> rest, int n, long seed) {
         List<QaRecord> copy = new ArrayList<>(rest);
-        java.util.Collections.shuffle(copy, new Random(seed));
+        Batches.shuffle(copy, new Random(seed));
         return List.copyOf(copy.subList(0, Math.min(n, copy.size())));
     }
 }

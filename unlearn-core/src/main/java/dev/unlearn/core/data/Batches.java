@@ -49,6 +49,18 @@ public final class Batches {
         }
     }
 
+    /**
+     * {@link #shuffle(int[], RandomGenerator)} over a list, in place: the same draws in the same order,
+     * so with a {@link Random} it gives exactly the permutation of {@code Collections.shuffle(list, rnd)}.
+     */
+    public static <T> void shuffle(List<T> list, RandomGenerator rnd) {
+        int[] p = shuffledIndices(list.size(), rnd);
+        List<T> before = new ArrayList<>(list);
+        for (int i = 0; i < p.length; i++) {
+            list.set(i, before.get(p[i]));
+        }
+    }
+
     /** {@code 0..n-1} in the order of {@link #shuffle}. */
     public static int[] shuffledIndices(int n, RandomGenerator rnd) {
         int[] p = identity(n);

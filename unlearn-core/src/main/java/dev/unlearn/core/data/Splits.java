@@ -3,7 +3,6 @@ package dev.unlearn.core.data;
 import dev.unlearn.core.InvalidInputException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -72,7 +71,7 @@ public final class Splits {
     public static <R extends DataRecord> Split<R> randomEntities(String name, List<R> all, double percent, long seed) {
         List<String> ents = new ArrayList<>(entities(all));
         int k = forgetEntityCount(ents.size(), percent);
-        Collections.shuffle(ents, new Random(seed));
+        Batches.shuffle(ents, new Random(seed));
         Set<String> chosen = new HashSet<>(ents.subList(0, k));
         return partition(name, all, r -> chosen.contains(r.entity()),
                 "random " + fmt(percent) + "% of " + ents.size() + " entities (" + k + "), seed " + seed);

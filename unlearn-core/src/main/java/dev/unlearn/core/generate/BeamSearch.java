@@ -148,15 +148,24 @@ public final class BeamSearch {
         return List.copyOf(cands.subList(0, Math.min(cfg.width(), cands.size())));
     }
 
-    /** Max-shifted log-softmax in float64. */
+    /** Max-shifted log-softmax in float64 (each float widened exactly, then {@link #logSoftmax(double[])}). */
     public static double[] logSoftmax(float[] z) {
+        double[] d = new double[z.length];
+        for (int i = 0; i < z.length; i++) {
+            d[i] = z[i];
+        }
+        return logSoftmax(d);
+    }
+
+    /** Max-shifted log-softmax of one logits row in float64: {@code z − (max + log Σ exp(z − max))}. */
+    public static double[] logSoftmax(double[] z) {
         double max = Double.NEGATIVE_INFINITY;
-        for (float f : z) {
-            max = Math.max(max, f);
+        for (double v : z) {
+            max = Math.max(max, v);
         }
         double sum = 0;
-        for (float f : z) {
-            sum += Math.exp(f - max);
+        for (double v : z) {
+            sum += Math.exp(v - max);
         }
         double lse = max + Math.log(sum);
         double[] out = new double[z.length];

@@ -3,8 +3,9 @@ package dev.unlearn.core.model;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.UnlearnException;
@@ -181,29 +182,20 @@ public final class ModelConfig {
 
     private static ModelConfig fromValues(String type, int dim, int layers, int heads, int kvHeads, int ffn,
             int vocab, boolean tied) {
-        ObjectNode r = JsonNodeFactory.instance.objectNode();
         ModelFamily f = Families.find(type).orElseThrow(() -> new InvalidInputException("model_type '" + type
                 + "' is not supported; expected one of " + Families.modelTypes()));
-        r.putArray("architectures").add(f.architectureClass());
-        r.put("model_type", type);
-        r.put("hidden_size", dim);
-        r.put("intermediate_size", ffn);
-        r.put("num_hidden_layers", layers);
-        r.put("num_attention_heads", heads);
-        r.put("num_key_value_heads", kvHeads);
-        r.put("vocab_size", vocab);
-        r.put("max_position_embeddings", 2048);
-        r.put("rms_norm_eps", 1e-5);
-        r.put("rope_theta", 10000.0);
-        r.put("tie_word_embeddings", tied);
-        r.put("hidden_act", "silu");
-        r.put("torch_dtype", "float32");
-        r.put("bos_token_id", 1);
-        r.put("eos_token_id", 2);
-        r.put("attention_bias", false);
+        ObjectNode r = JSON.valueToTree(new ExampleKeys(List.of(f.architectureClass()), type, dim, ffn, layers, heads,
+                kvHeads, vocab, 2048, 1e-5, 10000.0, tied, "silu", "float32", 1, 2, false));
         f.exampleKeys(r);
         return new ModelConfig(r, type + " test config");
     }
+
+    /** The keys of a test config before its family's {@link ModelFamily#exampleKeys}, in config.json order. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    private record ExampleKeys(List<String> architectures, String modelType, int hiddenSize, int intermediateSize,
+            int numHiddenLayers, int numAttentionHeads, int numKeyValueHeads, int vocabSize, int maxPositionEmbeddings,
+            double rmsNormEps, double ropeTheta, boolean tieWordEmbeddings, String hiddenAct, String torchDtype,
+            int bosTokenId, int eosTokenId, boolean attentionBias) {}
 
     /** A copy with the given keys replaced (validated again); for tests and tools. */
     public static ModelConfig of(ObjectNode json, String source) {

@@ -1,6 +1,8 @@
 package dev.unlearn.core.synth;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -150,14 +152,11 @@ public final class SynthTokenizer {
 
     /** tokenizer_config.json naming the special tokens (read by {@code TextTokenizer}). */
     public static ObjectNode tokenizerConfig(ObjectMapper mapper) {
-        ObjectNode c = mapper.createObjectNode();
-        c.put("tokenizer_class", "PreTrainedTokenizerFast");
-        c.put("bos_token", BOS);
-        c.put("eos_token", EOS);
-        c.put("pad_token", PAD);
-        c.put("unk_token", UNK);
-        c.put("add_bos_token", true);
-        c.put("model_max_length", 512);
-        return c;
+        return mapper.valueToTree(new TokenizerConfig("PreTrainedTokenizerFast", BOS, EOS, PAD, UNK, true, 512));
     }
+
+    /** The keys of tokenizer_config.json, in file order. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    private record TokenizerConfig(String tokenizerClass, String bosToken, String eosToken, String padToken,
+            String unkToken, boolean addBosToken, int modelMaxLength) {}
 }

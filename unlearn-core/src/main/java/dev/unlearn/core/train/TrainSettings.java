@@ -134,21 +134,15 @@ public record TrainSettings(double learningRate, int epochs, long maxSteps, int 
                 (int) integer(m, "max_length"), masking(m.get("attention_mask")));
     }
 
-    /** Every key to its value, in table order ({@code schedule} and {@code attention_mask} as names). */
+    /** Every key of {@link #KEYS} to its value, in table order ({@code schedule} and {@code attention_mask} as names). */
     @JsonValue
     public Map<String, Object> toMap() {
+        List<Object> values = List.of(learningRate, epochs, maxSteps, batchSize, gradAccum, weightDecay, warmupSteps,
+                schedule.name().toLowerCase(Locale.ROOT), maxGradNorm, maxLength, attentionMask.key());
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("lr", learningRate);
-        m.put("epochs", epochs);
-        m.put("max_steps", maxSteps);
-        m.put("batch_size", batchSize);
-        m.put("grad_accum", gradAccum);
-        m.put("weight_decay", weightDecay);
-        m.put("warmup_steps", warmupSteps);
-        m.put("schedule", schedule.name().toLowerCase(Locale.ROOT));
-        m.put("max_grad_norm", maxGradNorm);
-        m.put("max_length", maxLength);
-        m.put("attention_mask", attentionMask.key());
+        for (int i = 0; i < KEYS.size(); i++) {
+            m.put(KEYS.get(i), values.get(i));
+        }
         return m;
     }
 

@@ -3,9 +3,12 @@ package dev.unlearn.core.data;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class BatchingTest {
@@ -19,6 +22,25 @@ class BatchingTest {
             out.add(new TokenizedExample(prefix + i, ids, 2));
         }
         return out;
+    }
+
+    @Test
+    void listShuffleIsExactlyCollectionsShuffle() {
+        for (int n : new int[] {0, 1, 2, 4, 5, 6, 17, 100, 1001}) {
+            for (long seed : new long[] {0L, 1L, 42L, -7L, 0x5E1EA4L}) {
+                List<String> expected = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    expected.add("x" + i);
+                }
+                List<String> array = new ArrayList<>(expected);
+                List<String> linked = new LinkedList<>(expected);
+                Collections.shuffle(expected, new Random(seed));
+                Batches.shuffle(array, new Random(seed));
+                Batches.shuffle(linked, new Random(seed));
+                assertEquals(expected, array, "n=" + n + " seed=" + seed);
+                assertEquals(expected, linked, "linked n=" + n + " seed=" + seed);
+            }
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.unlearn.eval.leakage;
 
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.data.Batches;
 import dev.unlearn.core.data.TokenizedExample;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.train.FineTune;
@@ -39,7 +40,7 @@ public final class RelearningAttack implements LeakageAttack {
         for (int i = 0; i < n; i++) {
             idx.add(i);
         }
-        Collections.shuffle(idx, new Random(seed ^ 0x5E1EA4L));
+        Batches.shuffle(idx, new Random(seed ^ 0x5E1EA4L));
         List<Integer> out = new ArrayList<>(idx.subList(0, k));
         Collections.sort(out);
         return out;

@@ -18,98 +18,58 @@ public interface MiaAttack {
     /** Score of one sample. */
     double score(String key, MiaSample sample);
 
-    /** LOSS: {@code score = L} (§4.2). */
-    MiaAttack LOSS = new MiaAttack() {
-        @Override
-        public String name() {
-            return "loss";
-        }
-
-        @Override
-        public double score(String key, MiaSample s) {
-            return requireFinite(s.meanLoss(), key, "meanLoss");
-        }
-    };
-
-    /** ZLib: {@code score = L / len(zlib.compress(text.encode("utf-8")))} at level 6 (§4.3). */
-    MiaAttack ZLIB = new MiaAttack() {
-        @Override
-        public String name() {
-            return "zlib";
-        }
-
-        @Override
-        public double score(String key, MiaSample s) {
-            if (s.text() == null) {
-                throw new InvalidInputException("ZLib attack: sample " + key + " has no decoded text");
-            }
-            return requireFinite(s.meanLoss(), key, "meanLoss") / zlibLength(s.text());
-        }
-    };
-
-    /** Reference attack: {@code score = L_target − L_reference} (§4.7). */
-    MiaAttack REFERENCE = new MiaAttack() {
-        @Override
-        public String name() {
-            return "reference";
-        }
-
-        @Override
-        public double score(String key, MiaSample s) {
-            return requireFinite(s.meanLoss(), key, "meanLoss") - requireFinite(s.referenceMeanLoss(), key, "referenceMeanLoss");
-        }
-    };
-
-    /** GradNorm: mean of per-tensor gradient p-norms (§4.6). */
-    MiaAttack GRADNORM = new MiaAttack() {
-        @Override
-        public String name() {
-            return "gradnorm";
-        }
-
-        @Override
-        public double score(String key, MiaSample s) {
-            if (s.gradientNorms() == null || s.gradientNorms().length == 0) {
-                throw new InvalidInputException("GradNorm attack: sample " + key + " has no gradient norms");
-            }
-            return GradNorm.score(s.gradientNorms());
-        }
-    };
-
-    /** Min-K% Prob with fraction {@code k} (§4.4; shipped configs 0.4, class default 0.2). */
-    static MiaAttack minK(double k) {
+    /** An attack called {@code name} that scores a sample with {@code score}. */
+    static MiaAttack of(String name, Scorer score) {
         return new MiaAttack() {
             @Override
             public String name() {
-                return "min_k";
+                return name;
             }
 
             @Override
             public double score(String key, MiaSample s) {
-                if (s.tokenLogProbs() == null) {
-                    throw new InvalidInputException("Min-K% attack: sample " + key + " has no token log-probs");
-                }
-                return minKScore(s.tokenLogProbs(), k);
+                return score.score(key, s);
             }
         };
     }
 
+    /** The scoring function of {@link #of}. */
+    @FunctionalInterface
+    interface Scorer {
+        /** Score of sample {@code key}. */
+        double score(String key, MiaSample sample);
+    }
+
+    /** LOSS: {@code score = L} (§4.2). */
+    MiaAttack LOSS = of("loss", (key, s) -> requireFinite(s.meanLoss(), key, "meanLoss"));
+
+    /** ZLib: {@code score = L / len(zlib.compress(text.encode("utf-8")))} at level 6 (§4.3). */
+    MiaAttack ZLIB = of("zlib", (key, s) -> {
+        String text = requirePresent(s.text(), "ZLib attack", key, "decoded text");
+        return requireFinite(s.meanLoss(), key, "meanLoss") / zlibLength(text);
+    });
+
+    /** Reference attack: {@code score = L_target − L_reference} (§4.7). */
+    MiaAttack REFERENCE = of("reference", (key, s) -> requireFinite(s.meanLoss(), key, "meanLoss")
+            - requireFinite(s.referenceMeanLoss(), key, "referenceMeanLoss"));
+
+    /** GradNorm: mean of per-tensor gradient p-norms (§4.6). */
+    MiaAttack GRADNORM = of("gradnorm", (key, s) -> {
+        if (s.gradientNorms() == null || s.gradientNorms().length == 0) {
+            throw new InvalidInputException("GradNorm attack: sample " + key + " has no gradient norms");
+        }
+        return GradNorm.score(s.gradientNorms());
+    });
+
+    /** Min-K% Prob with fraction {@code k} (§4.4; shipped configs 0.4, class default 0.2). */
+    static MiaAttack minK(double k) {
+        return of("min_k", (key, s) -> minKScore(requirePresent(s.tokenLogProbs(), "Min-K% attack", key, "token log-probs"), k));
+    }
+
     /** Min-K%++ with fraction {@code k} (§4.5). */
     static MiaAttack minKPlusPlus(double k) {
-        return new MiaAttack() {
-            @Override
-            public String name() {
-                return "min_k_plus_plus";
-            }
-
-            @Override
-            public double score(String key, MiaSample s) {
-                if (s.vocabStats() == null) {
-                    throw new InvalidInputException("Min-K%++ attack: sample " + key + " has no vocabulary statistics");
-                }
-                return minKScore(zScores(s.vocabStats()), k);
-            }
-        };
+        return of("min_k_plus_plus", (key, s) ->
+                minKScore(zScores(requirePresent(s.vocabStats(), "Min-K%++ attack", key, "vocabulary statistics")), k));
     }
 
     /**
@@ -150,6 +110,13 @@ public interface MiaAttack {
         } finally {
             d.end();
         }
+    }
+
+    private static <T> T requirePresent(T value, String attack, String key, String what) {
+        if (value == null) {
+            throw new InvalidInputException(attack + ": sample " + key + " has no " + what);
+        }
+        return value;
     }
 
     private static double requireFinite(double v, String key, String field) {

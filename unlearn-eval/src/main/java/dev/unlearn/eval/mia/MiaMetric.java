@@ -4,9 +4,11 @@ import dev.unlearn.eval.spi.EvaluationContext;
 import dev.unlearn.eval.spi.Headline;
 import dev.unlearn.eval.spi.InputKey;
 import dev.unlearn.eval.spi.SampleSeries;
-import dev.unlearn.eval.spi.Metric;
 import dev.unlearn.eval.spi.MetricResult;
+import dev.unlearn.eval.spi.SuiteMetric;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The MIA metrics {@code mia_loss}, {@code mia_zlib}, {@code mia_min_k}, {@code mia_min_k_plus_plus},
@@ -14,15 +16,22 @@ import java.util.List;
  * {@code agg_value}), {@code forget_mean}, {@code holdout_mean}; per-sample series {@code forget} and
  * {@code holdout}. ROC points are recomputed from the series by the report.
  */
-public abstract class MiaMetric implements Metric {
+public abstract class MiaMetric extends SuiteMetric {
     /** The MIA suite. */
     public static final String SUITE = "mia";
 
-    abstract MiaAttack attack(EvaluationContext context);
+    private final Function<EvaluationContext, MiaAttack> attack;
 
-    @Override
-    public List<String> suites() {
-        return List.of(SUITE);
+    /** A metric {@code name} running {@code attack} on forget and holdout, which also needs {@code extraInput} if given. */
+    MiaMetric(String name, Function<EvaluationContext, MiaAttack> attack, InputKey<?>... extraInput) {
+        super(name, SUITE, inputs(extraInput));
+        this.attack = attack;
+    }
+
+    private static List<InputKey<?>> inputs(InputKey<?>... extra) {
+        List<InputKey<?>> in = new ArrayList<>(List.of(MiaInputs.FORGET, MiaInputs.HOLDOUT));
+        in.addAll(List.of(extra));
+        return in;
     }
 
     @Override
@@ -31,13 +40,8 @@ public abstract class MiaMetric implements Metric {
     }
 
     @Override
-    public List<InputKey<?>> requiredInputs() {
-        return List.of(MiaInputs.FORGET, MiaInputs.HOLDOUT);
-    }
-
-    @Override
     public MetricResult evaluate(EvaluationContext context) {
-        MiaEvaluation.Result r = MiaEvaluation.run(attack(context), context.require(MiaInputs.FORGET).samples(),
+        MiaEvaluation.Result r = MiaEvaluation.run(attack.apply(context), context.require(MiaInputs.FORGET).samples(),
                 context.require(MiaInputs.HOLDOUT).samples());
         return MetricResult.builder(name())
                 .scalar("auc", r.auc())
@@ -57,9 +61,9 @@ public abstract class MiaMetric implements Metric {
         /** Registry name. */
         public static final String NAME = "mia_loss";
 
-        @Override
-        public String name() {
-            return NAME;
+        /** The LOSS attack. */
+        public Loss() {
+            super(NAME, c -> MiaAttack.LOSS);
         }
 
         @Override
@@ -67,85 +71,45 @@ public abstract class MiaMetric implements Metric {
             return List.of(Headline.column("mia_auc_loss", NAME, "auc", "mia_auc", 60, Headline.Direction.CLOSER_TO_RETAIN,
                     Headline.Format.DECIMAL));
         }
-
-        @Override
-        MiaAttack attack(EvaluationContext c) {
-            return MiaAttack.LOSS;
-        }
     }
 
     /** {@code mia_zlib}. */
     public static final class ZLib extends MiaMetric {
-        @Override
-        public String name() {
-            return "mia_zlib";
-        }
-
-        @Override
-        MiaAttack attack(EvaluationContext c) {
-            return MiaAttack.ZLIB;
+        /** The ZLib attack. */
+        public ZLib() {
+            super("mia_zlib", c -> MiaAttack.ZLIB);
         }
     }
 
     /** {@code mia_min_k}. */
     public static final class MinK extends MiaMetric {
-        @Override
-        public String name() {
-            return "mia_min_k";
-        }
-
-        @Override
-        MiaAttack attack(EvaluationContext c) {
-            return MiaAttack.minK(k(c));
+        /** Min-K% with the context's {@code k}. */
+        public MinK() {
+            super("mia_min_k", c -> MiaAttack.minK(k(c)));
         }
     }
 
     /** {@code mia_min_k_plus_plus}. */
     public static final class MinKPlusPlus extends MiaMetric {
-        @Override
-        public String name() {
-            return "mia_min_k_plus_plus";
-        }
-
-        @Override
-        MiaAttack attack(EvaluationContext c) {
-            return MiaAttack.minKPlusPlus(k(c));
+        /** Min-K%++ with the context's {@code k}. */
+        public MinKPlusPlus() {
+            super("mia_min_k_plus_plus", c -> MiaAttack.minKPlusPlus(k(c)));
         }
     }
 
     /** {@code mia_gradnorm}. */
     public static final class GradNormAttack extends MiaMetric {
-        @Override
-        public String name() {
-            return "mia_gradnorm";
-        }
-
-        @Override
-        public List<InputKey<?>> requiredInputs() {
-            return List.of(MiaInputs.FORGET, MiaInputs.HOLDOUT, MiaInputs.GRADIENT_NORMS);
-        }
-
-        @Override
-        MiaAttack attack(EvaluationContext c) {
-            return MiaAttack.GRADNORM;
+        /** The GradNorm attack; needs gradient norms. */
+        public GradNormAttack() {
+            super("mia_gradnorm", c -> MiaAttack.GRADNORM, MiaInputs.GRADIENT_NORMS);
         }
     }
 
     /** {@code mia_reference}. */
     public static final class Reference extends MiaMetric {
-        @Override
-        public String name() {
-            return "mia_reference";
-        }
-
-        @Override
-        public List<InputKey<?>> requiredInputs() {
-            return List.of(MiaInputs.FORGET, MiaInputs.HOLDOUT, MiaInputs.REFERENCE_LOSSES);
-        }
-
-        @Override
-        MiaAttack attack(EvaluationContext c) {
-            return MiaAttack.REFERENCE;
+        /** The reference attack; needs the reference model's losses. */
+        public Reference() {
+            super("mia_reference", c -> MiaAttack.REFERENCE, MiaInputs.REFERENCE_LOSSES);
         }
     }
 }

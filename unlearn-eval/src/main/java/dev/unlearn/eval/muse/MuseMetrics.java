@@ -4,8 +4,8 @@ import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.eval.spi.EvaluationContext;
 import dev.unlearn.eval.spi.Headline;
 import dev.unlearn.eval.spi.InputKey;
-import dev.unlearn.eval.spi.Metric;
 import dev.unlearn.eval.spi.MetricResult;
+import dev.unlearn.eval.spi.SuiteMetric;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,27 +35,21 @@ public final class MuseMetrics {
         return m;
     }
 
-    /** {@code muse_verbmem}: scalar {@code verbmem_f}; series {@code rougeL_f1}. */
-    public static final class VerbMemMetric implements Metric {
-        @Override
-        public String name() {
-            return "muse_verbmem";
-        }
+    /** A headline column named, read and labelled by {@code metric}'s scalar {@code scalar}, as a decimal. */
+    static Headline column(String metric, String scalar, int order, Headline.Direction direction) {
+        return Headline.column(scalar, metric, scalar, scalar, order, direction, Headline.Format.DECIMAL);
+    }
 
-        @Override
-        public List<String> suites() {
-            return List.of(SUITE);
+    /** {@code muse_verbmem}: scalar {@code verbmem_f}; series {@code rougeL_f1}. */
+    public static final class VerbMemMetric extends SuiteMetric {
+        /** Verbatim memorization on the forget continuations. */
+        public VerbMemMetric() {
+            super("muse_verbmem", SUITE, MuseInputs.VERBMEM);
         }
 
         @Override
         public List<Headline> headlines() {
-            return List.of(Headline.column("verbmem_f", name(), "verbmem_f", "verbmem_f", 210, Headline.Direction.LOWER_IS_BETTER,
-                    Headline.Format.DECIMAL));
-        }
-
-        @Override
-        public List<InputKey<?>> requiredInputs() {
-            return List.of(MuseInputs.VERBMEM);
+            return List.of(column(name(), "verbmem_f", 210, Headline.Direction.LOWER_IS_BETTER));
         }
 
         @Override
@@ -71,30 +65,18 @@ public final class MuseMetrics {
     }
 
     /** {@code muse_knowmem}: scalars {@code knowmem_f} and {@code knowmem_r}; series per split. */
-    public static final class KnowMemMetric implements Metric {
-        @Override
-        public String name() {
-            return "muse_knowmem";
-        }
-
-        @Override
-        public List<String> suites() {
-            return List.of(SUITE);
+    public static final class KnowMemMetric extends SuiteMetric {
+        /** Knowledge memorization on the forget and retain QA. */
+        public KnowMemMetric() {
+            super("muse_knowmem", SUITE, MuseInputs.KNOWMEM_FORGET, MuseInputs.KNOWMEM_RETAIN);
         }
 
         @Override
         public List<Headline> headlines() {
             return List.of(
-                    Headline.column("knowmem_f", name(), "knowmem_f", "knowmem_f", 220, Headline.Direction.LOWER_IS_BETTER,
-                            Headline.Format.DECIMAL),
-                    Headline.column("knowmem_r", name(), "knowmem_r", "knowmem_r", 240, Headline.Direction.HIGHER_IS_BETTER,
-                            Headline.Format.DECIMAL),
+                    column(name(), "knowmem_f", 220, Headline.Direction.LOWER_IS_BETTER),
+                    column(name(), "knowmem_r", 240, Headline.Direction.HIGHER_IS_BETTER),
                     Headline.field("muse_utility", name(), "knowmem_r", 250, Headline.Direction.HIGHER_IS_BETTER));
-        }
-
-        @Override
-        public List<InputKey<?>> requiredInputs() {
-            return List.of(MuseInputs.KNOWMEM_FORGET, MuseInputs.KNOWMEM_RETAIN);
         }
 
         @Override
@@ -126,31 +108,20 @@ public final class MuseMetrics {
      * {@code muse_privleak}: scalars {@code privleak} (percent), {@code auc} (the unlearned model's AUC in
      * the variant's convention) and {@code auc_retrained}; series of Min-40% scores.
      */
-    public static final class PrivLeakMetric implements Metric {
+    public static final class PrivLeakMetric extends SuiteMetric {
         private static final double K = 0.4;
 
-        @Override
-        public String name() {
-            return "muse_privleak";
-        }
-
-        @Override
-        public List<String> suites() {
-            return List.of(SUITE);
+        /** Privacy leakage from forget and holdout log-probs. */
+        public PrivLeakMetric() {
+            super("muse_privleak", SUITE, MuseInputs.PRIVLEAK_FORGET, MuseInputs.PRIVLEAK_HOLDOUT);
         }
 
         @Override
         public List<Headline> headlines() {
             return List.of(
-                    Headline.column("privleak", name(), "privleak", "privleak", 230, Headline.Direction.CLOSER_TO_RETAIN,
-                            Headline.Format.DECIMAL),
+                    column(name(), "privleak", 230, Headline.Direction.CLOSER_TO_RETAIN),
                     Headline.field("privleak_auc", name(), "auc", 260, Headline.Direction.CLOSER_TO_RETAIN),
                     Headline.field("privleak_auc_retrained", name(), "auc_retrained", 270, Headline.Direction.CLOSER_TO_RETAIN));
-        }
-
-        @Override
-        public List<InputKey<?>> requiredInputs() {
-            return List.of(MuseInputs.PRIVLEAK_FORGET, MuseInputs.PRIVLEAK_HOLDOUT);
         }
 
         @Override

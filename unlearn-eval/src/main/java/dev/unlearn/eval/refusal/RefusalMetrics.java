@@ -4,8 +4,8 @@ import dev.unlearn.eval.spi.EvaluationContext;
 import dev.unlearn.eval.spi.Headline;
 import dev.unlearn.eval.spi.InputKey;
 import dev.unlearn.eval.spi.SampleSeries;
-import dev.unlearn.eval.spi.Metric;
 import dev.unlearn.eval.spi.MetricResult;
+import dev.unlearn.eval.spi.SuiteMetric;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,24 +27,13 @@ public final class RefusalMetrics {
     }
 
     /** {@code refusal_rate}. */
-    public static final class RateMetric implements Metric {
+    public static final class RateMetric extends SuiteMetric {
         /** Registry name. */
         public static final String NAME = "refusal_rate";
 
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public List<String> suites() {
-            return List.of(SUITE);
-        }
-
-        /** The responses; the {@code combined} detector also reads {@link RefusalInputs#IDK_TEMPLATES}. */
-        @Override
-        public List<InputKey<?>> requiredInputs() {
-            return List.of(RefusalInputs.RESPONSES);
+        /** Reads the responses; the {@code combined} detector also reads {@link RefusalInputs#IDK_TEMPLATES}. */
+        public RateMetric() {
+            super(NAME, SUITE, RefusalInputs.RESPONSES);
         }
 
         @Override
@@ -73,21 +62,10 @@ public final class RefusalMetrics {
     }
 
     /** {@code refusal_sarr}; every set in {@link RefusalInputs#SAFE_RESPONSES} is pooled. */
-    public static final class SarrMetric implements Metric {
-        @Override
-        public String name() {
-            return "refusal_sarr";
-        }
-
-        @Override
-        public List<String> suites() {
-            return List.of(SUITE);
-        }
-
-        /** The responses; the {@code combined} detector also reads {@link RefusalInputs#IDK_TEMPLATES}. */
-        @Override
-        public List<InputKey<?>> requiredInputs() {
-            return List.of(RefusalInputs.SAFE_RESPONSES);
+    public static final class SarrMetric extends SuiteMetric {
+        /** Reads the safe responses; the {@code combined} detector also reads {@link RefusalInputs#IDK_TEMPLATES}. */
+        public SarrMetric() {
+            super("refusal_sarr", SUITE, RefusalInputs.SAFE_RESPONSES);
         }
 
         @Override

@@ -4,8 +4,8 @@ import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.eval.spi.EvaluationContext;
 import dev.unlearn.eval.spi.Headline;
 import dev.unlearn.eval.spi.InputKey;
-import dev.unlearn.eval.spi.Metric;
 import dev.unlearn.eval.spi.MetricResult;
+import dev.unlearn.eval.spi.SuiteMetric;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,29 +29,19 @@ public final class RepresentationMetrics {
     private RepresentationMetrics() {}
 
     /** {@code representation_cka}. */
-    public static final class CkaMetric implements Metric {
+    public static final class CkaMetric extends SuiteMetric {
         /** Registry name. */
         public static final String NAME = "representation_cka";
 
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public List<String> suites() {
-            return List.of(SUITE);
+        /** Linear CKA between the models' features. */
+        public CkaMetric() {
+            super(NAME, SUITE, RepresentationInputs.FEATURES);
         }
 
         @Override
         public List<Headline> headlines() {
             return List.of(Headline.column("cka_to_retain_mean", NAME, "cka_to_retrained/forget/mean", "cka_ret", 70,
                     Headline.Direction.HIGHER_IS_BETTER, Headline.Format.DECIMAL));
-        }
-
-        @Override
-        public List<InputKey<?>> requiredInputs() {
-            return List.of(RepresentationInputs.FEATURES);
         }
 
         @Override
@@ -117,15 +107,9 @@ public final class RepresentationMetrics {
     }
 
     /** Shared body of the two probes. */
-    abstract static class ProbeMetric implements Metric {
-        @Override
-        public List<String> suites() {
-            return List.of(SUITE);
-        }
-
-        @Override
-        public List<InputKey<?>> requiredInputs() {
-            return List.of(RepresentationInputs.FEATURES);
+    abstract static class ProbeMetric extends SuiteMetric {
+        ProbeMetric(String name) {
+            super(name, SUITE, RepresentationInputs.FEATURES);
         }
 
         abstract int[] predict(double[][] train, int[] labels, double[][] test);
@@ -168,9 +152,9 @@ public final class RepresentationMetrics {
 
     /** {@code representation_knn}: cosine 5-NN accuracy. */
     public static final class KnnMetric extends ProbeMetric {
-        @Override
-        public String name() {
-            return "representation_knn";
+        /** The {@code representation_knn} probe. */
+        public KnnMetric() {
+            super("representation_knn");
         }
 
         @Override
@@ -186,9 +170,9 @@ public final class RepresentationMetrics {
 
     /** {@code representation_ridge}: ridge classifier accuracy, λ = 1. */
     public static final class RidgeMetric extends ProbeMetric {
-        @Override
-        public String name() {
-            return "representation_ridge";
+        /** The {@code representation_ridge} probe. */
+        public RidgeMetric() {
+            super("representation_ridge");
         }
 
         @Override

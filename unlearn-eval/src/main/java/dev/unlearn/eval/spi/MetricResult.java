@@ -38,11 +38,7 @@ public final class MetricResult {
 
     /** One scalar by name. */
     public double scalar(String name) {
-        Double v = scalars.get(name);
-        if (v == null) {
-            throw new IllegalArgumentException("metric " + metric + " has no value " + name + "; it has " + scalars.keySet());
-        }
-        return v;
+        return named(scalars, "value", name);
     }
 
     /** Per-sample series by name: series name → (sample key → value). */
@@ -52,9 +48,13 @@ public final class MetricResult {
 
     /** One per-sample series by name. */
     public Map<String, Double> series(String name) {
-        Map<String, Double> v = perSample.get(name);
+        return named(perSample, "per-sample series", name);
+    }
+
+    private <V> V named(Map<String, V> values, String kind, String name) {
+        V v = values.get(name);
         if (v == null) {
-            throw new IllegalArgumentException("metric " + metric + " has no per-sample series " + name + "; it has " + perSample.keySet());
+            throw new IllegalArgumentException("metric " + metric + " has no " + kind + " " + name + "; it has " + values.keySet());
         }
         return v;
     }

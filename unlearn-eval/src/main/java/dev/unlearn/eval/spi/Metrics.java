@@ -102,6 +102,16 @@ public final class Metrics {
         return m;
     }
 
+    /** {@code names} and their dependencies, each once, every metric after the ones it depends on. */
+    private static List<Metric> executionOrder(List<String> names) {
+        List<Metric> order = new ArrayList<>();
+        Set<String> done = new HashSet<>();
+        for (String n : names) {
+            visit(n, order, done, new HashSet<>());
+        }
+        return order;
+    }
+
     /**
      * Runs metrics, their dependencies first, recording each result in the context.
      *
@@ -110,19 +120,10 @@ public final class Metrics {
      * @return results in execution order
      */
     public static Map<String, MetricResult> run(List<String> names, EvaluationContext context) {
-        List<Metric> order = new ArrayList<>();
-        Set<String> done = new HashSet<>();
-        for (String n : names) {
-            visit(n, order, done, new HashSet<>());
-        }
+        List<Metric> order = executionOrder(names);
         Map<String, MetricResult> out = new LinkedHashMap<>();
         for (Metric m : order) {
-            MetricResult r = context.findResult(m.name()).orElse(null);
-            if (r == null) {
-                r = m.evaluate(context);
-                context.addResult(r);
-            }
-            out.put(m.name(), r);
+            out.put(m.name(), resultOf(m, context));
         }
         return out;
     }
@@ -138,11 +139,7 @@ public final class Metrics {
      * @return results of the metrics that ran, in execution order
      */
     public static Map<String, MetricResult> runAvailable(List<String> names, EvaluationContext context) {
-        List<Metric> order = new ArrayList<>();
-        Set<String> done = new HashSet<>();
-        for (String n : names) {
-            visit(n, order, done, new HashSet<>());
-        }
+        List<Metric> order = executionOrder(names);
         Map<String, MetricResult> out = new LinkedHashMap<>();
         Set<String> skipped = new HashSet<>();
         for (Metric m : order) {
@@ -154,14 +151,19 @@ public final class Metrics {
                 skipped.add(m.name());
                 continue;
             }
-            MetricResult r = context.findResult(m.name()).orElse(null);
-            if (r == null) {
-                r = m.evaluate(context);
-                context.addResult(r);
-            }
-            out.put(m.name(), r);
+            out.put(m.name(), resultOf(m, context));
         }
         return out;
+    }
+
+    /** The result {@code m} already has in {@code context}, or its evaluation, recorded there. */
+    private static MetricResult resultOf(Metric m, EvaluationContext context) {
+        MetricResult r = context.findResult(m.name()).orElse(null);
+        if (r == null) {
+            r = m.evaluate(context);
+            context.addResult(r);
+        }
+        return r;
     }
 
     /**

@@ -4,8 +4,8 @@ import dev.unlearn.eval.spi.EvaluationContext;
 import dev.unlearn.eval.spi.Headline;
 import dev.unlearn.eval.spi.InputKey;
 import dev.unlearn.eval.spi.SampleSeries;
-import dev.unlearn.eval.spi.Metric;
 import dev.unlearn.eval.spi.MetricResult;
+import dev.unlearn.eval.spi.SuiteMetric;
 import dev.unlearn.eval.stats.KolmogorovSmirnov;
 import java.util.List;
 import java.util.Map;
@@ -20,20 +20,15 @@ import java.util.Map;
  * {@code x ↦ 1/x} is strictly decreasing both give the same D and p. The split check of §2.1 runs
  * first ({@link ForgetSplitCheck}; input {@link TofuInputs#STRICT} turns size mismatches into errors).
  */
-public final class ForgetQualityMetric implements Metric {
+public final class ForgetQualityMetric extends SuiteMetric {
     /** Registry name. */
     public static final String NAME = "tofu_forget_quality";
     /** Its summary field. */
     public static final String FIELD = "forget_quality";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public List<String> suites() {
-        return List.of(TofuTaskMetrics.SUITE);
+    /** The model's forget log and the retain model's. */
+    public ForgetQualityMetric() {
+        super(NAME, TofuTaskMetrics.SUITE, TofuInputs.log(TofuTask.FORGET), TofuInputs.RETAIN_MODEL_FORGET_LOG);
     }
 
     @Override
@@ -50,11 +45,6 @@ public final class ForgetQualityMetric implements Metric {
     public List<Headline> headlines() {
         return List.of(Headline.column(FIELD, NAME, "Forget Quality", "forget_q", 10, Headline.Direction.HIGHER_IS_BETTER,
                 Headline.Format.P_VALUE));
-    }
-
-    @Override
-    public List<InputKey<?>> requiredInputs() {
-        return List.of(TofuInputs.log(TofuTask.FORGET), TofuInputs.RETAIN_MODEL_FORGET_LOG);
     }
 
     @Override

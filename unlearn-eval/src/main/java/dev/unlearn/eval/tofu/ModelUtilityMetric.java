@@ -3,8 +3,8 @@ package dev.unlearn.eval.tofu;
 import dev.unlearn.eval.spi.EvaluationContext;
 import dev.unlearn.eval.spi.Headline;
 import dev.unlearn.eval.spi.InputKey;
-import dev.unlearn.eval.spi.Metric;
 import dev.unlearn.eval.spi.MetricResult;
+import dev.unlearn.eval.spi.SuiteMetric;
 import java.util.List;
 
 /**
@@ -12,20 +12,16 @@ import java.util.List;
  * World and Retain (spec §2.7), read from the results of {@code tofu_rouge},
  * {@code tofu_probability} and {@code tofu_truth_ratio}.
  */
-public final class ModelUtilityMetric implements Metric {
+public final class ModelUtilityMetric extends SuiteMetric {
     /** Registry name. */
     public static final String NAME = "tofu_model_utility";
     /** Its summary field. */
     public static final String FIELD = "model_utility";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public List<String> suites() {
-        return List.of(TofuTaskMetrics.SUITE);
+    /** Reads the Real Authors, Real World and Retain logs. */
+    public ModelUtilityMetric() {
+        super(NAME, TofuTaskMetrics.SUITE, TofuInputs.log(TofuTask.REAL_AUTHORS), TofuInputs.log(TofuTask.REAL_WORLD),
+                TofuInputs.log(TofuTask.RETAIN));
     }
 
     @Override
@@ -37,11 +33,6 @@ public final class ModelUtilityMetric implements Metric {
     public List<Headline> headlines() {
         return List.of(Headline.column(FIELD, NAME, "Model Utility", "utility", 20, Headline.Direction.HIGHER_IS_BETTER,
                 Headline.Format.DECIMAL));
-    }
-
-    @Override
-    public List<InputKey<?>> requiredInputs() {
-        return List.of(TofuInputs.log(TofuTask.REAL_AUTHORS), TofuInputs.log(TofuTask.REAL_WORLD), TofuInputs.log(TofuTask.RETAIN));
     }
 
     @Override

@@ -2,8 +2,7 @@ package dev.unlearn.methods.graddiff;
 
 import dev.unlearn.methods.loss.KlPositions;
 import dev.unlearn.methods.loss.RetainLossType;
-import dev.unlearn.methods.spi.ConfigChecks;
-import dev.unlearn.methods.spi.MethodConfig;
+import dev.unlearn.methods.loss.TwoTermConfig;
 
 /**
  * Keys of {@code graddiff} (methods.md §2, OU {@code GradDiff.yaml}).
@@ -14,25 +13,14 @@ import dev.unlearn.methods.spi.MethodConfig;
  * @param klPositions {@code all} (default, REF) or {@code answer} (OURS), used with KL only
  */
 public record GradDiffConfig(double gamma, double alpha, RetainLossType retainLossType, KlPositions klPositions)
-        implements MethodConfig {
+        implements TwoTermConfig {
     public GradDiffConfig {
-        ConfigChecks.nonNegative("gamma", gamma);
-        ConfigChecks.nonNegative("alpha", alpha);
-        retainLossType = retainLossType == null ? RetainLossType.NLL : retainLossType;
-        klPositions = klPositions == null ? KlPositions.ALL : klPositions;
+        TwoTermConfig.checkWeights(gamma, alpha);
+        retainLossType = TwoTermConfig.type(retainLossType);
+        klPositions = TwoTermConfig.positions(klPositions);
     }
 
     public static GradDiffConfig defaults() {
         return new GradDiffConfig(1.0, 1.0, RetainLossType.NLL, KlPositions.ALL);
-    }
-
-    @Override
-    public boolean needsRetain() {
-        return alpha > 0;
-    }
-
-    @Override
-    public boolean needsReference() {
-        return alpha > 0 && retainLossType == RetainLossType.KL;
     }
 }

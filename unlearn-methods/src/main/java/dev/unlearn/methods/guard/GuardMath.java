@@ -87,22 +87,9 @@ public final class GuardMath {
         return dev.unlearn.methods.loss.StableMath.sigmoid(s);
     }
 
-    /** Max-shifted log-softmax of one logits row. */
+    /** Max-shifted log-softmax of one logits row (the beam search's, {@link dev.unlearn.core.generate.BeamSearch#logSoftmax(double[])}). */
     public static double[] logSoftmax(double[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double z : logits) {
-            max = Math.max(max, z);
-        }
-        double sum = 0;
-        for (double z : logits) {
-            sum += Math.exp(z - max);
-        }
-        double lse = max + Math.log(sum);
-        double[] out = new double[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            out[i] = logits[i] - lse;
-        }
-        return out;
+        return dev.unlearn.core.generate.BeamSearch.logSoftmax(logits);
     }
 
     /**

@@ -2,8 +2,8 @@ package dev.unlearn.methods.npo;
 
 import dev.unlearn.methods.loss.KlPositions;
 import dev.unlearn.methods.loss.RetainLossType;
+import dev.unlearn.methods.loss.TwoTermConfig;
 import dev.unlearn.methods.spi.ConfigChecks;
-import dev.unlearn.methods.spi.MethodConfig;
 
 /**
  * Keys of {@code npo} (methods.md §3; OU {@code NPO.yaml}, NPO-repo {@code forget.yaml}).
@@ -15,22 +15,16 @@ import dev.unlearn.methods.spi.MethodConfig;
  * @param klPositions {@code all} (default) or {@code answer}
  */
 public record NpoConfig(double beta, double gamma, double alpha, RetainLossType retainLossType,
-        KlPositions klPositions) implements MethodConfig {
+        KlPositions klPositions) implements TwoTermConfig {
     public NpoConfig {
         ConfigChecks.positive("beta", beta);
-        ConfigChecks.nonNegative("gamma", gamma);
-        ConfigChecks.nonNegative("alpha", alpha);
-        retainLossType = retainLossType == null ? RetainLossType.NLL : retainLossType;
-        klPositions = klPositions == null ? KlPositions.ALL : klPositions;
+        TwoTermConfig.checkWeights(gamma, alpha);
+        retainLossType = TwoTermConfig.type(retainLossType);
+        klPositions = TwoTermConfig.positions(klPositions);
     }
 
     public static NpoConfig defaults() {
         return new NpoConfig(0.1, 1.0, 1.0, RetainLossType.NLL, KlPositions.ALL);
-    }
-
-    @Override
-    public boolean needsRetain() {
-        return alpha > 0;
     }
 
     @Override

@@ -10,16 +10,11 @@ import dev.unlearn.methods.spi.ForwardFn;
  * {@link ForwardFn} over a {@link CausalLm}: logits, and for RMU the raw output of one decoder layer
  * (the forward stops there, so later layers, the final norm and the head take no part and get no
  * gradient). A frozen forward (the reference model) detaches its outputs.
+ *
+ * @param lm the model
+ * @param frozen whether outputs are detached (the reference model)
  */
-final class LmForward implements ForwardFn {
-    private final CausalLm lm;
-    private final boolean frozen;
-
-    LmForward(CausalLm lm, boolean frozen) {
-        this.lm = lm;
-        this.frozen = frozen;
-    }
-
+record LmForward(CausalLm lm, boolean frozen) implements ForwardFn {
     @Override
     public NDArray logits(Batch b, NDManager m) {
         NDArray out = lm.forward(b.inputIds(m), b.attentionMask(m), false).logits();

@@ -2,8 +2,8 @@ package dev.unlearn.methods.simnpo;
 
 import dev.unlearn.methods.loss.KlPositions;
 import dev.unlearn.methods.loss.RetainLossType;
+import dev.unlearn.methods.loss.TwoTermConfig;
 import dev.unlearn.methods.spi.ConfigChecks;
-import dev.unlearn.methods.spi.MethodConfig;
 
 /**
  * Keys of {@code simnpo} (methods.md §4; OU defaults).
@@ -16,29 +16,18 @@ import dev.unlearn.methods.spi.MethodConfig;
  * @param klPositions {@code all} (default) or {@code answer}
  */
 public record SimNpoConfig(double beta, double delta, double gamma, double alpha, RetainLossType retainLossType,
-        KlPositions klPositions) implements MethodConfig {
+        KlPositions klPositions) implements TwoTermConfig {
     public SimNpoConfig {
         ConfigChecks.positive("beta", beta);
         if (!Double.isFinite(delta)) {
             throw new dev.unlearn.core.InvalidInputException("Config key 'delta' must be finite, found " + delta + ".");
         }
-        ConfigChecks.nonNegative("gamma", gamma);
-        ConfigChecks.nonNegative("alpha", alpha);
-        retainLossType = retainLossType == null ? RetainLossType.NLL : retainLossType;
-        klPositions = klPositions == null ? KlPositions.ALL : klPositions;
+        TwoTermConfig.checkWeights(gamma, alpha);
+        retainLossType = TwoTermConfig.type(retainLossType);
+        klPositions = TwoTermConfig.positions(klPositions);
     }
 
     public static SimNpoConfig defaults() {
         return new SimNpoConfig(4.5, 0.0, 0.125, 1.0, RetainLossType.NLL, KlPositions.ALL);
-    }
-
-    @Override
-    public boolean needsRetain() {
-        return alpha > 0;
-    }
-
-    @Override
-    public boolean needsReference() {
-        return alpha > 0 && retainLossType == RetainLossType.KL;
     }
 }
