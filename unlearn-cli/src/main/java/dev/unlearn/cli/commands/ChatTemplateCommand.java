@@ -2,7 +2,7 @@ package dev.unlearn.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.cli.BaseCommand;
 import dev.unlearn.cli.ExitCodes;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.text.ChatTemplate;
@@ -29,13 +29,7 @@ import picocli.CommandLine.Spec;
         description = "Prints the rendered text exactly (no newline added). FILE.json is a list of {\"role\", \"content\"}"
                 + " objects. The template is chat_template.jinja or tokenizer_config.json's chat_template in --model,"
                 + " or --template FILE.jinja.")
-public class ChatTemplateCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
-
+public class ChatTemplateCommand extends BaseCommand {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model or tokenizer directory.")
     Path model;
 

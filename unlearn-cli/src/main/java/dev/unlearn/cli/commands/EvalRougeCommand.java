@@ -1,7 +1,7 @@
 package dev.unlearn.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.cli.BaseCommand;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.eval.rouge.RougeBatch;
 import java.io.IOException;
@@ -37,13 +37,7 @@ import picocli.CommandLine.Spec;
             "  unlearn eval rouge --input pairs.jsonl",
             "  unlearn eval rouge --input muse_pairs.jsonl --no-stem    # MUSE original (no stemming)"
         })
-public class EvalRougeCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
-
+public class EvalRougeCommand extends BaseCommand {
     @Option(names = "--input", required = true, paramLabel = "PAIRS.jsonl", description = "JSON Lines file of {\"prediction\", \"reference\"} objects.")
     Path input;
 

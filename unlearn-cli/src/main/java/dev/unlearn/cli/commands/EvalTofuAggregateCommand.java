@@ -1,6 +1,6 @@
 package dev.unlearn.cli.commands;
 
-import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.cli.BaseCommand;
 import dev.unlearn.eval.tofu.TofuAggregation;
 import dev.unlearn.eval.tofu.TofuLogs;
 import java.nio.file.Path;
@@ -30,13 +30,7 @@ import picocli.CommandLine.Spec;
             "  unlearn eval tofu-aggregate --ckpt-result ft/eval_log_aggregated.json \\",
             "      --retain-result retain/eval_log_aggregated.json --strict"
         })
-public class EvalTofuAggregateCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
-
+public class EvalTofuAggregateCommand extends BaseCommand {
     @Option(names = "--ckpt-result", required = true, paramLabel = "PATH", description = "Logs of the model under test.")
     Path ckptResult;
 

@@ -6,7 +6,8 @@ import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.cli.BaseCommand;
+import dev.unlearn.cli.SeedOption;
 import dev.unlearn.cli.TrainingOptions;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
@@ -53,10 +54,7 @@ import picocli.CommandLine.Spec;
             "      --epochs 40 --lr 3e-3 --out models/full",
             "  unlearn finetune --model models/full --data more.json --epochs 2 --lr 1e-4 --out models/full2"
         })
-public class FinetuneCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin CommonOptions common;
-
+public class FinetuneCommand extends BaseCommand {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Start start;
 
@@ -84,8 +82,8 @@ public class FinetuneCommand implements Callable<Integer> {
 
     @Mixin TrainingOptions training;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed (initialisation and shuffling). Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Mixin
     TemplateOption template;
@@ -154,12 +152,12 @@ public class FinetuneCommand implements Callable<Integer> {
                     throw new InvalidInputException(start.init + ": vocab_size " + cfg.vocabSize()
                             + " does not match the tokenizer's " + tok.vocabSize() + " (" + tokDir.resolve("tokenizer.json") + ")");
                 }
-                lm = CausalLm.random(cfg, m, m.getDevice(), seed);
+                lm = CausalLm.random(cfg, m, m.getDevice(), seed.value);
             } else {
                 lm = ModelDirs.load(start.model, m, false);
             }
             try (lm) {
-                TrainingConfig.Builder b = settings.toConfig(seed).optCheckpointDir(stateDir)
+                TrainingConfig.Builder b = settings.toConfig(seed.value).optCheckpointDir(stateDir)
                         .optCheckpointEvery(checkpointEvery).optResume(resume)
                         .optLogFile(stateDir.resolve("train-log.jsonl"));
                 long t0 = System.nanoTime();
