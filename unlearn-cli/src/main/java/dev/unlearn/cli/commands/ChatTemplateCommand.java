@@ -2,7 +2,7 @@ package dev.unlearn.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.unlearn.cli.BaseCommand;
+import dev.unlearn.cli.DeviceCommand;
 import dev.unlearn.cli.ExitCodes;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.text.ChatTemplate;
@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         description = "Prints the rendered text exactly (no newline added). FILE.json is a list of {\"role\", \"content\"}"
                 + " objects. The template is chat_template.jinja or tokenizer_config.json's chat_template in --model,"
                 + " or --template FILE.jinja.")
-public class ChatTemplateCommand extends BaseCommand {
+public class ChatTemplateCommand extends DeviceCommand {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model or tokenizer directory.")
     Path model;
 
@@ -49,7 +49,7 @@ public class ChatTemplateCommand extends BaseCommand {
                 : ChatTemplate.fromDirectory(model).orElseThrow(() -> new InvalidInputException(model
                         + " has no chat template (neither " + ChatTemplate.TEMPLATE_FILE + " nor chat_template in "
                         + ChatTemplate.TOKENIZER_CONFIG + "); pass --template FILE.jinja"));
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         out.print(t.render(read(messages), addGenerationPrompt));
         out.flush();
         return ExitCodes.OK;

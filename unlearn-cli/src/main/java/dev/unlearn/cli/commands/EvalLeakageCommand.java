@@ -90,7 +90,7 @@ public class EvalLeakageCommand extends ModelCommand {
         Path dir = out != null ? out : Files.createTempDirectory("leakage");
         long t0 = System.nanoTime();
         LeakageStep.run(model.dir, retainModel, PromptTemplate.resolve(template, model.dir, null), LeakageItem.of(forget), LeakageItem.of(shots), cfg, dir);
-        PrintWriter w = spec.commandLine().getOut();
+        PrintWriter w = out();
         w.print(Files.readString(dir.resolve("leakage.txt")));
         w.printf("wall time %.1f s (model and retain model)%n", (System.nanoTime() - t0) / 1e9);
         w.flush();

@@ -1,7 +1,7 @@
 package dev.unlearn.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.unlearn.cli.BaseCommand;
+import dev.unlearn.cli.DeviceCommand;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.eval.rouge.RougeBatch;
 import java.io.IOException;
@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
             "  unlearn eval rouge --input pairs.jsonl",
             "  unlearn eval rouge --input muse_pairs.jsonl --no-stem    # MUSE original (no stemming)"
         })
-public class EvalRougeCommand extends BaseCommand {
+public class EvalRougeCommand extends DeviceCommand {
     @Option(names = "--input", required = true, paramLabel = "PAIRS.jsonl", description = "JSON Lines file of {\"prediction\", \"reference\"} objects.")
     Path input;
 
@@ -70,11 +70,9 @@ public class EvalRougeCommand extends BaseCommand {
             }
             pairs.add(new RougeBatch.Pair(n.get("prediction").asText(), n.get("reference").asText()));
         }
-        PrintWriter out = spec.commandLine().getOut();
         for (Map<String, Double> s : RougeBatch.score(pairs, !noStem)) {
-            out.println(EvalJson.line(s));
+            result(EvalJson.line(s));
         }
-        out.flush();
         return 0;
     }
 }

@@ -1,6 +1,6 @@
 package dev.unlearn.cli.commands;
 
-import dev.unlearn.cli.BaseCommand;
+import dev.unlearn.cli.DeviceCommand;
 import dev.unlearn.eval.tofu.TofuAggregation;
 import dev.unlearn.eval.tofu.TofuLogs;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
             "  unlearn eval tofu-aggregate --ckpt-result ft/eval_log_aggregated.json \\",
             "      --retain-result retain/eval_log_aggregated.json --strict"
         })
-public class EvalTofuAggregateCommand extends BaseCommand {
+public class EvalTofuAggregateCommand extends DeviceCommand {
     @Option(names = "--ckpt-result", required = true, paramLabel = "PATH", description = "Logs of the model under test.")
     Path ckptResult;
 
@@ -42,8 +42,7 @@ public class EvalTofuAggregateCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        spec.commandLine().getOut().println(EvalJson.line(TofuAggregation.aggregate(TofuLogs.read(ckptResult), TofuLogs.read(retainResult), strict)));
-        spec.commandLine().getOut().flush();
+        result(EvalJson.line(TofuAggregation.aggregate(TofuLogs.read(ckptResult), TofuLogs.read(retainResult), strict)));
         return 0;
     }
 }

@@ -141,8 +141,7 @@ public class EvalTofuCommand extends ModelCommand {
             r = b.optProgress(ui).build().evaluate(model.dir);
         }
         r.write(out);
-        spec.commandLine().getOut().println(EvalJson.line(r.summary().toMap()));
-        spec.commandLine().getOut().flush();
+        result(EvalJson.line(r.summary().toMap()));
         return 0;
     }
 }

@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.unlearn.cli.BaseCommand;
+import dev.unlearn.cli.DeviceCommand;
 import dev.unlearn.cli.SeedOption;
 import dev.unlearn.cli.TrainingOptions;
 import dev.unlearn.core.Engines;
@@ -54,7 +54,7 @@ import picocli.CommandLine.Spec;
             "      --epochs 40 --lr 3e-3 --out models/full",
             "  unlearn finetune --model models/full --data more.json --epochs 2 --lr 1e-4 --out models/full2"
         })
-public class FinetuneCommand extends BaseCommand {
+public class FinetuneCommand extends DeviceCommand {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Start start;
 
@@ -101,7 +101,7 @@ public class FinetuneCommand extends BaseCommand {
     public Integer call() throws Exception {
         TrainSettings settings = training.settings();
         Engines.pytorch();
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         java.util.Map<String, Path> inputs = new java.util.LinkedHashMap<>();
         inputs.put("--model", start.model);
         inputs.put("--init", start.init);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.unlearn.cli.ModelCommand;
+import dev.unlearn.cli.MethodOverrides;
 import dev.unlearn.cli.NonFiniteOption;
 import dev.unlearn.cli.SeedOption;
 import dev.unlearn.cli.TrainingOptions;
@@ -96,8 +97,8 @@ public class ForgetCommand extends ModelCommand {
     @Option(names = "--config", paramLabel = "FILE.yaml", description = "The method's keys as a YAML mapping (or a mapping under the method's name).")
     Path config;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one config key (repeatable; a.b=v sets a nested key).")
-    List<String> sets = new ArrayList<>();
+    @Mixin
+    MethodOverrides sets;
 
     @Mixin
     TrainingOptions training;
@@ -135,7 +136,7 @@ public class ForgetCommand extends ModelCommand {
         };
         Map<String, Object> section = config == null ? Map.of() : readConfig(config, method);
         // fail fast on the method name and config keys before loading anything
-        dev.unlearn.methods.spi.Methods.byName(method).bind(section, sets);
+        sets.bind(method, section);
         boolean rawText = RawTextInput.isRawText(forget);
         List<QaRecord> forgetRecords = rawText ? List.of() : QaReader.read(forget);
         List<QaRecord> retainRecords = retain == null || rawText ? List.of() : QaReader.read(retain);
@@ -153,7 +154,7 @@ public class ForgetCommand extends ModelCommand {
                 b.setForget(forgetRecords).optRetain(retainRecords);
             }
             RunSummary s = b.optReference(() -> lm.copy(lm.manager()))
-                    .setMethod(method).optConfig(section).optOverrides(sets).setSettings(settings).optSeed(seed.value)
+                    .setMethod(method).optConfig(section).optOverrides(sets.values).setSettings(settings).optSeed(seed.value)
                     .optTemplatesFile(templatesFile).addListener(ui.training("unlearn " + method)).build().run();
             ui.close();
             ui.info("%s: %d steps, %.1f s; forget NLL %.4f -> %.4f, retain NLL %.4f -> %.4f", s.method(), s.steps(),
@@ -164,9 +165,7 @@ public class ForgetCommand extends ModelCommand {
             dev.unlearn.core.data.QaWriter.writeAtomically(out.resolve("summary.json"), s.toJson() + "\n");
             OutputDirs.removeStaleTemps(out.resolve("summary.json"));
         }
-        PrintWriter o = spec.commandLine().getOut();
-        o.println(out);
-        o.flush();
+        result(out.toString());
         return 0;
     }
 

@@ -76,7 +76,7 @@ public class GenerateCommand extends ModelCommand {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         Engines.pytorch();
         GenerationConfig cfg = greedy || temperature == null ? GenerationConfig.greedy(maxNewTokens)
                 : GenerationConfig.sampling(maxNewTokens, temperature, topP, seed.value);

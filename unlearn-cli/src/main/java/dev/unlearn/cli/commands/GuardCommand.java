@@ -4,6 +4,7 @@ import dev.unlearn.cli.CommandGroup;
 import dev.unlearn.cli.TemplateOption;
 import ai.djl.ndarray.NDManager;
 import dev.unlearn.cli.ModelCommand;
+import dev.unlearn.cli.MethodOverrides;
 import dev.unlearn.cli.SeedOption;
 import dev.unlearn.cli.ExitCodes;
 import dev.unlearn.core.Engines;
@@ -59,8 +60,8 @@ public class GuardCommand extends CommandGroup {
         @Option(names = "--refusals", paramLabel = "FILE", description = "Refusal templates, one per line; the first is the fallback. Default: \"I don't know.\"")
         Path refusals;
 
-        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a guard config key (see 'unlearn methods'), e.g. beam_width=5.")
-        List<String> sets = new ArrayList<>();
+        @Mixin
+        MethodOverrides sets;
 
         @Option(names = "--no-paraphrases", description = "Do not train the detector on the forget rows' paraphrased questions.")
         boolean noParaphrases;
@@ -73,8 +74,8 @@ public class GuardCommand extends CommandGroup {
 
         @Override
         public Integer call() throws IOException {
-            PrintWriter o = spec.commandLine().getOut();
-            GuardConfig cfg = (GuardConfig) Methods.byName("guard").bind(Map.of(), sets);
+            PrintWriter o = out();
+            GuardConfig cfg = (GuardConfig) sets.bind("guard", Map.of());
             List<QaRecord> f = QaReader.read(forget);
             List<QaRecord> neg = new ArrayList<>(QaReader.read(retain));
             for (Path p : negatives) {

@@ -2,7 +2,8 @@ package dev.unlearn.cli.commands;
 
 import dev.unlearn.cli.CommandGroup;
 import dev.unlearn.cli.TemplateOption;
-import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.cli.BaseCommand;
+import dev.unlearn.cli.DeviceCommand;
 import dev.unlearn.cli.SeedOption;
 import dev.unlearn.cli.ExitCodes;
 import dev.unlearn.cli.requests.AuditLog;
@@ -152,9 +153,7 @@ public class RequestCommand extends CommandGroup {
                 "  unlearn request submit request.json --training-data world --model models/full --out compliance \\",
                 "      --key ~/.unlearn/key"
             })
-    static class Submit implements Callable<Integer> {
-        @Spec CommandSpec spec;
-        @Mixin CommonOptions common;
+    static class Submit extends DeviceCommand {
         @Mixin SubmitOptions o;
 
         @Parameters(paramLabel = "REQUEST.json", description = "The deletion request.")
@@ -176,9 +175,7 @@ public class RequestCommand extends CommandGroup {
                 "Example:",
                 "  unlearn request batch r1.json r2.json --training-data world --model models/full --out compliance"
             })
-    static class Batch implements Callable<Integer> {
-        @Spec CommandSpec spec;
-        @Mixin CommonOptions common;
+    static class Batch extends DeviceCommand {
         @Mixin SubmitOptions o;
 
         @Parameters(arity = "1..*", paramLabel = "REQUEST.json", description = "Requests, applied in order.")
@@ -199,7 +196,7 @@ public class RequestCommand extends CommandGroup {
                 }
                 model = out.resultDir().resolve("model");
             }
-            spec.commandLine().getOut().printf("%d requests applied; latest model: %s%n", rs.size(), model);
+            out().printf("%d requests applied; latest model: %s%n", rs.size(), model);
             return ExitCodes.OK;
         }
     }
@@ -225,8 +222,7 @@ public class RequestCommand extends CommandGroup {
                 "  unlearn request verify-log compliance/audit.jsonl --key /etc/unlearn/key",
                 "  unlearn request verify-log compliance/audit.jsonl --key /etc/unlearn/key --expect-head head-2026-06.json"
             })
-    static class VerifyLog implements Callable<Integer> {
-        @Spec CommandSpec spec;
+    static class VerifyLog extends BaseCommand {
 
         @Mixin
         AuditLogFile log;
@@ -255,7 +251,7 @@ public class RequestCommand extends CommandGroup {
             } else {
                 v = log.verify();
             }
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             if (v.ok()) {
                 out.printf("ok: %d entries, chain intact%s%s%n", v.entries(),
                         v.authenticated() ? ", every entry's HMAC verified with key " + log.key().id()
@@ -280,8 +276,7 @@ public class RequestCommand extends CommandGroup {
                 "Example:",
                 "  unlearn request log-head compliance/audit.jsonl --key /etc/unlearn/key > head-2026-06.json"
             })
-    static class LogHead implements Callable<Integer> {
-        @Spec CommandSpec spec;
+    static class LogHead extends BaseCommand {
 
         /** The key is required here. */
         @Mixin
@@ -291,7 +286,7 @@ public class RequestCommand extends CommandGroup {
         @Override
         public Integer call() throws Exception {
             AuditLog log = this.log.open(this.log.key.require());
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(log.head()));
             out.flush();
             return ExitCodes.OK;
@@ -308,8 +303,7 @@ public class RequestCommand extends CommandGroup {
                 "Example:",
                 "  unlearn request keygen /etc/unlearn/key && export UNLEARN_KEY_FILE=/etc/unlearn/key"
             })
-    static class Keygen implements Callable<Integer> {
-        @Spec CommandSpec spec;
+    static class Keygen extends BaseCommand {
 
         @Parameters(paramLabel = "FILE", description = "The new key file.")
         Path file;
@@ -326,7 +320,7 @@ public class RequestCommand extends CommandGroup {
             Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
             Files.writeString(tmp, java.util.HexFormat.of().formatHex(b) + "\n");
             Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            spec.commandLine().getOut().printf("wrote %s (key id %s)%n", file, DeploymentKey.load(file).id());
+            out().printf("wrote %s (key id %s)%n", file, DeploymentKey.load(file).id());
             return ExitCodes.OK;
         }
     }

@@ -81,7 +81,7 @@ public class ScoreCommand extends ModelCommand {
     @Override
     public Integer call() throws Exception {
         Engines.pytorch();
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         try (NDManager m = NDManager.newBaseManager(Engines.device(common.device));
                 CausalLm lm = ModelDirs.load(model.dir, m, nonFinite.allowed)) {
             ObjectNode o = JSON.createObjectNode();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.cli.ModelCommand;
 import dev.unlearn.cli.SeedOption;
+import dev.unlearn.cli.MethodOverrides;
 import dev.unlearn.cli.OptionKeys;
 import dev.unlearn.cli.TrainingOptions;
 import dev.unlearn.core.train.TrainSettings;
@@ -70,8 +71,8 @@ public class WorstCaseCommand extends ModelCommand {
             description = "The unlearning method: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     String method;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Method config override (repeatable), e.g. beta=0.2.")
-    List<String> sets = new ArrayList<>();
+    @Mixin
+    MethodOverrides sets;
 
     /** The search's own options, one per {@link WorstCaseConfig} key. */
     @Mixin
@@ -99,14 +100,13 @@ public class WorstCaseCommand extends ModelCommand {
     public Integer call() throws Exception {
         TrainSettings train = training.settings();
         Engines.pytorch();
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = out();
         OutputDirs.refuseOverlap(out, model.dir, "--model");
         if (compareRandom < 0 || compareRandom == 1) {
             throw new InvalidInputException("--compare-random must be 0 (off) or at least 2 (a spread needs two random"
                     + " sets), found " + compareRandom);
         }
-        UnlearningMethod<?> um = Methods.byName(method);
-        MethodConfig mc = um.bind(Map.of(), sets);
+        MethodConfig mc = sets.bind(method, Map.of());
         WorstCaseConfig config = search.config();
         boolean entityLevel = config.entityLevel();
         ModelLowerLevel.Settings lower = new ModelLowerLevel.Settings(train.learningRate(), config.lowerEpochs(), train.batchSize());
@@ -206,7 +206,7 @@ public class WorstCaseCommand extends ModelCommand {
             ModelLowerLevel.Settings lower, int poolSize, int skipped) {
         ObjectNode t = JSON.createObjectNode();
         t.put("method", method);
-        t.putPOJO("method_overrides", sets);
+        t.putPOJO("method_overrides", sets.values);
         t.putPOJO("config", ConfigBinder.asMap(config));
         t.set("lower_level", lowerJson(lower));
         t.put("seed", seed.value);
@@ -242,7 +242,7 @@ public class WorstCaseCommand extends ModelCommand {
     private ObjectNode comparison(WorstCaseProblem.Comparison c, WorstCaseConfig config, ModelLowerLevel.Settings lower) {
         ObjectNode j = JSON.createObjectNode();
         j.put("method", method);
-        j.putPOJO("method_overrides", sets);
+        j.putPOJO("method_overrides", sets.values);
         j.put("size", config.size());
         j.set("budget", lowerJson(lower));
         j.put("random_sets", c.random().size());
