@@ -102,10 +102,7 @@ public class FinetuneCommand extends DeviceCommand {
         TrainSettings settings = training.settings();
         Engines.pytorch();
         PrintWriter o = out();
-        java.util.Map<String, Path> inputs = new java.util.LinkedHashMap<>();
-        inputs.put("--model", start.model);
-        inputs.put("--init", start.init);
-        inputs.put("--tokenizer", tokenizer);
+        java.util.Map<String, Path> inputs = OutputDirs.inputs("--model", start.model, "--init", start.init, "--tokenizer", tokenizer);
         for (int i = 0; i < data.size(); i++) {
             inputs.put("--data", data.get(i));
             OutputDirs.refuseOverlap(out, inputs);

@@ -174,13 +174,8 @@ public class ForgetCommand extends ModelCommand {
      * files without --overwrite, and (even with --overwrite) one the toolkit did not create.
      */
     private void checkOut() {
-        Map<String, Path> inputs = new LinkedHashMap<>();
-        inputs.put("--model", model.dir);
-        inputs.put("--forget", forget);
-        inputs.put("--retain", retain);
-        inputs.put("--templates", templatesFile);
-        inputs.put("--config", config);
-        OutputDirs.refuseOverlap(out, inputs);
+        OutputDirs.refuseOverlap(out, OutputDirs.inputs("--model", model.dir, "--forget", forget, "--retain", retain,
+                "--templates", templatesFile, "--config", config));
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new InvalidInputException("--out " + out + " is an existing file; give a directory.");
         }
