@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
 /** {@code --set KEY=VALUE}: overrides of a method's config keys (a picocli mixin of forget, worst-case and guard build). */
 public class MethodOverrides {
     @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Override one key of the method's config (repeatable; a.b=v sets a nested key), e.g. beta=0.2;"
-                    + " keys and defaults: 'unlearn methods'.")
+            description = "Override a key of the method's config, e.g. beta=0.2 (repeatable; a.b=v sets a nested key;"
+                    + " keys and defaults: 'unlearn methods').")
     public List<String> values = new ArrayList<>();
 
     /** The config of {@code method}: its defaults, then {@code keys}, then the overrides; a bad name, key or value is bad input. */

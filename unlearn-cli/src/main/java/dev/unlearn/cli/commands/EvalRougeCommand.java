@@ -5,19 +5,14 @@ import dev.unlearn.cli.DeviceCommand;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.eval.rouge.RougeBatch;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code unlearn eval rouge}: ROUGE of (prediction, reference) pairs exactly as the {@code rouge_score}

@@ -19,7 +19,6 @@ import dev.unlearn.core.text.TextTokenizer;
 import dev.unlearn.methods.guard.GuardConfig;
 import dev.unlearn.methods.guard.GuardFilter;
 import dev.unlearn.methods.guard.GuardFilterBuilder;
-import dev.unlearn.methods.spi.Methods;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -28,12 +27,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code unlearn guard}: GUARD generation-time unlearning (methods.md §9); {@code build} writes a filter file. */
 @Command(name = "guard", mixinStandardHelpOptions = true, header = "GUARD: build a decoding filter instead of changing weights.",

@@ -10,12 +10,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code unlearn run}: a recipe as resumable stages. */
 @Command(name = "run", mixinStandardHelpOptions = true, header = "Run a recipe: data, fine-tune, unlearn, evaluate, report.",
