@@ -5,15 +5,16 @@ import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.methods.spi.MethodKind;
 import dev.unlearn.methods.spi.Methods;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The training options of {@code finetune} and {@code forget} (a picocli mixin; {@code worst-case}
@@ -64,19 +65,15 @@ public class TrainingOptions {
         @Option(names = "--max-length", paramLabel = "TOKENS", description = "Token cut-off per sample (prompt + answer). Default: ${DEFAULT-VALUE}.")
         String maxLength;
 
-        @Option(names = "--attention-mask", paramLabel = "MODE",
-                description = "length (hide padding only) or pad_token (hide every pad-id token, real EOS included when"
-                        + " pad == EOS, as the reference collators do). Default: ${DEFAULT-VALUE}.")
-        String attentionMask;
+        @Mixin
+        AttentionMaskOption attentionMask = new AttentionMaskOption();
+
+        @Spec
+        CommandSpec spec;
 
         /** The given options, by settings key; options left out are absent. */
         public Map<String, Object> given() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            put(m, "lr", lr);
-            put(m, "batch_size", batchSize);
-            put(m, "max_length", maxLength);
-            put(m, "attention_mask", attentionMask);
-            return m;
+            return OptionKeys.values(spec);
         }
 
         /** The defaults with the given options applied; a bad value names its option. */
@@ -85,18 +82,12 @@ public class TrainingOptions {
         }
     }
 
-    /** The given options, by settings key; options left out are absent. */
+    @Spec
+    CommandSpec spec;
+
+    /** The given options (the {@link Step} ones included), by settings key; options left out are absent. */
     public Map<String, Object> given() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.putAll(step.given());
-        put(m, "epochs", epochs);
-        put(m, "max_steps", maxSteps);
-        put(m, "grad_accum", gradAccum);
-        put(m, "weight_decay", weightDecay);
-        put(m, "warmup_steps", warmupSteps);
-        put(m, "schedule", schedule);
-        put(m, "max_grad_norm", maxGradNorm);
-        return m;
+        return OptionKeys.values(spec);
     }
 
     /** The defaults with the given options applied; a bad value names its option. */
@@ -114,13 +105,7 @@ public class TrainingOptions {
 
     /** {@code grad_accum} to {@code --grad-accum}. */
     public static String option(String key) {
-        return "--" + key.replace('_', '-');
-    }
-
-    private static void put(Map<String, Object> m, String key, String v) {
-        if (v != null) {
-            m.put(key, v);
-        }
+        return OptionKeys.option(key);
     }
 
     /**
@@ -176,7 +161,7 @@ public class TrainingOptions {
         @Override
         public String defaultValue(ArgSpec arg) {
             if (arg instanceof OptionSpec o && o.longestName().startsWith("--")) {
-                Object v = TABLE.get(o.longestName().substring(2).replace('-', '_'));
+                Object v = TABLE.get(OptionKeys.key(o));
                 return v == null ? null : show(v);
             }
             return null;

@@ -15,11 +15,8 @@ import dev.unlearn.cli.commands.ScoreCommand;
 import dev.unlearn.cli.commands.WorstCaseCommand;
 import picocli.CommandLine;
 import dev.unlearn.cli.commands.CompletionCommand;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * The top-level {@code unlearn} command. Run bare it prints its usage to stderr and exits 2 (a
@@ -56,18 +53,10 @@ import picocli.CommandLine.Spec;
             CompletionCommand.class,
             CommandLine.HelpCommand.class
         })
-public class UnlearnCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+public class UnlearnCommand extends CommandGroup {
     @Mixin
     GlobalOptions global;
 
     /** Whether stderr is a terminal (progress bars are redrawn in place); set by {@link Cli}. */
     boolean interactive;
-
-    @Override
-    public Integer call() {
-        return Cli.missingSubcommand(spec);
-    }
 }

@@ -2,7 +2,7 @@ package dev.unlearn.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.cli.DeviceCommand;
 import dev.unlearn.cli.ExitCodes;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.text.ChatTemplate;
@@ -12,12 +12,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code unlearn chat-template}: renders a conversation with the model's chat template (or a given
@@ -29,13 +25,7 @@ import picocli.CommandLine.Spec;
         description = "Prints the rendered text exactly (no newline added). FILE.json is a list of {\"role\", \"content\"}"
                 + " objects. The template is chat_template.jinja or tokenizer_config.json's chat_template in --model,"
                 + " or --template FILE.jinja.")
-public class ChatTemplateCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
-
+public class ChatTemplateCommand extends DeviceCommand {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model or tokenizer directory.")
     Path model;
 
@@ -55,7 +45,7 @@ public class ChatTemplateCommand implements Callable<Integer> {
                 : ChatTemplate.fromDirectory(model).orElseThrow(() -> new InvalidInputException(model
                         + " has no chat template (neither " + ChatTemplate.TEMPLATE_FILE + " nor chat_template in "
                         + ChatTemplate.TOKENIZER_CONFIG + "); pass --template FILE.jinja"));
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         out.print(t.render(read(messages), addGenerationPrompt));
         out.flush();
         return ExitCodes.OK;

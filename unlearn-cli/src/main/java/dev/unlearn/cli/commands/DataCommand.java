@@ -1,5 +1,6 @@
 package dev.unlearn.cli.commands;
 
+import dev.unlearn.cli.CommandGroup;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.synth.SynthWorld;
 import java.io.PrintWriter;
@@ -15,13 +16,7 @@ import picocli.CommandLine.Spec;
 /** {@code unlearn data}: dataset tools. */
 @Command(name = "data", mixinStandardHelpOptions = true, header = "Dataset tools: the built-in fictitious-author world.",
         subcommands = DataCommand.Synth.class)
-public class DataCommand implements java.util.concurrent.Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        return dev.unlearn.cli.Cli.missingSubcommand(spec);
-    }
+public class DataCommand extends CommandGroup {
 
     /** {@code unlearn data synth}. */
     @Command(name = "synth", mixinStandardHelpOptions = true,

@@ -1,8 +1,7 @@
 package dev.unlearn.cli.commands;
 
+import dev.unlearn.cli.CommandGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code unlearn eval}: groups the evaluation subcommands; prints usage when run bare. */
 @Command(
@@ -17,12 +16,5 @@ import picocli.CommandLine.Spec;
             "  unlearn eval tofu-aggregate --ckpt-result runs/npo/eval --retain-result runs/retain/eval",
             "  unlearn eval rouge --input pairs.jsonl"
         })
-public class EvalCommand implements java.util.concurrent.Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        return dev.unlearn.cli.Cli.missingSubcommand(spec);
-    }
+public class EvalCommand extends CommandGroup {
 }

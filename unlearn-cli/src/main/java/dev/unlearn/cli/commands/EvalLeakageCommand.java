@@ -1,6 +1,7 @@
 package dev.unlearn.cli.commands;
 
-import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.cli.ModelCommand;
+import dev.unlearn.cli.SeedOption;
 import dev.unlearn.cli.pipeline.LeakageStep;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.data.QaReader;
@@ -13,12 +14,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code unlearn eval leakage}: the leakage attacks on a model and on the retain model. */
 @Command(
@@ -39,16 +37,7 @@ import picocli.CommandLine.Spec;
             "  unlearn eval leakage --model runs/muse-demo/unlearn/ga/model --retain-model runs/muse-demo/finetune-retain/model \\",
             "      --data runs/muse-demo/data --relearn-lr 2e-3"
         })
-public class EvalLeakageCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
-
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face checkpoint to attack.")
-    Path model;
-
+public class EvalLeakageCommand extends ModelCommand {
     @Option(names = "--retain-model", required = true, paramLabel = "DIR", description = "Retain model, attacked the same way.")
     Path retainModel;
 
@@ -72,8 +61,8 @@ public class EvalLeakageCommand implements Callable<Integer> {
     @Option(names = "--max-new-tokens", defaultValue = "32", paramLabel = "N", description = "Greedy budget of the ROUGE answers. Default: ${DEFAULT-VALUE}.")
     int maxNewTokens;
 
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed of the relearning split. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Also write leakage.json and leakage.txt here.")
     Path out;
@@ -94,11 +83,11 @@ public class EvalLeakageCommand implements Callable<Integer> {
             throw new InvalidInputException("--data " + data + " holds neither knowmem/forget_qa.json (MUSE) nor "
                     + forgetSplit + "_perturbed.json (TOFU)");
         }
-        LeakageConfig cfg = LeakageConfig.defaults().withRelearn(relearnSteps, relearnLr).withMaxNewTokens(maxNewTokens).withSeed(seed);
+        LeakageConfig cfg = LeakageConfig.defaults().withRelearn(relearnSteps, relearnLr).withMaxNewTokens(maxNewTokens).withSeed(seed.value);
         Path dir = out != null ? out : Files.createTempDirectory("leakage");
         long t0 = System.nanoTime();
-        LeakageStep.run(model, retainModel, PromptTemplate.resolve(template, model, null), LeakageItem.of(forget), LeakageItem.of(shots), cfg, dir);
-        PrintWriter w = spec.commandLine().getOut();
+        LeakageStep.run(model.dir, retainModel, PromptTemplate.resolve(template, model.dir, null), LeakageItem.of(forget), LeakageItem.of(shots), cfg, dir);
+        PrintWriter w = out();
         w.print(Files.readString(dir.resolve("leakage.txt")));
         w.printf("wall time %.1f s (model and retain model)%n", (System.nanoTime() - t0) / 1e9);
         w.flush();

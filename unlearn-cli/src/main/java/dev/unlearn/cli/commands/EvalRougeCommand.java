@@ -1,23 +1,18 @@
 package dev.unlearn.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.cli.DeviceCommand;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.eval.rouge.RougeBatch;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code unlearn eval rouge}: ROUGE of (prediction, reference) pairs exactly as the {@code rouge_score}
@@ -37,13 +32,7 @@ import picocli.CommandLine.Spec;
             "  unlearn eval rouge --input pairs.jsonl",
             "  unlearn eval rouge --input muse_pairs.jsonl --no-stem    # MUSE original (no stemming)"
         })
-public class EvalRougeCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
-
+public class EvalRougeCommand extends DeviceCommand {
     @Option(names = "--input", required = true, paramLabel = "PAIRS.jsonl", description = "JSON Lines file of {\"prediction\", \"reference\"} objects.")
     Path input;
 
@@ -76,11 +65,9 @@ public class EvalRougeCommand implements Callable<Integer> {
             }
             pairs.add(new RougeBatch.Pair(n.get("prediction").asText(), n.get("reference").asText()));
         }
-        PrintWriter out = spec.commandLine().getOut();
         for (Map<String, Double> s : RougeBatch.score(pairs, !noStem)) {
-            out.println(EvalJson.line(s));
+            result(EvalJson.line(s));
         }
-        out.flush();
         return 0;
     }
 }

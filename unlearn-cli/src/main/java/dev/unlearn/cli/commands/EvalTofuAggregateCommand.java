@@ -1,15 +1,11 @@
 package dev.unlearn.cli.commands;
 
-import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.cli.DeviceCommand;
 import dev.unlearn.eval.tofu.TofuAggregation;
 import dev.unlearn.eval.tofu.TofuLogs;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code unlearn eval tofu-aggregate}: TOFU's {@code aggregate_eval_stat.py} on existing eval logs
@@ -30,13 +26,7 @@ import picocli.CommandLine.Spec;
             "  unlearn eval tofu-aggregate --ckpt-result ft/eval_log_aggregated.json \\",
             "      --retain-result retain/eval_log_aggregated.json --strict"
         })
-public class EvalTofuAggregateCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
-
+public class EvalTofuAggregateCommand extends DeviceCommand {
     @Option(names = "--ckpt-result", required = true, paramLabel = "PATH", description = "Logs of the model under test.")
     Path ckptResult;
 
@@ -48,8 +38,7 @@ public class EvalTofuAggregateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().getOut().println(EvalJson.line(TofuAggregation.aggregate(TofuLogs.read(ckptResult), TofuLogs.read(retainResult), strict)));
-        spec.commandLine().getOut().flush();
+        result(EvalJson.line(TofuAggregation.aggregate(TofuLogs.read(ckptResult), TofuLogs.read(retainResult), strict)));
         return 0;
     }
 }

@@ -1,8 +1,8 @@
 package dev.unlearn.cli.commands;
 
 import dev.unlearn.cli.TemplateOption;
-import dev.unlearn.cli.CommonOptions;
-import dev.unlearn.core.data.AttentionMasking;
+import dev.unlearn.cli.AttentionMaskOption;
+import dev.unlearn.cli.ModelCommand;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.text.PromptTemplate;
 import dev.unlearn.eval.model.Evaluator;
@@ -10,12 +10,9 @@ import dev.unlearn.eval.model.TruthRatioBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code unlearn eval tofu}: runs a checkpoint over a TOFU-layout data directory through
@@ -40,16 +37,7 @@ import picocli.CommandLine.Spec;
             "      --max-new-tokens 32 --out /tmp/eval",
             "  unlearn eval tofu --model m --data d --retain-logs runs/retain/eval --suites tofu --out runs/m/eval"
         })
-public class EvalTofuCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
-
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face checkpoint to evaluate.")
-    Path model;
-
+public class EvalTofuCommand extends ModelCommand {
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "TOFU-layout data directory.")
     Path data;
 
@@ -87,10 +75,8 @@ public class EvalTofuCommand implements Callable<Integer> {
     @Option(names = "--max-length", defaultValue = "512", paramLabel = "N", description = "Longest tokenized sequence. Default: ${DEFAULT-VALUE}.")
     int maxLength;
 
-    @Option(names = "--attention-mask", defaultValue = "length", paramLabel = "MODE",
-            description = "Scoring passes: length (hide padding only) or pad_token (hide every pad-id token, real EOS"
-                    + " included when pad == EOS, as the reference collators do). Default: ${DEFAULT-VALUE}.")
-    String attentionMask;
+    @Mixin
+    AttentionMaskOption attentionMask;
 
     @Option(names = "--batch-size", defaultValue = "8", paramLabel = "N", description = "Scoring batch size. Default: ${DEFAULT-VALUE}.")
     int batchSize;
@@ -115,7 +101,7 @@ public class EvalTofuCommand implements Callable<Integer> {
         if (!"cpu".equals(common.device)) {
             throw new InvalidInputException("unlearn eval runs on the CPU for now; drop --device " + common.device);
         }
-        for (Path p : new Path[] {model, data, retainModel, originalModel}) {
+        for (Path p : new Path[] {model.dir, data, retainModel, originalModel}) {
             if (p != null && !Files.isDirectory(p)) {
                 throw new InvalidInputException("no such directory: " + p);
             }
@@ -123,11 +109,11 @@ public class EvalTofuCommand implements Callable<Integer> {
         Evaluator.Builder b = Evaluator.builder(data)
                 .optForgetSplit(forgetSplit)
                 .optSuites(suites)
-                .optTemplate(template.resolve(model))
+                .optTemplate(template.resolve(model.dir))
                 .optTruthRatioBase(truthRatioBase)
                 .optMaxNewTokens(maxNewTokens)
                 .optMaxLength(maxLength)
-                .optAttentionMask(AttentionMasking.byName(attentionMask))
+                .optAttentionMask(attentionMask.masking())
                 .optBatchSize(batchSize)
                 .optMaxRows(maxRows)
                 .optGradNorm(gradNorm)
@@ -149,11 +135,10 @@ public class EvalTofuCommand implements Callable<Integer> {
         }
         Evaluator.Result r;
         try (dev.unlearn.cli.Ui ui = dev.unlearn.cli.Ui.of(spec)) {
-            r = b.optProgress(ui).build().evaluate(model);
+            r = b.optProgress(ui).build().evaluate(model.dir);
         }
         r.write(out);
-        spec.commandLine().getOut().println(EvalJson.line(r.summary().toMap()));
-        spec.commandLine().getOut().flush();
+        result(EvalJson.line(r.summary().toMap()));
         return 0;
     }
 }

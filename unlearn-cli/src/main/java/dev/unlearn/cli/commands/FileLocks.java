@@ -27,12 +27,11 @@ public final class FileLocks implements AutoCloseable {
     private static final Map<Path, ReentrantLock> IN_JVM = new ConcurrentHashMap<>();
 
     private final ReentrantLock jvm;
-    private final FileChannel channel;
+    /** The OS lock; its {@link FileLock#channel() channel} is the open lock file. */
     private final FileLock lock;
 
-    private FileLocks(ReentrantLock jvm, FileChannel channel, FileLock lock) {
+    private FileLocks(ReentrantLock jvm, FileLock lock) {
         this.jvm = jvm;
-        this.channel = channel;
         this.lock = lock;
     }
 
@@ -65,7 +64,7 @@ public final class FileLocks implements AutoCloseable {
                 throw busy(lockFile, what);
             }
             writeHolder(ch, what);
-            return new FileLocks(j, ch, l);
+            return new FileLocks(j, l);
         } catch (IOException ex) {
             closeQuietly(ch);
             j.unlock();
@@ -124,7 +123,7 @@ public final class FileLocks implements AutoCloseable {
         } catch (IOException ignored) {
             // closing the channel releases it too
         } finally {
-            closeQuietly(channel);
+            closeQuietly(lock.channel());
             jvm.unlock();
         }
     }

@@ -6,7 +6,8 @@ import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.cli.DeviceCommand;
+import dev.unlearn.cli.SeedOption;
 import dev.unlearn.cli.TrainingOptions;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
@@ -28,13 +29,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code unlearn finetune}: supervised fine-tuning on QA answers, from a checkpoint or from scratch. */
 @Command(name = "finetune", mixinStandardHelpOptions = true, defaultValueProvider = TrainingOptions.Defaults.class,
@@ -53,10 +51,7 @@ import picocli.CommandLine.Spec;
             "      --epochs 40 --lr 3e-3 --out models/full",
             "  unlearn finetune --model models/full --data more.json --epochs 2 --lr 1e-4 --out models/full2"
         })
-public class FinetuneCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin CommonOptions common;
-
+public class FinetuneCommand extends DeviceCommand {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Start start;
 
@@ -84,8 +79,8 @@ public class FinetuneCommand implements Callable<Integer> {
 
     @Mixin TrainingOptions training;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed (initialisation and shuffling). Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Mixin
     TemplateOption template;
@@ -103,11 +98,8 @@ public class FinetuneCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainSettings settings = training.settings();
         Engines.pytorch();
-        PrintWriter o = spec.commandLine().getOut();
-        java.util.Map<String, Path> inputs = new java.util.LinkedHashMap<>();
-        inputs.put("--model", start.model);
-        inputs.put("--init", start.init);
-        inputs.put("--tokenizer", tokenizer);
+        PrintWriter o = out();
+        java.util.Map<String, Path> inputs = OutputDirs.inputs("--model", start.model, "--init", start.init, "--tokenizer", tokenizer);
         for (int i = 0; i < data.size(); i++) {
             inputs.put("--data", data.get(i));
             OutputDirs.refuseOverlap(out, inputs);
@@ -154,12 +146,12 @@ public class FinetuneCommand implements Callable<Integer> {
                     throw new InvalidInputException(start.init + ": vocab_size " + cfg.vocabSize()
                             + " does not match the tokenizer's " + tok.vocabSize() + " (" + tokDir.resolve("tokenizer.json") + ")");
                 }
-                lm = CausalLm.random(cfg, m, m.getDevice(), seed);
+                lm = CausalLm.random(cfg, m, m.getDevice(), seed.value);
             } else {
                 lm = ModelDirs.load(start.model, m, false);
             }
             try (lm) {
-                TrainingConfig.Builder b = settings.toConfig(seed).optCheckpointDir(stateDir)
+                TrainingConfig.Builder b = settings.toConfig(seed.value).optCheckpointDir(stateDir)
                         .optCheckpointEvery(checkpointEvery).optResume(resume)
                         .optLogFile(stateDir.resolve("train-log.jsonl"));
                 long t0 = System.nanoTime();

@@ -6,7 +6,10 @@ import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.cli.ModelCommand;
+import dev.unlearn.cli.MethodOverrides;
+import dev.unlearn.cli.NonFiniteOption;
+import dev.unlearn.cli.SeedOption;
 import dev.unlearn.cli.TrainingOptions;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.UnlearnException;
@@ -30,13 +33,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code unlearn forget}: runs one unlearning method on a checkpoint through
@@ -67,21 +67,15 @@ import picocli.CommandLine.Spec;
             "  unlearn forget --method pd --set base=npo --set base_config.beta=0.2 --model runs/full \\",
             "      --forget data/forget10.json --retain data/retain90.json --out runs/pd-npo --lr 2e-3"
         })
-public class ForgetCommand implements Callable<Integer> {
+public class ForgetCommand extends ModelCommand {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    @Spec
-    CommandSpec spec;
 
-    @Mixin
-    CommonOptions common;
 
     @Option(names = "--method", required = true, paramLabel = "NAME", completionCandidates = dev.unlearn.cli.Candidates.MethodNames.class,
             description = "The method: ${COMPLETION-CANDIDATES} (keys and defaults: 'unlearn methods').")
     String method;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face checkpoint directory to unlearn from (read only).")
-    Path model;
 
     @Option(names = "--forget", required = true, paramLabel = "FILE", description = "Forget records (TOFU-style JSON/JSON Lines, question + answer), or raw text: a .txt file, a folder,"
             + " or JSON Lines with \"text\" (chunked to --max-length tokens).")
@@ -100,14 +94,14 @@ public class ForgetCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE.yaml", description = "The method's keys as a YAML mapping (or a mapping under the method's name).")
     Path config;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one config key (repeatable; a.b=v sets a nested key).")
-    List<String> sets = new ArrayList<>();
+    @Mixin
+    MethodOverrides sets;
 
     @Mixin
     TrainingOptions training;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Run seed. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Mixin
     TemplateOption template;
@@ -118,8 +112,8 @@ public class ForgetCommand implements Callable<Integer> {
     @Option(names = "--save-dtype", defaultValue = "float32", description = "float32 or bfloat16. Default: ${DEFAULT-VALUE}.")
     String saveDtype;
 
-    @Option(names = "--allow-nonfinite", description = "Load a model with NaN or infinite weights (for inspection); refused by default.")
-    boolean allowNonFinite;
+    @Mixin
+    NonFiniteOption nonFinite;
 
     @Override
     public Integer call() {
@@ -139,17 +133,17 @@ public class ForgetCommand implements Callable<Integer> {
         };
         Map<String, Object> section = config == null ? Map.of() : readConfig(config, method);
         // fail fast on the method name and config keys before loading anything
-        dev.unlearn.methods.spi.Methods.byName(method).bind(section, sets);
+        sets.bind(method, section);
         boolean rawText = RawTextInput.isRawText(forget);
         List<QaRecord> forgetRecords = rawText ? List.of() : QaReader.read(forget);
         List<QaRecord> retainRecords = retain == null || rawText ? List.of() : QaReader.read(retain);
         dev.unlearn.cli.Ui ui = dev.unlearn.cli.Ui.of(spec);
         ui.info(rawText ? "loading %s (raw text: %s, chunks of --max-length tokens)" : "loading %s (%d forget, %d retain records)",
-                model, rawText ? forget : forgetRecords.size(), retainRecords.size());
+                model.dir, rawText ? forget : forgetRecords.size(), retainRecords.size());
         Device device = Device.fromName(common.device);
-        try (ui; CausalLm lm = ModelDirs.load(model, device, allowNonFinite); TextTokenizer tok = TextTokenizer.load(model)) {
+        try (ui; CausalLm lm = ModelDirs.load(model.dir, device, nonFinite.allowed); TextTokenizer tok = TextTokenizer.load(model.dir)) {
             MethodRunner.Builder b = MethodRunner.builder().setModel(lm).setTokenizer(tok)
-                    .optTemplate(template.resolve(model));
+                    .optTemplate(template.resolve(model.dir));
             if (rawText) {
                 b.optTextExamples(RawTextInput.chunks(tok, forget, settings.maxLength()),
                         retain == null ? List.of() : RawTextInput.chunks(tok, retain, settings.maxLength()));
@@ -157,20 +151,18 @@ public class ForgetCommand implements Callable<Integer> {
                 b.setForget(forgetRecords).optRetain(retainRecords);
             }
             RunSummary s = b.optReference(() -> lm.copy(lm.manager()))
-                    .setMethod(method).optConfig(section).optOverrides(sets).setSettings(settings).optSeed(seed)
+                    .setMethod(method).optConfig(section).optOverrides(sets.values).setSettings(settings).optSeed(seed.value)
                     .optTemplatesFile(templatesFile).addListener(ui.training("unlearn " + method)).build().run();
             ui.close();
             ui.info("%s: %d steps, %.1f s; forget NLL %.4f -> %.4f, retain NLL %.4f -> %.4f", s.method(), s.steps(),
                     s.wallSeconds(), s.forgetNllBefore(), s.forgetNllAfter(), s.retainNllBefore(), s.retainNllAfter());
             ui.info("saving %s", out);
-            Checkpoint.save(lm, out, model, store);
+            Checkpoint.save(lm, out, model.dir, store);
             OutputDirs.removeStaleTemps(out);
             dev.unlearn.core.data.QaWriter.writeAtomically(out.resolve("summary.json"), s.toJson() + "\n");
             OutputDirs.removeStaleTemps(out.resolve("summary.json"));
         }
-        PrintWriter o = spec.commandLine().getOut();
-        o.println(out);
-        o.flush();
+        result(out.toString());
         return 0;
     }
 
@@ -179,13 +171,8 @@ public class ForgetCommand implements Callable<Integer> {
      * files without --overwrite, and (even with --overwrite) one the toolkit did not create.
      */
     private void checkOut() {
-        Map<String, Path> inputs = new LinkedHashMap<>();
-        inputs.put("--model", model);
-        inputs.put("--forget", forget);
-        inputs.put("--retain", retain);
-        inputs.put("--templates", templatesFile);
-        inputs.put("--config", config);
-        OutputDirs.refuseOverlap(out, inputs);
+        OutputDirs.refuseOverlap(out, OutputDirs.inputs("--model", model.dir, "--forget", forget, "--retain", retain,
+                "--templates", templatesFile, "--config", config));
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new InvalidInputException("--out " + out + " is an existing file; give a directory.");
         }
@@ -200,7 +187,7 @@ public class ForgetCommand implements Callable<Integer> {
             }
         }
         OutputDirs.requireOurs(out, "--out");
-        ModelDirs.check(model);
+        ModelDirs.check(model.dir);
     }
 
     /** The real path of {@code p}, or of its nearest existing ancestor joined with the rest. */

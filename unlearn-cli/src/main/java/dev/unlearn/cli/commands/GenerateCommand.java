@@ -1,7 +1,8 @@
 package dev.unlearn.cli.commands;
 
 import ai.djl.ndarray.NDManager;
-import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.cli.ModelCommand;
+import dev.unlearn.cli.SeedOption;
 import dev.unlearn.cli.ExitCodes;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
@@ -18,14 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code unlearn generate}: decodes from a checkpoint, optionally through a GUARD filter file. Prints
@@ -35,16 +33,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "generate", mixinStandardHelpOptions = true, header = "Generate text from a checkpoint (optionally with a GUARD filter).",
         description = "Greedy unless --temperature is given (then seeded temperature/top-p sampling). A non-detected prompt "
                 + "decodes exactly as without --guard.")
-public class GenerateCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
-
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Checkpoint folder (config, weights, tokenizer).")
-    Path model;
-
+public class GenerateCommand extends ModelCommand {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
 
@@ -73,8 +62,8 @@ public class GenerateCommand implements Callable<Integer> {
     @Option(names = "--top-p", paramLabel = "P", defaultValue = "1.0", description = "Nucleus mass for sampling. Default: ${DEFAULT-VALUE}.")
     double topP;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Sampling seed. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Option(names = "--print-ids", description = "Print generated ids (space-separated) instead of text.")
     boolean printIds;
@@ -84,14 +73,14 @@ public class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         Engines.pytorch();
         GenerationConfig cfg = greedy || temperature == null ? GenerationConfig.greedy(maxNewTokens)
-                : GenerationConfig.sampling(maxNewTokens, temperature, topP, seed);
+                : GenerationConfig.sampling(maxNewTokens, temperature, topP, seed.value);
         GuardFilter filter = guard == null ? null : GuardFilter.read(guard);
         try (NDManager root = NDManager.newBaseManager(Engines.device(common.device));
-                CausalLm lm = ModelDirs.load(model, root, false)) {
-            TextTokenizer tok = needsTokenizer() ? TextTokenizer.load(model) : null;
+                CausalLm lm = ModelDirs.load(model.dir, root, false)) {
+            TextTokenizer tok = needsTokenizer() ? TextTokenizer.load(model.dir) : null;
             try {
                 long[] prompt = promptIds(tok);
                 long[] gen;
@@ -134,13 +123,13 @@ public class GenerateCommand implements Callable<Integer> {
             }
             return input.ids;
         }
-        if (!Files.isRegularFile(model.resolve("tokenizer.json"))) {
-            throw new InvalidInputException("--prompt needs " + model.resolve("tokenizer.json") + "; pass --input-ids instead");
+        if (!Files.isRegularFile(model.dir.resolve("tokenizer.json"))) {
+            throw new InvalidInputException("--prompt needs " + model.dir.resolve("tokenizer.json") + "; pass --input-ids instead");
         }
         if (template == null) {
             return tok.encode(input.text, true);
         }
-        PromptTemplate t = PromptTemplate.resolve(template, model, null);
+        PromptTemplate t = PromptTemplate.resolve(template, model.dir, null);
         t.checkSpecialTokens(tok);
         return t.encodePrompt(tok, input.text);
     }

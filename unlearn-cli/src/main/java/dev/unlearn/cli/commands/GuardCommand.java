@@ -1,8 +1,11 @@
 package dev.unlearn.cli.commands;
 
+import dev.unlearn.cli.CommandGroup;
 import dev.unlearn.cli.TemplateOption;
 import ai.djl.ndarray.NDManager;
-import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.cli.ModelCommand;
+import dev.unlearn.cli.MethodOverrides;
+import dev.unlearn.cli.SeedOption;
 import dev.unlearn.cli.ExitCodes;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
@@ -16,7 +19,6 @@ import dev.unlearn.core.text.TextTokenizer;
 import dev.unlearn.methods.guard.GuardConfig;
 import dev.unlearn.methods.guard.GuardFilter;
 import dev.unlearn.methods.guard.GuardFilterBuilder;
-import dev.unlearn.methods.spi.Methods;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -25,40 +27,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code unlearn guard}: GUARD generation-time unlearning (methods.md §9); {@code build} writes a filter file. */
 @Command(name = "guard", mixinStandardHelpOptions = true, header = "GUARD: build a decoding filter instead of changing weights.",
         subcommands = {GuardCommand.Build.class})
-public class GuardCommand implements java.util.concurrent.Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        return dev.unlearn.cli.Cli.missingSubcommand(spec);
-    }
-
+public class GuardCommand extends CommandGroup {
     /** {@code unlearn guard build}. */
     @Command(name = "build", mixinStandardHelpOptions = true,
             header = "Train the prompt detector and extract forbidden sequences into FILTER.json (the model is unchanged).",
             description = "Apply the result with 'unlearn generate --guard FILTER.json'. The file holds token ids, detector "
                     + "weights and embeddings, never the raw forget text.")
-    public static class Build implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        CommonOptions common;
-
-        @Option(names = "--model", required = true, paramLabel = "DIR", description = "Checkpoint folder (with tokenizer).")
-        Path model;
-
+    public static class Build extends ModelCommand {
         @Option(names = "--forget", required = true, paramLabel = "FILE", description = "Forget set (TOFU JSON lines).")
         Path forget;
 
@@ -74,22 +56,22 @@ public class GuardCommand implements java.util.concurrent.Callable<Integer> {
         @Option(names = "--refusals", paramLabel = "FILE", description = "Refusal templates, one per line; the first is the fallback. Default: \"I don't know.\"")
         Path refusals;
 
-        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a guard config key (see 'unlearn methods'), e.g. beam_width=5.")
-        List<String> sets = new ArrayList<>();
+        @Mixin
+        MethodOverrides sets;
 
         @Option(names = "--no-paraphrases", description = "Do not train the detector on the forget rows' paraphrased questions.")
         boolean noParaphrases;
 
-        @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
-        long seed;
+        @Mixin
+        SeedOption seed;
 
         @Option(names = "--out", required = true, paramLabel = "FILTER.json", description = "Filter file to write.")
         Path out;
 
         @Override
         public Integer call() throws IOException {
-            PrintWriter o = spec.commandLine().getOut();
-            GuardConfig cfg = (GuardConfig) Methods.byName("guard").bind(Map.of(), sets);
+            PrintWriter o = out();
+            GuardConfig cfg = (GuardConfig) sets.bind("guard", Map.of());
             List<QaRecord> f = QaReader.read(forget);
             List<QaRecord> neg = new ArrayList<>(QaReader.read(retain));
             for (Path p : negatives) {
@@ -101,14 +83,14 @@ public class GuardCommand implements java.util.concurrent.Callable<Integer> {
                         .filter(s -> !s.isEmpty()).findFirst()
                         .orElseThrow(() -> new InvalidInputException(refusals + " holds no refusal template"));
             }
-            Path weights = model.resolve(Checkpoint.WEIGHTS);
+            Path weights = model.dir.resolve(Checkpoint.WEIGHTS);
             String digest = Files.isRegularFile(weights) ? Digests.sha256(weights) : null;
             Engines.pytorch();
             GuardFilter filter;
             try (NDManager root = NDManager.newBaseManager(Engines.device(common.device));
-                    CausalLm lm = ModelDirs.load(model, root, false); TextTokenizer tok = TextTokenizer.load(model)) {
-                filter = GuardFilterBuilder.build(lm, tok, template.resolve(model), cfg,
-                        new GuardFilterBuilder.Inputs(f, neg, refusal, !noParaphrases, seed), digest);
+                    CausalLm lm = ModelDirs.load(model.dir, root, false); TextTokenizer tok = TextTokenizer.load(model.dir)) {
+                filter = GuardFilterBuilder.build(lm, tok, template.resolve(model.dir), cfg,
+                        new GuardFilterBuilder.Inputs(f, neg, refusal, !noParaphrases, seed.value), digest);
             }
             filter.write(out);
             GuardFilter.HeldOut h = filter.detector().heldOut();
@@ -122,5 +104,4 @@ public class GuardCommand implements java.util.concurrent.Callable<Integer> {
             return ExitCodes.OK;
         }
     }
-
 }

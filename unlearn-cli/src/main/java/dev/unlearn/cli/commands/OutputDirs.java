@@ -39,9 +39,22 @@ public final class OutputDirs {
 
     /** Refuses an output that is, or lies inside, or contains an input model directory. */
     public static void refuseOverlap(Path out, Path input, String inputOption) {
+        refuseOverlap(out, inputs(inputOption, input));
+    }
+
+    /**
+     * The inputs of a command for {@link #refuseOverlap(Path, Map)}, in order: option name, path, option name,
+     * path, ... (a null path, an option not given, is kept and skipped there).
+     */
+    public static Map<String, Path> inputs(Object... optionThenPath) {
+        if (optionThenPath.length % 2 != 0) {
+            throw new IllegalArgumentException("inputs come in pairs: option name, path");
+        }
         Map<String, Path> m = new LinkedHashMap<>();
-        m.put(inputOption, input);
-        refuseOverlap(out, m);
+        for (int i = 0; i < optionThenPath.length; i += 2) {
+            m.put((String) optionThenPath[i], (Path) optionThenPath[i + 1]);
+        }
+        return m;
     }
 
     /**

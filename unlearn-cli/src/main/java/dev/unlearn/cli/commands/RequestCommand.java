@@ -1,7 +1,10 @@
 package dev.unlearn.cli.commands;
 
+import dev.unlearn.cli.CommandGroup;
 import dev.unlearn.cli.TemplateOption;
-import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.cli.BaseCommand;
+import dev.unlearn.cli.DeviceCommand;
+import dev.unlearn.cli.SeedOption;
 import dev.unlearn.cli.ExitCodes;
 import dev.unlearn.cli.requests.AuditLog;
 import dev.unlearn.cli.requests.DeletionRequest;
@@ -16,13 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code unlearn request}: deletion requests, from submission to a verified, audited model. */
 @Command(name = "request", mixinStandardHelpOptions = true,
@@ -30,13 +31,7 @@ import picocli.CommandLine.Spec;
         description = {"See docs/compliance.md for the request format and a worked example."},
         subcommands = {RequestCommand.Submit.class, RequestCommand.Batch.class, RequestCommand.VerifyLog.class,
             RequestCommand.LogHead.class, RequestCommand.Keygen.class})
-public class RequestCommand implements java.util.concurrent.Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        return dev.unlearn.cli.Cli.missingSubcommand(spec);
-    }
+public class RequestCommand extends CommandGroup {
 
     /** Options shared by submit and batch. */
     static class SubmitOptions {
@@ -66,21 +61,76 @@ public class RequestCommand implements java.util.concurrent.Callable<Integer> {
                 description = "Retain records drawn for the utility check. Default: ${DEFAULT-VALUE}.")
         int retainSample;
 
-        @Option(names = "--seed", defaultValue = "0", description = "Seed. Default: ${DEFAULT-VALUE}.")
-        long seed;
+        @Mixin
+        SeedOption seed;
 
-        @Option(names = "--key", paramLabel = "FILE",
-                description = "The deployment key (>= 32 bytes, raw or hex) that authenticates the audit log and keys the"
-                        + " pseudonyms in it. Default: the file in $UNLEARN_KEY_FILE, else hex in $UNLEARN_KEY. Required.")
-        Path key;
+        /** Required here. */
+        @Mixin
+        KeyOption key;
 
         @Option(names = "--policies", paramLabel = "FILE.yaml",
                 description = "The deployment's policy file (added to the built-in standard and strict); requests may"
                         + " only name a policy and tighten its thresholds.")
         Path policies;
 
+        private PolicySet policySet;
+
+        /** The workflow on {@code --out} with the deployment key and the policies; fails before any work when either is bad. */
+        RequestWorkflow workflow(CommandSpec spec) {
+            DeploymentKey k = key.require();
+            return new RequestWorkflow(out, k, policySet(), new MethodRunnerUnlearner(dev.unlearn.cli.Ui.of(spec)),
+                    spec.commandLine().getOut());
+        }
+
+        /** The request, whose policy must be one of this deployment's. */
+        DeletionRequest read(Path request) {
+            return DeletionRequest.read(request, policySet().names());
+        }
+
+        private PolicySet policySet() {
+            if (policySet == null) {
+                policySet = PolicySet.load(policies);
+            }
+            return policySet;
+        }
+
         RequestWorkflow.Options options(Path model) {
-            return new RequestWorkflow.Options(trainingData, model, holdout, template.name, maxNewTokens, seed, retainSample);
+            return new RequestWorkflow.Options(trainingData, model, holdout, template.name, maxNewTokens, seed.value, retainSample);
+        }
+    }
+
+    /** {@code --key}: the deployment key of every subcommand that reads or writes the audit log (a picocli mixin). */
+    static class KeyOption {
+        @Option(names = "--key", paramLabel = "FILE",
+                description = "The deployment key (>= 32 bytes, raw or hex) that authenticates the audit log and keys the"
+                        + " pseudonyms in it. Default: the file in $UNLEARN_KEY_FILE, else hex in $UNLEARN_KEY.")
+        Path file;
+
+        /** The key; none given (here or in the environment) is bad input. */
+        DeploymentKey require() {
+            return DeploymentKey.require(file);
+        }
+
+        /** The key if one is given here or in the environment. */
+        java.util.Optional<DeploymentKey> find() {
+            return DeploymentKey.find(file);
+        }
+    }
+
+    /** The audit log argument and its key, of {@code verify-log} and {@code log-head} (a picocli mixin). */
+    static class AuditLogFile {
+        @Parameters(paramLabel = "FILE", description = "The audit log (audit.jsonl).")
+        Path file;
+
+        @Mixin
+        KeyOption key;
+
+        /** The log, checked with {@code key} (null: chain only); a missing file is bad input. */
+        AuditLog open(DeploymentKey k) {
+            if (!Files.isRegularFile(file)) {
+                throw new InvalidInputException("audit log " + file + " does not exist");
+            }
+            return new AuditLog(file, k);
         }
     }
 
@@ -91,7 +141,7 @@ public class RequestCommand implements java.util.concurrent.Callable<Integer> {
                 "the policy the request names (built-in standard/strict or --policies; a request may only tighten its",
                 "thresholds), verifies forget probability, ROUGE, membership-inference AUC, extraction and retain utility,",
                 "writes the model to OUT/accepted/ID (or OUT/rejected/ID) and appends a hash-chained entry authenticated",
-                "with the deployment key (--key); the subject and records appear only as keyed HMACs. Resubmitting an id",
+                "with the deployment key (--key, required); the subject and records appear only as keyed HMACs. Resubmitting an id",
                 "reports the earlier result; parallel submits on one OUT each get their entry (OS file lock).",
                 "OUT must not overlap the model or data, and must be new, empty or made by unlearn.",
                 "Exit 1 when verification fails or the audit log is broken, 2 for bad input (before any work).",
@@ -101,9 +151,7 @@ public class RequestCommand implements java.util.concurrent.Callable<Integer> {
                 "  unlearn request submit request.json --training-data world --model models/full --out compliance \\",
                 "      --key ~/.unlearn/key"
             })
-    static class Submit implements Callable<Integer> {
-        @Spec CommandSpec spec;
-        @Mixin CommonOptions common;
+    static class Submit extends DeviceCommand {
         @Mixin SubmitOptions o;
 
         @Parameters(paramLabel = "REQUEST.json", description = "The deletion request.")
@@ -111,13 +159,8 @@ public class RequestCommand implements java.util.concurrent.Callable<Integer> {
 
         @Override
         public Integer call() {
-            PrintWriter log = spec.commandLine().getOut();
-            DeploymentKey key = DeploymentKey.require(o.key);
-            PolicySet ps = PolicySet.load(o.policies);
-            DeletionRequest r = DeletionRequest.read(request, ps.names());
-            RequestWorkflow.Outcome out = new RequestWorkflow(o.out, key, ps, new MethodRunnerUnlearner(dev.unlearn.cli.Ui.of(spec)), log)
-                    .submit(r, request, o.options(o.model));
-            return verdict(out);
+            RequestWorkflow wf = o.workflow(spec);
+            return verdict(wf.submit(o.read(request), request, o.options(o.model)));
         }
     }
 
@@ -125,14 +168,12 @@ public class RequestCommand implements java.util.concurrent.Callable<Integer> {
     @Command(name = "batch", mixinStandardHelpOptions = true, header = "Apply several deletion requests in sequence.",
             description = {
                 "Each request starts from the model the previous accepted request produced (sequential unlearning);",
-                "each gets its own audit entry. Stops at the first rejected request (exit 1).",
+                "each gets its own audit entry (--key is required, as for submit). Stops at the first rejected request (exit 1).",
                 "",
                 "Example:",
                 "  unlearn request batch r1.json r2.json --training-data world --model models/full --out compliance"
             })
-    static class Batch implements Callable<Integer> {
-        @Spec CommandSpec spec;
-        @Mixin CommonOptions common;
+    static class Batch extends DeviceCommand {
         @Mixin SubmitOptions o;
 
         @Parameters(arity = "1..*", paramLabel = "REQUEST.json", description = "Requests, applied in order.")
@@ -140,14 +181,11 @@ public class RequestCommand implements java.util.concurrent.Callable<Integer> {
 
         @Override
         public Integer call() {
-            PrintWriter log = spec.commandLine().getOut();
-            DeploymentKey key = DeploymentKey.require(o.key);
-            PolicySet ps = PolicySet.load(o.policies);
+            RequestWorkflow wf = o.workflow(spec);
             List<DeletionRequest> rs = new ArrayList<>();
             for (Path p : requests) {
-                rs.add(DeletionRequest.read(p, ps.names()));
+                rs.add(o.read(p));
             }
-            RequestWorkflow wf = new RequestWorkflow(o.out, key, ps, new MethodRunnerUnlearner(dev.unlearn.cli.Ui.of(spec)), log);
             Path model = o.model;
             for (int i = 0; i < rs.size(); i++) {
                 RequestWorkflow.Outcome out = wf.submit(rs.get(i), requests.get(i), o.options(model));
@@ -156,7 +194,7 @@ public class RequestCommand implements java.util.concurrent.Callable<Integer> {
                 }
                 model = out.resultDir().resolve("model");
             }
-            log.printf("%d requests applied; latest model: %s%n", rs.size(), model);
+            out().printf("%d requests applied; latest model: %s%n", rs.size(), model);
             return ExitCodes.OK;
         }
     }
@@ -182,14 +220,10 @@ public class RequestCommand implements java.util.concurrent.Callable<Integer> {
                 "  unlearn request verify-log compliance/audit.jsonl --key /etc/unlearn/key",
                 "  unlearn request verify-log compliance/audit.jsonl --key /etc/unlearn/key --expect-head head-2026-06.json"
             })
-    static class VerifyLog implements Callable<Integer> {
-        @Spec CommandSpec spec;
+    static class VerifyLog extends BaseCommand {
 
-        @Parameters(paramLabel = "FILE", description = "The audit log (audit.jsonl).")
-        Path file;
-
-        @Option(names = "--key", paramLabel = "FILE", description = "The deployment key (default: $UNLEARN_KEY_FILE, $UNLEARN_KEY).")
-        Path key;
+        @Mixin
+        AuditLogFile log;
 
         @Option(names = "--expect-head", paramLabel = "HEAD.json", description = "A head printed earlier by 'request log-head'.")
         Path head;
@@ -197,10 +231,7 @@ public class RequestCommand implements java.util.concurrent.Callable<Integer> {
 
         @Override
         public Integer call() {
-            if (!Files.isRegularFile(file)) {
-                throw new InvalidInputException("audit log " + file + " does not exist");
-            }
-            AuditLog log = new AuditLog(file, DeploymentKey.find(key).orElse(null));
+            AuditLog log = this.log.open(this.log.key.find().orElse(null));
             AuditLog.Verification v;
             if (head != null) {
                 com.fasterxml.jackson.databind.JsonNode h;
@@ -218,7 +249,7 @@ public class RequestCommand implements java.util.concurrent.Callable<Integer> {
             } else {
                 v = log.verify();
             }
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             if (v.ok()) {
                 out.printf("ok: %d entries, chain intact%s%s%n", v.entries(),
                         v.authenticated() ? ", every entry's HMAC verified with key " + log.key().id()
@@ -236,30 +267,24 @@ public class RequestCommand implements java.util.concurrent.Callable<Integer> {
     @Command(name = "log-head", mixinStandardHelpOptions = true, header = "Print an audit log's signed head, to anchor it elsewhere.",
             description = {
                 "Prints a JSON head: entry count, SHA-256 of the last line (which commits to every earlier entry through",
-                "the chain) and an HMAC over both under the deployment key. Keep it outside the machine (a ticket, the",
+                "the chain) and an HMAC over both under the deployment key (--key, required). Keep it outside the machine (a ticket, the",
                 "DPO's mailbox); 'unlearn request verify-log --expect-head' then detects truncation and rewrites.",
                 "The log is verified first (exit 1 if broken).",
                 "",
                 "Example:",
                 "  unlearn request log-head compliance/audit.jsonl --key /etc/unlearn/key > head-2026-06.json"
             })
-    static class LogHead implements Callable<Integer> {
-        @Spec CommandSpec spec;
+    static class LogHead extends BaseCommand {
 
-        @Parameters(paramLabel = "FILE", description = "The audit log (audit.jsonl).")
-        Path file;
-
-        @Option(names = "--key", paramLabel = "FILE", description = "The deployment key (default: $UNLEARN_KEY_FILE, $UNLEARN_KEY). Required.")
-        Path key;
+        /** The key is required here. */
+        @Mixin
+        AuditLogFile log;
 
 
         @Override
         public Integer call() throws Exception {
-            if (!Files.isRegularFile(file)) {
-                throw new InvalidInputException("audit log " + file + " does not exist");
-            }
-            AuditLog log = new AuditLog(file, DeploymentKey.require(key));
-            PrintWriter out = spec.commandLine().getOut();
+            AuditLog log = this.log.open(this.log.key.require());
+            PrintWriter out = out();
             out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(log.head()));
             out.flush();
             return ExitCodes.OK;
@@ -276,8 +301,7 @@ public class RequestCommand implements java.util.concurrent.Callable<Integer> {
                 "Example:",
                 "  unlearn request keygen /etc/unlearn/key && export UNLEARN_KEY_FILE=/etc/unlearn/key"
             })
-    static class Keygen implements Callable<Integer> {
-        @Spec CommandSpec spec;
+    static class Keygen extends BaseCommand {
 
         @Parameters(paramLabel = "FILE", description = "The new key file.")
         Path file;
@@ -294,7 +318,7 @@ public class RequestCommand implements java.util.concurrent.Callable<Integer> {
             Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
             Files.writeString(tmp, java.util.HexFormat.of().formatHex(b) + "\n");
             Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            spec.commandLine().getOut().printf("wrote %s (key id %s)%n", file, DeploymentKey.load(file).id());
+            out().printf("wrote %s (key id %s)%n", file, DeploymentKey.load(file).id());
             return ExitCodes.OK;
         }
     }

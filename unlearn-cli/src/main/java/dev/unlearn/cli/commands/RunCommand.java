@@ -1,5 +1,6 @@
 package dev.unlearn.cli.commands;
 
+import dev.unlearn.cli.BaseCommand;
 import dev.unlearn.cli.pipeline.DefaultSteps;
 import dev.unlearn.cli.pipeline.RunPipeline;
 import dev.unlearn.cli.pipeline.RunReport;
@@ -9,12 +10,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code unlearn run}: a recipe as resumable stages. */
 @Command(name = "run", mixinStandardHelpOptions = true, header = "Run a recipe: data, fine-tune, unlearn, evaluate, report.",
@@ -33,8 +32,7 @@ import picocli.CommandLine.Spec;
             "  unlearn run recipes/demo.yaml --only eval        # re-evaluate every model",
             "  unlearn run recipes/demo.yaml --set finetune.epochs=5 --set methods.npo.config.beta=0.2"
         })
-public class RunCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+public class RunCommand extends BaseCommand {
 
     @Parameters(paramLabel = "RECIPE.yaml", description = "The recipe (see recipes/README.md).")
     Path recipe;

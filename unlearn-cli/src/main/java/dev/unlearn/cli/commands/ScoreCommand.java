@@ -5,8 +5,9 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.unlearn.cli.CommonOptions;
-import dev.unlearn.core.data.AttentionMasking;
+import dev.unlearn.cli.AttentionMaskOption;
+import dev.unlearn.cli.ModelCommand;
+import dev.unlearn.cli.NonFiniteOption;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.data.QaRecord;
@@ -20,15 +21,11 @@ import dev.unlearn.core.text.PromptTemplate;
 import dev.unlearn.core.text.QaTokenization;
 import dev.unlearn.core.text.TextTokenizer;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code unlearn score}: log-likelihood of a token sequence, or of an answer given a question. */
 @Command(name = "score", mixinStandardHelpOptions = true,
@@ -36,19 +33,13 @@ import picocli.CommandLine.Spec;
         description = {
             "With --input-ids: sequence_logprob = sum over t of log p(ids[t+1] | ids[0..t]) and the logits at the last position.",
             "With --question/--answer: the answer's token log-probs under the prompt template (only answer tokens,",
-            "plus EOS, are scored).",
+            "plus EOS, are scored; --attention-mask applies to this form).",
             "",
             "Examples:",
             "  unlearn score --model ../shared/fixtures/stories260k --input-ids 1,461,23 --json",
             "  unlearn score --model runs/demo/finetune-full/model --question 'Where was Ada Quill born?' --answer 'In Lisbon.'"
         })
-public class ScoreCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin CommonOptions common;
-
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model directory.")
-    Path model;
-
+public class ScoreCommand extends ModelCommand {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
 
@@ -71,25 +62,24 @@ public class ScoreCommand implements Callable<Integer> {
     @Mixin
     TemplateOption template;
 
-    @Option(names = "--attention-mask", defaultValue = "length", paramLabel = "MODE",
-            description = "With --question/--answer: length (hide nothing real) or pad_token (hide every pad-id token,"
-                    + " as the reference collators do). Default: ${DEFAULT-VALUE}.")
-    String attentionMask;
+    /** Applies to --question/--answer; --input-ids are scored as given. */
+    @Mixin
+    AttentionMaskOption attentionMask;
 
     @Option(names = "--json", description = "Print JSON (always on for --input-ids).")
     boolean json;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--allow-nonfinite", description = "Load a model with NaN or infinite weights (for inspection); refused by default.")
-    boolean allowNonFinite;
+    @Mixin
+    NonFiniteOption nonFinite;
 
     @Override
     public Integer call() throws Exception {
         Engines.pytorch();
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         try (NDManager m = NDManager.newBaseManager(Engines.device(common.device));
-                CausalLm lm = ModelDirs.load(model, m, allowNonFinite)) {
+                CausalLm lm = ModelDirs.load(model.dir, m, nonFinite.allowed)) {
             ObjectNode o = JSON.createObjectNode();
             if (input.ids != null) {
                 long[] ids = IdList.parse("--input-ids", input.ids, lm.config().vocabSize());
@@ -102,9 +92,9 @@ public class ScoreCommand implements Callable<Integer> {
                 out.println(JSON.writeValueAsString(o));
                 return 0;
             }
-            try (TextTokenizer tok = TextTokenizer.load(model)) {
-                QaTokenization qt = new QaTokenization(tok, template.resolve(model), 4096,
-                        AttentionMasking.byName(attentionMask));
+            try (TextTokenizer tok = TextTokenizer.load(model.dir)) {
+                QaTokenization qt = new QaTokenization(tok, template.resolve(model.dir), 4096,
+                        attentionMask.masking());
                 TokenizedExample ex = qt.tokenize(QaRecord.of(input.qa.question, input.qa.answer));
                 SampleScore s = Scorer.score(lm, List.of(ex), 1).get(0);
                 o.put("sum_nll", s.sumNll());

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.unlearn.cli.CommonOptions;
+import dev.unlearn.cli.ModelCommand;
+import dev.unlearn.cli.SeedOption;
+import dev.unlearn.cli.MethodOverrides;
+import dev.unlearn.cli.OptionKeys;
 import dev.unlearn.cli.TrainingOptions;
 import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.core.Engines;
@@ -22,8 +25,6 @@ import dev.unlearn.core.text.QaTokenization;
 import dev.unlearn.core.text.TextTokenizer;
 import dev.unlearn.methods.spi.ConfigBinder;
 import dev.unlearn.methods.spi.MethodConfig;
-import dev.unlearn.methods.spi.Methods;
-import dev.unlearn.methods.spi.UnlearningMethod;
 import dev.unlearn.methods.worstcase.ModelLowerLevel;
 import dev.unlearn.methods.worstcase.WorstCaseConfig;
 import dev.unlearn.methods.worstcase.WorstCaseProblem;
@@ -36,7 +37,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,50 +60,20 @@ import picocli.CommandLine.Spec;
             "  unlearn worst-case --model models/full --pool world/full.json --size 2 --entity-level --lr 2e-3 \\",
             "      --w-lr 2 --keep-best --outside-loss remembered --compare-random 5 --out wc-authors"
         })
-public class WorstCaseCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin CommonOptions common;
-
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model directory (the model before unlearning).")
-    Path model;
-
+public class WorstCaseCommand extends ModelCommand {
     @Option(names = "--pool", required = true, paramLabel = "FILE", description = "Candidate QA records, TOFU JSON or JSONL.")
     Path pool;
-
-    @Option(names = "--size", defaultValue = "10%", description = "Target size: a count or a percentage of the pool"
-            + " (entities with --entity-level). Default: ${DEFAULT-VALUE}.")
-    String size;
 
     @Option(names = "--method", defaultValue = "npo", paramLabel = "NAME", completionCandidates = dev.unlearn.cli.Candidates.WorstCaseMethods.class,
             description = "The unlearning method: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     String method;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Method config override (repeatable), e.g. beta=0.2.")
-    List<String> sets = new ArrayList<>();
+    @Mixin
+    MethodOverrides sets;
 
-    @Option(names = "--iterations", defaultValue = "10", description = "Outer iterations. Default: ${DEFAULT-VALUE}.")
-    int iterations;
-
-    @Option(names = "--entity-level", description = "One weight per entity (field 'author'); outputs all records of the selected entities.")
-    boolean entityLevel;
-
-    @Option(names = "--w-lr", defaultValue = "0.01", description = "Learning rate of the forget weights w (raise it if nothing moves). Default: ${DEFAULT-VALUE}.")
-    double wLr;
-
-    @Option(names = "--binarize-every", description = "Binarise w every N iterations (default: only at the end).")
-    Integer binarizeEvery;
-
-    @Option(names = "--init", defaultValue = "random-binary", description = "random-binary or uniform. Default: ${DEFAULT-VALUE}.")
-    String init;
-
-    @Option(names = "--keep-best", description = "Return the evaluated set with the lowest post-unlearning loss (an extension of the published search).")
-    boolean keepBest;
-
-    @Option(names = "--outside-loss", defaultValue = "current", description = "Loss of the records outside the set: current (as in the published search) or remembered (an extension). Default: ${DEFAULT-VALUE}.")
-    String outsideLoss;
-
-    @Option(names = "--lower-epochs", defaultValue = "1", description = "Lower-level passes over the pool. Default: ${DEFAULT-VALUE}.")
-    int lowerEpochs;
+    /** The search's own options, one per {@link WorstCaseConfig} key. */
+    @Mixin
+    Search search;
 
     /** --lr (the lower level's sign-SGD step), --batch-size, --max-length, --attention-mask: the training table's. */
     @Mixin
@@ -112,8 +82,8 @@ public class WorstCaseCommand implements Callable<Integer> {
     @Option(names = "--compare-random", defaultValue = "0", paramLabel = "K", description = "Also unlearn K random sets of the same size (K ≥ 2) and write comparison.json.")
     int compareRandom;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed (initial set, shuffles, random sets). Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Mixin
     TemplateOption template;
@@ -127,34 +97,22 @@ public class WorstCaseCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainSettings train = training.settings();
         Engines.pytorch();
-        PrintWriter o = spec.commandLine().getOut();
-        OutputDirs.refuseOverlap(out, model, "--model");
+        PrintWriter o = out();
+        OutputDirs.refuseOverlap(out, model.dir, "--model");
         if (compareRandom < 0 || compareRandom == 1) {
             throw new InvalidInputException("--compare-random must be 0 (off) or at least 2 (a spread needs two random"
                     + " sets), found " + compareRandom);
         }
-        UnlearningMethod<?> um = Methods.byName(method);
-        MethodConfig mc = um.bind(Map.of(), sets);
-        Map<String, Object> wc = new LinkedHashMap<>();
-        wc.put("size", size);
-        wc.put("iterations", iterations);
-        wc.put("w_lr", wLr);
-        if (binarizeEvery != null) {
-            wc.put("binarize_every", binarizeEvery);
-        }
-        wc.put("init", init);
-        wc.put("lower_epochs", lowerEpochs);
-        wc.put("entity_level", entityLevel);
-        wc.put("keep_best", keepBest);
-        wc.put("outside_loss", outsideLoss);
-        WorstCaseConfig config = ConfigBinder.bind("worst-case", WorstCaseConfig.class, WorstCaseConfig.defaults(), wc);
-        ModelLowerLevel.Settings lower = new ModelLowerLevel.Settings(train.learningRate(), lowerEpochs, train.batchSize());
+        MethodConfig mc = sets.bind(method, Map.of());
+        WorstCaseConfig config = search.config();
+        boolean entityLevel = config.entityLevel();
+        ModelLowerLevel.Settings lower = new ModelLowerLevel.Settings(train.learningRate(), config.lowerEpochs(), train.batchSize());
         List<QaRecord> rows = QaReader.read(pool);
         String ext = pool.getFileName().toString().endsWith(".jsonl") ? ".jsonl" : ".json";
         try (dev.unlearn.cli.Ui ui = dev.unlearn.cli.Ui.of(spec); NDManager m = NDManager.newBaseManager(Engines.device(common.device));
-                CausalLm lm = ModelDirs.load(model, m, false);
-                TextTokenizer tok = TextTokenizer.load(model)) {
-            QaTokenization.Result tr = new QaTokenization(tok, template.resolve(model), train.maxLength(), train.attentionMask()).tokenizeAll(rows);
+                CausalLm lm = ModelDirs.load(model.dir, m, false);
+                TextTokenizer tok = TextTokenizer.load(model.dir)) {
+            QaTokenization.Result tr = new QaTokenization(tok, template.resolve(model.dir), train.maxLength(), train.attentionMask()).tokenizeAll(rows);
             if (!tr.skipped().isEmpty()) {
                 ui.info("skipped %d records with no answer tokens left (they stay in retain)", tr.skipped().size());
             }
@@ -163,8 +121,8 @@ public class WorstCaseCommand implements Callable<Integer> {
             rows.forEach(r -> byId.put(r.id(), r));
             List<String> entities = new ArrayList<>();
             ex.forEach(e -> entities.add(byId.get(e.id()).entity()));
-            try (WorstCaseProblem p = WorstCaseProblem.open(lm, ex, entityLevel ? entities : null, method, mc, lower, seed)) {
-                WorstCaseSearch.Selection sel = p.search(config, seed, ui);
+            try (WorstCaseProblem p = WorstCaseProblem.open(lm, ex, entityLevel ? entities : null, method, mc, lower, seed.value)) {
+                WorstCaseSearch.Selection sel = p.search(config, seed.value, ui);
                 ui.close();
                 Set<String> chosen = new HashSet<>(sel.selectedIds());
                 Set<String> chosenEntities = new HashSet<>(sel.selectedUnits());
@@ -185,7 +143,7 @@ public class WorstCaseCommand implements Callable<Integer> {
                     o.println("note: no record moved in any iteration; raise --w-lr");
                 }
                 if (compareRandom > 0) {
-                    WorstCaseProblem.Comparison c = p.compare(sel.selectedUnitIndices(), compareRandom, seed, ui);
+                    WorstCaseProblem.Comparison c = p.compare(sel.selectedUnitIndices(), compareRandom, seed.value, ui);
                     ui.close();
                     QaWriter.writeAtomically(out.resolve("comparison.json"),
                             JSON.writeValueAsString(comparison(c, config, lower)) + "\n");
@@ -199,14 +157,56 @@ public class WorstCaseCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The options of the search itself (a picocli mixin), one per {@link WorstCaseConfig} key
+     * ({@code --w-lr} is {@code w_lr}); {@link #config} binds them with the config's defaults.
+     */
+    static class Search {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--size", defaultValue = "10%", description = "Target size: a count or a percentage of the pool"
+                + " (entities with --entity-level). Default: ${DEFAULT-VALUE}.")
+        String size;
+
+        @Option(names = "--iterations", defaultValue = "10", description = "Outer iterations. Default: ${DEFAULT-VALUE}.")
+        int iterations;
+
+        @Option(names = "--entity-level", description = "One weight per entity (field 'author'); outputs all records of the selected entities.")
+        boolean entityLevel;
+
+        @Option(names = "--w-lr", defaultValue = "0.01", description = "Learning rate of the forget weights w (raise it if nothing moves). Default: ${DEFAULT-VALUE}.")
+        double wLr;
+
+        @Option(names = "--binarize-every", description = "Binarise w every N iterations (default: only at the end).")
+        Integer binarizeEvery;
+
+        @Option(names = "--init", defaultValue = "random-binary", description = "random-binary or uniform. Default: ${DEFAULT-VALUE}.")
+        String init;
+
+        @Option(names = "--keep-best", description = "Return the evaluated set with the lowest post-unlearning loss (an extension of the published search).")
+        boolean keepBest;
+
+        @Option(names = "--outside-loss", defaultValue = "current", description = "Loss of the records outside the set: current (as in the published search) or remembered (an extension). Default: ${DEFAULT-VALUE}.")
+        String outsideLoss;
+
+        @Option(names = "--lower-epochs", defaultValue = "1", description = "Lower-level passes over the pool. Default: ${DEFAULT-VALUE}.")
+        int lowerEpochs;
+
+        /** The search config; a bad value names its key. */
+        WorstCaseConfig config() {
+            return ConfigBinder.bind("worst-case", WorstCaseConfig.class, WorstCaseConfig.defaults(), OptionKeys.values(spec));
+        }
+    }
+
     private ObjectNode trace(WorstCaseSearch.Selection sel, WorstCaseProblem p, WorstCaseConfig config,
             ModelLowerLevel.Settings lower, int poolSize, int skipped) {
         ObjectNode t = JSON.createObjectNode();
         t.put("method", method);
-        t.putPOJO("method_overrides", sets);
+        t.putPOJO("method_overrides", sets.values);
         t.putPOJO("config", ConfigBinder.asMap(config));
         t.set("lower_level", lowerJson(lower));
-        t.put("seed", seed);
+        t.put("seed", seed.value);
         t.put("pool", pool.toString());
         t.put("pool_records", poolSize);
         t.put("skipped_records", skipped);
@@ -239,7 +239,7 @@ public class WorstCaseCommand implements Callable<Integer> {
     private ObjectNode comparison(WorstCaseProblem.Comparison c, WorstCaseConfig config, ModelLowerLevel.Settings lower) {
         ObjectNode j = JSON.createObjectNode();
         j.put("method", method);
-        j.putPOJO("method_overrides", sets);
+        j.putPOJO("method_overrides", sets.values);
         j.put("size", config.size());
         j.set("budget", lowerJson(lower));
         j.put("random_sets", c.random().size());

@@ -1,5 +1,9 @@
 package dev.unlearn.cli.requests;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.data.TokenizedExample;
@@ -46,17 +50,18 @@ public final class RequestVerifier {
     private final List<Set<String>> facts;
     private final int maxNewTokens;
 
-    /** The figures of one model. */
-    public record Figures(double forgetProbability, double forgetRouge, double miaAuc, double extractionRate,
-            double retainProbability, int generations) {
+    /** The figures of one model; {@link #asMap} names them as the audit log and the policies do. */
+    public record Figures(@JsonProperty("forget_probability") double forgetProbability,
+            @JsonProperty("forget_rougeL_recall") double forgetRouge,
+            @JsonProperty("mia_auc") double miaAuc,
+            @JsonProperty("extraction_rate") double extractionRate,
+            @JsonProperty("retain_probability") double retainProbability,
+            @JsonIgnore int generations) {
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        /** The figures by name, in the order above ({@code generations} is not a figure). */
         public Map<String, Double> asMap() {
-            Map<String, Double> m = new LinkedHashMap<>();
-            m.put("forget_probability", forgetProbability);
-            m.put("forget_rougeL_recall", forgetRouge);
-            m.put("mia_auc", miaAuc);
-            m.put("extraction_rate", extractionRate);
-            m.put("retain_probability", retainProbability);
-            return m;
+            return JSON.convertValue(this, new TypeReference<LinkedHashMap<String, Double>>() {});
         }
     }
 
