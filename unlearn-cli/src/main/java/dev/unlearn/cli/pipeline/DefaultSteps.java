@@ -95,7 +95,7 @@ public final class DefaultSteps implements PipelineSteps {
                     .optRetain(data.retainRecords()).setMethod(run.method())
                     .optConfig(config(run.method(), run.config(), data.dir())).setSettings(run.settings()).optSeed(seed)
                     .optProgress(progress).optFilterOut(filterTmp).addListener(ui == null
-                            ? new dev.unlearn.core.train.TrainingLoop.Listener() {} : ui.training("unlearn/" + run.name()))
+                            ? new dev.unlearn.core.train.TrainingLoop.Listener() {} : ui.training("unlearn/" + run.label()))
                     .build().run();
             if (ui != null) {
                 ui.close();
