@@ -46,6 +46,7 @@ import picocli.CommandLine.Spec;
             EvalCommand.class,
             RunCommand.class,
             DemoCommand.class,
+            dev.unlearn.cli.sweep.SweepCommand.class,
             RequestCommand.class,
             CommandLine.HelpCommand.class
         })
