@@ -69,13 +69,19 @@ class SweepRunTest {
         Optional<ProcessHandle> victim = Optional.empty();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
         while (victim.isEmpty() && System.nanoTime() < deadline && !first.isDone()) {
-            boolean midway = false;
             for (Path t : temps(out)) {
-                midway |= Files.isDirectory(t.resolve("run").resolve("finetune-full"));
-            }
-            if (midway) {
-                victim = ProcessHandle.current().descendants()
-                        .filter(p -> p.info().arguments().map(a -> List.of(a).contains("trial")).orElse(false)).findFirst();
+                if (!Files.isDirectory(t.resolve("run").resolve("finetune-full"))) {
+                    continue;
+                }
+                // the trial's lock names its process ("held by pid N ..."); kill it only if it is our worker
+                String digest = t.getFileName().toString().substring(5, 5 + 64);
+                Path lock = out.resolve("trials/.locks").resolve(digest + ".lock");
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("held by pid (\\d+)")
+                        .matcher(Files.exists(lock) ? Files.readString(lock) : "");
+                if (m.find()) {
+                    long pid = Long.parseLong(m.group(1));
+                    victim = ProcessHandle.current().descendants().filter(p -> p.pid() == pid).findFirst();
+                }
             }
             Thread.sleep(50);
         }
