@@ -369,7 +369,7 @@ public final class SweepReport {
                     fmt("forget_quality", r.metrics().get("forget_quality")), fmt("x", r.metrics().get("model_utility")),
                     r.done()));
         }
-        return head + SweepLoader.YAML.writeValueAsString(recipe).replaceFirst("^---\\s*\n", "");
+        return head + KubernetesExecutor.YAML.writeValueAsString(recipe);
     }
 
     private static String esc(String s) {
