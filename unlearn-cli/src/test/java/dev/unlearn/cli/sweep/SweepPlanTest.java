@@ -356,4 +356,21 @@ class SweepPlanTest {
         CliRun over = CliRun.of("sweep", f.toString(), "--out", dir.toString(), "--plan-only");
         assertEquals(2, over.code(), over.toString());
     }
+
+    @Test
+    void shippedSweepHasAtLeastFortyTrialsAndTheTunedRecipeValidates() {
+        Path recipes = Path.of(System.getProperty("user.dir")).getParent().resolve("recipes");
+        Plan p = Plan.expand(SweepLoader.load(recipes.resolve("sweep-demo.yaml")));
+        assertTrue(p.trials().size() >= 40, p.trials().size() + " trials");
+        assertEquals(1, p.trials().stream().map(Plan.Trial::baseKey).distinct().count(), "one pair of shared models");
+        dev.unlearn.cli.recipe.Recipe tuned = dev.unlearn.cli.recipe.RecipeLoader.load(recipes.resolve("demo-tuned.yaml"));
+        // every run of the tuned recipe is a trial of the sweep (same method, config and training settings)
+        ObjectMapper m = new ObjectMapper();
+        for (dev.unlearn.cli.recipe.Recipe.MethodRun run : tuned.methods()) {
+            assertTrue(p.trials().stream().map(t -> m.convertValue(t.spec().path("methods").get(0),
+                    dev.unlearn.cli.recipe.Recipe.MethodRun.class)).anyMatch(x -> x.method().equals(run.method())
+                            && x.config().equals(run.config()) && x.settings().equals(run.settings())),
+                    "no trial runs " + run);
+        }
+    }
 }

@@ -85,7 +85,11 @@ class SweepRunTest {
             }
             Thread.sleep(50);
         }
-        assertTrue(victim.isPresent(), "no trial process was seen mid-trial");
+        if (victim.isEmpty()) {
+            String why = first.isDone() ? first.handle((r, ex) -> ex != null ? ex.toString() : r.toString()).get()
+                    : "still running after 240 s";
+            throw new AssertionError("no trial process was seen mid-trial; the sweep: " + why);
+        }
         victim.get().destroyForcibly();
         CliRun r1 = first.get(300, TimeUnit.SECONDS);
         assertEquals(3, r1.code(), "a crashed trial is an infrastructure error (exit 3):\n" + r1);
