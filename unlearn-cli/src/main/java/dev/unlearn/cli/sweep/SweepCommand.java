@@ -2,8 +2,6 @@ package dev.unlearn.cli.sweep;
 
 import dev.unlearn.cli.commands.FileLocks;
 import dev.unlearn.cli.commands.OutputDirs;
-import dev.unlearn.cli.recipe.Recipe;
-import dev.unlearn.cli.recipe.RecipeLoader;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.UnlearnException;
 import java.io.IOException;
@@ -153,21 +151,36 @@ public class SweepCommand implements Callable<Integer> {
             int n = LocalExecutor.workers(workers != null ? workers : s.executor().workers(), s.executor().memoryPerTrialMb(),
                     s.executor().devices(), o);
             n = Math.min(n, pending.size());
-            // the shared models first, in this process, so that no worker waits for another to build them
-            List<String> built = new ArrayList<>();
+            // the shared models first: the first trial of each pair that is not built yet runs alone (in a worker
+            // process, like every trial; this process never loads the engine), so no worker waits for another
             long t0 = System.nanoTime();
+            List<Integer> solo = new ArrayList<>();
+            List<String> seen = new ArrayList<>();
             for (int i : pending) {
                 Plan.Trial t = plan.trial(i);
-                if (!built.contains(t.baseKey())) {
-                    built.add(t.baseKey());
-                    TrialRunner.ensureBase(dir, t, recipeOf(dir, plan, t), o);
+                if (!seen.contains(t.baseKey())) {
+                    seen.add(t.baseKey());
+                    if (!Files.isRegularFile(dir.resolve("base").resolve(t.baseKey()).resolve("report/manifest.json"))) {
+                        solo.add(i);
+                    }
                 }
             }
-            o.printf(Locale.ROOT, "base models ready in %.1f s; running %d trials with %d local workers (logs: %s)%n",
-                    (System.nanoTime() - t0) / 1e9, pending.size(), n, dir.resolve("sweep/logs").toAbsolutePath());
+            List<Integer> rest = new ArrayList<>(pending);
+            rest.removeAll(solo);
+            if (!solo.isEmpty()) {
+                o.printf("building %d pair(s) of full and retain models with the first trial of each (logs: %s)%n",
+                        solo.size(), dir.resolve("sweep/logs").toAbsolutePath());
+                o.flush();
+                r = LocalExecutor.run(dir, plan, solo, Math.min(n, solo.size()), s.executor().memoryPerTrialMb(),
+                        s.executor().devices(), retryFailed, o);
+            }
+            o.printf(Locale.ROOT, "running %d trials with %d local workers (logs: %s)%n", rest.size(), n,
+                    dir.resolve("sweep/logs").toAbsolutePath());
             o.flush();
-            r = LocalExecutor.run(dir, plan, pending, n, s.executor().memoryPerTrialMb(), s.executor().devices(), retryFailed,
-                    o);
+            LocalExecutor.Result r2 = LocalExecutor.run(dir, plan, rest, n, s.executor().memoryPerTrialMb(),
+                    s.executor().devices(), retryFailed, o);
+            r = new LocalExecutor.Result(r.done() + r2.done(), r.failed() + r2.failed(), r.crashed() + r2.crashed(), n,
+                    (System.nanoTime() - t0) / 1e9);
             o.printf(Locale.ROOT, "%d trials in %.1f s with %d workers: %d done, %d failed, %d crashed%n", pending.size(),
                     r.wallSeconds(), r.workers(), r.done(), r.failed(), r.crashed());
         }
@@ -223,21 +236,6 @@ public class SweepCommand implements Callable<Integer> {
         o.print(firstLines(read(rep.resolve("leaderboard.txt")), 14));
         o.println("report: " + rep.resolve("report.html").toAbsolutePath());
         return 0;
-    }
-
-    /** The trial's recipe, loaded and validated as {@code unlearn run} would. */
-    static Recipe recipeOf(Path out, Plan plan, Plan.Trial t) {
-        try {
-            Path tmp = Files.createTempFile(out.resolve("sweep"), ".recipe-", ".yaml");
-            try {
-                SweepLoader.YAML.writeValue(tmp.toFile(), Plan.recipe(t.spec(), plan.name()));
-                return RecipeLoader.load(tmp);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
     }
 
     private static void copy(Path from, Path to) {
