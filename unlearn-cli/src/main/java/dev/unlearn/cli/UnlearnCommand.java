@@ -49,6 +49,7 @@ import picocli.CommandLine.Mixin;
             EvalCommand.class,
             RunCommand.class,
             DemoCommand.class,
+            dev.unlearn.cli.sweep.SweepCommand.class,
             RequestCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class

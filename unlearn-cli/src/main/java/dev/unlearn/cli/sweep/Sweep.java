@@ -1,0 +1,79 @@
+package dev.unlearn.cli.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A validated sweep file ({@link SweepLoader} reads it; the format is in {@code recipes/README.md#sweeps}).
+ *
+ * @param file the sweep file
+ * @param name short name used in reports
+ * @param baseRecipe the base recipe file
+ * @param base the base recipe as a tree, its paths made absolute
+ * @param eval the {@code eval} section that replaces the base recipe's for every model, or null
+ * @param search grid or random search
+ * @param space the search space: blocks, each a method and its varied keys
+ * @param forget forget sets (named splits); one trial per setting, forget set and seed
+ * @param seeds recipe seeds (each builds its own full and retain models)
+ * @param objective how trials are ranked
+ * @param executor where trials run
+ * @param keepModels whether a finished trial keeps its unlearned model
+ * @param output the output folder as written in the file (relative to the file), or null
+ */
+public record Sweep(Path file, String name, Path baseRecipe, ObjectNode base, ObjectNode eval, Search search,
+        List<Block> space, List<String> forget, List<Long> seeds, Objective objective, ExecutorSpec executor,
+        boolean keepModels, String output) {
+
+    /** {@code grid} (every combination of every block) or {@code random} ({@code trials} settings drawn with {@code seed}). */
+    public record Search(String kind, int trials, long seed) {
+        public boolean random() {
+            return kind.equals("random");
+        }
+    }
+
+    /**
+     * One block of the search space.
+     *
+     * @param at the key path of the block ({@code space[2]}), for messages
+     * @param method registered method name
+     * @param label run name in reports and in the best-settings recipe (the block's {@code name}, else the method)
+     * @param baseRun the run of the base recipe whose config and train settings the block starts from, or null
+     * @param params the keys the block sets, fixed or varied, in file order
+     */
+    public record Block(String at, String method, String label, JsonNode baseRun, List<Param> params) {}
+
+    /**
+     * One key of a block: {@code config.beta} or {@code train.lr}.
+     *
+     * @param section {@code config} or {@code train}
+     * @param key the key inside the section
+     * @param choices the values to try (one value = fixed); empty for a distribution
+     * @param dist {@code uniform}, {@code log_uniform} or {@code int_uniform} (random search only), else null
+     * @param lo lower bound of the distribution
+     * @param hi upper bound of the distribution
+     */
+    public record Param(String section, String key, List<JsonNode> choices, String dist, double lo, double hi) {
+        public boolean varied() {
+            return dist != null || choices.size() > 1;
+        }
+
+        public String path() {
+            return section + "." + key;
+        }
+    }
+
+    /**
+     * Where trials run.
+     *
+     * @param kind {@code local}, {@code slurm} or {@code kubernetes}
+     * @param workers local worker processes (0 = as many as cores and memory allow)
+     * @param memoryPerTrialMb memory one trial needs (bounds the local workers; the Slurm {@code --mem})
+     * @param devices accelerators on this machine (0 = CPU only); bounds the local workers, one device each
+     * @param slurm the {@code slurm} section (partition, time, ...), or an empty object
+     * @param kubernetes the {@code kubernetes} section (image, volume claim, ...), or an empty object
+     */
+    public record ExecutorSpec(String kind, int workers, int memoryPerTrialMb, int devices, ObjectNode slurm,
+            ObjectNode kubernetes) {}
+}
