@@ -68,8 +68,6 @@ public class SweepCommand implements Callable<Integer> {
     @Option(names = "--plan-only", description = "Write the plan (OUT/sweep/plan.json) and stop.")
     boolean planOnly;
 
-    @Option(names = {"-x", "--stacktrace"}, description = "Print the stack trace of an error.")
-    boolean stacktrace;
 
     @Override
     public Integer call() {
@@ -289,8 +287,6 @@ public class SweepCommand implements Callable<Integer> {
                 defaultValue = "manual")
         String executorName;
 
-        @Option(names = {"-x", "--stacktrace"}, description = "Print the stack trace of an error.")
-        boolean stacktrace;
 
         @Override
         public Integer call() {
@@ -323,8 +319,6 @@ public class SweepCommand implements Callable<Integer> {
         @Parameters(paramLabel = "OUT", description = "The sweep's output folder.")
         Path out;
 
-        @Option(names = {"-x", "--stacktrace"}, description = "Print the stack trace of an error.")
-        boolean stacktrace;
 
         @Override
         public Integer call() {
@@ -343,8 +337,6 @@ public class SweepCommand implements Callable<Integer> {
         @Parameters(paramLabel = "OUT", description = "The sweep's output folder.")
         Path out;
 
-        @Option(names = {"-x", "--stacktrace"}, description = "Print the stack trace of an error.")
-        boolean stacktrace;
 
         @Override
         public Integer call() {
