@@ -68,7 +68,6 @@ public class SweepCommand implements Callable<Integer> {
     @Option(names = "--plan-only", description = "Write the plan (OUT/sweep/plan.json) and stop.")
     boolean planOnly;
 
-
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
@@ -264,6 +263,19 @@ public class SweepCommand implements Callable<Integer> {
         return b.toString();
     }
 
+    /** What the subcommands share: the command spec and the sweep's output folder, the first parameter. */
+    abstract static class OnOutputFolder implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "OUT", description = "The sweep's output folder.")
+        Path out;
+
+        /** The command's standard output. */
+        PrintWriter stdout() {
+            return spec.commandLine().getOut();
+        }
+    }
+
     /** {@code unlearn sweep trial OUT [INDEX]}: the trial command every executor runs. */
     @Command(name = "trial", mixinStandardHelpOptions = true, header = "Run one trial of a planned sweep (what executors run).",
             description = {
@@ -271,12 +283,7 @@ public class SweepCommand implements Callable<Integer> {
                 "Without INDEX it is read from SLURM_ARRAY_TASK_ID (a Slurm job array) or JOB_COMPLETION_INDEX (a",
                 "Kubernetes Indexed Job)."
             })
-    public static class TrialCmd implements Callable<Integer> {
-        @Spec CommandSpec spec;
-
-        @Parameters(index = "0", paramLabel = "OUT", description = "The sweep's output folder.")
-        Path out;
-
+    public static class TrialCmd extends OnOutputFolder {
         @Parameters(index = "1", arity = "0..1", paramLabel = "INDEX", description = "Plan index of the trial.")
         Integer index;
 
@@ -287,11 +294,10 @@ public class SweepCommand implements Callable<Integer> {
                 defaultValue = "manual")
         String executorName;
 
-
         @Override
         public Integer call() {
             int i = index != null ? index : envIndex();
-            TrialRunner.run(out, i, retryFailed, executorName, spec.commandLine().getOut());
+            TrialRunner.run(out, i, retryFailed, executorName, stdout());
             return 0;
         }
 
@@ -313,17 +319,11 @@ public class SweepCommand implements Callable<Integer> {
 
     /** {@code unlearn sweep status OUT}. */
     @Command(name = "status", mixinStandardHelpOptions = true, header = "Count finished, running and pending trials of a sweep.")
-    public static class StatusCmd implements Callable<Integer> {
-        @Spec CommandSpec spec;
-
-        @Parameters(paramLabel = "OUT", description = "The sweep's output folder.")
-        Path out;
-
-
+    public static class StatusCmd extends OnOutputFolder {
         @Override
         public Integer call() {
-            spec.commandLine().getOut().print(SweepReport.status(out));
-            spec.commandLine().getOut().flush();
+            stdout().print(SweepReport.status(out));
+            stdout().flush();
             return 0;
         }
     }
@@ -331,16 +331,10 @@ public class SweepCommand implements Callable<Integer> {
     /** {@code unlearn sweep report OUT}. */
     @Command(name = "report", mixinStandardHelpOptions = true,
             header = "Rank a sweep's trials; write the Pareto plot, the table and the best recipe (OUT/report/).")
-    public static class ReportCmd implements Callable<Integer> {
-        @Spec CommandSpec spec;
-
-        @Parameters(paramLabel = "OUT", description = "The sweep's output folder.")
-        Path out;
-
-
+    public static class ReportCmd extends OnOutputFolder {
         @Override
         public Integer call() {
-            PrintWriter o = spec.commandLine().getOut();
+            PrintWriter o = stdout();
             Path rep = SweepReport.write(out);
             o.print(read(rep.resolve("leaderboard.txt")));
             o.println("report: " + rep.resolve("report.html").toAbsolutePath());
