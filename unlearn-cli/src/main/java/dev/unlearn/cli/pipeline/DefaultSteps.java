@@ -47,30 +47,18 @@ public final class DefaultSteps implements PipelineSteps {
     }
 
     /**
-     * A method's config with file-valued keys ({@code templates}) resolved against the data folder when
-     * they name a file there (the built-in world ships {@code refusals.txt}).
-     */
-    public static Map<String, Object> config(Map<String, Object> config, Path dataDir) {
-        Map<String, Object> out = new LinkedHashMap<>(config == null ? Map.of() : config);
-        Object t = out.get("templates");
-        if (t instanceof String s && !s.isBlank() && Files.isRegularFile(dataDir.resolve(s))) {
-            out.put("templates", dataDir.resolve(s).toAbsolutePath().toString());
-        }
-        return out;
-    }
-
-    /**
      * The decoding filter of a generation-time method (GUARD), next to the unchanged weights of its
      * "model" folder; evaluation generates through it.
      */
     public static final String DECODING_FILTER = "decoding-filter.json";
 
     /**
-     * {@link #config(Map, Path)} after adding the method's default {@code templates} when the section has
-     * none, so a default that names a data-folder file ({@code idkdpo}, {@code idknll}: {@code refusals.txt})
-     * is resolved like an explicit one.
+     * A method's config with its {@code templates} file resolved against {@code dir} when it names a
+     * file there; a section without {@code templates} takes the method's default first, so a default
+     * that names a data-folder file ({@code idkdpo}, {@code idknll}: {@code refusals.txt}) is resolved
+     * like an explicit one.
      */
-    public static Map<String, Object> config(String method, Map<String, Object> config, Path dataDir) {
+    public static Map<String, Object> config(String method, Map<String, Object> config, Path dir) {
         Map<String, Object> out = new LinkedHashMap<>(config == null ? Map.of() : config);
         if (!out.containsKey("templates")) {
             String t = Methods.byName(method).defaults().templates();
@@ -78,7 +66,11 @@ public final class DefaultSteps implements PipelineSteps {
                 out.put("templates", t);
             }
         }
-        return config(out, dataDir);
+        Object t = out.get("templates");
+        if (t instanceof String s && !s.isBlank() && Files.isRegularFile(dir.resolve(s))) {
+            out.put("templates", dir.resolve(s).toAbsolutePath().toString());
+        }
+        return out;
     }
 
     @Override

@@ -223,7 +223,7 @@ final class MusePipeline {
             RunSummary s = MethodRunner.builder().setModel(lm).optReference(() -> lm.copy(m)).setTokenizer(tok)
                     .optTemplate(PromptTemplate.resolve(template, fullModel, null))
                     .optTextExamples(chunks(tok, corpus.forget(), chunk, stride), chunks(tok, corpus.retain(), chunk, stride))
-                    .setMethod(run.method()).optConfig(DefaultSteps.config(run.config(), dataDir))
+                    .setMethod(run.method()).optConfig(DefaultSteps.config(run.method(), run.config(), dataDir))
                     .setSettings(run.settings().withMaxLength(Math.max(2, chunk))).optSeed(seed).build().run();
             Checkpoint.save(lm, outModel, fullModel, DataType.FLOAT32);
             return s.toMap();

@@ -40,7 +40,7 @@ public final class MethodRunnerUnlearner implements Unlearner {
     public Map<String, Object> unlearn(CausalLm model, Path modelDir, List<QaRecord> forget, List<QaRecord> retain,
             QaTokenization tokenization, String method, Map<String, Object> config, TrainSettings train, long seed) {
         TrainSettings settings = train == null ? TrainSettings.DEFAULTS : train;
-        Map<String, Object> cfg = DefaultSteps.config(config, modelDir);
+        Map<String, Object> cfg = DefaultSteps.config(method, config, modelDir);
         try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(modelDir)) {
             RunSummary s = MethodRunner.builder().setModel(model).optReference(() -> model.copy(m)).setTokenizer(tok)
                     .optTemplate(tokenization.template()).setForget(forget).optRetain(retain).setMethod(method)
