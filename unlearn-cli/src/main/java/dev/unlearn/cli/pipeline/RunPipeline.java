@@ -15,6 +15,7 @@ import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.data.TokenizedExample;
 import dev.unlearn.core.io.Checkpoint;
 import dev.unlearn.core.io.Digests;
+import dev.unlearn.core.synth.WorldForgetSet;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.model.ModelConfig;
 import dev.unlearn.core.synth.SynthWorld;
@@ -201,12 +202,31 @@ public final class RunPipeline {
             Recipe.BuiltinData b = r.data().builtin();
             int authors = b.authors() == null ? 10 : b.authors();
             long dataSeed = b.seed() == null ? seed : b.seed();
-            String forget = b.forgetSplit() == null ? "forget10" : b.forgetSplit();
+            Recipe.ForgetSet fs = b.forgetSet();
+            String forget = fs != null ? WorldForgetSet.FORGET : b.forgetSplit() == null ? "forget10" : b.forgetSplit();
             fpData.put("builtin_authors", authors).put("builtin_seed", dataSeed).put("generator", SynthWorld.GENERATOR_VERSION)
                     .put("forget_split", forget);
-            StageRunner.Outcome o = stage(sr, only, "data", fpData, dir -> new SynthWorld(authors, dataSeed).write(dir));
+            Path worstCase = fs == null || fs.worstCase() == null ? null : worstCaseFile(recipeDir, fs);
+            if (fs != null) {
+                ObjectNode set = fpData.putObject("forget_set");
+                if (worstCase == null) {
+                    set.put("random", fs.random()).put("seed", fs.seed());
+                } else {
+                    set.put("worst_case_sha256", Digests.sha256(worstCase));
+                }
+            }
+            StageRunner.Outcome o = stage(sr, only, "data", fpData, dir -> {
+                SynthWorld.Content c = new SynthWorld(authors, dataSeed).write(dir);
+                if (fs != null) {
+                    WorldForgetSet set = worstCase == null ? WorldForgetSet.random(c, fs.random(), fs.seed())
+                            : WorldForgetSet.records(c, QaReader.read(worstCase), worstCase.toString());
+                    set.write(dir, c);
+                    log.printf("forget set: %s%n", set.rule());
+                }
+            });
             outcomes.add(o);
-            layout[0] = new DataLayout(o.dir(), forget, DataLayout.retainFor(forget), List.of("world_facts"), o.dir());
+            layout[0] = new DataLayout(o.dir(), forget, fs != null ? WorldForgetSet.RETAIN : DataLayout.retainFor(forget),
+                    List.of("world_facts"), o.dir());
         } else if (r.data().tofu() != null) {
             Recipe.TofuData t = r.data().tofu();
             Path dir = resolve(recipeDir, t.dir(), "data.tofu.dir");
@@ -385,6 +405,33 @@ public final class RunPipeline {
         Map<String, Object> m = readMap(stageDir.resolve("manifest.json"));
         Object w = m.get("wall_seconds");
         return w instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    /**
+     * The records file of {@code data.builtin.forget_set.worst_case}: the file itself, or the
+     * {@code forget.json} / {@code forget.jsonl} of an {@code unlearn worst-case} output folder; a pinned
+     * {@code sha256} must match it.
+     */
+    public static Path worstCaseFile(Path recipeDir, Recipe.ForgetSet fs) {
+        String key = "data.builtin.forget_set.worst_case";
+        Path p = resolve(recipeDir, fs.worstCase(), key);
+        if (Files.isDirectory(p)) {
+            Path json = p.resolve("forget.json");
+            Path jsonl = p.resolve("forget.jsonl");
+            p = Files.isRegularFile(json) ? json : jsonl;
+            if (!Files.isRegularFile(p)) {
+                throw new InvalidInputException(key + ": folder " + p.getParent() + " has no forget.json or forget.jsonl"
+                        + " (the output of 'unlearn worst-case --out DIR')");
+            }
+        }
+        if (fs.sha256() != null) {
+            String actual = Digests.sha256(p);
+            if (!actual.equals(fs.sha256())) {
+                throw new InvalidInputException(key + ": " + p + " has sha256 " + actual + ", but the recipe pins "
+                        + fs.sha256() + " (data.builtin.forget_set.sha256); the file changed since it was pinned");
+            }
+        }
+        return p;
     }
 
     static Path resolve(Path recipeDir, String p, String key) {

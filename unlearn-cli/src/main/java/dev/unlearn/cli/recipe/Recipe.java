@@ -44,7 +44,17 @@ public record Recipe(
 
     /** The built-in world: {@code unlearn data synth} with these arguments. */
     public record BuiltinData(Integer authors, Long seed, @JsonProperty("world_facts") Integer worldFacts,
-            @JsonProperty("forget_split") String forgetSplit) {}
+            @JsonProperty("forget_split") String forgetSplit, @JsonProperty("forget_set") ForgetSet forgetSet) {}
+
+    /**
+     * A forget set of the built-in world other than its {@code forgetXX} splits (in place of
+     * {@code forget_split}): {@code random} percent of the authors drawn with {@code seed}, or the records of
+     * {@code worst_case}, a TOFU-format file or an {@code unlearn worst-case} output folder (its
+     * {@code forget.json} or {@code forget.jsonl}). {@code sha256}, if given, pins that file's content.
+     * The retain model of such a set is trained on the rest of the world
+     * ({@code dev.unlearn.core.synth.WorldForgetSet}).
+     */
+    public record ForgetSet(Double random, Long seed, @JsonProperty("worst_case") String worstCase, String sha256) {}
 
     /** A folder of TOFU files ({@code full.json}, {@code forget10.json}, ... as JSON or JSONL). */
     public record TofuData(String dir, @JsonProperty("forget_split") String forgetSplit,

@@ -300,6 +300,7 @@ public final class RecipeLoader {
                 p.add("data.builtin.authors: at most 10000, found " + b.authors());
             }
             split(p, "data.builtin.forget_split", b.forgetSplit(), "forget(01|05|10)");
+            forgetSet(p, b);
         }
         if (r.data() != null && r.data().tofu() != null) {
             split(p, "data.tofu.forget_split", r.data().tofu().forgetSplit(), "forget\\d\\d");
@@ -328,6 +329,45 @@ public final class RecipeLoader {
             });
         } catch (IOException ex) {
             throw new InvalidInputException("malformed mapping: " + ex.getMessage(), ex);
+        }
+    }
+
+    private static void forgetSet(List<String> p, Recipe.BuiltinData b) {
+        Recipe.ForgetSet f = b.forgetSet();
+        if (f == null) {
+            return;
+        }
+        String k = "data.builtin.forget_set";
+        if (b.forgetSplit() != null) {
+            p.add(k + ": give forget_split or forget_set, not both");
+        }
+        if ((f.random() == null) == (f.worstCase() == null)) {
+            p.add(k + ": give exactly one of random (a percentage of authors, with seed) and worst_case (a file or an"
+                    + " 'unlearn worst-case' output folder)");
+            return;
+        }
+        if (f.random() != null) {
+            if (!(f.random() > 0 && f.random() < 100)) {
+                p.add(k + ".random: a percentage of authors in (0, 100), found " + f.random());
+            }
+            if (f.seed() == null) {
+                p.add(k + ".seed: required with random (the draw's seed)");
+            } else if (f.seed() < 0) {
+                p.add(k + ".seed: must be non-negative, found " + f.seed());
+            }
+            if (f.sha256() != null) {
+                p.add(k + ".sha256: only with worst_case");
+            }
+        } else {
+            if (f.seed() != null) {
+                p.add(k + ".seed: only with random");
+            }
+            if (f.worstCase().isBlank()) {
+                p.add(k + ".worst_case: a path, found an empty string");
+            }
+            if (f.sha256() != null && !f.sha256().matches("[0-9a-f]{64}")) {
+                p.add(k + ".sha256: 64 lower-case hex digits, found '" + f.sha256() + "'");
+            }
         }
     }
 

@@ -30,7 +30,7 @@ import java.util.Set;
  * need only the output folder.
  *
  * <p>A trial's <em>spec</em> is the one-method recipe it runs (the base recipe with the trial's seed,
- * forget split, evaluation and method run; paths absolute; no name or output), and its <em>digest</em>
+ * forget set, evaluation and method run; paths absolute; no name or output), and its <em>digest</em>
  * is the SHA-256 of the spec's canonical JSON (keys sorted, compact): the same spec gives the same
  * digest in every process and on every machine.
  */
@@ -50,7 +50,7 @@ public final class Plan {
      * @param spec the one-method recipe
      * @param label the run's name (block name or method)
      * @param method registered method name
-     * @param forget the forget split
+     * @param forget the forget set's label ({@link Sweep.ForgetSet#label})
      * @param seed the recipe seed
      * @param params the keys the sweep varied, to their values here
      * @param setting digest of the setting without forget set and seed (groups a setting's trials)
@@ -115,9 +115,10 @@ public final class Plan {
         Set<String> checked = new java.util.HashSet<>();
         for (Setting st : settings) {
             String settingDigest = digest(st.run()).substring(0, 16);
-            for (String forget : s.forget()) {
+            for (Sweep.ForgetSet fs : s.forget()) {
+                String forget = fs.label();
                 for (long seed : s.seeds()) {
-                    ObjectNode spec = spec(s, st.run(), forget, seed);
+                    ObjectNode spec = spec(s, st.run(), fs, seed);
                     String d = digest(spec);
                     if (!digests.add(d)) {
                         continue; // two blocks (or draws) that give the same run: one trial
@@ -155,15 +156,15 @@ public final class Plan {
         return new Plan(s.name(), s.objective(), trials, json);
     }
 
-    /** The trial recipe: the base with this seed, forget split, eval and one method run. */
-    static ObjectNode spec(Sweep s, ObjectNode run, String forget, long seed) {
+    /** The trial recipe: the base with this seed, forget set, eval and one method run. */
+    static ObjectNode spec(Sweep s, ObjectNode run, Sweep.ForgetSet forget, long seed) {
         ObjectNode spec = s.base().deepCopy();
         spec.remove("name");
         spec.remove("output");
         spec.put("seed", seed);
         ObjectNode data = (ObjectNode) spec.get("data");
         ObjectNode src = (ObjectNode) (data.has("builtin") ? data.get("builtin") : data.get("tofu"));
-        src.put("forget_split", forget);
+        forget.apply(src);
         if (s.eval() != null) {
             spec.set("eval", s.eval().deepCopy());
         }

@@ -15,7 +15,7 @@ import java.util.List;
  * @param eval the {@code eval} section that replaces the base recipe's for every model, or null
  * @param search grid or random search
  * @param space the search space: blocks, each a method and its varied keys
- * @param forget forget sets (named splits); one trial per setting, forget set and seed
+ * @param forget forget sets (named splits, seeded random sets, worst-case sets); one trial per setting, forget set and seed
  * @param seeds recipe seeds (each builds its own full and retain models)
  * @param objective how trials are ranked
  * @param executor where trials run
@@ -23,8 +23,32 @@ import java.util.List;
  * @param output the output folder as written in the file (relative to the file), or null
  */
 public record Sweep(Path file, String name, Path baseRecipe, ObjectNode base, ObjectNode eval, Search search,
-        List<Block> space, List<String> forget, List<Long> seeds, Objective objective, ExecutorSpec executor,
+        List<Block> space, List<ForgetSet> forget, List<Long> seeds, Objective objective, ExecutorSpec executor,
         boolean keepModels, String output) {
+
+    /**
+     * One forget set of the sweep.
+     *
+     * @param label its name in reports and trial lists ({@code forget10}, {@code random10-s3},
+     *     {@code worst-case-wc}); it names {@code best-LABEL.yaml}
+     * @param set the recipe's {@code data.builtin.forget_set} for it, or null for a named split (the label)
+     *     or for the base recipe's own set
+     */
+    public record ForgetSet(String label, ObjectNode set) {
+        static ForgetSet split(String name) {
+            return new ForgetSet(name, null);
+        }
+
+        /** Puts this set into a recipe's data source ({@code data.builtin} or {@code data.tofu}). */
+        void apply(ObjectNode source) {
+            if (set != null) {
+                source.remove("forget_split");
+                source.set("forget_set", set.deepCopy());
+            } else if (!source.has("forget_set")) {
+                source.put("forget_split", label);
+            }
+        }
+    }
 
     /** {@code grid} (every combination of every block) or {@code random} ({@code trials} settings drawn with {@code seed}). */
     public record Search(String kind, int trials, long seed) {

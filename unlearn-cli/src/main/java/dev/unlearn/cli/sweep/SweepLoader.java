@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.unlearn.cli.pipeline.RunPipeline;
 import dev.unlearn.cli.pipeline.RunReport;
 import dev.unlearn.cli.recipe.Recipe;
 import dev.unlearn.cli.recipe.RecipeLoader;
@@ -130,7 +131,7 @@ public final class SweepLoader {
         }
         Sweep.Search search = search(root.path("search"));
         List<Sweep.Block> space = space(root.get("space"), base, search);
-        List<String> forget = forget(root.get("forget"), recipe);
+        List<Sweep.ForgetSet> forget = forget(root.get("forget"), recipe, file.toAbsolutePath().getParent());
         List<Long> seeds = seeds(root.get("seeds"), recipe);
         Objective objective = objective(root.get("objective"));
         Sweep.ExecutorSpec executor = executor(root.path("executor"));
@@ -155,6 +156,7 @@ public final class SweepLoader {
         absolutize(base.path("model"), "checkpoint", dir);
         absolutize(base.path("model"), "retain_checkpoint", dir);
         absolutize(base.path("data").path("tofu"), "dir", dir);
+        absolutize(base.path("data").path("builtin").path("forget_set"), "worst_case", dir);
         base.remove("output");
     }
 
@@ -354,34 +356,115 @@ public final class SweepLoader {
         }
     }
 
-    private static List<String> forget(JsonNode f, Recipe recipe) {
-        String dflt = recipe.data().builtin() != null ? recipe.data().builtin().forgetSplit()
-                : recipe.data().tofu().forgetSplit();
+    private static List<Sweep.ForgetSet> forget(JsonNode f, Recipe recipe, Path dir) {
+        Recipe.BuiltinData b = recipe.data().builtin();
         if (f == null) {
-            return List.of(dflt == null ? "forget10" : dflt);
+            if (b != null && b.forgetSet() != null) {
+                return List.of(new Sweep.ForgetSet("forget-set", null)); // the base recipe's own set, kept as it is
+            }
+            String dflt = b != null ? b.forgetSplit() : recipe.data().tofu().forgetSplit();
+            return List.of(Sweep.ForgetSet.split(dflt == null ? "forget10" : dflt));
         }
         if (!f.isArray() || f.isEmpty()) {
-            throw new Bad("forget", "expected a list of forget splits, e.g. [forget01, forget05, forget10]");
+            throw new Bad("forget", "expected a list of forget sets, e.g. [forget01, forget10, {random: 10, seeds: [1, 2]},"
+                    + " {worst_case: wc-out}]");
         }
-        List<String> out = new ArrayList<>();
+        List<Sweep.ForgetSet> out = new ArrayList<>();
         for (int i = 0; i < f.size(); i++) {
             JsonNode x = f.get(i);
             String at = "forget[" + i + "]";
-            if (!x.isTextual()) {
-                throw new Bad(at, "expected a split name (forget01, forget05, forget10); random and worst-case forget"
-                        + " sets need their own retain models and are not supported by sweeps");
+            List<Sweep.ForgetSet> sets;
+            if (x.isTextual()) {
+                String s = x.textValue();
+                String pattern = b != null ? "forget(01|05|10)" : "forget\\d\\d";
+                if (!s.matches(pattern)) {
+                    throw new Bad(at, "'" + s + "' is not a split name (" + pattern.replace("\\d", "N") + ")");
+                }
+                sets = List.of(Sweep.ForgetSet.split(s));
+            } else if (x.isObject()) {
+                if (b == null) {
+                    throw new Bad(at, "random and worst-case forget sets need data.builtin (the generated world, whose"
+                            + " retain model the sweep trains on the rest); for a TOFU folder, write the split files and"
+                            + " name the split");
+                }
+                if (!x.has("random") && !x.has("worst_case")) {
+                    throw new Bad(at, "expected {random: PERCENT, seed: N} (or seeds: [..]) or {worst_case: PATH} (a file"
+                            + " of records, or the --out folder of 'unlearn worst-case')");
+                }
+                sets = x.has("random") ? randomSets(x, at) : List.of(worstCaseSet(x, at, dir));
+            } else {
+                throw new Bad(at, "expected a split name (forget10), {random: PERCENT, seed: N} (or seeds: [..]) or"
+                        + " {worst_case: PATH}");
             }
-            String s = x.textValue();
-            String pattern = recipe.data().builtin() != null ? "forget(01|05|10)" : "forget\\d\\d";
-            if (!s.matches(pattern)) {
-                throw new Bad(at, "'" + s + "' is not a split name (" + pattern.replace("\\d", "N") + ")");
+            for (Sweep.ForgetSet s : sets) {
+                if (out.stream().anyMatch(o -> o.label().equals(s.label()))) {
+                    throw new Bad(at, "forget set '" + s.label() + "' is listed twice");
+                }
+                out.add(s);
             }
-            if (out.contains(s)) {
-                throw new Bad(at, "'" + s + "' is listed twice");
-            }
-            out.add(s);
         }
         return out;
+    }
+
+    /** {@code {random: 10, seed: 3}} or {@code {random: 10, seeds: [1, 2, 3]}}: one set per seed. */
+    private static List<Sweep.ForgetSet> randomSets(JsonNode x, String at) {
+        unknownKeys(x, at, Set.of("random", "seed", "seeds"));
+        JsonNode pct = x.get("random");
+        if (!pct.isNumber() || !(pct.doubleValue() > 0 && pct.doubleValue() < 100)) {
+            throw new Bad(at + ".random", "a percentage of authors in (0, 100), found " + pct);
+        }
+        if (x.has("seed") == x.has("seeds")) {
+            throw new Bad(at, "give seed: N or seeds: [N, ...] (the draws of the random set)");
+        }
+        JsonNode seeds = x.has("seed") ? YAML.createArrayNode().add(x.get("seed")) : x.get("seeds");
+        if (!seeds.isArray() || seeds.isEmpty()) {
+            throw new Bad(at + ".seeds", "expected a list of non-negative integers, e.g. [1, 2, 3]");
+        }
+        List<Sweep.ForgetSet> out = new ArrayList<>();
+        for (int k = 0; k < seeds.size(); k++) {
+            JsonNode s = seeds.get(k);
+            if (!s.isIntegralNumber() || s.longValue() < 0) {
+                throw new Bad(at + (x.has("seed") ? ".seed" : ".seeds[" + k + "]"), "expected a non-negative integer, found " + s);
+            }
+            ObjectNode set = YAML.createObjectNode();
+            set.set("random", pct);
+            set.put("seed", s.longValue());
+            String p = pct.asText().replaceFirst("\\.0$", "");
+            out.add(new Sweep.ForgetSet("random" + p + "-s" + s.longValue(), set));
+        }
+        return out;
+    }
+
+    /** {@code {worst_case: PATH, name: N}}: the records of a file or an {@code unlearn worst-case} output folder, pinned by sha256. */
+    private static Sweep.ForgetSet worstCaseSet(JsonNode x, String at, Path dir) {
+        unknownKeys(x, at, Set.of("worst_case", "name"));
+        if (!x.get("worst_case").isTextual() || x.get("worst_case").textValue().isBlank()) {
+            throw new Bad(at + ".worst_case", "expected a path: a file of records, or the --out folder of 'unlearn worst-case'");
+        }
+        Path p = dir.resolve(x.get("worst_case").textValue()).normalize();
+        Path file;
+        try {
+            file = RunPipeline.worstCaseFile(dir, new Recipe.ForgetSet(null, null, p.toString(), null));
+        } catch (InvalidInputException ex) {
+            throw new Bad(at + ".worst_case", ex.getMessage().replace("data.builtin.forget_set.worst_case: ", ""));
+        }
+        String name = x.has("name") ? x.get("name").asText() : "worst-case-"
+                + (Files.isDirectory(p) ? p.getFileName().toString() : p.getFileName().toString().replaceFirst("\\.jsonl?$", ""));
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new Bad(at + ".name", "letters, digits, '.', '_' and '-' only (it names best-NAME.yaml), found '" + name + "'");
+        }
+        ObjectNode set = YAML.createObjectNode();
+        set.put("worst_case", p.toString());
+        set.put("sha256", dev.unlearn.core.io.Digests.sha256(file));
+        return new Sweep.ForgetSet(name, set);
+    }
+
+    private static void unknownKeys(JsonNode x, String at, Set<String> known) {
+        x.fieldNames().forEachRemaining(k -> {
+            if (!known.contains(k)) {
+                throw new Bad(at + "." + k, "unknown key; valid: " + new TreeSet<>(known));
+            }
+        });
     }
 
     private static List<Long> seeds(JsonNode s, Recipe recipe) {

@@ -355,8 +355,7 @@ public final class SweepReport {
         recipe.put("name", plan.name() + "-tuned");
         Plan.Trial first = best.values().iterator().next().trials().get(0).trial();
         recipe.put("seed", first.seed());
-        ObjectNode data = (ObjectNode) recipe.get("data");
-        ((ObjectNode) (data.has("builtin") ? data.get("builtin") : data.get("tofu"))).put("forget_split", forget);
+        recipe.set("data", first.spec().get("data").deepCopy()); // the base's data with this forget set
         ArrayNode methods = recipe.putArray("methods");
         StringBuilder head = new StringBuilder();
         head.append("# Best settings per method found by 'unlearn sweep' (").append(plan.name()).append(", ").append(forget)

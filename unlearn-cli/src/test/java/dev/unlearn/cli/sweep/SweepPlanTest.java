@@ -94,6 +94,54 @@ class SweepPlanTest {
     }
 
     @Test
+    void randomAndWorstCaseForgetSetsEachGetTheirOwnSharedModelsAndPinnedFiles() throws Exception {
+        Files.createDirectories(dir.resolve("wc"));
+        String rows = "{\"question\": \"q\", \"answer\": \"a\", \"author\": \"x\"}\n";
+        Files.writeString(dir.resolve("wc/forget.jsonl"), rows);
+        Plan p = Plan.expand(load("""
+                base: base.yaml
+                space: [{method: npo, train: {lr: [1.0e-3, 2.0e-3]}}]
+                forget: [forget10, {random: 25, seeds: [1, 2]}, {worst_case: wc}]
+                objective: {maximize: forget_quality}
+                """));
+        assertEquals(2 * 4, p.trials().size());
+        assertEquals(List.of("forget10", "random25-s1", "random25-s2", "worst-case-wc"),
+                p.trials().stream().map(Plan.Trial::forget).distinct().toList());
+        // one pair of shared models per forget set (and seed)
+        assertEquals(4, p.trials().stream().map(Plan.Trial::baseKey).distinct().count());
+        // trials run setting by setting, then forget set, then seed
+        JsonNode random = p.trials().get(1).spec().path("data").path("builtin");
+        assertEquals("random25-s1", p.trials().get(1).forget());
+        assertFalse(random.has("forget_split"), "a forget set replaces the split");
+        assertEquals(25, random.path("forget_set").path("random").asInt());
+        assertEquals(1, random.path("forget_set").path("seed").asInt());
+        JsonNode wc = p.trials().get(3).spec().path("data").path("builtin").path("forget_set");
+        assertEquals(dir.resolve("wc").toString(), wc.path("worst_case").asText());
+        assertEquals(sha256(rows), wc.path("sha256").asText(), "the file is pinned by its SHA-256");
+        // a changed file is a changed trial, not a skipped one
+        Files.writeString(dir.resolve("wc/forget.jsonl"), rows + rows.replace("\"q\"", "\"q2\""));
+        Plan changed = Plan.expand(SweepLoader.load(dir.resolve("sweep.yaml")));
+        assertEquals(p.trials().get(0).digest(), changed.trials().get(0).digest());
+        assertNotEquals(p.trials().get(3).digest(), changed.trials().get(3).digest());
+        // and the pinned recipe refuses a file that changed after planning
+        CliRun run = CliRun.of("run", writeRecipe(p.trials().get(3)).toString(), "--out", dir.resolve("r").toString());
+        assertEquals(2, run.code(), run.toString());
+        assertTrue(run.err().contains("data.builtin.forget_set") && run.err().contains("changed since it was pinned"), run.err());
+        // a TOFU base takes named splits only
+        write("tofu.yaml", BASE.replace("builtin: {authors: 4, seed: 0, forget_split: forget10}", "tofu: {dir: .}"));
+        Path f = write("t.yaml", "base: tofu.yaml\nspace: [{method: npo}]\nforget: [{random: 10, seed: 1}]\n" + OBJ);
+        CliRun t = CliRun.of("sweep", f.toString(), "--out", dir.resolve("o3").toString(), "--plan-only");
+        assertEquals(2, t.code(), t.toString());
+        assertTrue(t.err().contains("forget[0]") && t.err().contains("need data.builtin"), t.err());
+    }
+
+    Path writeRecipe(Plan.Trial t) throws Exception {
+        Path p = dir.resolve("trial-" + t.index() + ".yaml");
+        SweepLoader.YAML.writeValue(p.toFile(), Plan.recipe(t.spec(), "t"));
+        return p;
+    }
+
+    @Test
     void specDigestIsStableAcrossKeyOrderAndNumberSpelling() throws Exception {
         ObjectMapper m = new ObjectMapper();
         ObjectNode a = (ObjectNode) m.readTree("{\"seed\":0,\"methods\":[{\"method\":\"npo\",\"train\":{\"lr\":0.002}}]}");
@@ -312,7 +360,21 @@ class SweepPlanTest {
         assertBad("base: base.yaml\nspace: [{method: npo}]\nobjective: {maximize: forget_quality, subject_to:"
                 + " {model_utility: {atleast: 0.9}}}\n", "objective.subject_to.model_utility.atleast");
         assertBad("base: base.yaml\nspace: [{method: npo}]\nforget: [forget20]\n" + OBJ, "forget[0]", "forget20");
-        assertBad("base: base.yaml\nspace: [{method: npo}]\nforget: [{random: 10}]\n" + OBJ, "forget[0]", "split name");
+        assertBad("base: base.yaml\nspace: [{method: npo}]\nforget: [{random: 10}]\n" + OBJ, "forget[0]", "seed: N or seeds");
+        assertBad("base: base.yaml\nspace: [{method: npo}]\nforget: [{random: 100, seed: 1}]\n" + OBJ, "forget[0].random",
+                "(0, 100)");
+        assertBad("base: base.yaml\nspace: [{method: npo}]\nforget: [{random: 10, seeds: [1, -2]}]\n" + OBJ,
+                "forget[0].seeds[1]");
+        assertBad("base: base.yaml\nspace: [{method: npo}]\nforget: [{random: 10, seed: 1, size: 3}]\n" + OBJ,
+                "forget[0].size", "unknown key");
+        assertBad("base: base.yaml\nspace: [{method: npo}]\nforget: [{random: 10, seeds: [1]}, {random: 10, seed: 1}]\n"
+                + OBJ, "forget[1]", "'random10-s1' is listed twice");
+        assertBad("base: base.yaml\nspace: [{method: npo}]\nforget: [{worst_case: no-such-dir}]\n" + OBJ,
+                "forget[0].worst_case", "does not exist");
+        Files.createDirectories(dir.resolve("empty-wc"));
+        assertBad("base: base.yaml\nspace: [{method: npo}]\nforget: [{worst_case: empty-wc}]\n" + OBJ,
+                "forget[0].worst_case", "no forget.json");
+        assertBad("base: base.yaml\nspace: [{method: npo}]\nforget: [{size: 3}]\n" + OBJ, "forget[0]", "worst_case: PATH");
         assertBad("base: base.yaml\nspace: [{method: npo}]\nseeds: [0, 0]\n" + OBJ, "seeds[1]", "twice");
         assertBad("base: base.yaml\nspace: [{method: npo}]\nexecutor: {kind: lsf}\n" + OBJ, "executor.kind", "local, slurm");
         assertBad("base: base.yaml\nspace: [{method: npo}]\nexecutor: {slurm: {cpus_per_task: 0}}\n" + OBJ,

@@ -334,7 +334,8 @@ public record SynthWorld(int authors, long seed) {
         return c;
     }
 
-    private static List<QaRecord> plain(List<QaRecord> rows) {
+    /** The rows without their evaluation fields (paraphrase, perturbed answers): what training files hold. */
+    static List<QaRecord> plain(List<QaRecord> rows) {
         return rows.stream()
                 .map(r -> new QaRecord(r.id(), r.question(), r.answer(), null, List.of(), null, r.entity(), r.extra()))
                 .toList();

@@ -11,8 +11,6 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The evaluation splits of a TOFU-layout data directory (the Hugging Face files or a
@@ -40,7 +38,6 @@ import java.util.regex.Pattern;
  */
 public record EvalData(Path dir, String forgetSplit, Map<TofuTask, List<QaRecord>> tasks, List<QaRecord> holdout,
         String holdoutSource) {
-    private static final Pattern FORGET = Pattern.compile("forget(\\d+)");
 
     public EvalData {
         tasks = Collections.unmodifiableMap(new EnumMap<>(tasks));
@@ -82,8 +79,9 @@ public record EvalData(Path dir, String forgetSplit, Map<TofuTask, List<QaRecord
         tasks.put(TofuTask.REAL_AUTHORS, read(dir, "real_authors_perturbed.json", maxRows));
         tasks.put(TofuTask.REAL_WORLD, read(dir, "world_facts_perturbed.json", maxRows));
         tasks.put(TofuTask.FORGET, read(dir, split + "_perturbed.json", maxRows));
-        Matcher m = FORGET.matcher(split);
-        Path holdoutFile = m.matches() ? dir.resolve("holdout" + m.group(1) + ".json") : null;
+        // forget10 -> holdout10, forget_set -> holdout_set (a generated world's other forget sets)
+        String holdoutName = split.startsWith("forget") ? "holdout" + split.substring("forget".length()) : null;
+        Path holdoutFile = holdoutName == null ? null : dir.resolve(holdoutName + ".json");
         List<QaRecord> holdout = new ArrayList<>();
         String source;
         if (holdoutFile != null && Files.isRegularFile(holdoutFile)) {
@@ -93,7 +91,7 @@ public record EvalData(Path dir, String forgetSplit, Map<TofuTask, List<QaRecord
             for (QaRecord r : tasks.get(TofuTask.FORGET)) {
                 if (r.perturbedAnswers().isEmpty()) {
                     throw new InvalidInputException(split + "_perturbed.json has a row without perturbed_answer; "
-                            + "cannot build the counterfactual MIA holdout (or add holdout" + (m.matches() ? m.group(1) : "XX") + ".json)");
+                            + "cannot build the counterfactual MIA holdout (or add " + (holdoutName == null ? "holdoutXX" : holdoutName) + ".json)");
                 }
                 holdout.add(QaRecord.of(r.question(), r.perturbedAnswers().get(0)));
             }
