@@ -75,6 +75,28 @@ class RecipeLoaderTest {
     }
 
     @Test
+    void forgetSetsAreCheckedKeyByKey(@TempDir Path dir) throws Exception {
+        String b = "builtin: {authors: 10, seed: 3}";
+        Path f = dir.resolve("ok.yaml");
+        Files.writeString(f, GOOD.replace(b, "builtin: {authors: 10, seed: 3, forget_set: {random: 20, seed: 4}}"));
+        assertEquals(20.0, RecipeLoader.load(f).data().builtin().forgetSet().random());
+        String[][] bad = {
+            {"forget_split: forget10, forget_set: {random: 20, seed: 4}", "forget_split or forget_set, not both"},
+            {"forget_set: {random: 20}", "data.builtin.forget_set.seed: required with random"},
+            {"forget_set: {random: 0, seed: 1}", "data.builtin.forget_set.random: a percentage"},
+            {"forget_set: {random: 20, seed: 1, worst_case: wc}", "exactly one of random"},
+            {"forget_set: {}", "exactly one of random"},
+            {"forget_set: {worst_case: wc, seed: 1}", "data.builtin.forget_set.seed: only with random"},
+            {"forget_set: {worst_case: wc, sha256: abc}", "data.builtin.forget_set.sha256: 64"},
+            {"forget_set: {random: 20, seed: 1, size: 2}", "data.builtin.forget_set.size"},
+        };
+        for (String[] c : bad) {
+            String m = error(dir, GOOD.replace(b, "builtin: {authors: 10, seed: 3, " + c[0] + "}"));
+            assertTrue(m.contains(c[1]), c[0] + " -> " + m);
+        }
+    }
+
+    @Test
     void malformedYamlAndMissingFile(@TempDir Path dir) throws Exception {
         String y = error(dir, "data: {builtin: {authors: 3}\n");
         assertTrue(y.contains("not valid YAML"), y);
