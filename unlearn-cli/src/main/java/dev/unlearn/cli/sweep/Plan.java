@@ -33,6 +33,9 @@ import java.util.Set;
  * forget set, evaluation and method run; paths absolute; no name or output), and its <em>digest</em>
  * is the SHA-256 of the spec's canonical JSON (keys sorted, compact): the same spec gives the same
  * digest in every process and on every machine.
+ *
+ * <p>With successive halving the plan grows rung by rung ({@link #promote}): rung 0 is every setting at
+ * the first budget, and each later rung is appended once the one before has finished.
  */
 public final class Plan {
     /** The plan file, relative to the output folder. */
@@ -54,9 +57,10 @@ public final class Plan {
      * @param seed the recipe seed
      * @param params the keys the sweep varied, to their values here
      * @param setting digest of the setting without forget set and seed (groups a setting's trials)
+     * @param rung the successive-halving rung (0 without halving)
      */
     public record Trial(int index, String digest, ObjectNode spec, String label, String method, String forget, long seed,
-            ObjectNode params, String setting) {
+            ObjectNode params, String setting, int rung) {
         /** The key of the shared full and retain models of this trial: the digest of its spec without the method run. */
         public String baseKey() {
             return Plan.digest(baseSpec(spec)).substring(0, 16);
@@ -110,8 +114,19 @@ public final class Plan {
     /** Expands a sweep into its plan; every trial's recipe is validated as {@code unlearn run} would. */
     public static Plan expand(Sweep s) {
         List<Setting> settings = s.search().random() ? random(s) : grid(s);
+        Sweep.Halving h = s.search().halving();
+        if (h != null) {
+            settings = settings.stream().map(st -> withBudget(st, h.key(), h.budgets().get(0))).toList();
+        }
         List<Trial> trials = new ArrayList<>();
+        addTrials(s, settings, 0, trials);
+        return new Plan(s.name(), s.objective(), trials, json(s, trials));
+    }
+
+    /** Appends the trials of {@code settings} (each forget set and seed) to {@code trials}. */
+    private static void addTrials(Sweep s, List<Setting> settings, int rung, List<Trial> trials) {
         Set<String> digests = new LinkedHashSet<>();
+        trials.forEach(t -> digests.add(t.digest()));
         Set<String> checked = new java.util.HashSet<>();
         for (Setting st : settings) {
             String settingDigest = digest(st.run()).substring(0, 16);
@@ -127,10 +142,13 @@ public final class Plan {
                         validate(s, st, spec);
                     }
                     trials.add(new Trial(trials.size(), d, spec, st.block().label(), st.block().method(), forget, seed,
-                            st.params(), settingDigest));
+                            st.params(), settingDigest, rung));
                 }
             }
         }
+    }
+
+    private static ObjectNode json(Sweep s, List<Trial> trials) {
         ObjectNode json = JSON.createObjectNode();
         json.put("format", FORMAT);
         json.put("name", s.name());
@@ -139,6 +157,12 @@ public final class Plan {
         json.set("base", s.base());
         json.set("objective", s.objective().toJson());
         json.put("search", s.search().kind());
+        if (s.search().halving() != null) {
+            Sweep.Halving h = s.search().halving();
+            ObjectNode hj = json.putObject("halving");
+            hj.put("key", h.key()).put("eta", h.eta());
+            h.budgets().forEach(hj.putArray("budgets")::add);
+        }
         json.put("keep_models", s.keepModels());
         ObjectNode ex = json.putObject("executor");
         ex.put("kind", s.executor().kind()).put("workers", s.executor().workers())
@@ -149,11 +173,68 @@ public final class Plan {
         for (Trial t : trials) {
             ObjectNode o = arr.addObject();
             o.put("index", t.index()).put("digest", t.digest()).put("label", t.label()).put("method", t.method())
-                    .put("forget", t.forget()).put("seed", t.seed()).put("setting", t.setting());
+                    .put("forget", t.forget()).put("seed", t.seed()).put("setting", t.setting()).put("rung", t.rung());
             o.set("params", t.params());
             o.set("spec", t.spec());
         }
-        return new Plan(s.name(), s.objective(), trials, json);
+        return json;
+    }
+
+    /** A setting with its training budget set to {@code budget} (and listed among the varied keys). */
+    static Setting withBudget(Setting st, String key, int budget) {
+        ObjectNode run = st.run().deepCopy();
+        ObjectNode train = run.has("train") ? (ObjectNode) run.get("train") : run.putObject("train");
+        train.put(key, budget);
+        ObjectNode params = st.params().deepCopy();
+        params.put("train." + key, budget);
+        return new Setting(st.block(), run, params);
+    }
+
+    /**
+     * Successive halving: once every trial of the last rung has finished, appends the next rung (the best
+     * {@code 1/eta} of its settings, ranked by the objective over all their forget sets and seeds, with
+     * the budget multiplied by {@code eta}). The result depends only on the finished trials, so a rerun
+     * plans the same rungs.
+     *
+     * @return the plan with the next rung, or this plan when the last rung is not finished or is the final one
+     */
+    public Plan promote(Sweep s, Path out) {
+        Sweep.Halving h = s.search().halving();
+        if (h == null || trials.isEmpty()) {
+            return this;
+        }
+        int rung = trials.get(trials.size() - 1).rung();
+        if (rung + 1 >= h.budgets().size()) {
+            return this;
+        }
+        List<Trial> last = trials.stream().filter(t -> t.rung() == rung).toList();
+        if (last.stream().anyMatch(t -> TrialRunner.finished(out, t) == null)) {
+            return this;
+        }
+        Plan sub = new Plan(name, objective, last, json);
+        List<SweepReport.Row> rows = SweepReport.rank(sub, SweepReport.states(out, sub));
+        int first = (int) trials.stream().filter(t -> t.rung() == 0).map(Trial::setting).distinct().count();
+        int keep = h.keep(first, rung + 1);
+        Map<String, Setting> promoted = new LinkedHashMap<>();
+        Map<String, Sweep.Block> blocks = new LinkedHashMap<>();
+        s.space().forEach(b -> blocks.put(b.label() + "|" + b.method(), b));
+        for (SweepReport.Row r : rows) {
+            Trial t = r.trials().get(0).trial();
+            if (promoted.size() < keep && !promoted.containsKey(t.setting())) {
+                Sweep.Block b = blocks.get(t.label() + "|" + t.method());
+                if (b == null) {
+                    throw new InvalidInputException("the sweep file changed since rung " + rung + " was planned (no block"
+                            + " '" + t.label() + "' left); plan it into a new output folder");
+                }
+                ObjectNode params = t.params().deepCopy();
+                params.remove("train." + h.key());
+                Setting st = new Setting(b, (ObjectNode) t.spec().path("methods").get(0).deepCopy(), params);
+                promoted.put(t.setting(), withBudget(st, h.key(), h.budgets().get(rung + 1)));
+            }
+        }
+        List<Trial> all = new ArrayList<>(trials);
+        addTrials(s, new ArrayList<>(promoted.values()), rung + 1, all);
+        return new Plan(name, objective, all, json(s, all));
     }
 
     /** The trial recipe: the base with this seed, forget set, eval and one method run. */
@@ -342,7 +423,7 @@ public final class Plan {
         for (JsonNode t : json.path("trials")) {
             trials.add(new Trial(t.path("index").asInt(), t.path("digest").asText(), (ObjectNode) t.get("spec"),
                     t.path("label").asText(), t.path("method").asText(), t.path("forget").asText(), t.path("seed").asLong(),
-                    (ObjectNode) t.get("params"), t.path("setting").asText()));
+                    (ObjectNode) t.get("params"), t.path("setting").asText(), t.path("rung").asInt(0)));
         }
         return new Plan(json.path("name").asText(), Objective.fromJson(json.path("objective")), trials, json);
     }

@@ -50,10 +50,45 @@ public record Sweep(Path file, String name, Path baseRecipe, ObjectNode base, Ob
         }
     }
 
-    /** {@code grid} (every combination of every block) or {@code random} ({@code trials} settings drawn with {@code seed}). */
-    public record Search(String kind, int trials, long seed) {
+    /**
+     * {@code grid} (every combination of every block) or {@code random} ({@code trials} settings drawn with
+     * {@code seed}), optionally as successive halving ({@code halving}, else null).
+     */
+    public record Search(String kind, int trials, long seed, Halving halving) {
         public boolean random() {
             return kind.equals("random");
+        }
+    }
+
+    /**
+     * Successive halving (Jamieson and Talwalkar 2016; Li et al. 2018, Hyperband's inner loop): every setting
+     * first runs with training budget {@code min} of {@code key}; each following rung keeps the best
+     * {@code 1/eta} of the settings (ranked by the objective) and multiplies the budget by {@code eta}, up to
+     * {@code max}.
+     *
+     * @param key the training key that is the budget: {@code max_steps} or {@code epochs}
+     * @param min the first rung's budget
+     * @param max the last rung's budget
+     * @param eta the reduction factor (2 keeps half)
+     */
+    public record Halving(String key, int min, int max, int eta) {
+        /** The budget of each rung: min, min·eta, ... while below max, then max. */
+        public List<Integer> budgets() {
+            List<Integer> out = new java.util.ArrayList<>();
+            for (long b = min; b < max; b *= eta) {
+                out.add((int) b);
+            }
+            out.add(max);
+            return out;
+        }
+
+        /** How many of {@code first} settings rung {@code rung} runs: ceil(first / eta^rung), at least 1. */
+        public int keep(int first, int rung) {
+            double n = first;
+            for (int k = 0; k < rung; k++) {
+                n = Math.ceil(n / eta);
+            }
+            return Math.max(1, (int) n);
         }
     }
 

@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         header = "Search methods, hyperparameters, forget sets and seeds; rank the trials; write the best recipe.",
         description = {
-            "SWEEP.yaml names a base recipe, a search space (grid or random), forget sets, seeds, an objective and an",
-            "executor (recipes/README.md#sweeps). Each trial is a one-method recipe; it runs in its own process into",
+            "SWEEP.yaml names a base recipe, a search space (grid or random, optionally as successive halving), forget",
+            "sets (named splits, seeded random sets, worst-case sets), seeds, an objective and an executor",
+            "(recipes/README.md#sweeps). Each trial is a one-method recipe; it runs in its own process into",
             "OUT/trials/DIGEST/ (DIGEST = SHA-256 of its spec) and is skipped on a rerun once finished; a crashed trial",
             "is redone. The full and retain models are built once (OUT/base/) and shared by all trials.",
             "Executors run the same trial command, 'unlearn sweep trial OUT INDEX': local (worker processes),",
@@ -98,7 +99,7 @@ public class SweepCommand implements Callable<Integer> {
         }
         OutputDirs.refuseOverlap(dir, inputs);
         OutputDirs.claim(dir, "sweep output folder", Plan.FILE);
-        Plan plan = Plan.expand(s);
+        Plan plan = promoted(s, Plan.expand(s), dir);
         try {
             Files.createDirectories(dir.resolve("sweep"));
         } catch (IOException ex) {
@@ -108,16 +109,8 @@ public class SweepCommand implements Callable<Integer> {
             plan.write(dir);
             copy(s.file(), dir.resolve("sweep/sweep.yaml"));
             copy(s.baseRecipe(), dir.resolve("sweep/base-recipe.yaml"));
-            List<Integer> pending = new ArrayList<>();
-            int finished = 0;
-            for (Plan.Trial t : plan.trials()) {
-                var m = TrialRunner.finished(dir, t);
-                if (m == null || (retryFailed && "failed".equals(m.path("status").asText()))) {
-                    pending.add(t.index());
-                } else {
-                    finished++;
-                }
-            }
+            List<Integer> pending = pending(plan, dir);
+            int finished = plan.trials().size() - pending.size();
             long bases = plan.trials().stream().map(Plan.Trial::baseKey).distinct().count();
             o.printf("sweep %s: %d trials (%s search), %d finished, %d to run; %d pair(s) of full and retain models;"
                     + " output %s%n", plan.name(), plan.trials().size(), s.search().kind(), finished, pending.size(), bases,
@@ -135,14 +128,61 @@ public class SweepCommand implements Callable<Integer> {
                     o.printf("Kubernetes Indexed Job for %d trials: %s%n  put %s on the volume claim '%s', then:"
                             + " kubectl apply -f %s%n  follow it with: unlearn sweep status OUT%n", plan.trials().size(), job,
                             dir.toAbsolutePath(), s.executor().kubernetes().path("volume_claim").asText(), job);
+                    nextRungNote(o, s, plan);
                     return 0;
                 default:
-                    return local(o, s, plan, dir, pending);
+                    LocalExecutor.Result r = local(o, s, plan, dir, pending);
+                    // successive halving: promote the best settings of each finished rung and run them
+                    for (Plan next = promoted(s, plan, dir); next != plan && r.crashed() == 0; next = promoted(s, plan, dir)) {
+                        plan = rung(o, s, next, dir);
+                        LocalExecutor.Result more = local(o, s, plan, dir, pending(plan, dir));
+                        r = new LocalExecutor.Result(r.done() + more.done(), r.failed() + more.failed(),
+                                r.crashed() + more.crashed(), more.workers(), r.wallSeconds() + more.wallSeconds());
+                    }
+                    return report(o, dir, r);
             }
         }
     }
 
-    private int local(PrintWriter o, Sweep s, Plan plan, Path dir, List<Integer> pending) {
+    /** The plan with every rung that the finished trials already decide (a rerun replays the promotions). */
+    static Plan promoted(Sweep s, Plan plan, Path dir) {
+        for (Plan next = plan.promote(s, dir); next != plan; next = plan.promote(s, dir)) {
+            plan = next;
+        }
+        return plan;
+    }
+
+    /** Writes a plan with a new rung and says what it runs. */
+    private static Plan rung(PrintWriter o, Sweep s, Plan plan, Path dir) {
+        plan.write(dir);
+        Plan.Trial last = plan.trials().get(plan.trials().size() - 1);
+        long settings = plan.trials().stream().filter(t -> t.rung() == last.rung()).map(Plan.Trial::setting).distinct().count();
+        o.printf("successive halving, rung %d: the best %d setting(s) with %s %d%n", last.rung(), settings,
+                s.search().halving().key(), s.search().halving().budgets().get(last.rung()));
+        o.flush();
+        return plan;
+    }
+
+    private void nextRungNote(PrintWriter o, Sweep s, Plan plan) {
+        Sweep.Halving h = s.search().halving();
+        if (h != null && plan.trials().get(plan.trials().size() - 1).rung() + 1 < h.budgets().size()) {
+            o.println("successive halving: once these trials have ended, run the same command again to plan (and"
+                    + " submit) the next rung");
+        }
+    }
+
+    private List<Integer> pending(Plan plan, Path dir) {
+        List<Integer> pending = new ArrayList<>();
+        for (Plan.Trial t : plan.trials()) {
+            var m = TrialRunner.finished(dir, t);
+            if (m == null || (retryFailed && "failed".equals(m.path("status").asText()))) {
+                pending.add(t.index());
+            }
+        }
+        return pending;
+    }
+
+    private LocalExecutor.Result local(PrintWriter o, Sweep s, Plan plan, Path dir, List<Integer> pending) {
         LocalExecutor.Result r = new LocalExecutor.Result(0, 0, 0, 0, 0);
         if (!pending.isEmpty()) {
             int n = LocalExecutor.workers(workers != null ? workers : s.executor().workers(), s.executor().memoryPerTrialMb(),
@@ -181,6 +221,10 @@ public class SweepCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "%d trials in %.1f s with %d workers: %d done, %d failed, %d crashed%n", pending.size(),
                     r.wallSeconds(), r.workers(), r.done(), r.failed(), r.crashed());
         }
+        return r;
+    }
+
+    private static int report(PrintWriter o, Path dir, LocalExecutor.Result r) {
         Path rep = SweepReport.write(dir);
         o.print(firstLines(read(rep.resolve("leaderboard.txt")), 14));
         o.println("report: " + rep.resolve("report.html").toAbsolutePath());
@@ -204,11 +248,13 @@ public class SweepCommand implements Callable<Integer> {
         o.println("Slurm job array script: " + script.toAbsolutePath());
         if (noSubmit) {
             o.println("not submitted (--no-submit); submit with: sbatch " + script.toAbsolutePath());
+            nextRungNote(o, s, plan);
             return 0;
         }
         String job = SlurmExecutor.submit(dir, script, o);
         if (!await) {
             o.println("follow it with: unlearn sweep status " + dir + "   (squeue -j " + job + ")");
+            nextRungNote(o, s, plan);
             return 0;
         }
         o.println("waiting for job " + job + " ...");
@@ -229,6 +275,11 @@ public class SweepCommand implements Callable<Integer> {
             }
         }
         o.print(SweepReport.status(dir));
+        Plan next = promoted(s, plan, dir);
+        if (next != plan) {
+            Plan withRung = rung(o, s, next, dir);
+            return slurm(o, s, withRung, dir, pending(withRung, dir));
+        }
         Path rep = SweepReport.write(dir);
         o.print(firstLines(read(rep.resolve("leaderboard.txt")), 14));
         o.println("report: " + rep.resolve("report.html").toAbsolutePath());

@@ -39,7 +39,8 @@ public final class SweepLoader {
     static final Set<String> TOP = keys("name", "base", "output", "eval", "search", "space", "forget", "seeds", "objective",
             "executor", "keep_models");
     static final Set<String> BLOCK = keys("method", "name", "base_run", "config", "train");
-    static final Set<String> SEARCH = keys("kind", "trials", "seed");
+    static final Set<String> SEARCH = keys("kind", "trials", "seed", "halving");
+    static final Set<String> HALVING = keys("key", "min", "max", "eta");
     static final Set<String> OBJECTIVE = keys("maximize", "minimize", "pareto", "subject_to");
     static final Set<String> CONSTRAINT = keys("min", "max", "min_of_full", "max_of_full");
     static final Set<String> EXECUTOR = keys("kind", "workers", "memory_per_trial", "devices", "slurm", "kubernetes");
@@ -171,7 +172,7 @@ public final class SweepLoader {
 
     private static Sweep.Search search(JsonNode s) {
         if (s.isMissingNode()) {
-            return new Sweep.Search("grid", 0, 0);
+            return new Sweep.Search("grid", 0, 0, null);
         }
         mapping(s, "search", SEARCH);
         String kind = text(s, "kind", "search.kind", "grid");
@@ -186,7 +187,26 @@ public final class SweepLoader {
             throw new Bad("search.trials", "only for random search (a grid tries every combination)");
         }
         long seed = integer(s, "seed", "search.seed", 0, 0, Long.MAX_VALUE);
-        return new Sweep.Search(kind, trials, seed);
+        Sweep.Halving halving = null;
+        if (s.has("halving")) {
+            JsonNode h = s.get("halving");
+            mapping(h, "search.halving", HALVING);
+            String key = text(h, "key", "search.halving.key", "max_steps");
+            if (!key.equals("max_steps") && !key.equals("epochs")) {
+                throw new Bad("search.halving.key", "the budget is max_steps or epochs, found '" + key + "'");
+            }
+            if (!h.has("min") || !h.has("max")) {
+                throw new Bad("search.halving", "needs min and max: the first and the last rung's " + key);
+            }
+            int min = (int) integer(h, "min", "search.halving.min", 0, 1, 1_000_000);
+            int max = (int) integer(h, "max", "search.halving.max", 0, 1, 1_000_000);
+            int eta = (int) integer(h, "eta", "search.halving.eta", 2, 2, 100);
+            if (max <= min) {
+                throw new Bad("search.halving.max", "must be above min (" + min + "), found " + max);
+            }
+            halving = new Sweep.Halving(key, min, max, eta);
+        }
+        return new Sweep.Search(kind, trials, seed, halving);
     }
 
     private static List<Sweep.Block> space(JsonNode sp, ObjectNode base, Sweep.Search search) {
@@ -229,10 +249,18 @@ public final class SweepLoader {
                 }
                 for (Iterator<Map.Entry<String, JsonNode>> it = sec.fields(); it.hasNext();) {
                     Map.Entry<String, JsonNode> e = it.next();
+                    if (search.halving() != null && section.equals("train") && e.getKey().equals(search.halving().key())) {
+                        throw new Bad(at + ".train." + e.getKey(), "set by search.halving (the budget grows rung by rung);"
+                                + " remove it here");
+                    }
                     Sweep.Param p = param(section, e.getKey(), e.getValue(), at + "." + section + "." + e.getKey(), search);
                     check(m, baseRun, p, at);
                     params.add(p);
                 }
+            }
+            if (m.kind() == MethodKind.DIRECT_EDIT && search.halving() != null) {
+                throw new Bad(at + ".method", "'" + m.name() + "' edits weights directly and has no training budget to"
+                        + " grow; a halving search needs methods that train");
             }
             if (m.kind() == MethodKind.DIRECT_EDIT) {
                 for (Sweep.Param p : params) {

@@ -135,6 +135,74 @@ class SweepPlanTest {
         assertTrue(t.err().contains("forget[0]") && t.err().contains("need data.builtin"), t.err());
     }
 
+    /** Records a finished trial with these metrics, as the trial command would. */
+    static void finish(Path out, Plan.Trial t, double fq, double mu) throws Exception {
+        Path d = TrialRunner.dir(out, t);
+        Files.createDirectories(d);
+        Files.writeString(d.resolve("result.json"), "{\"metrics\": {\"forget_quality\": " + fq + ", \"model_utility\": "
+                + mu + "}, \"full\": {\"model_utility\": 1.0}, \"retain\": {}}");
+        Files.writeString(d.resolve("manifest.json"), "{\"digest\": \"" + t.digest() + "\", \"status\": \"done\"}");
+    }
+
+    @Test
+    void successiveHalvingPromotesTheBestSettingsWithGrowingBudgets() throws Exception {
+        Sweep s = load("""
+                base: base.yaml
+                search: {kind: grid, halving: {min: 2, max: 8, eta: 2}}
+                space:
+                  - method: npo
+                    train: {lr: [1.0e-3, 2.0e-3, 3.0e-3, 4.0e-3, 5.0e-3]}
+                forget: [forget05, forget10]
+                objective:
+                  maximize: forget_quality
+                  subject_to:
+                    model_utility: {min_of_full: 0.9}
+                """);
+        assertEquals(List.of(2, 4, 8), s.search().halving().budgets());
+        Path out = dir.resolve("out");
+        Plan p0 = Plan.expand(s);
+        assertEquals(5 * 2, p0.trials().size(), "rung 0: every setting, each forget set");
+        assertTrue(p0.trials().stream().allMatch(t -> t.rung() == 0
+                && t.spec().path("methods").get(0).path("train").path("max_steps").asInt() == 2));
+        assertTrue(p0.promote(s, out) == p0, "nothing is promoted before the rung has finished");
+        // rung 0 results: forget quality grows with lr, but lr 5e-3 breaks the utility constraint
+        for (Plan.Trial t : p0.trials()) {
+            double lr = t.params().get("train.lr").asDouble();
+            finish(out, t, lr * 100, lr >= 5.0e-3 ? 0.5 : 0.95);
+        }
+        Plan p1 = p0.promote(s, out);
+        List<Plan.Trial> rung1 = p1.trials().subList(10, p1.trials().size());
+        assertEquals(3 * 2, rung1.size(), "ceil(5 / 2) = 3 settings, each forget set");
+        assertEquals(Set.of(4.0e-3, 3.0e-3, 2.0e-3), rung1.stream().map(t -> t.params().get("train.lr").asDouble())
+                .collect(java.util.stream.Collectors.toSet()), "the feasible best, not the infeasible lr 5e-3");
+        assertTrue(rung1.stream().allMatch(t -> t.rung() == 1 && t.params().get("train.max_steps").asInt() == 4
+                && t.spec().path("methods").get(0).path("train").path("max_steps").asInt() == 4));
+        assertEquals(p1.trials().size(), p1.trials().stream().map(Plan.Trial::digest).distinct().count());
+        for (Plan.Trial t : rung1) {
+            finish(out, t, t.params().get("train.lr").asDouble() == 2.0e-3 ? 0.9 : 0.1, 0.95);
+        }
+        Plan p2 = p1.promote(s, out);
+        List<Plan.Trial> rung2 = p2.trials().subList(16, p2.trials().size());
+        assertEquals(2 * 2, rung2.size(), "ceil(3 / 2) = 2 settings at the last budget");
+        assertTrue(rung2.stream().anyMatch(t -> t.params().get("train.lr").asDouble() == 2.0e-3));
+        assertTrue(rung2.stream().allMatch(t -> t.params().get("train.max_steps").asInt() == 8));
+        rung2.forEach(t -> {
+            try {
+                finish(out, t, 0.5, 0.95);
+            } catch (Exception ex) {
+                throw new RuntimeException(ex);
+            }
+        });
+        assertTrue(p2.promote(s, out) == p2, "the last rung is final");
+        // a rerun replays the promotions from the finished trials alone
+        Plan replay = SweepCommand.promoted(s, Plan.expand(SweepLoader.load(dir.resolve("sweep.yaml"))), out);
+        assertEquals(p2.trials().stream().map(Plan.Trial::digest).toList(),
+                replay.trials().stream().map(Plan.Trial::digest).toList());
+        // the plan file keeps rungs
+        p2.write(out);
+        assertEquals(2, Plan.read(out).trials().get(17).rung());
+    }
+
     Path writeRecipe(Plan.Trial t) throws Exception {
         Path p = dir.resolve("trial-" + t.index() + ".yaml");
         SweepLoader.YAML.writeValue(p.toFile(), Plan.recipe(t.spec(), "t"));
@@ -351,6 +419,16 @@ class SweepPlanTest {
                 "space[0].train.lr", "search.kind: random");
         assertBad("base: base.yaml\nsearch: {kind: random}\nspace: [{method: npo}]\n" + OBJ, "search.trials", "required");
         assertBad("base: base.yaml\nsearch: {kind: bayes}\nspace: [{method: npo}]\n" + OBJ, "search.kind", "grid, random");
+        assertBad("base: base.yaml\nsearch: {halving: {min: 4}}\nspace: [{method: npo}]\n" + OBJ, "search.halving",
+                "min and max");
+        assertBad("base: base.yaml\nsearch: {halving: {min: 4, max: 4}}\nspace: [{method: npo}]\n" + OBJ,
+                "search.halving.max", "above min");
+        assertBad("base: base.yaml\nsearch: {halving: {key: lr, min: 1, max: 4}}\nspace: [{method: npo}]\n" + OBJ,
+                "search.halving.key", "max_steps or epochs");
+        assertBad("base: base.yaml\nsearch: {halving: {min: 1, max: 4}}\nspace: [{method: npo, train: {max_steps: [2, 3]}}]\n"
+                + OBJ, "space[0].train.max_steps", "set by search.halving");
+        assertBad("base: base.yaml\nsearch: {halving: {min: 1, max: 4}}\nspace: [{method: ssd}]\n" + OBJ,
+                "space[0].method", "no training budget");
         assertBad("base: base.yaml\nspace: []\n" + OBJ, "space: required");
         assertBad("base: base.yaml\nspace: [{method: npo}]\n", "objective: required");
         assertBad("base: base.yaml\nspace: [{method: npo}]\nobjective: {maximize: forget_qualty}\n",
