@@ -205,10 +205,12 @@ public class SweepCommand implements Callable<Integer> {
             List<Integer> rest = new ArrayList<>(pending);
             rest.removeAll(solo);
             if (!solo.isEmpty()) {
-                o.printf("building %d pair(s) of full and retain models with the first trial of each (logs: %s)%n",
-                        solo.size(), dir.resolve("sweep/logs").toAbsolutePath());
+                // one at a time with every core: the thread count changes the reduction order, so a pair built
+                // beside others would differ in the last bits from the same pair built alone
+                o.printf("building %d pair(s) of full and retain models, one at a time with all cores, with the first"
+                        + " trial of each (logs: %s)%n", solo.size(), dir.resolve("sweep/logs").toAbsolutePath());
                 o.flush();
-                r = LocalExecutor.run(dir, plan, solo, Math.min(n, solo.size()), s.executor().memoryPerTrialMb(),
+                r = LocalExecutor.run(dir, plan, solo, 1, s.executor().memoryPerTrialMb(),
                         s.executor().devices(), retryFailed, o);
             }
             o.printf(Locale.ROOT, "running %d trials with %d local workers (logs: %s)%n", rest.size(), n,

@@ -195,7 +195,9 @@ public final class TrialRunner {
             m.put("digest", t.digest()).put("index", t.index()).put("status", status).put("label", t.label())
                     .put("method", t.method()).put("started", started.toString())
                     .put("wall_seconds", (System.nanoTime() - t0) / 1e9).put("executor", executor)
-                    .put("host", host()).put("pid", ProcessHandle.current().pid());
+                    .put("host", host()).put("pid", ProcessHandle.current().pid())
+                    .put("torch_threads", System.getProperty("ai.djl.pytorch.num_threads",
+                            System.getenv().getOrDefault("OMP_NUM_THREADS", "libtorch default")));
             String job = System.getenv("SLURM_ARRAY_JOB_ID");
             if (job != null) {
                 m.put("slurm_job", job + "_" + System.getenv("SLURM_ARRAY_TASK_ID"));
