@@ -1,7 +1,7 @@
 package dev.unlearn.cli.sweep;
 
+import dev.unlearn.eval.report.ParetoPlot;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -91,17 +91,13 @@ public final class ParetoSvg {
                 }
             }
         }
-        // the front: non-dominated in (utility, forget quality), both maximised
-        List<Pt> front = new ArrayList<>();
-        List<Pt> sorted = new ArrayList<>(pts);
-        sorted.sort(Comparator.comparingDouble(Pt::mu).reversed().thenComparing(Comparator.comparingDouble(Pt::fq).reversed()));
-        double best = -1;
-        for (Pt p : sorted) {
-            if (p.fq() > best) {
-                front.add(p);
-                best = p.fq();
-            }
+        // the front: non-dominated in (utility, forget quality), both maximised, as the run report defines it
+        List<ParetoPlot.Point> candidates = new ArrayList<>();
+        for (int i = 0; i < pts.size(); i++) {
+            candidates.add(new ParetoPlot.Point(Integer.toString(i), pts.get(i).mu(), pts.get(i).fq(), ParetoPlot.Kind.CANDIDATE));
         }
+        List<Pt> front = new ArrayList<>();
+        ParetoPlot.front(candidates).forEach(c -> front.add(0, pts.get(Integer.parseInt(c.name())))); // highest utility first
         if (front.size() > 1) {
             StringBuilder path = new StringBuilder();
             for (int i = 0; i < front.size(); i++) {
