@@ -22,14 +22,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -45,14 +42,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  * Run: {@code GOMP_SPINCOUNT=1000 OMP_NUM_THREADS=2 java -jar benchmarks/target/benchmarks.jar MethodBenchmark -wi 1 -i 3 -w 5s -r 10s -f 1}
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=2",
-        "-Dai.djl.pytorch.num_interop_threads=1", "-Xmx2g"})
 @Warmup(iterations = 1, time = 5)
 @Measurement(iterations = 3, time = 10)
-public class MethodBenchmark {
+public class MethodBenchmark extends SharedBenchmarkSetup {
     NDManager root;
     CausalLm policy;
     NpoLoss npo;

@@ -14,15 +14,12 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -32,14 +29,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * libtorch limited to 2 intra-op threads. Run:
  * {@code OMP_NUM_THREADS=2 java -jar benchmarks/target/benchmarks.jar ModelBenchmark -wi 2 -i 3 -w 5s -r 10s -f 1}
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=2",
-        "-Dai.djl.pytorch.num_interop_threads=1", "-Xmx2g"})
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 3, time = 10)
-public class ModelBenchmark {
+public class ModelBenchmark extends SharedBenchmarkSetup {
     public static final int BATCH = 8;
     public static final int SEQ = 128;
     public static final int TOKENS = BATCH * SEQ;

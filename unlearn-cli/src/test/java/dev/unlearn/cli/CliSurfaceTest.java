@@ -69,6 +69,15 @@ class CliSurfaceTest {
     }
 
     @Test
+    void evalTofuTakesARetainModelOrItsLogsNotBoth() {
+        CliRun r = CliRun.of("eval", "tofu", "--model", "m", "--data", "d", "--out", "o", "--retain-model", "r",
+                "--retain-logs", "l");
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().contains("--retain-model") && r.err().contains("--retain-logs")
+                && r.err().contains("mutually exclusive"), r.toString());
+    }
+
+    @Test
     void stacktraceFlagOnASubcommandPrintsTheTrace(@TempDir Path tmp) {
         CliRun r = CliRun.of("request", "log-head", tmp.resolve("none.jsonl").toString(), "-x");
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());

@@ -1,10 +1,12 @@
 package dev.unlearn.cli.commands;
 
 import dev.unlearn.cli.DeviceCommand;
+import dev.unlearn.cli.StrictOption;
 import dev.unlearn.eval.tofu.TofuAggregation;
 import dev.unlearn.eval.tofu.TofuLogs;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,12 +35,12 @@ public class EvalTofuAggregateCommand extends DeviceCommand {
     @Option(names = "--retain-result", required = true, paramLabel = "PATH", description = "Logs of the retain model.")
     Path retainResult;
 
-    @Option(names = "--strict", description = "Fail (instead of warn) when the two forget logs differ in size.")
-    boolean strict;
+    @Mixin
+    StrictOption strict;
 
     @Override
     public Integer call() {
-        result(EvalJson.line(TofuAggregation.aggregate(TofuLogs.read(ckptResult), TofuLogs.read(retainResult), strict)));
+        result(EvalJson.line(TofuAggregation.aggregate(TofuLogs.read(ckptResult), TofuLogs.read(retainResult), strict.enabled)));
         return 0;
     }
 }

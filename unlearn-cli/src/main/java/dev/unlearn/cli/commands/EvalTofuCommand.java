@@ -3,6 +3,7 @@ package dev.unlearn.cli.commands;
 import dev.unlearn.cli.TemplateOption;
 import dev.unlearn.cli.AttentionMaskOption;
 import dev.unlearn.cli.ModelCommand;
+import dev.unlearn.cli.StrictOption;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.text.PromptTemplate;
 import dev.unlearn.eval.model.Evaluator;
@@ -10,6 +11,7 @@ import dev.unlearn.eval.model.TruthRatioBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,11 +46,9 @@ public class EvalTofuCommand extends ModelCommand {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created).")
     Path out;
 
-    @Option(names = "--retain-model", paramLabel = "DIR", description = "Retain (retrained) model: Forget Quality, CKA, MIA reference attack.")
-    Path retainModel;
-
-    @Option(names = "--retain-logs", paramLabel = "PATH", description = "Retain model's TOFU logs instead of --retain-model (Forget Quality only).")
-    Path retainLogs;
+    /** The retain model itself or its logs from an earlier run, not both; absent when neither is given. */
+    @ArgGroup(exclusive = true)
+    Retain retain;
 
     @Option(names = "--original-model", paramLabel = "DIR", description = "Model before unlearning (CKA to the original).")
     Path originalModel;
@@ -93,15 +93,15 @@ public class EvalTofuCommand extends ModelCommand {
     @Option(names = "--gradnorm", description = "Also run the GradNorm MIA attack (one backward pass per sample on a copy of the model).")
     boolean gradNorm;
 
-    @Option(names = "--strict", description = "Fail (instead of warn) when model and retain forget logs differ in size.")
-    boolean strict;
+    @Mixin
+    StrictOption strict;
 
     @Override
     public Integer call() {
         if (!"cpu".equals(common.device)) {
             throw new InvalidInputException("unlearn eval runs on the CPU for now; drop --device " + common.device);
         }
-        for (Path p : new Path[] {model.dir, data, retainModel, originalModel}) {
+        for (Path p : new Path[] {model.dir, data, retain == null ? null : retain.model, originalModel}) {
             if (p != null && !Files.isDirectory(p)) {
                 throw new InvalidInputException("no such directory: " + p);
             }
@@ -117,12 +117,9 @@ public class EvalTofuCommand extends ModelCommand {
                 .optBatchSize(batchSize)
                 .optMaxRows(maxRows)
                 .optGradNorm(gradNorm)
-                .optStrict(strict);
-        if (retainModel != null) {
-            b.optRetainModel(retainModel);
-        }
-        if (retainLogs != null) {
-            b.optRetainLogs(retainLogs);
+                .optStrict(strict.enabled);
+        if (retain != null) {
+            retain.applyTo(b);
         }
         if (originalModel != null) {
             b.optOriginalModel(originalModel);
@@ -140,5 +137,22 @@ public class EvalTofuCommand extends ModelCommand {
         r.write(out);
         result(EvalJson.line(r.summary().toMap()));
         return 0;
+    }
+
+    /** Where Forget Quality's retain figures come from: the model (run here) or its TOFU logs. */
+    static class Retain {
+        @Option(names = "--retain-model", paramLabel = "DIR", description = "Retain (retrained) model: Forget Quality, CKA, MIA reference attack.")
+        Path model;
+
+        @Option(names = "--retain-logs", paramLabel = "PATH", description = "Retain model's TOFU logs instead of --retain-model (Forget Quality only).")
+        Path logs;
+
+        void applyTo(Evaluator.Builder b) {
+            if (model != null) {
+                b.optRetainModel(model);
+            } else {
+                b.optRetainLogs(logs);
+            }
+        }
     }
 }

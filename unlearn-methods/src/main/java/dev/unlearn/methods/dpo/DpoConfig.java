@@ -1,6 +1,6 @@
 package dev.unlearn.methods.dpo;
 
-import dev.unlearn.methods.loss.KlPositions;
+import dev.unlearn.methods.loss.LossPositions;
 import dev.unlearn.methods.loss.RetainLossType;
 import dev.unlearn.methods.loss.TwoTermConfig;
 import dev.unlearn.methods.spi.ConfigChecks;
@@ -28,7 +28,7 @@ import dev.unlearn.methods.spi.ConfigChecks;
  *     list, or a path; {@code dpo} has no default and needs it set
  */
 public record DpoConfig(double beta, double gamma, double alpha, RetainLossType retainLossType,
-        KlPositions klPositions, String templates) implements TwoTermConfig {
+        LossPositions klPositions, String templates) implements TwoTermConfig {
     /** The built-in world's refusal list, written by {@code SynthWorld} into its data folder. */
     public static final String BUILTIN_REFUSALS = "refusals.txt";
 
@@ -41,7 +41,7 @@ public record DpoConfig(double beta, double gamma, double alpha, RetainLossType 
 
     /** OU's defaults with the given preferred-answer source (null: must be set). */
     public static DpoConfig defaults(String templates) {
-        return new DpoConfig(0.1, 1.0, 1.0, RetainLossType.NLL, KlPositions.ALL, templates);
+        return new DpoConfig(0.1, 1.0, 1.0, RetainLossType.NLL, LossPositions.ALL, templates);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.unlearn.methods.graddiff;
 
-import dev.unlearn.methods.loss.KlPositions;
+import dev.unlearn.methods.loss.LossPositions;
 import dev.unlearn.methods.loss.RetainLossType;
 import dev.unlearn.methods.loss.TwoTermConfig;
 
@@ -12,7 +12,7 @@ import dev.unlearn.methods.loss.TwoTermConfig;
  * @param retainLossType {@code NLL} (default) or {@code KL}
  * @param klPositions {@code all} (default, REF) or {@code answer} (OURS), used with KL only
  */
-public record GradDiffConfig(double gamma, double alpha, RetainLossType retainLossType, KlPositions klPositions)
+public record GradDiffConfig(double gamma, double alpha, RetainLossType retainLossType, LossPositions klPositions)
         implements TwoTermConfig {
     public GradDiffConfig {
         TwoTermConfig.checkWeights(gamma, alpha);
@@ -21,6 +21,6 @@ public record GradDiffConfig(double gamma, double alpha, RetainLossType retainLo
     }
 
     public static GradDiffConfig defaults() {
-        return new GradDiffConfig(1.0, 1.0, RetainLossType.NLL, KlPositions.ALL);
+        return new GradDiffConfig(1.0, 1.0, RetainLossType.NLL, LossPositions.ALL);
     }
 }

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.unlearn.core.Scalars;
 import dev.unlearn.core.score.TokenLogProbs;
 import dev.unlearn.methods.loss.RetainLossType;
-import dev.unlearn.methods.loss.KlPositions;
+import dev.unlearn.methods.loss.LossPositions;
 import dev.unlearn.methods.loss.SequenceLosses;
 import dev.unlearn.methods.loss.TwoTermLoss;
 import dev.unlearn.methods.spi.ForwardFn;
@@ -60,7 +60,7 @@ public final class IdkNllMethod implements UnlearningMethod<IdkNllConfig> {
         NDArray forgetNll = SequenceLosses.pooledNll(policy.logits(b.forget(), m).stopGradient(), b.forget().labels(m));
         if (c.pooling() == Pooling.SEPARATE) {
             StepLoss s = TwoTermLoss.assemble(SequenceLosses.pooledNll(idk), forgetNll, c.gamma(), c.alpha(),
-                    RetainLossType.NLL, KlPositions.ALL, policy, null, b, m);
+                    RetainLossType.NLL, LossPositions.ALL, policy, null, b, m);
             return s.withTotal(s.total(), "idk", SequenceLosses.pooledNll(idk));
         }
         NDArray sum = Scalars.mul(idk.logProbs().sum().neg(), c.gamma());

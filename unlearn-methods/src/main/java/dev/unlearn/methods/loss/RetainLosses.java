@@ -32,11 +32,11 @@ public final class RetainLosses {
     /**
      * KL retain loss; scalar.
      *
-     * @param labels {@code [B, T]}, used only for {@link KlPositions#ANSWER}
+     * @param labels {@code [B, T]}, used only for {@link LossPositions#ANSWER}
      */
-    public static NDArray kl(NDArray policyLogits, NDArray referenceLogits, NDArray labels, KlPositions positions) {
+    public static NDArray kl(NDArray policyLogits, NDArray referenceLogits, NDArray labels, LossPositions positions) {
         NDArray rows = klPerRow(policyLogits, referenceLogits);
-        if (positions == KlPositions.ALL) {
+        if (positions == LossPositions.ALL) {
             return rows.mean();
         }
         long t = rows.getShape().get(1);
@@ -46,7 +46,7 @@ public final class RetainLosses {
     }
 
     /** The configured retain term on a retain batch. {@code reference} may be null for NLL. */
-    public static NDArray retainLoss(RetainLossType type, KlPositions positions, ForwardFn policy,
+    public static NDArray retainLoss(RetainLossType type, LossPositions positions, ForwardFn policy,
             ForwardFn reference, Batch retain, NDManager m) {
         NDArray labels = retain.labels(m);
         NDArray logits = policy.logits(retain, m);

@@ -20,7 +20,7 @@ public interface TwoTermConfig extends MethodConfig {
     RetainLossType retainLossType();
 
     /** {@code kl_positions} (KL retain only). */
-    KlPositions klPositions();
+    LossPositions klPositions();
 
     @Override
     default boolean needsRetain() {
@@ -43,8 +43,8 @@ public interface TwoTermConfig extends MethodConfig {
         return t == null ? RetainLossType.NLL : t;
     }
 
-    /** {@code kl_positions} with its default {@code all}. */
-    static KlPositions positions(KlPositions p) {
-        return p == null ? KlPositions.ALL : p;
+    /** {@code kl_positions} (or another {@link LossPositions} key) with its default {@code all}. */
+    static LossPositions positions(LossPositions p) {
+        return p == null ? LossPositions.ALL : p;
     }
 }

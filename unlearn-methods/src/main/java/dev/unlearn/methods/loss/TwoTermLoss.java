@@ -29,7 +29,7 @@ public final class TwoTermLoss {
      * @param forgetReport the forget value to report (e.g. forget NLL)
      */
     public static StepLoss assemble(NDArray forgetLoss, NDArray forgetReport, double gamma, double alpha,
-            RetainLossType type, KlPositions positions, ForwardFn policy, ForwardFn reference,
+            RetainLossType type, LossPositions positions, ForwardFn policy, ForwardFn reference,
             StepBatches batches, NDManager m) {
         Map<String, NDArray> terms = new LinkedHashMap<>();
         terms.put("forget", forgetReport);

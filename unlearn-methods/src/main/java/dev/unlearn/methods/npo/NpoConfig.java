@@ -1,6 +1,6 @@
 package dev.unlearn.methods.npo;
 
-import dev.unlearn.methods.loss.KlPositions;
+import dev.unlearn.methods.loss.LossPositions;
 import dev.unlearn.methods.loss.RetainLossType;
 import dev.unlearn.methods.loss.TwoTermConfig;
 import dev.unlearn.methods.spi.ConfigChecks;
@@ -15,7 +15,7 @@ import dev.unlearn.methods.spi.ConfigChecks;
  * @param klPositions {@code all} (default) or {@code answer}
  */
 public record NpoConfig(double beta, double gamma, double alpha, RetainLossType retainLossType,
-        KlPositions klPositions) implements TwoTermConfig {
+        LossPositions klPositions) implements TwoTermConfig {
     public NpoConfig {
         ConfigChecks.positive("beta", beta);
         TwoTermConfig.checkWeights(gamma, alpha);
@@ -24,7 +24,7 @@ public record NpoConfig(double beta, double gamma, double alpha, RetainLossType 
     }
 
     public static NpoConfig defaults() {
-        return new NpoConfig(0.1, 1.0, 1.0, RetainLossType.NLL, KlPositions.ALL);
+        return new NpoConfig(0.1, 1.0, 1.0, RetainLossType.NLL, LossPositions.ALL);
     }
 
     @Override

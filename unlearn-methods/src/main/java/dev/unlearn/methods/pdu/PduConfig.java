@@ -1,7 +1,7 @@
 package dev.unlearn.methods.pdu;
 
 import dev.unlearn.core.InvalidInputException;
-import dev.unlearn.methods.loss.KlPositions;
+import dev.unlearn.methods.loss.LossPositions;
 import dev.unlearn.methods.loss.RetainLossType;
 import dev.unlearn.methods.loss.TwoTermConfig;
 import dev.unlearn.methods.spi.ConfigChecks;
@@ -31,7 +31,7 @@ import dev.unlearn.methods.spi.ConfigChecks;
  * @param klPositions {@code all} (default) or {@code answer}, for KL only
  */
 public record PduConfig(Double retainLossEps, boolean primalDual, double dualStepSize, DualUpdate dualUpdateUpon,
-        int dualWarmupEpochs, double gamma, double alpha, RetainLossType retainLossType, KlPositions klPositions)
+        int dualWarmupEpochs, double gamma, double alpha, RetainLossType retainLossType, LossPositions klPositions)
         implements TwoTermConfig {
     public PduConfig {
         if (retainLossEps != null && !Double.isFinite(retainLossEps)) {
@@ -46,7 +46,7 @@ public record PduConfig(Double retainLossEps, boolean primalDual, double dualSte
     }
 
     public static PduConfig defaults() {
-        return new PduConfig(null, true, 1.0, DualUpdate.STEP, 5, 1.0, 1.0, RetainLossType.NLL, KlPositions.ALL);
+        return new PduConfig(null, true, 1.0, DualUpdate.STEP, 5, 1.0, 1.0, RetainLossType.NLL, LossPositions.ALL);
     }
 
     /** ε, or an error naming the key when it was not set. */

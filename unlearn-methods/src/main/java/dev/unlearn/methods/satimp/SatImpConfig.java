@@ -1,6 +1,6 @@
 package dev.unlearn.methods.satimp;
 
-import dev.unlearn.methods.loss.KlPositions;
+import dev.unlearn.methods.loss.LossPositions;
 import dev.unlearn.methods.loss.RetainLossType;
 import dev.unlearn.methods.loss.TwoTermConfig;
 import dev.unlearn.methods.spi.ConfigChecks;
@@ -25,7 +25,7 @@ import dev.unlearn.methods.spi.ConfigChecks;
  * @param klPositions {@code all} (default) or {@code answer}, for KL only
  */
 public record SatImpConfig(double beta1, double beta2, double gamma, double alpha, RetainLossType retainLossType,
-        KlPositions klPositions) implements TwoTermConfig {
+        LossPositions klPositions) implements TwoTermConfig {
     public SatImpConfig {
         ConfigChecks.nonNegative("beta1", beta1);
         ConfigChecks.nonNegative("beta2", beta2);
@@ -35,6 +35,6 @@ public record SatImpConfig(double beta1, double beta2, double gamma, double alph
     }
 
     public static SatImpConfig defaults() {
-        return new SatImpConfig(5.0, 1.0, 0.1, 1.0, RetainLossType.NLL, KlPositions.ALL);
+        return new SatImpConfig(5.0, 1.0, 0.1, 1.0, RetainLossType.NLL, LossPositions.ALL);
     }
 }

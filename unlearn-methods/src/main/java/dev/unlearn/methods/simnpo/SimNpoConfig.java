@@ -1,6 +1,6 @@
 package dev.unlearn.methods.simnpo;
 
-import dev.unlearn.methods.loss.KlPositions;
+import dev.unlearn.methods.loss.LossPositions;
 import dev.unlearn.methods.loss.RetainLossType;
 import dev.unlearn.methods.loss.TwoTermConfig;
 import dev.unlearn.methods.spi.ConfigChecks;
@@ -16,7 +16,7 @@ import dev.unlearn.methods.spi.ConfigChecks;
  * @param klPositions {@code all} (default) or {@code answer}
  */
 public record SimNpoConfig(double beta, double delta, double gamma, double alpha, RetainLossType retainLossType,
-        KlPositions klPositions) implements TwoTermConfig {
+        LossPositions klPositions) implements TwoTermConfig {
     public SimNpoConfig {
         ConfigChecks.positive("beta", beta);
         if (!Double.isFinite(delta)) {
@@ -28,6 +28,6 @@ public record SimNpoConfig(double beta, double delta, double gamma, double alpha
     }
 
     public static SimNpoConfig defaults() {
-        return new SimNpoConfig(4.5, 0.0, 0.125, 1.0, RetainLossType.NLL, KlPositions.ALL);
+        return new SimNpoConfig(4.5, 0.0, 0.125, 1.0, RetainLossType.NLL, LossPositions.ALL);
     }
 }

@@ -120,21 +120,33 @@ public final class ConfigBinder {
     }
 
     private static InvalidInputException translate(String method, IllegalArgumentException ex) {
+        JsonMappingException located = null;
+        for (Throwable c = ex; c != null && located == null; c = c.getCause()) {
+            if (c instanceof JsonMappingException jme && !jme.getPath().isEmpty()) {
+                located = jme;
+            }
+        }
         for (Throwable c = ex; c != null; c = c.getCause()) {
+            if (c instanceof ConfigChecks.UnknownChoice uc && located != null) {
+                return new InvalidInputException("Config key '" + path(located) + "': " + uc.getMessage(), ex);
+            }
             if (c instanceof InvalidInputException iie) {
                 return iie;
             }
         }
-        for (Throwable c = ex; c != null; c = c.getCause()) {
-            if (c instanceof JsonMappingException jme && !jme.getPath().isEmpty()) {
-                List<String> path = new ArrayList<>();
-                for (JsonMappingException.Reference r : jme.getPath()) {
-                    path.add(r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()));
-                }
-                return new InvalidInputException("Config key '" + String.join(".", path) + "' of method '" + method
-                        + "' has a value of the wrong type: " + jme.getOriginalMessage(), ex);
-            }
+        if (located != null) {
+            return new InvalidInputException("Config key '" + path(located) + "' of method '" + method
+                    + "' has a value of the wrong type: " + located.getOriginalMessage(), ex);
         }
         return new InvalidInputException("Config of method '" + method + "' could not be bound: " + ex.getMessage(), ex);
+    }
+
+    /** The key path of a binding error: {@code kl_positions}, {@code base_config.beta}. */
+    private static String path(JsonMappingException jme) {
+        List<String> path = new ArrayList<>();
+        for (JsonMappingException.Reference r : jme.getPath()) {
+            path.add(r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()));
+        }
+        return String.join(".", path);
     }
 }

@@ -42,10 +42,23 @@ public final class ConfigChecks {
     }
 
     /**
-     * Parses a named choice case-insensitively against its labels (and extra aliases), or fails listing
-     * the valid ones.
+     * Parses a named choice case-insensitively against its labels (and extra aliases), or fails naming
+     * {@code key} and listing the valid ones.
      */
     public static <E extends Enum<E>> E choice(String key, String value, Class<E> type, Labelled<E> label) {
+        try {
+            return choice(value, type, label);
+        } catch (UnknownChoice ex) {
+            throw new InvalidInputException("Config key '" + key + "': " + ex.getMessage());
+        }
+    }
+
+    /**
+     * {@link #choice(String, String, Class, Labelled)} for a choice that several keys take (the Jackson creator
+     * of a shared enum, which does not know the key): it fails with an {@link UnknownChoice}, to which
+     * {@link ConfigBinder} adds the key path.
+     */
+    public static <E extends Enum<E>> E choice(String value, Class<E> type, Labelled<E> label) {
         if (value != null) {
             String v = value.trim().toLowerCase(Locale.ROOT);
             for (E e : type.getEnumConstants()) {
@@ -60,8 +73,14 @@ public final class ConfigChecks {
         for (E e : type.getEnumConstants()) {
             valid.add(label.labels(e).get(0));
         }
-        throw new InvalidInputException("Config key '" + key + "': unknown value '" + value + "'; valid values: "
-                + String.join(", ", valid) + ".");
+        throw new UnknownChoice("unknown value '" + value + "'; valid values: " + String.join(", ", valid) + ".");
+    }
+
+    /** A value that is none of a choice's labels; the message lists the valid ones but not the key. */
+    public static final class UnknownChoice extends InvalidInputException {
+        UnknownChoice(String message) {
+            super(message);
+        }
     }
 
     /** Labels of an enum constant; the first is canonical, the rest are accepted aliases. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.index.NDIndex;
 import dev.unlearn.core.Scalars;
+import dev.unlearn.methods.loss.LossPositions;
 import dev.unlearn.methods.loss.StableMath;
 
 /**
@@ -53,10 +54,10 @@ public final class AdjustedDistillation {
     }
 
     /** The mean of {@link #perPosition} over all positions or over the answer-predicting ones. */
-    public static NDArray loss(NDArray student, NDArray teacher, NDArray labels, double beta, Positions positions,
+    public static NDArray loss(NDArray student, NDArray teacher, NDArray labels, double beta, LossPositions positions,
             boolean referenceQuirks) {
         NDArray ce = perPosition(student, teacher, labels, beta, referenceQuirks);
-        if (positions == Positions.ALL) {
+        if (positions == LossPositions.ALL) {
             return ce.mean();
         }
         NDArray mask = labels.get(new NDIndex(":, 1:")).neq(-100L).toType(ce.getDataType(), false);

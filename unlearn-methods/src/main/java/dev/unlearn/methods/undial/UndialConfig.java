@@ -1,6 +1,6 @@
 package dev.unlearn.methods.undial;
 
-import dev.unlearn.methods.loss.KlPositions;
+import dev.unlearn.methods.loss.LossPositions;
 import dev.unlearn.methods.loss.RetainLossType;
 import dev.unlearn.methods.loss.TwoTermConfig;
 import dev.unlearn.methods.spi.ConfigChecks;
@@ -27,17 +27,17 @@ import dev.unlearn.methods.spi.ConfigChecks;
  *     indexing with label −100 does (default false; docs/methods-parity.md §P3)
  */
 public record UndialConfig(double beta, double gamma, double alpha, RetainLossType retainLossType,
-        KlPositions klPositions, Positions positions, boolean referenceQuirks) implements TwoTermConfig {
+        LossPositions klPositions, LossPositions positions, boolean referenceQuirks) implements TwoTermConfig {
     public UndialConfig {
         ConfigChecks.nonNegative("beta", beta);
         TwoTermConfig.checkWeights(gamma, alpha);
         retainLossType = TwoTermConfig.type(retainLossType);
         klPositions = TwoTermConfig.positions(klPositions);
-        positions = positions == null ? Positions.ALL : positions;
+        positions = TwoTermConfig.positions(positions);
     }
 
     public static UndialConfig defaults() {
-        return new UndialConfig(10.0, 1.0, 0.0, RetainLossType.NLL, KlPositions.ALL, Positions.ALL, false);
+        return new UndialConfig(10.0, 1.0, 0.0, RetainLossType.NLL, LossPositions.ALL, LossPositions.ALL, false);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.unlearn.methods.wga;
 
-import dev.unlearn.methods.loss.KlPositions;
+import dev.unlearn.methods.loss.LossPositions;
 import dev.unlearn.methods.loss.RetainLossType;
 import dev.unlearn.methods.loss.TwoTermConfig;
 import dev.unlearn.methods.spi.ConfigChecks;
@@ -24,7 +24,7 @@ import dev.unlearn.methods.spi.ConfigChecks;
  * @param klPositions {@code all} (default) or {@code answer}, for KL only
  */
 public record WgaConfig(double beta, double gamma, double alpha, RetainLossType retainLossType,
-        KlPositions klPositions) implements TwoTermConfig {
+        LossPositions klPositions) implements TwoTermConfig {
     public WgaConfig {
         ConfigChecks.nonNegative("beta", beta);
         TwoTermConfig.checkWeights(gamma, alpha);
@@ -33,6 +33,6 @@ public record WgaConfig(double beta, double gamma, double alpha, RetainLossType 
     }
 
     public static WgaConfig defaults() {
-        return new WgaConfig(1.0, 1.0, 1.0, RetainLossType.NLL, KlPositions.ALL);
+        return new WgaConfig(1.0, 1.0, 1.0, RetainLossType.NLL, LossPositions.ALL);
     }
 }

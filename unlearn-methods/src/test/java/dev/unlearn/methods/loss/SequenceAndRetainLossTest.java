@@ -71,9 +71,9 @@ class SequenceAndRetainLossTest {
         double[] rows = RetainLosses.klPerRow(theta, ref).reshape(-1).toDoubleArray();
         Nd.close(new double[] {0.009136874283, 0.088663037589, 0, 0.029339320073}, rows, 1e-10, 1e-12, "T2 per-row KL");
         NDArray labels = m.create(new long[] {-100, 1, -100, -100}, new Shape(2, 2));
-        Nd.close(0.031784807986464214, Nd.scalar(RetainLosses.kl(theta, ref, labels, KlPositions.ALL)), "T2 KL all");
+        Nd.close(0.031784807986464214, Nd.scalar(RetainLosses.kl(theta, ref, labels, LossPositions.ALL)), "T2 KL all");
         // answer-only: only row (0,0) predicts a target (label at t+1 = 1)
-        Nd.close(0.009136874283, Nd.scalar(RetainLosses.kl(theta, ref, labels, KlPositions.ANSWER)), 1e-10, 0,
+        Nd.close(0.009136874283, Nd.scalar(RetainLosses.kl(theta, ref, labels, LossPositions.ANSWER)), 1e-10, 0,
                 "KL answer rows");
     }
 }

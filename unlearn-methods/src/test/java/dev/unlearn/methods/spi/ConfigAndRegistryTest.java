@@ -77,6 +77,18 @@ class ConfigAndRegistryTest {
     }
 
     @Test
+    void aSharedChoiceIsReportedUnderTheKeyItWasGivenFor() {
+        InvalidInputException kl = assertThrows(InvalidInputException.class,
+                () -> Methods.byName("npo").bind(Map.of("kl_positions", "every")));
+        assertEquals("Config key 'kl_positions': unknown value 'every'; valid values: all, answer.", kl.getMessage());
+        InvalidInputException undial = assertThrows(InvalidInputException.class,
+                () -> Methods.byName("undial").bind(Map.of("positions", "every")));
+        assertEquals("Config key 'positions': unknown value 'every'; valid values: all, answer.", undial.getMessage());
+        assertEquals(dev.unlearn.methods.loss.LossPositions.ANSWER,
+                ((dev.unlearn.methods.undial.UndialConfig) Methods.byName("undial").bind(Map.of("positions", "Answer"))).positions());
+    }
+
+    @Test
     void badValuesNameTheKey() {
         Object[][] cases = {
             {"npo", "beta", 0, "beta"},

@@ -12,7 +12,7 @@ import dev.unlearn.core.data.Batch;
 import dev.unlearn.core.data.TokenizedExample;
 import dev.unlearn.methods.flat.FlatConfig;
 import dev.unlearn.methods.flat.ForgetTemplateLoss;
-import dev.unlearn.methods.loss.KlPositions;
+import dev.unlearn.methods.loss.LossPositions;
 import dev.unlearn.methods.loss.RetainLosses;
 import dev.unlearn.methods.loss.SequenceLosses;
 import dev.unlearn.methods.simnpo.SimplePreference;
@@ -74,7 +74,7 @@ class LossMethodsThroughSpiTest {
             StepLoss s = run("graddiff", Map.of("retain_loss_type", "KL", "alpha", 0.5, "kl_positions", "answer"),
                     p, r, m);
             double nllF = SequenceLosses.pooledNll(p.logits(forget, m), forget.labels(m)).getDouble();
-            double kl = RetainLosses.kl(p.logits(retain, m), r.logits(retain, m), retain.labels(m), KlPositions.ANSWER)
+            double kl = RetainLosses.kl(p.logits(retain, m), r.logits(retain, m), retain.labels(m), LossPositions.ANSWER)
                     .getDouble();
             Nd.close(-nllF + 0.5 * kl, Nd.scalar(s.total()), "graddiff KL");
             Nd.close(nllF, s.termValues().get("forget"), "forget term");
