@@ -38,8 +38,10 @@ public final class ParetoSvg {
             }
         }
         Map<String, Double> full = rows.isEmpty() ? Map.of() : rows.get(0).full();
-        Map<String, Double> retain = states.stream().filter(s -> !s.retain().isEmpty()).map(SweepReport.TrialState::retain)
-                .findFirst().orElse(Map.of());
+        // each forget set has its own retain model: one mark per distinct one
+        Map<String, Map<String, Double>> retains = new LinkedHashMap<>();
+        states.stream().filter(s -> !s.retain().isEmpty()).forEach(s -> retains.putIfAbsent(s.trial().forget(), s.retain()));
+        boolean oneRetain = new java.util.HashSet<>(retains.values()).size() <= 1;
         double minFq = 1e-4;
         for (Pt p : pts) {
             if (p.fq() > 0) {
@@ -125,7 +127,14 @@ public final class ParetoSvg {
                     color.getOrDefault(p.label(), "#000"), p.feasible() ? "0.85" : "0.3", front.contains(p) ? "#000" : "none",
                     esc(p.tip())));
         }
-        for (Object[] ref : new Object[][] {{"full", full}, {"retain", retain}}) {
+        List<Object[]> refs = new ArrayList<>();
+        refs.add(new Object[] {"full", full});
+        retains.forEach((f, m) -> {
+            if (!oneRetain || refs.size() == 1) {
+                refs.add(new Object[] {oneRetain ? "retain" : "retain " + f, m});
+            }
+        });
+        for (Object[] ref : refs) {
             @SuppressWarnings("unchecked")
             Map<String, Double> m = (Map<String, Double>) ref[1];
             Double mu = m.get("model_utility");

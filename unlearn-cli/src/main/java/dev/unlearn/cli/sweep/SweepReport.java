@@ -263,28 +263,39 @@ public final class SweepReport {
         Map<String, Double> full = rows.isEmpty() ? Map.of() : rows.get(0).full();
         b.append("sweep ").append(plan.name()).append(": ").append(plan.objective().describe(full)).append('\n');
         List<String> cols = columns(plan);
-        b.append(String.format(Locale.ROOT, "%4s %-3s %-12s %-8s", "rank", "ok", "run", "forget"));
+        int fw = 8;
+        for (Plan.Trial t : plan.trials()) {
+            fw = Math.max(fw, t.forget().length());
+        }
+        String head = "%4s %-3s %-12s %-" + fw + "s";
+        b.append(String.format(Locale.ROOT, head, "rank", "ok", "run", "forget"));
         for (String c : cols) {
             b.append(String.format(Locale.ROOT, " %14s", c.length() > 14 ? c.substring(0, 14) : c));
         }
         b.append("  seeds  settings\n");
-        Map<String, Double> retain = states.stream().filter(s -> !s.retain().isEmpty()).map(TrialState::retain).findFirst()
-                .orElse(Map.of());
-        for (Object[] ref : new Object[][] {{"full", full}, {"retain", retain}}) {
-            @SuppressWarnings("unchecked")
-            Map<String, Double> m = (Map<String, Double>) ref[1];
-            if (m.isEmpty()) {
-                continue;
+        // the reference models of each forget set (each set has its own retain model); one row where all agree
+        for (String role : List.of("full", "retain")) {
+            Map<String, Map<String, Double>> byForget = new LinkedHashMap<>();
+            for (TrialState st : states) {
+                Map<String, Double> m = role.equals("full") ? st.full() : st.retain();
+                if (!m.isEmpty()) {
+                    byForget.putIfAbsent(st.trial().forget(), m);
+                }
             }
-            b.append(String.format(Locale.ROOT, "%4s %-3s %-12s %-8s", "-", "", ref[0], ""));
-            for (String c : cols) {
-                b.append(String.format(Locale.ROOT, " %14s", fmt(c, m.get(c))));
+            boolean one = new java.util.HashSet<>(byForget.values()).size() <= 1;
+            for (Map.Entry<String, Map<String, Double>> e : byForget.entrySet()) {
+                b.append(String.format(Locale.ROOT, head, "-", "", role, one ? "" : e.getKey()));
+                for (String c : cols) {
+                    b.append(String.format(Locale.ROOT, " %14s", fmt(c, e.getValue().get(c))));
+                }
+                b.append("  (reference model)\n");
+                if (one) {
+                    break;
+                }
             }
-            b.append("  (reference model)\n");
         }
         for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "%4d %-3s %-12s %-8s", r.rank(), r.feasible() ? "yes" : "no", r.label(),
-                    r.forget()));
+            b.append(String.format(Locale.ROOT, head, r.rank(), r.feasible() ? "yes" : "no", r.label(), r.forget()));
             for (String c : cols) {
                 b.append(String.format(Locale.ROOT, " %14s", fmt(c, r.metrics().get(c))));
             }
