@@ -87,17 +87,33 @@ public final class PeftAdapter {
 
     /**
      * Writes the adapters of {@code model} as a PEFT adapter directory at {@code outDir} (atomically: a
-     * temporary directory beside it, then a rename; an existing {@code outDir} is replaced), stored as
-     * float32, with the tokenizer files of {@code tokenizerSourceDir} copied through when given.
+     * temporary directory beside it, then a rename; an existing {@code outDir} is replaced; refused when
+     * it is the base's directory), stored as float32, with the tokenizer files of {@code tokenizerSourceDir} copied through when given.
      *
      * @param baseModelNameOrPath what {@code base_model_name_or_path} says (the base checkpoint)
      */
     public static void save(CausalLm model, Path outDir, String baseModelNameOrPath, Path tokenizerSourceDir) {
+        save(model, outDir, baseModelNameOrPath, tokenizerSourceDir, DataType.FLOAT32);
+    }
+
+    /** As {@link #save(CausalLm, Path, String, Path)}, the tensors stored as {@code storeType} (FLOAT32 or BFLOAT16). */
+    public static void save(CausalLm model, Path outDir, String baseModelNameOrPath, Path tokenizerSourceDir,
+            DataType storeType) {
+        SafetensorsWriter.dtypeName(storeType);
         LoraAdapters a = model.adapters();
         if (a == null) {
             throw new InvalidInputException("the model has no LoRA adapters to export");
         }
         Path target = outDir.toAbsolutePath().normalize();
+        if (tokenizerSourceDir != null && Files.exists(target) && Files.exists(tokenizerSourceDir)) {
+            try {
+                if (Files.isSameFile(target, tokenizerSourceDir)) {
+                    throw new InvalidInputException(outDir + ": refusing to overwrite the base model directory; save to a new directory");
+                }
+            } catch (IOException ex) {
+                throw new UnlearnException("cannot compare " + outDir + " and " + tokenizerSourceDir + ": " + ex.getMessage(), ex);
+            }
+        }
         Path parentDir = target.getParent();
         Path tmp = null;
         try {
@@ -107,7 +123,7 @@ public final class PeftAdapter {
             Map<String, NDArray> tensors = new LinkedHashMap<>();
             a.parameters().forEach((n, p) -> tensors.put(n, p.stopGradient()));
             try {
-                SafetensorsWriter.write(tmp.resolve(WEIGHTS), tensors, DataType.FLOAT32);
+                SafetensorsWriter.write(tmp.resolve(WEIGHTS), tensors, storeType);
             } finally {
                 tensors.values().forEach(NDArray::close);
             }
