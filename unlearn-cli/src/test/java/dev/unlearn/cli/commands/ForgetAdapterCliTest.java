@@ -24,7 +24,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code unlearn forget} with LoRA adapters: PEFT and merged exports, starting from an adapter, bad values (exit 2). */
+/**
+ * {@code unlearn forget} with LoRA adapters: PEFT and merged exports, starting from an adapter, bad values
+ * (exit 2); {@code unlearn worst-case} with adapters.
+ */
 class ForgetAdapterCliTest {
     private static TinyWorld.Paths3 w;
 
@@ -115,5 +118,31 @@ class ForgetAdapterCliTest {
                 "--out", tmp.resolve("ssd").toString(), "--lora-rank", "4").toArray(String[]::new));
         assertEquals(ExitCodes.BAD_INPUT, ssd.code(), ssd.toString());
         assertTrue(ssd.err().contains("ssd") && ssd.err().contains("directly"), ssd.toString());
+    }
+
+    @Test
+    void worstCaseSearchRunsWithAdapters(@TempDir Path tmp) throws Exception {
+        List<dev.unlearn.core.data.QaRecord> rows = dev.unlearn.core.data.QaReader.read(w.data().resolve("full.json"));
+        List<dev.unlearn.core.data.QaRecord> keep = new java.util.ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            if (i % 20 < 2) {
+                keep.add(rows.get(i));
+            }
+        }
+        Path pool = tmp.resolve("pool.json");
+        dev.unlearn.core.data.QaWriter.write(pool, keep);
+        Path out = tmp.resolve("wc");
+        CliRun r = CliRun.of("worst-case", "--model", w.full().toString(), "--pool", pool.toString(), "--iterations", "2",
+                "--lr", "5e-3", "--w-lr", "2", "--size", "4", "--max-length", "64", "--out", out.toString(), "--lora-rank", "4",
+                "--lora-targets", "all");
+        assertEquals(0, r.code(), r.toString());
+        JsonNode t = new ObjectMapper().readTree(out.resolve("trace.json").toFile());
+        assertEquals(4, t.at("/adapter/rank").asInt(), t.toString());
+        assertEquals(7, t.at("/adapter/targets").size(), t.toString());
+        assertTrue(t.get("lower_level_steps").asLong() > 0);
+        CliRun bad = CliRun.of("worst-case", "--model", w.full().toString(), "--pool", pool.toString(), "--out",
+                tmp.resolve("wc2").toString(), "--lora-alpha", "8");
+        assertEquals(ExitCodes.BAD_INPUT, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("--lora-alpha"), bad.toString());
     }
 }
