@@ -115,6 +115,9 @@ public class ForgetCommand extends ModelCommand {
     @Mixin
     NonFiniteOption nonFinite;
 
+    @Mixin
+    dev.unlearn.cli.AdapterOptions adapter;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -126,6 +129,7 @@ public class ForgetCommand extends ModelCommand {
                     + unused.stream().map(TrainingOptions::option).toList() + " would be ignored; leave them out");
         }
         checkOut();
+        adapter.check(method, out);
         DataType store = switch (saveDtype.toLowerCase(java.util.Locale.ROOT)) {
             case "float32" -> DataType.FLOAT32;
             case "bfloat16" -> DataType.BFLOAT16;
@@ -142,6 +146,7 @@ public class ForgetCommand extends ModelCommand {
                 model.dir, rawText ? forget : forgetRecords.size(), retainRecords.size());
         Device device = Device.fromName(common.device);
         try (ui; CausalLm lm = ModelDirs.load(model.dir, device, nonFinite.allowed); TextTokenizer tok = TextTokenizer.load(model.dir)) {
+            adapter.attach(lm, seed.value);
             MethodRunner.Builder b = MethodRunner.builder().setModel(lm).setTokenizer(tok)
                     .optTemplate(template.resolve(model.dir));
             if (rawText) {
@@ -157,7 +162,7 @@ public class ForgetCommand extends ModelCommand {
             ui.info("%s: %d steps, %.1f s; forget NLL %.4f -> %.4f, retain NLL %.4f -> %.4f", s.method(), s.steps(),
                     s.wallSeconds(), s.forgetNllBefore(), s.forgetNllAfter(), s.retainNllBefore(), s.retainNllAfter());
             ui.info("saving %s", out);
-            Checkpoint.save(lm, out, model.dir, store);
+            adapter.save(lm, out, model.dir, store);
             OutputDirs.removeStaleTemps(out);
             dev.unlearn.core.data.QaWriter.writeAtomically(out.resolve("summary.json"), s.toJson() + "\n");
             OutputDirs.removeStaleTemps(out.resolve("summary.json"));

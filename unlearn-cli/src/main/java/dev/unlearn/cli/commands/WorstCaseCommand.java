@@ -85,6 +85,10 @@ public class WorstCaseCommand extends ModelCommand {
     @Mixin
     SeedOption seed;
 
+    /** LoRA adapters: the lower level then moves only their A and B on the frozen base. */
+    @Mixin
+    dev.unlearn.cli.LoraOptions lora;
+
     @Mixin
     TemplateOption template;
 
@@ -104,6 +108,7 @@ public class WorstCaseCommand extends ModelCommand {
                     + " sets), found " + compareRandom);
         }
         MethodConfig mc = sets.bind(method, Map.of());
+        lora.check(method, out);
         WorstCaseConfig config = search.config();
         boolean entityLevel = config.entityLevel();
         ModelLowerLevel.Settings lower = new ModelLowerLevel.Settings(train.learningRate(), config.lowerEpochs(), train.batchSize());
@@ -112,6 +117,7 @@ public class WorstCaseCommand extends ModelCommand {
         try (dev.unlearn.cli.Ui ui = dev.unlearn.cli.Ui.of(spec); NDManager m = NDManager.newBaseManager(Engines.device(common.device));
                 CausalLm lm = ModelDirs.load(model.dir, m, false);
                 TextTokenizer tok = TextTokenizer.load(model.dir)) {
+            dev.unlearn.core.model.LoraAdapters adapters = lora.attach(lm, seed.value);
             QaTokenization.Result tr = new QaTokenization(tok, template.resolve(model.dir), train.maxLength(), train.attentionMask()).tokenizeAll(rows);
             if (!tr.skipped().isEmpty()) {
                 ui.info("skipped %d records with no answer tokens left (they stay in retain)", tr.skipped().size());
@@ -135,6 +141,9 @@ public class WorstCaseCommand extends ModelCommand {
                 QaWriter.write(out.resolve("forget" + ext), forget);
                 QaWriter.write(out.resolve("retain" + ext), retain);
                 ObjectNode t = trace(sel, p, config, lower, ex.size(), tr.skipped().size());
+                if (adapters != null) {
+                    t.putPOJO("adapter", adapters.config().toMap());
+                }
                 QaWriter.writeAtomically(out.resolve("trace.json"), JSON.writeValueAsString(t) + "\n");
                 o.printf("worst-case %s set: %d of %d %s (%d records); %.2f s per iteration; wrote %s%n", method,
                         sel.selectedUnits().size(), p.units().size(), entityLevel ? "entities" : "records", forget.size(),

@@ -43,11 +43,20 @@ public final class CausalLm implements AutoCloseable {
     private final NDArray embed;
     private final NDArray finalNorm;
     private final NDArray head;
-    private NDArray cos;
-    private NDArray sin;
+    /** The RoPE tables, shared with {@link #baseView()}s (grown on demand by either). */
+    private final Rope rope;
     private NDManager closeAlso;
+    /** LoRA adapters, or null; a base view never has any. */
+    private LoraAdapters adapters;
+    /** Whether this is a {@link #baseView()} (it owns nothing). */
+    private final boolean view;
 
     private final Architecture arch;
+
+    private static final class Rope {
+        NDArray cos;
+        NDArray sin;
+    }
 
     /** One layer's weights; a family's optional ones are null (qkv / gateUp: Phi-3's fused tensors). */
     private record Layer(NDArray inNorm, NDArray q, NDArray qb, NDArray k, NDArray kb, NDArray v, NDArray vb,
@@ -64,6 +73,8 @@ public final class CausalLm implements AutoCloseable {
         this.finalNorm = params.get(ParameterTable.NORM);
         this.head = config.tieWordEmbeddings() ? embed : params.get(ParameterTable.LM_HEAD);
         this.layers = new Layer[config.numHiddenLayers()];
+        this.rope = new Rope();
+        this.view = false;
         for (int i = 0; i < layers.length; i++) {
             int l = i;
             java.util.function.Function<String, NDArray> p = s -> params.get(ParameterTable.layer(l, s));
@@ -79,6 +90,21 @@ public final class CausalLm implements AutoCloseable {
         }
         // grown on demand (ropeSlice): a 128k-position table would cost ~100 MB up front
         buildRope(Math.min(config.maxPositionEmbeddings(), 4096));
+    }
+
+    /** A base view of {@code of}: the same weights, tables and manager, no adapters, owning nothing. */
+    private CausalLm(CausalLm of) {
+        this.config = of.config;
+        this.arch = of.arch;
+        this.manager = of.manager;
+        this.params = of.params;
+        this.embed = of.embed;
+        this.dtype = of.dtype;
+        this.finalNorm = of.finalNorm;
+        this.head = of.head;
+        this.layers = of.layers;
+        this.rope = of.rope;
+        this.view = true;
     }
 
     /**
@@ -183,6 +209,96 @@ public final class CausalLm implements AutoCloseable {
     /** The live weights by HF name (a new map each call; the arrays are shared, not copied). */
     public LinkedHashMap<String, NDArray> parameters() {
         return new LinkedHashMap<>(params);
+    }
+
+    /**
+     * Adds fresh LoRA adapters ({@link LoraAdapters}: A kaiming-uniform from {@code seed}, B zero, so the
+     * outputs do not change) and freezes the base: every base weight stops requiring a gradient, so only
+     * the adapters' A and B can train. Forward passes from now on include the adapters; {@link #baseView()}
+     * runs without them.
+     *
+     * @throws InvalidInputException for a target the family does not have, or when adapters are attached already
+     */
+    public LoraAdapters attachAdapters(LoraConfig lora, long seed) {
+        requireNoAdapters();
+        return install(LoraAdapters.fresh(lora, config, params, manager, seed));
+    }
+
+    /**
+     * Adds LoRA adapters from given tensors by PEFT name (an adapter file, see {@code PeftAdapter}); the
+     * base freezes as with {@link #attachAdapters(LoraConfig, long)}. The tensors are copied.
+     */
+    public LoraAdapters attachAdapters(LoraConfig lora, Map<String, NDArray> peftTensors) {
+        requireNoAdapters();
+        return install(LoraAdapters.of(lora, params, peftTensors, manager));
+    }
+
+    private void requireNoAdapters() {
+        if (view) {
+            throw new IllegalStateException("a base view takes no adapters");
+        }
+        if (adapters != null) {
+            throw new InvalidInputException("this model has LoRA adapters already");
+        }
+    }
+
+    private LoraAdapters install(LoraAdapters a) {
+        for (NDArray p : params.values()) {
+            if (p.hasGradient()) {
+                p.setRequiresGradient(false);
+            }
+        }
+        adapters = a;
+        return a;
+    }
+
+    /** The attached LoRA adapters, or null (always null on a base view). */
+    public LoraAdapters adapters() {
+        return adapters;
+    }
+
+    /**
+     * The model without its adapters: the same (frozen) base weights and tables, nothing copied; with no
+     * adapters attached it computes what this model computes. Closing a view frees nothing. It is the
+     * reference model of adapter runs (PEFT's {@code disable_adapter()}).
+     */
+    public CausalLm baseView() {
+        return new CausalLm(this);
+    }
+
+    /** Whether this is a {@link #baseView()}. */
+    public boolean isBaseView() {
+        return view;
+    }
+
+    /**
+     * Merges the adapters into the base weights in place, {@code W ← W + s · B · A} in the weights' type
+     * (PEFT's {@code merge_and_unload}), and drops them; afterwards the model is a plain model whose
+     * weights are the merged ones. Does nothing without adapters.
+     */
+    public void mergeAdapters() {
+        if (adapters == null) {
+            return;
+        }
+        boolean gradMode = ai.djl.pytorch.jni.JniUtils.isGradMode();
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        try (NDManager s = manager.newSubManager()) {
+            for (String w : adapters.adaptedWeights()) {
+                NDArray d = adapters.delta(w, s);
+                params.get(w).addi(d.getDataType() == dtype ? d : d.toType(dtype, false));
+            }
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(gradMode);
+        }
+        detachAdapters();
+    }
+
+    /** Drops the adapters (freeing A and B) without merging them; the base weights stay frozen. */
+    public void detachAdapters() {
+        if (adapters != null) {
+            adapters.close();
+            adapters = null;
+        }
     }
 
     /** A deep copy of the weights in a new child of {@code parent} (e.g. a frozen reference model). */
@@ -306,6 +422,10 @@ public final class CausalLm implements AutoCloseable {
                 hidden.add(x);
             }
             NDArray a = DecoderOps.rmsNorm(x, l.inNorm, eps, off);
+            if (adapters != null) {
+                x = adaptedLayer(i, l, x, a, rope, masks, cache, maskByWindow);
+                continue;
+            }
             // one GEMM for q, k and v (weights concatenated per call, or Phi-3's fused tensor; gradients
             // flow back through the concat)
             // (without gradients, as in generation, three GEMMs instead: concatenating the weights would copy
@@ -356,6 +476,74 @@ public final class CausalLm implements AutoCloseable {
         return x;
     }
 
+    /**
+     * One decoder layer with LoRA adapters ({@code a}: the normed input): every projection is its own GEMM
+     * plus, where adapted, {@code s · B (A (dropout(in)))} (PEFT's {@code lora.Linear}); Phi-3's fused
+     * projections are adapted as one module each, as PEFT adapts them.
+     */
+    private NDArray adaptedLayer(int i, Layer l, NDArray x, NDArray a, NDArray[] rope,
+            java.util.function.IntFunction<NDArray> masks, KvCache cache, Map<Integer, NDArray> maskByWindow) {
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        int h = config.numAttentionHeads();
+        int kvh = config.numKeyValueHeads();
+        int dh = config.headDim();
+        double eps = config.rmsNormEps();
+        double off = arch.normOffset();
+        NDArray qkv = l.qkv != null ? proj(i, "self_attn.qkv_proj", a, l.qkv, null)
+                : ai.djl.ndarray.NDArrays.concat(new NDList(proj(i, "self_attn.q_proj", a, l.q, l.qb),
+                        proj(i, "self_attn.k_proj", a, l.k, l.kb), proj(i, "self_attn.v_proj", a, l.v, l.vb)), -1);
+        long qd = (long) h * dh;
+        long kd = (long) kvh * dh;
+        NDArray q = qkv.get(new NDIndex("..., :{}", qd)).reshape(b, t, h, dh);
+        NDArray k = qkv.get(new NDIndex("..., {}:{}", qd, qd + kd)).reshape(b, t, kvh, dh);
+        if (l.qNorm != null) {
+            q = Layers.rmsNorm(q, l.qNorm, eps);
+            k = Layers.rmsNorm(k, l.kNorm, eps);
+        }
+        q = Layers.rope(q.transpose(0, 2, 1, 3), rope[0], rope[1]);
+        k = Layers.rope(k.transpose(0, 2, 1, 3), rope[0], rope[1]);
+        NDArray v = qkv.get(new NDIndex("..., {}:", qd + kd)).reshape(b, t, kvh, dh).transpose(0, 2, 1, 3);
+        if (cache != null) {
+            NDList kv = cache.append(i, k, v);
+            k = kv.get(0);
+            v = kv.get(1);
+        }
+        int w = arch.window(i);
+        NDArray mask = maskByWindow.computeIfAbsent(w, masks::apply);
+        NDArray ctx = DecoderOps.attention(q, k, v, mask, arch.attentionScale(), arch.attnSoftcap());
+        NDArray attnOut = proj(i, "self_attn.o_proj", ctx, l.o, l.ob);
+        if (arch.sandwichNorms()) {
+            x = x.add(DecoderOps.rmsNorm(attnOut, l.postNorm, eps, off));
+            NDArray y = DecoderOps.rmsNorm(x, l.preFfnNorm, eps, off);
+            return x.add(DecoderOps.rmsNorm(adaptedMlp(i, l, y), l.postFfnNorm, eps, off));
+        }
+        x = x.add(attnOut);
+        return x.add(adaptedMlp(i, l, DecoderOps.rmsNorm(x, l.postNorm, eps, off)));
+    }
+
+    /** The gated MLP of layer {@code i} with its adapters: down(act(gate y) * up y). */
+    private NDArray adaptedMlp(int i, Layer l, NDArray y) {
+        NDArray g;
+        NDArray u;
+        if (l.gateUp != null) {
+            NDArray gu = proj(i, "mlp.gate_up_proj", y, l.gateUp, null);
+            long f = l.gateUp.getShape().get(0) / 2;
+            g = gu.get(new NDIndex("..., :{}", f));
+            u = gu.get(new NDIndex("..., {}:", f));
+        } else {
+            g = proj(i, "mlp.gate_proj", y, l.gate, null);
+            u = proj(i, "mlp.up_proj", y, l.up, null);
+        }
+        NDArray act = arch.geluTanh() ? DecoderOps.geluTanh(g) : g.mul(ai.djl.nn.Activation.sigmoid(g));
+        return proj(i, "mlp.down_proj", act.mul(u), l.down, null);
+    }
+
+    /** {@code linear(x, w, bias)} plus the adapter of layer {@code i}'s {@code module}, if any. */
+    private NDArray proj(int i, String module, NDArray x, NDArray w, NDArray bias) {
+        return adapters.apply(ParameterTable.layer(i, module + ".weight"), x, Layers.linear(x, w, bias));
+    }
+
     /** Concatenation of weights along dim 0, owned by the step manager {@code m}. */
     private static NDArray joined(NDManager m, NDArray... w) {
         NDArray c = ai.djl.ndarray.NDArrays.concat(new NDList(w), 0);
@@ -394,11 +582,15 @@ public final class CausalLm implements AutoCloseable {
     }
 
     private NDArray[] ropeSlice(NDManager m, int offset, long t) {
-        if (offset + t > cos.getShape().get(0)) {
-            buildRope(Math.max(offset + t, 2 * cos.getShape().get(0)));
+        NDArray c;
+        NDArray s;
+        synchronized (rope) {
+            if (offset + t > rope.cos.getShape().get(0)) {
+                buildRope(Math.max(offset + t, 2 * rope.cos.getShape().get(0)));
+            }
+            c = rope.cos.get(new NDIndex("{}:{}", offset, offset + t));
+            s = rope.sin.get(new NDIndex("{}:{}", offset, offset + t));
         }
-        NDArray c = cos.get(new NDIndex("{}:{}", offset, offset + t));
-        NDArray s = sin.get(new NDIndex("{}:{}", offset, offset + t));
         c.attach(m);
         s.attach(m);
         return new NDArray[] {c, s};
@@ -408,7 +600,7 @@ public final class CausalLm implements AutoCloseable {
      * cos/sin tables [positions, Dh], computed in double (HF: inv_freq = theta^(-2i/Dh) scaled by
      * {@code rope_scaling}, emb = cat(f, f)).
      */
-    private synchronized void buildRope(long positions) {
+    private void buildRope(long positions) {
         int dh = config.headDim();
         int n = Math.toIntExact(positions);
         double[] c = new double[n * dh];
@@ -424,12 +616,14 @@ public final class CausalLm implements AutoCloseable {
         }
         NDArray nc = table(c, n, dh);
         NDArray ns = table(s, n, dh);
-        if (cos != null) {
-            cos.close();
-            sin.close();
+        synchronized (rope) {
+            if (rope.cos != null) {
+                rope.cos.close();
+                rope.sin.close();
+            }
+            rope.cos = nc;
+            rope.sin = ns;
         }
-        cos = nc;
-        sin = ns;
     }
 
     private NDArray table(double[] data, int n, int dh) {
@@ -442,9 +636,12 @@ public final class CausalLm implements AutoCloseable {
         return out;
     }
 
-    /** Frees the weights and tables (and the manager given with {@code closeParent}). */
+    /** Frees the weights, adapters and tables (and the manager given with {@code closeParent}); a base view frees nothing. */
     @Override
     public void close() {
+        if (view) {
+            return;
+        }
         manager.close();
         if (closeAlso != null) {
             closeAlso.close();

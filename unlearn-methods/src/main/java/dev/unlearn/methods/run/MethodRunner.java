@@ -6,6 +6,7 @@ import dev.unlearn.core.data.Batches;
 import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.data.TokenizedExample;
 import dev.unlearn.core.model.CausalLm;
+import dev.unlearn.core.model.LoraAdapters;
 import dev.unlearn.core.score.SampleScore;
 import dev.unlearn.core.score.Scorer;
 import dev.unlearn.core.text.PromptTemplate;
@@ -72,6 +73,13 @@ import org.slf4j.LoggerFactory;
  * {@code () -> lm.copy(parent)} is a valid supplier), only when a hook needs it (decoupled prompts that
  * must generate answers, a reference pass, a resident reference). After the hooks it is closed unless
  * the plan keeps it resident. The runner closes what the supplier returned.
+ *
+ * <p>Adapter mode: when the model carries LoRA adapters ({@link CausalLm#attachAdapters}), a loss plan
+ * trains only their A and B matrices (the base is frozen and gets no optimizer state; a method's
+ * parameter selection, RMU's regex, picks the adapters of the weights it selects), dropout is on during
+ * the steps, and π_ref is the adapter-disabled base ({@link CausalLm#baseView()}): the supplier is never
+ * called and no copy is made. The summary records the adapters and where π_ref came from. Direct edits
+ * and decoding filters are refused in adapter mode.
  */
 public final class MethodRunner {
     private static final Logger LOG = LoggerFactory.getLogger(MethodRunner.class);
@@ -96,6 +104,8 @@ public final class MethodRunner {
     private final Path filterOut;
 
     private CausalLm reference;
+    /** Where π_ref came from, for the summary: null (not used), adapter_disabled_base or model_copy. */
+    private String referenceKind;
 
     private MethodRunner(Builder b) {
         model = b.model;
@@ -147,12 +157,20 @@ public final class MethodRunner {
         }
         ModelInfo info = new ModelInfo(model.config().numHiddenLayers(), model.config().hiddenSize(),
                 model.config().vocabSize());
-        MethodContext<CausalLm> ctx = new MethodContext<>(model, referenceSupplier == null ? null : this::reference,
+        boolean adapterMode = model.adapters() != null;
+        MethodContext<CausalLm> ctx = new MethodContext<>(model, referenceSupplier == null && !adapterMode ? null : this::reference,
                 rawText ? textSamples(textForget) : samples(forget, f.examples()),
                 rawText ? textSamples(textRetain) : samples(retain, r.examples()), List.of(), model.device(), seed,
                 templatesFile);
         m.checkFor(cfg, ctx, info);
         MethodPlan plan = m.planFor(cfg, ctx, info);
+        if (adapterMode && !(plan instanceof LossPlan)) {
+            throw new InvalidInputException("Method '" + m.name() + "' " + (plan instanceof DirectEdit
+                    ? "edits the base weights directly (a " + plan.kind().name().toLowerCase(java.util.Locale.ROOT)
+                            .replace('_', ' ') + "), so there is nothing for LoRA adapters to train"
+                    : "works at generation time and trains nothing")
+                    + "; run it without adapters (leave out --lora-rank / the recipe's train.lora).");
+        }
         if (rawText && plan instanceof LossPlan lp && (lp.has(LossPlan.AlternateAnswers.class)
                 || lp.has(LossPlan.DecoupledPrompts.class))) {
             throw new InvalidInputException("Method '" + m.name() + "' needs question/answer pairs (it "
@@ -190,7 +208,8 @@ public final class MethodRunner {
             releaseReference();
             RunSummary s = new RunSummary(m.name(), ConfigBinder.asMap(cfg), plan.kind().name(), o.steps, o.skippedSteps,
                     o.tensors, wall, fb, meanNll(f.examples()), rb, meanNll(r.examples()), o.lastLoss, o.edit,
-                    o.changed, skipped, o.pdFallbacks, trainRecord(), o.filter);
+                    o.changed, skipped, o.pdFallbacks, trainRecord(), o.filter,
+                    adapterMode ? adapterRecord() : Map.of(), referenceKind);
             LOG.info("{}: {} steps in {} s; forget NLL {} -> {}, retain NLL {} -> {}", m.name(), s.steps(),
                     String.format("%.1f", wall), fmt(fb), fmt(s.forgetNllAfter()), fmt(rb), fmt(s.retainNllAfter()));
             return s;
@@ -204,6 +223,24 @@ public final class MethodRunner {
         Map<String, Object> t = new LinkedHashMap<>(settings.toMap());
         t.put("seed", seed);
         return t;
+    }
+
+    /** The adapters of an adapter-mode run, for the summary: r, alpha, dropout, scale, modules, tensors. */
+    private Map<String, Object> adapterRecord() {
+        LoraAdapters a = model.adapters();
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (a == null) {
+            return m;
+        }
+        m.put("rank", a.config().rank());
+        m.put("alpha", a.config().alpha());
+        m.put("dropout", a.config().dropout());
+        m.put("scale", a.scale());
+        m.put("rslora", a.config().rslora());
+        m.put("target_modules", a.modules());
+        m.put("adapted_weights", a.adaptedWeights().size());
+        m.put("adapter_parameters", a.parameters().values().stream().mapToLong(NDArray::size).sum());
+        return m;
     }
 
     /** What the method part of a run reports. */
@@ -224,7 +261,7 @@ public final class MethodRunner {
             Map<String, TokenizedExample> byId = new LinkedHashMap<>();
             fx.forEach(e -> byId.put(e.id(), e));
             DecoupledSet.Built built = DecoupledSet.build(forget, byId, retain, tokenization, tokenizer,
-                    referenceSupplier == null ? null : this::reference, seed);
+                    referenceSupplier == null && model.adapters() == null ? null : this::reference, seed);
             decoupled = built.byForgetId();
             fallbacks = built.fallbacks();
             LOG.info("decoupled prompts: {} samples ({} by generation, {} fallbacks)", decoupled.size(),
@@ -256,7 +293,12 @@ public final class MethodRunner {
         }
         ForwardFn policy = new LmForward(model, false);
         ForwardFn ref = reference;
+        LoraAdapters adapters = model.adapters();
         TrainingLoop loop = new TrainingLoop(tb.build(), params, source, step -> {
+            if (adapters != null) {
+                // dropout masks depend on (seed, micro-batch) only, so a resumed run draws the same ones
+                adapters.seedDropout(seed * 0x9E3779B97F4A7C15L + step.microStep() * 0xC2B2AE3D27D4EB4FL + 0x2545F491L);
+            }
             StepLoss s = loss.loss(policy, ref, new StepBatches(step.batch(StepBatchSource.FORGET),
                     step.batches().get(StepBatchSource.RETAIN), step.batches().get(StepBatchSource.TEMPLATES),
                     step.batches().get(StepBatchSource.DECOUPLED)), step.manager());
@@ -264,24 +306,41 @@ public final class MethodRunner {
             return s.total();
         });
         listeners.forEach(loop::addListener);
-        TrainingLoop.Result res = loop.run();
+        TrainingLoop.Result res;
+        if (adapters != null) {
+            adapters.setTraining(true);
+        }
+        try {
+            res = loop.run();
+        } finally {
+            if (adapters != null) {
+                adapters.setTraining(false);
+            }
+        }
         return new Outcome(res.steps(), res.skippedSteps(), params.size(), res.lastLoss(), Map.of(), 0, fallbacks,
                 Map.of());
     }
 
     private CausalLm reference() {
+        if (reference == null && model.adapters() != null) {
+            // adapter mode: the frozen base without its adapters is π_ref; no second copy
+            reference = model.baseView();
+            referenceKind = "adapter_disabled_base";
+            LOG.info("reference: the adapter-disabled base (no copy)");
+        }
         if (reference == null) {
             if (referenceSupplier == null) {
                 throw new InvalidInputException("this run needs the reference model, but no supplier was given");
             }
             reference = Objects.requireNonNull(referenceSupplier.get(), "reference supplier returned null");
+            referenceKind = "model_copy";
             LOG.info("reference model loaded");
         }
         return reference;
     }
 
     private void releaseReference() {
-        if (reference != null && reference != model) {
+        if (reference != null && reference != model && !reference.isBaseView()) {
             reference.close();
             LOG.info("reference model released");
         }

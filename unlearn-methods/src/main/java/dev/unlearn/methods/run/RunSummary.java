@@ -41,10 +41,15 @@ import java.util.Map;
  * @param train the training settings the run applied ({@code TrainSettings.toMap()}: every key, the
  *     attention masking included) and its {@code seed}
  * @param filter decoding filters only: what the filter build reports (absent from the JSON when empty)
+ * @param adapter adapter mode only: the LoRA adapters trained (rank, alpha, dropout, scale, rslora,
+ *     target_modules, adapted_weights, adapter_parameters); absent from the JSON otherwise
+ * @param reference where the reference model π_ref came from when the run used one: {@code adapter_disabled_base}
+ *     (adapter mode: the frozen base without adapters, no copy) or {@code model_copy} (a resident copy); absent
+ *     when no reference was used
  */
 @JsonPropertyOrder({"method", "config", "kind", "steps", "skipped_steps", "trainable_tensors", "wall_seconds",
         "forget_nll_before", "forget_nll_after", "retain_nll_before", "retain_nll_after", "last_loss", "ssd_tensors",
-        "ssd_changed", "skipped_samples", "pd_fallbacks", "train", "filter"})
+        "ssd_changed", "skipped_samples", "pd_fallbacks", "train", "filter", "adapter", "reference"})
 public record RunSummary(String method, Map<String, Object> config, String kind, long steps, int skippedSteps,
         int trainableTensors, @JsonSerialize(using = Finite.class) double wallSeconds,
         @JsonSerialize(using = Finite.class) double forgetNllBefore,
@@ -53,7 +58,9 @@ public record RunSummary(String method, Map<String, Object> config, String kind,
         @JsonSerialize(using = Finite.class) double retainNllAfter,
         @JsonSerialize(using = Finite.class) double lastLoss, Map<String, ?> ssdTensors, long ssdChanged,
         List<String> skippedSamples, int pdFallbacks, Map<String, Object> train,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, ?> filter) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, ?> filter,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> adapter,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String reference) {
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(SerializationFeature.INDENT_OUTPUT);
@@ -64,6 +71,7 @@ public record RunSummary(String method, Map<String, Object> config, String kind,
         skippedSamples = List.copyOf(skippedSamples);
         train = Collections.unmodifiableMap(new LinkedHashMap<>(train));
         filter = filter == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(filter));
+        adapter = adapter == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(adapter));
     }
 
     /** Pretty JSON with snake_case keys; NaN written as {@code null}. */

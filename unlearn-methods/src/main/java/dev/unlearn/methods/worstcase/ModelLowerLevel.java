@@ -89,7 +89,8 @@ public final class ModelLowerLevel implements AutoCloseable {
         this.settings = settings;
         this.seed = seed;
         this.padId = padId(lm);
-        this.params = lm.parameters();
+        // adapter mode: sign-SGD moves only the LoRA A and B (the base is frozen), and θ_0 is the adapters' start
+        this.params = lm.adapters() != null ? lm.adapters().parameters() : lm.parameters();
         params.forEach((k, v) -> requiredGradient.put(k, v.hasGradient()));
         this.theta0 = ParameterSnapshot.of(params);
         this.policy = (b, m) -> lm.forward(b.inputIds(m), b.attentionMask(m), false).logits();
