@@ -47,6 +47,7 @@ done
 if [[ -z "$bundle" ]]; then
   if [[ -f "$here/../BUNDLE.txt" ]]; then bundle="$(cd "$here/.." && pwd)"; else bundle="$here/bundle"; fi
 fi
+[[ -d "$bundle" ]] && bundle="$(cd "$bundle" && pwd)"
 mkdir -p "$out" || exit 2
 out="$(cd "$out" && pwd)"
 : > "$out/steps.tsv"
