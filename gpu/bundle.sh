@@ -64,7 +64,7 @@ for m in unlearn-core unlearn-methods unlearn-eval unlearn-cli; do
   "$JDK/bin/jar" --create --file "$stage/lib/$m.jar" -C "$root/$m/target/classes" .
 done
 djl_version="" torch_version="" jni_version=""
-while IFS= read -r j; do
+while IFS= read -r j || [[ -n "$j" ]]; do
   [[ -z "$j" || "$j" != *.jar ]] && continue
   base="$(basename "$j")"
   case "$base" in

@@ -320,7 +320,7 @@ public final class DeviceCheck {
 
     /** One decoder layer of Llama-3.2-1B's shape (dim 2048, 32/8 heads, FFN 8192) at B=1, T=2,048. */
     private void llamaLayer(ObjectNode r) {
-        int t = device.isGpu() ? 2048 : 256; // on a CPU the rehearsal only proves the path
+        int t = device.isGpu() ? 2048 : 128; // on a CPU the rehearsal only proves the path
         ModelConfig cfg = ModelConfig.llama(2048, 1, 32, 8, 8192, 1024);
         r.put("tokens", t);
         try (NDManager root = NDManager.newBaseManager(device); CausalLm lm = CausalLm.random(cfg, root, device, 1)) {
