@@ -181,7 +181,8 @@ jni_args=(-DJAVA_HOME="$jre" -DJAVA_INCLUDE_PATH="$jre/include" -DJAVA_INCLUDE_P
   -DJAVA_JVM_LIBRARY="$jre/lib/server/libjvm.so" -DJAVA_AWT_INCLUDE_PATH=NotNeeded -DJAVA_AWT_LIBRARY=NotNeeded)
 built=""
 upstream=(cmake -S "$src" -B "$work/build-upstream" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release
-  -DCMAKE_PREFIX_PATH="$(dirname "${torch_cmake_dir:-/nonexistent/Torch}")" -DPT_VERSION="$pt_define"
+  -DCMAKE_PREFIX_PATH="$(dirname "${torch_cmake_dir:-/nonexistent/Torch}")" ${torch_cmake_dir:+-DTorch_DIR="$torch_cmake_dir"}
+  ${nvcc_bin:+-DCUDAToolkit_ROOT="$(dirname "$(dirname "$nvcc_bin")")"} -DPT_VERSION="$pt_define"
   -DUSE_CUDA="$([[ $use_cuda == ON ]] && echo 1)" ${nvcc_bin:+-DCMAKE_CUDA_COMPILER="$nvcc_bin"} "${jni_args[@]}")
 if step cmake-configure "${upstream[@]}" && step cmake-build cmake --build "$work/build-upstream" -j "$jobs"; then
   built="$work/build-upstream/libdjl_torch.so"
