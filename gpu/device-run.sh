@@ -175,7 +175,7 @@ export JAVA_HOME="$jre"
 use_cuda=OFF; [[ "$flavor" == cu* && ${#cuda_includes[@]} -gt 0 ]] && use_cuda=ON
 
 # 1. the JNI, upstream CMakeLists first, then the fallback (gpu/jni) with and without USE_CUDA
-step copy-source bash -c "rm -rf '$work/djl-src' && mkdir -p '$work' && cp -r '$bundle/djl-src' '$work/djl-src'"
+step copy-source bash -c "rm -rf '$work/djl-src' && mkdir -p '$work' && cp -rp '$bundle/djl-src' '$work/djl-src'"
 src="$work/djl-src/engines/pytorch/pytorch-native"
 jni_args=(-DJAVA_HOME="$jre" -DJAVA_INCLUDE_PATH="$jre/include" -DJAVA_INCLUDE_PATH2="$jre/include/linux"
   -DJAVA_JVM_LIBRARY="$jre/lib/server/libjvm.so" -DJAVA_AWT_INCLUDE_PATH=NotNeeded -DJAVA_AWT_LIBRARY=NotNeeded)
