@@ -11,6 +11,7 @@ import dev.unlearn.cli.MethodOverrides;
 import dev.unlearn.cli.NonFiniteOption;
 import dev.unlearn.cli.SeedOption;
 import dev.unlearn.cli.TrainingOptions;
+import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.UnlearnException;
 import dev.unlearn.core.data.QaReader;
@@ -144,7 +145,7 @@ public class ForgetCommand extends ModelCommand {
         dev.unlearn.cli.Ui ui = dev.unlearn.cli.Ui.of(spec);
         ui.info(rawText ? "loading %s (raw text: %s, chunks of --max-length tokens)" : "loading %s (%d forget, %d retain records)",
                 model.dir, rawText ? forget : forgetRecords.size(), retainRecords.size());
-        Device device = Device.fromName(common.device);
+        Device device = Engines.device(common.device);
         try (ui; CausalLm lm = ModelDirs.load(model.dir, device, nonFinite.allowed); TextTokenizer tok = TextTokenizer.load(model.dir)) {
             adapter.attach(lm, seed.value);
             MethodRunner.Builder b = MethodRunner.builder().setModel(lm).setTokenizer(tok)
