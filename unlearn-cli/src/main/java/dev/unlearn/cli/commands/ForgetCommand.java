@@ -16,7 +16,6 @@ import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.UnlearnException;
 import dev.unlearn.core.data.QaReader;
 import dev.unlearn.core.data.QaRecord;
-import dev.unlearn.core.io.Checkpoint;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.text.PromptTemplate;
 import dev.unlearn.core.text.TextTokenizer;
