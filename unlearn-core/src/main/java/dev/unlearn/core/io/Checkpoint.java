@@ -239,17 +239,8 @@ public final class Checkpoint {
             ObjectNode files = man.putObject("files");
             digests.forEach(files::put);
             Files.writeString(tmp.resolve(MANIFEST), JSON.writeValueAsString(man) + "\n");
-            Path old = null;
-            if (Files.exists(target)) {
-                old = Files.createTempDirectory(parentDir, "." + target.getFileName() + ".old-");
-                Files.delete(old);
-                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            swapIn(tmp, target);
             tmp = null;
-            if (old != null) {
-                deleteTree(old);
-            }
             return Collections.unmodifiableMap(digests);
         } catch (IOException ex) {
             throw new UnlearnException("cannot save checkpoint to " + outDir + ": " + ex.getMessage(), ex);
@@ -289,7 +280,8 @@ public final class Checkpoint {
         return a.equals(b);
     }
 
-    private static void deleteTree(Path p) {
+    /** Deletes a folder the toolkit wrote (best effort: a temporary or a replaced one). */
+    static void deleteTree(Path p) {
         try (var s = Files.walk(p)) {
             s.sorted(java.util.Comparator.reverseOrder()).forEach(x -> {
                 try {
@@ -303,4 +295,21 @@ public final class Checkpoint {
         }
     }
 
+
+    /**
+     * Puts the finished folder {@code tmp} at {@code target} (a sibling): an existing {@code target} is moved
+     * aside first and deleted only after the rename, so a crash leaves either the old or the new folder.
+     */
+    static void swapIn(Path tmp, Path target) throws IOException {
+        Path old = null;
+        if (Files.exists(target)) {
+            old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
+            Files.delete(old);
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        if (old != null) {
+            deleteTree(old);
+        }
+    }
 }

@@ -15,14 +15,11 @@ import dev.unlearn.core.model.LoraConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * A Hugging Face {@code peft} LoRA adapter directory, written and read as PEFT 0.20.0 does
@@ -135,22 +132,13 @@ public final class PeftAdapter {
                     }
                 }
             }
-            Path old = null;
-            if (Files.exists(target)) {
-                old = Files.createTempDirectory(parentDir, "." + target.getFileName() + ".old-");
-                Files.delete(old);
-                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            Checkpoint.swapIn(tmp, target);
             tmp = null;
-            if (old != null) {
-                deleteTree(old);
-            }
         } catch (IOException ex) {
             throw new UnlearnException("cannot save the adapter to " + outDir + ": " + ex.getMessage(), ex);
         } finally {
             if (tmp != null) {
-                deleteTree(tmp);
+                Checkpoint.deleteTree(tmp);
             }
         }
     }
@@ -263,20 +251,6 @@ public final class PeftAdapter {
     private static void refuseTrue(JsonNode n, Path f, String key, String why) {
         if (n.path(key).asBoolean(false)) {
             throw new InvalidInputException(f + ": '" + key + "' is true; " + why);
-        }
-    }
-
-    private static void deleteTree(Path p) {
-        try (Stream<Path> s = Files.walk(p)) {
-            s.sorted(Comparator.reverseOrder()).forEach(x -> {
-                try {
-                    Files.deleteIfExists(x);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
         }
     }
 }

@@ -402,11 +402,7 @@ public final class CausalLm implements AutoCloseable {
     private NDArray decode(NDArray ids, int offset, java.util.function.IntFunction<NDArray> masks, KvCache cache,
             List<NDArray> hidden, int last) {
         NDManager m = ids.getManager();
-        long b = ids.getShape().get(0);
         long t = ids.getShape().get(1);
-        int h = config.numAttentionHeads();
-        int kvh = config.numKeyValueHeads();
-        int dh = config.headDim();
         double eps = config.rmsNormEps();
         NDArray[] rope = ropeSlice(m, offset, t);
         NDArray x = Layers.embedding(ids, embed);
@@ -435,45 +431,64 @@ public final class CausalLm implements AutoCloseable {
                     Layers.linear(a, l.k, l.kb), Layers.linear(a, l.v, l.vb)), -1)
                     : Layers.linear(a, l.qkv != null ? l.qkv : joined(m, l.q, l.k, l.v),
                             l.qb == null ? null : joined(m, l.qb, l.kb, l.vb));
-            long qd = (long) h * dh;
-            long kd = (long) kvh * dh;
-            NDArray q = qkv.get(new NDIndex("..., :{}", qd)).reshape(b, t, h, dh);
-            NDArray k = qkv.get(new NDIndex("..., {}:{}", qd, qd + kd)).reshape(b, t, kvh, dh);
-            if (l.qNorm != null) {
-                // Qwen3: RMSNorm over each head's dimension, before RoPE
-                q = Layers.rmsNorm(q, l.qNorm, eps);
-                k = Layers.rmsNorm(k, l.kNorm, eps);
-            }
-            q = q.transpose(0, 2, 1, 3);
-            k = k.transpose(0, 2, 1, 3);
-            NDArray v = qkv.get(new NDIndex("..., {}:", qd + kd)).reshape(b, t, kvh, dh).transpose(0, 2, 1, 3);
-            q = Layers.rope(q, rope[0], rope[1]);
-            k = Layers.rope(k, rope[0], rope[1]);
-            if (cache != null) {
-                NDList kv = cache.append(i, k, v);
-                k = kv.get(0);
-                v = kv.get(1);
-            }
-            int w = arch.window(i);
-            NDArray mask = maskByWindow.computeIfAbsent(w, masks::apply);
-            NDArray ctx = DecoderOps.attention(q, k, v, mask, arch.attentionScale(), arch.attnSoftcap());
+            NDArray ctx = attention(i, l, qkv, rope, cache, masks, maskByWindow);
             NDArray attnOut = Layers.linear(ctx, l.o, l.ob);
             NDArray gateUp = l.gateUp != null ? l.gateUp : fuse ? joined(m, l.gate, l.up) : null;
-            if (arch.sandwichNorms()) {
-                // Gemma 2: norm the attention output, add; norm, MLP, norm the MLP output, add
-                x = x.add(DecoderOps.rmsNorm(attnOut, l.postNorm, eps, off));
-                NDArray y = DecoderOps.rmsNorm(x, l.preFfnNorm, eps, off);
-                NDArray mlp = gateUp != null ? DecoderOps.gatedMlp(y, gateUp, l.down, arch.geluTanh())
-                        : DecoderOps.gatedMlp(y, l.gate, l.up, l.down, arch.geluTanh());
-                x = x.add(DecoderOps.rmsNorm(mlp, l.postFfnNorm, eps, off));
-            } else {
-                x = x.add(attnOut);
-                NDArray y = DecoderOps.rmsNorm(x, l.postNorm, eps, off);
-                x = x.add(gateUp != null ? DecoderOps.gatedMlp(y, gateUp, l.down, arch.geluTanh())
-                        : DecoderOps.gatedMlp(y, l.gate, l.up, l.down, arch.geluTanh()));
-            }
+            x = residual(l, x, attnOut, y -> gateUp != null ? DecoderOps.gatedMlp(y, gateUp, l.down, arch.geluTanh())
+                    : DecoderOps.gatedMlp(y, l.gate, l.up, l.down, arch.geluTanh()));
         }
         return x;
+    }
+
+    /**
+     * The attention of layer {@code i} from its packed q/k/v projections {@code qkv} [B, T, (H + 2 KVH) dh]:
+     * per-head q/k norms (Qwen3: RMSNorm over each head's dimension, before RoPE), RoPE, the KV cache, the
+     * layer's mask; returns the context [B, T, H dh] before the output projection.
+     */
+    private NDArray attention(int i, Layer l, NDArray qkv, NDArray[] rope, KvCache cache,
+            java.util.function.IntFunction<NDArray> masks, Map<Integer, NDArray> maskByWindow) {
+        long b = qkv.getShape().get(0);
+        long t = qkv.getShape().get(1);
+        int h = config.numAttentionHeads();
+        int kvh = config.numKeyValueHeads();
+        int dh = config.headDim();
+        double eps = config.rmsNormEps();
+        long qd = (long) h * dh;
+        long kd = (long) kvh * dh;
+        NDArray q = qkv.get(new NDIndex("..., :{}", qd)).reshape(b, t, h, dh);
+        NDArray k = qkv.get(new NDIndex("..., {}:{}", qd, qd + kd)).reshape(b, t, kvh, dh);
+        if (l.qNorm != null) {
+            q = Layers.rmsNorm(q, l.qNorm, eps);
+            k = Layers.rmsNorm(k, l.kNorm, eps);
+        }
+        q = q.transpose(0, 2, 1, 3);
+        k = k.transpose(0, 2, 1, 3);
+        NDArray v = qkv.get(new NDIndex("..., {}:", qd + kd)).reshape(b, t, kvh, dh).transpose(0, 2, 1, 3);
+        q = Layers.rope(q, rope[0], rope[1]);
+        k = Layers.rope(k, rope[0], rope[1]);
+        if (cache != null) {
+            NDList kv = cache.append(i, k, v);
+            k = kv.get(0);
+            v = kv.get(1);
+        }
+        NDArray mask = maskByWindow.computeIfAbsent(arch.window(i), masks::apply);
+        return DecoderOps.attention(q, k, v, mask, arch.attentionScale(), arch.attnSoftcap());
+    }
+
+    /**
+     * The residual stream after layer {@code l}'s attention output: add it and the MLP of the normed
+     * stream; Gemma 2 (sandwich norms) also norms the attention and MLP outputs before adding them.
+     */
+    private NDArray residual(Layer l, NDArray x, NDArray attnOut, java.util.function.UnaryOperator<NDArray> mlp) {
+        double eps = config.rmsNormEps();
+        double off = arch.normOffset();
+        if (arch.sandwichNorms()) {
+            x = x.add(DecoderOps.rmsNorm(attnOut, l.postNorm, eps, off));
+            NDArray y = DecoderOps.rmsNorm(x, l.preFfnNorm, eps, off);
+            return x.add(DecoderOps.rmsNorm(mlp.apply(y), l.postFfnNorm, eps, off));
+        }
+        x = x.add(attnOut);
+        return x.add(mlp.apply(DecoderOps.rmsNorm(x, l.postNorm, eps, off)));
     }
 
     /**
@@ -483,43 +498,11 @@ public final class CausalLm implements AutoCloseable {
      */
     private NDArray adaptedLayer(int i, Layer l, NDArray x, NDArray a, NDArray[] rope,
             java.util.function.IntFunction<NDArray> masks, KvCache cache, Map<Integer, NDArray> maskByWindow) {
-        long b = x.getShape().get(0);
-        long t = x.getShape().get(1);
-        int h = config.numAttentionHeads();
-        int kvh = config.numKeyValueHeads();
-        int dh = config.headDim();
-        double eps = config.rmsNormEps();
-        double off = arch.normOffset();
         NDArray qkv = l.qkv != null ? proj(i, "self_attn.qkv_proj", a, l.qkv, null)
                 : ai.djl.ndarray.NDArrays.concat(new NDList(proj(i, "self_attn.q_proj", a, l.q, l.qb),
                         proj(i, "self_attn.k_proj", a, l.k, l.kb), proj(i, "self_attn.v_proj", a, l.v, l.vb)), -1);
-        long qd = (long) h * dh;
-        long kd = (long) kvh * dh;
-        NDArray q = qkv.get(new NDIndex("..., :{}", qd)).reshape(b, t, h, dh);
-        NDArray k = qkv.get(new NDIndex("..., {}:{}", qd, qd + kd)).reshape(b, t, kvh, dh);
-        if (l.qNorm != null) {
-            q = Layers.rmsNorm(q, l.qNorm, eps);
-            k = Layers.rmsNorm(k, l.kNorm, eps);
-        }
-        q = Layers.rope(q.transpose(0, 2, 1, 3), rope[0], rope[1]);
-        k = Layers.rope(k.transpose(0, 2, 1, 3), rope[0], rope[1]);
-        NDArray v = qkv.get(new NDIndex("..., {}:", qd + kd)).reshape(b, t, kvh, dh).transpose(0, 2, 1, 3);
-        if (cache != null) {
-            NDList kv = cache.append(i, k, v);
-            k = kv.get(0);
-            v = kv.get(1);
-        }
-        int w = arch.window(i);
-        NDArray mask = maskByWindow.computeIfAbsent(w, masks::apply);
-        NDArray ctx = DecoderOps.attention(q, k, v, mask, arch.attentionScale(), arch.attnSoftcap());
-        NDArray attnOut = proj(i, "self_attn.o_proj", ctx, l.o, l.ob);
-        if (arch.sandwichNorms()) {
-            x = x.add(DecoderOps.rmsNorm(attnOut, l.postNorm, eps, off));
-            NDArray y = DecoderOps.rmsNorm(x, l.preFfnNorm, eps, off);
-            return x.add(DecoderOps.rmsNorm(adaptedMlp(i, l, y), l.postFfnNorm, eps, off));
-        }
-        x = x.add(attnOut);
-        return x.add(adaptedMlp(i, l, DecoderOps.rmsNorm(x, l.postNorm, eps, off)));
+        NDArray ctx = attention(i, l, qkv, rope, cache, masks, maskByWindow);
+        return residual(l, x, proj(i, "self_attn.o_proj", ctx, l.o, l.ob), y -> adaptedMlp(i, l, y));
     }
 
     /** The gated MLP of layer {@code i} with its adapters: down(act(gate y) * up y). */
