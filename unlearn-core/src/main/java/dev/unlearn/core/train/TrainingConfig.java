@@ -14,67 +14,41 @@ import java.util.function.Predicate;
  * builder's defaults for the keys it shares with them (weight decay, schedule, warm-up, clipping,
  * accumulation, epochs, max steps) are {@link TrainSettings#DEFAULTS}, the one table. The rest: AdamW
  * β = (0.9, 0.999), ε = 1e-8 (methods.md §1.4), seed 0. Weight decay skips parameters whose name ends in {@code bias} or contains {@code norm} (the
- * Hugging Face Trainer's grouping) unless {@link Builder#optDecayFilter} says otherwise.
+ * Hugging Face Trainer's grouping) unless {@link Builder#optDecayFilter} says otherwise. The components
+ * are the builder's settings of the same names ({@code accumulation}: micro-batches per step;
+ * {@code decay}: which parameters take weight decay).
  */
-public final class TrainingConfig {
-    final double learningRate;
-    final double weightDecay;
-    final double beta1;
-    final double beta2;
-    final double epsilon;
-    final Schedule schedule;
-    final long warmupSteps;
-    final double maxGradNorm;
-    final int accumulation;
-    final int epochs;
-    final long maxSteps;
-    final long seed;
-    final Path checkpointDir;
-    final long checkpointEvery;
-    final boolean resume;
-    final int maxBadSteps;
-    final Path logFile;
-    final PrintStream progress;
-    final int progressEvery;
-    final Predicate<String> decay;
+public record TrainingConfig(double learningRate, double weightDecay, double beta1, double beta2, double epsilon,
+        Schedule schedule, long warmupSteps, double maxGradNorm, int accumulation, int epochs, long maxSteps, long seed,
+        Path checkpointDir, long checkpointEvery, boolean resume, int maxBadSteps, Path logFile, PrintStream progress,
+        int progressEvery, Predicate<String> decay) {
 
-    private TrainingConfig(Builder b) {
-        learningRate = b.learningRate;
-        weightDecay = b.weightDecay;
-        beta1 = b.beta1;
-        beta2 = b.beta2;
-        epsilon = b.epsilon;
-        schedule = b.schedule;
-        warmupSteps = b.warmupSteps;
-        maxGradNorm = b.maxGradNorm;
-        accumulation = b.accumulation;
-        epochs = b.epochs;
-        maxSteps = b.maxSteps;
-        seed = b.seed;
-        checkpointDir = b.checkpointDir;
-        checkpointEvery = b.checkpointEvery;
-        resume = b.resume;
-        maxBadSteps = b.maxBadSteps;
-        logFile = b.logFile;
-        progress = b.progress;
-        progressEvery = b.progressEvery;
-        decay = b.decay;
+    /** Checks every value; a bad one is an {@link InvalidInputException} naming its key. */
+    public TrainingConfig {
+        check(learningRate > 0 && Double.isFinite(learningRate), "learning_rate", "a positive number", learningRate);
+        check(weightDecay >= 0, "weight_decay", ">= 0", weightDecay);
+        check(beta1 >= 0 && beta1 < 1, "beta1", "in [0, 1)", beta1);
+        check(beta2 >= 0 && beta2 < 1, "beta2", "in [0, 1)", beta2);
+        check(epsilon > 0, "epsilon", "> 0", epsilon);
+        check(schedule != null, "schedule", "one of CONSTANT, LINEAR, COSINE", schedule);
+        check(warmupSteps >= 0, "warmup_steps", ">= 0", warmupSteps);
+        check(maxGradNorm >= 0, "max_grad_norm", ">= 0 (0 = off)", maxGradNorm);
+        check(accumulation >= 1, "gradient_accumulation", ">= 1", accumulation);
+        check(epochs >= 1, "epochs", ">= 1", epochs);
+        check(maxSteps >= 0, "max_steps", ">= 0 (0 = by epochs)", maxSteps);
+        check(checkpointEvery >= 0, "checkpoint_every", ">= 0", checkpointEvery);
+        check(maxBadSteps >= 0, "max_bad_steps", ">= 0", maxBadSteps);
+        check(progressEvery >= 1, "progress_every", ">= 1", progressEvery);
+    }
+
+    private static void check(boolean ok, String key, String expected, Object found) {
+        if (!ok) {
+            throw new InvalidInputException("training setting '" + key + "' must be " + expected + ", found " + found);
+        }
     }
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    public double learningRate() {
-        return learningRate;
-    }
-
-    public long seed() {
-        return seed;
-    }
-
-    public Path checkpointDir() {
-        return checkpointDir;
     }
 
     /**
@@ -219,28 +193,11 @@ public final class TrainingConfig {
             return this;
         }
 
+        /** The config; a bad value is an {@link InvalidInputException} naming its key. */
         public TrainingConfig build() {
-            check(learningRate > 0 && Double.isFinite(learningRate), "learning_rate", "a positive number", learningRate);
-            check(weightDecay >= 0, "weight_decay", ">= 0", weightDecay);
-            check(beta1 >= 0 && beta1 < 1, "beta1", "in [0, 1)", beta1);
-            check(beta2 >= 0 && beta2 < 1, "beta2", "in [0, 1)", beta2);
-            check(epsilon > 0, "epsilon", "> 0", epsilon);
-            check(schedule != null, "schedule", "one of CONSTANT, LINEAR, COSINE", schedule);
-            check(warmupSteps >= 0, "warmup_steps", ">= 0", warmupSteps);
-            check(maxGradNorm >= 0, "max_grad_norm", ">= 0 (0 = off)", maxGradNorm);
-            check(accumulation >= 1, "gradient_accumulation", ">= 1", accumulation);
-            check(epochs >= 1, "epochs", ">= 1", epochs);
-            check(maxSteps >= 0, "max_steps", ">= 0 (0 = by epochs)", maxSteps);
-            check(checkpointEvery >= 0, "checkpoint_every", ">= 0", checkpointEvery);
-            check(maxBadSteps >= 0, "max_bad_steps", ">= 0", maxBadSteps);
-            check(progressEvery >= 1, "progress_every", ">= 1", progressEvery);
-            return new TrainingConfig(this);
-        }
-
-        private static void check(boolean ok, String key, String expected, Object found) {
-            if (!ok) {
-                throw new InvalidInputException("training setting '" + key + "' must be " + expected + ", found " + found);
-            }
+            return new TrainingConfig(learningRate, weightDecay, beta1, beta2, epsilon, schedule, warmupSteps, maxGradNorm,
+                    accumulation, epochs, maxSteps, seed, checkpointDir, checkpointEvery, resume, maxBadSteps, logFile, progress,
+                    progressEvery, decay);
         }
     }
 }

@@ -117,15 +117,15 @@ public final class TrainingLoop {
 
     /** Optimizer steps this configuration runs in total. */
     public long totalSteps() {
-        if (cfg.maxSteps > 0) {
-            return cfg.maxSteps;
+        if (cfg.maxSteps() > 0) {
+            return cfg.maxSteps();
         }
-        long micro = (long) cfg.epochs * source.batchesPerEpoch();
-        return (micro + cfg.accumulation - 1) / cfg.accumulation;
+        long micro = (long) cfg.epochs() * source.batchesPerEpoch();
+        return (micro + cfg.accumulation() - 1) / cfg.accumulation();
     }
 
     private long totalMicro() {
-        return cfg.maxSteps > 0 ? cfg.maxSteps * cfg.accumulation : (long) cfg.epochs * source.batchesPerEpoch();
+        return cfg.maxSteps() > 0 ? cfg.maxSteps() * cfg.accumulation() : (long) cfg.epochs() * source.batchesPerEpoch();
     }
 
     /** Runs (or resumes) training to the end. */
@@ -155,27 +155,27 @@ public final class TrainingLoop {
             }
         });
         List<Double> losses = new ArrayList<>();
-        ProgressReporter progress = new ProgressReporter(cfg.progress, cfg.progressEvery);
+        ProgressReporter progress = new ProgressReporter(cfg.progress(), cfg.progressEvery());
         try (NDManager loop = owner.newSubManager()) {
-            AdamW adam = new AdamW(loop, params, cfg.beta1, cfg.beta2, cfg.epsilon, cfg.weightDecay, cfg.decay);
+            AdamW adam = new AdamW(loop, params, cfg.beta1(), cfg.beta2(), cfg.epsilon(), cfg.weightDecay(), cfg.decay());
             long start = 0;
             int bad = 0;
-            if (cfg.checkpointDir != null && cfg.resume && TrainerState.readHeader(cfg.checkpointDir) != null) {
-                TrainerState.Header h = TrainerState.readHeader(cfg.checkpointDir);
+            if (cfg.checkpointDir() != null && cfg.resume() && TrainerState.readHeader(cfg.checkpointDir()) != null) {
+                TrainerState.Header h = TrainerState.readHeader(cfg.checkpointDir());
                 if (!h.fingerprint().equals(cfg.fingerprint())) {
-                    throw new InvalidInputException("Checkpoint in " + cfg.checkpointDir + " was made with settings ["
+                    throw new InvalidInputException("Checkpoint in " + cfg.checkpointDir() + " was made with settings ["
                             + h.fingerprint() + "], this run has [" + cfg.fingerprint() + "]: use the same settings,"
                             + " another checkpoint folder, or turn resume off");
                 }
                 try (NDManager s = loop.newSubManager()) {
-                    TrainerState.load(cfg.checkpointDir, params, adam, s);
+                    TrainerState.load(cfg.checkpointDir(), params, adam, s);
                 }
                 start = h.step();
                 bad = h.badSteps();
-                LOG.info("Resuming from step {} of {} ({})", start, total, cfg.checkpointDir);
+                LOG.info("Resuming from step {} of {} ({})", start, total, cfg.checkpointDir());
             }
             long lastCheckpoint = start;
-            try (TrainingLog log = new TrainingLog(cfg.logFile, start)) {
+            try (TrainingLog log = new TrainingLog(cfg.logFile(), start)) {
                 long t0 = System.nanoTime();
                 for (long step = start; step < total; step++) {
                     StepRecord rec;
@@ -195,17 +195,17 @@ public final class TrainingLoop {
                     for (Listener l : listeners) {
                         l.onStep(rec);
                     }
-                    if (bad > cfg.maxBadSteps) {
+                    if (bad > cfg.maxBadSteps()) {
                         throw new TrainingDivergedException("Training stopped at step " + rec.step() + ": " + bad
-                                + " steps had a NaN/Inf loss or gradient (max_bad_steps " + cfg.maxBadSteps + "). "
-                                + (cfg.checkpointDir == null ? "No checkpoint folder was set."
-                                        : "Last good checkpoint: step " + lastCheckpoint + " in " + cfg.checkpointDir + ".")
+                                + " steps had a NaN/Inf loss or gradient (max_bad_steps " + cfg.maxBadSteps() + "). "
+                                + (cfg.checkpointDir() == null ? "No checkpoint folder was set."
+                                        : "Last good checkpoint: step " + lastCheckpoint + " in " + cfg.checkpointDir() + ".")
                                 + " Lower the learning rate or check the objective and data.");
                     }
                     boolean end = step + 1 == total;
-                    if (end || (cfg.checkpointEvery > 0 && (step + 1) % cfg.checkpointEvery == 0)) {
-                        if (cfg.checkpointDir != null) {
-                            TrainerState.save(cfg.checkpointDir, new TrainerState.Header(step + 1, adam.t, bad, cfg.seed,
+                    if (end || (cfg.checkpointEvery() > 0 && (step + 1) % cfg.checkpointEvery() == 0)) {
+                        if (cfg.checkpointDir() != null) {
+                            TrainerState.save(cfg.checkpointDir(), new TrainerState.Header(step + 1, adam.t, bad, cfg.seed(),
                                     cfg.fingerprint(), new ArrayList<>(params.keySet())), params, adam);
                             lastCheckpoint = step + 1;
                         }
@@ -220,8 +220,8 @@ public final class TrainingLoop {
     }
 
     private StepRecord step(NDManager s, AdamW adam, long step, long total, long totalMicro, int bpe) {
-        long first = step * cfg.accumulation;
-        long last = Math.min(first + cfg.accumulation, totalMicro);
+        long first = step * cfg.accumulation();
+        long last = Math.min(first + cfg.accumulation(), totalMicro);
         int k = (int) Math.max(1, last - first);
         boolean bad = false;
         double lossSum = 0;
@@ -238,7 +238,7 @@ public final class TrainingLoop {
             }
             try (NDManager ms = s.newSubManager();
                     GradientCollector gc = Engines.pytorch().newGradientCollector()) {
-                StepContext ctx = new StepContext(ms, batches, step, mi, ep, rng(cfg.seed, mi), params);
+                StepContext ctx = new StepContext(ms, batches, step, mi, ep, rng(cfg.seed(), mi), params);
                 NDArray loss = objective.loss(ctx);
                 if (loss == null || loss.size() != 1) {
                     throw new UnlearnException("The objective must return a scalar loss, got "
@@ -269,10 +269,10 @@ public final class TrainingLoop {
         }
         double norm = Math.sqrt(sq);
         bad |= !Double.isFinite(norm);
-        double lr = cfg.learningRate * cfg.schedule.factor(step, total, cfg.warmupSteps);
+        double lr = cfg.learningRate() * cfg.schedule().factor(step, total, cfg.warmupSteps());
         if (!bad) {
-            if (cfg.maxGradNorm > 0) {
-                double coef = cfg.maxGradNorm / (norm + 1e-6);
+            if (cfg.maxGradNorm() > 0) {
+                double coef = cfg.maxGradNorm() / (norm + 1e-6);
                 if (coef < 1) {
                     grads.values().forEach(g -> g.muli(coef));
                 }
