@@ -1,5 +1,6 @@
 package dev.unlearn.core.generate;
 
+import dev.unlearn.core.testing.EngineTest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import dev.unlearn.core.Engines;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.model.ModelConfig;
 import dev.unlearn.core.score.Scorer;
@@ -19,22 +19,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class GeneratorTest {
-    static NDManager root;
+class GeneratorTest extends EngineTest {
     static CausalLm lm;
     static final long[] PROMPT = {1, 5, 9, 3};
 
     @BeforeAll
     static void setUp() {
-        Engines.pytorch();
-        root = NDManager.newBaseManager();
         lm = CausalLm.random(ModelConfig.llama(32, 2, 4, 2, 48, 61), root, Device.cpu(), 5);
     }
 
     @AfterAll
     static void tearDown() {
         lm.close();
-        root.close();
     }
 
     @Test

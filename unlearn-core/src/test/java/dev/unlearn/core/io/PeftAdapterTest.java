@@ -1,5 +1,6 @@
 package dev.unlearn.core.io;
 
+import dev.unlearn.core.testing.EngineTest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +15,6 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.model.LoraAdapters;
@@ -31,14 +31,11 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Merged and PEFT exports of LoRA adapters, and reading a PEFT adapter back. */
-class PeftAdapterTest {
-    static NDManager root;
+class PeftAdapterTest extends EngineTest {
     static final ModelConfig LLAMA = ModelConfig.llama(32, 2, 4, 2, 48, 61);
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -54,17 +51,6 @@ class PeftAdapterTest {
             "lora_ga_config", "use_dora", "velora_config", "alora_invocation_tokens", "use_qalora", "qalora_group_size",
             "monteclora_config", "layer_replication", "lora_bias", "target_parameters", "use_bdlora", "arrow_config",
             "ensure_weight_tying"));
-
-    @BeforeAll
-    static void setUp() {
-        Engines.pytorch();
-        root = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        root.close();
-    }
 
     static void randomB(LoraAdapters a, long seed) {
         Random r = new Random(seed);

@@ -1,5 +1,6 @@
 package dev.unlearn.core.model;
 
+import dev.unlearn.core.testing.EngineTest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,7 +16,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -26,22 +26,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class CausalLmTest {
-    static NDManager root;
+class CausalLmTest extends EngineTest {
     static CausalLm lm;
     static final ModelConfig CFG = ModelConfig.llama(32, 2, 4, 2, 48, 61);
 
     @BeforeAll
     static void setUp() {
-        Engines.pytorch();
-        root = NDManager.newBaseManager();
         lm = CausalLm.random(CFG, root, Device.cpu(), 7);
     }
 
     @AfterAll
     static void tearDown() {
         lm.close();
-        root.close();
     }
 
     static long[] ids(int n, long seed) {

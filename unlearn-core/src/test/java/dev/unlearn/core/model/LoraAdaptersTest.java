@@ -1,5 +1,6 @@
 package dev.unlearn.core.model;
 
+import dev.unlearn.core.testing.EngineTest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,31 +14,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** LoRA adapters on {@link CausalLm}: PEFT initialisation, names, frozen base, base view, merge, dropout. */
-class LoraAdaptersTest {
-    static NDManager root;
+class LoraAdaptersTest extends EngineTest {
     static final ModelConfig LLAMA = ModelConfig.llama(32, 2, 4, 2, 48, 61);
     static final ModelConfig PHI3 = ModelConfig.example("phi3", 32, 2, 4, 2, 48, 61);
-
-    @BeforeAll
-    static void setUp() {
-        Engines.pytorch();
-        root = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        root.close();
-    }
 
     static NDArray ids(NDManager m, int b, int t, long seed) {
         Random r = new Random(seed);

@@ -1,11 +1,11 @@
 package dev.unlearn.core.score;
 
+import dev.unlearn.core.testing.EngineTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import dev.unlearn.core.Engines;
 import dev.unlearn.core.data.TokenizedExample;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.model.ModelConfig;
@@ -16,21 +16,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class ScorerTest {
-    static NDManager root;
+class ScorerTest extends EngineTest {
     static CausalLm lm;
 
     @BeforeAll
     static void setUp() {
-        Engines.pytorch();
-        root = NDManager.newBaseManager();
         lm = CausalLm.random(ModelConfig.llama(32, 2, 4, 2, 48, 61), root, Device.cpu(), 11);
     }
 
     @AfterAll
     static void tearDown() {
         lm.close();
-        root.close();
     }
 
     static List<TokenizedExample> examples(int n, long seed) {

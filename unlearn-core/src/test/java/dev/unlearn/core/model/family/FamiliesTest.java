@@ -1,5 +1,6 @@
 package dev.unlearn.core.model.family;
 
+import dev.unlearn.core.testing.EngineTest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,7 +17,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.io.Checkpoint;
 import dev.unlearn.core.io.SafetensorsReader;
@@ -31,28 +31,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every registered family: config keys, tensor table, cache and padding consistency, round trip. */
-class FamiliesTest {
+class FamiliesTest extends EngineTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    static NDManager root;
-
-    @BeforeAll
-    static void setUp() {
-        Engines.pytorch();
-        root = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        root.close();
-    }
 
     /** Small configs of every family, windows short enough that 14-token prompts cross them. */
     static Stream<ModelConfig> configs() {
