@@ -37,12 +37,8 @@ class ForgetAdapterCliTest {
     }
 
     private static String[] args(Path out, String method, String... extra) {
-        List<String> a = new java.util.ArrayList<>(List.of("forget", "--method", method, "--model", w.full().toString(),
-                "--forget", w.data().resolve("forget10.json").toString(), "--retain",
-                w.data().resolve("retain90.json").toString(), "--out", out.toString(), "--lr", "1e-2", "--batch-size", "4",
-                "--max-length", "64"));
-        a.addAll(List.of(extra));
-        return a.toArray(String[]::new);
+        return ForgetCommandTest.forgetArgs(out, method, List.of("--lr", "1e-2", "--batch-size", "4", "--max-length", "64"),
+                extra);
     }
 
     @Test

@@ -30,10 +30,17 @@ class ForgetCommandTest {
     }
 
     private static String[] args(Path out, String method, String... extra) {
-        List<String> a = new java.util.ArrayList<>(List.of("forget", "--method", method, "--model", w.full().toString(),
-                "--forget", w.data().resolve("forget10.json").toString(), "--retain",
-                w.data().resolve("retain90.json").toString(), "--out", out.toString(), "--lr", "2e-3", "--batch-size", "4",
-                "--epochs", "1", "--max-length", "64"));
+        return forgetArgs(out, method, List.of("--lr", "2e-3", "--batch-size", "4", "--epochs", "1", "--max-length", "64"),
+                extra);
+    }
+
+    /** {@code forget} of the tiny world's forget10 (retain90 kept) from its full model into {@code out}. */
+    static String[] forgetArgs(Path out, String method, List<String> training, String... extra) {
+        TinyWorld.Paths3 world = TinyWorld.get();
+        List<String> a = new java.util.ArrayList<>(List.of("forget", "--method", method, "--model", world.full().toString(),
+                "--forget", world.data().resolve("forget10.json").toString(), "--retain",
+                world.data().resolve("retain90.json").toString(), "--out", out.toString()));
+        a.addAll(training);
         a.addAll(List.of(extra));
         return a.toArray(String[]::new);
     }
