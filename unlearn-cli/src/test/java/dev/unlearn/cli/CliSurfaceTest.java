@@ -43,6 +43,20 @@ class CliSurfaceTest {
     }
 
     @Test
+    void everyOptionValueHasALabelForUsersNotAJavaFieldName() {
+        List<String> bad = new ArrayList<>();
+        for (CommandLine cl : allCommands()) {
+            for (CommandLine.Model.OptionSpec o : cl.getCommandSpec().options()) {
+                // picocli's fallback label is the annotated field's name in angle brackets: <checkpointEvery>
+                if (o.arity().max() > 0 && o.paramLabel().matches("<[a-z][A-Za-z0-9]*>")) {
+                    bad.add(cl.getCommandSpec().qualifiedName() + " " + o.longestName() + "=" + o.paramLabel());
+                }
+            }
+        }
+        assertEquals(List.of(), bad);
+    }
+
+    @Test
     void noCommandPrintsUsageOnStderrAndExitsTwo() {
         CliRun r = CliRun.of();
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());

@@ -32,10 +32,10 @@ public class DataCommand extends CommandGroup {
     public static class Synth implements Callable<Integer> {
         @Spec CommandSpec spec;
 
-        @Option(names = "--authors", defaultValue = "10", description = "Number of authors (2..200). Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--authors", defaultValue = "10", paramLabel = "N", description = "Number of authors (2..200). Default: ${DEFAULT-VALUE}.")
         int authors;
 
-        @Option(names = "--seed", defaultValue = "0", description = "Seed. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed. Default: ${DEFAULT-VALUE}.")
         long seed;
 
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (must be empty or absent).")

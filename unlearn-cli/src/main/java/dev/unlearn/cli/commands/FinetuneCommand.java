@@ -85,13 +85,13 @@ public class FinetuneCommand extends DeviceCommand {
     @Mixin
     TemplateOption template;
 
-    @Option(names = "--checkpoint-every", defaultValue = "200", description = "Trainer-state checkpoint interval in steps. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--checkpoint-every", defaultValue = "200", paramLabel = "N", description = "Trainer-state checkpoint interval in steps. Default: ${DEFAULT-VALUE}.")
     long checkpointEvery;
 
     @Option(names = "--resume", description = "Resume from the trainer state left beside --out by an interrupted run.")
     boolean resume;
 
-    @Option(names = "--dtype", defaultValue = "f32", description = "Stored dtype: f32 or bf16. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--dtype", defaultValue = "f32", paramLabel = "DTYPE", description = "Stored dtype: f32 or bf16. Default: ${DEFAULT-VALUE}.")
     String dtype;
 
     @Override

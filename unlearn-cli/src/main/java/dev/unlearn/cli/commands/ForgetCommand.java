@@ -109,7 +109,7 @@ public class ForgetCommand extends ModelCommand {
     @Option(names = "--templates", paramLabel = "FILE", description = "Where TOFU's idontknow.jsonl lies (FLAT with templates: tofu-idontknow; digest checked).")
     Path templatesFile;
 
-    @Option(names = "--save-dtype", defaultValue = "float32", description = "float32 or bfloat16. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--save-dtype", defaultValue = "float32", paramLabel = "DTYPE", description = "float32 or bfloat16. Default: ${DEFAULT-VALUE}.")
     String saveDtype;
 
     @Mixin

@@ -54,10 +54,10 @@ public class RequestCommand extends CommandGroup {
         @Mixin
         TemplateOption template;
 
-        @Option(names = "--max-new-tokens", defaultValue = "48", description = "Greedy generation budget. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--max-new-tokens", defaultValue = "48", paramLabel = "N", description = "Greedy generation budget. Default: ${DEFAULT-VALUE}.")
         int maxNewTokens;
 
-        @Option(names = "--retain-sample", defaultValue = "100",
+        @Option(names = "--retain-sample", defaultValue = "100", paramLabel = "N",
                 description = "Retain records drawn for the utility check. Default: ${DEFAULT-VALUE}.")
         int retainSample;
 

@@ -52,10 +52,10 @@ public class ScoreCommand extends ModelCommand {
     }
 
     static class Qa {
-        @Option(names = "--question", required = true, description = "Question text (needs the model's tokenizer.json).")
+        @Option(names = "--question", required = true, paramLabel = "TEXT", description = "Question text (needs the model's tokenizer.json).")
         String question;
 
-        @Option(names = "--answer", required = true, description = "Answer text to score.")
+        @Option(names = "--answer", required = true, paramLabel = "TEXT", description = "Answer text to score.")
         String answer;
     }
 

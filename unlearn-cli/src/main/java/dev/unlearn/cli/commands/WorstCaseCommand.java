@@ -174,32 +174,32 @@ public class WorstCaseCommand extends ModelCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--size", defaultValue = "10%", description = "Target size: a count or a percentage of the pool"
+        @Option(names = "--size", defaultValue = "10%", paramLabel = "N|P%", description = "Target size: a count or a percentage of the pool"
                 + " (entities with --entity-level). Default: ${DEFAULT-VALUE}.")
         String size;
 
-        @Option(names = "--iterations", defaultValue = "10", description = "Outer iterations. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--iterations", defaultValue = "10", paramLabel = "N", description = "Outer iterations. Default: ${DEFAULT-VALUE}.")
         int iterations;
 
         @Option(names = "--entity-level", description = "One weight per entity (field 'author'); outputs all records of the selected entities.")
         boolean entityLevel;
 
-        @Option(names = "--w-lr", defaultValue = "0.01", description = "Learning rate of the forget weights w (raise it if nothing moves). Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--w-lr", defaultValue = "0.01", paramLabel = "RATE", description = "Learning rate of the forget weights w (raise it if nothing moves). Default: ${DEFAULT-VALUE}.")
         double wLr;
 
-        @Option(names = "--binarize-every", description = "Binarise w every N iterations (default: only at the end).")
+        @Option(names = "--binarize-every", paramLabel = "N", description = "Binarise w every N iterations (default: only at the end).")
         Integer binarizeEvery;
 
-        @Option(names = "--init", defaultValue = "random-binary", description = "random-binary or uniform. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--init", defaultValue = "random-binary", paramLabel = "NAME", description = "random-binary or uniform. Default: ${DEFAULT-VALUE}.")
         String init;
 
         @Option(names = "--keep-best", description = "Return the evaluated set with the lowest post-unlearning loss (an extension of the published search).")
         boolean keepBest;
 
-        @Option(names = "--outside-loss", defaultValue = "current", description = "Loss of the records outside the set: current (as in the published search) or remembered (an extension). Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--outside-loss", defaultValue = "current", paramLabel = "NAME", description = "Loss of the records outside the set: current (as in the published search) or remembered (an extension). Default: ${DEFAULT-VALUE}.")
         String outsideLoss;
 
-        @Option(names = "--lower-epochs", defaultValue = "1", description = "Lower-level passes over the pool. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--lower-epochs", defaultValue = "1", paramLabel = "N", description = "Lower-level passes over the pool. Default: ${DEFAULT-VALUE}.")
         int lowerEpochs;
 
         /** The search config; a bad value names its key. */
