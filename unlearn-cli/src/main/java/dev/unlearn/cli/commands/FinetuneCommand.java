@@ -91,7 +91,7 @@ public class FinetuneCommand extends DeviceCommand {
     @Option(names = "--resume", description = "Resume from the trainer state left beside --out by an interrupted run.")
     boolean resume;
 
-    @Option(names = "--dtype", defaultValue = "f32", paramLabel = "DTYPE", description = "Stored dtype: f32 or bf16. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--dtype", defaultValue = "f32", paramLabel = "DTYPE", description = "Stored dtype: f32 (float32) or bf16 (bfloat16). Default: ${DEFAULT-VALUE}.")
     String dtype;
 
     @Override
@@ -118,11 +118,7 @@ public class FinetuneCommand extends DeviceCommand {
         if (!Files.isRegularFile(tokDir.resolve("tokenizer.json"))) {
             throw new InvalidInputException("no tokenizer.json in " + tokDir + "; pass --tokenizer DIR");
         }
-        DataType store = switch (dtype.toLowerCase()) {
-            case "f32", "float32" -> DataType.FLOAT32;
-            case "bf16", "bfloat16" -> DataType.BFLOAT16;
-            default -> throw new InvalidInputException("--dtype must be f32 or bf16, found " + dtype);
-        };
+        DataType store = dev.unlearn.cli.StoreDtype.parse("--dtype", dtype);
         List<QaRecord> rows = new ArrayList<>();
         for (Path d : data) {
             rows.addAll(QaReader.read(d));

@@ -109,7 +109,7 @@ public class ForgetCommand extends ModelCommand {
     @Option(names = "--templates", paramLabel = "FILE", description = "Where TOFU's idontknow.jsonl lies (FLAT with templates: tofu-idontknow; digest checked).")
     Path templatesFile;
 
-    @Option(names = "--save-dtype", defaultValue = "float32", paramLabel = "DTYPE", description = "float32 or bfloat16. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--save-dtype", defaultValue = "float32", paramLabel = "DTYPE", description = "Stored dtype: float32 (f32) or bfloat16 (bf16). Default: ${DEFAULT-VALUE}.")
     String saveDtype;
 
     @Mixin
@@ -130,11 +130,7 @@ public class ForgetCommand extends ModelCommand {
         }
         checkOut();
         adapter.check(method, out);
-        DataType store = switch (saveDtype.toLowerCase(java.util.Locale.ROOT)) {
-            case "float32" -> DataType.FLOAT32;
-            case "bfloat16" -> DataType.BFLOAT16;
-            default -> throw new InvalidInputException("--save-dtype must be float32 or bfloat16, found " + saveDtype);
-        };
+        DataType store = dev.unlearn.cli.StoreDtype.parse("--save-dtype", saveDtype);
         Map<String, Object> section = config == null ? Map.of() : readConfig(config, method);
         // fail fast on the method name and config keys before loading anything
         sets.bind(method, section);

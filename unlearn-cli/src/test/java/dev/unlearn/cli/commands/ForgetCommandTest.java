@@ -92,6 +92,10 @@ class ForgetCommandTest {
         CliRun unknown = CliRun.of(args(tmp.resolve("c"), "nosuch"));
         assertEquals(ExitCodes.BAD_INPUT, unknown.code(), unknown.toString());
         assertTrue(unknown.err().contains("npo"), unknown.toString());
+        CliRun dtype = CliRun.of(args(tmp.resolve("d"), "ga", "--save-dtype", "f16"));
+        assertEquals(ExitCodes.BAD_INPUT, dtype.code(), dtype.toString());
+        assertTrue(dtype.err().contains("--save-dtype must be float32 (f32) or bfloat16 (bf16), found 'f16'"), dtype.toString());
+        assertFalse(Files.exists(tmp.resolve("d")), "nothing written");
     }
 
     @Test
