@@ -206,20 +206,20 @@ public final class RunPipeline {
             String forget = fs != null ? WorldForgetSet.FORGET : b.forgetSplit() == null ? "forget10" : b.forgetSplit();
             fpData.put("builtin_authors", authors).put("builtin_seed", dataSeed).put("generator", SynthWorld.GENERATOR_VERSION)
                     .put("forget_split", forget);
-            Path worstCase = fs == null || fs.worstCase() == null ? null : worstCaseFile(recipeDir, fs);
+            WorstCaseFile worstCase = fs == null || fs.worstCase() == null ? null : worstCaseFile(recipeDir, fs);
             if (fs != null) {
                 ObjectNode set = fpData.putObject("forget_set");
                 if (worstCase == null) {
                     set.put("random", fs.random()).put("seed", fs.seed());
                 } else {
-                    set.put("worst_case_sha256", Digests.sha256(worstCase));
+                    set.put("worst_case_sha256", worstCase.sha256());
                 }
             }
             StageRunner.Outcome o = stage(sr, only, "data", fpData, dir -> {
                 SynthWorld.Content c = new SynthWorld(authors, dataSeed).write(dir);
                 if (fs != null) {
                     WorldForgetSet set = worstCase == null ? WorldForgetSet.random(c, fs.random(), fs.seed())
-                            : WorldForgetSet.records(c, QaReader.read(worstCase), worstCase.toString());
+                            : WorldForgetSet.records(c, QaReader.read(worstCase.file()), worstCase.file().toString());
                     set.write(dir, c);
                     log.printf("forget set: %s%n", set.rule());
                 }
@@ -407,12 +407,15 @@ public final class RunPipeline {
         return w instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
+    /** A worst-case forget set's records file and the SHA-256 of its content. */
+    public record WorstCaseFile(Path file, String sha256) {}
+
     /**
      * The records file of {@code data.builtin.forget_set.worst_case}: the file itself, or the
-     * {@code forget.json} / {@code forget.jsonl} of an {@code unlearn worst-case} output folder; a pinned
-     * {@code sha256} must match it.
+     * {@code forget.json} / {@code forget.jsonl} of an {@code unlearn worst-case} output folder, read for its
+     * digest once; a pinned {@code sha256} must match it.
      */
-    public static Path worstCaseFile(Path recipeDir, Recipe.ForgetSet fs) {
+    public static WorstCaseFile worstCaseFile(Path recipeDir, Recipe.ForgetSet fs) {
         String key = "data.builtin.forget_set.worst_case";
         Path p = resolve(recipeDir, fs.worstCase(), key);
         if (Files.isDirectory(p)) {
@@ -424,14 +427,12 @@ public final class RunPipeline {
                         + " (the output of 'unlearn worst-case --out DIR')");
             }
         }
-        if (fs.sha256() != null) {
-            String actual = Digests.sha256(p);
-            if (!actual.equals(fs.sha256())) {
-                throw new InvalidInputException(key + ": " + p + " has sha256 " + actual + ", but the recipe pins "
-                        + fs.sha256() + " (data.builtin.forget_set.sha256); the file changed since it was pinned");
-            }
+        String actual = Digests.sha256(p);
+        if (fs.sha256() != null && !actual.equals(fs.sha256())) {
+            throw new InvalidInputException(key + ": " + p + " has sha256 " + actual + ", but the recipe pins "
+                    + fs.sha256() + " (data.builtin.forget_set.sha256); the file changed since it was pinned");
         }
-        return p;
+        return new WorstCaseFile(p, actual);
     }
 
     static Path resolve(Path recipeDir, String p, String key) {

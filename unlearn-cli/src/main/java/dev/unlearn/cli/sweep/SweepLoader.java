@@ -470,7 +470,7 @@ public final class SweepLoader {
             throw new Bad(at + ".worst_case", "expected a path: a file of records, or the --out folder of 'unlearn worst-case'");
         }
         Path p = dir.resolve(x.get("worst_case").textValue()).normalize();
-        Path file;
+        RunPipeline.WorstCaseFile file;
         try {
             file = RunPipeline.worstCaseFile(dir, new Recipe.ForgetSet(null, null, p.toString(), null));
         } catch (InvalidInputException ex) {
@@ -483,7 +483,7 @@ public final class SweepLoader {
         }
         ObjectNode set = YAML.createObjectNode();
         set.put("worst_case", p.toString());
-        set.put("sha256", dev.unlearn.core.io.Digests.sha256(file));
+        set.put("sha256", file.sha256());
         return new Sweep.ForgetSet(name, set);
     }
 
