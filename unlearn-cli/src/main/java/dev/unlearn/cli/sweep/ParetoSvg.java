@@ -39,9 +39,7 @@ public final class ParetoSvg {
         }
         Map<String, Double> full = rows.isEmpty() ? Map.of() : rows.get(0).full();
         // each forget set has its own retain model: one mark per distinct one
-        Map<String, Map<String, Double>> retains = new LinkedHashMap<>();
-        states.stream().filter(s -> !s.retain().isEmpty()).forEach(s -> retains.putIfAbsent(s.trial().forget(), s.retain()));
-        boolean oneRetain = new java.util.HashSet<>(retains.values()).size() <= 1;
+        Map<String, Map<String, Double>> retains = SweepReport.references(states, SweepReport.TrialState::retain);
         double minFq = 1e-4;
         for (Pt p : pts) {
             if (p.fq() > 0) {
@@ -129,11 +127,7 @@ public final class ParetoSvg {
         }
         List<Object[]> refs = new ArrayList<>();
         refs.add(new Object[] {"full", full});
-        retains.forEach((f, m) -> {
-            if (!oneRetain || refs.size() == 1) {
-                refs.add(new Object[] {oneRetain ? "retain" : "retain " + f, m});
-            }
-        });
+        retains.forEach((f, m) -> refs.add(new Object[] {f.isEmpty() ? "retain" : "retain " + f, m}));
         for (Object[] ref : refs) {
             @SuppressWarnings("unchecked")
             Map<String, Double> m = (Map<String, Double>) ref[1];

@@ -258,6 +258,25 @@ public final class SweepReport {
         return String.format(Locale.ROOT, Math.abs(v) >= 10 ? "%.2f" : "%.4f", v);
     }
 
+    /**
+     * A reference model's metrics per forget set, in trial order (each set has its own retain model, and the
+     * full model's forget quality is measured on each set); one entry keyed {@code ""} when every set agrees.
+     */
+    static Map<String, Map<String, Double>> references(List<TrialState> states,
+            java.util.function.Function<TrialState, Map<String, Double>> role) {
+        Map<String, Map<String, Double>> byForget = new LinkedHashMap<>();
+        for (TrialState st : states) {
+            Map<String, Double> m = role.apply(st);
+            if (!m.isEmpty()) {
+                byForget.putIfAbsent(st.trial().forget(), m);
+            }
+        }
+        if (new java.util.HashSet<>(byForget.values()).size() > 1) {
+            return byForget;
+        }
+        return byForget.isEmpty() ? Map.of() : Map.of("", byForget.values().iterator().next());
+    }
+
     static String leaderboard(Plan plan, List<Row> rows, List<TrialState> states) {
         StringBuilder b = new StringBuilder();
         Map<String, Double> full = rows.isEmpty() ? Map.of() : rows.get(0).full();
@@ -275,23 +294,13 @@ public final class SweepReport {
         b.append("  seeds  settings\n");
         // the reference models of each forget set (each set has its own retain model); one row where all agree
         for (String role : List.of("full", "retain")) {
-            Map<String, Map<String, Double>> byForget = new LinkedHashMap<>();
-            for (TrialState st : states) {
-                Map<String, Double> m = role.equals("full") ? st.full() : st.retain();
-                if (!m.isEmpty()) {
-                    byForget.putIfAbsent(st.trial().forget(), m);
-                }
-            }
-            boolean one = new java.util.HashSet<>(byForget.values()).size() <= 1;
-            for (Map.Entry<String, Map<String, Double>> e : byForget.entrySet()) {
-                b.append(String.format(Locale.ROOT, head, "-", "", role, one ? "" : e.getKey()));
+            for (Map.Entry<String, Map<String, Double>> e : references(states,
+                    role.equals("full") ? TrialState::full : TrialState::retain).entrySet()) {
+                b.append(String.format(Locale.ROOT, head, "-", "", role, e.getKey()));
                 for (String c : cols) {
                     b.append(String.format(Locale.ROOT, " %14s", fmt(c, e.getValue().get(c))));
                 }
                 b.append("  (reference model)\n");
-                if (one) {
-                    break;
-                }
             }
         }
         for (Row r : rows) {
