@@ -1,5 +1,6 @@
 package dev.unlearn.core.io;
 
+import dev.unlearn.core.testing.Adapters;
 import dev.unlearn.core.testing.EngineTest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,18 +52,6 @@ class PeftAdapterTest extends EngineTest {
             "monteclora_config", "layer_replication", "lora_bias", "target_parameters", "use_bdlora", "arrow_config",
             "ensure_weight_tying"));
 
-    static void randomB(LoraAdapters a, long seed) {
-        Random r = new Random(seed);
-        for (String w : a.adaptedWeights()) {
-            NDArray b = a.b(w);
-            float[] v = new float[Math.toIntExact(b.size())];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) (r.nextGaussian() * 0.05);
-            }
-            b.set(new NDIndex("..."), b.getManager().create(v, b.getShape()));
-        }
-    }
-
     static NDArray ids(NDManager m) {
         Random r = new Random(5);
         long[] a = new long[2 * 8];
@@ -84,7 +72,7 @@ class PeftAdapterTest extends EngineTest {
         int r = 4;
         try (CausalLm lm = CausalLm.random(LLAMA, root, Device.cpu(), 8)) {
             LoraAdapters a = lm.attachAdapters(new LoraConfig(r, 12, 0, List.of("all"), false), 3);
-            randomB(a, 6);
+            Adapters.randomB(a, 6);
             scale = a.scale();
             assertEquals(3.0, scale);
             lm.parameters().forEach((n, p) -> {
@@ -141,7 +129,7 @@ class PeftAdapterTest extends EngineTest {
         List<String> names;
         try (CausalLm lm = CausalLm.random(LLAMA, root, Device.cpu(), 8); NDManager s = root.newSubManager()) {
             LoraAdapters a = lm.attachAdapters(new LoraConfig(2, 16, 0.05, List.of("q_proj", "v_proj", "o_proj"), false), 1);
-            randomB(a, 2);
+            Adapters.randomB(a, 2);
             names = new ArrayList<>(a.parameters().keySet());
             want = lm.forward(ids(s), null, false).logits().toFloatArray();
             PeftAdapter.save(lm, out, "runs/full", null);

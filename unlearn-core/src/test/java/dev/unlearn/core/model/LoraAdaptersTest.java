@@ -1,5 +1,6 @@
 package dev.unlearn.core.model;
 
+import dev.unlearn.core.testing.Adapters;
 import dev.unlearn.core.testing.EngineTest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.unlearn.core.InvalidInputException;
 import java.util.List;
@@ -36,19 +36,6 @@ class LoraAdaptersTest extends EngineTest {
 
     static float[] logits(CausalLm lm, NDArray ids) {
         return lm.forward(ids, null, false).logits().toFloatArray();
-    }
-
-    /** Fills every B with seeded normal(0, 0.05) values, so the adapters change the outputs. */
-    static void randomB(LoraAdapters a, long seed) {
-        Random r = new Random(seed);
-        for (String w : a.adaptedWeights()) {
-            NDArray b = a.b(w);
-            float[] v = new float[Math.toIntExact(b.size())];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) (r.nextGaussian() * 0.05);
-            }
-            b.set(new NDIndex("..."), b.getManager().create(v, b.getShape()));
-        }
     }
 
     static double maxAbsDiff(float[] a, float[] b) {
@@ -112,7 +99,7 @@ class LoraAdaptersTest extends EngineTest {
             NDArray x = ids(s, 2, 6, 2);
             float[] base = logits(lm, x);
             LoraAdapters a = lm.attachAdapters(new LoraConfig(3, 6, 0, List.of("q_proj", "v_proj", "down_proj"), false), 1);
-            randomB(a, 9);
+            Adapters.randomB(a, 9);
             float[] adapted = logits(lm, x);
             assertTrue(maxAbsDiff(base, adapted) > 1e-3, "adapters with B != 0 must change the logits");
             CausalLm view = lm.baseView();
@@ -141,7 +128,7 @@ class LoraAdaptersTest extends EngineTest {
             LoraAdapters a = lm.attachAdapters(new LoraConfig(2, 4, 0, List.of("all"), false), 2);
             assertTrue(a.parameters().containsKey("base_model.model.model.layers.1.self_attn.qkv_proj.lora_A.weight"));
             assertTrue(a.parameters().containsKey("base_model.model.model.layers.0.mlp.gate_up_proj.lora_B.weight"));
-            randomB(a, 4);
+            Adapters.randomB(a, 4);
             float[] adapted = logits(lm, x);
             lm.mergeAdapters();
             double d = maxAbsDiff(adapted, logits(lm, x));
@@ -170,7 +157,7 @@ class LoraAdaptersTest extends EngineTest {
         try (CausalLm lm = CausalLm.random(LLAMA, root, Device.cpu(), 3); NDManager s = root.newSubManager()) {
             NDArray x = ids(s, 2, 6, 2);
             LoraAdapters a = lm.attachAdapters(new LoraConfig(4, 8, 0.5, List.of("all"), false), 1);
-            randomB(a, 3);
+            Adapters.randomB(a, 3);
             float[] eval = logits(lm, x);
             assertArrayEquals(eval, logits(lm, x));
             a.setTraining(true);
@@ -193,7 +180,7 @@ class LoraAdaptersTest extends EngineTest {
         try (CausalLm lm = CausalLm.random(LLAMA, root, Device.cpu(), 3); NDManager s = root.newSubManager()) {
             NDArray x = ids(s, 1, 5, 2);
             float[] base = logits(lm, x);
-            randomB(lm.attachAdapters(LoraConfig.of(2), 1), 1);
+            Adapters.randomB(lm.attachAdapters(LoraConfig.of(2), 1), 1);
             lm.detachAdapters();
             assertNull(lm.adapters());
             assertArrayEquals(base, logits(lm, x));
