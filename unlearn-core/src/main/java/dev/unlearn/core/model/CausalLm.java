@@ -55,7 +55,7 @@ public final class CausalLm implements AutoCloseable {
 
     private static final class Rope {
         NDArray cos;
-        NDArray sin;
+        NDArray signedSin;
     }
 
     /** One layer's weights; a family's optional ones are null (qkv / gateUp: Phi-3's fused tensors). */
@@ -455,17 +455,18 @@ public final class CausalLm implements AutoCloseable {
         double eps = config.rmsNormEps();
         long qd = (long) h * dh;
         long kd = (long) kvh * dh;
-        NDArray q = qkv.get(new NDIndex("..., :{}", qd)).reshape(b, t, h, dh);
-        NDArray k = qkv.get(new NDIndex("..., {}:{}", qd, qd + kd)).reshape(b, t, kvh, dh);
+        NDList parts = Layers.splitLast(qkv, qd, kd, kd);
+        NDArray q = parts.get(0).reshape(b, t, h, dh);
+        NDArray k = parts.get(1).reshape(b, t, kvh, dh);
         if (l.qNorm != null) {
             q = Layers.rmsNorm(q, l.qNorm, eps);
             k = Layers.rmsNorm(k, l.kNorm, eps);
         }
         q = q.transpose(0, 2, 1, 3);
         k = k.transpose(0, 2, 1, 3);
-        NDArray v = qkv.get(new NDIndex("..., {}:", qd + kd)).reshape(b, t, kvh, dh).transpose(0, 2, 1, 3);
-        q = Layers.rope(q, rope[0], rope[1]);
-        k = Layers.rope(k, rope[0], rope[1]);
+        NDArray v = parts.get(2).reshape(b, t, kvh, dh).transpose(0, 2, 1, 3);
+        q = Layers.ropeSigned(q, rope[0], rope[1]);
+        k = Layers.ropeSigned(k, rope[0], rope[1]);
         if (cache != null) {
             NDList kv = cache.append(i, k, v);
             k = kv.get(0);
@@ -510,10 +511,10 @@ public final class CausalLm implements AutoCloseable {
         NDArray g;
         NDArray u;
         if (l.gateUp != null) {
-            NDArray gu = proj(i, "mlp.gate_up_proj", y, l.gateUp, null);
             long f = l.gateUp.getShape().get(0) / 2;
-            g = gu.get(new NDIndex("..., :{}", f));
-            u = gu.get(new NDIndex("..., {}:", f));
+            NDList gu = Layers.splitLast(proj(i, "mlp.gate_up_proj", y, l.gateUp, null), f, f);
+            g = gu.get(0);
+            u = gu.get(1);
         } else {
             g = proj(i, "mlp.gate_proj", y, l.gate, null);
             u = proj(i, "mlp.up_proj", y, l.up, null);
@@ -572,7 +573,7 @@ public final class CausalLm implements AutoCloseable {
                 buildRope(Math.max(offset + t, 2 * rope.cos.getShape().get(0)));
             }
             c = rope.cos.get(new NDIndex("{}:{}", offset, offset + t));
-            s = rope.sin.get(new NDIndex("{}:{}", offset, offset + t));
+            s = rope.signedSin.get(new NDIndex("{}:{}", offset, offset + t));
         }
         c.attach(m);
         s.attach(m);
@@ -580,8 +581,8 @@ public final class CausalLm implements AutoCloseable {
     }
 
     /**
-     * cos/sin tables [positions, Dh], computed in double (HF: inv_freq = theta^(-2i/Dh) scaled by
-     * {@code rope_scaling}, emb = cat(f, f)).
+     * cos and signed-sin tables [positions, Dh], computed in double (HF: inv_freq = theta^(-2i/Dh) scaled by
+     * {@code rope_scaling}, emb = cat(f, f); the sine table is cat(-sin f, sin f), see {@link Layers#ropeSigned}).
      */
     private void buildRope(long positions) {
         int dh = config.headDim();
@@ -594,7 +595,9 @@ public final class CausalLm implements AutoCloseable {
                 double invFreq = inv[i];
                 double ang = p * invFreq;
                 c[p * dh + i] = c[p * dh + i + dh / 2] = Math.cos(ang);
-                s[p * dh + i] = s[p * dh + i + dh / 2] = Math.sin(ang);
+                // sine with rotate-half's sign folded in (Layers.ropeSigned): -sin for the first half
+                s[p * dh + i] = -Math.sin(ang);
+                s[p * dh + i + dh / 2] = Math.sin(ang);
             }
         }
         NDArray nc = table(c, n, dh);
@@ -602,10 +605,10 @@ public final class CausalLm implements AutoCloseable {
         synchronized (rope) {
             if (rope.cos != null) {
                 rope.cos.close();
-                rope.sin.close();
+                rope.signedSin.close();
             }
             rope.cos = nc;
-            rope.sin = ns;
+            rope.signedSin = ns;
         }
     }
 

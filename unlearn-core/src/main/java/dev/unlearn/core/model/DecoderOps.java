@@ -1,7 +1,6 @@
 package dev.unlearn.core.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
 import dev.unlearn.core.Scalars;
 
 /**
@@ -44,8 +43,8 @@ public final class DecoderOps {
             return Layers.swiGluJoined(x, gateUp, down);
         }
         long f = gateUp.getShape().get(0) / 2;
-        NDArray gu = Layers.linear(x, gateUp, null);
-        NDArray act = geluTanh(gu.get(new NDIndex("..., :{}", f))).mul(gu.get(new NDIndex("..., {}:", f)));
+        ai.djl.ndarray.NDList gu = Layers.splitLast(Layers.linear(x, gateUp, null), f, f);
+        NDArray act = geluTanh(gu.get(0)).mul(gu.get(1));
         return Layers.linear(act, down, null);
     }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import dev.unlearn.core.Scalars;
@@ -46,6 +47,36 @@ public final class Layers {
         return x.mul(cos).add(rotated.mul(sin));
     }
 
+    /**
+     * {@link #rope} with the sign of rotate-half folded into the table: {@code signedSin} is
+     * {@code concat(-sin1, sin2)} of the halves of {@code sin}, so that x * cos + swap_halves(x) * signedSin
+     * is the same product, bit for bit ((-a) b = a (-b) exactly), with one copy (a flip) in place of a
+     * negation and a concatenation, and a backward pass that is one flip in place of two zero-filled
+     * slice gradients.
+     */
+    public static NDArray ropeSigned(NDArray x, NDArray cos, NDArray signedSin) {
+        Shape s = x.getShape();
+        long half = s.get(3) / 2;
+        NDArray swapped = x.reshape(s.get(0), s.get(1), s.get(2), 2, half).flip(3).reshape(s);
+        return x.mul(cos).add(swapped.mul(signedSin));
+    }
+
+    /**
+     * Splits the last axis of {@code x} into consecutive parts of the given sizes (views; torch
+     * {@code split_with_sizes}, whose backward is one concatenation, where slicing would fill a zero
+     * gradient of the whole input per part).
+     */
+    public static NDList splitLast(NDArray x, long... sizes) {
+        int axis = x.getShape().dimension() - 1;
+        long[] at = new long[sizes.length - 1];
+        long sum = 0;
+        for (int i = 0; i < at.length; i++) {
+            sum += sizes[i];
+            at[i] = sum;
+        }
+        return x.split(at, axis);
+    }
+
     /** SwiGLU MLP: x [.., D], gate/up [F, D], down [D, F] -&gt; down(silu(gate x) * up x). */
     public static NDArray swiGlu(NDArray x, NDArray gate, NDArray up, NDArray down) {
         NDArray g = linear(x, gate, null);
@@ -59,9 +90,9 @@ public final class Layers {
      */
     public static NDArray swiGluJoined(NDArray x, NDArray gateUp, NDArray down) {
         long f = gateUp.getShape().get(0) / 2;
-        NDArray gu = linear(x, gateUp, null);
-        NDArray g = gu.get(new NDIndex("..., :{}", f));
-        NDArray act = g.mul(Activation.sigmoid(g)).mul(gu.get(new NDIndex("..., {}:", f)));
+        NDList gu = splitLast(linear(x, gateUp, null), f, f);
+        NDArray g = gu.get(0);
+        NDArray act = g.mul(Activation.sigmoid(g)).mul(gu.get(1));
         return linear(act, down, null);
     }
 
