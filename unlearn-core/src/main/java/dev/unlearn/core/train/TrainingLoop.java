@@ -2,7 +2,6 @@ package dev.unlearn.core.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.Scalars;
+import dev.unlearn.core.TorchKernels;
 import dev.unlearn.core.UnlearnException;
 import dev.unlearn.core.data.Batch;
 import java.io.BufferedWriter;
@@ -255,15 +255,13 @@ public final class TrainingLoop {
             }
         }
         Map<String, NDArray> grads = new LinkedHashMap<>();
-        double sq = 0;
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             NDArray g = e.getValue().getGradient();
             g.attach(s);
             grads.put(e.getKey(), g);
-            if (!bad) {
-                sq += g.square().sum().toType(DataType.FLOAT64, false).getDouble();
-            }
         }
+        // per tensor a float sum of squares, added in double (one native call for all of them)
+        double sq = bad ? 0 : TorchKernels.squaredNorm(grads.values());
         for (Listener l : listeners) {
             l.onGradients(step + 1, Collections.unmodifiableMap(grads));
         }
@@ -274,14 +272,12 @@ public final class TrainingLoop {
             if (cfg.maxGradNorm() > 0) {
                 double coef = cfg.maxGradNorm() / (norm + 1e-6);
                 if (coef < 1) {
-                    grads.values().forEach(g -> g.muli(coef));
+                    TorchKernels.scale(grads.values(), coef);
                 }
             }
             adam.update(params, grads, lr, s);
         }
-        for (NDArray g : grads.values()) {
-            g.set(new NDIndex("..."), 0f);
-        }
+        TorchKernels.zero(grads.values());
         return new StepRecord(step + 1, total, epoch, bad ? Double.NaN : lossSum / k, lr, bad ? Double.NaN : norm, tokens,
                 bad, metrics);
     }
