@@ -111,7 +111,7 @@ class RecipeLoaderTest {
                 + " batch_size: 4, grad_accum: 8, weight_decay: 0.0, warmup_steps: 12, schedule: cosine,"
                 + " max_grad_norm: 0.5, max_length: 64, attention_mask: pad_token}"));
         Recipe r = RecipeLoader.load(f);
-        assertEquals(new TrainSettings(2e-3, 3, 9, 4, 8, 0.0, 12, Schedule.COSINE, 0.5, 64, AttentionMasking.PAD_TOKEN),
+        assertEquals(new TrainSettings(2e-3, 3, 9, 4, 8, 0.0, 12, Schedule.COSINE, 0.5, 64, AttentionMasking.PAD_TOKEN, 0),
                 r.methods().get(0).settings());
         assertEquals(TrainSettings.DEFAULTS, r.methods().get(1).settings(), "no train section: the one table");
         assertEquals(TrainSettings.DEFAULTS.with(java.util.Map.of("epochs", 5, "lr", 0.003, "batch_size", 8)),
