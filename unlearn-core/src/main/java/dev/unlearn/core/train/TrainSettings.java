@@ -157,9 +157,8 @@ public record TrainSettings(double learningRate, int epochs, long maxSteps, int 
     /**
      * The training loop's configuration for these settings and {@code seed}: learning rate, epochs,
      * max steps, weight decay, schedule, warm-up, clipping and accumulation. The caller applies the
-     * data-side keys ({@code batch_size}, {@code max_length}, {@code attention_mask}, {@code max_batch_tokens})
-     * and may add
-     * checkpointing, logging and progress to the builder.
+     * data-side keys ({@code batch_size}, {@code max_length}, {@code attention_mask},
+     * {@code max_batch_tokens}) and may add checkpointing, logging and progress to the builder.
      */
     public TrainingConfig.Builder toConfig(long seed) {
         return TrainingConfig.builder().setLearningRate(learningRate).optEpochs(epochs).optMaxSteps(maxSteps)
@@ -248,7 +247,8 @@ public record TrainSettings(double learningRate, int epochs, long maxSteps, int 
     private static int intKey(Map<String, Object> m, String key) {
         long v = integer(m, key);
         if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
-            throw new BadKey(key, "training setting '" + key + "' must be at most " + Integer.MAX_VALUE + ", found " + v);
+            throw new BadKey(key, "training setting '" + key + "' must be an integer from 0 to " + Integer.MAX_VALUE
+                    + ", found " + v);
         }
         return (int) v;
     }
