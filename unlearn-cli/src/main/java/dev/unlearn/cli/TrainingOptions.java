@@ -37,6 +37,9 @@ public class TrainingOptions {
     @Option(names = "--grad-accum", paramLabel = "K", description = "Micro-batches per optimizer step (effective batch = batch size x K). Default: ${DEFAULT-VALUE}.")
     String gradAccum;
 
+    @Option(names = "--max-batch-tokens", paramLabel = "TOKENS", description = "Token budget per micro-batch: at most this many padded tokens (rows x longest row) besides --batch-size rows; a longer row goes alone; 0 = off. Default: ${DEFAULT-VALUE}.")
+    String maxBatchTokens;
+
     @Option(names = "--weight-decay", paramLabel = "WD", description = "AdamW decoupled weight decay. Default: ${DEFAULT-VALUE}.")
     String weightDecay;
 

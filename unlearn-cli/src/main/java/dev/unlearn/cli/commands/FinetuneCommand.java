@@ -151,7 +151,8 @@ public class FinetuneCommand extends DeviceCommand {
                         .optCheckpointEvery(checkpointEvery).optResume(resume)
                         .optLogFile(stateDir.resolve("train-log.jsonl"));
                 long t0 = System.nanoTime();
-                TrainingLoop.Result r = FineTune.run(lm, ex, settings.batchSize(), tok.padId(), b.build(), ui.training("finetune"));
+                TrainingLoop.Result r = FineTune.run(lm, ex, settings.batchSize(), settings.maxBatchTokens(), tok.padId(),
+                        b.build(), ui.training("finetune"));
                 ui.close();
                 double secs = (System.nanoTime() - t0) / 1e9;
                 double acc = FineTune.answerTokenAccuracy(lm, ex, tok.padId());

@@ -201,7 +201,7 @@ final class MusePipeline {
                 }
                 try (lm) {
                     TrainingConfig.Builder b = ft.toConfig(seed).optLogFile(dir.resolve("train-log.jsonl"));
-                    var res = FineTune.run(lm, ex, ft.batchSize(), tok.padId(), b.build());
+                    var res = FineTune.run(lm, ex, ft.batchSize(), ft.maxBatchTokens(), tok.padId(), b.build());
                     double acc = FineTune.answerTokenAccuracy(lm, ex, tok.padId());
                     log.printf("  %d chunks of <= %d tokens, %d steps, final loss %.4f, token accuracy %.3f%n", ex.size(), chunk,
                             res.steps(), res.lastLoss(), acc);

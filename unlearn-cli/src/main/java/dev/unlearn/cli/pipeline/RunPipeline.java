@@ -359,7 +359,7 @@ public final class RunPipeline {
             }
             try (lm) {
                 TrainingConfig b = ft.toConfig(seed).optLogFile(dir.resolve("train-log.jsonl")).build();
-                var res = FineTune.run(lm, ex, ft.batchSize(), tok.padId(), b,
+                var res = FineTune.run(lm, ex, ft.batchSize(), ft.maxBatchTokens(), tok.padId(), b,
                         trainingProgress.apply(fullSet ? "finetune-full" : "finetune-retain"));
                 double acc = FineTune.answerTokenAccuracy(lm, ex, tok.padId());
                 log.printf("  %d examples, %d steps, final loss %.4f, answer-token accuracy %.3f%n", ex.size(), res.steps(),

@@ -41,11 +41,11 @@ class TrainingOptionsTest {
             String[] required = command instanceof ForgetCommand ? new String[] {"--method", "npo", "--model", "m",
                 "--forget", "f", "--out", "o"} : new String[] {"--model", "m", "--data", "d", "--out", "o"};
             cl.parseArgs(concat(required, "--grad-accum", "8", "--max-grad-norm", "0.5", "--attention-mask", "pad_token", "--lr", "2e-3",
-                    "--schedule", "cosine", "--max-length", "64"));
+                    "--schedule", "cosine", "--max-length", "64", "--max-batch-tokens", "256"));
             TrainSettings s = command instanceof ForgetCommand f ? f.training.settings()
                     : ((FinetuneCommand) command).training.settings();
             assertEquals(TrainSettings.DEFAULTS.with(Map.of("grad_accum", 8, "max_grad_norm", 0.5, "lr", 2e-3,
-                    "max_length", 64)).withSchedule(Schedule.COSINE, 0).withAttentionMask(AttentionMasking.PAD_TOKEN), s);
+                    "max_length", 64, "max_batch_tokens", 256)).withSchedule(Schedule.COSINE, 0).withAttentionMask(AttentionMasking.PAD_TOKEN), s);
         }
     }
 

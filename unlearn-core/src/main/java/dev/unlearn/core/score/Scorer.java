@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.unlearn.core.Scalars;
 import dev.unlearn.core.data.Batch;
+import dev.unlearn.core.data.Batches;
 import dev.unlearn.core.data.TokenizedExample;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.model.LmOutput;
@@ -24,13 +25,27 @@ public final class Scorer {
 
     /** Scores {@code examples} in batches of {@code batchSize}, in input order. */
     public static List<SampleScore> score(CausalLm model, List<TokenizedExample> examples, int batchSize) {
+        return score(model, examples, batchSize, 0);
+    }
+
+    /**
+     * Scores {@code examples} in input order, in batches of at most {@code batchSize} rows and
+     * {@code maxTokens} padded tokens ({@code max_batch_tokens}, 0 = off; cut as {@link Batches} cuts,
+     * a longer row alone). The budget moves only where batches are cut, not what a sample scores.
+     */
+    public static List<SampleScore> score(CausalLm model, List<TokenizedExample> examples, int batchSize, int maxTokens) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
         }
         long pad = padId(model);
         List<SampleScore> out = new ArrayList<>(examples.size());
-        for (int from = 0; from < examples.size(); from += batchSize) {
-            List<TokenizedExample> chunk = examples.subList(from, Math.min(examples.size(), from + batchSize));
+        int[] order = new int[examples.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        int[] at = Batches.cuts(batchSize, maxTokens, Batches.lengths(examples, order));
+        for (int b = 0; b + 1 < at.length; b++) {
+            List<TokenizedExample> chunk = examples.subList(at[b], at[b + 1]);
             Batch batch = new Batch(chunk, pad);
             try (NDManager step = model.manager().newSubManager()) {
                 NDArray ids = batch.inputIds(step);

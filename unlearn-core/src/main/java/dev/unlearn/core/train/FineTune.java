@@ -32,11 +32,21 @@ public final class FineTune {
     /** Trains {@code model} in place on {@code examples} (shuffled batches, seeded by the config's seed). */
     public static TrainingLoop.Result run(CausalLm model, List<TokenizedExample> examples, int batchSize, long padId,
             TrainingConfig config, TrainingLoop.Listener... listeners) {
+        return run(model, examples, batchSize, 0, padId, config, listeners);
+    }
+
+    /**
+     * Trains {@code model} in place on {@code examples} in shuffled micro-batches of at most
+     * {@code batchSize} rows and {@code maxTokens} padded tokens ({@code max_batch_tokens}, 0 = off). The
+     * loss of each micro-batch is its pooled token mean as without a budget.
+     */
+    public static TrainingLoop.Result run(CausalLm model, List<TokenizedExample> examples, int batchSize, int maxTokens,
+            long padId, TrainingConfig config, TrainingLoop.Listener... listeners) {
         if (examples.isEmpty()) {
             throw new InvalidInputException("fine-tuning data is empty");
         }
         TrainingLoop loop = new TrainingLoop(config, model.parameters(),
-                BatchSource.shuffled(examples, batchSize, padId, config.seed()), objective(model));
+                BatchSource.shuffled(examples, batchSize, maxTokens, padId, config.seed()), objective(model));
         for (TrainingLoop.Listener l : listeners) {
             loop.addListener(l);
         }

@@ -43,6 +43,11 @@ import java.util.Map;
  *   <tr><td>max_length</td><td>512</td><td>tokenization cut-off, prompt plus answer tokens</td></tr>
  *   <tr><td>attention_mask</td><td>length</td><td>length, or pad_token to hide every pad-id token like
  *       the reference collators ({@link AttentionMasking}; not in §1.4, the toolkit's choice)</td></tr>
+ *   <tr><td>max_batch_tokens</td><td>0</td><td>token budget per micro-batch: at most this many padded tokens
+ *       (rows × longest row) besides at most batch_size rows; 0 = off. Order is kept, only the cuts move; a
+ *       row longer than the budget is a micro-batch by itself (see {@code Batches}). Paired forget and retain
+ *       batches each stay within it. An optimizer step is still grad_accum micro-batches, each weighted
+ *       equally, so it may see fewer than batch_size × grad_accum rows (not in §1.4, the toolkit's choice)</td></tr>
  * </table>
  *
  * <p>The seed is not a training key: it is the command's {@code --seed} or the recipe's top-level
@@ -59,19 +64,21 @@ import java.util.Map;
  * @param maxGradNorm {@code max_grad_norm}
  * @param maxLength {@code max_length}
  * @param attentionMask {@code attention_mask}
+ * @param maxBatchTokens {@code max_batch_tokens}
  */
 @JsonDeserialize(using = TrainSettings.FromJson.class)
 public record TrainSettings(double learningRate, int epochs, long maxSteps, int batchSize, int gradAccum,
         double weightDecay, long warmupSteps, Schedule schedule, double maxGradNorm, int maxLength,
-        AttentionMasking attentionMask) {
+        AttentionMasking attentionMask, int maxBatchTokens) {
 
     /** Every key, in table order. */
     public static final List<String> KEYS = List.of("lr", "epochs", "max_steps", "batch_size", "grad_accum",
-            "weight_decay", "warmup_steps", "schedule", "max_grad_norm", "max_length", "attention_mask");
+            "weight_decay", "warmup_steps", "schedule", "max_grad_norm", "max_length", "attention_mask",
+            "max_batch_tokens");
 
     /** The one table of defaults (see the class comment). */
     public static final TrainSettings DEFAULTS = new TrainSettings(1e-5, 10, 0, 8, 1, 0.01, 0, Schedule.LINEAR, 1.0, 512,
-            AttentionMasking.LENGTH);
+            AttentionMasking.LENGTH, 0);
 
     /** A value out of range or of the wrong type; {@link #key()} names the key. */
     public static final class BadKey extends InvalidInputException {
@@ -99,6 +106,7 @@ public record TrainSettings(double learningRate, int epochs, long maxSteps, int 
         check(maxGradNorm >= 0 && Double.isFinite(maxGradNorm), "max_grad_norm", ">= 0 (0 = no clipping)", maxGradNorm);
         check(maxLength >= 2, "max_length", "at least 2 tokens", maxLength);
         check(attentionMask != null, "attention_mask", "length or pad_token", attentionMask);
+        check(maxBatchTokens >= 0, "max_batch_tokens", ">= 0 (0 = off)", maxBatchTokens);
     }
 
     private static void check(boolean ok, String key, String expected, Object found) {
@@ -131,14 +139,14 @@ public record TrainSettings(double learningRate, int epochs, long maxSteps, int 
         return new TrainSettings(real(m, "lr"), (int) integer(m, "epochs"), integer(m, "max_steps"),
                 (int) integer(m, "batch_size"), (int) integer(m, "grad_accum"), real(m, "weight_decay"),
                 integer(m, "warmup_steps"), schedule(m.get("schedule")), real(m, "max_grad_norm"),
-                (int) integer(m, "max_length"), masking(m.get("attention_mask")));
+                (int) integer(m, "max_length"), masking(m.get("attention_mask")), intKey(m, "max_batch_tokens"));
     }
 
     /** Every key of {@link #KEYS} to its value, in table order ({@code schedule} and {@code attention_mask} as names). */
     @JsonValue
     public Map<String, Object> toMap() {
         List<Object> values = List.of(learningRate, epochs, maxSteps, batchSize, gradAccum, weightDecay, warmupSteps,
-                schedule.name().toLowerCase(Locale.ROOT), maxGradNorm, maxLength, attentionMask.key());
+                schedule.name().toLowerCase(Locale.ROOT), maxGradNorm, maxLength, attentionMask.key(), maxBatchTokens);
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < KEYS.size(); i++) {
             m.put(KEYS.get(i), values.get(i));
@@ -149,8 +157,8 @@ public record TrainSettings(double learningRate, int epochs, long maxSteps, int 
     /**
      * The training loop's configuration for these settings and {@code seed}: learning rate, epochs,
      * max steps, weight decay, schedule, warm-up, clipping and accumulation. The caller applies the
-     * data-side keys ({@code batch_size}, {@code max_length}, {@code attention_mask}) and may add
-     * checkpointing, logging and progress to the builder.
+     * data-side keys ({@code batch_size}, {@code max_length}, {@code attention_mask},
+     * {@code max_batch_tokens}) and may add checkpointing, logging and progress to the builder.
      */
     public TrainingConfig.Builder toConfig(long seed) {
         return TrainingConfig.builder().setLearningRate(learningRate).optEpochs(epochs).optMaxSteps(maxSteps)
@@ -198,6 +206,10 @@ public record TrainSettings(double learningRate, int epochs, long maxSteps, int 
         return with(Map.of("attention_mask", v.key()));
     }
 
+    public TrainSettings withMaxBatchTokens(int v) {
+        return with(Map.of("max_batch_tokens", v));
+    }
+
     private static double real(Map<String, Object> m, String key) {
         Object v = m.get(key);
         if (v instanceof Number n) {
@@ -229,6 +241,16 @@ public record TrainSettings(double learningRate, int epochs, long maxSteps, int 
             }
         }
         throw new BadKey(key, "training setting '" + key + "' must be an integer, found '" + v + "'");
+    }
+
+    /** An integer key that must fit an {@code int} (a larger value would wrap, so it is refused by name). */
+    private static int intKey(Map<String, Object> m, String key) {
+        long v = integer(m, key);
+        if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
+            throw new BadKey(key, "training setting '" + key + "' must be an integer from 0 to " + Integer.MAX_VALUE
+                    + ", found " + v);
+        }
+        return (int) v;
     }
 
     private static Schedule schedule(Object v) {

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,14 @@ import org.slf4j.LoggerFactory;
  * with {@link AdamW} at the scheduled rate ({@link Schedule}) and zero the gradients. Everything a step
  * allocates lives in a sub-manager closed at the end of the step, so native memory stays flat; the
  * optimizer moments live in one loop-level manager closed when {@link #run()} returns.
+ *
+ * <p>Micro-batches are numbered across epochs; micro-batch {@code i} is batch {@code i - start(e)} of the
+ * epoch {@code e} it falls in, where epochs may differ in length ({@link BatchSource#batchesIn(int)}: a
+ * source cut by a token budget). An optimizer step is always {@code accumulation} consecutive
+ * micro-batches, each weighted {@code 1/accumulation} whatever its row count: with a token budget a
+ * micro-batch may hold fewer than {@code batch_size} rows, so a step then covers at most (not exactly)
+ * {@code batch_size × accumulation} rows, a row of a small micro-batch weighs more than one of a full
+ * one, and an epoch-bounded run takes as many steps as its micro-batches need.
  *
  * <p>Checkpoints ({@link TrainerState}) are written atomically every {@code checkpoint_every} steps and
  * at the end; listeners hear {@link Listener#onCheckpoint} at the same moments (the CLI saves the model
@@ -89,6 +98,7 @@ public final class TrainingLoop {
     private final Map<String, NDArray> params;
     private final BatchSource source;
     private final Objective objective;
+    private final EpochStarts epochs;
     private final List<Listener> listeners = new ArrayList<>();
 
     /**
@@ -101,13 +111,14 @@ public final class TrainingLoop {
         if (params.isEmpty()) {
             throw new InvalidInputException("nothing to train: the parameter map is empty");
         }
-        if (source.batchesPerEpoch() < 1) {
+        if (source.batchesIn(0) < 1) {
             throw new InvalidInputException("the batch source has no batches (empty dataset?)");
         }
         this.cfg = cfg;
         this.params = new LinkedHashMap<>(params);
         this.source = source;
         this.objective = objective;
+        this.epochs = new EpochStarts(source);
     }
 
     public TrainingLoop addListener(Listener l) {
@@ -120,12 +131,59 @@ public final class TrainingLoop {
         if (cfg.maxSteps() > 0) {
             return cfg.maxSteps();
         }
-        long micro = (long) cfg.epochs() * source.batchesPerEpoch();
-        return (micro + cfg.accumulation() - 1) / cfg.accumulation();
+        return (totalMicro() + cfg.accumulation() - 1) / cfg.accumulation();
     }
 
     private long totalMicro() {
-        return cfg.maxSteps() > 0 ? cfg.maxSteps() * cfg.accumulation() : (long) cfg.epochs() * source.batchesPerEpoch();
+        return cfg.maxSteps() > 0 ? cfg.maxSteps() * cfg.accumulation() : epochs.start(cfg.epochs());
+    }
+
+    /**
+     * Where each epoch starts in the numbering of micro-batches across epochs, extended as far as asked
+     * (epoch lengths come from the source, one call per epoch).
+     */
+    private static final class EpochStarts {
+        private final BatchSource source;
+        private long[] starts = new long[] {0};
+        private int known = 1;
+
+        EpochStarts(BatchSource source) {
+            this.source = source;
+        }
+
+        /** The first micro-batch of {@code epoch}. */
+        synchronized long start(int epoch) {
+            while (known <= epoch) {
+                int n = source.batchesIn(known - 1);
+                if (n < 1) {
+                    throw new InvalidInputException("the batch source has no batches in epoch " + (known - 1));
+                }
+                if (known == starts.length) {
+                    starts = Arrays.copyOf(starts, 2 * starts.length);
+                }
+                starts[known] = starts[known - 1] + n;
+                known++;
+            }
+            return starts[epoch];
+        }
+
+        /** The epoch micro-batch {@code micro} falls in. */
+        synchronized int epochOf(long micro) {
+            while (starts[known - 1] <= micro) {
+                start(known);
+            }
+            int lo = 0;
+            int hi = known - 1; // starts[lo] <= micro < starts[hi]
+            while (hi - lo > 1) {
+                int mid = (lo + hi) >>> 1;
+                if (starts[mid] <= micro) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
     }
 
     /** Runs (or resumes) training to the end. */
@@ -147,7 +205,6 @@ public final class TrainingLoop {
     private Result runWithoutGradMode() {
         long total = totalSteps();
         long totalMicro = totalMicro();
-        int bpe = source.batchesPerEpoch();
         NDManager owner = params.values().iterator().next().getManager();
         params.values().forEach(p -> {
             if (!p.hasGradient()) {
@@ -180,7 +237,7 @@ public final class TrainingLoop {
                 for (long step = start; step < total; step++) {
                     StepRecord rec;
                     try (NDManager s = loop.newSubManager()) {
-                        rec = step(s, adam, step, total, totalMicro, bpe);
+                        rec = step(s, adam, step, total, totalMicro);
                     }
                     losses.add(rec.loss());
                     if (rec.skipped()) {
@@ -219,18 +276,18 @@ public final class TrainingLoop {
         }
     }
 
-    private StepRecord step(NDManager s, AdamW adam, long step, long total, long totalMicro, int bpe) {
+    private StepRecord step(NDManager s, AdamW adam, long step, long total, long totalMicro) {
         long first = step * cfg.accumulation();
         long last = Math.min(first + cfg.accumulation(), totalMicro);
         int k = (int) Math.max(1, last - first);
         boolean bad = false;
         double lossSum = 0;
         long tokens = 0;
-        int epoch = (int) (first / bpe);
+        int epoch = epochs.epochOf(first);
         Map<String, Double> metrics = new LinkedHashMap<>();
         for (long mi = first; mi < Math.max(last, first + 1); mi++) {
-            int ep = (int) (mi / bpe);
-            Map<String, Batch> batches = source.batches(ep, (int) (mi % bpe));
+            int ep = epochs.epochOf(mi);
+            Map<String, Batch> batches = source.batches(ep, (int) (mi - epochs.start(ep)));
             for (Batch b : batches.values()) {
                 for (int len : b.lengths()) {
                     tokens += len;

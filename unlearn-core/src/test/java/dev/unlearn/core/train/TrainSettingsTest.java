@@ -35,6 +35,7 @@ class TrainSettingsTest {
         expected.put("max_grad_norm", 1.0);
         expected.put("max_length", 512);
         expected.put("attention_mask", "length");
+        expected.put("max_batch_tokens", 0);
         assertEquals(expected, TrainSettings.DEFAULTS.toMap());
         assertEquals(TrainSettings.KEYS, List.copyOf(TrainSettings.DEFAULTS.toMap().keySet()));
         // the loop's builder has the same defaults for the keys it shares
@@ -47,7 +48,7 @@ class TrainSettingsTest {
         TrainSettings s = YAML.readValue("{lr: 1.0e-3, epochs: 3, max_steps: 7, batch_size: 4, grad_accum: 8,"
                 + " weight_decay: 0.0, warmup_steps: 12, schedule: cosine, max_grad_norm: 0.5, max_length: 64,"
                 + " attention_mask: pad_token}", TrainSettings.class);
-        assertEquals(new TrainSettings(1e-3, 3, 7, 4, 8, 0.0, 12, Schedule.COSINE, 0.5, 64, AttentionMasking.PAD_TOKEN), s);
+        assertEquals(new TrainSettings(1e-3, 3, 7, 4, 8, 0.0, 12, Schedule.COSINE, 0.5, 64, AttentionMasking.PAD_TOKEN, 0), s);
         assertEquals(s, YAML.readValue(YAML.writeValueAsString(s), TrainSettings.class), "serialised as its keys");
         assertEquals(TrainSettings.DEFAULTS.withLearningRate(2e-3), YAML.readValue("{lr: 2e-3}", TrainSettings.class),
                 "omitted keys take the defaults; YAML 1.1 reads 2e-3 as a string, accepted as a number");
@@ -72,6 +73,29 @@ class TrainSettingsTest {
         TrainSettings.BadKey k = assertThrows(TrainSettings.BadKey.class,
                 () -> TrainSettings.DEFAULTS.with(Map.of("seed", 3)));
         assertEquals("seed", k.key());
+    }
+
+    /** {@code max_batch_tokens}: 0 (off) by default, a non-negative integer, validated by name. */
+    @Test
+    void maxBatchTokensIsANonNegativeInteger() throws Exception {
+        assertEquals(0, TrainSettings.DEFAULTS.maxBatchTokens());
+        TrainSettings s = YAML.readValue("{max_batch_tokens: 4096, batch_size: 16}", TrainSettings.class);
+        assertEquals(4096, s.maxBatchTokens());
+        assertEquals(TrainSettings.DEFAULTS.withBatchSize(16).withMaxBatchTokens(4096), s);
+        assertEquals(s, YAML.readValue(YAML.writeValueAsString(s), TrainSettings.class));
+        assertEquals(2048, TrainSettings.DEFAULTS.with(Map.of("max_batch_tokens", "2048")).maxBatchTokens(),
+                "a numeric string, as options give it");
+        for (String bad : new String[] {"-1", "2.5", "lots", "4294967296"}) {
+            JsonMappingException ex = assertThrows(JsonMappingException.class,
+                    () -> YAML.readValue("{max_batch_tokens: " + bad + "}", TrainSettings.class), bad);
+            assertEquals("max_batch_tokens", ex.getPath().get(0).getFieldName(), bad);
+            assertTrue(ex.getOriginalMessage().contains("'max_batch_tokens'"), ex.getOriginalMessage());
+            TrainSettings.BadKey k = assertThrows(TrainSettings.BadKey.class,
+                    () -> TrainSettings.DEFAULTS.with(Map.of("max_batch_tokens", bad)), bad);
+            assertEquals("max_batch_tokens", k.key());
+        }
+        assertEquals("max_batch_tokens", assertThrows(TrainSettings.BadKey.class,
+                () -> TrainSettings.DEFAULTS.withMaxBatchTokens(-5)).key());
     }
 
     @Test

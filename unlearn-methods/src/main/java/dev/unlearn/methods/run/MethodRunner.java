@@ -269,8 +269,8 @@ public final class MethodRunner {
         }
         Optional<LossPlan.ReferencePass> pass = plan.hook(LossPlan.ReferencePass.class);
         if (pass.isPresent()) {
-            pass.get().pass().run(new LmForward(reference(), true), Batches.sequential(fx, settings.batchSize(), pad),
-                    model.manager());
+            pass.get().pass().run(new LmForward(reference(), true), Batches.sequential(fx, settings.batchSize(),
+                    settings.maxBatchTokens(), pad), model.manager());
         }
         ForwardFn reference = null;
         if (plan.has(LossPlan.ResidentReference.class)) {
@@ -285,8 +285,8 @@ public final class MethodRunner {
         for (QaRecord q : forget) {
             questions.put(q.id(), q.question());
         }
-        StepBatchSource source = new StepBatchSource(fx, rx, settings.batchSize(), pad, seed, questions, answers,
-                tokenization, decoupled);
+        StepBatchSource source = new StepBatchSource(fx, rx, settings.batchSize(), settings.maxBatchTokens(), pad, seed,
+                questions, answers, tokenization, decoupled);
         TrainingConfig.Builder tb = settings.toConfig(seed);
         if (progress != null) {
             tb.optProgress(progress, 10);
@@ -351,14 +351,22 @@ public final class MethodRunner {
         if (examples.isEmpty()) {
             return Double.NaN;
         }
-        return meanNll(model, examples);
+        return meanNll(model, examples, settings.maxBatchTokens());
     }
 
     /** Mean over samples of the mean answer-token NLL (samples without targets ignored). */
     public static double meanNll(CausalLm lm, List<TokenizedExample> examples) {
+        return meanNll(lm, examples, 0);
+    }
+
+    /**
+     * {@link #meanNll(CausalLm, List)} scored in batches of at most {@code maxTokens} padded tokens as
+     * well (the run's {@code max_batch_tokens}, 0 = off).
+     */
+    public static double meanNll(CausalLm lm, List<TokenizedExample> examples, int maxTokens) {
         double sum = 0;
         int n = 0;
-        for (SampleScore s : Scorer.score(lm, examples, SCORE_BATCH)) {
+        for (SampleScore s : Scorer.score(lm, examples, SCORE_BATCH, maxTokens)) {
             if (Double.isFinite(s.meanNll())) {
                 sum += s.meanNll();
                 n++;
@@ -493,7 +501,8 @@ public final class MethodRunner {
          * Optimisation and data settings (every key is applied: lr, epochs, max_steps, batch_size,
          * grad_accum, weight_decay, warmup_steps, schedule, max_grad_norm to the training loop;
          * max_length and attention_mask to tokenization, so to training, scoring and SSD's importance
-         * passes alike; batch_size also to NPO's reference pass). A direct edit (SSD) uses only
+         * passes alike; batch_size and max_batch_tokens to the forget/retain micro-batches and to NPO's
+         * reference pass). A direct edit (SSD) uses only
          * max_length and attention_mask; the CLI rejects the other keys for it.
          */
         public Builder setSettings(TrainSettings s) {

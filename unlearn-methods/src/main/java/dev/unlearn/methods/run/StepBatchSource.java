@@ -1,7 +1,6 @@
 package dev.unlearn.methods.run;
 
 import dev.unlearn.core.data.Batch;
-import dev.unlearn.core.data.Batches;
 import dev.unlearn.core.data.ForgetRetainPairing;
 import dev.unlearn.core.data.TokenizedExample;
 import dev.unlearn.core.text.QaTokenization;
@@ -18,6 +17,12 @@ import java.util.Map;
  * retain set is given), {@code "templates"} (FLAT §5.4: the same forget questions with a template answer
  * drawn uniformly per fetch, seeded by {@code (seed, epoch, index)}) and {@code "decoupled"} (PD §8.3:
  * each forget sample's decoupled sample, aligned by index).
+ *
+ * <p>With a token budget ({@code max_batch_tokens} &gt; 0) the forget batches, and the retain batches
+ * paired with them, are cut by rows and padded tokens (core's {@code Batches} and
+ * {@code ForgetRetainPairing}: same order, same retain draws); the template and decoupled batches have
+ * the forget batch's rows, so they hold as many rows but are not cut by the budget themselves (their
+ * rows are bounded by {@code max_length} like every row).
  */
 final class StepBatchSource implements BatchSource {
     static final String FORGET = "forget";
@@ -41,8 +46,15 @@ final class StepBatchSource implements BatchSource {
     StepBatchSource(List<TokenizedExample> forget, List<TokenizedExample> retain, int batchSize, long padId, long seed,
             Map<String, String> questions, List<String> templates, QaTokenization tokenization,
             Map<String, TokenizedExample> decoupled) {
-        this.base = retain.isEmpty() ? forgetOnly(forget, batchSize, padId, seed)
-                : BatchSource.paired(new ForgetRetainPairing(forget, retain, batchSize, padId, seed));
+        this(forget, retain, batchSize, 0, padId, seed, questions, templates, tokenization, decoupled);
+    }
+
+    /** @param maxTokens padded tokens per forget (and per retain) batch, 0 = no token budget */
+    StepBatchSource(List<TokenizedExample> forget, List<TokenizedExample> retain, int batchSize, int maxTokens,
+            long padId, long seed, Map<String, String> questions, List<String> templates, QaTokenization tokenization,
+            Map<String, TokenizedExample> decoupled) {
+        this.base = retain.isEmpty() ? forgetOnly(forget, batchSize, maxTokens, padId, seed)
+                : BatchSource.paired(new ForgetRetainPairing(forget, retain, batchSize, maxTokens, padId, seed));
         this.padId = padId;
         this.seed = seed;
         this.questions = questions;
@@ -51,23 +63,24 @@ final class StepBatchSource implements BatchSource {
         this.decoupled = decoupled;
     }
 
-    private static BatchSource forgetOnly(List<TokenizedExample> forget, int batchSize, long padId, long seed) {
+    /** Core's shuffled one-dataset source, its {@code "train"} batch named {@code "forget"}. */
+    private static BatchSource forgetOnly(List<TokenizedExample> forget, int batchSize, int maxTokens, long padId,
+            long seed) {
+        BatchSource train = BatchSource.shuffled(forget, batchSize, maxTokens, padId, seed);
         return new BatchSource() {
-            private int cachedEpoch = -1;
-            private List<Batch> cached;
-
             @Override
             public int batchesPerEpoch() {
-                return Batches.count(forget.size(), batchSize);
+                return train.batchesPerEpoch();
             }
 
             @Override
-            public synchronized Map<String, Batch> batches(int epoch, int index) {
-                if (epoch != cachedEpoch) {
-                    cached = Batches.shuffled(forget, batchSize, padId, seed, epoch);
-                    cachedEpoch = epoch;
-                }
-                return Map.of(FORGET, cached.get(index));
+            public int batchesIn(int epoch) {
+                return train.batchesIn(epoch);
+            }
+
+            @Override
+            public Map<String, Batch> batches(int epoch, int index) {
+                return Map.of(FORGET, train.batches(epoch, index).get("train"));
             }
         };
     }
@@ -75,6 +88,11 @@ final class StepBatchSource implements BatchSource {
     @Override
     public int batchesPerEpoch() {
         return base.batchesPerEpoch();
+    }
+
+    @Override
+    public int batchesIn(int epoch) {
+        return base.batchesIn(epoch);
     }
 
     @Override
