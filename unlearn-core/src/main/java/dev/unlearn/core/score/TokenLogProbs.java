@@ -2,6 +2,7 @@ package dev.unlearn.core.score;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 
@@ -33,10 +34,15 @@ public final class TokenLogProbs {
         }
     }
 
-    /** Computes the shifted, masked token log-probs. */
+    /**
+     * Computes the shifted, masked token log-probs. The log-softmax runs over all T positions and the
+     * last position is dropped after the gather: per row the same values as slicing the logits first
+     * (each row is normalised on its own), without the slice's backward, which would zero-fill and copy a
+     * whole [B, T, V] gradient.
+     */
     public static Result of(NDArray logits, NDArray labels) {
         long t = logits.getShape().get(1);
-        NDArray lg = logits.get(new NDIndex(":, :{}, :", t - 1));
+        NDArray lg = logits;
         DataType dt = lg.getDataType();
         if (dt != DataType.FLOAT32 && dt != DataType.FLOAT64) {
             lg = lg.toType(DataType.FLOAT32, false);
@@ -44,8 +50,10 @@ public final class TokenLogProbs {
         NDArray next = labels.get(new NDIndex(":, 1:"));
         NDArray mask = next.neq(-100L);
         NDArray safe = NDArrays.where(mask, next, next.zerosLike()).toType(DataType.INT64, false);
+        // the last position predicts nothing: gather a dummy id 0 there and drop it below
+        NDArray ids = NDArrays.concat(new NDList(safe, safe.get(new NDIndex(":, :1")).zerosLike()), 1);
         NDArray logSoftmax = lg.logSoftmax(-1);
-        NDArray picked = logSoftmax.gather(safe.expandDims(-1), -1).squeeze(-1);
+        NDArray picked = logSoftmax.gather(ids.expandDims(-1), -1).squeeze(-1).get(new NDIndex(":, :{}", t - 1));
         NDArray maskF = mask.toType(lg.getDataType(), false);
         return new Result(picked.mul(maskF), maskF);
     }
