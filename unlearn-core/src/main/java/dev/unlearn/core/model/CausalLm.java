@@ -519,8 +519,8 @@ public final class CausalLm implements AutoCloseable {
             g = proj(i, "mlp.gate_proj", y, l.gate, null);
             u = proj(i, "mlp.up_proj", y, l.up, null);
         }
-        NDArray act = arch.geluTanh() ? DecoderOps.geluTanh(g) : g.mul(ai.djl.nn.Activation.sigmoid(g));
-        return proj(i, "mlp.down_proj", act.mul(u), l.down, null);
+        NDArray act = arch.geluTanh() ? DecoderOps.geluTanh(g).mul(u) : dev.unlearn.core.TorchKernels.siluMul(g, u);
+        return proj(i, "mlp.down_proj", act, l.down, null);
     }
 
     /** {@code linear(x, w, bias)} plus the adapter of layer {@code i}'s {@code module}, if any. */

@@ -6,8 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.Activation;
 import dev.unlearn.core.Scalars;
+import dev.unlearn.core.TorchKernels;
 
 /**
  * Pure functions for the Llama decoder (the static twins of its layers), each with its shapes. Every
@@ -77,11 +77,12 @@ public final class Layers {
         return x.split(at, axis);
     }
 
-    /** SwiGLU MLP: x [.., D], gate/up [F, D], down [D, F] -&gt; down(silu(gate x) * up x). */
+    /**
+     * SwiGLU MLP: x [.., D], gate/up [F, D], down [D, F] -&gt; down(silu(gate x) * up x), the activation by
+     * libtorch's SiLU kernel ({@link TorchKernels#siluMul}).
+     */
     public static NDArray swiGlu(NDArray x, NDArray gate, NDArray up, NDArray down) {
-        NDArray g = linear(x, gate, null);
-        NDArray act = g.mul(Activation.sigmoid(g)).mul(linear(x, up, null));
-        return linear(act, down, null);
+        return linear(TorchKernels.siluMul(linear(x, gate, null), linear(x, up, null)), down, null);
     }
 
     /**
@@ -91,9 +92,7 @@ public final class Layers {
     public static NDArray swiGluJoined(NDArray x, NDArray gateUp, NDArray down) {
         long f = gateUp.getShape().get(0) / 2;
         NDList gu = splitLast(linear(x, gateUp, null), f, f);
-        NDArray g = gu.get(0);
-        NDArray act = g.mul(Activation.sigmoid(g)).mul(gu.get(1));
-        return linear(act, down, null);
+        return linear(TorchKernels.siluMul(gu.get(0), gu.get(1)), down, null);
     }
 
     /**
