@@ -422,40 +422,40 @@ public final class CausalLm implements AutoCloseable {
                 x = adaptedLayer(i, l, x, a, rope, masks, cache, maskByWindow);
                 continue;
             }
-            // one GEMM for q, k and v (weights concatenated per call, or Phi-3's fused tensor; gradients
-            // flow back through the concat)
-            // (without gradients, as in generation, three GEMMs instead: concatenating the weights would copy
-            // every q/k/v and gate/up matrix at every decoding step)
-            boolean fuse = l.qkv != null || l.q.hasGradient();
-            NDArray qkv = !fuse ? ai.djl.ndarray.NDArrays.concat(new NDList(Layers.linear(a, l.q, l.qb),
-                    Layers.linear(a, l.k, l.kb), Layers.linear(a, l.v, l.vb)), -1)
-                    : Layers.linear(a, l.qkv != null ? l.qkv : joined(m, l.q, l.k, l.v),
-                            l.qb == null ? null : joined(m, l.qb, l.kb, l.vb));
+            // q, k and v, gate and up: one GEMM each (Phi-3's fused tensors: one GEMM, split). Joining the weights
+            // for one GEMM would copy them on every call and, in training, concatenate the split outputs'
+            // gradients in the backward pass; on CPU that cost more than the larger GEMM saved.
+            NDList qkv = l.qkv != null ? splitQkv(Layers.linear(a, l.qkv, null))
+                    : new NDList(Layers.linear(a, l.q, l.qb), Layers.linear(a, l.k, l.kb), Layers.linear(a, l.v, l.vb));
             NDArray ctx = attention(i, l, qkv, rope, cache, masks, maskByWindow);
             NDArray attnOut = Layers.linear(ctx, l.o, l.ob);
-            NDArray gateUp = l.gateUp != null ? l.gateUp : fuse ? joined(m, l.gate, l.up) : null;
-            x = residual(l, x, attnOut, y -> gateUp != null ? DecoderOps.gatedMlp(y, gateUp, l.down, arch.geluTanh())
+            x = residual(l, x, attnOut, y -> l.gateUp != null ? DecoderOps.gatedMlp(y, l.gateUp, l.down, arch.geluTanh())
                     : DecoderOps.gatedMlp(y, l.gate, l.up, l.down, arch.geluTanh()));
         }
         return x;
     }
 
+    /** Phi-3's fused q/k/v projection output [B, T, (H + 2 KVH) dh] split into q, k and v (views). */
+    private NDList splitQkv(NDArray qkv) {
+        long qd = (long) config.numAttentionHeads() * config.headDim();
+        long kd = (long) config.numKeyValueHeads() * config.headDim();
+        return Layers.splitLast(qkv, qd, kd, kd);
+    }
+
     /**
-     * The attention of layer {@code i} from its packed q/k/v projections {@code qkv} [B, T, (H + 2 KVH) dh]:
-     * per-head q/k norms (Qwen3: RMSNorm over each head's dimension, before RoPE), RoPE, the KV cache, the
-     * layer's mask; returns the context [B, T, H dh] before the output projection.
+     * The attention of layer {@code i} from its q/k/v projections {@code qkv} ([B, T, H dh], [B, T, KVH dh]
+     * twice): per-head q/k norms (Qwen3: RMSNorm over each head's dimension, before RoPE), RoPE, the KV
+     * cache, the layer's mask; returns the context [B, T, H dh] before the output projection.
      */
-    private NDArray attention(int i, Layer l, NDArray qkv, NDArray[] rope, KvCache cache,
+    private NDArray attention(int i, Layer l, NDList qkv, NDArray[] rope, KvCache cache,
             java.util.function.IntFunction<NDArray> masks, Map<Integer, NDArray> maskByWindow) {
-        long b = qkv.getShape().get(0);
-        long t = qkv.getShape().get(1);
+        long b = qkv.get(0).getShape().get(0);
+        long t = qkv.get(0).getShape().get(1);
         int h = config.numAttentionHeads();
         int kvh = config.numKeyValueHeads();
         int dh = config.headDim();
         double eps = config.rmsNormEps();
-        long qd = (long) h * dh;
-        long kd = (long) kvh * dh;
-        NDList parts = Layers.splitLast(qkv, qd, kd, kd);
+        NDList parts = qkv;
         NDArray q = parts.get(0).reshape(b, t, h, dh);
         NDArray k = parts.get(1).reshape(b, t, kvh, dh);
         if (l.qNorm != null) {
@@ -499,9 +499,9 @@ public final class CausalLm implements AutoCloseable {
      */
     private NDArray adaptedLayer(int i, Layer l, NDArray x, NDArray a, NDArray[] rope,
             java.util.function.IntFunction<NDArray> masks, KvCache cache, Map<Integer, NDArray> maskByWindow) {
-        NDArray qkv = l.qkv != null ? proj(i, "self_attn.qkv_proj", a, l.qkv, null)
-                : ai.djl.ndarray.NDArrays.concat(new NDList(proj(i, "self_attn.q_proj", a, l.q, l.qb),
-                        proj(i, "self_attn.k_proj", a, l.k, l.kb), proj(i, "self_attn.v_proj", a, l.v, l.vb)), -1);
+        NDList qkv = l.qkv != null ? splitQkv(proj(i, "self_attn.qkv_proj", a, l.qkv, null))
+                : new NDList(proj(i, "self_attn.q_proj", a, l.q, l.qb), proj(i, "self_attn.k_proj", a, l.k, l.kb),
+                        proj(i, "self_attn.v_proj", a, l.v, l.vb));
         NDArray ctx = attention(i, l, qkv, rope, cache, masks, maskByWindow);
         return residual(l, x, proj(i, "self_attn.o_proj", ctx, l.o, l.ob), y -> adaptedMlp(i, l, y));
     }
@@ -526,13 +526,6 @@ public final class CausalLm implements AutoCloseable {
     /** {@code linear(x, w, bias)} plus the adapter of layer {@code i}'s {@code module}, if any. */
     private NDArray proj(int i, String module, NDArray x, NDArray w, NDArray bias) {
         return adapters.apply(ParameterTable.layer(i, module + ".weight"), x, Layers.linear(x, w, bias));
-    }
-
-    /** Concatenation of weights along dim 0, owned by the step manager {@code m}. */
-    private static NDArray joined(NDManager m, NDArray... w) {
-        NDArray c = ai.djl.ndarray.NDArrays.concat(new NDList(w), 0);
-        c.attach(m);
-        return c;
     }
 
     /**
