@@ -328,7 +328,8 @@ public final class CausalLm implements AutoCloseable {
         long b = ids.getShape().get(0);
         int t = Math.toIntExact(ids.getShape().get(1));
         NDManager m = inputIds.getManager();
-        return run(ids, 0, w -> mask(m, b, t, 0, t, attentionMask, w), null, withHidden);
+        boolean causalOnly = attentionMask == null || allOnes(attentionMask);
+        return run(ids, 0, w -> w == 0 && causalOnly ? null : mask(m, b, t, 0, t, attentionMask, w), null, withHidden);
     }
 
     /**
@@ -346,7 +347,9 @@ public final class CausalLm implements AutoCloseable {
         long b = ids.getShape().get(0);
         int t = Math.toIntExact(ids.getShape().get(1));
         NDManager m = inputIds.getManager();
-        return decode(ids, 0, w -> mask(m, b, t, 0, t, attentionMask, w), null, null, layer);
+        boolean causalOnly = attentionMask == null || allOnes(attentionMask);
+        return decode(ids, 0, w -> w == 0 && causalOnly ? null : mask(m, b, t, 0, t, attentionMask, w), null, null,
+                layer);
     }
 
     /** A fresh key/value cache whose arrays live under {@code parent}. */
@@ -526,6 +529,20 @@ public final class CausalLm implements AutoCloseable {
     /** {@code linear(x, w, bias)} plus the adapter of layer {@code i}'s {@code module}, if any. */
     private NDArray proj(int i, String module, NDArray x, NDArray w, NDArray bias) {
         return adapters.apply(ParameterTable.layer(i, module + ".weight"), x, Layers.linear(x, w, bias));
+    }
+
+    /**
+     * Whether an attention mask keeps every position (no padding): then the layers get no mask array, which
+     * {@link DecoderOps#attention} reads as the causal mask (libtorch's fused attention then skips the
+     * masked half of the scores instead of adding a mask to them).
+     */
+    private static boolean allOnes(NDArray attentionMask) {
+        for (long v : attentionMask.toType(DataType.INT64, false).toLongArray()) {
+            if (v == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

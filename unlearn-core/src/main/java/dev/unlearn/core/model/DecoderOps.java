@@ -2,6 +2,7 @@ package dev.unlearn.core.model;
 
 import ai.djl.ndarray.NDArray;
 import dev.unlearn.core.Scalars;
+import dev.unlearn.core.TorchKernels;
 
 /**
  * The static twins of the block variants families add to {@link Layers}' Llama block (Gemma's norm and
@@ -56,6 +57,19 @@ public final class DecoderOps {
         return Layers.linear(geluTanh(Layers.linear(x, gate, null)).mul(Layers.linear(x, up, null)), down, null);
     }
 
+    /** The additive causal mask [1, 1, 1, T, T] (0 where key j &lt;= query i, a large negative above). */
+    static NDArray causalMask(ai.djl.ndarray.NDManager m, long t, ai.djl.ndarray.types.DataType type) {
+        int n = Math.toIntExact(t);
+        float[] data = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                data[i * n + j] = -1e9f;
+            }
+        }
+        NDArray a = m.create(data, new ai.djl.ndarray.types.Shape(1, 1, 1, t, t));
+        return type == ai.djl.ndarray.types.DataType.FLOAT32 ? a : a.toType(type, false);
+    }
+
     /** Soft-cap: c * tanh(x / c). */
     public static NDArray softcap(NDArray x, double c) {
         return Scalars.mul(Scalars.div(x, c).tanh(), c);
@@ -68,7 +82,7 @@ public final class DecoderOps {
      * @param q [B, H, Tq, Dh]
      * @param k [B, KV, Tk, Dh]
      * @param v [B, KV, Tk, Dh]
-     * @param mask additive [B or 1, 1, 1, Tq, Tk] or null
+     * @param mask additive [B or 1, 1, 1, Tq, Tk], or null: causal when Tq = Tk, else none
      * @param scale factor on q.k
      * @param softcap cap, or 0 for none
      * @return [B, Tq, H * Dh]
@@ -80,6 +94,15 @@ public final class DecoderOps {
         long dh = q.getShape().get(3);
         long kv = k.getShape().get(1);
         long tk = k.getShape().get(2);
+        if (softcap == 0) {
+            // libtorch's fused kernel; a null mask with as many queries as keys is the causal mask
+            NDArray m4 = mask == null ? null : mask.reshape(mask.getShape().get(0), 1, tq, tk);
+            NDArray ctx = TorchKernels.attention(q, k, v, m4, mask == null && tq == tk && tq > 1, scale);
+            return ctx.transpose(0, 2, 1, 3).reshape(b, tq, h * dh);
+        }
+        if (mask == null && tq == tk && tq > 1) {
+            mask = causalMask(q.getManager(), tq, q.getDataType());
+        }
         long rep = h / kv;
         NDArray qg = Scalars.mul(q, scale).reshape(b, kv, rep * tq, dh);
         NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).reshape(b, kv, rep, tq, tk);

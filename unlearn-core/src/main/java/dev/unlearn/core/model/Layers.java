@@ -102,7 +102,8 @@ public final class Layers {
      * @param q [B, H, Tq, Dh] (already rotated)
      * @param k [B, KV, Tk, Dh] (already rotated)
      * @param v [B, KV, Tk, Dh]
-     * @param mask additive [B or 1, 1, 1, Tq, Tk] (0 or a large negative), or null for none
+     * @param mask additive [B or 1, 1, 1, Tq, Tk] (0 or a large negative), or null: causal when Tq = Tk,
+     *     else none
      * @return [B, Tq, H * Dh]
      */
     public static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask) {
