@@ -172,7 +172,14 @@ public final class TorchKernels {
                 try (OutputStream out = Files.newOutputStream(archive)) {
                     writeArchive(out, module.className, source(module.resource));
                 }
-                return JniUtils.loadModule((PtNDManager) owner, archive, true, new String[0], new String[0], false);
+                try {
+                    return JniUtils.loadModule((PtNDManager) owner, archive, true, new String[0], new String[0], false);
+                } catch (ai.djl.engine.EngineException e) {
+                    throw new UnlearnException("the libtorch in use (" + Engines.pytorch().getVersion()
+                            + ") cannot compile the TorchScript kernel " + module.resource
+                            + "; the toolkit needs libtorch 2.4 or newer (fused AdamW, scaled_dot_product_attention): "
+                            + e.getMessage(), e);
+                }
             } finally {
                 Files.deleteIfExists(archive);
             }
