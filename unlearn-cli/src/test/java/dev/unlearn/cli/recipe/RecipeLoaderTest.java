@@ -124,6 +124,8 @@ class RecipeLoaderTest {
         assertEquals(512, RecipeLoader.load(f).finetuneSettings().maxBatchTokens(), "finetune: takes the token budget too");
         m = error(dir, GOOD.replace("train: {epochs: 2, lr: 0.001}", "train: {epochs: 2, max_batch_tokens: -1}"));
         assertTrue(m.contains("methods[0].train.max_batch_tokens") && m.contains(">= 0"), m);
+        m = error(dir, GOOD.replace("train: {epochs: 2, lr: 0.001}", "train: {epochs: 2, grad_checkpointing: maybe}"));
+        assertTrue(m.contains("methods[0].train.grad_checkpointing") && m.contains("true or false"), m);
     }
 
     @Test
