@@ -236,7 +236,7 @@ public final class LayerCheckpoints implements AutoCloseable {
         void replay(Consumer<NDArray> backward) {
             NDArray g = JniUtils.getGradient((PtNDArray) output);
             if (g == null) {
-                release(0);
+                release();
                 return;
             }
             int stop = rootTrains ? 0 : lowest;
@@ -247,7 +247,7 @@ public final class LayerCheckpoints implements AutoCloseable {
                 inputs[i] = null;
                 g = below;
             }
-            release(0);
+            release();
             if (rootTrains) {
                 backward.accept(x0.mul(g).sum());
                 g.close();
@@ -256,8 +256,8 @@ public final class LayerCheckpoints implements AutoCloseable {
             }
         }
 
-        private void release(int from) {
-            for (int i = from; i < inputs.length; i++) {
+        private void release() {
+            for (int i = 0; i < inputs.length; i++) {
                 if (inputs[i] != null) {
                     inputs[i].close();
                     inputs[i] = null;
