@@ -422,14 +422,14 @@ public final class CausalLm implements AutoCloseable {
                 java.util.function.LongConsumer reseed = adapters != null && adapters.training()
                         && adapters.config().dropout() > 0 ? adapters::seedDropout : null;
                 return tape.record(x, embedTrains, last, lowest,
-                        (i, in, lm) -> layers(in, i, i, lm, rope, masks, null, null, maskByWindow), reseed);
+                        (i, in, lm) -> layers(in, i, i, rope, masks, null, null, maskByWindow), reseed);
             }
         }
-        return layers(x, 0, last, m, rope, masks, cache, hidden, maskByWindow);
+        return layers(x, 0, last, rope, masks, cache, hidden, maskByWindow);
     }
 
-    /** Decoder layers {@code first … last} from their input {@code x}; {@code m}: the step's manager. */
-    private NDArray layers(NDArray x, int first, int last, NDManager m, NDArray[] rope,
+    /** Decoder layers {@code first … last} from their input {@code x} (results join its manager). */
+    private NDArray layers(NDArray x, int first, int last, NDArray[] rope,
             java.util.function.IntFunction<NDArray> masks, KvCache cache, List<NDArray> hidden,
             Map<Integer, NDArray> maskByWindow) {
         double eps = config.rmsNormEps();
