@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 /**
  * The training options of {@code finetune} and {@code forget} (a picocli mixin; {@code worst-case}
  * takes its {@link Step} part): one option per
- * {@link TrainSettings} key ({@code grad_accum} is {@code --grad-accum}), defaults from
+ * {@link TrainSettings} key ({@code grad_accum} is {@code --grad-accum}; {@code grad_checkpointing} is the
+ * flag {@code --grad-checkpointing}), defaults from
  * {@link TrainSettings#DEFAULTS} (shown in {@code --help} through {@link Defaults}), so the commands,
  * recipes and requests agree. An option left out keeps the default.
  */
@@ -51,6 +52,9 @@ public class TrainingOptions {
 
     @Option(names = "--max-grad-norm", paramLabel = "NORM", description = "Clip the global gradient norm to this; 0 = off. Default: ${DEFAULT-VALUE}.")
     String maxGradNorm;
+
+    @Option(names = "--grad-checkpointing", description = "Recompute each decoder layer during backward instead of keeping its activations (less memory, about one extra forward per step). Default: ${DEFAULT-VALUE}.")
+    Boolean gradCheckpointing;
 
     /**
      * The training options that every trainer applies: learning rate, batch size, token cut-off and

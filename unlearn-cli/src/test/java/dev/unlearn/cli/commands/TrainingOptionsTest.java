@@ -25,7 +25,8 @@ class TrainingOptionsTest {
             String help = r.out().replaceAll("\\s+", " ");
             for (Map.Entry<String, Object> e : TrainSettings.DEFAULTS.toMap().entrySet()) {
                 String opt = "--" + e.getKey().replace('_', '-');
-                int at = help.lastIndexOf(opt + "="); // the option list, after the synopsis
+                // the option list, after the synopsis; a flag (a boolean key) takes no value
+                int at = help.lastIndexOf(opt + (e.getValue() instanceof Boolean ? " " : "="));
                 assertTrue(at >= 0, cmd + " lacks " + opt + "\n" + r.out());
                 int dflt = help.indexOf("Default: ", at);
                 assertTrue(help.startsWith("Default: " + TrainingOptions.show(e.getValue()) + ".", dflt), cmd + " " + opt + ": "
@@ -41,11 +42,17 @@ class TrainingOptionsTest {
             String[] required = command instanceof ForgetCommand ? new String[] {"--method", "npo", "--model", "m",
                 "--forget", "f", "--out", "o"} : new String[] {"--model", "m", "--data", "d", "--out", "o"};
             cl.parseArgs(concat(required, "--grad-accum", "8", "--max-grad-norm", "0.5", "--attention-mask", "pad_token", "--lr", "2e-3",
-                    "--schedule", "cosine", "--max-length", "64", "--max-batch-tokens", "256"));
+                    "--schedule", "cosine", "--max-length", "64", "--max-batch-tokens", "256", "--grad-checkpointing"));
             TrainSettings s = command instanceof ForgetCommand f ? f.training.settings()
                     : ((FinetuneCommand) command).training.settings();
             assertEquals(TrainSettings.DEFAULTS.with(Map.of("grad_accum", 8, "max_grad_norm", 0.5, "lr", 2e-3,
-                    "max_length", 64, "max_batch_tokens", 256)).withSchedule(Schedule.COSINE, 0).withAttentionMask(AttentionMasking.PAD_TOKEN), s);
+                    "max_length", 64, "max_batch_tokens", 256)).withSchedule(Schedule.COSINE, 0)
+                    .withAttentionMask(AttentionMasking.PAD_TOKEN).withGradCheckpointing(true), s);
+            cl = new CommandLine(command instanceof ForgetCommand ? new ForgetCommand() : new FinetuneCommand());
+            cl.parseArgs(required);
+            Object c = cl.getCommand();
+            TrainSettings off = c instanceof ForgetCommand f ? f.training.settings() : ((FinetuneCommand) c).training.settings();
+            assertEquals(TrainSettings.DEFAULTS, off, "without the flag: off, the table's default");
         }
     }
 
@@ -62,6 +69,9 @@ class TrainingOptionsTest {
         r = CliRun.of(concat(base, "--method", "ssd", "--lr", "1e-3", "--epochs", "2"));
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
         assertTrue(r.err().contains("[--lr, --epochs]") && r.err().contains("directly"), r.toString());
+        r = CliRun.of(concat(base, "--method", "ssd", "--grad-checkpointing"));
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().contains("--grad-checkpointing") && r.err().contains("directly"), r.toString());
     }
 
     private static String[] concat(String[] a, String... b) {

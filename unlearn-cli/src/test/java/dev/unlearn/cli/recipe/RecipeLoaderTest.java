@@ -109,9 +109,11 @@ class RecipeLoaderTest {
         Path f = dir.resolve("r.yaml");
         Files.writeString(f, GOOD.replace("train: {epochs: 2, lr: 0.001}", "train: {lr: 2.0e-3, epochs: 3, max_steps: 9,"
                 + " batch_size: 4, grad_accum: 8, weight_decay: 0.0, warmup_steps: 12, schedule: cosine,"
-                + " max_grad_norm: 0.5, max_length: 64, attention_mask: pad_token, max_batch_tokens: 256}"));
+                + " max_grad_norm: 0.5, max_length: 64, attention_mask: pad_token, max_batch_tokens: 256,"
+                + " grad_checkpointing: true}"));
         Recipe r = RecipeLoader.load(f);
-        assertEquals(new TrainSettings(2e-3, 3, 9, 4, 8, 0.0, 12, Schedule.COSINE, 0.5, 64, AttentionMasking.PAD_TOKEN, 256),
+        assertEquals(new TrainSettings(2e-3, 3, 9, 4, 8, 0.0, 12, Schedule.COSINE, 0.5, 64, AttentionMasking.PAD_TOKEN, 256,
+                true),
                 r.methods().get(0).settings());
         assertEquals(TrainSettings.DEFAULTS, r.methods().get(1).settings(), "no train section: the one table");
         assertEquals(TrainSettings.DEFAULTS.with(java.util.Map.of("epochs", 5, "lr", 0.003, "batch_size", 8)),
@@ -122,6 +124,8 @@ class RecipeLoaderTest {
         assertEquals(512, RecipeLoader.load(f).finetuneSettings().maxBatchTokens(), "finetune: takes the token budget too");
         m = error(dir, GOOD.replace("train: {epochs: 2, lr: 0.001}", "train: {epochs: 2, max_batch_tokens: -1}"));
         assertTrue(m.contains("methods[0].train.max_batch_tokens") && m.contains(">= 0"), m);
+        m = error(dir, GOOD.replace("train: {epochs: 2, lr: 0.001}", "train: {epochs: 2, grad_checkpointing: maybe}"));
+        assertTrue(m.contains("methods[0].train.grad_checkpointing") && m.contains("true or false"), m);
     }
 
     @Test

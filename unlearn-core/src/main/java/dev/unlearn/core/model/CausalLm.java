@@ -400,13 +400,13 @@ public final class CausalLm implements AutoCloseable {
 
     /**
      * Embedding and decoder layers {@code 0 … last}; returns the raw output of layer {@code last} and adds
-     * each layer's input to {@code hidden} unless it is null.
+     * each layer's input to {@code hidden} unless it is null. Under an open {@link LayerCheckpoints} tape a
+     * training forward (no cache, no hidden states, something trains) runs its layers checkpointed.
      */
     private NDArray decode(NDArray ids, int offset, java.util.function.IntFunction<NDArray> masks, KvCache cache,
             List<NDArray> hidden, int last) {
         NDManager m = ids.getManager();
         long t = ids.getShape().get(1);
-        double eps = config.rmsNormEps();
         NDArray[] rope = ropeSlice(m, offset, t);
         NDArray x = Layers.embedding(ids, embed);
         if (arch.embedScale() != 1.0) {
@@ -414,8 +414,30 @@ public final class CausalLm implements AutoCloseable {
             x = Scalars.mul(x, arch.embedScale());
         }
         Map<Integer, NDArray> maskByWindow = new java.util.HashMap<>();
+        LayerCheckpoints tape = hidden == null && cache == null ? LayerCheckpoints.current() : null;
+        if (tape != null && ai.djl.pytorch.jni.JniUtils.isGradMode()) {
+            int lowest = LayerCheckpoints.lowestTrainable(params, last);
+            if (adapters != null) {
+                lowest = Math.min(lowest, LayerCheckpoints.lowestTrainable(adapters.parameters(), last));
+            }
+            boolean embedTrains = embed.hasGradient();
+            if (lowest <= last || embedTrains) {
+                java.util.function.LongConsumer reseed = adapters != null && adapters.training()
+                        && adapters.config().dropout() > 0 ? adapters::seedDropout : null;
+                return tape.record(x, embedTrains, last, lowest,
+                        (i, in, lm) -> layers(in, i, i, rope, masks, null, null, maskByWindow), reseed);
+            }
+        }
+        return layers(x, 0, last, rope, masks, cache, hidden, maskByWindow);
+    }
+
+    /** Decoder layers {@code first … last} from their input {@code x} (results join its manager). */
+    private NDArray layers(NDArray x, int first, int last, NDArray[] rope,
+            java.util.function.IntFunction<NDArray> masks, KvCache cache, List<NDArray> hidden,
+            Map<Integer, NDArray> maskByWindow) {
+        double eps = config.rmsNormEps();
         double off = arch.normOffset();
-        for (int i = 0; i <= last; i++) {
+        for (int i = first; i <= last; i++) {
             Layer l = layers[i];
             if (hidden != null) {
                 hidden.add(x);

@@ -2,6 +2,7 @@ package dev.unlearn.core.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.GradientCollector;
+import dev.unlearn.core.model.LayerCheckpoints;
 import java.util.function.Supplier;
 
 /**
@@ -19,8 +20,20 @@ public final class Backprop {
 
     private Backprop() {}
 
-    /** Runs this thread's before-backward hook, if any, then {@code gc.backward(loss)}. */
+    /**
+     * Runs this thread's before-backward hook, if any, then {@code gc.backward(loss)}; when a
+     * {@link LayerCheckpoints} tape is open on this thread, it then replays the checkpointed layers of the
+     * forwards recorded since the last backward, each layer's backward pass also preceded by the hook.
+     */
     public static void backward(GradientCollector gc, NDArray loss) {
+        hookThenBackward(gc, loss);
+        LayerCheckpoints tape = LayerCheckpoints.current();
+        if (tape != null) {
+            tape.replay(l -> hookThenBackward(gc, l));
+        }
+    }
+
+    private static void hookThenBackward(GradientCollector gc, NDArray loss) {
         Runnable hook = BEFORE_BACKWARD.get();
         if (hook != null) {
             hook.run();

@@ -48,6 +48,9 @@ import java.util.Map;
  *       row longer than the budget is a micro-batch by itself (see {@code Batches}). Paired forget and retain
  *       batches each stay within it. An optimizer step is still grad_accum micro-batches, each weighted
  *       equally, so it may see fewer than batch_size × grad_accum rows (not in §1.4, the toolkit's choice)</td></tr>
+ *   <tr><td>grad_checkpointing</td><td>false</td><td>true: keep only each decoder layer's input in the forward
+ *       pass and recompute the layer during backward ({@link dev.unlearn.core.model.LayerCheckpoints}): less
+ *       activation memory for about one extra forward per step (not in §1.4, the toolkit's choice)</td></tr>
  * </table>
  *
  * <p>The seed is not a training key: it is the command's {@code --seed} or the recipe's top-level
@@ -65,20 +68,21 @@ import java.util.Map;
  * @param maxLength {@code max_length}
  * @param attentionMask {@code attention_mask}
  * @param maxBatchTokens {@code max_batch_tokens}
+ * @param gradCheckpointing {@code grad_checkpointing}
  */
 @JsonDeserialize(using = TrainSettings.FromJson.class)
 public record TrainSettings(double learningRate, int epochs, long maxSteps, int batchSize, int gradAccum,
         double weightDecay, long warmupSteps, Schedule schedule, double maxGradNorm, int maxLength,
-        AttentionMasking attentionMask, int maxBatchTokens) {
+        AttentionMasking attentionMask, int maxBatchTokens, boolean gradCheckpointing) {
 
     /** Every key, in table order. */
     public static final List<String> KEYS = List.of("lr", "epochs", "max_steps", "batch_size", "grad_accum",
             "weight_decay", "warmup_steps", "schedule", "max_grad_norm", "max_length", "attention_mask",
-            "max_batch_tokens");
+            "max_batch_tokens", "grad_checkpointing");
 
     /** The one table of defaults (see the class comment). */
     public static final TrainSettings DEFAULTS = new TrainSettings(1e-5, 10, 0, 8, 1, 0.01, 0, Schedule.LINEAR, 1.0, 512,
-            AttentionMasking.LENGTH, 0);
+            AttentionMasking.LENGTH, 0, false);
 
     /** A value out of range or of the wrong type; {@link #key()} names the key. */
     public static final class BadKey extends InvalidInputException {
@@ -122,7 +126,8 @@ public record TrainSettings(double learningRate, int epochs, long maxSteps, int 
 
     /**
      * These settings with the given keys replaced; values are numbers (or numeric strings) and, for
-     * {@code schedule} and {@code attention_mask}, names.
+     * {@code schedule} and {@code attention_mask}, names; for {@code grad_checkpointing}, a boolean or
+     * {@code "true"}/{@code "false"}.
      *
      * @throws BadKey for an unknown key, a value of the wrong type or out of range
      */
@@ -139,14 +144,16 @@ public record TrainSettings(double learningRate, int epochs, long maxSteps, int 
         return new TrainSettings(real(m, "lr"), (int) integer(m, "epochs"), integer(m, "max_steps"),
                 (int) integer(m, "batch_size"), (int) integer(m, "grad_accum"), real(m, "weight_decay"),
                 integer(m, "warmup_steps"), schedule(m.get("schedule")), real(m, "max_grad_norm"),
-                (int) integer(m, "max_length"), masking(m.get("attention_mask")), intKey(m, "max_batch_tokens"));
+                (int) integer(m, "max_length"), masking(m.get("attention_mask")), intKey(m, "max_batch_tokens"),
+                flag(m, "grad_checkpointing"));
     }
 
     /** Every key of {@link #KEYS} to its value, in table order ({@code schedule} and {@code attention_mask} as names). */
     @JsonValue
     public Map<String, Object> toMap() {
         List<Object> values = List.of(learningRate, epochs, maxSteps, batchSize, gradAccum, weightDecay, warmupSteps,
-                schedule.name().toLowerCase(Locale.ROOT), maxGradNorm, maxLength, attentionMask.key(), maxBatchTokens);
+                schedule.name().toLowerCase(Locale.ROOT), maxGradNorm, maxLength, attentionMask.key(), maxBatchTokens,
+                gradCheckpointing);
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < KEYS.size(); i++) {
             m.put(KEYS.get(i), values.get(i));
@@ -156,14 +163,15 @@ public record TrainSettings(double learningRate, int epochs, long maxSteps, int 
 
     /**
      * The training loop's configuration for these settings and {@code seed}: learning rate, epochs,
-     * max steps, weight decay, schedule, warm-up, clipping and accumulation. The caller applies the
-     * data-side keys ({@code batch_size}, {@code max_length}, {@code attention_mask},
+     * max steps, weight decay, schedule, warm-up, clipping, accumulation and gradient checkpointing. The
+     * caller applies the data-side keys ({@code batch_size}, {@code max_length}, {@code attention_mask},
      * {@code max_batch_tokens}) and may add checkpointing, logging and progress to the builder.
      */
     public TrainingConfig.Builder toConfig(long seed) {
         return TrainingConfig.builder().setLearningRate(learningRate).optEpochs(epochs).optMaxSteps(maxSteps)
                 .optWeightDecay(weightDecay).optSchedule(schedule).optWarmupSteps(warmupSteps)
-                .optMaxGradNorm(maxGradNorm).optGradientAccumulation(gradAccum).optSeed(seed);
+                .optMaxGradNorm(maxGradNorm).optGradientAccumulation(gradAccum).optSeed(seed)
+                .optGradCheckpointing(gradCheckpointing);
     }
 
     public TrainSettings withLearningRate(double v) {
@@ -208,6 +216,21 @@ public record TrainSettings(double learningRate, int epochs, long maxSteps, int 
 
     public TrainSettings withMaxBatchTokens(int v) {
         return with(Map.of("max_batch_tokens", v));
+    }
+
+    public TrainSettings withGradCheckpointing(boolean v) {
+        return with(Map.of("grad_checkpointing", v));
+    }
+
+    private static boolean flag(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        if (v instanceof String s && (s.trim().equalsIgnoreCase("true") || s.trim().equalsIgnoreCase("false"))) {
+            return Boolean.parseBoolean(s.trim());
+        }
+        throw new BadKey(key, "training setting '" + key + "' must be true or false, found '" + v + "'");
     }
 
     private static double real(Map<String, Object> m, String key) {

@@ -16,12 +16,14 @@ import java.util.function.Predicate;
  * β = (0.9, 0.999), ε = 1e-8 (methods.md §1.4), seed 0. Weight decay skips parameters whose name ends in {@code bias} or contains {@code norm} (the
  * Hugging Face Trainer's grouping) unless {@link Builder#optDecayFilter} says otherwise. The components
  * are the builder's settings of the same names ({@code accumulation}: micro-batches per step;
- * {@code decay}: which parameters take weight decay).
+ * {@code decay}: which parameters take weight decay; {@code gradCheckpointing}: each micro-batch's model
+ * forwards keep only the decoder layers' inputs and the layers are recomputed during backward, see
+ * {@link dev.unlearn.core.model.LayerCheckpoints}).
  */
 public record TrainingConfig(double learningRate, double weightDecay, double beta1, double beta2, double epsilon,
         Schedule schedule, long warmupSteps, double maxGradNorm, int accumulation, int epochs, long maxSteps, long seed,
         Path checkpointDir, long checkpointEvery, boolean resume, int maxBadSteps, Path logFile, PrintStream progress,
-        int progressEvery, Predicate<String> decay) {
+        int progressEvery, Predicate<String> decay, boolean gradCheckpointing) {
 
     /** Checks every value; a bad one is an {@link InvalidInputException} naming its key. */
     public TrainingConfig {
@@ -83,6 +85,7 @@ public record TrainingConfig(double learningRate, double weightDecay, double bet
         private PrintStream progress;
         private int progressEvery = 10;
         private Predicate<String> decay = name -> !(name.endsWith("bias") || name.toLowerCase().contains("norm"));
+        private boolean gradCheckpointing = TrainSettings.DEFAULTS.gradCheckpointing();
 
         private Builder() {}
 
@@ -193,11 +196,21 @@ public record TrainingConfig(double learningRate, double weightDecay, double bet
             return this;
         }
 
+        /**
+         * Gradient checkpointing ({@link dev.unlearn.core.model.LayerCheckpoints}): the same gradients to
+         * float32 rounding for less activation memory and one extra forward of the decoder layers per
+         * micro-batch; default {@link TrainSettings#DEFAULTS} (off).
+         */
+        public Builder optGradCheckpointing(boolean on) {
+            gradCheckpointing = on;
+            return this;
+        }
+
         /** The config; a bad value is an {@link InvalidInputException} naming its key. */
         public TrainingConfig build() {
             return new TrainingConfig(learningRate, weightDecay, beta1, beta2, epsilon, schedule, warmupSteps, maxGradNorm,
                     accumulation, epochs, maxSteps, seed, checkpointDir, checkpointEvery, resume, maxBadSteps, logFile, progress,
-                    progressEvery, decay);
+                    progressEvery, decay, gradCheckpointing);
         }
     }
 }

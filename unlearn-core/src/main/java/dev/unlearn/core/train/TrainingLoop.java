@@ -12,6 +12,7 @@ import dev.unlearn.core.Scalars;
 import dev.unlearn.core.TorchKernels;
 import dev.unlearn.core.UnlearnException;
 import dev.unlearn.core.data.Batch;
+import dev.unlearn.core.model.LayerCheckpoints;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * the norm is NaN/Inf (gradients zeroed, parameters untouched, counted; more than
  * {@code max_bad_steps} skips stop the run with {@link TrainingDivergedException}), otherwise clip to
  * {@code max_grad_norm} (Hugging Face rule: scale by {@code max/(norm+1e-6)} when that is below 1), update
- * with {@link AdamW} at the scheduled rate ({@link Schedule}) and zero the gradients. Everything a step
+ * with {@link AdamW} at the scheduled rate ({@link Schedule}) and zero the gradients. With gradient
+ * checkpointing on, each micro-batch runs under a {@link LayerCheckpoints} tape, which
+ * {@link Backprop#backward} replays after the loss's backward pass. Everything a step
  * allocates lives in a sub-manager closed at the end of the step, so native memory stays flat; the
  * optimizer moments live in one loop-level manager closed when {@link #run()} returns.
  *
@@ -294,7 +297,8 @@ public final class TrainingLoop {
                 }
             }
             try (NDManager ms = s.newSubManager();
-                    GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+                    GradientCollector gc = Engines.pytorch().newGradientCollector();
+                    LayerCheckpoints tape = cfg.gradCheckpointing() ? LayerCheckpoints.open() : null) {
                 StepContext ctx = new StepContext(ms, batches, step, mi, ep, rng(cfg.seed(), mi), params);
                 NDArray loss = objective.loss(ctx);
                 if (loss == null || loss.size() != 1) {

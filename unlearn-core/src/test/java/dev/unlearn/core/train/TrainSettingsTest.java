@@ -36,6 +36,7 @@ class TrainSettingsTest {
         expected.put("max_length", 512);
         expected.put("attention_mask", "length");
         expected.put("max_batch_tokens", 0);
+        expected.put("grad_checkpointing", false);
         assertEquals(expected, TrainSettings.DEFAULTS.toMap());
         assertEquals(TrainSettings.KEYS, List.copyOf(TrainSettings.DEFAULTS.toMap().keySet()));
         // the loop's builder has the same defaults for the keys it shares
@@ -47,8 +48,9 @@ class TrainSettingsTest {
     void everyKeyParsesAndRoundTrips() throws Exception {
         TrainSettings s = YAML.readValue("{lr: 1.0e-3, epochs: 3, max_steps: 7, batch_size: 4, grad_accum: 8,"
                 + " weight_decay: 0.0, warmup_steps: 12, schedule: cosine, max_grad_norm: 0.5, max_length: 64,"
-                + " attention_mask: pad_token}", TrainSettings.class);
-        assertEquals(new TrainSettings(1e-3, 3, 7, 4, 8, 0.0, 12, Schedule.COSINE, 0.5, 64, AttentionMasking.PAD_TOKEN, 0), s);
+                + " attention_mask: pad_token, max_batch_tokens: 96, grad_checkpointing: true}", TrainSettings.class);
+        assertEquals(new TrainSettings(1e-3, 3, 7, 4, 8, 0.0, 12, Schedule.COSINE, 0.5, 64, AttentionMasking.PAD_TOKEN, 96,
+                true), s);
         assertEquals(s, YAML.readValue(YAML.writeValueAsString(s), TrainSettings.class), "serialised as its keys");
         assertEquals(TrainSettings.DEFAULTS.withLearningRate(2e-3), YAML.readValue("{lr: 2e-3}", TrainSettings.class),
                 "omitted keys take the defaults; YAML 1.1 reads 2e-3 as a string, accepted as a number");
@@ -63,7 +65,8 @@ class TrainSettingsTest {
         assertEquals(1, u.getPath().size(), "the key once in the path: " + u.getPath());
         assertTrue(u.getKnownPropertyIds().contains("grad_accum"));
         for (String bad : new String[] {"grad_accum: 0", "epochs: 2.5", "lr: -1.0", "max_grad_norm: -1.0",
-            "schedule: step", "attention_mask: eos", "batch_size: four", "max_length: 1", "warmup_steps: -1"}) {
+            "schedule: step", "attention_mask: eos", "batch_size: four", "max_length: 1", "warmup_steps: -1",
+            "grad_checkpointing: 1", "grad_checkpointing: yes please", "grad_checkpointing: [true]"}) {
             String key = bad.substring(0, bad.indexOf(':'));
             JsonMappingException ex = assertThrows(JsonMappingException.class,
                     () -> YAML.readValue("{" + bad + "}", TrainSettings.class), bad);
@@ -73,6 +76,16 @@ class TrainSettingsTest {
         TrainSettings.BadKey k = assertThrows(TrainSettings.BadKey.class,
                 () -> TrainSettings.DEFAULTS.with(Map.of("seed", 3)));
         assertEquals("seed", k.key());
+        TrainSettings.BadKey flag = assertThrows(TrainSettings.BadKey.class,
+                () -> TrainSettings.DEFAULTS.with(Map.of("grad_checkpointing", "maybe")));
+        assertEquals("grad_checkpointing", flag.key());
+        assertTrue(flag.getMessage().contains("'grad_checkpointing' must be true or false"), flag.getMessage());
+        assertTrue(TrainSettings.DEFAULTS.with(Map.of("grad_checkpointing", "TRUE")).gradCheckpointing());
+        assertTrue(TrainSettings.DEFAULTS.withGradCheckpointing(true).toConfig(0).build().gradCheckpointing(),
+                "reaches the loop's configuration");
+        assertEquals(TrainSettings.DEFAULTS.toConfig(0).build().fingerprint(),
+                TrainSettings.DEFAULTS.withGradCheckpointing(true).toConfig(0).build().fingerprint(),
+                "not part of the resume fingerprint: the gradients are the same to float rounding");
     }
 
     /** {@code max_batch_tokens}: 0 (off) by default, a non-negative integer, validated by name. */
