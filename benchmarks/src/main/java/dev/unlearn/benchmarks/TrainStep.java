@@ -6,44 +6,41 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.unlearn.core.Engines;
-import dev.unlearn.core.Scalars;
+import dev.unlearn.core.TorchKernels;
 import dev.unlearn.core.data.Batch;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.model.ModelConfig;
 import dev.unlearn.core.score.TokenLogProbs;
+import dev.unlearn.core.train.AdamW;
 import dev.unlearn.core.train.Backprop;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * One causal-LM training step for benchmarking: forward, mean token NLL, backward, and an AdamW update
- * written inline with in-place NDArray ops (the toolkit's real optimizer lives in {@code core.train}).
+ * with the toolkit's own {@link AdamW} (what {@code TrainingLoop} runs, without clipping, which the peer does not do).
  * Weights live in the model's manager, moments in this object's loop manager, everything else in a
  * per-step child manager closed at the end of the step.
  */
 public final class TrainStep implements AutoCloseable {
     private final CausalLm model;
     private final NDManager loop;
-    private final List<NDArray> params = new ArrayList<>();
-    private final List<NDArray> m = new ArrayList<>();
-    private final List<NDArray> v = new ArrayList<>();
+    private final Map<String, NDArray> params;
+    private final AdamW adam;
     private final float lr;
-    private final float beta1 = 0.9f;
-    private final float beta2 = 0.999f;
-    private final float eps = 1e-8f;
-    private final float weightDecay = 0.01f;
-    private int t;
+    /** Nanoseconds spent in the optimizer update (and clearing the gradients) since construction. */
+    long optimizerNanos;
 
     public TrainStep(CausalLm model, float lr) {
         this.model = model;
         this.lr = lr;
         this.loop = model.manager().newSubManager();
-        for (NDArray p : model.parameters().values()) {
+        this.params = model.parameters();
+        for (NDArray p : params.values()) {
             p.setRequiresGradient(true);
-            params.add(p);
-            m.add(loop.zeros(p.getShape(), p.getDataType()));
-            v.add(loop.zeros(p.getShape(), p.getDataType()));
         }
+        // torch.optim.AdamW's defaults, as the PyTorch peer runs it: betas (0.9, 0.999), eps 1e-8, weight decay 0.01 on all
+        this.adam = new AdamW(loop, params, 0.9, 0.999, 1e-8, 0.01, name -> true);
     }
 
     /** Runs one step on {@code batch}; returns the loss. */
@@ -57,26 +54,18 @@ public final class TrainStep implements AutoCloseable {
                 loss = r.logProbs().sum().div(r.mask().sum()).neg();
                 Backprop.backward(gc, loss);
             }
-            t++;
-            float bc1 = 1 - (float) Math.pow(beta1, t);
-            float bc2 = 1 - (float) Math.pow(beta2, t);
-            for (int i = 0; i < params.size(); i++) {
-                NDArray p = params.get(i);
-                NDArray g = p.getGradient();
+            long t0 = System.nanoTime();
+            Map<String, NDArray> grads = new LinkedHashMap<>();
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                NDArray g = e.getValue().getGradient();
                 g.attach(step);
-                NDArray mi = m.get(i);
-                NDArray vi = v.get(i);
-                mi.muli(beta1).addi(Scalars.mul(g, 1 - beta1));
-                vi.muli(beta2).addi(g.square().muli(1 - beta2));
-                NDArray denom = Scalars.div(vi, bc2);
-                denom.attach(step);
-                NDArray mhat = Scalars.div(mi, bc1);
-                mhat.attach(step);
-                NDArray update = mhat.divi(denom.sqrt().addi(eps)).muli(lr);
-                p.muli(1 - lr * weightDecay).subi(update);
-                g.muli(0); // backward accumulates into .grad: clear it for the next step
+                grads.put(e.getKey(), g);
             }
-            return loss.getFloat();
+            adam.update(params, grads, lr, step);
+            TorchKernels.zero(grads.values()); // backward accumulates into .grad: clear it, as TrainingLoop does
+            float value = loss.getFloat();
+            optimizerNanos += System.nanoTime() - t0;
+            return value;
         }
     }
 
