@@ -128,16 +128,7 @@ class TokenBudgetTrainingTest {
             }
             TrainingLoop loop = new TrainingLoop(b.build(), p, BatchSource.shuffled(examples, 8, maxTokens, pad, 13),
                     ctx -> ToyModel.nll(ctx, ctx.batch("train")));
-            if (failAfter > 0) {
-                loop.addListener(new TrainingLoop.Listener() {
-                    @Override
-                    public void onStep(TrainingLoop.StepRecord rec) {
-                        if (rec.step() == failAfter) {
-                            throw new IllegalStateException("simulated crash");
-                        }
-                    }
-                });
-            }
+            ToyModel.crashAfter(loop, failAfter);
             loop.run();
             return snapshot(p);
         }

@@ -46,4 +46,19 @@ final class ToyModel {
         TokenLogProbs.Result r = TokenLogProbs.of(logits, batch.labels(s));
         return r.logProbs().sum().neg().div(r.mask().sum());
     }
+
+    /** Makes {@code loop} throw a simulated crash after optimizer step {@code step} (0: never). */
+    static void crashAfter(TrainingLoop loop, long step) {
+        if (step <= 0) {
+            return;
+        }
+        loop.addListener(new TrainingLoop.Listener() {
+            @Override
+            public void onStep(TrainingLoop.StepRecord rec) {
+                if (rec.step() == step) {
+                    throw new IllegalStateException("simulated crash");
+                }
+            }
+        });
+    }
 }

@@ -177,16 +177,7 @@ class TrainingLoopTest {
                 NDArray loss = ToyModel.nll(ctx, ctx.batch("train"));
                 return loss.mul(1 + 0.1 * ctx.random().nextDouble()); // uses the step RNG
             });
-            if (failAfter > 0) {
-                loop.addListener(new TrainingLoop.Listener() {
-                    @Override
-                    public void onStep(TrainingLoop.StepRecord rec) {
-                        if (rec.step() == failAfter) {
-                            throw new IllegalStateException("simulated crash");
-                        }
-                    }
-                });
-            }
+            ToyModel.crashAfter(loop, failAfter);
             loop.run();
             return snapshot(p);
         }
