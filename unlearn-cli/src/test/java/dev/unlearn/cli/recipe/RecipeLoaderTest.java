@@ -211,6 +211,13 @@ class RecipeLoaderTest {
         assertTrue(!r4.equals(r8), "a changed rank changes the unlearn stage's fingerprint");
         Files.writeString(f, lora("{lora: {rank: 4}, export: peft}"));
         assertEquals("peft", json.valueToTree(RecipeLoader.load(f).methods().get(1)).at("/train/export").asText());
+        // run --set reaches the keys like any other
+        Files.writeString(f, lora("{lora: {rank: 4}}"));
+        Recipe.MethodRun set = RecipeLoader.load(f, java.util.List.of("methods.npo-strong.train.lora.rank=2")).methods().get(1);
+        assertEquals(2, set.train().lora().rank());
+        String m = assertThrows(InvalidInputException.class,
+                () -> RecipeLoader.load(f, java.util.List.of("methods.npo-strong.train.lora.rank=-2"))).getMessage();
+        assertTrue(m.contains("methods[1].train.lora.rank") && m.contains("--set"), m);
     }
 
     @Test
