@@ -82,6 +82,8 @@ public final class DefaultSteps implements PipelineSteps {
                 + DECODING_FILTER + ".tmp") : null;
         try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(fullModel);
                 CausalLm lm = dev.unlearn.cli.commands.ModelDirs.load(fullModel, m, false)) {
+            dev.unlearn.cli.AdapterOptions adapter = run.adapterOptions();
+            adapter.attach(lm, seed);
             RunSummary s = MethodRunner.builder().setModel(lm).optReference(() -> lm.copy(m)).setTokenizer(tok)
                     .optTemplate(PromptTemplate.resolve(template, fullModel, null)).setForget(data.forgetRecords())
                     .optRetain(data.retainRecords()).setMethod(run.method())
@@ -92,7 +94,7 @@ public final class DefaultSteps implements PipelineSteps {
             if (ui != null) {
                 ui.close();
             }
-            Checkpoint.save(lm, outModel, fullModel, DataType.FLOAT32);
+            save(adapter, lm, fullModel, outModel);
             if (filters) {
                 Files.move(filterTmp, outModel.resolve(DECODING_FILTER), StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);
@@ -101,6 +103,23 @@ public final class DefaultSteps implements PipelineSteps {
         } catch (java.io.IOException ex) {
             throw new java.io.UncheckedIOException(ex);
         }
+    }
+
+    /** The PEFT adapter folder of a stage run with {@code train.export: peft}, beside its {@code model/}. */
+    public static final String ADAPTER = "adapter";
+
+    /**
+     * Saves a method stage's model the way {@code unlearn forget} does ({@link dev.unlearn.cli.AdapterOptions#save}):
+     * without adapters the checkpoint; with {@code export: merged} the adapters merged into the base; with
+     * {@code export: peft} the PEFT adapter folder {@link #ADAPTER} (its base: the full model), and, for the
+     * evaluation stages, which score Hugging Face checkpoints, the merged model as {@code model/} too.
+     */
+    static void save(dev.unlearn.cli.AdapterOptions adapter, CausalLm lm, Path fullModel, Path outModel) {
+        if (lm.adapters() != null && adapter.peftExport()) {
+            adapter.save(lm, outModel.resolveSibling(ADAPTER), fullModel, DataType.FLOAT32);
+            adapter.export = "merged";
+        }
+        adapter.save(lm, outModel, fullModel, DataType.FLOAT32);
     }
 
     /** GUARD's decoder for a model folder that holds a {@link #DECODING_FILTER}, else null. */

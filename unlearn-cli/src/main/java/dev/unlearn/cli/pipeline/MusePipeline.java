@@ -220,12 +220,14 @@ final class MusePipeline {
         Engines.pytorch();
         try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(fullModel);
                 CausalLm lm = Checkpoint.load(fullModel, m)) {
+            dev.unlearn.cli.AdapterOptions adapter = run.adapterOptions();
+            adapter.attach(lm, seed);
             RunSummary s = MethodRunner.builder().setModel(lm).optReference(() -> lm.copy(m)).setTokenizer(tok)
                     .optTemplate(PromptTemplate.resolve(template, fullModel, null))
                     .optTextExamples(chunks(tok, corpus.forget(), chunk, stride), chunks(tok, corpus.retain(), chunk, stride))
                     .setMethod(run.method()).optConfig(DefaultSteps.config(run.method(), run.config(), dataDir))
                     .setSettings(run.settings().withMaxLength(Math.max(2, chunk))).optSeed(seed).build().run();
-            Checkpoint.save(lm, outModel, fullModel, DataType.FLOAT32);
+            DefaultSteps.save(adapter, lm, fullModel, outModel);
             return s.toMap();
         }
     }

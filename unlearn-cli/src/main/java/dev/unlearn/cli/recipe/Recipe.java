@@ -93,16 +93,22 @@ public record Recipe(
      * One unlearning run. {@code method} is a registered name ({@code npo}); {@code name} labels it in
      * reports (defaults to the method); {@code config} holds the method's keys (checked by the method);
      * {@code train} the training settings ({@link TrainSettings}: the same keys and defaults as
-     * {@code finetune}, {@code unlearn forget} and a deletion request's {@code train}).
+     * {@code finetune}, {@code unlearn forget} and a deletion request's {@code train}) plus the adapter keys
+     * {@code lora} and {@code export} ({@link MethodTrain}).
      */
-    public record MethodRun(String name, String method, Map<String, Object> config, TrainSettings train) {
+    public record MethodRun(String name, String method, Map<String, Object> config, MethodTrain train) {
         public String label() {
             return name != null ? name : method;
         }
 
         /** {@code train} over {@link TrainSettings#DEFAULTS}. */
         public TrainSettings settings() {
-            return train == null ? TrainSettings.DEFAULTS : train;
+            return train == null ? TrainSettings.DEFAULTS : train.settings();
+        }
+
+        /** The run's adapter keys as {@code unlearn forget}'s options (all off without {@code train.lora}). */
+        public dev.unlearn.cli.AdapterOptions adapterOptions() {
+            return train == null ? new MethodTrain(TrainSettings.DEFAULTS, null, null).options() : train.options();
         }
     }
 

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.unlearn.cli.TrainingOptions;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.data.AttentionMasking;
+import dev.unlearn.core.model.ModelConfig;
 import dev.unlearn.core.model.family.Families;
 import dev.unlearn.core.text.PromptTemplate;
 import dev.unlearn.core.train.TrainSettings;
@@ -89,6 +90,9 @@ public final class RecipeLoader {
             throw new InvalidInputException("recipe " + file + " is empty");
         }
         List<String> problems = validate(r);
+        if (problems.isEmpty()) {
+            problems = loraTargetsOfCheckpoint(r, file.toAbsolutePath().getParent());
+        }
         if (!problems.isEmpty()) {
             Map<String, Integer> lines = lines(file);
             List<String> located = new ArrayList<>();
@@ -264,6 +268,7 @@ public final class RecipeLoader {
                     p.add(at + (ex.getMessage() != null && ex.getMessage().contains("Unknown unlearning method") ? ".method: " : ".config: ")
                             + ex.getMessage());
                 }
+                lora(p, at + ".train", m, r.model());
                 List<String> unused = TrainingOptions.unused(m.method(), m.settings());
                 if (!unused.isEmpty()) {
                     p.add(at + ".train: method '" + m.method() + "' " + TrainingOptions.notTraining(m.method()) + " and does not train; "
@@ -314,6 +319,140 @@ public final class RecipeLoader {
             atMost(p, "model.init.kv_heads", i.kvHeads(), 1024);
             atMost(p, "model.init.intermediate_size", i.intermediateSize(), 1 << 18);
             // model_type is checked against the family registry above
+        }
+        return p;
+    }
+
+    /** The PEFT module names the families know ({@code LoraConfig}); a family's own set is checked against its config. */
+    static final Set<String> LORA_MODULES = Set.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj",
+            "down_proj", "qkv_proj", "gate_up_proj");
+
+    /**
+     * Checks a method run's {@code train.lora} and {@code train.export} (at {@code at} = {@code methods[k].train})
+     * as {@code unlearn forget} checks its {@code --lora-*} and {@code --export}: ranges, keys that would be
+     * ignored without adapters, a method that does not train, and (for a model trained from {@code model.init})
+     * targets the family lacks.
+     */
+    private static void lora(List<String> p, String at, Recipe.MethodRun m, Recipe.ModelSpec model) {
+        MethodTrain t = m.train();
+        if (t == null || (t.lora() == null && t.export() == null)) {
+            return;
+        }
+        MethodTrain.Lora l = t.lora();
+        if (t.export() != null && !t.export().trim().equalsIgnoreCase("merged") && !t.export().trim().equalsIgnoreCase("peft")) {
+            p.add(at + ".export: must be merged or peft, found '" + t.export() + "'");
+        }
+        if (l != null) {
+            if (l.rank() == null) {
+                p.add(at + ".lora.rank: required (the adapters' rank r; 0 = off, every weight trains)");
+            } else if (l.rank() < 0) {
+                p.add(at + ".lora.rank: must be >= 0 (0 = off), found " + l.rank());
+            }
+            if (l.alpha() != null && (!(l.alpha() > 0) || Double.isInfinite(l.alpha()))) {
+                p.add(at + ".lora.alpha: must be a positive number, found " + l.alpha());
+            }
+            if (l.dropout() != null && !(l.dropout() >= 0 && l.dropout() < 1)) {
+                p.add(at + ".lora.dropout: must be in [0, 1), found " + l.dropout());
+            }
+            if (l.targets() != null) {
+                List<String> ts = l.targets();
+                boolean all = ts.size() == 1 && (ts.get(0).equalsIgnoreCase("all") || ts.get(0).equalsIgnoreCase("all-linear"));
+                if (ts.isEmpty()) {
+                    p.add(at + ".lora.targets: empty; give all or module names such as [q_proj, v_proj]");
+                } else if (!all) {
+                    for (int i = 0; i < ts.size(); i++) {
+                        String n = ts.get(i).toLowerCase(java.util.Locale.ROOT);
+                        if (n.equals("all") || n.equals("all-linear")) {
+                            p.add(at + ".lora.targets[" + i + "]: 'all' stands alone, found " + ts);
+                        } else if (!LORA_MODULES.contains(n)) {
+                            p.add(at + ".lora.targets[" + i + "]: '" + ts.get(i) + "' is not a PEFT module name; valid: "
+                                    + new TreeSet<>(LORA_MODULES) + " (or all)");
+                        }
+                    }
+                }
+            }
+        }
+        if (!t.adapters()) {
+            List<String> stray = new ArrayList<>();
+            if (l != null && l.alpha() != null) {
+                stray.add("lora.alpha");
+            }
+            if (l != null && l.dropout() != null) {
+                stray.add("lora.dropout");
+            }
+            if (l != null && l.targets() != null) {
+                stray.add("lora.targets");
+            }
+            if (l == null && t.peftExport()) {
+                p.add(at + ".export: peft writes LoRA adapters; give lora: {rank: N} (N > 0) or leave export out");
+            } else if (t.peftExport()) {
+                stray.add("export: peft");
+            }
+            if (!stray.isEmpty() && l != null && l.rank() != null && l.rank() == 0) {
+                p.add(at + ".lora: " + stray + " apply to LoRA adapters only (rank 0 = off); give lora.rank > 0 or leave"
+                        + " them out");
+            }
+            return;
+        }
+        dev.unlearn.methods.spi.MethodKind kind = Methods.byName(m.method()).kind();
+        if (kind != dev.unlearn.methods.spi.MethodKind.LOSS_BASED) {
+            p.add(at + ".lora: method '" + m.method() + "' " + (kind == dev.unlearn.methods.spi.MethodKind.DIRECT_EDIT
+                    ? "edits the base weights directly, so there is nothing for LoRA adapters to train"
+                    : "trains nothing") + "; remove train.lora for it");
+            return;
+        }
+        if (model != null && model.init() != null && model.checkpoint() == null) {
+            Recipe.InitSpec i = model.init();
+            if (i.hiddenSize() != null && i.layers() != null && i.heads() != null && i.kvHeads() != null
+                    && i.intermediateSize() != null) {
+                try {
+                    ModelConfig cfg = ModelConfig.example(i.modelType() == null ? "llama" : i.modelType(), i.hiddenSize(),
+                            1, i.heads(), i.kvHeads(), i.intermediateSize(), 64);
+                    targets(p, at, t, cfg);
+                } catch (InvalidInputException ex) {
+                    // the init spec's own problems are reported by its keys
+                }
+            }
+        }
+    }
+
+    /** The targets of {@code t} against the modules of the model {@code cfg} describes. */
+    private static void targets(List<String> p, String at, MethodTrain t, ModelConfig cfg) {
+        try {
+            t.options().lora.config().resolve(cfg);
+        } catch (InvalidInputException ex) {
+            p.add(at + ".lora.targets: " + ex.getMessage());
+        }
+    }
+
+    /**
+     * Adapter targets against the family of {@code model.checkpoint}, read from its {@code config.json}
+     * (relative to {@code recipeDir}) when it is there; a missing checkpoint is named by its own stage.
+     */
+    static List<String> loraTargetsOfCheckpoint(Recipe r, Path recipeDir) {
+        List<String> p = new ArrayList<>();
+        if (r.model() == null || r.model().checkpoint() == null || r.methods() == null || recipeDir == null) {
+            return p;
+        }
+        Path ck = Path.of(r.model().checkpoint());
+        Path cfgFile = (ck.isAbsolute() ? ck : recipeDir.resolve(ck)).resolve("config.json");
+        ModelConfig cfg = null;
+        for (int k = 0; k < r.methods().size(); k++) {
+            MethodTrain t = r.methods().get(k).train();
+            if (t == null || !t.adapters() || t.lora().targets() == null) {
+                continue;
+            }
+            if (cfg == null) {
+                if (!Files.isRegularFile(cfgFile)) {
+                    return p;
+                }
+                try {
+                    cfg = ModelConfig.read(cfgFile);
+                } catch (InvalidInputException ex) {
+                    return p; // the checkpoint's own problem, named when it loads
+                }
+            }
+            targets(p, "methods[" + k + "].train", t, cfg);
         }
         return p;
     }

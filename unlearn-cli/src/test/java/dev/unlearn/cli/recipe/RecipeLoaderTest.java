@@ -163,4 +163,129 @@ class RecipeLoaderTest {
         String e = error(dir, both);
         assertTrue(e.contains("finetune:") && e.contains("nothing is fine-tuned"), e);
     }
+
+    // issue 16: train.lora and train.export, the recipe spelling of forget's --lora-* and --export
+
+    private static String lora(String keys) {
+        return GOOD.replace("- name: npo-strong\n    method: npo\n    config: {beta: 0.2}",
+                "- name: npo-strong\n    method: npo\n    config: {beta: 0.2}\n    train: " + keys);
+    }
+
+    @Test
+    void loraKeysBindAndBecomeForgetsOptions(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("r.yaml");
+        Files.writeString(f, lora("{lr: 0.01, lora: {rank: 4, alpha: 16, dropout: 0.05, targets: [q_proj, down_proj]},"
+                + " export: peft, max_steps: 3}"));
+        Recipe.MethodRun m = RecipeLoader.load(f).methods().get(1);
+        assertEquals(0.01, m.settings().learningRate());
+        assertEquals(3, m.settings().maxSteps());
+        dev.unlearn.cli.AdapterOptions a = m.adapterOptions();
+        assertTrue(a.enabled() && a.peftExport());
+        assertEquals(new dev.unlearn.core.model.LoraConfig(4, 16, 0.05, java.util.List.of("q_proj", "down_proj"), false),
+                a.lora.config());
+        Files.writeString(f, lora("{lora: {rank: 2, targets: all}}"));
+        a = RecipeLoader.load(f).methods().get(1).adapterOptions();
+        assertEquals(new dev.unlearn.core.model.LoraConfig(2, 4, 0, java.util.List.of("all"), false), a.lora.config(),
+                "alpha 2 x rank, no dropout: forget's defaults");
+        assertTrue(!a.peftExport(), "export: merged by default");
+        Files.writeString(f, lora("{lora: {rank: 0}}"));
+        assertTrue(!RecipeLoader.load(f).methods().get(1).adapterOptions().enabled(), "rank 0: full fine-tuning");
+        Files.writeString(f, lora("{lora: {rank: 4, targets: 'q_proj, v_proj'}}"));
+        assertEquals(java.util.List.of("q_proj", "v_proj"), RecipeLoader.load(f).methods().get(1).train().lora().targets(),
+                "a comma list as --lora-targets takes it");
+    }
+
+    @Test
+    void loraKeysEnterTheStageFingerprintOnlyWhenGiven(@TempDir Path dir) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Path f = dir.resolve("r.yaml");
+        Files.writeString(f, GOOD);
+        Recipe.MethodRun plain = RecipeLoader.load(f).methods().get(0);
+        assertEquals(json.valueToTree(plain.settings()), json.valueToTree(plain.train()),
+                "without lora/export a train section records as before (unchanged fingerprints)");
+        Files.writeString(f, lora("{lora: {rank: 4}}"));
+        var r4 = json.valueToTree(RecipeLoader.load(f).methods().get(1));
+        Files.writeString(f, lora("{lora: {rank: 8}}"));
+        var r8 = json.valueToTree(RecipeLoader.load(f).methods().get(1));
+        assertEquals(4, r4.at("/train/lora/rank").asInt(), r4.toString());
+        assertTrue(!r4.equals(r8), "a changed rank changes the unlearn stage's fingerprint");
+        Files.writeString(f, lora("{lora: {rank: 4}, export: peft}"));
+        assertEquals("peft", json.valueToTree(RecipeLoader.load(f).methods().get(1)).at("/train/export").asText());
+        // run --set reaches the keys like any other
+        Files.writeString(f, lora("{lora: {rank: 4}}"));
+        Recipe.MethodRun set = RecipeLoader.load(f, java.util.List.of("methods.npo-strong.train.lora.rank=2")).methods().get(1);
+        assertEquals(2, set.train().lora().rank());
+        String m = assertThrows(InvalidInputException.class,
+                () -> RecipeLoader.load(f, java.util.List.of("methods.npo-strong.train.lora.rank=-2"))).getMessage();
+        assertTrue(m.contains("methods[1].train.lora.rank") && m.contains("--set"), m);
+    }
+
+    @Test
+    void unknownLoraKeyNamesItsPath(@TempDir Path dir) throws Exception {
+        String m = error(dir, lora("{lora: {rank: 4, rnak: 2}}"));
+        assertTrue(m.contains("methods[1].train.lora.rnak") && m.contains("rank") && m.contains("targets"), m);
+        m = error(dir, lora("{lora_rank: 4}"));
+        assertTrue(m.contains("methods[1].train.lora_rank") && m.contains("lora") && m.contains("export"), m);
+    }
+
+    @Test
+    void loraValueOfTheWrongTypeNamesItsPath(@TempDir Path dir) throws Exception {
+        String m = error(dir, lora("{lora: {rank: four}}"));
+        assertTrue(m.contains("methods[1].train.lora.rank") && m.contains("integer"), m);
+        m = error(dir, lora("{lora: {rank: 4, targets: 7}}"));
+        assertTrue(m.contains("methods[1].train.lora.targets") && m.contains("list"), m);
+        m = error(dir, lora("{lora: {rank: 4}, export: [peft]}"));
+        assertTrue(m.contains("methods[1].train.export"), m);
+    }
+
+    @Test
+    void negativeRankAndOtherRangesNameTheirKey(@TempDir Path dir) throws Exception {
+        String m = error(dir, lora("{lora: {rank: -1}}"));
+        assertTrue(m.contains("methods[1].train.lora.rank") && m.contains(">= 0"), m);
+        m = error(dir, lora("{lora: {rank: 4, alpha: 0}}"));
+        assertTrue(m.contains("methods[1].train.lora.alpha"), m);
+        m = error(dir, lora("{lora: {rank: 4, dropout: 1.0}}"));
+        assertTrue(m.contains("methods[1].train.lora.dropout") && m.contains("[0, 1)"), m);
+        m = error(dir, lora("{lora: {rank: 4}, export: hf}"));
+        assertTrue(m.contains("methods[1].train.export") && m.contains("merged or peft"), m);
+        m = error(dir, lora("{lora: {alpha: 8}}"));
+        assertTrue(m.contains("methods[1].train.lora.rank") && m.contains("required"), m);
+    }
+
+    @Test
+    void adapterKeysWithoutAdaptersAreRefused(@TempDir Path dir) throws Exception {
+        String m = error(dir, lora("{lora: {rank: 0, alpha: 8}}"));
+        assertTrue(m.contains("methods[1].train.lora") && m.contains("lora.alpha") && m.contains("rank > 0"), m);
+        m = error(dir, lora("{export: peft}"));
+        assertTrue(m.contains("methods[1].train.export") && m.contains("rank"), m);
+    }
+
+    @Test
+    void targetsTheFamilyLacksAreRefused(@TempDir Path dir) throws Exception {
+        String m = error(dir, lora("{lora: {rank: 4, targets: [q_proj, qkv_proj]}}"));
+        assertTrue(m.contains("methods[1].train.lora.targets") && m.contains("qkv_proj") && m.contains("llama"), m);
+        m = error(dir, lora("{lora: {rank: 4, targets: [q_proj, lm_head]}}"));
+        assertTrue(m.contains("methods[1].train.lora.targets[1]") && m.contains("lm_head"), m);
+        m = error(dir, lora("{lora: {rank: 4, targets: [all, q_proj]}}"));
+        assertTrue(m.contains("methods[1].train.lora.targets[0]") && m.contains("stands alone"), m);
+        // a checkpoint's family comes from its config.json
+        Path ck = dir.resolve("ck");
+        Files.createDirectories(ck);
+        Files.writeString(ck.resolve("config.json"), new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
+                dev.unlearn.core.model.ModelConfig.example("phi3", 32, 1, 4, 2, 64, 64).json()));
+        String onCk = lora("{lora: {rank: 4, targets: [q_proj]}}").replace(
+                "init: {hidden_size: 64, layers: 2, heads: 4, kv_heads: 2, intermediate_size: 128}", "checkpoint: ck");
+        m = error(dir, onCk);
+        assertTrue(m.contains("methods[1].train.lora.targets") && m.contains("q_proj") && m.contains("qkv_proj"), m);
+    }
+
+    @Test
+    void directEditsAndDecodingFiltersRefuseAdapters(@TempDir Path dir) throws Exception {
+        String m = error(dir, GOOD.replace("- method: ga\n    train: {epochs: 2, lr: 0.001}",
+                "- method: ssd\n    train: {lora: {rank: 4}}"));
+        assertTrue(m.contains("methods[0].train.lora") && m.contains("directly"), m);
+        m = error(dir, GOOD.replace("- method: ga\n    train: {epochs: 2, lr: 0.001}",
+                "- method: guard\n    train: {lora: {rank: 4}}"));
+        assertTrue(m.contains("methods[0].train.lora") && m.contains("guard"), m);
+    }
 }

@@ -1,0 +1,200 @@
+package dev.unlearn.cli.recipe;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.unlearn.cli.AdapterOptions;
+import dev.unlearn.cli.LoraOptions;
+import dev.unlearn.core.train.TrainSettings;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A method run's {@code train} section: the {@link TrainSettings} keys plus the adapter keys that only an
+ * unlearning run has, {@code lora: {rank, alpha, dropout, targets}} and {@code export: merged|peft} (the
+ * recipe spelling of {@code unlearn forget --lora-rank/--lora-alpha/--lora-dropout/--lora-targets/--export}).
+ * Without {@code lora} (or with {@code rank: 0}) every weight trains, as before.
+ *
+ * @param settings the training settings
+ * @param lora the adapter settings, or null (full fine-tuning)
+ * @param export {@code merged} or {@code peft}, or null (merged)
+ */
+@JsonDeserialize(using = MethodTrain.FromJson.class)
+public record MethodTrain(TrainSettings settings, Lora lora, String export) {
+    /** The adapter keys of a method's {@code train} section, besides {@link TrainSettings#KEYS}. */
+    public static final List<String> ADAPTER_KEYS = List.of("lora", "export");
+
+    /** Every key of a method's {@code train} section. */
+    public static List<String> keys() {
+        List<String> k = new ArrayList<>(TrainSettings.KEYS);
+        k.addAll(ADAPTER_KEYS);
+        return k;
+    }
+
+    /**
+     * {@code train.lora}: rank (0 = off), alpha (default 2 × rank), dropout (default 0), targets ({@code all},
+     * a list of PEFT module names, or a comma-separated string of them; default PEFT's, q_proj and v_proj).
+     */
+    public record Lora(Integer rank, Double alpha, Double dropout,
+            @JsonDeserialize(using = Targets.class) List<String> targets) {
+        /** The given keys, for records and fingerprints. */
+        @JsonValue
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("rank", rank == null ? 0 : rank);
+            if (alpha != null) {
+                m.put("alpha", alpha);
+            }
+            if (dropout != null) {
+                m.put("dropout", dropout);
+            }
+            if (targets != null) {
+                m.put("targets", targets);
+            }
+            return m;
+        }
+    }
+
+    /** The settings, and the adapter keys only when given (so a section without them records as before). */
+    @JsonValue
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>(settings.toMap());
+        if (lora != null) {
+            m.put("lora", lora.toMap());
+        }
+        if (export != null) {
+            m.put("export", export);
+        }
+        return m;
+    }
+
+    /** Whether the run trains adapters ({@code lora.rank > 0}). */
+    public boolean adapters() {
+        return lora != null && lora.rank() != null && lora.rank() > 0;
+    }
+
+    /** Whether the stage also exports a PEFT adapter folder. */
+    public boolean peftExport() {
+        return export != null && export.trim().toLowerCase(Locale.ROOT).equals("peft");
+    }
+
+    /**
+     * These keys as the options of {@code unlearn forget} ({@link AdapterOptions}), so a recipe's run
+     * attaches, trains and exports adapters through the same code as the command.
+     */
+    public AdapterOptions options() {
+        AdapterOptions a = new AdapterOptions();
+        a.lora = new LoraOptions();
+        a.export = export == null ? "merged" : export.trim().toLowerCase(Locale.ROOT);
+        if (lora != null) {
+            a.lora.rank = lora.rank() == null ? 0 : lora.rank();
+            a.lora.alpha = lora.alpha();
+            a.lora.dropout = lora.dropout();
+            a.lora.targets = lora.targets() == null ? null : String.join(",", lora.targets());
+        }
+        return a;
+    }
+
+    /** {@code all}, a list of names, or one comma-separated string of names. */
+    static final class Targets extends JsonDeserializer<List<String>> {
+        @Override
+        public List<String> deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            JsonNode n = ctx.readTree(p);
+            List<String> out = new ArrayList<>();
+            if (n.isTextual()) {
+                for (String s : n.textValue().split(",")) {
+                    if (!s.isBlank()) {
+                        out.add(s.trim());
+                    }
+                }
+            } else if (n.isArray()) {
+                for (JsonNode e : n) {
+                    if (!e.isTextual()) {
+                        return bad(ctx, n);
+                    }
+                    out.add(e.textValue().trim());
+                }
+            } else {
+                return bad(ctx, n);
+            }
+            return out;
+        }
+
+        @SuppressWarnings("unchecked")
+        private static List<String> bad(DeserializationContext ctx, JsonNode n) throws IOException {
+            return (List<String>) ctx.reportInputMismatch(List.class, "expected all or a list of module names such as"
+                    + " [q_proj, v_proj], found %s", n);
+        }
+    }
+
+    /** Binds the section: the training keys over {@link TrainSettings#DEFAULTS}, {@code lora}, {@code export}. */
+    static final class FromJson extends JsonDeserializer<MethodTrain> {
+        @Override
+        public MethodTrain deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            JsonToken t = p.currentToken();
+            if (t == JsonToken.START_OBJECT) {
+                t = p.nextToken();
+            }
+            if (t != JsonToken.FIELD_NAME && t != JsonToken.END_OBJECT) {
+                throw JsonMappingException.from(p, "expected a mapping of training settings (" + keys() + "), found "
+                        + ctx.readTree(p).getNodeType().name().toLowerCase(Locale.ROOT));
+            }
+            Map<String, Object> keys = new LinkedHashMap<>();
+            Map<String, JsonLocation> where = new LinkedHashMap<>();
+            Lora lora = null;
+            String export = null;
+            for (; t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String k = p.currentName();
+                if (!keys().contains(k)) {
+                    throw UnrecognizedPropertyException.from(p, MethodTrain.class, k, new ArrayList<>(keys()));
+                }
+                where.put(k, p.currentTokenLocation());
+                p.nextToken();
+                if (k.equals("lora")) {
+                    try {
+                        lora = ctx.readValue(p, Lora.class);
+                    } catch (JsonMappingException ex) {
+                        ex.prependPath(MethodTrain.class, "lora");
+                        throw ex;
+                    }
+                    continue;
+                }
+                if (k.equals("export")) {
+                    JsonNode v = ctx.readTree(p);
+                    if (!v.isTextual()) {
+                        JsonMappingException ex = JsonMappingException.from(p, "expected merged or peft, found " + v);
+                        ex.prependPath(MethodTrain.class, "export");
+                        throw ex;
+                    }
+                    export = v.textValue();
+                    continue;
+                }
+                // ctx.readTree, not p.readValueAsTree(): with FAIL_ON_TRAILING_TOKENS the latter fails mid-document
+                JsonNode v = ctx.readTree(p);
+                keys.put(k, v.isNull() ? null : v.isIntegralNumber() ? (Object) v.longValue() : v.isNumber()
+                        ? (Object) v.doubleValue() : v.isTextual() ? v.textValue() : v.isBoolean()
+                        ? (Object) v.booleanValue() : v.toString());
+            }
+            try {
+                return new MethodTrain(TrainSettings.DEFAULTS.with(keys), lora, export);
+            } catch (TrainSettings.BadKey ex) {
+                // located at the key itself, not where the parser stopped
+                JsonMappingException jm = new JsonMappingException(p, ex.getMessage(),
+                        where.getOrDefault(ex.key(), p.currentTokenLocation()));
+                jm.prependPath(MethodTrain.class, ex.key());
+                throw jm;
+            }
+        }
+    }
+}
