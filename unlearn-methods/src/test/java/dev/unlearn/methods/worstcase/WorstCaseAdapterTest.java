@@ -49,7 +49,10 @@ class WorstCaseAdapterTest {
                     assertFalse(e.getValue().hasGradient(), "base weight has a gradient: " + e.getKey());
                 }
             }
-            assertTrue(after > before + 0.1, "sign-SGD on the adapters unlearns the pool: " + before + " -> " + after);
+            // one sign-SGD step from B = 0 on a pool the model knows well: measured over adapter seeds 1-5 on the
+            // v4 tiny world, the pool NLL rose from 0.0052 to 0.0112-0.0316 (2.1x-6.0x); 1.5x leaves a margin below
+            // the lowest, and a step that did nothing (or descended) gives at most 1x
+            assertTrue(after > 1.5 * before, "sign-SGD on the adapters unlearns the pool: " + before + " -> " + after);
             a.parameters().forEach((k, v) -> assertArrayEquals(theta0.get(k), v.toFloatArray(), "adapter θ_0 restored: " + k));
             for (Map.Entry<String, NDArray> e : lm.parameters().entrySet()) {
                 assertArrayEquals(base.get(e.getKey()), e.getValue().toFloatArray(), "base after close: " + e.getKey());
