@@ -328,8 +328,7 @@ public final class CausalLm implements AutoCloseable {
         long b = ids.getShape().get(0);
         int t = Math.toIntExact(ids.getShape().get(1));
         NDManager m = inputIds.getManager();
-        boolean causalOnly = attentionMask == null || allOnes(attentionMask);
-        return run(ids, 0, w -> w == 0 && causalOnly ? null : mask(m, b, t, 0, t, attentionMask, w), null, withHidden);
+        return run(ids, 0, fullMasks(m, b, t, attentionMask), null, withHidden);
     }
 
     /**
@@ -347,9 +346,7 @@ public final class CausalLm implements AutoCloseable {
         long b = ids.getShape().get(0);
         int t = Math.toIntExact(ids.getShape().get(1));
         NDManager m = inputIds.getManager();
-        boolean causalOnly = attentionMask == null || allOnes(attentionMask);
-        return decode(ids, 0, w -> w == 0 && causalOnly ? null : mask(m, b, t, 0, t, attentionMask, w), null, null,
-                layer);
+        return decode(ids, 0, fullMasks(m, b, t, attentionMask), null, null, layer);
     }
 
     /** A fresh key/value cache whose arrays live under {@code parent}. */
@@ -480,16 +477,15 @@ public final class CausalLm implements AutoCloseable {
         int kvh = config.numKeyValueHeads();
         int dh = config.headDim();
         double eps = config.rmsNormEps();
-        NDList parts = qkv;
-        NDArray q = parts.get(0).reshape(b, t, h, dh);
-        NDArray k = parts.get(1).reshape(b, t, kvh, dh);
+        NDArray q = qkv.get(0).reshape(b, t, h, dh);
+        NDArray k = qkv.get(1).reshape(b, t, kvh, dh);
         if (l.qNorm != null) {
             q = Layers.rmsNorm(q, l.qNorm, eps);
             k = Layers.rmsNorm(k, l.kNorm, eps);
         }
         q = q.transpose(0, 2, 1, 3);
         k = k.transpose(0, 2, 1, 3);
-        NDArray v = parts.get(2).reshape(b, t, kvh, dh).transpose(0, 2, 1, 3);
+        NDArray v = qkv.get(2).reshape(b, t, kvh, dh).transpose(0, 2, 1, 3);
         q = Layers.ropeSigned(q, rope[0], rope[1]);
         k = Layers.ropeSigned(k, rope[0], rope[1]);
         if (cache != null) {
@@ -554,10 +550,18 @@ public final class CausalLm implements AutoCloseable {
     }
 
     /**
-     * Whether an attention mask keeps every position (no padding): then the layers get no mask array, which
-     * {@link DecoderOps#attention} reads as the causal mask (libtorch's fused attention then skips the
-     * masked half of the scores instead of adding a mask to them).
+     * The masks of a full forward (no cache) by sliding window. Without padding, full-attention layers of a
+     * family without soft-capped attention get no mask array, which {@link DecoderOps#attention} reads as
+     * the causal mask (libtorch's fused attention then skips the masked half of the scores instead of adding
+     * a mask to them); soft-capped attention takes the explicit path, which gets its mask built here once
+     * per window.
      */
+    private java.util.function.IntFunction<NDArray> fullMasks(NDManager m, long b, int t, NDArray attentionMask) {
+        boolean causalOnly = arch.attnSoftcap() == 0 && (attentionMask == null || allOnes(attentionMask));
+        return w -> w == 0 && causalOnly ? null : mask(m, b, t, 0, t, attentionMask, w);
+    }
+
+    /** Whether an attention mask keeps every position (no padding). */
     private static boolean allOnes(NDArray attentionMask) {
         for (long v : attentionMask.toType(DataType.INT64, false).toLongArray()) {
             if (v == 0) {

@@ -56,25 +56,38 @@ public final class AdamW {
      */
     public void update(Map<String, NDArray> params, Map<String, NDArray> grads, double lr, NDManager scratch) {
         t++;
-        List<List<NDArray>> decayed = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        List<List<NDArray>> plain = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        NDArray first = null;
+        Group decayed = new Group();
+        Group plain = new Group();
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             String name = e.getKey();
-            List<List<NDArray>> group = weightDecay > 0 && decay.test(name) ? decayed : plain;
-            group.get(0).add(e.getValue());
-            group.get(1).add(grads.get(name));
-            group.get(2).add(m.get(name));
-            group.get(3).add(v.get(name));
-            first = first == null ? e.getValue() : first;
+            (weightDecay > 0 && decay.test(name) ? decayed : plain).add(e.getValue(), grads.get(name), m.get(name),
+                    v.get(name));
         }
-        if (first == null) {
+        if (params.isEmpty()) {
             return;
         }
-        NDArray step = scratch(Scalars.of(first, t), scratch);
-        TorchKernels.adamw(decayed.get(0), decayed.get(1), decayed.get(2), decayed.get(3), step, lr, beta1, beta2,
-                weightDecay, eps);
-        TorchKernels.adamw(plain.get(0), plain.get(1), plain.get(2), plain.get(3), step, lr, beta1, beta2, 0, eps);
+        NDArray step = scratch(Scalars.of(params.values().iterator().next(), t), scratch);
+        decayed.update(step, lr, weightDecay);
+        plain.update(step, lr, 0);
+    }
+
+    /** The tensors of one weight-decay group, in the same order in each list. */
+    private final class Group {
+        final List<NDArray> params = new ArrayList<>();
+        final List<NDArray> grads = new ArrayList<>();
+        final List<NDArray> expAvgs = new ArrayList<>();
+        final List<NDArray> expAvgSqs = new ArrayList<>();
+
+        void add(NDArray p, NDArray g, NDArray mm, NDArray vv) {
+            params.add(p);
+            grads.add(g);
+            expAvgs.add(mm);
+            expAvgSqs.add(vv);
+        }
+
+        void update(NDArray step, double lr, double wd) {
+            TorchKernels.adamw(params, grads, expAvgs, expAvgSqs, step, lr, beta1, beta2, wd, eps);
+        }
     }
 
     private static NDArray scratch(NDArray x, NDManager s) {
