@@ -1,15 +1,12 @@
 package dev.unlearn.cli.recipe;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.unlearn.cli.AdapterOptions;
 import dev.unlearn.cli.LoraOptions;
 import dev.unlearn.core.train.TrainSettings;
@@ -142,59 +139,18 @@ public record MethodTrain(TrainSettings settings, Lora lora, String export) {
     static final class FromJson extends JsonDeserializer<MethodTrain> {
         @Override
         public MethodTrain deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
-            JsonToken t = p.currentToken();
-            if (t == JsonToken.START_OBJECT) {
-                t = p.nextToken();
-            }
-            if (t != JsonToken.FIELD_NAME && t != JsonToken.END_OBJECT) {
-                throw JsonMappingException.from(p, "expected a mapping of training settings (" + keys() + "), found "
-                        + ctx.readTree(p).getNodeType().name().toLowerCase(Locale.ROOT));
-            }
-            Map<String, Object> keys = new LinkedHashMap<>();
-            Map<String, JsonLocation> where = new LinkedHashMap<>();
-            Lora lora = null;
-            String export = null;
-            for (; t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-                String k = p.currentName();
-                if (!keys().contains(k)) {
-                    throw UnrecognizedPropertyException.from(p, MethodTrain.class, k, new ArrayList<>(keys()));
+            Lora[] lora = new Lora[1];
+            String[] export = new String[1];
+            Map<String, TrainSettings.OtherKey> others = new LinkedHashMap<>();
+            others.put("lora", (q, c) -> lora[0] = c.readValue(q, Lora.class));
+            others.put("export", (q, c) -> {
+                JsonNode v = c.readTree(q);
+                if (!v.isTextual()) {
+                    throw JsonMappingException.from(q, "expected merged or peft, found " + v);
                 }
-                where.put(k, p.currentTokenLocation());
-                p.nextToken();
-                if (k.equals("lora")) {
-                    try {
-                        lora = ctx.readValue(p, Lora.class);
-                    } catch (JsonMappingException ex) {
-                        ex.prependPath(MethodTrain.class, "lora");
-                        throw ex;
-                    }
-                    continue;
-                }
-                if (k.equals("export")) {
-                    JsonNode v = ctx.readTree(p);
-                    if (!v.isTextual()) {
-                        JsonMappingException ex = JsonMappingException.from(p, "expected merged or peft, found " + v);
-                        ex.prependPath(MethodTrain.class, "export");
-                        throw ex;
-                    }
-                    export = v.textValue();
-                    continue;
-                }
-                // ctx.readTree, not p.readValueAsTree(): with FAIL_ON_TRAILING_TOKENS the latter fails mid-document
-                JsonNode v = ctx.readTree(p);
-                keys.put(k, v.isNull() ? null : v.isIntegralNumber() ? (Object) v.longValue() : v.isNumber()
-                        ? (Object) v.doubleValue() : v.isTextual() ? v.textValue() : v.isBoolean()
-                        ? (Object) v.booleanValue() : v.toString());
-            }
-            try {
-                return new MethodTrain(TrainSettings.DEFAULTS.with(keys), lora, export);
-            } catch (TrainSettings.BadKey ex) {
-                // located at the key itself, not where the parser stopped
-                JsonMappingException jm = new JsonMappingException(p, ex.getMessage(),
-                        where.getOrDefault(ex.key(), p.currentTokenLocation()));
-                jm.prependPath(MethodTrain.class, ex.key());
-                throw jm;
-            }
+                export[0] = v.textValue();
+            });
+            return new MethodTrain(TrainSettings.read(p, ctx, MethodTrain.class, others), lora[0], export[0]);
         }
     }
 }

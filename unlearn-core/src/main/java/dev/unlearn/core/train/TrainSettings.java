@@ -311,39 +311,66 @@ public record TrainSettings(double learningRate, int epochs, long maxSteps, int 
 
         @Override
         public TrainSettings deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
-            JsonToken t = p.currentToken();
-            if (t == JsonToken.START_OBJECT) {
-                t = p.nextToken();
+            return read(p, ctx, TrainSettings.class, Map.of());
+        }
+    }
+
+    /** A key beside the training keys of a mapping, read by the mapping's owner (a recipe's {@code lora} block). */
+    @FunctionalInterface
+    public interface OtherKey {
+        /** Reads the key's value; the parser stands on it. */
+        void read(JsonParser p, DeserializationContext ctx) throws IOException;
+    }
+
+    /**
+     * Reads a mapping of training keys over {@link #DEFAULTS}, handing each key of {@code others} to its
+     * reader; a key that is neither is rejected naming every valid key, and errors carry {@code owner} and
+     * the key in their path, located at the key.
+     */
+    public static TrainSettings read(JsonParser p, DeserializationContext ctx, Class<?> owner,
+            Map<String, OtherKey> others) throws IOException {
+        List<String> valid = new ArrayList<>(KEYS);
+        valid.addAll(others.keySet());
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.START_OBJECT) {
+            t = p.nextToken();
+        }
+        if (t != JsonToken.FIELD_NAME && t != JsonToken.END_OBJECT) {
+            throw JsonMappingException.from(p, "expected a mapping of training settings (" + valid + "), found "
+                    + ctx.readTree(p).getNodeType().name().toLowerCase(Locale.ROOT));
+        }
+        Map<String, Object> keys = new LinkedHashMap<>();
+        Map<String, JsonLocation> where = new LinkedHashMap<>();
+        for (; t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String k = p.currentName();
+            if (!valid.contains(k)) {
+                throw UnrecognizedPropertyException.from(p, owner, k, new ArrayList<>(valid));
             }
-            if (t != JsonToken.FIELD_NAME && t != JsonToken.END_OBJECT) {
-                throw JsonMappingException.from(p, "expected a mapping of training settings (" + KEYS + "), found "
-                        + ctx.readTree(p).getNodeType().name().toLowerCase(Locale.ROOT));
-            }
-            Map<String, Object> keys = new LinkedHashMap<>();
-            Map<String, JsonLocation> where = new LinkedHashMap<>();
-            for (; t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-                String k = p.currentName();
-                if (!KEYS.contains(k)) {
-                    UnrecognizedPropertyException ex = UnrecognizedPropertyException.from(p, TrainSettings.class, k,
-                            new ArrayList<>(KEYS));
+            where.put(k, p.currentTokenLocation());
+            p.nextToken();
+            OtherKey other = others.get(k);
+            if (other != null) {
+                try {
+                    other.read(p, ctx);
+                } catch (JsonMappingException ex) {
+                    ex.prependPath(owner, k);
                     throw ex;
                 }
-                where.put(k, p.currentTokenLocation());
-                p.nextToken();
-                // ctx.readTree, not p.readValueAsTree(): with FAIL_ON_TRAILING_TOKENS the latter fails mid-document
-                JsonNode v = ctx.readTree(p);
-                keys.put(k, v.isNull() ? null : v.isIntegralNumber() ? (Object) v.longValue() : v.isNumber()
-                        ? (Object) v.doubleValue() : v.isTextual() ? v.textValue() : v.toString());
+                continue;
             }
-            try {
-                return DEFAULTS.with(keys);
-            } catch (BadKey ex) {
-                // located at the key itself, not where the parser stopped
-                JsonMappingException jm = new JsonMappingException(p, ex.getMessage(),
-                        where.getOrDefault(ex.key(), p.currentTokenLocation()));
-                jm.prependPath(TrainSettings.class, ex.key());
-                throw jm;
-            }
+            // ctx.readTree, not p.readValueAsTree(): with FAIL_ON_TRAILING_TOKENS the latter fails mid-document
+            JsonNode v = ctx.readTree(p);
+            keys.put(k, v.isNull() ? null : v.isIntegralNumber() ? (Object) v.longValue() : v.isNumber()
+                    ? (Object) v.doubleValue() : v.isTextual() ? v.textValue() : v.toString());
+        }
+        try {
+            return DEFAULTS.with(keys);
+        } catch (BadKey ex) {
+            // located at the key itself, not where the parser stopped
+            JsonMappingException jm = new JsonMappingException(p, ex.getMessage(),
+                    where.getOrDefault(ex.key(), p.currentTokenLocation()));
+            jm.prependPath(owner, ex.key());
+            throw jm;
         }
     }
 }
