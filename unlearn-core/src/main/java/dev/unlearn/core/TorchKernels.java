@@ -45,6 +45,10 @@ public final class TorchKernels {
 
     /** Scaled dot-product attention as a differentiable forward (class {@code Sdpa}). */
     private static final Module SDPA = new Module("Sdpa", "sdpa.torchscript");
+    /** A type conversion to any libtorch type, bfloat16 included, differentiable (class {@code Cast}). */
+    private static final Module CAST = new Module("Cast", "cast.torchscript");
+    /** A GEMM in the weight's half type, the result widened back (class {@code HalfLinear}). */
+    private static final Module HALF_LINEAR = new Module("HalfLinear", "half_linear.torchscript");
 
     /** One TorchScript module: its class name, source resource and, once loaded, the DJL block. */
     private static final class Module {
@@ -73,10 +77,27 @@ public final class TorchKernels {
             return b;
         }
 
-        /** The module's forward under the caller's autograd mode; the result joins {@code inputs[0]}'s manager. */
+        /**
+         * The module's forward under the caller's autograd mode; the result joins {@code inputs[0]}'s manager.
+         * DJL passes an array whose name has a dot (a weight: {@code model.layers.0…}) as a dictionary entry,
+         * so such inputs go in as unnamed views of themselves (no copy), closed afterwards.
+         */
         NDArray forward(NDArray... inputs) {
             PtSymbolBlock b = get();
-            return b.forward(store, new ai.djl.ndarray.NDList(inputs), true).singletonOrThrow();
+            NDArray[] in = inputs.clone();
+            List<NDArray> views = new ArrayList<>();
+            for (int i = 0; i < in.length; i++) {
+                String name = in[i].getName();
+                if (name != null && (name.contains(".") || name.endsWith("[]"))) {
+                    in[i] = in[i].reshape(in[i].getShape());
+                    views.add(in[i]);
+                }
+            }
+            try {
+                return b.forward(store, new ai.djl.ndarray.NDList(in), true).singletonOrThrow();
+            } finally {
+                views.forEach(NDArray::close);
+            }
         }
     }
 
@@ -111,6 +132,32 @@ public final class TorchKernels {
         try (NDArray s = Scalars.of(q, scale); NDArray flag = mask == null ? Scalars.of(s, causal ? 1 : 0) : null) {
             return SDPA.forward(q, k, v, mask == null ? flag : mask, s);
         }
+    }
+
+    /**
+     * {@code x} converted to {@code to} (a copy), differentiable, bfloat16 included: DJL 0.36's own
+     * {@code toType} aborts the JVM on bfloat16 (see {@link dev.unlearn.core.model.Precision}). The result joins
+     * {@code x}'s manager.
+     */
+    public static NDArray cast(NDArray x, dev.unlearn.core.model.Precision to) {
+        if (dev.unlearn.core.model.Precision.of(x) == to) {
+            return x.duplicate();
+        }
+        try (NDArray code = x.getManager().create((long) to.torchCode())) {
+            return CAST.forward(x, code);
+        }
+    }
+
+    /**
+     * {@code linear(x, w)} with {@code w} in a half type: {@code x} rounded to it, the GEMM in it, the result
+     * widened back to {@code x}'s type (a linear layer under {@code torch.autocast}); differentiable in
+     * {@code x}, and in {@code w} if it trains. The result joins {@code x}'s manager.
+     *
+     * @param x [..., in], float32
+     * @param w [out, in], bfloat16 or float16
+     */
+    public static NDArray halfLinear(NDArray x, NDArray w) {
+        return HALF_LINEAR.forward(x, w);
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.unlearn.core.UnlearnException;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.model.ModelConfig;
 import dev.unlearn.core.model.ParameterTable;
+import dev.unlearn.core.model.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,10 +55,19 @@ public final class Checkpoint {
 
     /** Loads a model directory onto {@code device}; the model owns its manager (close it). */
     public static CausalLm load(Path dir, Device device) {
+        return load(dir, device, Precision.FP32);
+    }
+
+    /**
+     * Loads a model directory onto {@code device} with its matrices stored in {@code precision}, each tensor
+     * converted as it is read (a bf16 or fp16 checkpoint loaded as bf16 is never widened as a whole); the
+     * model owns its manager (close it).
+     */
+    public static CausalLm load(Path dir, Device device, Precision precision) {
         Engines.pytorch();
         NDManager base = NDManager.newBaseManager(device);
         try {
-            return load(dir, base, device, true);
+            return load(dir, base, device, true, precision);
         } catch (RuntimeException ex) {
             base.close();
             throw ex;
@@ -67,10 +77,10 @@ public final class Checkpoint {
     /** Loads a model directory into a new child of {@code parent}. */
     public static CausalLm load(Path dir, NDManager parent) {
         Engines.pytorch();
-        return load(dir, parent, parent.getDevice(), false);
+        return load(dir, parent, parent.getDevice(), false, Precision.FP32);
     }
 
-    private static CausalLm load(Path dir, NDManager parent, Device device, boolean own) {
+    private static CausalLm load(Path dir, NDManager parent, Device device, boolean own, Precision precision) {
         if (!Files.isDirectory(dir)) {
             throw new InvalidInputException(dir + ": not a directory; expected a Hugging Face model directory"
                     + " with config.json and model.safetensors");
@@ -139,7 +149,7 @@ public final class Checkpoint {
                         + " (check model_type and attention_bias in config.json)");
             }
             for (String n : expected.keySet()) {
-                weights.put(n, byFile.get(where.get(n)).readFloat32(n, scratch));
+                weights.put(n, CausalLm.stored(byFile.get(where.get(n)).readFloat32(n, scratch), precision));
             }
             CausalLm lm = CausalLm.fromParameters(config, parent, device, weights, own);
             SOURCES.put(lm, dir.toAbsolutePath().normalize());

@@ -5,7 +5,9 @@ import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.TorchKernels;
 import dev.unlearn.core.UnlearnException;
+import dev.unlearn.core.model.Precision;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -79,9 +81,17 @@ public final class SafetensorsWriter {
     }
 
     private static byte[] encode(NDArray a, DataType storeType) {
+        Precision stored = Precision.of(a);
+        if (stored == Precision.BF16 && storeType == DataType.BFLOAT16) {
+            return a.toByteArray(); // a bfloat16 weight is stored as it is (little-endian, as libtorch holds it)
+        }
         float[] f;
         if (a.getDataType() == DataType.FLOAT32) {
             f = a.toFloatArray();
+        } else if (stored.half()) {
+            try (NDArray f32 = TorchKernels.cast(a, Precision.FP32)) {
+                f = f32.toFloatArray();
+            }
         } else {
             try (NDArray f32 = a.toType(DataType.FLOAT32, false)) {
                 f = f32.toFloatArray();

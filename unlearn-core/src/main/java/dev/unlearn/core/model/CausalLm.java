@@ -69,7 +69,8 @@ public final class CausalLm implements AutoCloseable {
         this.manager = manager;
         this.params = params;
         this.embed = params.get(ParameterTable.EMBED);
-        this.dtype = embed.getDataType();
+        // half-precision matrices compute in float32 activations (Precision); otherwise the weights' type
+        this.dtype = Precision.of(embed).half() ? DataType.FLOAT32 : embed.getDataType();
         this.finalNorm = params.get(ParameterTable.NORM);
         this.head = config.tieWordEmbeddings() ? embed : params.get(ParameterTable.LM_HEAD);
         this.layers = new Layer[config.numHiddenLayers()];
@@ -113,6 +114,16 @@ public final class CausalLm implements AutoCloseable {
      * seed gives the same weights everywhere.
      */
     public static CausalLm random(ModelConfig config, NDManager parent, Device device, long seed) {
+        return random(config, parent, device, seed, Precision.FP32);
+    }
+
+    /**
+     * {@link #random(ModelConfig, NDManager, Device, long)} with the matrices stored in {@code precision}:
+     * each is drawn in float32 and converted at once, so a half-precision model never holds a float32 copy
+     * of more than one tensor.
+     */
+    public static CausalLm random(ModelConfig config, NDManager parent, Device device, long seed,
+            Precision precision) {
         Engines.pytorch();
         NDManager m = parent.newSubManager(device);
         Random rnd = new Random(seed);
@@ -126,11 +137,24 @@ public final class CausalLm implements AutoCloseable {
                     data[i] = (float) (rnd.nextGaussian() * 0.02);
                 }
             }
-            NDArray a = m.create(data, e.getValue());
+            NDArray a = stored(m.create(data, e.getValue()), precision);
             a.setName(e.getKey());
             p.put(e.getKey(), a);
         }
         return new CausalLm(config, m, p);
+    }
+
+    /**
+     * A weight as a model of {@code precision} stores it: a matrix (two or more axes) converted to the half
+     * type, closing the float32 input; vectors (norms, biases) and float32 models unchanged.
+     */
+    public static NDArray stored(NDArray weight, Precision precision) {
+        if (!precision.half() || weight.getShape().dimension() < 2 || Precision.of(weight) == precision) {
+            return weight;
+        }
+        NDArray h = dev.unlearn.core.TorchKernels.cast(weight, precision);
+        weight.close();
+        return h;
     }
 
     /**
@@ -155,6 +179,8 @@ public final class CausalLm implements AutoCloseable {
                 throw new InvalidInputException("unexpected tensor '" + n + "' for " + config);
             }
         }
+        NDArray embedding = weights.get(ParameterTable.EMBED);
+        Precision storage = embedding == null ? Precision.FP32 : Precision.of(embedding);
         DataType dt = null;
         for (Map.Entry<String, Shape> e : expected.entrySet()) {
             NDArray a = weights.get(e.getKey());
@@ -166,7 +192,15 @@ public final class CausalLm implements AutoCloseable {
                 throw new InvalidInputException("tensor '" + e.getKey() + "': shape " + a.getShape()
                         + " does not match the config, expected " + e.getValue());
             }
-            if (dt == null) {
+            if (storage.half()) {
+                // half-precision models: matrices in the half type, vectors (norms, biases) in float32
+                Precision want = e.getValue().dimension() >= 2 ? storage : Precision.FP32;
+                if (Precision.of(a) != want || (!want.half() && a.getDataType() != DataType.FLOAT32)) {
+                    throw new InvalidInputException("tensor '" + e.getKey() + "' is " + Precision.of(a).key()
+                            + " but a " + storage.key() + " model stores matrices in " + storage.key()
+                            + " and vectors in fp32 (see CausalLm.stored)");
+                }
+            } else if (dt == null) {
                 dt = a.getDataType();
             } else if (a.getDataType() != dt) {
                 throw new InvalidInputException("tensor '" + e.getKey() + "' is " + a.getDataType()
@@ -201,9 +235,14 @@ public final class CausalLm implements AutoCloseable {
         return manager;
     }
 
-    /** Compute type of the weights (float32 normally). */
+    /** Compute type of the activations (float32 normally; float32 too for a half-precision model). */
     public DataType dataType() {
         return dtype;
+    }
+
+    /** How the weight matrices are stored and multiplied ({@link Precision}). */
+    public Precision precision() {
+        return Precision.of(embed);
     }
 
     /** The live weights by HF name (a new map each call; the arrays are shared, not copied). */
@@ -312,8 +351,20 @@ public final class CausalLm implements AutoCloseable {
         LinkedHashMap<String, NDArray> p = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             NDArray detached = e.getValue().stopGradient();
-            // toType(sameType, copy = true) returns a view sharing storage on the PyTorch engine: duplicate instead
-            NDArray c = type == detached.getDataType() ? detached.duplicate() : detached.toType(type, false);
+            NDArray c;
+            if (type == dtype && Precision.of(detached).half()) {
+                c = detached.duplicate(); // a half-precision model's copy keeps its storage
+            } else if (Precision.of(detached).half()) {
+                c = dev.unlearn.core.TorchKernels.cast(detached, Precision.FP32);
+                if (type != DataType.FLOAT32) {
+                    NDArray w = c;
+                    c = w.toType(type, false);
+                    w.close();
+                }
+            } else {
+                // toType(sameType, copy = true) returns a view sharing storage on the PyTorch engine: duplicate instead
+                c = type == detached.getDataType() ? detached.duplicate() : detached.toType(type, false);
+            }
             detached.close();
             c.attach(m);
             c.setName(e.getKey());

@@ -17,13 +17,30 @@ import dev.unlearn.core.TorchKernels;
 public final class Layers {
     private Layers() {}
 
-    /** Token embedding lookup: ids int64 [B, T], table [V, D] -&gt; [B, T, D]. */
+    /**
+     * Token embedding lookup: ids int64 [B, T], table [V, D] -&gt; [B, T, D]; rows of a half-precision table
+     * are widened to float32 ({@link Precision}).
+     */
     public static NDArray embedding(NDArray ids, NDArray table) {
-        return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+        NDArray rows = ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+        if (!Precision.of(table).half()) {
+            return rows;
+        }
+        NDArray wide = TorchKernels.cast(rows, Precision.FP32);
+        rows.close();
+        return wide;
     }
 
-    /** Affine map: x [..., in], w [out, in], b [out] or null -&gt; [..., out] (torch {@code linear}). */
+    /**
+     * Affine map: x [..., in], w [out, in], b [out] or null -&gt; [..., out] (torch {@code linear}). A
+     * half-precision {@code w} with a float32 {@code x} multiplies in the half type and widens the product
+     * ({@link TorchKernels#halfLinear}); the bias is added in float32.
+     */
     public static NDArray linear(NDArray x, NDArray w, NDArray b) {
+        if (Precision.of(w).half() && !Precision.of(x).half()) {
+            NDArray y = TorchKernels.halfLinear(x, w);
+            return b == null ? y : y.add(b);
+        }
         return x.getNDArrayInternal().linear(x, w, b).singletonOrThrow();
     }
 

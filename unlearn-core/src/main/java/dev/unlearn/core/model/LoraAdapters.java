@@ -2,6 +2,7 @@ package dev.unlearn.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
@@ -68,8 +69,9 @@ public final class LoraAdapters {
             for (int i = 0; i < a.length; i++) {
                 a[i] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
             }
-            NDArray aa = m.create(a, new Shape(config.rank(), in)).toType(e.getValue().getDataType(), false);
-            NDArray bb = m.zeros(new Shape(outDim, config.rank()), e.getValue().getDataType());
+            DataType t = adapterType(e.getValue());
+            NDArray aa = m.create(a, new Shape(config.rank(), in)).toType(t, false);
+            NDArray bb = m.zeros(new Shape(outDim, config.rank()), t);
             name(aa, bb, e.getKey());
             out.put(e.getKey(), new Pair(aa, bb));
         }
@@ -109,8 +111,8 @@ public final class LoraAdapters {
                     throw new InvalidInputException("adapter tensors of '" + e.getKey() + "' have shapes " + a.getShape()
                             + " and " + b.getShape() + "; rank " + config.rank() + " needs " + as + " and " + bs);
                 }
-                NDArray aa = copyAs(a, e.getValue().getDataType());
-                NDArray bb = copyAs(b, e.getValue().getDataType());
+                NDArray aa = copyAs(a, adapterType(e.getValue()));
+                NDArray bb = copyAs(b, adapterType(e.getValue()));
                 aa.attach(m);
                 bb.attach(m);
                 name(aa, bb, e.getKey());
@@ -133,6 +135,11 @@ public final class LoraAdapters {
             throw ex;
         }
         return new LoraAdapters(config.withTargets(List.copyOf(mods)), List.copyOf(mods), m, out);
+    }
+
+    /** The adapters' type for a base weight: its own, float32 over a half-precision base ({@link Precision}). */
+    private static DataType adapterType(NDArray baseWeight) {
+        return Precision.of(baseWeight).half() ? DataType.FLOAT32 : baseWeight.getDataType();
     }
 
     /** A copy in {@code t} (toType(same, copy=true) shares storage on PyTorch: duplicate instead). */
