@@ -476,7 +476,32 @@ public final class CausalLm implements AutoCloseable {
                         (i, in, lm) -> layers(in, i, i, rope, masks, null, null, maskByWindow), reseed);
             }
         }
+        if (cache == null && hidden == null) {
+            return layersFreeing(x, last, rope, masks, maskByWindow);
+        }
         return layers(x, 0, last, rope, masks, cache, hidden, maskByWindow);
+    }
+
+    /**
+     * Layers {@code 0 … last} without a cache or hidden states: each layer runs in a manager of its own,
+     * closed once its output exists. DJL frees an array only with its manager, so otherwise every
+     * intermediate of every layer would stay alive until the caller's manager closes; closing a layer's
+     * handles frees what autograd did not save (it keeps its own references to what the backward needs),
+     * and everything in a forward that records no autograd. The same operations as {@link #layers}, bit
+     * for bit.
+     */
+    private NDArray layersFreeing(NDArray x, int last, NDArray[] rope, java.util.function.IntFunction<NDArray> masks,
+            Map<Integer, NDArray> maskByWindow) {
+        NDManager outer = x.getManager();
+        for (int i = 0; i <= last; i++) {
+            try (NDManager lm = outer.newSubManager()) {
+                x.attach(lm);
+                NDArray y = layers(x, i, i, rope, masks, null, null, maskByWindow);
+                y.attach(outer);
+                x = y;
+            }
+        }
+        return x;
     }
 
     /** Decoder layers {@code first … last} from their input {@code x} (results join its manager). */

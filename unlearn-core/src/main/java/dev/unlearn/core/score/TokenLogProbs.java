@@ -41,6 +41,20 @@ public final class TokenLogProbs {
      * whole [B, T, V] gradient.
      */
     public static Result of(NDArray logits, NDArray labels) {
+        return of(logits, labels, false);
+    }
+
+    /**
+     * {@link #of(NDArray, NDArray)} that closes {@code logits} as soon as their log-softmax exists, for a
+     * caller that does not use them again: nothing the backward pass needs is lost (log-softmax's backward
+     * reads its output, the head's GEMM its input), and a [B, T, V] array per term is freed before the
+     * step's end instead of when the step's manager closes (for a 128k vocabulary and 1,024 tokens, 525 MB).
+     */
+    public static Result ofConsumed(NDArray logits, NDArray labels) {
+        return of(logits, labels, true);
+    }
+
+    private static Result of(NDArray logits, NDArray labels, boolean consume) {
         long t = logits.getShape().get(1);
         NDArray lg = logits;
         DataType dt = lg.getDataType();
@@ -53,8 +67,14 @@ public final class TokenLogProbs {
         // the last position predicts nothing: gather a dummy id 0 there and drop it below
         NDArray ids = NDArrays.concat(new NDList(safe, safe.get(new NDIndex(":, :1")).zerosLike()), 1);
         NDArray logSoftmax = lg.logSoftmax(-1);
+        if (consume) {
+            if (lg != logits) {
+                lg.close();
+            }
+            logits.close();
+        }
         NDArray picked = logSoftmax.gather(ids.expandDims(-1), -1).squeeze(-1).get(new NDIndex(":, :{}", t - 1));
-        NDArray maskF = mask.toType(lg.getDataType(), false);
+        NDArray maskF = mask.toType(logSoftmax.getDataType(), false);
         return new Result(picked.mul(maskF), maskF);
     }
 }

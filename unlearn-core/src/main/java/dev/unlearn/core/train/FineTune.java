@@ -25,7 +25,7 @@ public final class FineTune {
     /** {@code Σ_b NLL_sum,b / Σ_b |A_b|} of one batch, a scalar in {@code m}. */
     public static NDArray pooledNll(CausalLm model, Batch b, NDManager m) {
         NDArray logits = model.forward(b.inputIds(m), b.attentionMask(m), false).logits();
-        TokenLogProbs.Result lp = TokenLogProbs.of(logits, b.labels(m));
+        TokenLogProbs.Result lp = TokenLogProbs.ofConsumed(logits, b.labels(m));
         return lp.logProbs().sum().neg().div(lp.mask().sum());
     }
 

@@ -18,9 +18,17 @@ import dev.unlearn.core.score.TokenLogProbs;
 public final class SequenceLosses {
     private SequenceLosses() {}
 
-    /** Token log-probs of logits {@code [B,T,V]} against labels {@code [B,T]} (−100 masked). */
+    /**
+     * Token log-probs of logits {@code [B,T,V]} against labels {@code [B,T]} (−100 masked). The logits are
+     * consumed: closed once their log-softmax exists ({@link TokenLogProbs#ofConsumed}), so pass a forward's
+     * fresh output and do not use it again.
+     */
     public static TokenLogProbs.Result tokenLogProbs(NDArray logits, NDArray labels) {
-        return TokenLogProbs.of(StableMath.computeType(logits), labels);
+        NDArray lg = StableMath.computeType(logits);
+        if (lg != logits) {
+            logits.close();
+        }
+        return TokenLogProbs.ofConsumed(lg, labels);
     }
 
     /** {@code NLL_pool}: summed answer-token NLL of the batch over the number of answer tokens; scalar. */

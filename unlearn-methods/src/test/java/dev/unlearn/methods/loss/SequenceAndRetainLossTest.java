@@ -1,5 +1,7 @@
 package dev.unlearn.methods.loss;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -30,10 +32,12 @@ class SequenceAndRetainLossTest {
         double[] z = {0.2, -1.0, 0.5, 1.5, 1.0, 0.0, -0.5, 0.3, -0.2, 2.0, 0.1, 0.0, 0.7, 0.7, -1.2, 0.4, 0, 0, 0, 0};
         NDArray logits = m.create(z, new Shape(1, 5, 4));
         NDArray labels = m.create(new long[] {-100, -100, 2, 0, 3}, new Shape(1, 5));
-        TokenLogProbs.Result r = SequenceLosses.tokenLogProbs(logits, labels);
+        TokenLogProbs.Result r = SequenceLosses.tokenLogProbs(logits.duplicate(), labels);
         Nd.close(new double[] {6.130804128542548}, SequenceLosses.nllSum(r), "T0 NLL_sum");
         Nd.close(new double[] {2.0436013761808494}, SequenceLosses.nllMean(r), "T0 NLL_mean");
         Nd.close(2.0436013761808494, Nd.scalar(SequenceLosses.pooledNll(logits, labels)), "T0 pooled (one sample)");
+        // the logits are consumed: closed once their log-softmax exists
+        assertThrows(IllegalStateException.class, logits::toDoubleArray);
     }
 
     /** Builds a shifted log-prob result from ragged per-sample answer log-probs. */
