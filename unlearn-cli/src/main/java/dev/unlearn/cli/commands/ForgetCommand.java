@@ -118,6 +118,9 @@ public class ForgetCommand extends ModelCommand {
     @Mixin
     dev.unlearn.cli.AdapterOptions adapter;
 
+    @Mixin
+    dev.unlearn.cli.PrecisionOption precision;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -130,6 +133,9 @@ public class ForgetCommand extends ModelCommand {
         }
         checkOut();
         adapter.check(method, out);
+        dev.unlearn.core.model.Precision p = precision.precision();
+        dev.unlearn.cli.PrecisionOption.requireAdaptersForHalf(p, adapter.enabled(), "method '" + method + "'",
+                "--lora-rank N");
         DataType store = dev.unlearn.cli.StoreDtype.parse("--save-dtype", saveDtype);
         Map<String, Object> section = config == null ? Map.of() : readConfig(config, method);
         // fail fast on the method name and config keys before loading anything
@@ -141,7 +147,7 @@ public class ForgetCommand extends ModelCommand {
         ui.info(rawText ? "loading %s (raw text: %s, chunks of --max-length tokens)" : "loading %s (%d forget, %d retain records)",
                 model.dir, rawText ? forget : forgetRecords.size(), retainRecords.size());
         Device device = Engines.device(common.device);
-        try (ui; CausalLm lm = ModelDirs.load(model.dir, device, nonFinite.allowed); TextTokenizer tok = TextTokenizer.load(model.dir)) {
+        try (ui; CausalLm lm = ModelDirs.load(model.dir, device, nonFinite.allowed, p); TextTokenizer tok = TextTokenizer.load(model.dir)) {
             adapter.attach(lm, seed.value);
             MethodRunner.Builder b = MethodRunner.builder().setModel(lm).setTokenizer(tok)
                     .optTemplate(template.resolve(model.dir));

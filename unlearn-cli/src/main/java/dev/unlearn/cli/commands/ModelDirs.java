@@ -52,16 +52,27 @@ public final class ModelDirs {
 
     /** {@link #check}, then {@link Checkpoint#load}, then the finiteness check unless {@code allowNonFinite}. */
     public static CausalLm load(Path dir, NDManager m, boolean allowNonFinite) {
+        return load(dir, m, allowNonFinite, dev.unlearn.core.model.Precision.FP32);
+    }
+
+    /** As {@link #load(Path, NDManager, boolean)} with the matrices stored in {@code precision}. */
+    public static CausalLm load(Path dir, NDManager m, boolean allowNonFinite, dev.unlearn.core.model.Precision precision) {
         check(dir);
-        CausalLm lm = Checkpoint.load(dir, m);
+        CausalLm lm = Checkpoint.load(dir, m, precision);
         finite(dir, lm, allowNonFinite);
         return lm;
     }
 
     /** As {@link #load(Path, NDManager, boolean)} on a device. */
     public static CausalLm load(Path dir, ai.djl.Device device, boolean allowNonFinite) {
+        return load(dir, device, allowNonFinite, dev.unlearn.core.model.Precision.FP32);
+    }
+
+    /** As {@link #load(Path, ai.djl.Device, boolean)} with the matrices stored in {@code precision}. */
+    public static CausalLm load(Path dir, ai.djl.Device device, boolean allowNonFinite,
+            dev.unlearn.core.model.Precision precision) {
         check(dir);
-        CausalLm lm = Checkpoint.load(dir, device);
+        CausalLm lm = Checkpoint.load(dir, device, precision);
         finite(dir, lm, allowNonFinite);
         return lm;
     }

@@ -81,7 +81,8 @@ public final class DefaultSteps implements PipelineSteps {
         Path filterTmp = filters ? outModel.toAbsolutePath().resolveSibling("." + outModel.getFileName() + "."
                 + DECODING_FILTER + ".tmp") : null;
         try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(fullModel);
-                CausalLm lm = dev.unlearn.cli.commands.ModelDirs.load(fullModel, m, false)) {
+                CausalLm lm = dev.unlearn.cli.commands.ModelDirs.load(fullModel, m, false,
+                        run.train() == null ? dev.unlearn.core.model.Precision.FP32 : run.train().modelPrecision())) {
             dev.unlearn.cli.AdapterOptions adapter = run.adapterOptions();
             adapter.attach(lm, seed);
             RunSummary s = MethodRunner.builder().setModel(lm).optReference(() -> lm.copy(m)).setTokenizer(tok)

@@ -26,11 +26,13 @@ import java.util.Map;
  * @param settings the training settings
  * @param lora the adapter settings, or null (full fine-tuning)
  * @param export {@code merged} or {@code peft}, or null (merged)
+ * @param precision {@code fp32}, {@code bf16} or {@code fp16}, or null (fp32): the recipe spelling of
+ *     {@code unlearn forget --precision}; a half precision needs {@code lora}
  */
 @JsonDeserialize(using = MethodTrain.FromJson.class)
-public record MethodTrain(TrainSettings settings, Lora lora, String export) {
+public record MethodTrain(TrainSettings settings, Lora lora, String export, String precision) {
     /** The adapter keys of a method's {@code train} section, besides {@link TrainSettings#KEYS}. */
-    public static final List<String> ADAPTER_KEYS = List.of("lora", "export");
+    public static final List<String> ADAPTER_KEYS = List.of("lora", "export", "precision");
 
     /** Every key of a method's {@code train} section. */
     public static List<String> keys() {
@@ -73,12 +75,21 @@ public record MethodTrain(TrainSettings settings, Lora lora, String export) {
         if (export != null) {
             m.put("export", export);
         }
+        if (precision != null) {
+            m.put("precision", precision);
+        }
         return m;
     }
 
     /** Whether the run trains adapters ({@code lora.rank > 0}). */
     public boolean adapters() {
         return lora != null && lora.rank() != null && lora.rank() > 0;
+    }
+
+    /** The precision the stage loads its model in (fp32 when the key is absent). */
+    public dev.unlearn.core.model.Precision modelPrecision() {
+        return precision == null ? dev.unlearn.core.model.Precision.FP32
+                : dev.unlearn.core.model.Precision.parse(precision, "precision");
     }
 
     /** Whether the stage also exports a PEFT adapter folder. */
@@ -141,6 +152,7 @@ public record MethodTrain(TrainSettings settings, Lora lora, String export) {
         public MethodTrain deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
             Lora[] lora = new Lora[1];
             String[] export = new String[1];
+            String[] precision = new String[1];
             Map<String, TrainSettings.OtherKey> others = new LinkedHashMap<>();
             others.put("lora", (q, c) -> lora[0] = c.readValue(q, Lora.class));
             others.put("export", (q, c) -> {
@@ -150,7 +162,14 @@ public record MethodTrain(TrainSettings settings, Lora lora, String export) {
                 }
                 export[0] = v.textValue();
             });
-            return new MethodTrain(TrainSettings.read(p, ctx, MethodTrain.class, others), lora[0], export[0]);
+            others.put("precision", (q, c) -> {
+                JsonNode v = c.readTree(q);
+                if (!v.isTextual()) {
+                    throw JsonMappingException.from(q, "expected fp32, bf16 or fp16, found " + v);
+                }
+                precision[0] = v.textValue();
+            });
+            return new MethodTrain(TrainSettings.read(p, ctx, MethodTrain.class, others), lora[0], export[0], precision[0]);
         }
     }
 }

@@ -108,7 +108,7 @@ public record Recipe(
 
         /** The run's adapter keys as {@code unlearn forget}'s options (all off without {@code train.lora}). */
         public dev.unlearn.cli.AdapterOptions adapterOptions() {
-            return train == null ? new MethodTrain(TrainSettings.DEFAULTS, null, null).options() : train.options();
+            return train == null ? new MethodTrain(TrainSettings.DEFAULTS, null, null, null).options() : train.options();
         }
     }
 

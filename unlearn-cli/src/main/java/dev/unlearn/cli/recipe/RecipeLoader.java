@@ -335,6 +335,16 @@ public final class RecipeLoader {
      */
     private static void lora(List<String> p, String at, Recipe.MethodRun m, Recipe.ModelSpec model) {
         MethodTrain t = m.train();
+        if (t != null && t.precision() != null) {
+            try {
+                if (t.modelPrecision().half() && !t.adapters()) {
+                    p.add(at + ".precision: " + t.precision() + " stores a frozen base and trains LoRA adapters; add "
+                            + at + ".lora.rank (> 0), or use fp32 (every weight trains in fp32 only)");
+                }
+            } catch (dev.unlearn.core.InvalidInputException ex) {
+                p.add(at + "." + ex.getMessage());
+            }
+        }
         if (t == null || (t.lora() == null && t.export() == null)) {
             return;
         }

@@ -76,8 +76,13 @@ public final class Checkpoint {
 
     /** Loads a model directory into a new child of {@code parent}. */
     public static CausalLm load(Path dir, NDManager parent) {
+        return load(dir, parent, Precision.FP32);
+    }
+
+    /** Loads a model directory into a new child of {@code parent}, its matrices stored in {@code precision}. */
+    public static CausalLm load(Path dir, NDManager parent, Precision precision) {
         Engines.pytorch();
-        return load(dir, parent, parent.getDevice(), false, Precision.FP32);
+        return load(dir, parent, parent.getDevice(), false, precision);
     }
 
     private static CausalLm load(Path dir, NDManager parent, Device device, boolean own, Precision precision) {

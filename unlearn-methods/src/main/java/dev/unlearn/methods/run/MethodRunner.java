@@ -232,6 +232,7 @@ public final class MethodRunner {
         if (a == null) {
             return m;
         }
+        m.put("base_precision", model.precision().key());
         m.put("rank", a.config().rank());
         m.put("alpha", a.config().alpha());
         m.put("dropout", a.config().dropout());
