@@ -221,6 +221,24 @@ class RecipeLoaderTest {
     }
 
     @Test
+    void precisionKeyBindsAndHalfPrecisionNeedsAdapters(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("r.yaml");
+        Files.writeString(f, lora("{lora: {rank: 4}, precision: bf16}"));
+        Recipe.MethodRun m = RecipeLoader.load(f).methods().get(1);
+        assertEquals(dev.unlearn.core.model.Precision.BF16, m.train().modelPrecision());
+        assertEquals("bf16", new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(m).at("/train/precision").asText(),
+                "the key enters the stage fingerprint");
+        Files.writeString(f, lora("{lr: 0.01}"));
+        assertEquals(dev.unlearn.core.model.Precision.FP32, RecipeLoader.load(f).methods().get(1).train().modelPrecision());
+        String e = error(dir, lora("{precision: bf16}"));
+        assertTrue(e.contains("methods[1].train.precision") && e.contains("lora.rank"), e);
+        e = error(dir, lora("{lora: {rank: 4}, precision: fp8}"));
+        assertTrue(e.contains("methods[1].train.precision") && e.contains("fp8"), e);
+        e = error(dir, lora("{lora: {rank: 4}, precision: [bf16]}"));
+        assertTrue(e.contains("methods[1].train.precision"), e);
+    }
+
+    @Test
     void unknownLoraKeyNamesItsPath(@TempDir Path dir) throws Exception {
         String m = error(dir, lora("{lora: {rank: 4, rnak: 2}}"));
         assertTrue(m.contains("methods[1].train.lora.rnak") && m.contains("rank") && m.contains("targets"), m);
