@@ -96,6 +96,9 @@ public class EvalTofuCommand extends ModelCommand {
     @Mixin
     StrictOption strict;
 
+    @Mixin
+    dev.unlearn.cli.PrecisionOption precision;
+
     @Override
     public Integer call() {
         if (!"cpu".equals(common.device)) {
@@ -117,6 +120,7 @@ public class EvalTofuCommand extends ModelCommand {
                 .optBatchSize(batchSize)
                 .optMaxRows(maxRows)
                 .optGradNorm(gradNorm)
+                .optPrecision(precision.precision())
                 .optStrict(strict.enabled);
         if (retain != null) {
             retain.applyTo(b);

@@ -74,12 +74,15 @@ public class ScoreCommand extends ModelCommand {
     @Mixin
     NonFiniteOption nonFinite;
 
+    @Mixin
+    dev.unlearn.cli.PrecisionOption precision;
+
     @Override
     public Integer call() throws Exception {
         Engines.pytorch();
         PrintWriter out = out();
         try (NDManager m = NDManager.newBaseManager(Engines.device(common.device));
-                CausalLm lm = ModelDirs.load(model.dir, m, nonFinite.allowed)) {
+                CausalLm lm = ModelDirs.load(model.dir, m, nonFinite.allowed, precision.precision())) {
             ObjectNode o = JSON.createObjectNode();
             if (input.ids != null) {
                 long[] ids = IdList.parse("--input-ids", input.ids, lm.config().vocabSize());

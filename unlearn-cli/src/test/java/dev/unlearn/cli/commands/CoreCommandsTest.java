@@ -37,6 +37,32 @@ class CoreCommandsTest {
         }
     }
 
+    /**
+     * {@code score --precision bf16} on the stories260k fixture: the sequence log-prob stays within bf16's
+     * rounding of the fp32 reference (measured here: see docs/test-bounds.md) and fp8 is refused.
+     */
+    @Test
+    void scoreInBf16StaysNearTheReference() throws Exception {
+        Path dir = Fixtures.fixture("stories260k");
+        JsonNode cases = JSON.readTree(dir.resolve("reference.json").toFile()).path("cases");
+        JsonNode c = cases.get(cases.size() - 1);
+        StringBuilder ids = new StringBuilder();
+        c.get("input_ids").forEach(i -> ids.append(ids.length() == 0 ? "" : ",").append(i.asLong()));
+        CliRun r = CliRun.of("score", "--model", dir.toString(), "--input-ids", ids.toString(), "--json", "--precision", "bf16");
+        assertEquals(0, r.code(), r.toString());
+        double want = c.get("sequence_logprob").asDouble();
+        double got = JSON.readTree(r.out()).get("sequence_logprob").asDouble();
+        System.out.printf("stories260k sequence log-prob: fp32 reference %.5f, bf16 %.5f%n", want, got);
+        assertTrue(got != want, "bf16 must actually round");
+        assertEquals(want, got, BF16_LOGPROB_BAND * Math.abs(want), "bf16 sequence log-prob");
+        CliRun bad = CliRun.of("score", "--model", dir.toString(), "--input-ids", ids.toString(), "--precision", "fp8");
+        assertEquals(2, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("--precision"), bad.toString());
+    }
+
+    /** Relative band of the bf16 sequence log-prob (see {@link #scoreInBf16StaysNearTheReference}). */
+    static final double BF16_LOGPROB_BAND = 0.05;
+
     @Test
     void badInputsExitWithCodeTwoAndAMessage(@TempDir Path tmp) throws Exception {
         Path dir = Fixtures.fixture("stories260k");

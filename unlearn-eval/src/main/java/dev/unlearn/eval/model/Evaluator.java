@@ -92,6 +92,7 @@ public final class Evaluator {
     private final boolean strict;
     private final TruthRatioBase truthRatioBase;
     private final boolean gradNorm;
+    private final dev.unlearn.core.model.Precision precision;
     private final Progress progress;
 
     private Evaluator(Builder b) {
@@ -117,6 +118,7 @@ public final class Evaluator {
         this.strict = b.strict;
         this.truthRatioBase = b.truthRatioBase;
         this.gradNorm = b.gradNorm;
+        this.precision = b.precision;
         this.progress = b.progress;
     }
 
@@ -195,7 +197,7 @@ public final class Evaluator {
         Engines.pytorch();
         try (NDManager m = NDManager.newBaseManager();
                 TextTokenizer tok = TextTokenizer.load(Files.isRegularFile(modelDir.resolve("tokenizer.json")) ? modelDir : dataDir);
-                CausalLm lm = Checkpoint.load(modelDir, m)) {
+                CausalLm lm = Checkpoint.load(modelDir, m, precision)) {
             return evaluate(lm, tok, modelDir.toString(), m);
         }
     }
@@ -292,11 +294,11 @@ public final class Evaluator {
         return results;
     }
 
-    private static CausalLm load(Path dir, NDManager m, List<CausalLm> loaded) {
+    private CausalLm load(Path dir, NDManager m, List<CausalLm> loaded) {
         if (dir == null) {
             return null;
         }
-        CausalLm lm = Checkpoint.load(dir, m);
+        CausalLm lm = Checkpoint.load(dir, m, precision);
         loaded.add(lm);
         return lm;
     }
@@ -325,6 +327,7 @@ public final class Evaluator {
         private boolean strict;
         private TruthRatioBase truthRatioBase = TruthRatioBase.PARAPHRASED;
         private boolean gradNorm;
+        private dev.unlearn.core.model.Precision precision = dev.unlearn.core.model.Precision.FP32;
         private Progress progress = Progress.NONE;
 
         private Builder(Path dataDir) {
@@ -480,8 +483,21 @@ public final class Evaluator {
             return this;
         }
 
+        /**
+         * How the models loaded from directories store their weight matrices (fp32 by default; bf16/fp16
+         * halve their memory, {@link dev.unlearn.core.model.Precision}).
+         */
+        public Builder optPrecision(dev.unlearn.core.model.Precision p) {
+            this.precision = p == null ? dev.unlearn.core.model.Precision.FP32 : p;
+            return this;
+        }
+
         /** Builds the evaluator; fails when both a retain model and retain logs are given. */
         public Evaluator build() {
+            if (gradNorm && precision.half()) {
+                throw new InvalidInputException("the GradNorm attack back-propagates into the weights, which needs fp32"
+                        + " weights; leave out the gradient-norm attack or use precision fp32");
+            }
             if ((retainModelDir != null || retainModel != null) && retainLogs != null) {
                 throw new InvalidInputException("give either a retain model or retain logs, not both");
             }
