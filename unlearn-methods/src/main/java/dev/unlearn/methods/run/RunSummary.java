@@ -84,6 +84,21 @@ public record RunSummary(String method, Map<String, Object> config, String kind,
         referenceCache = referenceCache == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(referenceCache));
     }
 
+    /**
+     * This summary with the reference cache's {@code dir} set to {@code dir}: for a caller that moves the
+     * cache folder after the run (the CLI's {@code forget} moves it into the saved checkpoint folder).
+     */
+    public RunSummary withReferenceCacheDir(java.nio.file.Path dir) {
+        if (!referenceCache.containsKey("dir")) {
+            return this;
+        }
+        Map<String, Object> c = new LinkedHashMap<>(referenceCache);
+        c.put("dir", dir.toString());
+        return new RunSummary(method, config, kind, steps, skippedSteps, trainableTensors, wallSeconds, forgetNllBefore,
+                forgetNllAfter, retainNllBefore, retainNllAfter, lastLoss, ssdTensors, ssdChanged, skippedSamples,
+                pdFallbacks, train, filter, adapter, reference, c);
+    }
+
     /** Pretty JSON with snake_case keys; NaN written as {@code null}. */
     public String toJson() {
         try {
