@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.unlearn.cli.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -31,12 +30,7 @@ class ReferenceCacheRecipeStageTest {
 
     @Test
     void theStageRecordsTheCachedReferenceAndKeepsItsFiles(@TempDir Path tmp) throws Exception {
-        Path recipe = tmp.resolve("refcache.yaml");
-        Files.writeString(recipe, RECIPE);
-        Path run = tmp.resolve("run");
-        CliRun r = CliRun.of("run", recipe.toString(), "--out", run.toString());
-        assertEquals(0, r.code(), r.toString());
-        Path stage = run.resolve("unlearn/rmu");
+        Path stage = LoraRecipeStageTest.runRecipe(tmp, RECIPE).resolve("unlearn/rmu");
         JsonNode s = new ObjectMapper().readTree(stage.resolve("summary.json").toFile());
         assertEquals("cached_reference", s.path("reference").asText(), s.toString());
         assertEquals("retain/layer1", s.at("/reference_cache/uses/0").asText(), s.toString());
