@@ -28,9 +28,9 @@ import java.util.Map;
  * the widest micro-batch that holds the example ({@code W}): the rows past its own length are padding rows
  * (pad token in, masked as the batch masks it), which a KL term over all positions and the WMDP form of
  * RMU count; the forward is causal, so a batch of width {@code T ≤ W} reads the first {@code T} rows.
- * Values are kept in float32 (float64 when the model computes in it) and served in the dtype the model
- * gave them in. Per-example {@code NLL_sum}s are computed in batches of distinct examples in the order
- * first met: for the reference pass's forget set these are the pass's own batches, so its values are the
+ * Values are kept in the model's float32 (or float64) and served as such; the runner does not cache
+ * for half-precision models (their values would have to be cast back to the half type). Per-example
+ * {@code NLL_sum}s are computed in batches of distinct examples in the order first met: for the reference pass's forget set these are the pass's own batches, so its values are the
  * ones computed without a cache.
  */
 final class CachedReference implements ForwardFn {

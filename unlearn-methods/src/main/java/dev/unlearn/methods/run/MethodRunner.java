@@ -373,6 +373,15 @@ public final class MethodRunner {
         long micro = cfg.maxSteps() > 0 ? cfg.maxSteps() * cfg.accumulation() : epochMicroBatches(source, cfg.epochs());
         referenceCacheRecord.put("uses", c.get().uses().stream().map(dev.unlearn.methods.spi.ReferenceUse::label).toList());
         referenceCacheRecord.put("limit_bytes", referenceCacheLimit);
+        ai.djl.ndarray.types.DataType dt = model.dataType();
+        if (dt != ai.djl.ndarray.types.DataType.FLOAT32 && dt != ai.djl.ndarray.types.DataType.FLOAT64) {
+            // serving float32 values back in a half type needs a cast that DJL 0.36's toType cannot do for bf16
+            LOG.info("reference cache is for float32/float64 models; the model is {}: using a copy", dt);
+            referenceCacheRecord.put("used", false);
+            referenceCacheRecord.put("reason", "model dtype " + dt.name().toLowerCase(java.util.Locale.ROOT)
+                    + ": the cache serves float32/float64 models only");
+            return null;
+        }
         // per micro-batch is bit-identical to a resident copy; per example is smaller when examples recur
         CachedReference.Plan p = null;
         long smallest = Long.MAX_VALUE;

@@ -52,7 +52,8 @@ import java.util.Map;
  * @param referenceCache full mode with a reference cache folder and a method whose reference uses can be cached:
  *     {@code used} (whether the cache served π_ref), {@code uses} (the outputs, e.g. {@code retain/logits}),
  *     {@code limit_bytes}, and either {@code dir}, {@code entries} (files), {@code bytes} and {@code fill_seconds},
- *     or the {@code projected_bytes} that exceeded the limit; absent otherwise
+ *     or the {@code projected_bytes} that exceeded the limit, or the {@code reason} it was not considered (a
+ *     half-precision model); absent otherwise
  */
 @JsonPropertyOrder({"method", "config", "kind", "steps", "skipped_steps", "trainable_tensors", "wall_seconds",
         "forget_nll_before", "forget_nll_after", "retain_nll_before", "retain_nll_after", "last_loss", "ssd_tensors",
