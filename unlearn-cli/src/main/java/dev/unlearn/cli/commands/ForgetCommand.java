@@ -29,6 +29,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,6 +70,8 @@ import picocli.CommandLine.Option;
         })
 public class ForgetCommand extends ModelCommand {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** Where {@code --out} keeps π_ref's cached outputs (full mode, when used; summary.json records it). */
+    static final String REFERENCE_CACHE = "reference-cache";
 
 
 
@@ -147,6 +150,9 @@ public class ForgetCommand extends ModelCommand {
         ui.info(rawText ? "loading %s (raw text: %s, chunks of --max-length tokens)" : "loading %s (%d forget, %d retain records)",
                 model.dir, rawText ? forget : forgetRecords.size(), retainRecords.size());
         Device device = Engines.device(common.device);
+        // π_ref's cached outputs are written beside --out while it trains (saving replaces --out), then moved in
+        OutputDirs.removeStaleTemps(out);
+        Path cacheTmp = out.toAbsolutePath().normalize().resolveSibling("." + out.getFileName() + ".tmp-" + REFERENCE_CACHE);
         try (ui; CausalLm lm = ModelDirs.load(model.dir, device, nonFinite.allowed, p); TextTokenizer tok = TextTokenizer.load(model.dir)) {
             adapter.attach(lm, seed.value);
             MethodRunner.Builder b = MethodRunner.builder().setModel(lm).setTokenizer(tok)
@@ -157,7 +163,7 @@ public class ForgetCommand extends ModelCommand {
             } else {
                 b.setForget(forgetRecords).optRetain(retainRecords);
             }
-            RunSummary s = b.optReference(() -> lm.copy(lm.manager()))
+            RunSummary s = b.optReference(() -> lm.copy(lm.manager())).optReferenceCacheDir(cacheTmp)
                     .setMethod(method).optConfig(section).optOverrides(sets.values).setSettings(settings).optSeed(seed.value)
                     .optTemplatesFile(templatesFile).addListener(ui.training("unlearn " + method)).build().run();
             ui.close();
@@ -165,9 +171,15 @@ public class ForgetCommand extends ModelCommand {
                     s.wallSeconds(), s.forgetNllBefore(), s.forgetNllAfter(), s.retainNllBefore(), s.retainNllAfter());
             ui.info("saving %s", out);
             adapter.save(lm, out, model.dir, store);
+            if (Files.isDirectory(cacheTmp)) {
+                Files.move(cacheTmp, out.resolve(REFERENCE_CACHE), StandardCopyOption.ATOMIC_MOVE);
+                s = s.withReferenceCacheDir(Path.of(REFERENCE_CACHE)); // relative to summary.json's folder
+            }
             OutputDirs.removeStaleTemps(out);
             dev.unlearn.core.data.QaWriter.writeAtomically(out.resolve("summary.json"), s.toJson() + "\n");
             OutputDirs.removeStaleTemps(out.resolve("summary.json"));
+        } catch (IOException ex) {
+            throw new UnlearnException("cannot move the reference cache into " + out + ": " + ex.getMessage(), ex);
         }
         result(out.toString());
         return 0;

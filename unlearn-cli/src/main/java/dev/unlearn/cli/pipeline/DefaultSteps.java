@@ -85,7 +85,8 @@ public final class DefaultSteps implements PipelineSteps {
                         run.train() == null ? dev.unlearn.core.model.Precision.FP32 : run.train().modelPrecision())) {
             dev.unlearn.cli.AdapterOptions adapter = run.adapterOptions();
             adapter.attach(lm, seed);
-            RunSummary s = MethodRunner.builder().setModel(lm).optReference(() -> lm.copy(m)).setTokenizer(tok)
+            RunSummary s = MethodRunner.builder().setModel(lm).optReference(() -> lm.copy(m))
+                    .optReferenceCacheDir(outModel.resolveSibling(REFERENCE_CACHE)).setTokenizer(tok)
                     .optTemplate(PromptTemplate.resolve(template, fullModel, null)).setForget(data.forgetRecords())
                     .optRetain(data.retainRecords()).setMethod(run.method())
                     .optConfig(config(run.method(), run.config(), data.dir())).setSettings(run.settings()).optSeed(seed)
@@ -96,6 +97,8 @@ public final class DefaultSteps implements PipelineSteps {
                 ui.close();
             }
             save(adapter, lm, fullModel, outModel);
+            // the stage folder is renamed when it succeeds: name the cache relative to it
+            s = s.withReferenceCacheDir(Path.of(REFERENCE_CACHE));
             if (filters) {
                 Files.move(filterTmp, outModel.resolve(DECODING_FILTER), StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);
@@ -105,6 +108,13 @@ public final class DefaultSteps implements PipelineSteps {
             throw new java.io.UncheckedIOException(ex);
         }
     }
+
+    /**
+     * Where a method stage keeps π_ref's cached outputs (full mode, when the method's uses can be cached
+     * and fit {@code MethodRunner}'s limit), beside its {@code model/}; {@code summary.json} records it
+     * under {@code reference_cache}, with {@code dir} relative to the stage folder.
+     */
+    public static final String REFERENCE_CACHE = "reference-cache";
 
     /** The PEFT adapter folder of a stage run with {@code train.export: peft}, beside its {@code model/}. */
     public static final String ADAPTER = "adapter";

@@ -222,13 +222,14 @@ final class MusePipeline {
                 CausalLm lm = Checkpoint.load(fullModel, m)) {
             dev.unlearn.cli.AdapterOptions adapter = run.adapterOptions();
             adapter.attach(lm, seed);
-            RunSummary s = MethodRunner.builder().setModel(lm).optReference(() -> lm.copy(m)).setTokenizer(tok)
+            RunSummary s = MethodRunner.builder().setModel(lm).optReference(() -> lm.copy(m))
+                    .optReferenceCacheDir(outModel.resolveSibling(DefaultSteps.REFERENCE_CACHE)).setTokenizer(tok)
                     .optTemplate(PromptTemplate.resolve(template, fullModel, null))
                     .optTextExamples(chunks(tok, corpus.forget(), chunk, stride), chunks(tok, corpus.retain(), chunk, stride))
                     .setMethod(run.method()).optConfig(DefaultSteps.config(run.method(), run.config(), dataDir))
                     .setSettings(run.settings().withMaxLength(Math.max(2, chunk))).optSeed(seed).build().run();
             DefaultSteps.save(adapter, lm, fullModel, outModel);
-            return s.toMap();
+            return s.withReferenceCacheDir(Path.of(DefaultSteps.REFERENCE_CACHE)).toMap();
         }
     }
 

@@ -71,6 +71,34 @@ class ForgetCommandTest {
         assertEquals(before, Digests.directoryManifest(w.full()), "the input checkpoint changed");
     }
 
+    /** Issue 16: full mode keeps π_ref's outputs in {@code --out/reference-cache}, not in a second model. */
+    @Test
+    void npoWithKlRetainTermCachesTheReferenceInTheOutputFolder(@TempDir Path tmp) throws Exception {
+        Path mine = Files.writeString(tmp.resolve("notes.txt"), "user file");
+        Path out = tmp.resolve("npo-kl");
+        CliRun r = CliRun.of(args(out, "npo", "--set", "retain_loss_type=KL", "--max-steps", "2"));
+        assertEquals(0, r.code(), r.toString());
+        JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertEquals("cached_reference", s.get("reference").asText(), s.toString());
+        assertTrue(s.at("/reference_cache/used").asBoolean(), s.toString());
+        assertEquals("reference-cache", s.at("/reference_cache/dir").asText(), s.toString());
+        assertEquals("retain/logits", s.at("/reference_cache/uses/1").asText(), s.toString());
+        Path cache = out.resolve("reference-cache");
+        assertTrue(Files.isRegularFile(cache.resolve("index.json")), "index.json in " + cache);
+        long bytes;
+        try (var f = Files.walk(cache)) {
+            bytes = f.filter(p -> p.toString().endsWith(".bin")).mapToLong(p -> p.toFile().length()).sum();
+        }
+        assertEquals(s.at("/reference_cache/bytes").asLong(), bytes, "the summary counts the files in --out");
+        assertTrue(Checkpoint.verifyManifest(out).isEmpty(), "the checkpoint is intact beside the cache");
+        try (var l = Files.list(tmp)) {
+            assertEquals(java.util.Set.of("notes.txt", "npo-kl"),
+                    l.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()),
+                    "no temporary cache folder left beside --out");
+        }
+        assertEquals("user file", Files.readString(mine));
+    }
+
     @Test
     void outInsideOrEqualToModelIsRefused() {
         CliRun same = CliRun.of(args(w.full(), "ga"));

@@ -34,13 +34,19 @@ class LoraRecipeStageTest {
             eval: {suites: [tofu], max_new_tokens: 4}
             """;
 
-    @Test
-    void aRecipeStageTrainsAndExportsAdapters(@TempDir Path tmp) throws Exception {
-        Path recipe = tmp.resolve("lora.yaml");
-        Files.writeString(recipe, RECIPE);
+    /** Runs {@code yaml} as a recipe into {@code tmp/run} (exit 0 asserted); returns the run folder. */
+    static Path runRecipe(Path tmp, String yaml) throws java.io.IOException {
+        Path recipe = tmp.resolve("recipe.yaml");
+        Files.writeString(recipe, yaml);
         Path run = tmp.resolve("run");
         CliRun r = CliRun.of("run", recipe.toString(), "--out", run.toString());
         assertEquals(0, r.code(), r.toString());
+        return run;
+    }
+
+    @Test
+    void aRecipeStageTrainsAndExportsAdapters(@TempDir Path tmp) throws Exception {
+        Path run = runRecipe(tmp, RECIPE);
         Path stage = run.resolve("unlearn/npo");
         JsonNode s = new ObjectMapper().readTree(stage.resolve("summary.json").toFile());
         assertEquals("adapter_disabled_base", s.path("reference").asText(), s.toString());

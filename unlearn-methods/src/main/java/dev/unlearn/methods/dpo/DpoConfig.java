@@ -4,6 +4,10 @@ import dev.unlearn.methods.loss.LossPositions;
 import dev.unlearn.methods.loss.RetainLossType;
 import dev.unlearn.methods.loss.TwoTermConfig;
 import dev.unlearn.methods.spi.ConfigChecks;
+import dev.unlearn.methods.spi.ModelInfo;
+import dev.unlearn.methods.spi.ReferenceUse;
+import dev.unlearn.methods.spi.ReferenceUse.StepBatch;
+import java.util.List;
 
 /**
  * Keys of {@code dpo} and {@code idkdpo} (docs/methods-parity.md §P1; OU {@code configs/trainer/DPO.yaml}).
@@ -47,6 +51,14 @@ public record DpoConfig(double beta, double gamma, double alpha, RetainLossType 
     @Override
     public boolean needsReference() {
         return true;
+    }
+
+    /** π_ref's {@code NLL_sum} of the forget and of the template answers, and the KL retain term's logits. */
+    @Override
+    public List<ReferenceUse> referenceUses(ModelInfo model) {
+        return TwoTermConfig.uses(this,
+                ReferenceUse.nllSum(StepBatch.FORGET),
+                ReferenceUse.nllSum(StepBatch.TEMPLATES));
     }
 
     @Override

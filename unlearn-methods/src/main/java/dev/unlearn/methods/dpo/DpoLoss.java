@@ -35,8 +35,8 @@ public final class DpoLoss implements LossMethod {
         TokenLogProbs.Result forget = SequenceLosses.tokenLogProbs(policy.logits(b.forget(), m), b.forget().labels(m));
         NDArray loseTheta = SequenceLosses.nllSum(forget);
         NDArray winTheta = nllSum(policy, b.templates(), m);
-        NDArray loseRef = nllSum(reference, b.forget(), m).stopGradient();
-        NDArray winRef = nllSum(reference, b.templates(), m).stopGradient();
+        NDArray loseRef = reference.nllSum(b.forget(), m).stopGradient();
+        NDArray winRef = reference.nllSum(b.templates(), m).stopGradient();
         NDArray pref = PreferenceLoss.loss(winTheta, winRef, loseTheta, loseRef, config.beta());
         StepLoss s = TwoTermLoss.assemble(pref, SequenceLosses.pooledNll(forget), config.gamma(), config.alpha(),
                 config.retainLossType(), config.klPositions(), policy, reference, b, m);

@@ -2,6 +2,10 @@ package dev.unlearn.methods.loss;
 
 import dev.unlearn.methods.spi.ConfigChecks;
 import dev.unlearn.methods.spi.MethodConfig;
+import dev.unlearn.methods.spi.ModelInfo;
+import dev.unlearn.methods.spi.ReferenceUse;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A config of the two-term form {@code L = γ·L_forget + α·L_retain} (methods.md §0, §1.2): the retain
@@ -30,6 +34,24 @@ public interface TwoTermConfig extends MethodConfig {
     @Override
     default boolean needsReference() {
         return alpha() > 0 && retainLossType() == RetainLossType.KL;
+    }
+
+    /** The KL retain term's use of π_ref (its logits on the retain batch) when there is one. */
+    @Override
+    default List<ReferenceUse> referenceUses(ModelInfo model) {
+        return uses(this);
+    }
+
+    /**
+     * {@code forgetUses} (what the forget term asks of π_ref) plus π_ref's logits on the retain batch when
+     * the retain term is KL with {@code α > 0}.
+     */
+    static List<ReferenceUse> uses(TwoTermConfig c, ReferenceUse... forgetUses) {
+        List<ReferenceUse> out = new ArrayList<>(List.of(forgetUses));
+        if (c.alpha() > 0 && c.retainLossType() == RetainLossType.KL) {
+            out.add(ReferenceUse.logits(ReferenceUse.StepBatch.RETAIN));
+        }
+        return out;
     }
 
     /** Rejects a negative {@code gamma} or {@code alpha}, naming the key. */

@@ -4,6 +4,10 @@ import dev.unlearn.methods.loss.LossPositions;
 import dev.unlearn.methods.loss.RetainLossType;
 import dev.unlearn.methods.loss.TwoTermConfig;
 import dev.unlearn.methods.spi.ConfigChecks;
+import dev.unlearn.methods.spi.ModelInfo;
+import dev.unlearn.methods.spi.ReferenceUse;
+import dev.unlearn.methods.spi.ReferenceUse.StepBatch;
+import java.util.List;
 
 /**
  * Keys of {@code npo} (methods.md §3; OU {@code NPO.yaml}, NPO-repo {@code forget.yaml}).
@@ -30,5 +34,15 @@ public record NpoConfig(double beta, double gamma, double alpha, RetainLossType 
     @Override
     public boolean needsReference() {
         return true;
+    }
+
+    /**
+     * The reference pass's {@code NLL_sum} of every forget sample (the steps read NPO's own cache, filled by
+     * the pass), and the KL retain term's logits.
+     */
+    @Override
+    public List<ReferenceUse> referenceUses(ModelInfo model) {
+        return TwoTermConfig.uses(this, ReferenceUse.nllSum(
+                StepBatch.PASS));
     }
 }

@@ -76,9 +76,7 @@ public final class NpoLoss implements LossMethod {
     }
 
     private void fill(ForwardFn reference, Batch b, NDManager m) {
-        NDArray logits = reference.logits(b, m).stopGradient();
-        double[] sums = SequenceLosses.nllSum(SequenceLosses.tokenLogProbs(logits, b.labels(m)))
-                .toType(DataType.FLOAT64, false).toDoubleArray();
+        double[] sums = reference.nllSum(b, m).stopGradient().toType(DataType.FLOAT64, false).toDoubleArray();
         for (int i = 0; i < sums.length; i++) {
             cache.put(b.examples().get(i), sums[i]);
         }

@@ -52,15 +52,17 @@ public final class NpoMethod implements UnlearningMethod<NpoConfig> {
 
     /**
      * A reference pass fills the cache of π_ref's {@code NLL_sum} per forget sample; π_ref stays resident
-     * only for a KL retain term.
+     * only for a KL retain term. Both uses are declared cacheable, so in full mode the runner may serve them
+     * from values stored on disk instead of a copy of the model.
      */
     @Override
     public MethodPlan plan(NpoConfig config, MethodContext<?> context, ModelInfo model) {
         NpoLoss loss = (NpoLoss) lossMethod(config, context, model);
         LossPlan.Hook pass = new LossPlan.ReferencePass(loss::precompute);
+        LossPlan.Hook cacheable = new LossPlan.CacheableReference(config.referenceUses(model));
         return config.retainLossType() == RetainLossType.KL
-                ? LossPlan.of(loss, pass, new LossPlan.ResidentReference())
-                : LossPlan.of(loss, pass);
+                ? LossPlan.of(loss, pass, new LossPlan.ResidentReference(), cacheable)
+                : LossPlan.of(loss, pass, cacheable);
     }
 
     /**

@@ -5,6 +5,10 @@ import dev.unlearn.methods.loss.LossPositions;
 import dev.unlearn.methods.loss.RetainLossType;
 import dev.unlearn.methods.loss.TwoTermConfig;
 import dev.unlearn.methods.spi.ConfigChecks;
+import dev.unlearn.methods.spi.ModelInfo;
+import dev.unlearn.methods.spi.ReferenceUse;
+import dev.unlearn.methods.spi.ReferenceUse.StepBatch;
+import java.util.List;
 
 /**
  * Keys of {@code pdu} (docs/methods-parity.md §P7; OU {@code configs/trainer/PDU.yaml}).
@@ -73,5 +77,12 @@ public record PduConfig(Double retainLossEps, boolean primalDual, double dualSte
     @Override
     public boolean needsReference() {
         return retainLossType == RetainLossType.KL;
+    }
+
+    /** The KL retain term's logits (PDU forwards its retain batch whatever λ is). */
+    @Override
+    public List<ReferenceUse> referenceUses(ModelInfo model) {
+        return needsReference() ? List.of(ReferenceUse.logits(
+                StepBatch.RETAIN)) : List.of();
     }
 }

@@ -6,6 +6,8 @@ import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.methods.spi.ConfigChecks;
 import dev.unlearn.methods.spi.MethodConfig;
 import dev.unlearn.methods.spi.ModelInfo;
+import dev.unlearn.methods.spi.ReferenceUse;
+import dev.unlearn.methods.spi.ReferenceUse.StepBatch;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -87,5 +89,13 @@ public record RmuConfig(Integer layer, double steeringCoeff, double gamma, doubl
     @Override
     public boolean needsReference() {
         return alpha > 0;
+    }
+
+    /** π_ref's output of block ℓ on the retain batch (none known without the model's sizes). */
+    @Override
+    public List<ReferenceUse> referenceUses(ModelInfo model) {
+        return !needsReference() || model == null ? List.of() : List.of(
+                ReferenceUse.layerOutput(StepBatch.RETAIN,
+                        effectiveLayer(model)));
     }
 }

@@ -103,9 +103,18 @@ public final class MethodRunner {
     private final List<TokenizedExample> textRetain;
     private final Path filterOut;
 
+    private final Path referenceCacheDir;
+    private final long referenceCacheLimit;
+    private final CachedReference.Granularity referenceCacheGranularity;
+
     private CausalLm reference;
-    /** Where π_ref came from, for the summary: null (not used), adapter_disabled_base or model_copy. */
+    /**
+     * Where π_ref came from, for the summary: null (not used), adapter_disabled_base, model_copy or
+     * cached_reference.
+     */
     private String referenceKind;
+    /** The reference cache's record for the summary (empty when no cache was considered). */
+    private final Map<String, Object> referenceCacheRecord = new LinkedHashMap<>();
 
     private MethodRunner(Builder b) {
         model = b.model;
@@ -125,6 +134,9 @@ public final class MethodRunner {
         textForget = b.textForget;
         textRetain = b.textRetain;
         filterOut = b.filterOut;
+        referenceCacheDir = b.referenceCacheDir;
+        referenceCacheLimit = b.referenceCacheLimit;
+        referenceCacheGranularity = b.referenceCacheGranularity;
     }
 
     public static Builder builder() {
@@ -158,7 +170,8 @@ public final class MethodRunner {
         ModelInfo info = new ModelInfo(model.config().numHiddenLayers(), model.config().hiddenSize(),
                 model.config().vocabSize());
         boolean adapterMode = model.adapters() != null;
-        MethodContext<CausalLm> ctx = new MethodContext<>(model, referenceSupplier == null && !adapterMode ? null : this::reference,
+        MethodContext<CausalLm> ctx = new MethodContext<>(model,
+                referenceSupplier == null && !adapterMode && !modelIsReference() ? null : this::reference,
                 rawText ? textSamples(textForget) : samples(forget, f.examples()),
                 rawText ? textSamples(textRetain) : samples(retain, r.examples()), List.of(), model.device(), seed,
                 templatesFile);
@@ -209,7 +222,7 @@ public final class MethodRunner {
             RunSummary s = new RunSummary(m.name(), ConfigBinder.asMap(cfg), plan.kind().name(), o.steps, o.skippedSteps,
                     o.tensors, wall, fb, meanNll(f.examples()), rb, meanNll(r.examples()), o.lastLoss, o.edit,
                     o.changed, skipped, o.pdFallbacks, trainRecord(), o.filter,
-                    adapterMode ? adapterRecord() : Map.of(), referenceKind);
+                    adapterMode ? adapterRecord() : Map.of(), referenceKind, referenceCacheRecord);
             LOG.info("{}: {} steps in {} s; forget NLL {} -> {}, retain NLL {} -> {}", m.name(), s.steps(),
                     String.format("%.1f", wall), fmt(fb), fmt(s.forgetNllAfter()), fmt(rb), fmt(s.retainNllAfter()));
             return s;
@@ -262,26 +275,15 @@ public final class MethodRunner {
             Map<String, TokenizedExample> byId = new LinkedHashMap<>();
             fx.forEach(e -> byId.put(e.id(), e));
             DecoupledSet.Built built = DecoupledSet.build(forget, byId, retain, tokenization, tokenizer,
-                    referenceSupplier == null && model.adapters() == null ? null : this::reference, seed);
+                    referenceSupplier == null && model.adapters() == null && !modelIsReference() ? null
+                            : this::untrainedReference, seed);
             decoupled = built.byForgetId();
             fallbacks = built.fallbacks();
             LOG.info("decoupled prompts: {} samples ({} by generation, {} fallbacks)", decoupled.size(),
                     built.generated(), fallbacks);
         }
-        Optional<LossPlan.ReferencePass> pass = plan.hook(LossPlan.ReferencePass.class);
-        if (pass.isPresent()) {
-            pass.get().pass().run(new LmForward(reference(), true), Batches.sequential(fx, settings.batchSize(),
-                    settings.maxBatchTokens(), pad), model.manager());
-        }
-        ForwardFn reference = null;
-        if (plan.has(LossPlan.ResidentReference.class)) {
-            reference = new LmForward(reference(), true);
-        } else {
-            releaseReference();
-        }
         List<String> answers = plan.hook(LossPlan.AlternateAnswers.class).map(LossPlan.AlternateAnswers::answers)
                 .orElse(List.of());
-        Map<String, NDArray> params = TrainableParameters.select(model, loss);
         Map<String, String> questions = new LinkedHashMap<>();
         for (QaRecord q : forget) {
             questions.put(q.id(), q.question());
@@ -289,6 +291,22 @@ public final class MethodRunner {
         StepBatchSource source = new StepBatchSource(fx, rx, settings.batchSize(), settings.maxBatchTokens(), pad, seed,
                 questions, answers, tokenization, decoupled);
         TrainingConfig.Builder tb = settings.toConfig(seed);
+        Optional<LossPlan.ReferencePass> pass = plan.hook(LossPlan.ReferencePass.class);
+        List<dev.unlearn.core.data.Batch> passBatches = pass.isEmpty() ? List.of()
+                : Batches.sequential(fx, settings.batchSize(), settings.maxBatchTokens(), pad);
+        ForwardFn cached = cachedReference(plan, source, tb.build(), passBatches);
+        if (pass.isPresent()) {
+            pass.get().pass().run(cached != null ? cached : new LmForward(reference(), true), passBatches,
+                    model.manager());
+        }
+        ForwardFn reference = null;
+        if (plan.has(LossPlan.ResidentReference.class)) {
+            reference = cached != null ? cached : new LmForward(reference(), true);
+        }
+        if (cached == null && reference == null) {
+            releaseReference();
+        }
+        Map<String, NDArray> params = TrainableParameters.select(model, loss);
         if (progress != null) {
             tb.optProgress(progress, 10);
         }
@@ -322,12 +340,111 @@ public final class MethodRunner {
                 Map.of());
     }
 
+    /**
+     * Full mode with a cache folder: the model as given is π_ref (the caller's contract), so what runs
+     * before the first update may use it without a copy.
+     */
+    private boolean modelIsReference() {
+        return referenceCacheDir != null && model.adapters() == null;
+    }
+
+    /** π_ref for what runs before the first update (decoupled prompts' answers): the model itself when it is π_ref. */
+    private CausalLm untrainedReference() {
+        if (modelIsReference()) {
+            if (referenceKind == null) {
+                referenceKind = "model_before_update";
+            }
+            return model;
+        }
+        return reference();
+    }
+
+    /**
+     * The cached π_ref of a plan that declares {@link LossPlan.CacheableReference}, in full mode with a
+     * cache folder, when the projected cache fits the limit: planned over the micro-batches the loop will
+     * run, filled from the model before its first update, written under the folder. Null otherwise (a
+     * model copy serves π_ref); the summary records the choice either way.
+     */
+    private ForwardFn cachedReference(LossPlan plan, StepBatchSource source, TrainingConfig cfg,
+            List<dev.unlearn.core.data.Batch> passBatches) {
+        Optional<LossPlan.CacheableReference> c = plan.hook(LossPlan.CacheableReference.class);
+        if (!modelIsReference() || c.isEmpty()) {
+            return null;
+        }
+        long micro = cfg.maxSteps() > 0 ? cfg.maxSteps() * cfg.accumulation() : epochMicroBatches(source, cfg.epochs());
+        referenceCacheRecord.put("uses", c.get().uses().stream().map(dev.unlearn.methods.spi.ReferenceUse::label).toList());
+        referenceCacheRecord.put("limit_bytes", referenceCacheLimit);
+        ai.djl.ndarray.types.DataType dt = model.dataType();
+        if (dt != ai.djl.ndarray.types.DataType.FLOAT32 && dt != ai.djl.ndarray.types.DataType.FLOAT64) {
+            // serving float32 values back in a half type needs a cast that DJL 0.36's toType cannot do for bf16
+            LOG.info("reference cache is for float32/float64 models; the model is {}: using a copy", dt);
+            referenceCacheRecord.put("used", false);
+            referenceCacheRecord.put("reason", "model dtype " + dt.name().toLowerCase(java.util.Locale.ROOT)
+                    + ": the cache serves float32/float64 models only");
+            return null;
+        }
+        // per micro-batch is bit-identical to a resident copy; per example is smaller when examples recur
+        CachedReference.Plan p = null;
+        long smallest = Long.MAX_VALUE;
+        for (CachedReference.Granularity g : referenceCacheGranularity == null ? CachedReference.Granularity.values()
+                : new CachedReference.Granularity[] {referenceCacheGranularity}) {
+            CachedReference.Plan q = CachedReference.plan(g, c.get().uses(), source, micro, passBatches,
+                    model.config().vocabSize(), model.config().hiddenSize(), model.dataType());
+            smallest = Math.min(smallest, q.bytes());
+            if (q.bytes() <= referenceCacheLimit) {
+                p = q;
+                break;
+            }
+        }
+        if (p == null) {
+            LOG.info("reference cache would take {} bytes, over the limit of {}: using a copy of the model", smallest,
+                    referenceCacheLimit);
+            referenceCacheRecord.put("used", false);
+            referenceCacheRecord.put("projected_bytes", smallest);
+            return null;
+        }
+        long t0 = System.nanoTime();
+        ReferenceCache cache = ReferenceCache.create(referenceCacheDir);
+        CachedReference.fill(p, model, cache, settings.batchSize(), settings.maxBatchTokens(), tokenizer.padId(),
+                model.manager());
+        Map<String, Object> about = new LinkedHashMap<>();
+        about.put("uses", referenceCacheRecord.get("uses"));
+        about.put("granularity", p.granularity().label());
+        about.put("model_dtype", model.dataType().name().toLowerCase(java.util.Locale.ROOT));
+        cache.writeIndex(about);
+        referenceKind = "cached_reference";
+        referenceCacheRecord.put("used", true);
+        referenceCacheRecord.put("granularity", p.granularity().label());
+        referenceCacheRecord.put("dir", referenceCacheDir.toString());
+        referenceCacheRecord.put("entries", cache.entries());
+        referenceCacheRecord.put("bytes", cache.bytes());
+        referenceCacheRecord.put("fill_seconds", (System.nanoTime() - t0) / 1e9);
+        LOG.info("reference: {} outputs cached in {} ({} bytes); no model copy", cache.entries(), referenceCacheDir,
+                cache.bytes());
+        return new CachedReference(cache, p.granularity());
+    }
+
+    /** Micro-batches in the first {@code epochs} epochs of the source. */
+    private static long epochMicroBatches(StepBatchSource source, int epochs) {
+        long n = 0;
+        for (int e = 0; e < epochs; e++) {
+            n += source.batchesIn(e);
+        }
+        return n;
+    }
+
     private CausalLm reference() {
         if (reference == null && model.adapters() != null) {
             // adapter mode: the frozen base without its adapters is π_ref; no second copy
             reference = model.baseView();
             referenceKind = "adapter_disabled_base";
             LOG.info("reference: the adapter-disabled base (no copy)");
+        }
+        if (reference == null && referenceSupplier == null && modelIsReference()) {
+            // the model as given is π_ref and nothing has updated it yet: copy it
+            reference = model.copy(model.manager());
+            referenceKind = "model_copy";
+            LOG.info("reference model copied");
         }
         if (reference == null) {
             if (referenceSupplier == null) {
@@ -418,6 +535,12 @@ public final class MethodRunner {
         private List<TokenizedExample> textForget;
         private List<TokenizedExample> textRetain;
         private Path filterOut;
+        private Path referenceCacheDir;
+        private long referenceCacheLimit = DEFAULT_CACHE_LIMIT;
+        private CachedReference.Granularity referenceCacheGranularity;
+
+        /** The default {@link #optReferenceCacheLimit}: 4 GiB. */
+        public static final long DEFAULT_CACHE_LIMIT = 4L << 30;
 
         private Builder() {}
 
@@ -526,6 +649,35 @@ public final class MethodRunner {
         /** Progress lines of the training loop (the CLI passes stderr). */
         public Builder optProgress(PrintStream out) {
             progress = out;
+            return this;
+        }
+
+        /**
+         * Full mode (no adapters): serve π_ref from outputs cached under {@code dir} instead of a copy of the
+         * model, for plans that declare {@link LossPlan.CacheableReference} when the projected cache fits
+         * {@link #optReferenceCacheLimit}. The outputs are computed once per example before the first update
+         * <em>from the model itself</em>, so set this only when π_ref is the model as given (the reference
+         * supplier, if any, returns a copy of it, as {@code () -> lm.copy(parent)} does); the supplier is then
+         * called only when the cache is not used. {@code dir} must be absent or empty; the files stay there
+         * after the run. The summary's {@code reference} and {@code reference_cache} record the choice.
+         */
+        public Builder optReferenceCacheDir(Path dir) {
+            referenceCacheDir = dir;
+            return this;
+        }
+
+        /** The largest reference cache, in bytes, the runner writes (default {@value #DEFAULT_CACHE_LIMIT}, 4 GiB). */
+        public Builder optReferenceCacheLimit(long bytes) {
+            if (bytes < 0) {
+                throw new InvalidInputException("the reference cache limit must be >= 0 bytes, got " + bytes);
+            }
+            referenceCacheLimit = bytes;
+            return this;
+        }
+
+        /** Tests: only this granularity is considered (null: per micro-batch when it fits, else per example). */
+        Builder optReferenceCacheGranularity(CachedReference.Granularity g) {
+            referenceCacheGranularity = g;
             return this;
         }
 

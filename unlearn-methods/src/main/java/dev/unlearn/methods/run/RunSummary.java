@@ -44,12 +44,21 @@ import java.util.Map;
  * @param adapter adapter mode only: the LoRA adapters trained (rank, alpha, dropout, scale, rslora,
  *     target_modules, adapted_weights, adapter_parameters); absent from the JSON otherwise
  * @param reference where the reference model π_ref came from when the run used one: {@code adapter_disabled_base}
- *     (adapter mode: the frozen base without adapters, no copy) or {@code model_copy} (a resident copy); absent
- *     when no reference was used
+ *     (adapter mode: the frozen base without adapters, no copy), {@code model_copy} (a copy of the model),
+ *     {@code cached_reference} (full mode: π_ref's outputs computed once per example from the model before its
+ *     first update and read back from files, no copy) or {@code model_before_update} (only what ran before the
+ *     first update, such as PD's generated answers, used π_ref, and it was the model itself); absent when no
+ *     reference was used
+ * @param referenceCache full mode with a reference cache folder and a method whose reference uses can be cached:
+ *     {@code used} (whether the cache served π_ref), {@code uses} (the outputs, e.g. {@code retain/logits}),
+ *     {@code limit_bytes}, and either {@code dir}, {@code entries} (files), {@code bytes} and {@code fill_seconds},
+ *     or the {@code projected_bytes} that exceeded the limit, or the {@code reason} it was not considered (a
+ *     half-precision model); absent otherwise
  */
 @JsonPropertyOrder({"method", "config", "kind", "steps", "skipped_steps", "trainable_tensors", "wall_seconds",
         "forget_nll_before", "forget_nll_after", "retain_nll_before", "retain_nll_after", "last_loss", "ssd_tensors",
-        "ssd_changed", "skipped_samples", "pd_fallbacks", "train", "filter", "adapter", "reference"})
+        "ssd_changed", "skipped_samples", "pd_fallbacks", "train", "filter", "adapter", "reference",
+        "reference_cache"})
 public record RunSummary(String method, Map<String, Object> config, String kind, long steps, int skippedSteps,
         int trainableTensors, @JsonSerialize(using = Finite.class) double wallSeconds,
         @JsonSerialize(using = Finite.class) double forgetNllBefore,
@@ -60,7 +69,8 @@ public record RunSummary(String method, Map<String, Object> config, String kind,
         List<String> skippedSamples, int pdFallbacks, Map<String, Object> train,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, ?> filter,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> adapter,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String reference) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String reference,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> referenceCache) {
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(SerializationFeature.INDENT_OUTPUT);
@@ -72,6 +82,22 @@ public record RunSummary(String method, Map<String, Object> config, String kind,
         train = Collections.unmodifiableMap(new LinkedHashMap<>(train));
         filter = filter == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(filter));
         adapter = adapter == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(adapter));
+        referenceCache = referenceCache == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(referenceCache));
+    }
+
+    /**
+     * This summary with the reference cache's {@code dir} set to {@code dir}: for a caller that moves the
+     * cache folder after the run (the CLI's {@code forget} moves it into the saved checkpoint folder).
+     */
+    public RunSummary withReferenceCacheDir(java.nio.file.Path dir) {
+        if (!referenceCache.containsKey("dir")) {
+            return this;
+        }
+        Map<String, Object> c = new LinkedHashMap<>(referenceCache);
+        c.put("dir", dir.toString());
+        return new RunSummary(method, config, kind, steps, skippedSteps, trainableTensors, wallSeconds, forgetNllBefore,
+                forgetNllAfter, retainNllBefore, retainNllAfter, lastLoss, ssdTensors, ssdChanged, skippedSamples,
+                pdFallbacks, train, filter, adapter, reference, c);
     }
 
     /** Pretty JSON with snake_case keys; NaN written as {@code null}. */

@@ -2,7 +2,9 @@ package dev.unlearn.methods.spi;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import dev.unlearn.core.data.Batch;
+import dev.unlearn.core.score.TokenLogProbs;
 
 /**
  * A model as a loss sees it: a forward pass over a {@link Batch}. Wiring to core's {@code CausalLm}
@@ -22,5 +24,17 @@ public interface ForwardFn {
      */
     default NDArray layerOutput(Batch batch, int layer, NDManager m) {
         throw new UnsupportedOperationException("this ForwardFn gives logits only; RMU needs hidden states");
+    }
+
+    /**
+     * {@code NLL_sum} per sample over the answer positions (methods.md §0), {@code [B]}: by default from
+     * {@link #logits} cast to float32 when they are of a half type, as the sequence losses compute it.
+     * A cached reference serves it from the values stored per example.
+     */
+    default NDArray nllSum(Batch batch, NDManager m) {
+        NDArray z = logits(batch, m);
+        DataType dt = z.getDataType();
+        NDArray logits = dt == DataType.FLOAT32 || dt == DataType.FLOAT64 ? z : z.toType(DataType.FLOAT32, false);
+        return TokenLogProbs.of(logits, batch.labels(m)).sumPerSample().neg();
     }
 }

@@ -40,7 +40,21 @@ public record LossPlan(LossMethod loss, List<Hook> hooks) implements MethodPlan 
      * {@link UnlearningMethod#plan}.
      */
     public static LossPlan of(LossMethod loss, MethodConfig config) {
-        return config.needsReference() ? of(loss, new ResidentReference()) : of(loss);
+        return of(loss, config, null);
+    }
+
+    /**
+     * {@link #of(LossMethod, MethodConfig)} plus {@link CacheableReference} with the config's
+     * {@link MethodConfig#referenceUses(ModelInfo) reference uses} when it names them (so the runner may
+     * serve π_ref from a cache); {@code model} may be null, when the uses depend on no model size.
+     */
+    public static LossPlan of(LossMethod loss, MethodConfig config, ModelInfo model) {
+        if (!config.needsReference()) {
+            return of(loss);
+        }
+        List<ReferenceUse> uses = config.referenceUses(model);
+        return uses.isEmpty() ? of(loss, new ResidentReference())
+                : of(loss, new ResidentReference(), new CacheableReference(uses));
     }
 
     /**
@@ -49,7 +63,13 @@ public record LossPlan(LossMethod loss, List<Hook> hooks) implements MethodPlan 
      * {@link MethodConfig#needsTemplates() needs templates}. The default of {@link UnlearningMethod#plan}.
      */
     public static LossPlan of(String method, LossMethod loss, MethodConfig config, MethodContext<?> context) {
-        LossPlan p = of(loss, config);
+        return of(method, loss, config, context, null);
+    }
+
+    /** {@link #of(String, LossMethod, MethodConfig, MethodContext)} with the model sizes the reference uses may need. */
+    public static LossPlan of(String method, LossMethod loss, MethodConfig config, MethodContext<?> context,
+            ModelInfo model) {
+        LossPlan p = of(loss, config, model);
         if (!config.needsTemplates()) {
             return p;
         }
@@ -87,7 +107,8 @@ public record LossPlan(LossMethod loss, List<Hook> hooks) implements MethodPlan 
     }
 
     /** A need of a loss plan, provided by the runner. */
-    public sealed interface Hook permits ResidentReference, ReferencePass, AlternateAnswers, DecoupledPrompts {}
+    public sealed interface Hook permits ResidentReference, ReferencePass, CacheableReference, AlternateAnswers,
+            DecoupledPrompts {}
 
     /**
      * π_ref stays loaded for every step and is passed to {@link LossMethod#loss} as {@code reference}
@@ -105,6 +126,25 @@ public record LossPlan(LossMethod loss, List<Hook> hooks) implements MethodPlan 
     public record ReferencePass(Pass pass) implements Hook {
         public ReferencePass {
             Objects.requireNonNull(pass, "pass");
+        }
+    }
+
+    /**
+     * Every output of π_ref that this plan asks for, in its {@link ReferencePass} and in its steps, is one
+     * of {@code uses}: in full mode (no adapters) the runner may then compute them once per example, before
+     * the first update and from the model itself, store them on disk and hand the pass and the steps a
+     * reference forward that reads them back ({@code reference.source: cached_reference} in the summary),
+     * so that no second model is made. Asking that forward for an output not declared here fails the step.
+     * Without this hook a {@link ResidentReference} is a resident model.
+     *
+     * @param uses the outputs asked for, never empty
+     */
+    public record CacheableReference(List<ReferenceUse> uses) implements Hook {
+        public CacheableReference {
+            uses = List.copyOf(new java.util.LinkedHashSet<>(uses));
+            if (uses.isEmpty()) {
+                throw new IllegalArgumentException("a cacheable reference declares at least one use");
+            }
         }
     }
 

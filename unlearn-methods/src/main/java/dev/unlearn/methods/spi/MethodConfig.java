@@ -18,6 +18,18 @@ public interface MethodConfig {
     }
 
     /**
+     * Every output of π_ref the method's loss asks for with this configuration, when
+     * {@link #needsReference()}: what {@link LossPlan#of(LossMethod, MethodConfig, ModelInfo)} declares as
+     * {@link LossPlan.CacheableReference} so the runner may cache π_ref instead of keeping a copy. Empty (the
+     * default) means not declared: π_ref stays a resident model.
+     *
+     * @param model the model's sizes (RMU's layer), or null when the plan is built without them
+     */
+    default java.util.List<ReferenceUse> referenceUses(ModelInfo model) {
+        return java.util.List.of();
+    }
+
+    /**
      * Whether the method needs template answers (FLAT, DPO, IdkDPO, IdkNLL). Informational: the runner provides answers for
      * a plan's {@link LossPlan.AlternateAnswers} hook, and the method checks them itself.
      */

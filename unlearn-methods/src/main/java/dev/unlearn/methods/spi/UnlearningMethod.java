@@ -69,7 +69,7 @@ public interface UnlearningMethod<C extends MethodConfig> {
      * (a reference pass, alternate answers) or of another kind override it.
      */
     default MethodPlan plan(C config, MethodContext<?> context, ModelInfo model) {
-        return LossPlan.of(name(), lossMethod(config, context, model), config, context);
+        return LossPlan.of(name(), lossMethod(config, context, model), config, context, model);
     }
 
     /** {@link #plan} for a config bound by {@link #bind} (the runner's untyped path). */

@@ -4,6 +4,10 @@ import dev.unlearn.methods.loss.LossPositions;
 import dev.unlearn.methods.loss.RetainLossType;
 import dev.unlearn.methods.loss.TwoTermConfig;
 import dev.unlearn.methods.spi.ConfigChecks;
+import dev.unlearn.methods.spi.ModelInfo;
+import dev.unlearn.methods.spi.ReferenceUse;
+import dev.unlearn.methods.spi.ReferenceUse.StepBatch;
+import java.util.List;
 
 /**
  * Keys of {@code undial} (docs/methods-parity.md §P3; OU {@code configs/trainer/UNDIAL.yaml}).
@@ -43,5 +47,12 @@ public record UndialConfig(double beta, double gamma, double alpha, RetainLossTy
     @Override
     public boolean needsReference() {
         return true;
+    }
+
+    /** The teacher's logits on the forget batch, and the KL retain term's logits. */
+    @Override
+    public List<ReferenceUse> referenceUses(ModelInfo model) {
+        return TwoTermConfig.uses(this, ReferenceUse.logits(
+                StepBatch.FORGET));
     }
 }
