@@ -96,9 +96,16 @@ public final class DecoderOps {
         long tk = k.getShape().get(2);
         if (softcap == 0) {
             // libtorch's fused kernel; a null mask with as many queries as keys is the causal mask
+            // the mask's 4-d view joins the mask's manager (shared by every layer): closed after use
             NDArray m4 = mask == null ? null : mask.reshape(mask.getShape().get(0), 1, tq, tk);
-            NDArray ctx = TorchKernels.attention(q, k, v, m4, mask == null && tq == tk && tq > 1, scale);
-            return ctx.transpose(0, 2, 1, 3).reshape(b, tq, h * dh);
+            try {
+                NDArray ctx = TorchKernels.attention(q, k, v, m4, mask == null && tq == tk && tq > 1, scale);
+                return ctx.transpose(0, 2, 1, 3).reshape(b, tq, h * dh);
+            } finally {
+                if (m4 != null) {
+                    m4.close();
+                }
+            }
         }
         if (mask == null && tq == tk && tq > 1) {
             mask = causalMask(q.getManager(), tq, q.getDataType());
