@@ -143,7 +143,9 @@ public final class TorchKernels {
         if (dev.unlearn.core.model.Precision.of(x) == to) {
             return x.duplicate();
         }
-        try (NDArray code = x.getManager().create((long) to.torchCode())) {
+        // the type number as a libtorch-allocated int64 scalar (Scalars.of would take x's type, which DJL cannot name for bf16)
+        try (NDArray code = x.getManager().full(new ai.djl.ndarray.types.Shape(), to.torchCode(),
+                ai.djl.ndarray.types.DataType.INT64)) {
             return CAST.forward(x, code);
         }
     }

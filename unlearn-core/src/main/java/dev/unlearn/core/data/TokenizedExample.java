@@ -49,6 +49,26 @@ public record TokenizedExample(String id, long[] inputIds, int promptLength, Att
         return inputIds.length;
     }
 
+    /**
+     * A key for values computed from this example: its id and a SHA-256 of its token ids and prompt
+     * length, so that a re-tokenised example (another template, another EOS rule) gets another key
+     * instead of a stale value.
+     */
+    public String contentKey() {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8 * inputIds.length + 4);
+            for (long t : inputIds) {
+                buf.putLong(t);
+            }
+            buf.putInt(promptLength);
+            md.update(buf.array());
+            return id + "#" + java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("SHA-256 unavailable", ex);
+        }
+    }
+
     /** Number of scored target tokens. */
     public int targetCount() {
         return inputIds.length - promptLength;

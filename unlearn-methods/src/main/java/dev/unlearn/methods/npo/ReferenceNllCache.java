@@ -1,10 +1,6 @@
 package dev.unlearn.methods.npo;
 
 import dev.unlearn.core.data.TokenizedExample;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,20 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ReferenceNllCache {
     private final Map<String, Double> values = new ConcurrentHashMap<>();
 
-    /** The cache key of an example. */
+    /** The cache key of an example ({@link TokenizedExample#contentKey()}). */
     public static String key(TokenizedExample e) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            ByteBuffer buf = ByteBuffer.allocate(8 * e.inputIds().length + 4);
-            for (long id : e.inputIds()) {
-                buf.putLong(id);
-            }
-            buf.putInt(e.promptLength());
-            md.update(buf.array());
-            return e.id() + "#" + HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException("SHA-256 unavailable", ex);
-        }
+        return e.contentKey();
     }
 
     public OptionalDouble get(TokenizedExample e) {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.data.TokenizedExample;
-import dev.unlearn.methods.npo.ReferenceNllCache;
 import dev.unlearn.methods.spi.ReferenceUse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,7 +29,7 @@ import java.util.zip.CRC32C;
  * π_ref's outputs per example in a folder on disk (issue 16: no second model copy in full mode). One
  * file per (output, example): {@code <output>/<digest>.bin}, where {@code output} is {@code logits},
  * {@code layerN} or {@code nll_sum} and the digest is the SHA-256 of the example's cache key
- * ({@link ReferenceNllCache#key}: sample id plus a SHA-256 of its token ids and prompt length). A file is
+ * ({@link TokenizedExample#contentKey}: sample id plus a SHA-256 of its token ids and prompt length). A file is
  * the 8-byte magic {@value #MAGIC_TEXT}, a little-endian int header length, a JSON header ({@code key},
  * {@code output}, {@code rows}, {@code cols}, {@code stored}: float32 or float64, {@code dtype}: the dtype
  * the values are served in, {@code crc32c} of the payload) and {@code rows × cols} little-endian values.
@@ -115,9 +114,9 @@ final class ReferenceCache {
         return dir.resolve(output).resolve(sha256(key).substring(0, 40) + ".bin");
     }
 
-    /** The key of one example's values: {@link ReferenceNllCache#key} (id plus a digest of its tokens). */
+    /** The key of one example's values: {@link TokenizedExample#contentKey} (id plus a digest of its tokens). */
     static String key(TokenizedExample e) {
-        return ReferenceNllCache.key(e);
+        return e.contentKey();
     }
 
     /**
