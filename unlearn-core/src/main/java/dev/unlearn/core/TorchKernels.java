@@ -140,6 +140,9 @@ public final class TorchKernels {
      * {@code x}'s manager.
      */
     public static NDArray cast(NDArray x, dev.unlearn.core.model.Precision to) {
+        if (x.getDataType() == ai.djl.ndarray.types.DataType.FLOAT64) {
+            throw new IllegalArgumentException("cast takes float32, bfloat16 or float16 arrays, not float64");
+        }
         if (dev.unlearn.core.model.Precision.of(x) == to) {
             return x.duplicate();
         }
