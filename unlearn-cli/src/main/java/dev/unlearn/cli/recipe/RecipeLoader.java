@@ -337,12 +337,11 @@ public final class RecipeLoader {
         MethodTrain t = m.train();
         if (t != null && t.precision() != null) {
             try {
-                if (t.modelPrecision().half() && !t.adapters()) {
-                    p.add(at + ".precision: " + t.precision() + " stores a frozen base and trains LoRA adapters; add "
-                            + at + ".lora.rank (> 0), or use fp32 (every weight trains in fp32 only)");
-                }
+                dev.unlearn.cli.PrecisionOption.requireAdaptersForHalf(
+                        dev.unlearn.core.model.Precision.parse(t.precision(), at + ".precision"), t.adapters(),
+                        at + ".precision: the method run", at + ".lora.rank (> 0)");
             } catch (dev.unlearn.core.InvalidInputException ex) {
-                p.add(at + "." + ex.getMessage());
+                p.add(ex.getMessage());
             }
         }
         if (t == null || (t.lora() == null && t.export() == null)) {

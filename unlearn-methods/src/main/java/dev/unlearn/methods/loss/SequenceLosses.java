@@ -24,11 +24,7 @@ public final class SequenceLosses {
      * fresh output and do not use it again.
      */
     public static TokenLogProbs.Result tokenLogProbs(NDArray logits, NDArray labels) {
-        NDArray lg = StableMath.computeType(logits);
-        if (lg != logits) {
-            logits.close();
-        }
-        return TokenLogProbs.ofConsumed(lg, labels);
+        return TokenLogProbs.ofConsumed(logits, labels);
     }
 
     /** {@code NLL_pool}: summed answer-token NLL of the batch over the number of answer tokens; scalar. */
