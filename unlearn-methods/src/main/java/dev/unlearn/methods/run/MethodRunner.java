@@ -184,6 +184,12 @@ public final class MethodRunner {
                     : "works at generation time and trains nothing")
                     + "; run it without adapters (leave out --lora-rank / the recipe's train.lora).");
         }
+        if (!adapterMode && model.precision().half() && !(plan instanceof DecodingFilters)) {
+            throw new InvalidInputException("Method '" + m.name() + "' " + (plan instanceof DirectEdit ? "edits" : "trains")
+                    + " every weight, which this toolkit does in fp32 only; the model is "
+                    + model.precision().key() + ": attach LoRA adapters (the half-precision base stays frozen), or"
+                    + " load it in fp32.");
+        }
         if (rawText && plan instanceof LossPlan lp && (lp.has(LossPlan.AlternateAnswers.class)
                 || lp.has(LossPlan.DecoupledPrompts.class))) {
             throw new InvalidInputException("Method '" + m.name() + "' needs question/answer pairs (it "
@@ -374,15 +380,6 @@ public final class MethodRunner {
         long micro = cfg.maxSteps() > 0 ? cfg.maxSteps() * cfg.accumulation() : epochMicroBatches(source, cfg.epochs());
         referenceCacheRecord.put("uses", c.get().uses().stream().map(dev.unlearn.methods.spi.ReferenceUse::label).toList());
         referenceCacheRecord.put("limit_bytes", referenceCacheLimit);
-        ai.djl.ndarray.types.DataType dt = model.dataType();
-        if (dt != ai.djl.ndarray.types.DataType.FLOAT32 && dt != ai.djl.ndarray.types.DataType.FLOAT64) {
-            // serving float32 values back in a half type needs a cast that DJL 0.36's toType cannot do for bf16
-            LOG.info("reference cache is for float32/float64 models; the model is {}: using a copy", dt);
-            referenceCacheRecord.put("used", false);
-            referenceCacheRecord.put("reason", "model dtype " + dt.name().toLowerCase(java.util.Locale.ROOT)
-                    + ": the cache serves float32/float64 models only");
-            return null;
-        }
         // per micro-batch is bit-identical to a resident copy; per example is smaller when examples recur
         CachedReference.Plan p = null;
         long smallest = Long.MAX_VALUE;

@@ -62,6 +62,19 @@ class MethodRunnerChecksTest extends TinyWorldMethodTest {
     }
 
     @Test
+    void fullWeightMethodsOnAHalfPrecisionModelAreRefused() {
+        try (CausalLm half = Checkpoint.load(world.full(), manager, dev.unlearn.core.model.Precision.BF16)) {
+            for (String method : List.of("npo", "ssd")) {
+                MethodRunner runner = MethodRunner.builder().setModel(half).setTokenizer(tokenizer).setForget(forget)
+                        .optRetain(retain).optReference(() -> half.copy(manager)).setMethod(method)
+                        .setSettings(TrainSettings.of(1e-3).withMaxSteps(1).withMaxLength(64)).build();
+                contains(assertThrows(InvalidInputException.class, runner::run).getMessage(), method, "bf16",
+                        "LoRA adapters");
+            }
+        }
+    }
+
+    @Test
     void emptyForgetSetIsRejected() {
         contains(fail("ga", List.of(), retain, Map.of()), "forget set is empty");
     }
