@@ -15,9 +15,11 @@ public class Version implements IVersionProvider {
     public String[] getVersion() {
         BuildInfo b = BuildInfo.current();
         Map<String, String> lib = BuildInfo.libraries();
-        return new String[] {
-            "unlearn " + b.version() + " (build " + b.buildId().substring(0, 12) + ")",
-            "Java " + lib.get("java") + ", DJL " + lib.get("djl") + ", PyTorch " + lib.get("pytorch") + ", " + lib.get("os")
-        };
+        String line2 = "Java " + lib.get("java") + ", DJL " + lib.get("djl") + ", PyTorch " + lib.get("pytorch") + ", " + lib.get("os");
+        String dispatch = lib.get("mkl_cpu_dispatch");
+        return dispatch == null
+                ? new String[] {"unlearn " + b.version() + " (build " + b.buildId().substring(0, 12) + ")", line2}
+                : new String[] {"unlearn " + b.version() + " (build " + b.buildId().substring(0, 12) + ")", line2,
+                    "MKL kernel dispatch: " + dispatch};
     }
 }

@@ -83,7 +83,32 @@ public final class BuildInfo {
         v.put("jackson", com.fasterxml.jackson.databind.cfg.PackageVersion.VERSION.toString());
         v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
+        String dispatch = mklDispatch(procSelfMaps());
+        if (dispatch != null) {
+            v.put("mkl_cpu_dispatch", dispatch);
+        }
         return v;
+    }
+
+    /** The file name of the MKL-on-AMD shim that {@code bin/unlearn} preloads with {@code UNLEARN_MKL_AMD=1}. */
+    static final String MKL_AMD_SHIM = "libunlearn_mkl_amd.so";
+
+    /**
+     * How MKL picks its kernels when that differs from its default: {@code "cpuid (MKL-on-AMD shim
+     * preloaded)"} when the process's memory map ({@code /proc/self/maps} text) holds the shim, else null
+     * (MKL's own dispatch; nothing is recorded, so manifests without the shim stay as they were).
+     */
+    static String mklDispatch(String maps) {
+        boolean mapped = maps != null && maps.lines().anyMatch(l -> l.endsWith("/" + MKL_AMD_SHIM));
+        return mapped ? "cpuid (MKL-on-AMD shim preloaded)" : null;
+    }
+
+    private static String procSelfMaps() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/maps"));
+        } catch (IOException | RuntimeException ex) {
+            return null;
+        }
     }
 
     private static String readVersion() {

@@ -27,6 +27,19 @@ class BuildInfoTest {
     }
 
     @Test
+    void theMklShimIsRecordedOnlyWhenMapped() {
+        String plain = "7f00-7f10 r-xp 00000000 08:01 12 /root/.djl.ai/pytorch/2.7.1/libtorch_cpu.so\n";
+        assertEquals(null, BuildInfo.mklDispatch(plain));
+        assertEquals(null, BuildInfo.mklDispatch(null));
+        assertEquals(null, BuildInfo.mklDispatch(plain + "7f20-7f30 r-xp 0 08:01 13 /tmp/x/libunlearn_mkl_amd.so.bak\n"));
+        String shim = plain + "7f20-7f30 r-xp 00000000 08:01 13 /work/unlearn/target/native/libunlearn_mkl_amd.so\n";
+        assertEquals("cpuid (MKL-on-AMD shim preloaded)", BuildInfo.mklDispatch(shim));
+        if (!System.getenv().getOrDefault("LD_PRELOAD", "").contains("libunlearn_mkl_amd")) {
+            assertEquals(null, BuildInfo.libraries().get("mkl_cpu_dispatch"), "not preloaded here");
+        }
+    }
+
+    @Test
     void buildIdChangesWithAnyClassAndOnlyWithContent(@TempDir Path tmp) throws Exception {
         Path a = tmp.resolve("a/dev/unlearn/x");
         Files.createDirectories(a);
