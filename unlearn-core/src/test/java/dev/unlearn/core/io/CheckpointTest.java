@@ -88,6 +88,37 @@ class CheckpointTest {
         }
     }
 
+    /**
+     * Chunked writing (the default streams {@code CHUNK_ELEMENTS} at a time) is byte-identical to writing
+     * each tensor whole, at chunk sizes that split rows unevenly, split single rows, and cut a vector:
+     * float32 stored as F32 and as BF16, and a bfloat16 model stored as BF16.
+     */
+    @Test
+    void chunkedWritingIsByteIdenticalToWholeTensors(@TempDir Path tmp) throws Exception {
+        ModelConfig cfg = ModelConfig.llama(24, 2, 4, 2, 40, 37);
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm lm = CausalLm.random(cfg, m, Device.cpu(), 5);
+                CausalLm half = CausalLm.random(cfg, m, Device.cpu(), 5, dev.unlearn.core.model.Precision.BF16)) {
+            Map<String, NDArray> tensors = new LinkedHashMap<>(lm.parameters());
+            tensors.put("extra.vector", m.randomNormal(new Shape(1000)));
+            tensors.put("extra.scalar", m.create(3.5f));
+            for (Object[] c : new Object[][] {{tensors, DataType.FLOAT32}, {tensors, DataType.BFLOAT16},
+                    {half.parameters(), DataType.BFLOAT16}}) {
+                @SuppressWarnings("unchecked")
+                Map<String, NDArray> t = (Map<String, NDArray>) c[0];
+                DataType store = (DataType) c[1];
+                Path whole = tmp.resolve("whole.safetensors");
+                SafetensorsWriter.write(whole, t, store, Long.MAX_VALUE);
+                byte[] expected = Files.readAllBytes(whole);
+                for (long chunk : new long[] {1, 7, 24, 25, 100, 1 << 20}) {
+                    Path f = tmp.resolve("chunk" + chunk + ".safetensors");
+                    SafetensorsWriter.write(f, t, store, chunk);
+                    assertArrayEquals(expected, Files.readAllBytes(f), store + ", chunks of " + chunk);
+                }
+            }
+        }
+    }
+
     @Test
     void savesWeightsThatCarryGradients(@TempDir Path tmp) {
         ModelConfig cfg = ModelConfig.llama(16, 1, 2, 1, 24, 33);
