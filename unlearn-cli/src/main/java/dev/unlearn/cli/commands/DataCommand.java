@@ -2,6 +2,7 @@ package dev.unlearn.cli.commands;
 
 import dev.unlearn.cli.CommandGroup;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.io.StagingDirs;
 import dev.unlearn.core.synth.SynthWorld;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -59,7 +60,7 @@ public class DataCommand extends CommandGroup {
             }
             Path parent = out.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            Path tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".tmp-");
+            Path tmp = StagingDirs.create(parent, "." + out.getFileName() + ".tmp-");
             SynthWorld.Content c;
             try {
                 c = new SynthWorld(authors, seed).write(tmp);

@@ -9,6 +9,7 @@ import dev.unlearn.cli.commands.FileLocks;
 import dev.unlearn.cli.commands.OutputDirs;
 import dev.unlearn.core.BuildInfo;
 import dev.unlearn.core.UnlearnException;
+import dev.unlearn.core.io.StagingDirs;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -136,7 +137,7 @@ public final class StageRunner implements AutoCloseable {
         long t0 = System.nanoTime();
         Path tmp;
         try {
-            tmp = Files.createTempDirectory(runDir, ".tmp-" + name.replace('/', '_') + "-");
+            tmp = StagingDirs.create(runDir, ".tmp-" + name.replace('/', '_') + "-");
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.cli.commands.FileLocks;
 import dev.unlearn.cli.commands.OutputDirs;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.io.StagingDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -198,7 +199,7 @@ public final class SweepReport {
         Path dir = out.resolve("report");
         Path tmp;
         try {
-            tmp = Files.createTempDirectory(out, ".tmp-report-");
+            tmp = StagingDirs.create(out, ".tmp-report-");
             Files.writeString(tmp.resolve(OutputDirs.MARKER), "created by unlearn sweep report\n");
             String svg = ParetoSvg.render(plan, rows, states);
             Files.writeString(tmp.resolve("pareto.svg"), svg, StandardCharsets.UTF_8);

@@ -12,6 +12,7 @@ import dev.unlearn.cli.recipe.RecipeLoader;
 import dev.unlearn.core.BuildInfo;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.UnlearnException;
+import dev.unlearn.core.io.StagingDirs;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -144,7 +145,7 @@ public final class TrialRunner {
         Path trials = out.resolve("trials");
         Path tmp;
         try {
-            tmp = Files.createTempDirectory(trials, ".tmp-" + t.digest() + "-");
+            tmp = StagingDirs.create(trials, ".tmp-" + t.digest() + "-");
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }

@@ -234,7 +234,7 @@ public final class Checkpoint {
         Path tmp = null;
         try {
             Files.createDirectories(parentDir);
-            tmp = Files.createTempDirectory(parentDir, "." + target.getFileName() + ".tmp-");
+            tmp = StagingDirs.create(parentDir, "." + target.getFileName() + ".tmp-");
             ObjectNode cfg = model.config().json();
             cfg.put("torch_dtype", storeType == DataType.BFLOAT16 ? "bfloat16" : "float32");
             Files.writeString(tmp.resolve(CONFIG), JSON.writeValueAsString(cfg) + "\n");
@@ -318,7 +318,7 @@ public final class Checkpoint {
     static void swapIn(Path tmp, Path target) throws IOException {
         Path old = null;
         if (Files.exists(target)) {
-            old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
+            old = StagingDirs.create(target.getParent(), "." + target.getFileName() + ".old-");
             Files.delete(old);
             Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
         }

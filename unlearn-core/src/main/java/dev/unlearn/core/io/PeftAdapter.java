@@ -115,7 +115,7 @@ public final class PeftAdapter {
         Path tmp = null;
         try {
             Files.createDirectories(parentDir);
-            tmp = Files.createTempDirectory(parentDir, "." + target.getFileName() + ".tmp-");
+            tmp = StagingDirs.create(parentDir, "." + target.getFileName() + ".tmp-");
             Files.writeString(tmp.resolve(CONFIG), JSON.writeValueAsString(configJson(a, baseModelNameOrPath)) + "\n");
             Map<String, NDArray> tensors = new LinkedHashMap<>();
             a.parameters().forEach((n, p) -> tensors.put(n, p.stopGradient()));

@@ -119,6 +119,25 @@ class CheckpointTest {
         }
     }
 
+    /**
+     * A saved model folder has the permissions of a folder made with mkdir under this process's umask, not
+     * the owner-only ones of {@code Files.createTempDirectory} (the staging folder it is renamed from).
+     */
+    @Test
+    void savedFoldersHaveTheUmaskPermissionsOfANewFolder(@TempDir Path tmp) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(tmp.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        var plain = Files.getPosixFilePermissions(Files.createDirectory(tmp.resolve("mkdir")));
+        try (NDManager m = NDManager.newBaseManager();
+                CausalLm lm = CausalLm.random(ModelConfig.llama(16, 1, 2, 1, 24, 11), m, Device.cpu(), 1)) {
+            Checkpoint.save(lm, tmp.resolve("model"), null, DataType.FLOAT32);
+            assertEquals(plain, Files.getPosixFilePermissions(tmp.resolve("model")), "model folder");
+            var lora = lm.attachAdapters(new dev.unlearn.core.model.LoraConfig(2, 4, 0, java.util.List.of(), false), 3);
+            assertTrue(lora != null);
+            PeftAdapter.save(lm, tmp.resolve("adapter"), "base", null, DataType.FLOAT32);
+            assertEquals(plain, Files.getPosixFilePermissions(tmp.resolve("adapter")), "adapter folder");
+        }
+    }
+
     @Test
     void savesWeightsThatCarryGradients(@TempDir Path tmp) {
         ModelConfig cfg = ModelConfig.llama(16, 1, 2, 1, 24, 33);
