@@ -9,7 +9,11 @@ import dev.unlearn.core.text.TextTokenizer;
 import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.methods.run.MethodRunner;
 import dev.unlearn.methods.run.RunSummary;
+import dev.unlearn.cli.commands.OutputDirs;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,8 +21,12 @@ import java.util.Map;
 
 /**
  * The request workflow's unlearning step through {@link MethodRunner}: the policy's (or request's)
- * method, config and optimisation settings; the reference model is a frozen copy of the input model.
- * The summary it returns holds the method, config, steps and mean NLLs: no record text.
+ * method, config and optimisation settings. π_ref's outputs (NPO's NLL sums, KL retain logits, RMU
+ * activations, …) are cached on disk in the call's scratch folder before the first update, as
+ * {@code forget} does, instead of keeping a second copy of the model in memory; the cache is derived from
+ * the forgotten records, so it is deleted when the run ends, accepted or not. Without a scratch folder, or
+ * where the cache does not apply, the reference is a frozen copy of the input model. The summary it returns holds the method,
+ * config, steps, mean NLLs and how the reference was provided: no record text.
  */
 public final class MethodRunnerUnlearner implements Unlearner {
     private final PrintStream progress;
@@ -38,11 +46,18 @@ public final class MethodRunnerUnlearner implements Unlearner {
 
     @Override
     public Map<String, Object> unlearn(CausalLm model, Path modelDir, List<QaRecord> forget, List<QaRecord> retain,
-            QaTokenization tokenization, String method, Map<String, Object> config, TrainSettings train, long seed) {
+            QaTokenization tokenization, String method, Map<String, Object> config, TrainSettings train, long seed,
+            Path scratch) {
         TrainSettings settings = train == null ? TrainSettings.DEFAULTS : train;
         Map<String, Object> cfg = DefaultSteps.config(method, config, modelDir);
+        Path cache = null;
         try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(modelDir)) {
+            if (scratch != null) {
+                Files.createDirectories(scratch);
+                cache = scratch.resolve("reference-cache");
+            }
             RunSummary s = MethodRunner.builder().setModel(model).optReference(() -> model.copy(m)).setTokenizer(tok)
+                    .optReferenceCacheDir(cache)
                     .optTemplate(tokenization.template()).setForget(forget).optRetain(retain).setMethod(method)
                     .optConfig(cfg).setSettings(settings).optSeed(seed).optProgress(progress)
                     .addListener(ui == null ? new dev.unlearn.core.train.TrainingLoop.Listener() {} : ui.training("unlearn " + method))
@@ -60,7 +75,16 @@ public final class MethodRunnerUnlearner implements Unlearner {
             out.put("forget_nll_after", s.forgetNllAfter());
             out.put("retain_nll_before", s.retainNllBefore());
             out.put("retain_nll_after", s.retainNllAfter());
+            if (s.reference() != null) {
+                out.put("reference", s.reference());
+            }
             return out;
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot make the scratch folder " + scratch + ": " + ex.getMessage(), ex);
+        } finally {
+            if (cache != null) {
+                OutputDirs.deleteTree(cache);
+            }
         }
     }
 }

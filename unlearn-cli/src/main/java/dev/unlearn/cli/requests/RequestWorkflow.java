@@ -45,6 +45,7 @@ import java.util.Optional;
  *   OUT/audit.jsonl                     hash-chained, keyed audit log (keyed digests and figures, never text)
  *   OUT/audit.jsonl.lock                held around every append and current.json update
  *   OUT/.locks/REQUEST_ID.lock          held while a request is processed (a second submit fails fast)
+ *   OUT/.work/REQUEST_ID/               scratch while it is processed (the reference cache), then removed
  *   OUT/accepted/REQUEST_ID/model/      the unlearned model, when every check passed
  *   OUT/accepted/REQUEST_ID/result.json the figures, checks and digests
  *   OUT/rejected/REQUEST_ID/...         same, when a check failed (not published as accepted)
@@ -223,8 +224,15 @@ public final class RequestWorkflow {
             RequestVerifier verifier = new RequestVerifier(tok, qt, res.forget(), verifyRetain, holdout, o.maxNewTokens());
             RequestVerifier.Figures before = verifier.measure(lm);
             log.printf("before: %s%n", before.asMap());
-            Map<String, Object> summary = unlearner.unlearn(lm, modelDir, res.forget(), res.rest(), qt, method, config, train,
-                    o.seed());
+            Path scratch = out.resolve(".work").resolve(request.requestId());
+            OutputDirs.deleteTree(scratch); // a crashed run's leftovers: this request's own, under its lock
+            Map<String, Object> summary;
+            try {
+                summary = unlearner.unlearn(lm, modelDir, res.forget(), res.rest(), qt, method, config, train, o.seed(),
+                        scratch);
+            } finally {
+                OutputDirs.deleteTree(scratch);
+            }
             RequestVerifier.Figures after = verifier.measure(lm);
             log.printf("after:  %s%n", after.asMap());
             List<RequestVerifier.Check> checks = RequestVerifier.checks(before, after, t);

@@ -12,9 +12,12 @@ import java.util.Map;
  * The unlearning step of a deletion request: edits {@code model} in place so that it forgets
  * {@code forget} while keeping {@code retain}. Returns the run's summary (method, resolved config,
  * steps, ...), which goes into the result and the audit log; it must hold no record text.
+ * {@code scratch} is a folder of the request's own (absent or empty; the workflow removes it afterwards)
+ * for intermediate files such as a reference cache, or null for none.
  */
 @FunctionalInterface
 public interface Unlearner {
     Map<String, Object> unlearn(CausalLm model, Path modelDir, List<QaRecord> forget, List<QaRecord> retain,
-            QaTokenization tokenization, String method, Map<String, Object> config, TrainSettings train, long seed);
+            QaTokenization tokenization, String method, Map<String, Object> config, TrainSettings train, long seed,
+            Path scratch);
 }

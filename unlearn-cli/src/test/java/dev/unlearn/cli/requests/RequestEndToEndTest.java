@@ -61,6 +61,10 @@ class RequestEndToEndTest {
         assertEquals(20, e.get("forget_set").get("count").asInt());
         assertEquals("accepted", e.get("status").asText());
         assertEquals(5, e.get("verification").size());
+        // NPO's π_ref came from an on-disk cache in the request's scratch folder, not a model copy, and the
+        // cache (derived from the forgotten records) is gone with the folder
+        assertEquals("cached_reference", e.path("unlearning").path("reference").asText(), e.toString());
+        assertFalse(Files.exists(out.resolve(".work/DR-E2E-1")), "scratch folder left behind");
         e.get("verification").forEach(c -> Bounds.record("RequestEndToEnd.npo." + c.get("name").asText(),
                 c.get("value").asDouble(), "<=", c.get("threshold").asDouble()));
 

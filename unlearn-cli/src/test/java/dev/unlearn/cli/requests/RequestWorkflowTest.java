@@ -43,7 +43,7 @@ class RequestWorkflowTest {
     }
 
     private static Unlearner exact(AtomicInteger calls) {
-        return (lm, modelDir, forget, retain, qt, method, config, train, seed) -> {
+        return (lm, modelDir, forget, retain, qt, method, config, train, seed, scratch) -> {
             calls.incrementAndGet();
             try (NDManager m = NDManager.newBaseManager(); CausalLm retrained = Checkpoint.load(world.retain(), m)) {
                 Map<String, NDArray> src = retrained.parameters();
@@ -111,7 +111,7 @@ class RequestWorkflowTest {
 
     @Test
     void failedVerificationIsRejectedAndNotPublished(@TempDir Path out) {
-        Unlearner nothing = (lm, dir, f, r, qt, m, c, t, s) -> Map.of("method", "none");
+        Unlearner nothing = (lm, dir, f, r, qt, m, c, t, s, w) -> Map.of("method", "none");
         RequestWorkflow wf = new RequestWorkflow(out, KEY, PolicySet.builtIn(), nothing, new PrintWriter(new StringWriter()));
         RequestWorkflow.Outcome o = wf.submit(request("DR-3", subject), null, opts());
         recordChecks("RequestWorkflow.fullModel.", o);
