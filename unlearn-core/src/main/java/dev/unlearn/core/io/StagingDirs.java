@@ -18,10 +18,10 @@ public final class StagingDirs {
 
     private StagingDirs() {}
 
-    /** A new, empty folder {@code parent/prefix<random>}; {@code parent} must exist. */
+    /** A new, empty folder {@code parent/prefix<random digits>} (as {@code createTempDirectory} names them); {@code parent} must exist. */
     public static Path create(Path parent, String prefix) throws IOException {
         for (int attempt = 0; ; attempt++) {
-            Path p = parent.resolve(prefix + Long.toUnsignedString(RANDOM.nextLong(), 36));
+            Path p = parent.resolve(prefix + Long.toUnsignedString(RANDOM.nextLong()));
             try {
                 return Files.createDirectory(p);
             } catch (FileAlreadyExistsException ex) {
