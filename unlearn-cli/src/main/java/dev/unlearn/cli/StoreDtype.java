@@ -3,10 +3,22 @@ package dev.unlearn.cli;
 import ai.djl.ndarray.types.DataType;
 import dev.unlearn.core.InvalidInputException;
 import java.util.Locale;
+import picocli.CommandLine.Option;
 
-/** The stored dtype of a written checkpoint, as {@code finetune --dtype} and {@code forget --save-dtype} spell it. */
-public final class StoreDtype {
-    private StoreDtype() {}
+/**
+ * {@code --save-dtype} of the commands that write a checkpoint ({@code finetune}, {@code forget}; a picocli
+ * mixin): the stored dtype of the written weights. {@code --dtype} is the same option ({@code finetune}'s
+ * earlier name, kept so existing scripts run).
+ */
+public class StoreDtype {
+    @Option(names = {"--save-dtype", "--dtype"}, defaultValue = "float32", paramLabel = "f32|bf16",
+            description = "Dtype of the saved weights: float32 (f32) or bfloat16 (bf16). Default: ${DEFAULT-VALUE}.")
+    String value;
+
+    /** The parsed dtype; an input error naming {@code --save-dtype} for anything else. */
+    public DataType dataType() {
+        return parse("--save-dtype", value);
+    }
 
     /**
      * {@code f32}/{@code float32} or {@code bf16}/{@code bfloat16} (either spelling, any case).

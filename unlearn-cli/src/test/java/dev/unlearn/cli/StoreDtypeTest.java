@@ -20,4 +20,16 @@ class StoreDtypeTest {
         String m = assertThrows(InvalidInputException.class, () -> StoreDtype.parse("--save-dtype", "f16")).getMessage();
         assertTrue(m.startsWith("--save-dtype") && m.contains("'f16'") && m.contains("bf16"), m);
     }
+
+    /** finetune and forget take the same option, under both names (--dtype was finetune's name). */
+    @Test
+    void finetuneAndForgetShareOneOptionUnderBothNames() {
+        for (Object cmd : new Object[] {new dev.unlearn.cli.commands.FinetuneCommand(), new dev.unlearn.cli.commands.ForgetCommand()}) {
+            var spec = new picocli.CommandLine(cmd).getCommandSpec();
+            var a = spec.findOption("--save-dtype");
+            assertTrue(a != null, spec.name());
+            assertEquals(a, spec.findOption("--dtype"), spec.name());
+            assertEquals("float32", a.defaultValue(), spec.name());
+        }
+    }
 }

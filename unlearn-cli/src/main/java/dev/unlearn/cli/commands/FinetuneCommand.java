@@ -91,8 +91,8 @@ public class FinetuneCommand extends DeviceCommand {
     @Option(names = "--resume", description = "Resume from the trainer state left beside --out by an interrupted run.")
     boolean resume;
 
-    @Option(names = "--dtype", defaultValue = "f32", paramLabel = "DTYPE", description = "Stored dtype: f32 (float32) or bf16 (bfloat16). Default: ${DEFAULT-VALUE}.")
-    String dtype;
+    @Mixin
+    dev.unlearn.cli.StoreDtype saveDtype;
 
     @Override
     public Integer call() throws Exception {
@@ -118,7 +118,7 @@ public class FinetuneCommand extends DeviceCommand {
         if (!Files.isRegularFile(tokDir.resolve("tokenizer.json"))) {
             throw new InvalidInputException("no tokenizer.json in " + tokDir + "; pass --tokenizer DIR");
         }
-        DataType store = dev.unlearn.cli.StoreDtype.parse("--dtype", dtype);
+        DataType store = saveDtype.dataType();
         List<QaRecord> rows = new ArrayList<>();
         for (Path d : data) {
             rows.addAll(QaReader.read(d));

@@ -112,8 +112,8 @@ public class ForgetCommand extends ModelCommand {
     @Option(names = "--templates", paramLabel = "FILE", description = "Where TOFU's idontknow.jsonl lies (FLAT with templates: tofu-idontknow; digest checked).")
     Path templatesFile;
 
-    @Option(names = "--save-dtype", defaultValue = "float32", paramLabel = "DTYPE", description = "Stored dtype: float32 (f32) or bfloat16 (bf16). Default: ${DEFAULT-VALUE}.")
-    String saveDtype;
+    @Mixin
+    dev.unlearn.cli.StoreDtype saveDtype;
 
     @Mixin
     NonFiniteOption nonFinite;
@@ -139,7 +139,7 @@ public class ForgetCommand extends ModelCommand {
         dev.unlearn.core.model.Precision p = precision.precision();
         dev.unlearn.cli.PrecisionOption.requireAdaptersForHalf(p, adapter.enabled(), "method '" + method + "'",
                 "--lora-rank N");
-        DataType store = dev.unlearn.cli.StoreDtype.parse("--save-dtype", saveDtype);
+        DataType store = saveDtype.dataType();
         Map<String, Object> section = config == null ? Map.of() : readConfig(config, method);
         // fail fast on the method name and config keys before loading anything
         sets.bind(method, section);
