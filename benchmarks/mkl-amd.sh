@@ -15,7 +15,7 @@ for round in $(seq 1 "${ROUNDS:-2}"); do
     [[ $mode == mkl-shim ]] && pre=$shim
     echo "== round $round, $mode"
     LD_PRELOAD=$pre java -Dai.djl.pytorch.num_threads="$OMP_NUM_THREADS" -cp "$jar" dev.unlearn.benchmarks.GemmBound 2>/dev/null \
-      | grep -E '^(step|GEMM-bound)'
+      | grep -E '^(MKL|step|GEMM-bound)'
     LD_PRELOAD=$pre bash "$peer" 2>/dev/null | grep -E '^(peer|ratio)'
   done
 done

@@ -62,6 +62,8 @@ public final class GemmBound {
             gemms.add(new Gemm("context bwd dv = pT.dC", sf, layers, () -> p.transpose(0, 1, 3, 2).matMul(q)));
             double total = 0;
             double flops = 0;
+            System.out.println("MKL kernel dispatch: " + dev.unlearn.core.BuildInfo.libraries()
+                    .getOrDefault("mkl_cpu_dispatch", "MKL's own (UNLEARN_MKL_AMD shim not preloaded)"));
             System.out.printf("%-26s %10s %9s %9s %6s%n", "product", "MFLOP", "ms", "GFLOP/s", "/step");
             for (Gemm g : gemms) {
                 double ms = medianMs(g.op, reps);
