@@ -6,7 +6,6 @@ import dev.unlearn.cli.pipeline.LeakageStep;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.data.QaReader;
 import dev.unlearn.core.data.QaRecord;
-import dev.unlearn.core.text.PromptTemplate;
 import dev.unlearn.eval.leakage.LeakageConfig;
 import dev.unlearn.eval.leakage.LeakageItem;
 import java.io.IOException;
@@ -47,9 +46,9 @@ public class EvalLeakageCommand extends ModelCommand {
     @Option(names = "--forget-split", defaultValue = "forget10", paramLabel = "NAME", description = "TOFU forget split. Default: ${DEFAULT-VALUE}.")
     String forgetSplit;
 
-    @Option(names = "--template", defaultValue = "plain", paramLabel = "NAME", completionCandidates = dev.unlearn.cli.Candidates.Templates.class,
-            description = "Prompt template: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
-    String template;
+    /** The same default as every other command that formats QA records (auto: the model's chat template, else plain). */
+    @Mixin
+    dev.unlearn.cli.TemplateOption template;
 
     @Option(names = "--relearn-steps", defaultValue = "10", paramLabel = "N", description = "Relearning steps. Default: ${DEFAULT-VALUE}.")
     int relearnSteps;
@@ -86,7 +85,7 @@ public class EvalLeakageCommand extends ModelCommand {
         LeakageConfig cfg = LeakageConfig.defaults().withRelearn(relearnSteps, relearnLr).withMaxNewTokens(maxNewTokens).withSeed(seed.value);
         Path dir = out != null ? out : Files.createTempDirectory("leakage");
         long t0 = System.nanoTime();
-        LeakageStep.run(model.dir, retainModel, PromptTemplate.resolve(template, model.dir, null), LeakageItem.of(forget), LeakageItem.of(shots), cfg, dir);
+        LeakageStep.run(model.dir, retainModel, template.resolve(model.dir), LeakageItem.of(forget), LeakageItem.of(shots), cfg, dir);
         PrintWriter w = out();
         w.print(Files.readString(dir.resolve("leakage.txt")));
         w.printf("wall time %.1f s (model and retain model)%n", (System.nanoTime() - t0) / 1e9);
