@@ -10,9 +10,12 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.unlearn.cli.PrecisionOption;
+import dev.unlearn.cli.recipe.MethodTrain;
 import dev.unlearn.cli.recipe.Recipe;
 import dev.unlearn.cli.recipe.RecipeLoader;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.model.Precision;
 import dev.unlearn.core.train.TrainSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,6 +38,10 @@ import java.util.Set;
  *     method: npo
  *     config: {beta: 0.1, alpha: 5.0, gamma: 1.0}
  *     train: {max_steps: 16, lr: 0.001, batch_size: 4, schedule: constant}
+ *   large-model:
+ *     method: npo
+ *     train: {max_steps: 40, lr: 0.0001, lora: {rank: 16, alpha: 32, targets: all}, precision: bf16}
+ *     thresholds: ...
  *     thresholds: {max_forget_probability: 0.3, max_forget_rouge: 0.7, mia_auc_band: 0.25,
  *                  max_extraction_rate: 0.2, max_utility_drop: 0.3}
  * }</pre>
@@ -109,6 +116,7 @@ public final class PolicySet {
         for (Map.Entry<String, Spec> e : f.policies().entrySet()) {
             String k = "policies." + e.getKey();
             Spec s = e.getValue();
+            int problemsBefore = problems.size();
             if (set.byName.containsKey(e.getKey())) {
                 problems.add(k + ": '" + e.getKey() + "' is a built-in policy and cannot be redefined; choose another name");
                 continue;
@@ -126,22 +134,54 @@ public final class PolicySet {
                 problems.add(k + ": " + ex.getMessage());
             }
             TrainSettings train = null;
-            if (s.train() == null || !s.train().containsKey("lr")) {
+            MethodTrain.Lora lora = null;
+            Precision precision = Precision.FP32;
+            Map<String, Object> trainKeys = s.train() == null ? null : new LinkedHashMap<>(s.train());
+            Object loraKeys = trainKeys == null ? null : trainKeys.remove("lora");
+            Object precisionKey = trainKeys == null ? null : trainKeys.remove("precision");
+            if (trainKeys != null && trainKeys.remove("export") != null) {
+                problems.add(k + ".train.export: a request publishes a merged checkpoint; leave export out");
+            }
+            if (trainKeys == null || !trainKeys.containsKey("lr")) {
                 problems.add(k + ".train.lr: required, > 0");
-            } else if (s.train().entrySet().stream().anyMatch(kv -> kv.getValue() instanceof String
+            } else if (trainKeys.entrySet().stream().anyMatch(kv -> kv.getValue() instanceof String
                     && !Set.of("schedule", "attention_mask").contains(kv.getKey()))) {
-                s.train().forEach((key, v) -> {
+                trainKeys.forEach((key, v) -> {
                     if (v instanceof String && !Set.of("schedule", "attention_mask").contains(key)) {
                         problems.add(k + ".train." + key + ": expected a number, found the string '" + v + "'");
                     }
                 });
             } else {
                 try {
-                    train = TrainSettings.DEFAULTS.with(s.train());
+                    train = TrainSettings.DEFAULTS.with(trainKeys);
                 } catch (TrainSettings.BadKey ex) {
                     problems.add(k + ".train." + ex.key() + ": " + ex.getMessage());
                 } catch (InvalidInputException ex) {
                     problems.add(k + ".train: " + ex.getMessage());
+                }
+            }
+            try {
+                lora = loraKeys == null ? null : YAML.convertValue(loraKeys, MethodTrain.Lora.class);
+            } catch (IllegalArgumentException ex) {
+                String why = ex.getCause() instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u
+                        ? "unknown key '" + u.getPropertyName() + "'"
+                        : ex.getCause() instanceof JsonMappingException j ? j.getOriginalMessage() : ex.getMessage();
+                problems.add(k + ".train.lora: " + why + " (keys: rank, alpha, dropout, targets)");
+            }
+            try {
+                precision = precisionKey == null ? Precision.FP32 : Precision.parse(String.valueOf(precisionKey), "precision");
+            } catch (InvalidInputException ex) {
+                problems.add(k + ".train." + ex.getMessage());
+            }
+            if (train != null && problems.size() == problemsBefore) {
+                RequestPolicy probe = new RequestPolicy(e.getKey(), s.method(), Map.of(), train, null, lora, precision);
+                try {
+                    probe.adapterOptions().check(s.method(), null);
+                    PrecisionOption.requireAdaptersForHalf(precision, probe.adapters(), "method '" + s.method() + "'",
+                            "train.lora.rank");
+                } catch (InvalidInputException ex) {
+                    problems.add(k + ".train: " + ex.getMessage().replace("--lora-rank/--lora-from", "train.lora")
+                            .replace("--lora-", "lora."));
                 }
             }
             DeletionRequest.Thresholds t = s.thresholds();
@@ -158,7 +198,7 @@ public final class PolicySet {
             }
             if (problems.isEmpty()) {
                 set.byName.put(e.getKey(), new RequestPolicy(e.getKey(), s.method(),
-                        s.config() == null ? Map.of() : s.config(), train, t));
+                        s.config() == null ? Map.of() : s.config(), train, t, lora, precision));
             }
         }
         if (!problems.isEmpty()) {

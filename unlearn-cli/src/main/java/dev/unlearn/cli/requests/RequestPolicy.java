@@ -1,6 +1,9 @@
 package dev.unlearn.cli.requests;
 
+import dev.unlearn.cli.AdapterOptions;
+import dev.unlearn.cli.recipe.MethodTrain;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.model.Precision;
 import dev.unlearn.core.train.TrainSettings;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +27,35 @@ import java.util.Map;
  * 8 steps at 2e-3 with α = 1 loses 54% of retain probability; 16 or 24 steps over-forget, so the
  * forget set looks less likely than never-seen data and the MIA check fails; α = 5, 16 steps at 1e-3
  * passes every check). For a real checkpoint define a policy in the deployment's policy file (for a
- * 1B model, methods.md §1.4's lr 1e-5 and several epochs).
+ * 1B model, methods.md §1.4's lr 1e-5 and several epochs). A policy may train LoRA adapters on a frozen
+ * base ({@code train.lora}) and load that base in half precision ({@code train.precision}), as a recipe's
+ * method stage does; the adapters are merged into the published checkpoint.
  */
 public record RequestPolicy(String name, String method, Map<String, Object> config, TrainSettings train,
-        DeletionRequest.Thresholds thresholds) {
+        DeletionRequest.Thresholds thresholds, MethodTrain.Lora lora, Precision precision) {
+
+    public RequestPolicy {
+        precision = precision == null ? Precision.FP32 : precision;
+    }
+
+    /** A policy that trains every weight in float32. */
+    public RequestPolicy(String name, String method, Map<String, Object> config, TrainSettings train,
+            DeletionRequest.Thresholds thresholds) {
+        this(name, method, config, train, thresholds, null, Precision.FP32);
+    }
+
+    /** Whether the policy trains LoRA adapters on a frozen base ({@code train.lora.rank > 0}). */
+    public boolean adapters() {
+        return lora != null && lora.rank() != null && lora.rank() > 0;
+    }
+
+    /**
+     * The adapter options of {@code train.lora} ({@code export} is always merged: a request publishes a
+     * full checkpoint); check them with {@code check(method, null)} and attach them after loading.
+     */
+    public AdapterOptions adapterOptions() {
+        return new MethodTrain(train, lora, null, precision.key()).options();
+    }
 
     public static final List<String> NAMES = List.of("standard", "strict");
 

@@ -20,6 +20,7 @@ import dev.unlearn.core.data.QaWriter;
 import dev.unlearn.core.io.Checkpoint;
 import dev.unlearn.core.io.Digests;
 import dev.unlearn.core.model.CausalLm;
+import dev.unlearn.core.model.Precision;
 import dev.unlearn.core.text.PromptTemplate;
 import dev.unlearn.core.text.QaTokenization;
 import dev.unlearn.core.text.TextTokenizer;
@@ -218,12 +219,15 @@ public final class RequestWorkflow {
         String inputModelSha = Digests.sha256Directory(modelDir, Checkpoint.MANIFEST);
 
         try (TextTokenizer tok = TextTokenizer.load(modelDir); NDManager m = NDManager.newBaseManager();
-                CausalLm lm = dev.unlearn.cli.commands.ModelDirs.load(modelDir, m, false)) {
+                CausalLm lm = dev.unlearn.cli.commands.ModelDirs.load(modelDir, m, false, policy.precision())) {
             QaTokenization qt = new QaTokenization(tok, PromptTemplate.resolve(o.template(), modelDir, null),
                     train.maxLength(), train.attentionMask());
             RequestVerifier verifier = new RequestVerifier(tok, qt, res.forget(), verifyRetain, holdout, o.maxNewTokens());
             RequestVerifier.Figures before = verifier.measure(lm);
             log.printf("before: %s%n", before.asMap());
+            if (policy.adapters()) { // the base freezes; only the adapters train, and they are merged before saving
+                policy.adapterOptions().attach(lm, o.seed());
+            }
             Path scratch = out.resolve(".work").resolve(request.requestId());
             OutputDirs.deleteTree(scratch); // a crashed run's leftovers: this request's own, under its lock
             Map<String, Object> summary;
@@ -240,7 +244,9 @@ public final class RequestWorkflow {
             Path dir = out.resolve(ok ? "accepted" : "rejected").resolve(request.requestId());
             Files.createDirectories(dir);
             OutputDirs.requireOurs(dir.resolve("model"), "the request's model folder");
-            Checkpoint.save(lm, dir.resolve("model"), modelDir, DataType.FLOAT32);
+            lm.mergeAdapters();
+            Checkpoint.save(lm, dir.resolve("model"), modelDir,
+                    policy.precision() == Precision.BF16 ? DataType.BFLOAT16 : DataType.FLOAT32);
             ObjectNode entry = entry(request, policy.name(), requestSha, ok, inputModelSha,
                     Digests.sha256Directory(dir.resolve("model"), Checkpoint.MANIFEST), data, res, verifyRetain, method,
                     summary, train, checks, before, after, (System.nanoTime() - t0) / 1e9,
@@ -306,6 +312,13 @@ public final class RequestWorkflow {
         e.put("method", method);
         e.set("unlearning", JSON.valueToTree(summary));
         e.set("train", JSON.valueToTree(train));
+        RequestPolicy p = policies.named(policyName);
+        if (p.adapters()) {
+            e.set("lora", JSON.valueToTree(p.lora()));
+        }
+        if (p.precision() != Precision.FP32) {
+            e.put("precision", p.precision().key());
+        }
         ArrayNode v = e.putArray("verification");
         for (RequestVerifier.Check c : checks) {
             v.add(JSON.valueToTree(c));

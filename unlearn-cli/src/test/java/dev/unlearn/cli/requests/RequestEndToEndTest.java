@@ -75,6 +75,54 @@ class RequestEndToEndTest {
         assertTrue(bad.out().contains("BROKEN at entry 1"), bad.toString());
     }
 
+    /**
+     * A deployment policy that trains LoRA adapters on a bf16 base (what a large model needs): the run goes
+     * through, the reference is the adapter-disabled base (no copy, no cache), the audit entry records the
+     * adapters and the precision, and the published model is a merged bf16 checkpoint with no adapter
+     * tensors, which loads.
+     */
+    @Test
+    void aLoraPolicyOnABf16BasePublishesAMergedBf16Model(@TempDir Path tmp) throws Exception {
+        TinyWorld.Paths3 w = TinyWorld.get();
+        String subject = QaReader.read(w.data().resolve("forget10.json")).get(0).entity();
+        Path policies = tmp.resolve("policies.yaml");
+        Files.writeString(policies, """
+                policies:
+                  adapters:
+                    method: npo
+                    config: {beta: 0.1, alpha: 5.0, gamma: 1.0}
+                    train: {max_steps: 16, lr: 0.01, batch_size: 4, schedule: constant,
+                            lora: {rank: 8, targets: all}, precision: bf16}
+                    thresholds: {max_forget_probability: 0.3, max_forget_rouge: 0.7, mia_auc_band: 0.25,
+                                 max_extraction_rate: 0.2, max_utility_drop: 0.3}
+                """);
+        Path req = tmp.resolve("request.json");
+        Files.writeString(req, "{\"request_id\": \"DR-LORA-1\", \"subject\": \"" + subject + "\","
+                + " \"selectors\": {\"entities\": [\"" + subject + "\"]}, \"policy\": \"adapters\"}");
+        Path key = tmp.resolve("unlearn.key");
+        assertEquals(ExitCodes.OK, CliRun.of("request", "keygen", key.toString()).code());
+        Path out = tmp.resolve("compliance");
+        CliRun r = CliRun.of("request", "submit", req.toString(), "--training-data", w.data().toString(), "--model",
+                w.full().toString(), "--out", out.toString(), "--max-new-tokens", "24", "--key", key.toString(),
+                "--policies", policies.toString());
+        assertTrue(r.code() == ExitCodes.OK || r.code() == ExitCodes.CHECK_FAILED, r.toString());
+        JsonNode e = new ObjectMapper().readTree(Files.readString(out.resolve("audit.jsonl")).lines().findFirst().orElseThrow());
+        assertEquals("adapter_disabled_base", e.path("unlearning").path("reference").asText(), e.toString());
+        assertEquals(8, e.path("lora").path("rank").asInt(), e.toString());
+        assertEquals("bf16", e.path("precision").asText(), e.toString());
+        assertTrue(e.path("unlearning").path("forget_nll_after").asDouble() > e.path("unlearning").path("forget_nll_before")
+                .asDouble(), "the adapters moved the forget NLL up: " + e.path("unlearning"));
+        Path model = out.resolve(e.path("status").asText()).resolve("DR-LORA-1/model");
+        JsonNode cfg = new ObjectMapper().readTree(model.resolve("config.json").toFile());
+        assertEquals("bfloat16", cfg.path("torch_dtype").asText());
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
+                dev.unlearn.core.model.CausalLm lm = dev.unlearn.core.io.Checkpoint.load(model, m)) {
+            assertTrue(lm.parameters().keySet().stream().noneMatch(n -> n.contains("lora")), lm.parameters().keySet().toString());
+            assertEquals(null, lm.adapters());
+        }
+        assertFalse(Files.exists(out.resolve(".work/DR-LORA-1")), "scratch folder left behind");
+    }
+
     @Test
     void selectorsMatchingNothingExitWithCodeTwo(@TempDir Path tmp) throws Exception {
         TinyWorld.Paths3 w = TinyWorld.get();

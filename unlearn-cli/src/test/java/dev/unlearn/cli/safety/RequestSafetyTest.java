@@ -100,6 +100,9 @@ class RequestSafetyTest {
         assertEquals(before, inputs());
     }
 
+    private static final String T = "{max_forget_probability: 0.3, max_forget_rouge: 0.7, mia_auc_band: 0.25,"
+            + " max_extraction_rate: 0.2, max_utility_drop: 0.3}";
+
     @Test
     void policyFilesAreValidatedAndTheirFloorsHold(@TempDir Path tmp) throws Exception {
         Path good = tmp.resolve("policies.yaml");
@@ -127,6 +130,15 @@ class RequestSafetyTest {
             {"policies:\n  p: {method: npo, train: {lr: \"0.1\"}}\n", "policies.p.train.lr: expected a number"},
             {"policies:\n  p: {method: nope, train: {lr: 0.1}}\n", "nope"},
             {"policies:\n  p: {method: npo, train: {lr: 0.1}, thresholds: {max_forget_probability: 0.2}}\n", "give all five"},
+            {"policies:\n  p: {method: npo, train: {lr: 0.1, precision: bf16}, thresholds: " + T + "}\n",
+                "policies.p.train: method 'npo' trains every weight"},
+            {"policies:\n  p: {method: npo, train: {lr: 0.1, precision: fp8}, thresholds: " + T + "}\n", "fp8"},
+            {"policies:\n  p: {method: npo, train: {lr: 0.1, lora: {rank: 4}, export: peft}, thresholds: " + T + "}\n",
+                "policies.p.train.export: a request publishes a merged checkpoint"},
+            {"policies:\n  p: {method: ssd, train: {lr: 0.1, lora: {rank: 4}}, thresholds: " + T + "}\n",
+                "nothing for LoRA adapters to train"},
+            {"policies:\n  p: {method: npo, train: {lr: 0.1, lora: {rank: 4, rnak: 2}}, thresholds: " + T + "}\n",
+                "policies.p.train.lora: unknown key 'rnak' (keys: rank, alpha, dropout, targets)"},
         }) {
             Path f = tmp.resolve("bad.yaml");
             Files.writeString(f, bad[0]);
