@@ -34,6 +34,13 @@ import picocli.CommandLine.Mixin;
         commandListHeading = "%nCommands:%n",
         footerHeading = "%n",
         footer = {
+            "Environment:",
+            "  UNLEARN_JAVA_OPTS   bin/unlearn's JVM options (default -Xmx8g)",
+            "  GOMP_SPINCOUNT      libtorch's OpenMP spin-wait (bin/unlearn sets 1000 unless given)",
+            "  UNLEARN_MKL_AMD=1   bin/unlearn on an AMD CPU: let MKL use its AVX2/AVX-512 kernels (needs cc;",
+            "                      changes float32 summation order, recorded in manifests; benchmarks/README.md)",
+            "  UNLEARN_KEY_FILE    the deployment key of 'unlearn request' (or UNLEARN_KEY as hex)",
+            "",
             "Start with: unlearn demo"
         },
         subcommands = {
