@@ -26,40 +26,14 @@ import java.util.function.Supplier;
 public final class GemmBound {
     private GemmBound() {}
 
-    private record Gemm(String name, double flops, int perStep, Supplier<NDArray> op) {}
+    record Gemm(String name, double flops, int perStep, Supplier<NDArray> op) {}
 
     public static void main(String[] args) {
         int reps = TrainStep.intArg(args, 0, 15);
         Engines.pytorch();
-        ModelConfig c = ModelBenchmark.config();
         long m = ModelBenchmark.TOKENS;
-        int layers = c.numHiddenLayers();
-        long d = c.hiddenSize();
-        long dh = c.headDim();
-        long h = c.numAttentionHeads();
-        long kv = c.numKeyValueHeads();
-        long f = c.intermediateSize();
-        long b = ModelBenchmark.BATCH;
-        long t = ModelBenchmark.SEQ;
         try (NDManager nd = NDManager.newBaseManager()) {
-            List<Gemm> gemms = new ArrayList<>();
-            linear(gemms, nd, "qkv", m, d, (h + 2 * kv) * dh, layers);
-            linear(gemms, nd, "o", m, h * dh, d, layers);
-            linear(gemms, nd, "gate_up", m, d, 2 * f, layers);
-            linear(gemms, nd, "down", m, f, d, layers);
-            linear(gemms, nd, "lm_head", m, d, c.vocabSize(), 1);
-            // grouped attention as Layers.attention runs it: q [B, KV, rep*T, Dh] against k/v [B, KV, T, Dh]
-            long rows = (h / kv) * t;
-            NDArray q = nd.randomNormal(new Shape(b, kv, rows, dh));
-            NDArray k = nd.randomNormal(new Shape(b, kv, t, dh));
-            NDArray p = nd.randomNormal(new Shape(b, kv, rows, t));
-            double sf = 2.0 * b * kv * rows * t * dh;
-            gemms.add(new Gemm("scores q.kT fwd", sf, layers, () -> q.matMul(k.transpose(0, 1, 3, 2))));
-            gemms.add(new Gemm("scores bwd dq = dS.k", sf, layers, () -> p.matMul(k)));
-            gemms.add(new Gemm("scores bwd dk = dST.q", sf, layers, () -> p.transpose(0, 1, 3, 2).matMul(q)));
-            gemms.add(new Gemm("context p.v fwd", sf, layers, () -> p.matMul(k)));
-            gemms.add(new Gemm("context bwd dp = dC.vT", sf, layers, () -> q.matMul(k.transpose(0, 1, 3, 2))));
-            gemms.add(new Gemm("context bwd dv = pT.dC", sf, layers, () -> p.transpose(0, 1, 3, 2).matMul(q)));
+            List<Gemm> gemms = products(nd);
             double total = 0;
             double flops = 0;
             System.out.println("MKL kernel dispatch: " + dev.unlearn.core.BuildInfo.libraries()
@@ -77,6 +51,48 @@ public final class GemmBound {
             System.out.printf("GEMM-bound limit: %.0f tokens/s (80%%: %.0f tokens/s)%n", m / (total / 1e3),
                     0.8 * m / (total / 1e3));
         }
+    }
+
+    /** Milliseconds one training step's products take at the rates measured now (median of {@code reps} each). */
+    static double stepProductsMs(List<Gemm> gemms, int reps) {
+        double total = 0;
+        for (Gemm g : gemms) {
+            total += medianMs(g.op, reps) * g.perStep;
+        }
+        return total;
+    }
+
+    /** Every product of one {@link ModelBenchmark} training step, at its shapes and operand layouts, on arrays in {@code nd}. */
+    static List<Gemm> products(NDManager nd) {
+        ModelConfig c = ModelBenchmark.config();
+        long m = ModelBenchmark.TOKENS;
+        int layers = c.numHiddenLayers();
+        long d = c.hiddenSize();
+        long dh = c.headDim();
+        long h = c.numAttentionHeads();
+        long kv = c.numKeyValueHeads();
+        long f = c.intermediateSize();
+        long b = ModelBenchmark.BATCH;
+        long t = ModelBenchmark.SEQ;
+        List<Gemm> gemms = new ArrayList<>();
+        linear(gemms, nd, "qkv", m, d, (h + 2 * kv) * dh, layers);
+        linear(gemms, nd, "o", m, h * dh, d, layers);
+        linear(gemms, nd, "gate_up", m, d, 2 * f, layers);
+        linear(gemms, nd, "down", m, f, d, layers);
+        linear(gemms, nd, "lm_head", m, d, c.vocabSize(), 1);
+        // grouped attention as Layers.attention runs it: q [B, KV, rep*T, Dh] against k/v [B, KV, T, Dh]
+        long rows = (h / kv) * t;
+        NDArray q = nd.randomNormal(new Shape(b, kv, rows, dh));
+        NDArray k = nd.randomNormal(new Shape(b, kv, t, dh));
+        NDArray p = nd.randomNormal(new Shape(b, kv, rows, t));
+        double sf = 2.0 * b * kv * rows * t * dh;
+        gemms.add(new Gemm("scores q.kT fwd", sf, layers, () -> q.matMul(k.transpose(0, 1, 3, 2))));
+        gemms.add(new Gemm("scores bwd dq = dS.k", sf, layers, () -> p.matMul(k)));
+        gemms.add(new Gemm("scores bwd dk = dST.q", sf, layers, () -> p.transpose(0, 1, 3, 2).matMul(q)));
+        gemms.add(new Gemm("context p.v fwd", sf, layers, () -> p.matMul(k)));
+        gemms.add(new Gemm("context bwd dp = dC.vT", sf, layers, () -> q.matMul(k.transpose(0, 1, 3, 2))));
+        gemms.add(new Gemm("context bwd dv = pT.dC", sf, layers, () -> p.transpose(0, 1, 3, 2).matMul(q)));
+        return gemms;
     }
 
     /** The three products of one linear layer x [m, in] -&gt; [m, out], {@code n} of them per step. */
