@@ -1,6 +1,7 @@
 package dev.unlearn.cli.requests;
 
 import ai.djl.ndarray.NDManager;
+import dev.unlearn.cli.commands.OutputDirs;
 import dev.unlearn.cli.pipeline.DefaultSteps;
 import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.model.CausalLm;
@@ -9,7 +10,6 @@ import dev.unlearn.core.text.TextTokenizer;
 import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.methods.run.MethodRunner;
 import dev.unlearn.methods.run.RunSummary;
-import dev.unlearn.cli.commands.OutputDirs;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -25,8 +25,8 @@ import java.util.Map;
  * activations, …) are cached on disk in the call's scratch folder before the first update, as
  * {@code forget} does, instead of keeping a second copy of the model in memory; the cache is derived from
  * the forgotten records, so it is deleted when the run ends, accepted or not. Without a scratch folder, or
- * where the cache does not apply, the reference is a frozen copy of the input model. The summary it returns holds the method,
- * config, steps, mean NLLs and how the reference was provided: no record text.
+ * where the cache does not apply, the reference is a frozen copy of the input model. The summary it
+ * returns holds the method, config, steps, mean NLLs and how the reference was provided: no record text.
  */
 public final class MethodRunnerUnlearner implements Unlearner {
     private final PrintStream progress;

@@ -38,10 +38,11 @@ import java.util.Set;
  *     method: npo
  *     config: {beta: 0.1, alpha: 5.0, gamma: 1.0}
  *     train: {max_steps: 16, lr: 0.001, batch_size: 4, schedule: constant}
- *   large-model:
+ *     thresholds: {max_forget_probability: 0.3, max_forget_rouge: 0.7, mia_auc_band: 0.25,
+ *                  max_extraction_rate: 0.2, max_utility_drop: 0.3}
+ *   large-model:      # LoRA adapters on a bf16 base, merged into the published checkpoint
  *     method: npo
  *     train: {max_steps: 40, lr: 0.0001, lora: {rank: 16, alpha: 32, targets: all}, precision: bf16}
- *     thresholds: ...
  *     thresholds: {max_forget_probability: 0.3, max_forget_rouge: 0.7, mia_auc_band: 0.25,
  *                  max_extraction_rate: 0.2, max_utility_drop: 0.3}
  * }</pre>
