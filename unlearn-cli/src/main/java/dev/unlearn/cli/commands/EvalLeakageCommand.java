@@ -83,13 +83,20 @@ public class EvalLeakageCommand extends ModelCommand {
                     + forgetSplit + "_perturbed.json (TOFU)");
         }
         LeakageConfig cfg = LeakageConfig.defaults().withRelearn(relearnSteps, relearnLr).withMaxNewTokens(maxNewTokens).withSeed(seed.value);
-        Path dir = out != null ? out : Files.createTempDirectory("leakage");
-        long t0 = System.nanoTime();
-        LeakageStep.run(model.dir, retainModel, template.resolve(model.dir), LeakageItem.of(forget), LeakageItem.of(shots), cfg, dir);
-        PrintWriter w = out();
-        w.print(Files.readString(dir.resolve("leakage.txt")));
-        w.printf("wall time %.1f s (model and retain model)%n", (System.nanoTime() - t0) / 1e9);
-        w.flush();
-        return 0;
+        Path dir = out != null ? out : Files.createTempDirectory("leakage"); // without --out: printed, then removed
+        try {
+            long t0 = System.nanoTime();
+            LeakageStep.run(model.dir, retainModel, template.resolve(model.dir), LeakageItem.of(forget), LeakageItem.of(shots),
+                    cfg, dir);
+            PrintWriter w = out();
+            w.print(Files.readString(dir.resolve("leakage.txt")));
+            w.printf("wall time %.1f s (model and retain model)%n", (System.nanoTime() - t0) / 1e9);
+            w.flush();
+            return 0;
+        } finally {
+            if (out == null) {
+                OutputDirs.deleteTree(dir);
+            }
+        }
     }
 }

@@ -100,13 +100,22 @@ class MusePipelineTest {
     }
 
     @Test
-    void evalLeakageCommandOnTheRunsModels() {
+    void evalLeakageCommandOnTheRunsModels() throws Exception {
+        java.util.Set<Path> before = leakageTemps();
         CliRun r = CliRun.of("eval", "leakage", "--model", tmp.resolve("run/unlearn/ga/model").toString(), "--retain-model",
                 tmp.resolve("run/finetune-retain/model").toString(), "--data", tmp.resolve("run/data").toString(),
                 "--relearn-steps", "2", "--relearn-lr", "1e-3", "--max-new-tokens", "4");
         assertEquals(0, r.code(), r.toString());
         for (String a : List.of("relearn", "int8", "int4", "paraphrase", "multiple_choice", "few_shot", "logit_lens", "prefix", "leak =")) {
             assertTrue(r.out().contains(a), a + " in\n" + r.out());
+        }
+        assertEquals(before, leakageTemps(), "without --out the scratch folder is removed after printing");
+    }
+
+    /** The system temp folder's leakage* folders (where eval leakage without --out works). */
+    private static java.util.Set<Path> leakageTemps() throws java.io.IOException {
+        try (var s = java.nio.file.Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("leakage")).collect(java.util.stream.Collectors.toSet());
         }
     }
 
