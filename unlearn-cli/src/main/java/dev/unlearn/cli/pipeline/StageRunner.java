@@ -9,6 +9,7 @@ import dev.unlearn.cli.commands.FileLocks;
 import dev.unlearn.cli.commands.OutputDirs;
 import dev.unlearn.core.BuildInfo;
 import dev.unlearn.core.UnlearnException;
+import dev.unlearn.core.io.Digests;
 import dev.unlearn.core.io.StagingDirs;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -16,10 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.stream.Stream;
 
 /**
@@ -189,11 +187,9 @@ public final class StageRunner implements AutoCloseable {
         try {
             Object canonical = JSON.treeToValue(fingerprint, Object.class);
             byte[] bytes = JSON.copy().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(canonical);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return Digests.sha256(bytes);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
-        } catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
         }
     }
 

@@ -55,18 +55,12 @@ public record TokenizedExample(String id, long[] inputIds, int promptLength, Att
      * instead of a stale value.
      */
     public String contentKey() {
-        try {
-            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8 * inputIds.length + 4);
-            for (long t : inputIds) {
-                buf.putLong(t);
-            }
-            buf.putInt(promptLength);
-            md.update(buf.array());
-            return id + "#" + java.util.HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException ex) {
-            throw new IllegalStateException("SHA-256 unavailable", ex);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8 * inputIds.length + 4);
+        for (long t : inputIds) {
+            buf.putLong(t);
         }
+        buf.putInt(promptLength);
+        return id + "#" + dev.unlearn.core.io.Digests.sha256(buf.array());
     }
 
     /** Number of scored target tokens. */

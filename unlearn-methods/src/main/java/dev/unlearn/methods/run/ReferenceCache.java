@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.data.TokenizedExample;
+import dev.unlearn.core.io.Digests;
 import dev.unlearn.methods.spi.ReferenceUse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,9 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -300,10 +298,6 @@ final class ReferenceCache {
     }
 
     private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException("SHA-256 unavailable", ex);
-        }
+        return Digests.sha256(s.getBytes(StandardCharsets.UTF_8));
     }
 }
