@@ -1,7 +1,6 @@
 package dev.unlearn.cli.requests;
 
 import ai.djl.ndarray.NDManager;
-import dev.unlearn.cli.commands.OutputDirs;
 import dev.unlearn.cli.pipeline.DefaultSteps;
 import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.model.CausalLm;
@@ -10,10 +9,7 @@ import dev.unlearn.core.text.TextTokenizer;
 import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.methods.run.MethodRunner;
 import dev.unlearn.methods.run.RunSummary;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,10 +19,11 @@ import java.util.Map;
  * The request workflow's unlearning step through {@link MethodRunner}: the policy's (or request's)
  * method, config and optimisation settings. π_ref's outputs (NPO's NLL sums, KL retain logits, RMU
  * activations, …) are cached on disk in the call's scratch folder before the first update, as
- * {@code forget} does, instead of keeping a second copy of the model in memory; the cache is derived from
- * the forgotten records, so it is deleted when the run ends, accepted or not. Without a scratch folder, or
- * where the cache does not apply, the reference is a frozen copy of the input model. The summary it
- * returns holds the method, config, steps, mean NLLs and how the reference was provided: no record text.
+ * {@code forget} does, instead of keeping a second copy of the model in memory; the workflow deletes that
+ * folder when the request ends, since the cache is derived from the forgotten records. Without a scratch
+ * folder, or where the cache does not apply, the reference is a frozen copy of the input model. The
+ * summary it returns holds the method, config, steps, mean NLLs and how the reference was provided: no
+ * record text.
  */
 public final class MethodRunnerUnlearner implements Unlearner {
     private final PrintStream progress;
@@ -50,14 +47,9 @@ public final class MethodRunnerUnlearner implements Unlearner {
             Path scratch) {
         TrainSettings settings = train == null ? TrainSettings.DEFAULTS : train;
         Map<String, Object> cfg = DefaultSteps.config(method, config, modelDir);
-        Path cache = null;
         try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(modelDir)) {
-            if (scratch != null) {
-                Files.createDirectories(scratch);
-                cache = scratch.resolve("reference-cache");
-            }
             RunSummary s = MethodRunner.builder().setModel(model).optReference(() -> model.copy(m)).setTokenizer(tok)
-                    .optReferenceCacheDir(cache)
+                    .optReferenceCacheDir(scratch == null ? null : scratch.resolve("reference-cache"))
                     .optTemplate(tokenization.template()).setForget(forget).optRetain(retain).setMethod(method)
                     .optConfig(cfg).setSettings(settings).optSeed(seed).optProgress(progress)
                     .addListener(ui == null ? new dev.unlearn.core.train.TrainingLoop.Listener() {} : ui.training("unlearn " + method))
@@ -79,12 +71,6 @@ public final class MethodRunnerUnlearner implements Unlearner {
                 out.put("reference", s.reference());
             }
             return out;
-        } catch (IOException ex) {
-            throw new UncheckedIOException("cannot make the scratch folder " + scratch + ": " + ex.getMessage(), ex);
-        } finally {
-            if (cache != null) {
-                OutputDirs.deleteTree(cache);
-            }
         }
     }
 }
