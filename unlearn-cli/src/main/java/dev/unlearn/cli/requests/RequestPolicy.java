@@ -46,7 +46,7 @@ public record RequestPolicy(String name, String method, Map<String, Object> conf
 
     /** Whether the policy trains LoRA adapters on a frozen base ({@code train.lora.rank > 0}). */
     public boolean adapters() {
-        return lora != null && lora.rank() != null && lora.rank() > 0;
+        return methodTrain().adapters();
     }
 
     /**
@@ -54,7 +54,12 @@ public record RequestPolicy(String name, String method, Map<String, Object> conf
      * full checkpoint); check them with {@code check(method, null)} and attach them after loading.
      */
     public AdapterOptions adapterOptions() {
-        return new MethodTrain(train, lora, null, precision.key()).options();
+        return methodTrain().options();
+    }
+
+    /** The train section as a recipe's method stage holds it, so both read their adapter keys alike. */
+    private MethodTrain methodTrain() {
+        return new MethodTrain(train, lora, null, precision.key());
     }
 
     public static final List<String> NAMES = List.of("standard", "strict");

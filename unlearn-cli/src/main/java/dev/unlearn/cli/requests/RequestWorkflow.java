@@ -247,7 +247,7 @@ public final class RequestWorkflow {
             lm.mergeAdapters();
             Checkpoint.save(lm, dir.resolve("model"), modelDir,
                     policy.precision() == Precision.BF16 ? DataType.BFLOAT16 : DataType.FLOAT32);
-            ObjectNode entry = entry(request, policy.name(), requestSha, ok, inputModelSha,
+            ObjectNode entry = entry(request, policy, requestSha, ok, inputModelSha,
                     Digests.sha256Directory(dir.resolve("model"), Checkpoint.MANIFEST), data, res, verifyRetain, method,
                     summary, train, checks, before, after, (System.nanoTime() - t0) / 1e9,
                     out.relativize(dir.resolve("model")).toString());
@@ -275,7 +275,7 @@ public final class RequestWorkflow {
         return String.format("%.4f", d);
     }
 
-    private ObjectNode entry(DeletionRequest r, String policyName, String requestSha, boolean ok, String inSha, String outSha,
+    private ObjectNode entry(DeletionRequest r, RequestPolicy policy, String requestSha, boolean ok, String inSha, String outSha,
             List<QaRecord> data, RequestResolver.Resolution res, List<QaRecord> verifyRetain, String method,
             Map<String, Object> summary, TrainSettings train, List<RequestVerifier.Check> checks,
             RequestVerifier.Figures before, RequestVerifier.Figures after, double wall, String modelPath) {
@@ -283,7 +283,7 @@ public final class RequestWorkflow {
         e.put("request_id", r.requestId());
         e.put("request_hmac", requestSha);
         e.put("subject_hmac", key.pseudonym("subject\n" + r.subject()));
-        e.put("policy", policyName);
+        e.put("policy", policy.name());
         e.put("status", ok ? "accepted" : "rejected");
         e.put("timestamp", Instant.now().toString());
         e.put("tool_version", Version.tool());
@@ -312,12 +312,11 @@ public final class RequestWorkflow {
         e.put("method", method);
         e.set("unlearning", JSON.valueToTree(summary));
         e.set("train", JSON.valueToTree(train));
-        RequestPolicy p = policies.named(policyName);
-        if (p.adapters()) {
-            e.set("lora", JSON.valueToTree(p.lora()));
+        if (policy.adapters()) {
+            e.set("lora", JSON.valueToTree(policy.lora()));
         }
-        if (p.precision() != Precision.FP32) {
-            e.put("precision", p.precision().key());
+        if (policy.precision() != Precision.FP32) {
+            e.put("precision", policy.precision().key());
         }
         ArrayNode v = e.putArray("verification");
         for (RequestVerifier.Check c : checks) {
