@@ -19,8 +19,7 @@ public final class BoundShare {
     public static void main(String[] args) throws Exception {
         int rounds = TrainStep.intArg(args, 0, 8);
         int steps = TrainStep.intArg(args, 1, 9);
-        System.out.println("MKL kernel dispatch: " + dev.unlearn.core.BuildInfo.libraries()
-                .getOrDefault("mkl_cpu_dispatch", "MKL's own (UNLEARN_MKL_AMD shim not preloaded)"));
+        System.out.println(GemmBound.dispatchLine());
         TrainStep.withWarmModel(ModelBenchmark.BATCH, ModelBenchmark.SEQ, (lm, train, batch) -> {
             try (NDManager nd = NDManager.newBaseManager()) {
                 List<GemmBound.Gemm> gemms = GemmBound.products(nd);

@@ -36,8 +36,7 @@ public final class GemmBound {
             List<Gemm> gemms = products(nd);
             double total = 0;
             double flops = 0;
-            System.out.println("MKL kernel dispatch: " + dev.unlearn.core.BuildInfo.libraries()
-                    .getOrDefault("mkl_cpu_dispatch", "MKL's own (UNLEARN_MKL_AMD shim not preloaded)"));
+            System.out.println(dispatchLine());
             System.out.printf("%-26s %10s %9s %9s %6s%n", "product", "MFLOP", "ms", "GFLOP/s", "/step");
             for (Gemm g : gemms) {
                 double ms = medianMs(g.op, reps);
@@ -51,6 +50,12 @@ public final class GemmBound {
             System.out.printf("GEMM-bound limit: %.0f tokens/s (80%%: %.0f tokens/s)%n", m / (total / 1e3),
                     0.8 * m / (total / 1e3));
         }
+    }
+
+    /** Which kernels MKL picks in this process (the UNLEARN_MKL_AMD shim preloaded or not), for a harness's output. */
+    static String dispatchLine() {
+        return "MKL kernel dispatch: " + dev.unlearn.core.BuildInfo.libraries()
+                .getOrDefault("mkl_cpu_dispatch", "MKL's own (UNLEARN_MKL_AMD shim not preloaded)");
     }
 
     /** Milliseconds one training step's products take at the rates measured now (median of {@code reps} each). */

@@ -1,6 +1,8 @@
 package dev.unlearn.cli;
 
 import dev.unlearn.core.BuildInfo;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.IVersionProvider;
 
@@ -15,11 +17,12 @@ public class Version implements IVersionProvider {
     public String[] getVersion() {
         BuildInfo b = BuildInfo.current();
         Map<String, String> lib = BuildInfo.libraries();
-        String line2 = "Java " + lib.get("java") + ", DJL " + lib.get("djl") + ", PyTorch " + lib.get("pytorch") + ", " + lib.get("os");
-        String dispatch = lib.get("mkl_cpu_dispatch");
-        return dispatch == null
-                ? new String[] {"unlearn " + b.version() + " (build " + b.buildId().substring(0, 12) + ")", line2}
-                : new String[] {"unlearn " + b.version() + " (build " + b.buildId().substring(0, 12) + ")", line2,
-                    "MKL kernel dispatch: " + dispatch};
+        List<String> lines = new ArrayList<>(List.of(
+                "unlearn " + b.version() + " (build " + b.buildId().substring(0, 12) + ")",
+                "Java " + lib.get("java") + ", DJL " + lib.get("djl") + ", PyTorch " + lib.get("pytorch") + ", " + lib.get("os")));
+        if (lib.containsKey("mkl_cpu_dispatch")) {
+            lines.add("MKL kernel dispatch: " + lib.get("mkl_cpu_dispatch"));
+        }
+        return lines.toArray(new String[0]);
     }
 }

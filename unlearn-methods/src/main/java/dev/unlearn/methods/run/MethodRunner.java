@@ -171,7 +171,7 @@ public final class MethodRunner {
                 model.config().vocabSize());
         boolean adapterMode = model.adapters() != null;
         MethodContext<CausalLm> ctx = new MethodContext<>(model,
-                referenceSupplier == null && !adapterMode && !modelIsReference() ? null : this::reference,
+                referenceAvailable() ? this::reference : null,
                 rawText ? textSamples(textForget) : samples(forget, f.examples()),
                 rawText ? textSamples(textRetain) : samples(retain, r.examples()), List.of(), model.device(), seed,
                 templatesFile);
@@ -281,8 +281,7 @@ public final class MethodRunner {
             Map<String, TokenizedExample> byId = new LinkedHashMap<>();
             fx.forEach(e -> byId.put(e.id(), e));
             DecoupledSet.Built built = DecoupledSet.build(forget, byId, retain, tokenization, tokenizer,
-                    referenceSupplier == null && model.adapters() == null && !modelIsReference() ? null
-                            : this::untrainedReference, seed);
+                    referenceAvailable() ? this::untrainedReference : null, seed);
             decoupled = built.byForgetId();
             fallbacks = built.fallbacks();
             LOG.info("decoupled prompts: {} samples ({} by generation, {} fallbacks)", decoupled.size(),
@@ -344,6 +343,11 @@ public final class MethodRunner {
         }
         return new Outcome(res.steps(), res.skippedSteps(), params.size(), res.lastLoss(), Map.of(), 0, fallbacks,
                 Map.of());
+    }
+
+    /** Whether π_ref can be had: from the supplier, the adapter-disabled base, or the model as given ({@link #modelIsReference}). */
+    private boolean referenceAvailable() {
+        return referenceSupplier != null || model.adapters() != null || modelIsReference();
     }
 
     /**
