@@ -80,12 +80,24 @@ public final class TrainingLoop {
          * @param step the optimizer step, 1-based as in {@link StepRecord#step()}
          */
         default void onGradients(long step, Map<String, NDArray> gradients) {}
+
+        /**
+         * Asked after {@link #onStep} for every finished step: {@code true} makes it the run's last step
+         * (its trainer state is saved and {@link #onCheckpoint} heard, as at the planned end, and
+         * {@link Result#steps()} counts the steps that ran). The learning-rate schedule keeps the planned
+         * total, so a run stopped at step k took the same k steps as a run that goes on. A resumed run
+         * continues from that checkpoint unless the listener stops it again.
+         */
+        default boolean stopAfter(StepRecord record) {
+            return false;
+        }
     }
 
     /**
      * Outcome of a run.
      *
-     * @param steps optimizer steps completed in total (including those before a resume)
+     * @param steps optimizer steps completed in total (including those before a resume); fewer than
+     *     planned when a listener stopped the run ({@link Listener#stopAfter})
      * @param skippedSteps steps skipped for NaN/Inf, in total
      * @param resumedFrom step the run resumed from (0 for a fresh run)
      * @param losses mean loss of every step this invocation ran (NaN for skipped ones)
@@ -189,7 +201,7 @@ public final class TrainingLoop {
         }
     }
 
-    /** Runs (or resumes) training to the end. */
+    /** Runs (or resumes) training to the end, or to the step after which a listener asks to stop. */
     public Result run() {
         Engines.pytorch();
         // libtorch's grad mode is per thread, and DJL turns it off only on the thread that loaded the engine;
@@ -262,7 +274,11 @@ public final class TrainingLoop {
                                         : "Last good checkpoint: step " + lastCheckpoint + " in " + cfg.checkpointDir() + ".")
                                 + " Lower the learning rate or check the objective and data.");
                     }
-                    boolean end = step + 1 == total;
+                    boolean stop = false;
+                    for (Listener l : listeners) {
+                        stop |= l.stopAfter(rec);
+                    }
+                    boolean end = stop || step + 1 == total;
                     if (end || (cfg.checkpointEvery() > 0 && (step + 1) % cfg.checkpointEvery() == 0)) {
                         if (cfg.checkpointDir() != null) {
                             TrainerState.save(cfg.checkpointDir(), new TrainerState.Header(step + 1, adam.t, bad, cfg.seed(),
@@ -272,6 +288,10 @@ public final class TrainingLoop {
                         for (Listener l : listeners) {
                             l.onCheckpoint(step + 1);
                         }
+                    }
+                    if (stop) {
+                        LOG.debug("Stopped after step {} of {}: a listener asked to", step + 1, total);
+                        return new Result(step + 1, bad, start, losses);
                     }
                 }
             }

@@ -201,6 +201,45 @@ class TrainingLoopTest {
         assertTrue(e.getMessage().contains("settings"), e.getMessage());
     }
 
+    /**
+     * A listener that stops the run after step 3 of 10 leaves the weights a 3-step run ends with (constant
+     * rate, so the schedule's planned total does not enter), saves the state of step 3 and reports 3 steps.
+     */
+    @Test
+    void aListenerStopsTheRunAfterTheStepItChooses() {
+        Map<String, float[]> threeSteps;
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> p = ToyModel.init(m, vocab, 8, 9);
+            assertEquals(3, new TrainingLoop(base().optMaxSteps(3).build(), p, source(5), NLL).run().steps());
+            threeSteps = snapshot(p);
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> p = ToyModel.init(m, vocab, 8, 9);
+            Path ckpt = tmp.resolve("stopped");
+            List<Long> asked = new ArrayList<>();
+            List<Long> checkpoints = new ArrayList<>();
+            TrainingLoop.Result r = new TrainingLoop(base().optMaxSteps(10).optCheckpointDir(ckpt).build(), p, source(5), NLL)
+                    .addListener(new TrainingLoop.Listener() {
+                        @Override
+                        public boolean stopAfter(TrainingLoop.StepRecord rec) {
+                            asked.add(rec.step());
+                            return rec.step() == 3;
+                        }
+
+                        @Override
+                        public void onCheckpoint(long step) {
+                            checkpoints.add(step);
+                        }
+                    }).run();
+            assertEquals(3, r.steps());
+            assertEquals(3, r.losses().size());
+            assertEquals(List.of(1L, 2L, 3L), asked);
+            assertEquals(List.of(3L), checkpoints);
+            assertEquals(3, TrainerState.readHeader(ckpt).step());
+            assertBitwiseEqual(threeSteps, snapshot(p));
+        }
+    }
+
     @Test
     void sameSeedSameWeightsOtherSeedDifferent() {
         Map<String, float[]> a = train(21, null, 0);
