@@ -44,7 +44,7 @@ public final class MethodRunnerUnlearner implements Unlearner {
     @Override
     public Map<String, Object> unlearn(CausalLm model, Path modelDir, List<QaRecord> forget, List<QaRecord> retain,
             QaTokenization tokenization, String method, Map<String, Object> config, TrainSettings train, long seed,
-            Path scratch) {
+            Path scratch, dev.unlearn.core.train.TrainingLoop.Listener monitor) {
         TrainSettings settings = train == null ? TrainSettings.DEFAULTS : train;
         Map<String, Object> cfg = DefaultSteps.config(method, config, modelDir);
         try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(modelDir)) {
@@ -53,6 +53,7 @@ public final class MethodRunnerUnlearner implements Unlearner {
                     .optTemplate(tokenization.template()).setForget(forget).optRetain(retain).setMethod(method)
                     .optConfig(cfg).setSettings(settings).optSeed(seed).optProgress(progress)
                     .addListener(ui == null ? new dev.unlearn.core.train.TrainingLoop.Listener() {} : ui.training("unlearn " + method))
+                    .addListener(monitor)
                     .build().run();
             if (ui != null) {
                 ui.close();

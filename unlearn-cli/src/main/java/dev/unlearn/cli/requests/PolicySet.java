@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.unlearn.cli.PrecisionOption;
+import dev.unlearn.cli.TrainingOptions;
 import dev.unlearn.cli.recipe.MethodTrain;
 import dev.unlearn.cli.recipe.Recipe;
 import dev.unlearn.cli.recipe.RecipeLoader;
@@ -40,6 +41,7 @@ import java.util.Set;
  *     train: {max_steps: 16, lr: 0.001, batch_size: 4, schedule: constant}
  *     thresholds: {max_forget_probability: 0.3, max_forget_rouge: 0.7, mia_auc_band: 0.25,
  *                  max_extraction_rate: 0.2, max_utility_drop: 0.3}
+ *     verify_every: 4   # measure the checks every 4 steps; stop at the first that passes (default: off)
  *   large-model:      # LoRA adapters on a bf16 base, merged into the published checkpoint
  *     method: npo
  *     train: {max_steps: 40, lr: 0.0001, lora: {rank: 16, alpha: 32, targets: all}, precision: bf16}
@@ -51,7 +53,8 @@ import java.util.Set;
 public final class PolicySet {
     /** A policy as written in the file. */
     public record Spec(String method, Map<String, Object> config, Map<String, Object> train,
-            DeletionRequest.Thresholds thresholds) {}
+            DeletionRequest.Thresholds thresholds,
+            @com.fasterxml.jackson.annotation.JsonProperty("verify_every") Integer verifyEvery) {}
 
     /** The file: a mapping of names to policies. */
     public record File(Map<String, Spec> policies) {}
@@ -174,8 +177,16 @@ public final class PolicySet {
             } catch (InvalidInputException ex) {
                 problems.add(k + ".train." + ex.getMessage());
             }
+            if (s.verifyEvery() != null && s.verifyEvery() < 1) {
+                problems.add(k + ".verify_every: a number of optimizer steps, >= 1 (leave it out to train every step"
+                        + " before verifying), found " + s.verifyEvery());
+            } else if (s.verifyEvery() != null && problems.size() == problemsBefore
+                    && dev.unlearn.methods.spi.Methods.byName(s.method()).kind() != dev.unlearn.methods.spi.MethodKind.LOSS_BASED) {
+                problems.add(k + ".verify_every: method '" + s.method() + "' " + TrainingOptions.notTraining(s.method())
+                        + " and has no training steps to verify between; leave verify_every out");
+            }
             if (train != null && problems.size() == problemsBefore) {
-                RequestPolicy probe = new RequestPolicy(e.getKey(), s.method(), Map.of(), train, null, lora, precision);
+                RequestPolicy probe = new RequestPolicy(e.getKey(), s.method(), Map.of(), train, null, lora, precision, 0);
                 try {
                     probe.adapterOptions().check(s.method(), null);
                     PrecisionOption.requireAdaptersForHalf(precision, probe.adapters(), "method '" + s.method() + "'",
@@ -199,7 +210,8 @@ public final class PolicySet {
             }
             if (problems.isEmpty()) {
                 set.byName.put(e.getKey(), new RequestPolicy(e.getKey(), s.method(),
-                        s.config() == null ? Map.of() : s.config(), train, t, lora, precision));
+                        s.config() == null ? Map.of() : s.config(), train, t, lora, precision,
+                        s.verifyEvery() == null ? 0 : s.verifyEvery()));
             }
         }
         if (!problems.isEmpty()) {

@@ -20,28 +20,45 @@ import java.util.Map;
  * the model that was trained on them ({@code RequestVerifierTest}).
  *
  * <ul>
- *   <li>{@code standard}: NPO with a strong retain NLL term (α = 5), 16 steps at 1e-3, batch 4;</li>
+ *   <li>{@code standard}: NPO with a strong retain NLL term (α = 5), at most 16 steps at 1e-3, batch 4,
+ *       verified every 2 steps;</li>
  *   <li>{@code strict}: the same unlearning with tighter thresholds.</li>
  * </ul>
  * The optimisation settings are calibrated for the built-in world's tiny models (a sweep on it:
  * 8 steps at 2e-3 with α = 1 loses 54% of retain probability; 16 or 24 steps over-forget, so the
  * forget set looks less likely than never-seen data and the MIA check fails; α = 5, 16 steps at 1e-3
- * passes every check). For a real checkpoint define a policy in the deployment's policy file (for a
+ * passes every check on the fixture the tests were written against, but over-forgets on two of five
+ * other training seeds of the same world). A fixed step count is fragile: how far the same steps move a
+ * model depends on how strongly it memorised the subject. So both policies check the request's acceptance
+ * figures every {@code verify_every} = 2 steps and stop at the first step where every check passes, which
+ * is also the least training that verifies; a run that never passes trains all 16 steps and is judged on
+ * them. For a real checkpoint define a policy in the deployment's policy file (for a
  * 1B model, methods.md §1.4's lr 1e-5 and several epochs). A policy may train LoRA adapters on a frozen
  * base ({@code train.lora}) and load that base in half precision ({@code train.precision}), as a recipe's
  * method stage does; the adapters are merged into the published checkpoint.
  */
 public record RequestPolicy(String name, String method, Map<String, Object> config, TrainSettings train,
-        DeletionRequest.Thresholds thresholds, MethodTrain.Lora lora, Precision precision) {
+        DeletionRequest.Thresholds thresholds, MethodTrain.Lora lora, Precision precision, int verifyEvery) {
 
     public RequestPolicy {
         precision = precision == null ? Precision.FP32 : precision;
+        if (verifyEvery < 0) {
+            throw new InvalidInputException("verify_every must be 0 (off) or a number of steps, found " + verifyEvery);
+        }
     }
 
-    /** A policy that trains every weight in float32. */
+    /** A policy that trains every weight in float32, for all of its steps. */
     public RequestPolicy(String name, String method, Map<String, Object> config, TrainSettings train,
             DeletionRequest.Thresholds thresholds) {
-        this(name, method, config, train, thresholds, null, Precision.FP32);
+        this(name, method, config, train, thresholds, null, Precision.FP32, 0);
+    }
+
+    /**
+     * Whether training is verified while it runs: every {@link #verifyEvery} optimizer steps the request's
+     * checks are measured on the model as it stands, and training stops at the first step where all pass.
+     */
+    public boolean verifiesDuringTraining() {
+        return verifyEvery > 0;
     }
 
     /** Whether the policy trains LoRA adapters on a frozen base ({@code train.lora.rank > 0}). */
@@ -68,15 +85,18 @@ public record RequestPolicy(String name, String method, Map<String, Object> conf
     static final TrainSettings STANDARD_TRAIN = TrainSettings.DEFAULTS.with(Map.of("max_steps", 16, "lr", 1e-3,
             "batch_size", 4, "weight_decay", 0.0, "schedule", "constant"));
 
+    /** Both policies verify every 2 of their 16 steps and stop at the first that passes. */
+    static final int STANDARD_VERIFY_EVERY = 2;
+
     public static RequestPolicy named(String name) {
         String n = name == null ? "standard" : name;
         return switch (n) {
             case "standard" -> new RequestPolicy(n, "npo", Map.of("beta", 0.1, "alpha", 5.0, "gamma", 1.0),
-                    STANDARD_TRAIN,
-                    new DeletionRequest.Thresholds(0.25, 0.65, 0.25, 0.2, 0.25));
+                    STANDARD_TRAIN, new DeletionRequest.Thresholds(0.25, 0.65, 0.25, 0.2, 0.25), null, Precision.FP32,
+                    STANDARD_VERIFY_EVERY);
             case "strict" -> new RequestPolicy(n, "npo", Map.of("beta", 0.1, "alpha", 5.0, "gamma", 1.0),
-                    STANDARD_TRAIN,
-                    new DeletionRequest.Thresholds(0.1, 0.6, 0.15, 0.1, 0.15));
+                    STANDARD_TRAIN, new DeletionRequest.Thresholds(0.1, 0.6, 0.15, 0.1, 0.15), null, Precision.FP32,
+                    STANDARD_VERIFY_EVERY);
             default -> throw new InvalidInputException("unknown policy '" + n + "'; valid: " + NAMES);
         };
     }

@@ -230,12 +230,17 @@ public final class RequestWorkflow {
             }
             Path scratch = out.resolve(".work").resolve(request.requestId());
             OutputDirs.deleteTree(scratch); // a crashed run's leftovers: this request's own, under its lock
+            VerifiedStop monitor = policy.verifiesDuringTraining()
+                    ? new VerifiedStop(policy.verifyEvery(), lm, verifier, before, t, log) : null;
             Map<String, Object> summary;
             try {
-                summary = unlearner.unlearn(lm, modelDir, res.forget(), res.rest(), qt, method, config, train, o.seed(),
-                        scratch);
+                summary = new LinkedHashMap<>(unlearner.unlearn(lm, modelDir, res.forget(), res.rest(), qt, method, config,
+                        train, o.seed(), scratch, monitor != null ? monitor : new dev.unlearn.core.train.TrainingLoop.Listener() {}));
             } finally {
                 OutputDirs.deleteTree(scratch);
+            }
+            if (monitor != null) {
+                summary.put("verified_stop", monitor.summary());
             }
             RequestVerifier.Figures after = verifier.measure(lm);
             log.printf("after:  %s%n", after.asMap());

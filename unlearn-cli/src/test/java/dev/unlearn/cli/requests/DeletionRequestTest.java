@@ -72,4 +72,31 @@ class DeletionRequestTest {
         assertEquals(16, RequestPolicy.named("standard").train().maxSteps());
         assertEquals(TrainSettings.DEFAULTS.maxGradNorm(), RequestPolicy.named("standard").train().maxGradNorm());
     }
+    /** {@code verify_every}: off unless given, on in the built-ins, a positive step count, and only for methods that train. */
+    @Test
+    void verifyEveryIsAStepCountForTrainingMethods(@TempDir Path dir) throws Exception {
+        String thresholds = "    thresholds: {max_forget_probability: 0.3, max_forget_rouge: 0.7, mia_auc_band: 0.25,"
+                + " max_extraction_rate: 0.2, max_utility_drop: 0.3}\n";
+        Path f = dir.resolve("policies.yaml");
+        Files.writeString(f, "policies:\n  checked:\n    method: npo\n    train: {lr: 0.001, max_steps: 12}\n" + thresholds
+                + "    verify_every: 3\n  plain:\n    method: npo\n    train: {lr: 0.001}\n" + thresholds);
+        PolicySet set = PolicySet.load(f);
+        assertEquals(3, set.named("checked").verifyEvery());
+        assertEquals(0, set.named("plain").verifyEvery());
+        assertTrue(!set.named("plain").verifiesDuringTraining());
+        assertEquals(2, RequestPolicy.named("standard").verifyEvery());
+        assertEquals(2, RequestPolicy.named("strict").verifyEvery());
+
+        Files.writeString(f, "policies:\n  zero:\n    method: npo\n    train: {lr: 0.001}\n" + thresholds + "    verify_every: 0\n");
+        String zero = assertThrows(InvalidInputException.class, () -> PolicySet.load(f)).getMessage();
+        assertTrue(zero.contains("policies.zero.verify_every") && zero.contains(">= 1") && zero.contains(f.toString()), zero);
+
+        Files.writeString(f, "policies:\n  text:\n    method: npo\n    train: {lr: 0.001}\n" + thresholds + "    verify_every: \"4\"\n");
+        String text = assertThrows(InvalidInputException.class, () -> PolicySet.load(f)).getMessage();
+        assertTrue(text.contains("verify_every"), text);
+
+        Files.writeString(f, "policies:\n  edit:\n    method: ssd\n    train: {lr: 0.001}\n" + thresholds + "    verify_every: 2\n");
+        String edit = assertThrows(InvalidInputException.class, () -> PolicySet.load(f)).getMessage();
+        assertTrue(edit.contains("policies.edit.verify_every") && edit.contains("edits weights directly"), edit);
+    }
 }

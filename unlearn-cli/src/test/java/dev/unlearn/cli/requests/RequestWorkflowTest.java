@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.databind.JsonNode;
 import ai.djl.ndarray.NDManager;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.data.QaReader;
@@ -14,10 +15,12 @@ import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.io.Checkpoint;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.testing.TinyWorld;
+import dev.unlearn.core.train.TrainingLoop;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,7 +46,7 @@ class RequestWorkflowTest {
     }
 
     private static Unlearner exact(AtomicInteger calls) {
-        return (lm, modelDir, forget, retain, qt, method, config, train, seed, scratch) -> {
+        return (lm, modelDir, forget, retain, qt, method, config, train, seed, scratch, monitor) -> {
             calls.incrementAndGet();
             try (NDManager m = NDManager.newBaseManager(); CausalLm retrained = Checkpoint.load(world.retain(), m)) {
                 Map<String, NDArray> src = retrained.parameters();
@@ -111,7 +114,7 @@ class RequestWorkflowTest {
 
     @Test
     void failedVerificationIsRejectedAndNotPublished(@TempDir Path out) {
-        Unlearner nothing = (lm, dir, f, r, qt, m, c, t, s, w) -> Map.of("method", "none");
+        Unlearner nothing = (lm, dir, f, r, qt, m, c, t, s, w, mon) -> Map.of("method", "none");
         RequestWorkflow wf = new RequestWorkflow(out, KEY, PolicySet.builtIn(), nothing, new PrintWriter(new StringWriter()));
         RequestWorkflow.Outcome o = wf.submit(request("DR-3", subject), null, opts());
         recordChecks("RequestWorkflow.fullModel.", o);
@@ -120,6 +123,44 @@ class RequestWorkflowTest {
         assertFalse(Files.exists(out.resolve("accepted/DR-3")));
         assertFalse(Files.exists(out.resolve("current.json")));
         assertEquals("rejected", wf.auditLog().entries().get(0).get("status").asText());
+    }
+
+    /**
+     * The built-in policies verify every 2 steps and stop at the first step whose figures pass. A scripted
+     * unlearner stands in for training: the model stays the full one (every forget check fails) until step 5,
+     * when it becomes the retain model (which passes). The workflow measures at 2 and 4 (fail) and 6 (pass),
+     * stops the training there, and the audit entry records what it measured.
+     */
+    @Test
+    void trainingStopsAtTheFirstVerifiedStepAndTheAuditSaysWhere(@TempDir Path out) throws Exception {
+        List<Long> stoppedAt = new ArrayList<>();
+        Unlearner scripted = (lm, dir, f, r, qt, m, c, t, s, w, monitor) -> {
+            for (long step = 1; step <= 16; step++) {
+                if (step == 5) {
+                    exact(new AtomicInteger()).unlearn(lm, dir, f, r, qt, m, c, t, s, w, monitor);
+                }
+                if (monitor.stopAfter(new TrainingLoop.StepRecord(step, 16, 0, 0, 0, 0, 0, false, Map.of()))) {
+                    stoppedAt.add(step);
+                    break;
+                }
+            }
+            return Map.of("method", "scripted", "steps", stoppedAt.isEmpty() ? 16 : stoppedAt.get(0));
+        };
+        StringWriter log = new StringWriter();
+        RequestWorkflow wf = new RequestWorkflow(out, KEY, PolicySet.builtIn(), scripted, new PrintWriter(log, true));
+        RequestWorkflow.Outcome o = wf.submit(request("DR-5", subject), null, opts());
+        assertTrue(o.accepted(), log.toString());
+        assertEquals(List.of(6L), stoppedAt, log.toString());
+        JsonNode v = o.auditEntry().path("unlearning").path("verified_stop");
+        assertEquals(2, v.path("every").asInt(), v.toString());
+        assertEquals(6, v.path("stopped_at").asInt(), v.toString());
+        assertEquals(3, v.path("measured").size(), v.toString());
+        assertEquals(List.of(2, 4, 6), List.of(v.path("measured").get(0).path("step").asInt(),
+                v.path("measured").get(1).path("step").asInt(), v.path("measured").get(2).path("step").asInt()));
+        assertTrue(v.path("measured").get(0).path("failed").toString().contains("forget_probability"), v.toString());
+        assertEquals(0, v.path("measured").get(2).path("failed").size(), v.toString());
+        assertTrue(log.toString().contains("verify at step 6 of 16: every check passes, training stops"), log.toString());
+        assertTrue(wf.auditLog().verify().ok());
     }
 
     @Test

@@ -195,7 +195,7 @@ class RequestSafetyTest {
     @Test
     void parallelSubmitsLeaveOneEntryEachKeyedPseudonymsAndNoStaleTemporaries(@TempDir Path out) throws Exception {
         Map<String, String> before = inputs();
-        Unlearner nothing = (lm, dir, f, r, qt, m, c, t, s, w) -> Map.of("method", "none");
+        Unlearner nothing = (lm, dir, f, r, qt, m, c, t, s, w, mon) -> Map.of("method", "none");
         OutputDirs.claim(out, "--out");
         Path stale = out.resolve("rejected/DR-P0");
         Files.createDirectories(stale.resolve(".model.tmp-123"));
