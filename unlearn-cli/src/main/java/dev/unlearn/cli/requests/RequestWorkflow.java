@@ -46,7 +46,8 @@ import java.util.Optional;
  *   OUT/audit.jsonl                     hash-chained, keyed audit log (keyed digests and figures, never text)
  *   OUT/audit.jsonl.lock                held around every append and current.json update
  *   OUT/.locks/REQUEST_ID.lock          held while a request is processed (a second submit fails fast)
- *   OUT/.work/REQUEST_ID/               scratch while it is processed (the reference cache), then removed
+ *   OUT/.work/REQUEST_ID/               scratch while it is processed (the reference cache), then removed;
+ *                                       on SIGTERM/Ctrl-C by a shutdown hook, after a kill by the next submit
  *   OUT/accepted/REQUEST_ID/model/      the unlearned model, when every check passed
  *   OUT/accepted/REQUEST_ID/result.json the figures, checks and digests
  *   OUT/rejected/REQUEST_ID/...         same, when a check failed (not published as accepted)
@@ -120,7 +121,41 @@ public final class RequestWorkflow {
         OutputDirs.claim(out, "--out", "audit.jsonl");
         try (var busy = FileLocks.tryExclusive(out.resolve(".locks").resolve(request.requestId() + ".lock"),
                 "request " + request.requestId() + " in " + out)) {
+            removeInterruptedScratch();
             return submitLocked(request, modelDir, policy, thresholds, o);
+        }
+    }
+
+    /**
+     * Deletes the scratch folders {@code OUT/.work/ID} that killed requests left behind: those whose
+     * {@code OUT/.locks/ID.lock} exists and no process holds. They hold values derived from the records
+     * those requests forget (the reference cache), so they should not wait for the same id to run again.
+     * A request in progress holds its lock and keeps its folder; anything else in {@code .work} is left alone.
+     */
+    private void removeInterruptedScratch() {
+        Path work = out.resolve(".work");
+        if (!Files.isDirectory(work, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        List<Path> dirs;
+        try (var s = Files.list(work)) {
+            dirs = s.toList();
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot list " + work, ex);
+        }
+        for (Path d : dirs) {
+            String id = d.getFileName().toString();
+            Path lock = out.resolve(".locks").resolve(id + ".lock");
+            if (!DeletionRequest.isSafeId(id) || !Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    || !Files.isRegularFile(lock)) {
+                continue;
+            }
+            try (var held = FileLocks.tryExclusive(lock, "request " + id + " in " + out)) {
+                OutputDirs.deleteTree(d);
+                log.printf("removed the scratch folder %s of interrupted request %s%n", d, id);
+            } catch (InvalidInputException inProgress) {
+                // its own run removes it (this request's own folder is removed before it unlearns)
+            }
         }
     }
 
@@ -233,11 +268,19 @@ public final class RequestWorkflow {
             VerifiedStop monitor = policy.verifiesDuringTraining()
                     ? new VerifiedStop(policy.verifyEvery(), lm, verifier, before, t, log) : null;
             Map<String, Object> summary;
+            // a SIGTERM or Ctrl-C during unlearning runs shutdown hooks, not this thread's finally
+            Thread wipe = new Thread(() -> OutputDirs.deleteTree(scratch), "unlearn-request-scratch");
+            Runtime.getRuntime().addShutdownHook(wipe);
             try {
                 summary = new LinkedHashMap<>(unlearner.unlearn(lm, modelDir, res.forget(), res.rest(), qt, method, config,
                         train, o.seed(), scratch, monitor != null ? monitor : new dev.unlearn.core.train.TrainingLoop.Listener() {}));
             } finally {
                 OutputDirs.deleteTree(scratch);
+                try {
+                    Runtime.getRuntime().removeShutdownHook(wipe);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook runs anyway
+                }
             }
             if (monitor != null) {
                 summary.put("verified_stop", monitor.summary());

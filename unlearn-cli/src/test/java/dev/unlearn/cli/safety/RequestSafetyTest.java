@@ -259,4 +259,95 @@ class RequestSafetyTest {
                     r.toString());
         }
     }
+    private static DeletionRequest requestFor(String id) {
+        return new DeletionRequest(id, subject, new DeletionRequest.Selectors(null, null, null, List.of(subject)), null,
+                "standard", null, null, null, null);
+    }
+
+    /**
+     * A killed request leaves {@code OUT/.work/ID} (values derived from the forgotten records) with a lock file
+     * nobody holds; the next submit of any request on that folder removes it. A folder whose request still
+     * holds its lock, and anything in {@code .work} without a request's lock file, are left alone.
+     */
+    @Test
+    void theNextSubmitRemovesTheScratchOfAKilledRequest(@TempDir Path out) throws Exception {
+        Unlearner nothing = (lm, dir, f, r, qt, m, c, t, s, w, mon) -> Map.of("method", "none");
+        OutputDirs.claim(out, "--out");
+        Path killed = out.resolve(".work/DR-KILLED");
+        Files.createDirectories(killed.resolve("reference-cache"));
+        Files.writeString(killed.resolve("reference-cache/nll.bin"), "derived from forgotten records");
+        Files.createDirectories(out.resolve(".locks"));
+        Files.writeString(out.resolve(".locks/DR-KILLED.lock"), "");
+        Path running = out.resolve(".work/DR-RUNNING");
+        Files.createDirectories(running);
+        Path notOurs = out.resolve(".work/no-lock-file");
+        Files.createDirectories(notOurs);
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        Future<?> holder = other.submit(() -> {
+            try (var l = dev.unlearn.cli.commands.FileLocks.tryExclusive(out.resolve(".locks/DR-RUNNING.lock"), "test")) {
+                held.countDown();
+                done.await();
+            }
+            return null;
+        });
+        assertTrue(held.await(30, TimeUnit.SECONDS));
+        StringWriter log = new StringWriter();
+        new RequestWorkflow(out, KEY, PolicySet.builtIn(), nothing, new PrintWriter(log, true)).submit(requestFor("DR-NEXT"),
+                null, new RequestWorkflow.Options(w.data(), w.full(), null, "plain", 8, 0, 20));
+        done.countDown();
+        holder.get(30, TimeUnit.SECONDS);
+        other.shutdown();
+        assertFalse(Files.exists(killed), "the killed request's scratch survived the next submit");
+        assertTrue(log.toString().contains("removed the scratch folder " + killed + " of interrupted request DR-KILLED"),
+                log.toString());
+        assertTrue(Files.isDirectory(running), "the scratch of a request in progress was removed");
+        assertTrue(Files.isDirectory(notOurs), "a folder with no request lock was removed");
+    }
+
+    /**
+     * SIGTERM (or Ctrl-C) while a request unlearns: the JVM's shutdown hook removes the request's scratch
+     * folder, reference cache included, although the submitting thread never reaches its finally.
+     */
+    @Test
+    void sigtermWhileUnlearningRemovesTheScratchFolder(@TempDir Path tmp) throws Exception {
+        Path policies = tmp.resolve("policies.yaml");
+        Files.writeString(policies, """
+                policies:
+                  long:
+                    method: npo
+                    config: {beta: 0.1, alpha: 5.0, gamma: 1.0}
+                    train: {max_steps: 100000, lr: 0.0001, batch_size: 4}
+                    thresholds: {max_forget_probability: 0.3, max_forget_rouge: 0.7, mia_auc_band: 0.25,
+                                 max_extraction_rate: 0.2, max_utility_drop: 0.3}
+                """);
+        Path req = tmp.resolve("request.json");
+        Files.writeString(req, "{\"request_id\": \"DR-TERM\", \"subject\": \"" + subject + "\", \"selectors\": {\"entities\": [\""
+                + subject + "\"]}, \"policy\": \"long\"}");
+        Path out = tmp.resolve("compliance");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-Xmx1g", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
+                dev.unlearn.cli.Main.class.getName(), "request", "submit", req.toString(), "--training-data",
+                w.data().toString(), "--model", w.full().toString(), "--out", out.toString(), "--key",
+                keyFile(tmp).toString(), "--policies", policies.toString(), "-q")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("submit.log").toFile()).start();
+        Path cache = out.resolve(".work/DR-TERM/reference-cache");
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!Files.exists(cache) && p.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(Files.exists(cache) && p.isAlive(), "no reference cache while unlearning: "
+                    + Files.readString(tmp.resolve("submit.log")));
+            Thread.sleep(500); // into the training steps
+        } finally {
+            p.destroy(); // SIGTERM
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the submit did not exit on SIGTERM");
+        assertFalse(Files.exists(out.resolve(".work/DR-TERM")), "scratch left after SIGTERM: "
+                + Files.readString(tmp.resolve("submit.log")));
+        assertFalse(Files.exists(out.resolve("audit.jsonl")) && Files.size(out.resolve("audit.jsonl")) > 0,
+                "an interrupted request was audited");
+    }
 }
