@@ -18,7 +18,8 @@ import java.util.Map;
  * never passes trains every planned step and is judged on the last.
  *
  * <p>What it saw goes into the audit entry ({@link #summary}): the interval, each measured step with the
- * names of the checks that failed there, and the step it stopped at. Figures only, no record text.
+ * names of the checks that failed there and its figures, and the step it stopped at. Figures only, no
+ * record text. LoRA dropout is off while it measures, as in the final verification.
  */
 final class VerifiedStop implements TrainingLoop.Listener {
     private final int every;
@@ -48,8 +49,22 @@ final class VerifiedStop implements TrainingLoop.Listener {
         if (rec.step() % every != 0) {
             return false;
         }
+        // measured as the final verification will measure the model: LoRA dropout off (the loop turns it on)
+        dev.unlearn.core.model.LoraAdapters adapters = model.adapters();
+        boolean dropout = adapters != null && adapters.training();
+        RequestVerifier.Figures now;
+        try {
+            if (dropout) {
+                adapters.setTraining(false);
+            }
+            now = verifier.measure(model);
+        } finally {
+            if (dropout) {
+                adapters.setTraining(true);
+            }
+        }
         List<String> failed = new ArrayList<>();
-        for (RequestVerifier.Check c : RequestVerifier.checks(before, verifier.measure(model), thresholds)) {
+        for (RequestVerifier.Check c : RequestVerifier.checks(before, now, thresholds)) {
             if (!c.pass()) {
                 failed.add(c.name());
             }
@@ -57,6 +72,7 @@ final class VerifiedStop implements TrainingLoop.Listener {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("step", rec.step());
         m.put("failed", failed);
+        m.put("figures", now.asMap());
         measured.add(m);
         boolean pass = failed.isEmpty();
         log.printf("verify at step %d of %d: %s%n", rec.step(), rec.totalSteps(),
@@ -68,7 +84,7 @@ final class VerifiedStop implements TrainingLoop.Listener {
         return pass;
     }
 
-    /** {@code every}, {@code measured} (step and failed checks of each measurement) and {@code stopped_at} (null: ran every step). */
+    /** {@code every}, {@code measured} (step, failed checks and figures of each measurement) and {@code stopped_at} (null: ran every step). */
     Map<String, Object> summary() {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("every", every);
