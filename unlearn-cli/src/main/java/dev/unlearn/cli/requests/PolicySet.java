@@ -1,5 +1,6 @@
 package dev.unlearn.cli.requests;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
@@ -18,6 +19,8 @@ import dev.unlearn.cli.recipe.RecipeLoader;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.model.Precision;
 import dev.unlearn.core.train.TrainSettings;
+import dev.unlearn.methods.spi.MethodKind;
+import dev.unlearn.methods.spi.Methods;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +57,7 @@ public final class PolicySet {
     /** A policy as written in the file. */
     public record Spec(String method, Map<String, Object> config, Map<String, Object> train,
             DeletionRequest.Thresholds thresholds,
-            @com.fasterxml.jackson.annotation.JsonProperty("verify_every") Integer verifyEvery) {}
+            @JsonProperty("verify_every") Integer verifyEvery) {}
 
     /** The file: a mapping of names to policies. */
     public record File(Map<String, Spec> policies) {}
@@ -133,7 +136,7 @@ public final class PolicySet {
                 continue;
             }
             try {
-                dev.unlearn.methods.spi.Methods.byName(s.method()).bind(s.config() == null ? Map.of() : s.config(), List.of());
+                Methods.byName(s.method()).bind(s.config() == null ? Map.of() : s.config(), List.of());
             } catch (RuntimeException ex) {
                 problems.add(k + ": " + ex.getMessage());
             }
@@ -181,7 +184,7 @@ public final class PolicySet {
                 problems.add(k + ".verify_every: a number of optimizer steps, >= 1 (leave it out to train every step"
                         + " before verifying), found " + s.verifyEvery());
             } else if (s.verifyEvery() != null && problems.size() == problemsBefore
-                    && dev.unlearn.methods.spi.Methods.byName(s.method()).kind() != dev.unlearn.methods.spi.MethodKind.LOSS_BASED) {
+                    && Methods.byName(s.method()).kind() != MethodKind.LOSS_BASED) {
                 problems.add(k + ".verify_every: method '" + s.method() + "' " + TrainingOptions.notTraining(s.method())
                         + " and has no training steps to verify between; leave verify_every out");
             }
