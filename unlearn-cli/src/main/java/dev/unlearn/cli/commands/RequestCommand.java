@@ -10,15 +10,20 @@ import dev.unlearn.cli.requests.AuditLog;
 import dev.unlearn.cli.requests.DeletionRequest;
 import dev.unlearn.cli.requests.DeploymentKey;
 import dev.unlearn.cli.requests.PolicySet;
+import dev.unlearn.cli.requests.RequestPolicy;
+import dev.unlearn.cli.requests.RequestResolver;
 import dev.unlearn.cli.requests.MethodRunnerUnlearner;
 import dev.unlearn.cli.requests.RequestWorkflow;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.VerificationFailedException;
+import dev.unlearn.core.data.QaRecord;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,15 +34,40 @@ import picocli.CommandLine.Parameters;
 @Command(name = "request", mixinStandardHelpOptions = true,
         header = "Deletion requests: resolve, unlearn, verify, publish and audit.",
         description = {"See docs/compliance.md for the request format and a worked example."},
-        subcommands = {RequestCommand.Submit.class, RequestCommand.Batch.class, RequestCommand.VerifyLog.class,
+        subcommands = {RequestCommand.Resolve.class, RequestCommand.Submit.class, RequestCommand.Batch.class, RequestCommand.VerifyLog.class,
             RequestCommand.LogHead.class, RequestCommand.Keygen.class})
 public class RequestCommand extends CommandGroup {
 
-    /** Options shared by submit and batch. */
-    static class SubmitOptions {
+    /** The training data and the deployment's policies: what resolving a request needs (submit, batch, resolve). */
+    static class RequestInputs {
         @Option(names = "--training-data", required = true, paramLabel = "PATH",
                 description = "The model's training data: a QA file or a folder of them (TOFU JSON/JSONL).")
         Path trainingData;
+
+        @Option(names = "--policies", paramLabel = "FILE.yaml",
+                description = "The deployment's policy file (added to the built-in standard and strict); requests may"
+                        + " only name a policy and tighten its thresholds.")
+        Path policies;
+
+        private PolicySet policySet;
+
+        /** The request, whose policy must be one of this deployment's. */
+        DeletionRequest read(Path request) {
+            return DeletionRequest.read(request, policySet().names());
+        }
+
+        PolicySet policySet() {
+            if (policySet == null) {
+                policySet = PolicySet.load(policies);
+            }
+            return policySet;
+        }
+    }
+
+    /** Options shared by submit and batch. */
+    static class SubmitOptions {
+        @Mixin
+        RequestInputs in;
 
         @Option(names = "--model", paramLabel = "DIR", description = "The model to act on (default: the request's \"model\").")
         Path model;
@@ -68,34 +98,20 @@ public class RequestCommand extends CommandGroup {
         @Mixin
         KeyOption key;
 
-        @Option(names = "--policies", paramLabel = "FILE.yaml",
-                description = "The deployment's policy file (added to the built-in standard and strict); requests may"
-                        + " only name a policy and tighten its thresholds.")
-        Path policies;
-
-        private PolicySet policySet;
-
         /** The workflow on {@code --out} with the deployment key and the policies; fails before any work when either is bad. */
         RequestWorkflow workflow(CommandSpec spec) {
             DeploymentKey k = key.require();
-            return new RequestWorkflow(out, k, policySet(), new MethodRunnerUnlearner(dev.unlearn.cli.Ui.of(spec)),
+            return new RequestWorkflow(out, k, in.policySet(), new MethodRunnerUnlearner(dev.unlearn.cli.Ui.of(spec)),
                     spec.commandLine().getOut());
         }
 
         /** The request, whose policy must be one of this deployment's. */
         DeletionRequest read(Path request) {
-            return DeletionRequest.read(request, policySet().names());
-        }
-
-        private PolicySet policySet() {
-            if (policySet == null) {
-                policySet = PolicySet.load(policies);
-            }
-            return policySet;
+            return in.read(request);
         }
 
         RequestWorkflow.Options options(Path model) {
-            return new RequestWorkflow.Options(trainingData, model, holdout, template.name, maxNewTokens, seed.value, retainSample);
+            return new RequestWorkflow.Options(in.trainingData, model, holdout, template.name, maxNewTokens, seed.value, retainSample);
         }
     }
 
@@ -163,6 +179,92 @@ public class RequestCommand extends CommandGroup {
         public Integer call() {
             RequestWorkflow wf = o.workflow(spec);
             return verdict(wf.submit(o.read(request), request, o.options(o.model)));
+        }
+    }
+
+    /** {@code unlearn request resolve}: what a request would forget, before any unlearning. */
+    @Command(name = "resolve", mixinStandardHelpOptions = true, header = "Show which training records a request selects, without unlearning.",
+            description = {
+                "Reads and checks the request as submit does (its policy must exist; its thresholds may only tighten the",
+                "policy's), matches its selectors against the training data and prints how many records each selector",
+                "matched, the policy's method and steps, the thresholds that will apply and the selected records (id,",
+                "entity and question), so that the scope of a deletion can be reviewed before it runs. Needs no model",
+                "and no key, and writes nothing; the output holds training text, so keep it where that text may be read.",
+                "Exit 2 when the request is malformed or matches no record.",
+                "",
+                "Example:",
+                "  unlearn request resolve request.json --training-data world",
+                "  unlearn request resolve request.json --training-data world --json --show 0 | jq .selected"
+            })
+    static class Resolve extends BaseCommand {
+        @Mixin RequestInputs in;
+
+        @Parameters(paramLabel = "REQUEST.json", description = "The deletion request.")
+        Path request;
+
+        @Option(names = "--show", defaultValue = "20", paramLabel = "N",
+                description = "Selected records to list (0: counts only; -1: all). Default: ${DEFAULT-VALUE}.")
+        int show;
+
+        @Option(names = "--json", description = "One JSON object instead of text (ids and counts; questions only when listed).")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            DeletionRequest r = in.read(request);
+            RequestPolicy policy = in.policySet().named(r.policy());
+            DeletionRequest.Thresholds t = PolicySet.effective(policy, r.thresholds());
+            RequestResolver.Resolution res = RequestResolver.resolve(r.selectors(),
+                    RequestResolver.trainingData(in.trainingData));
+            List<QaRecord> listed = show < 0 ? res.forget()
+                    : res.forget().subList(0, Math.min(show, res.forget().size()));
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("request_id", r.requestId());
+            doc.put("policy", policy.name());
+            doc.put("method", policy.method());
+            doc.put("max_steps", policy.train().maxSteps());
+            doc.put("verify_every", policy.verifyEvery());
+            doc.put("selected", res.forget().size());
+            doc.put("training_records", res.trainingRecords());
+            doc.put("retain_pool", res.rest().size());
+            doc.put("matches_by_selector", res.matchesBySelector());
+            doc.put("thresholds", t);
+            List<Map<String, String>> rows = new ArrayList<>();
+            for (QaRecord q : listed) {
+                Map<String, String> row = new LinkedHashMap<>();
+                row.put("id", q.id());
+                row.put("entity", q.entity());
+                row.put("question", q.question());
+                rows.add(row);
+            }
+            doc.put("records", rows);
+            PrintWriter out = out();
+            if (json) {
+                out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(doc));
+                out.flush();
+                return ExitCodes.OK;
+            }
+            out.printf("request %s: %d of %d training records selected %s; retain pool %d%n", r.requestId(),
+                    res.forget().size(), res.trainingRecords(), res.matchesBySelector(), res.rest().size());
+            out.printf("policy %s: %s, %s%n", policy.name(), policy.method(), policy.train().maxSteps() > 0
+                    ? "at most " + policy.train().maxSteps() + " steps" : policy.train().epochs() + " epochs");
+            if (policy.verifiesDuringTraining()) {
+                out.printf("  verified every %d steps; training stops at the first step where every check passes%n",
+                        policy.verifyEvery());
+            }
+            out.printf("thresholds: forget probability <= %s, forget ROUGE-L recall <= %s, |MIA AUC - 0.5| <= %s,"
+                    + " extraction rate <= %s, retain utility drop <= %s%n", t.maxForgetProbability(), t.maxForgetRouge(),
+                    t.miaAucBand(), t.maxExtractionRate(), t.maxUtilityDrop());
+            if (!listed.isEmpty()) {
+                out.printf("selected records%s:%n", listed.size() < res.forget().size()
+                        ? " (first " + listed.size() + " of " + res.forget().size() + "; --show -1 lists all)" : "");
+                for (QaRecord q : listed) {
+                    out.printf("  %s  %-20s  %s%n", q.id(), dev.unlearn.cli.Texts.printable(String.valueOf(q.entity())),
+                            dev.unlearn.cli.Texts.printable(q.question()));
+                }
+            }
+            out.flush();
+            return ExitCodes.OK;
         }
     }
 

@@ -1,0 +1,81 @@
+package dev.unlearn.cli.requests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unlearn.cli.CliRun;
+import dev.unlearn.cli.ExitCodes;
+import dev.unlearn.core.data.QaReader;
+import dev.unlearn.core.data.QaRecord;
+import dev.unlearn.core.io.Digests;
+import dev.unlearn.core.testing.TinyWorld;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code unlearn request resolve}: the scope of a request before it runs, with the thresholds that will
+ * apply; no model, no key, nothing written; malformed or empty requests exit 2.
+ */
+class RequestResolveTest {
+    @Test
+    void listsTheSelectedRecordsAndTheThresholdsThatWillApplyWritingNothing(@TempDir Path tmp) throws Exception {
+        TinyWorld.Paths3 w = TinyWorld.get();
+        List<QaRecord> forget = QaReader.read(w.data().resolve("forget10.json"));
+        String subject = forget.get(0).entity();
+        Path req = tmp.resolve("request.json");
+        Files.writeString(req, "{\"request_id\": \"DR-R1\", \"subject\": \"" + subject + "\", \"selectors\": {\"entities\": [\""
+                + subject + "\"]}, \"policy\": \"standard\", \"thresholds\": {\"mia_auc_band\": 0.1}}");
+        String dataBefore = Digests.sha256Directory(w.data());
+
+        CliRun text = CliRun.of("request", "resolve", req.toString(), "--training-data", w.data().toString(), "--show", "-1");
+        assertEquals(ExitCodes.OK, text.code(), text.toString());
+        assertTrue(text.out().contains("request DR-R1: 20 of 224 training records selected"), text.out());
+        assertTrue(text.out().contains("|MIA AUC - 0.5| <= 0.1,"), "the request's tighter band: " + text.out());
+        assertTrue(text.out().contains("forget probability <= 0.25"), "the policy's floor: " + text.out());
+        assertTrue(text.out().contains("verified every 2 steps"), text.out());
+        for (QaRecord q : forget) {
+            assertTrue(text.out().contains(q.id()) && text.out().contains(q.question()), q.id() + " not listed");
+        }
+
+        CliRun json = CliRun.of("request", "resolve", req.toString(), "--training-data", w.data().toString(), "--json",
+                "--show", "5");
+        assertEquals(ExitCodes.OK, json.code(), json.toString());
+        JsonNode d = new ObjectMapper().readTree(json.out());
+        assertEquals(20, d.path("selected").asInt());
+        assertEquals(204, d.path("retain_pool").asInt());
+        assertEquals(20, d.path("matches_by_selector").path("entities").asInt());
+        assertEquals(0.1, d.path("thresholds").path("mia_auc_band").asDouble());
+        assertEquals(5, d.path("records").size());
+        Set<String> ids = new HashSet<>();
+        forget.forEach(q -> ids.add(q.id()));
+        d.path("records").forEach(r -> assertTrue(ids.contains(r.path("id").asText()), r.toString()));
+
+        assertEquals(List.of("request.json"), Files.list(tmp).map(p -> p.getFileName().toString()).toList(),
+                "resolve wrote something");
+        assertEquals(dataBefore, Digests.sha256Directory(w.data()), "the training data changed");
+    }
+
+    @Test
+    void aRequestThatMatchesNothingOrNamesNoPolicyExitsTwo(@TempDir Path tmp) throws Exception {
+        TinyWorld.Paths3 w = TinyWorld.get();
+        Path none = tmp.resolve("none.json");
+        Files.writeString(none, "{\"request_id\": \"DR-R2\", \"subject\": \"N\", \"selectors\": {\"entities\": [\"Nobody Atall\"]}}");
+        CliRun r = CliRun.of("request", "resolve", none.toString(), "--training-data", w.data().toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().contains("match no record"), r.toString());
+
+        Path unknown = tmp.resolve("unknown.json");
+        Files.writeString(unknown, "{\"request_id\": \"DR-R3\", \"subject\": \"N\", \"selectors\": {\"entities\": [\"N\"]},"
+                + " \"policy\": \"lenient\"}");
+        CliRun p = CliRun.of("request", "resolve", unknown.toString(), "--training-data", w.data().toString());
+        assertEquals(ExitCodes.BAD_INPUT, p.code(), p.toString());
+        assertTrue(p.err().contains("policy"), p.toString());
+    }
+}
