@@ -143,7 +143,9 @@ class MethodRunnerAdapterTest extends TinyWorldMethodTest {
      *             0.75 failed at 0.82 under the AVX-512 kernels, so the bound is FLAT's 1.0 (retain NLL no
      *             higher than forget NLL), 0.21 above the worst run.
      *   simnpo    1e-2 x 30: forget 0.92-1.42, ratio 0.04-0.09
-     *   flat      5e-3 x 8:  forget 3.9-9.5, ratio 0.64-0.88 (bound 1.0, as full mode's 0.81 worst)
+     *   flat      2e-3 x 16: forget 1.49-9.52, ratio 0.05-0.90 over 15 runs (fixture seeds 0-4 x adapter seeds 0-2,
+     *                        2026-12-02; bound 1.0, as full mode's 0.81 worst). The earlier 5e-3 x 8 saturated both
+     *                        NLLs near 9.1 on fixture seed 2 (ratio 1.0003); docs/test-bounds.md has the budgets tried
      *   rmu       1e-2 x 10 (layer 0): forget 3.7-4.3, ratio 0.09-0.16
      *   pd(npo)   1e-2 x 4:  forget 1.61-4.24, ratio 0.11-0.51 (same 10 runs as npo; 1e-2 x 6 reached 0.73
      *                        on both kernels, 0.02 under the bound)
@@ -158,7 +160,7 @@ class MethodRunnerAdapterTest extends TinyWorldMethodTest {
         {"graddiff", 1e-2, 8L, new String[0]},
         {"npo", 1e-2, 4L, new String[0]},
         {"simnpo", 1e-2, 30L, new String[0]},
-        {"flat", 5e-3, 8L, new String[] {"templates=TPL"}},
+        {"flat", 2e-3, 16L, new String[] {"templates=TPL"}},
         {"rmu", 1e-2, 10L, new String[] {"layer=0"}},
         {"pd", 1e-2, 4L, new String[] {"base=npo"}},
     };
