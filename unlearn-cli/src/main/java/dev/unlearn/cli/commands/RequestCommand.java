@@ -188,8 +188,9 @@ public class RequestCommand extends CommandGroup {
                 "Reads and checks the request as submit does (its policy must exist; its thresholds may only tighten the",
                 "policy's), matches its selectors against the training data and prints how many records each selector",
                 "matched, the policy's method and steps, the thresholds that will apply and the selected records (id,",
-                "entity and question), so that the scope of a deletion can be reviewed before it runs. Needs no model",
-                "and no key, and writes nothing; the output holds training text, so keep it where that text may be read.",
+                "entity, the selectors that matched, question), so that the scope of a deletion can be reviewed (an",
+                "over-broad pattern shows up here) before it runs. Needs no model and no key, and writes nothing; the",
+                "output holds training text, so keep it where that text may be read.",
                 "Exit 2 when the request is malformed or matches no record.",
                 "",
                 "Example:",
@@ -235,6 +236,7 @@ public class RequestCommand extends CommandGroup {
                 row.put("id", q.id());
                 row.put("entity", q.entity());
                 row.put("question", q.question());
+                row.put("matched_by", String.join(",", res.matchedBy().get(q.id())));
                 rows.add(row);
             }
             doc.put("records", rows);
@@ -259,8 +261,8 @@ public class RequestCommand extends CommandGroup {
                 out.printf("selected records%s:%n", listed.size() < res.forget().size()
                         ? " (first " + listed.size() + " of " + res.forget().size() + "; --show -1 lists all)" : "");
                 for (QaRecord q : listed) {
-                    out.printf("  %s  %-20s  %s%n", q.id(), dev.unlearn.cli.Texts.printable(String.valueOf(q.entity())),
-                            dev.unlearn.cli.Texts.printable(q.question()));
+                    out.printf("  %s  %-20s  %-13s  %s%n", q.id(), dev.unlearn.cli.Texts.printable(String.valueOf(q.entity())),
+                            String.join(",", res.matchedBy().get(q.id())), dev.unlearn.cli.Texts.printable(q.question()));
                 }
             }
             out.flush();

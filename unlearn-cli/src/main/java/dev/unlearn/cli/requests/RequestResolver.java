@@ -37,9 +37,13 @@ public final class RequestResolver {
 
     private RequestResolver() {}
 
-    /** The resolved forget set and the records left for the retain sample. */
+    /**
+     * The resolved forget set and the records left for the retain sample; {@code matchedBy} gives, for each
+     * selected record's id, the selector kinds that matched it ({@code record_ids}, {@code exact_strings},
+     * {@code regexes}, {@code entities}), so an over-broad pattern can be seen before it runs.
+     */
     public record Resolution(List<QaRecord> forget, List<QaRecord> rest, Map<String, Integer> matchesBySelector,
-            int trainingRecords) {}
+            int trainingRecords, Map<String, List<String>> matchedBy) {}
 
     /** Reads and deduplicates the training data. */
     public static List<QaRecord> trainingData(Path fileOrDir) {
@@ -88,7 +92,9 @@ public final class RequestResolver {
         counts.put("entities", 0);
         List<QaRecord> forget = new ArrayList<>();
         List<QaRecord> rest = new ArrayList<>();
+        Map<String, List<String>> matchedBy = new LinkedHashMap<>();
         for (QaRecord r : data) {
+            List<String> by = new ArrayList<>();
             String q = r.question();
             String a = r.answer();
             String ql = q.toLowerCase(Locale.ROOT);
@@ -96,29 +102,36 @@ public final class RequestResolver {
             boolean hit = false;
             if (ids.contains(r.id())) {
                 counts.merge("record_ids", 1, Integer::sum);
+                by.add("record_ids");
                 hit = true;
             }
             if (exact.stream().anyMatch(s -> q.contains(s) || a.contains(s))) {
                 counts.merge("exact_strings", 1, Integer::sum);
+                by.add("exact_strings");
                 hit = true;
             }
             if (regexes.stream().anyMatch(p -> p.matcher(q).find() || p.matcher(a).find())) {
                 counts.merge("regexes", 1, Integer::sum);
+                by.add("regexes");
                 hit = true;
             }
             String ent = r.entity() == null ? null : r.entity().toLowerCase(Locale.ROOT).trim();
             if (entities.stream().anyMatch(e -> e.equals(ent) || ql.contains(e) || al.contains(e))) {
                 counts.merge("entities", 1, Integer::sum);
+                by.add("entities");
                 hit = true;
             }
             (hit ? forget : rest).add(r);
+            if (hit) {
+                matchedBy.put(r.id(), List.copyOf(by));
+            }
         }
         if (forget.isEmpty()) {
             throw new InvalidInputException("the request's selectors match no record of the training data ("
                     + data.size() + " records): nothing to unlearn. Check the subject's spelling, record ids and patterns;"
                     + " this is reported as an error, not as a successful deletion");
         }
-        return new Resolution(forget, rest, counts, data.size());
+        return new Resolution(forget, rest, counts, data.size(), matchedBy);
     }
 
     /**

@@ -56,8 +56,25 @@ class RequestResolveTest {
         Set<String> ids = new HashSet<>();
         forget.forEach(q -> ids.add(q.id()));
         d.path("records").forEach(r -> assertTrue(ids.contains(r.path("id").asText()), r.toString()));
+        d.path("records").forEach(r -> assertEquals("entities", r.path("matched_by").asText(), r.toString()));
 
-        assertEquals(List.of("request.json"), Files.list(tmp).map(p -> p.getFileName().toString()).toList(),
+        // an over-broad pattern shows which records only it selects
+        Path broad = tmp.resolve("broad.json");
+        Files.writeString(broad, "{\"request_id\": \"DR-R4\", \"subject\": \"" + subject + "\", \"selectors\": {\"entities\": [\""
+                + subject + "\"], \"regexes\": [\"(?i)born\"]}}");
+        JsonNode b = new ObjectMapper().readTree(CliRun.of("request", "resolve", broad.toString(), "--training-data",
+                w.data().toString(), "--json", "--show", "-1").out());
+        assertTrue(b.path("selected").asInt() > 20, b.toString());
+        int onlyRegex = 0;
+        for (JsonNode r : b.path("records")) {
+            if (r.path("matched_by").asText().equals("regexes")) {
+                onlyRegex++;
+                assertTrue(!ids.contains(r.path("id").asText()), "a forget record matched by the regex alone: " + r);
+            }
+        }
+        assertEquals(b.path("selected").asInt() - 20, onlyRegex, b.toString());
+
+        assertEquals(List.of("broad.json", "request.json"), Files.list(tmp).sorted().map(p -> p.getFileName().toString()).toList(),
                 "resolve wrote something");
         assertEquals(dataBefore, Digests.sha256Directory(w.data()), "the training data changed");
     }
