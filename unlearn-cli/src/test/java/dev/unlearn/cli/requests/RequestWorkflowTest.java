@@ -161,6 +161,21 @@ class RequestWorkflowTest {
         assertEquals(0, v.path("measured").get(2).path("failed").size(), v.toString());
         assertTrue(log.toString().contains("verify at step 6 of 16: every check passes, training stops"), log.toString());
         assertTrue(wf.auditLog().verify().ok());
+
+        // a run that never passes trains every step, is measured at each interval, and is judged on the last
+        Unlearner never = (lm, dir, f, r, qt, m, c, t, s, w, monitor) -> {
+            for (long step = 1; step <= 16; step++) {
+                assertFalse(monitor.stopAfter(new TrainingLoop.StepRecord(step, 16, 0, 0, 0, 0, 0, false, Map.of())));
+            }
+            return Map.of("method", "scripted", "steps", 16);
+        };
+        RequestWorkflow.Outcome no = new RequestWorkflow(out, KEY, PolicySet.builtIn(), never, new PrintWriter(new StringWriter()))
+                .submit(request("DR-6", subject), null, opts());
+        assertFalse(no.accepted());
+        JsonNode nv = no.auditEntry().path("unlearning").path("verified_stop");
+        assertTrue(nv.path("stopped_at").isNull(), nv.toString());
+        assertEquals(8, nv.path("measured").size(), nv.toString());
+        assertEquals(16, nv.path("measured").get(7).path("step").asInt(), nv.toString());
     }
 
     @Test
