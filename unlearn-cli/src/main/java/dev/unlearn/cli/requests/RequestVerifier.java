@@ -49,6 +49,9 @@ public final class RequestVerifier {
     private final List<QaRecord> holdout;
     private final List<Set<String>> facts;
     private final int maxNewTokens;
+    private List<TokenizedExample> forgetExamples;
+    private List<TokenizedExample> holdoutExamples;
+    private List<TokenizedExample> retainExamples;
 
     /** The figures of one model; {@link #asMap} names them as the audit log and the policies do. */
     public record Figures(@JsonProperty("forget_probability") double forgetProbability,
@@ -98,9 +101,14 @@ public final class RequestVerifier {
 
     /** Measures every figure on {@code lm}. */
     public Figures measure(CausalLm lm) {
-        List<SampleScore> f = score(lm, forget);
-        List<SampleScore> h = score(lm, holdout);
-        List<SampleScore> r = score(lm, retain);
+        if (forgetExamples == null) { // tokenised once: a request measures before, after and, verified, in between
+            forgetExamples = tokenize(forget);
+            holdoutExamples = tokenize(holdout);
+            retainExamples = tokenize(retain);
+        }
+        List<SampleScore> f = Scorer.score(lm, forgetExamples, 16);
+        List<SampleScore> h = Scorer.score(lm, holdoutExamples, 16);
+        List<SampleScore> r = Scorer.score(lm, retainExamples, 16);
         double[] fLoss = f.stream().mapToDouble(SampleScore::meanNll).toArray();
         double[] hLoss = h.stream().mapToDouble(SampleScore::meanNll).toArray();
         // AUC that holdout losses exceed forget losses: 1.0 = forget set clearly remembered, 0.5 = indistinguishable.
@@ -145,12 +153,12 @@ public final class RequestVerifier {
         return c;
     }
 
-    private List<SampleScore> score(CausalLm lm, List<QaRecord> rows) {
+    private List<TokenizedExample> tokenize(List<QaRecord> rows) {
         List<TokenizedExample> ex = new ArrayList<>();
         for (QaRecord r : rows) {
             ex.add(qt.tokenize(r));
         }
-        return Scorer.score(lm, ex, 16);
+        return List.copyOf(ex);
     }
 
     private String generate(CausalLm lm, String question) {
