@@ -20,7 +20,7 @@ import java.util.Map;
  * the model that was trained on them ({@code RequestVerifierTest}).
  *
  * <ul>
- *   <li>{@code standard}: NPO with a strong retain NLL term (α = 5), at most 16 steps at 1e-3, batch 4,
+ *   <li>{@code standard}: NPO with a strong retain NLL term (α = 5), at most 24 steps at 1e-3, batch 4,
  *       verified every 2 steps;</li>
  *   <li>{@code strict}: the same unlearning with tighter thresholds.</li>
  * </ul>
@@ -31,8 +31,10 @@ import java.util.Map;
  * other training seeds of the same world). A fixed step count is fragile: how far the same steps move a
  * model depends on how strongly it memorised the subject. So both policies check the request's acceptance
  * figures every {@code verify_every} = 2 steps and stop at the first step where every check passes, which
- * is also the least training that verifies; a run that never passes trains all 16 steps and is judged on
- * them. For a real checkpoint define a policy in the deployment's policy file (for a
+ * is also the least training that verifies; a run that never passes trains all its steps and is judged on
+ * them. With the stop guarding against over-forgetting, {@code max_steps} is only a cap, so it is 24: the
+ * five training seeds of the tiny world stop at steps 8-14, and the fixture rebuilt under other MKL kernels
+ * (a stand-in for another CPU) at 16. For a real checkpoint define a policy in the deployment's policy file (for a
  * 1B model, methods.md §1.4's lr 1e-5 and several epochs). A policy may train LoRA adapters on a frozen
  * base ({@code train.lora}) and load that base in half precision ({@code train.precision}), as a recipe's
  * method stage does; the adapters are merged into the published checkpoint.
@@ -81,11 +83,11 @@ public record RequestPolicy(String name, String method, Map<String, Object> conf
 
     public static final List<String> NAMES = List.of("standard", "strict");
 
-    /** Both policies' training: 16 steps at 1e-3, batch 4, no weight decay, constant rate; the rest the defaults. */
-    static final TrainSettings STANDARD_TRAIN = TrainSettings.DEFAULTS.with(Map.of("max_steps", 16, "lr", 1e-3,
+    /** Both policies' training: at most 24 steps at 1e-3, batch 4, no weight decay, constant rate; the rest the defaults. */
+    static final TrainSettings STANDARD_TRAIN = TrainSettings.DEFAULTS.with(Map.of("max_steps", 24, "lr", 1e-3,
             "batch_size", 4, "weight_decay", 0.0, "schedule", "constant"));
 
-    /** Both policies verify every 2 of their 16 steps and stop at the first that passes. */
+    /** Both policies verify every 2 of their at most 24 steps and stop at the first that passes. */
     static final int STANDARD_VERIFY_EVERY = 2;
 
     public static RequestPolicy named(String name) {

@@ -69,7 +69,7 @@ class DeletionRequestTest {
         TrainSettings t = PolicySet.load(f).named("accum").train();
         assertEquals(TrainSettings.DEFAULTS.with(java.util.Map.of("lr", 0.001, "max_steps", 8, "grad_accum", 2,
                 "max_grad_norm", 0.5, "attention_mask", "pad_token")), t);
-        assertEquals(16, RequestPolicy.named("standard").train().maxSteps());
+        assertEquals(24, RequestPolicy.named("standard").train().maxSteps());
         assertEquals(TrainSettings.DEFAULTS.maxGradNorm(), RequestPolicy.named("standard").train().maxGradNorm());
     }
     /** {@code verify_every}: off unless given, on in the built-ins, a positive step count, and only for methods that train. */

@@ -72,7 +72,7 @@ class RequestEndToEndTest {
         assertEquals(stop.path("stopped_at").asLong(), e.path("unlearning").path("steps").asLong(), e.toString());
         JsonNode last = stop.path("measured").get(stop.path("measured").size() - 1);
         assertEquals(0, last.path("failed").size(), stop.toString());
-        Bounds.record("RequestEndToEnd.npo.stoppedAt", stop.path("stopped_at").asDouble(), "<=", 16);
+        Bounds.record("RequestEndToEnd.npo.stoppedAt", stop.path("stopped_at").asDouble(), "<=", 24);
         e.get("verification").forEach(c -> Bounds.record("RequestEndToEnd.npo." + c.get("name").asText(),
                 c.get("value").asDouble(), "<=", c.get("threshold").asDouble()));
 
