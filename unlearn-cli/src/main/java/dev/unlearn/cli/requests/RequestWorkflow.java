@@ -126,11 +126,22 @@ public final class RequestWorkflow {
         }
     }
 
+    /** Renames {@code scratch} to {@code .work/.ID.deleted-N} (atomically) and returns the new path; {@code scratch} when that fails. */
+    private static Path tombstone(Path scratch) {
+        Path t = scratch.resolveSibling("." + scratch.getFileName() + ".deleted-" + System.nanoTime());
+        try {
+            return Files.move(scratch, t, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException ex) {
+            return scratch;
+        }
+    }
+
     /**
      * Deletes the scratch folders {@code OUT/.work/ID} that killed requests left behind: those whose
      * {@code OUT/.locks/ID.lock} exists and no process holds. They hold values derived from the records
      * those requests forget (the reference cache), so they should not wait for the same id to run again.
-     * A request in progress holds its lock and keeps its folder; anything else in {@code .work} is left alone.
+     * A request in progress holds its lock and keeps its folder. Folders a shutdown hook renamed to
+     * {@code .ID.deleted-N} and did not finish deleting go too; anything else in {@code .work} is left alone.
      */
     private void removeInterruptedScratch() {
         Path work = out.resolve(".work");
@@ -145,6 +156,10 @@ public final class RequestWorkflow {
         }
         for (Path d : dirs) {
             String id = d.getFileName().toString();
+            if (id.matches("\\..+\\.deleted-\\d+") && Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                OutputDirs.deleteTree(d); // a shutdown hook's rename, cut short before the folder was gone
+                continue;
+            }
             Path lock = out.resolve(".locks").resolve(id + ".lock");
             if (!DeletionRequest.isSafeId(id) || !Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)
                     || !Files.isRegularFile(lock)) {
@@ -268,8 +283,9 @@ public final class RequestWorkflow {
             VerifiedStop monitor = policy.verifiesDuringTraining()
                     ? new VerifiedStop(policy.verifyEvery(), lm, verifier, before, t, log) : null;
             Map<String, Object> summary;
-            // a SIGTERM or Ctrl-C during unlearning runs shutdown hooks, not this thread's finally
-            Thread wipe = new Thread(() -> OutputDirs.deleteTree(scratch), "unlearn-request-scratch");
+            // a SIGTERM or Ctrl-C during unlearning runs shutdown hooks, not this thread's finally. The hook first
+            // renames the folder, atomically, so that a cache fill still running cannot write into it again
+            Thread wipe = new Thread(() -> OutputDirs.deleteTree(tombstone(scratch)), "unlearn-request-scratch");
             Runtime.getRuntime().addShutdownHook(wipe);
             try {
                 summary = new LinkedHashMap<>(unlearner.unlearn(lm, modelDir, res.forget(), res.rest(), qt, method, config,

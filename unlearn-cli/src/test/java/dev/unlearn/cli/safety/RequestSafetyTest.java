@@ -282,6 +282,8 @@ class RequestSafetyTest {
         Files.createDirectories(running);
         Path notOurs = out.resolve(".work/no-lock-file");
         Files.createDirectories(notOurs);
+        Path halfDeleted = out.resolve(".work/.DR-HOOKED.deleted-123456");
+        Files.createDirectories(halfDeleted.resolve("reference-cache"));
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         ExecutorService other = Executors.newSingleThreadExecutor();
@@ -304,6 +306,7 @@ class RequestSafetyTest {
                 log.toString());
         assertTrue(Files.isDirectory(running), "the scratch of a request in progress was removed");
         assertTrue(Files.isDirectory(notOurs), "a folder with no request lock was removed");
+        assertFalse(Files.exists(halfDeleted), "a shutdown hook's half-deleted folder survived");
     }
 
     /**
@@ -347,6 +350,9 @@ class RequestSafetyTest {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the submit did not exit on SIGTERM");
         assertFalse(Files.exists(out.resolve(".work/DR-TERM")), "scratch left after SIGTERM: "
                 + Files.readString(tmp.resolve("submit.log")));
+        try (var left = Files.list(out.resolve(".work"))) {
+            assertEquals(List.of(), left.toList(), "the hook's renamed folder was left");
+        }
         assertFalse(Files.exists(out.resolve("audit.jsonl")) && Files.size(out.resolve("audit.jsonl")) > 0,
                 "an interrupted request was audited");
     }

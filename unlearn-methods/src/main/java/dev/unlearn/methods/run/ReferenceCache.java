@@ -167,7 +167,10 @@ final class ReferenceCache {
         Path f = file(output, key);
         Path tmp = f.resolveSibling("." + f.getFileName() + ".tmp");
         try {
-            Files.createDirectories(f.getParent());
+            if (!Files.isDirectory(f.getParent())) {
+                // one level only: a cache folder removed under a running fill (a request's shutdown hook) stays removed
+                Files.createDirectory(f.getParent());
+            }
             try (var ch = Files.newByteChannel(tmp, java.nio.file.StandardOpenOption.CREATE_NEW,
                     java.nio.file.StandardOpenOption.WRITE)) {
                 ch.write(head.flip());

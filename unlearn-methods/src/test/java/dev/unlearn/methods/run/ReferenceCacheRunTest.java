@@ -221,6 +221,23 @@ class ReferenceCacheRunTest extends TinyWorldMethodTest {
         }
     }
 
+    /** A cache folder removed while the cache is filled (a request's shutdown hook) is not created again by a later write. */
+    @Test
+    void aWriteAfterTheFolderWasRemovedFailsAndCreatesNothing() throws IOException {
+        Path dir = tmp.resolve("removed");
+        ReferenceCache cache = ReferenceCache.create(dir);
+        cache.put("nll", "a", 1, 2, ai.djl.ndarray.types.DataType.FLOAT32, new float[] {1, 2}, null);
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        java.io.UncheckedIOException ex = assertThrows(java.io.UncheckedIOException.class,
+                () -> cache.put("kl", "b", 1, 2, ai.djl.ndarray.types.DataType.FLOAT32, new float[] {3, 4}, null));
+        assertTrue(ex.getMessage().contains("cannot write reference cache file"), ex.getMessage());
+        assertFalse(Files.exists(dir), "the removed cache folder was created again");
+    }
+
     @Test
     void aDamagedCacheFileIsRejectedByName() {
         InvalidInputException ex = corruptAfterFirstStep(tmp.resolve("damaged"), files -> {
