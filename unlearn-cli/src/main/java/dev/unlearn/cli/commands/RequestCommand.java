@@ -158,7 +158,7 @@ public class RequestCommand extends CommandGroup {
                 "thresholds), verifies forget probability, ROUGE, membership-inference AUC, extraction and retain utility,",
                 "writes the model to OUT/accepted/ID (or OUT/rejected/ID) and appends a hash-chained entry authenticated",
                 "with the deployment key (--key, required); the subject and records appear only as keyed HMACs.",
-                "A policy with verify_every N (both built-ins: N = 2) measures those checks every N training steps and",
+                "A policy with verify_every N (both built-ins: N = 1) measures those checks every N training steps and",
                 "stops at the first step where all pass, so it neither stops short nor over-forgets. Resubmitting an id",
                 "reports the earlier result; parallel submits on one OUT each get their entry (OS file lock).",
                 "OUT must not overlap the model or data, and must be new, empty or made by unlearn.",
@@ -251,8 +251,8 @@ public class RequestCommand extends CommandGroup {
             out.printf("policy %s: %s, %s%n", policy.name(), policy.method(), policy.train().maxSteps() > 0
                     ? "at most " + policy.train().maxSteps() + " steps" : policy.train().epochs() + " epochs");
             if (policy.verifiesDuringTraining()) {
-                out.printf("  verified every %d steps; training stops at the first step where every check passes%n",
-                        policy.verifyEvery());
+                out.printf("  verified %s; training stops at the first step where every check passes%n",
+                        policy.verifyEvery() == 1 ? "after every step" : "every " + policy.verifyEvery() + " steps");
             }
             out.printf("thresholds: forget probability <= %s, forget ROUGE-L recall <= %s, |MIA AUC - 0.5| <= %s,"
                     + " extraction rate <= %s, retain utility drop <= %s%n", t.maxForgetProbability(), t.maxForgetRouge(),

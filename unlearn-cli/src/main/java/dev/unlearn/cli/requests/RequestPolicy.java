@@ -21,7 +21,7 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@code standard}: NPO with a strong retain NLL term (α = 5), at most 24 steps at 1e-3, batch 4,
- *       verified every 2 steps;</li>
+ *       verified after every step;</li>
  *   <li>{@code strict}: the same unlearning with tighter thresholds.</li>
  * </ul>
  * The optimisation settings are calibrated for the built-in world's tiny models (a sweep on it:
@@ -30,11 +30,13 @@ import java.util.Map;
  * passes every check on the fixture the tests were written against, but over-forgets on two of five
  * other training seeds of the same world). A fixed step count is fragile: how far the same steps move a
  * model depends on how strongly it memorised the subject. So both policies check the request's acceptance
- * figures every {@code verify_every} = 2 steps and stop at the first step where every check passes, which
- * is also the least training that verifies; a run that never passes trains all its steps and is judged on
- * them. With the stop guarding against over-forgetting, {@code max_steps} is only a cap, so it is 24: the
- * five training seeds of the tiny world stop at steps 8-14, and the fixture rebuilt under other MKL kernels
- * (a stand-in for another CPU) at 16. For a real checkpoint define a policy in the deployment's policy file (for a
+ * figures after every step ({@code verify_every} = 1) and stop at the first step where every check passes,
+ * which is also the least training that verifies; a run that never passes trains all its steps and is
+ * judged on them. Every step, not every second: the MIA AUC can cross its band within two steps, and with
+ * {@code verify_every} = 2 the fixture rebuilt under other MKL kernels (a stand-in for another CPU) failed
+ * the band at steps 12 and 14 and passed only at 16, against 11 when measured at every step. With the stop
+ * guarding against over-forgetting, {@code max_steps} is only a cap, so it is 24: the five training seeds of
+ * the tiny world stop at steps 7-14. For a real checkpoint define a policy in the deployment's policy file (for a
  * 1B model, methods.md §1.4's lr 1e-5 and several epochs). A policy may train LoRA adapters on a frozen
  * base ({@code train.lora}) and load that base in half precision ({@code train.precision}), as a recipe's
  * method stage does; the adapters are merged into the published checkpoint.
@@ -87,8 +89,8 @@ public record RequestPolicy(String name, String method, Map<String, Object> conf
     static final TrainSettings STANDARD_TRAIN = TrainSettings.DEFAULTS.with(Map.of("max_steps", 24, "lr", 1e-3,
             "batch_size", 4, "weight_decay", 0.0, "schedule", "constant"));
 
-    /** Both policies verify every 2 of their at most 24 steps and stop at the first that passes. */
-    static final int STANDARD_VERIFY_EVERY = 2;
+    /** Both policies verify after each of their at most 24 steps and stop at the first that passes. */
+    static final int STANDARD_VERIFY_EVERY = 1;
 
     public static RequestPolicy named(String name) {
         String n = name == null ? "standard" : name;

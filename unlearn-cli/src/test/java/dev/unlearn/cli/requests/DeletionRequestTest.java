@@ -84,8 +84,8 @@ class DeletionRequestTest {
         assertEquals(3, set.named("checked").verifyEvery());
         assertEquals(0, set.named("plain").verifyEvery());
         assertTrue(!set.named("plain").verifiesDuringTraining());
-        assertEquals(2, RequestPolicy.named("standard").verifyEvery());
-        assertEquals(2, RequestPolicy.named("strict").verifyEvery());
+        assertEquals(1, RequestPolicy.named("standard").verifyEvery());
+        assertEquals(1, RequestPolicy.named("strict").verifyEvery());
 
         Files.writeString(f, "policies:\n  zero:\n    method: npo\n    train: {lr: 0.001}\n" + thresholds + "    verify_every: 0\n");
         String zero = assertThrows(InvalidInputException.class, () -> PolicySet.load(f)).getMessage();

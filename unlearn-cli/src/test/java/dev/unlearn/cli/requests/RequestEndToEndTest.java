@@ -65,10 +65,10 @@ class RequestEndToEndTest {
         // cache (derived from the forgotten records) is gone with the folder
         assertEquals("cached_reference", e.path("unlearning").path("reference").asText(), e.toString());
         assertFalse(Files.exists(out.resolve(".work/DR-E2E-1")), "scratch folder left behind");
-        // the standard policy verified every 2 steps and stopped at the first that passed: the training ran
+        // the standard policy verified after every step and stopped at the first that passed: the training ran
         // exactly to that step, and the last measurement found no failing check
         JsonNode stop = e.path("unlearning").path("verified_stop");
-        assertEquals(2, stop.path("every").asInt(), e.toString());
+        assertEquals(1, stop.path("every").asInt(), e.toString());
         assertEquals(stop.path("stopped_at").asLong(), e.path("unlearning").path("steps").asLong(), e.toString());
         JsonNode last = stop.path("measured").get(stop.path("measured").size() - 1);
         assertEquals(0, last.path("failed").size(), stop.toString());

@@ -39,7 +39,7 @@ class RequestResolveTest {
         assertTrue(text.out().contains("request DR-R1: 20 of 224 training records selected"), text.out());
         assertTrue(text.out().contains("|MIA AUC - 0.5| <= 0.1,"), "the request's tighter band: " + text.out());
         assertTrue(text.out().contains("forget probability <= 0.25"), "the policy's floor: " + text.out());
-        assertTrue(text.out().contains("verified every 2 steps"), text.out());
+        assertTrue(text.out().contains("verified after every step"), text.out());
         for (QaRecord q : forget) {
             assertTrue(text.out().contains(q.id()) && text.out().contains(q.question()), q.id() + " not listed");
         }

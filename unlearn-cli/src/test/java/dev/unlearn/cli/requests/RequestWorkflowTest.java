@@ -125,14 +125,36 @@ class RequestWorkflowTest {
         assertEquals("rejected", wf.auditLog().entries().get(0).get("status").asText());
     }
 
+    /** A deployment's policy: the standard one, verified every 2 steps (the built-ins verify after every step). */
+    private static PolicySet everySecondStep(Path dir) throws Exception {
+        Path f = dir.resolve("policies.yaml");
+        Files.writeString(f, """
+                policies:
+                  checked:
+                    method: npo
+                    config: {beta: 0.1, alpha: 5.0, gamma: 1.0}
+                    train: {max_steps: 16, lr: 0.001, batch_size: 4, weight_decay: 0.0, schedule: constant}
+                    thresholds: {max_forget_probability: 0.25, max_forget_rouge: 0.65, mia_auc_band: 0.25,
+                                 max_extraction_rate: 0.2, max_utility_drop: 0.25}
+                    verify_every: 2
+                """);
+        return PolicySet.load(f);
+    }
+
+    private static DeletionRequest checked(String id) {
+        return new DeletionRequest(id, subject, new DeletionRequest.Selectors(null, null, null, List.of(subject)), null,
+                "checked", null, null, null, null);
+    }
+
     /**
-     * The built-in policies verify every 2 steps and stop at the first step whose figures pass. A scripted
-     * unlearner stands in for training: the model stays the full one (every forget check fails) until step 5,
-     * when it becomes the retain model (which passes). The workflow measures at 2 and 4 (fail) and 6 (pass),
-     * stops the training there, and the audit entry records what it measured.
+     * A policy with {@code verify_every: 2} measures every 2 steps and stops at the first step whose figures
+     * pass. A scripted unlearner stands in for training: the model stays the full one (every forget check
+     * fails) until step 5, when it becomes the retain model (which passes). The workflow measures at 2 and 4
+     * (fail) and 6 (pass), stops the training there, and the audit entry records what it measured.
      */
     @Test
-    void trainingStopsAtTheFirstVerifiedStepAndTheAuditSaysWhere(@TempDir Path out) throws Exception {
+    void trainingStopsAtTheFirstVerifiedStepAndTheAuditSaysWhere(@TempDir Path out, @TempDir Path conf) throws Exception {
+        PolicySet policies = everySecondStep(conf);
         List<Long> stoppedAt = new ArrayList<>();
         Unlearner scripted = (lm, dir, f, r, qt, m, c, t, s, w, monitor) -> {
             for (long step = 1; step <= 16; step++) {
@@ -147,8 +169,8 @@ class RequestWorkflowTest {
             return Map.of("method", "scripted", "steps", stoppedAt.isEmpty() ? 16 : stoppedAt.get(0));
         };
         StringWriter log = new StringWriter();
-        RequestWorkflow wf = new RequestWorkflow(out, KEY, PolicySet.builtIn(), scripted, new PrintWriter(log, true));
-        RequestWorkflow.Outcome o = wf.submit(request("DR-5", subject), null, opts());
+        RequestWorkflow wf = new RequestWorkflow(out, KEY, policies, scripted, new PrintWriter(log, true));
+        RequestWorkflow.Outcome o = wf.submit(checked("DR-5"), null, opts());
         assertTrue(o.accepted(), log.toString());
         assertEquals(List.of(6L), stoppedAt, log.toString());
         JsonNode v = o.auditEntry().path("unlearning").path("verified_stop");
@@ -169,8 +191,8 @@ class RequestWorkflowTest {
             }
             return Map.of("method", "scripted", "steps", 16);
         };
-        RequestWorkflow.Outcome no = new RequestWorkflow(out, KEY, PolicySet.builtIn(), never, new PrintWriter(new StringWriter()))
-                .submit(request("DR-6", subject), null, opts());
+        RequestWorkflow.Outcome no = new RequestWorkflow(out, KEY, policies, never, new PrintWriter(new StringWriter()))
+                .submit(checked("DR-6"), null, opts());
         assertFalse(no.accepted());
         JsonNode nv = no.auditEntry().path("unlearning").path("verified_stop");
         assertTrue(nv.path("stopped_at").isNull(), nv.toString());
