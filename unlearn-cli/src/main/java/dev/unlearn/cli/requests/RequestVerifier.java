@@ -45,13 +45,13 @@ public final class RequestVerifier {
     private final TextTokenizer tok;
     private final QaTokenization qt;
     private final List<QaRecord> forget;
-    private final List<QaRecord> retain;
     private final List<QaRecord> holdout;
     private final List<Set<String>> facts;
     private final int maxNewTokens;
-    private List<TokenizedExample> forgetExamples;
-    private List<TokenizedExample> holdoutExamples;
-    private List<TokenizedExample> retainExamples;
+    /** Tokenised once: a request measures before, after and, verified, between training steps. */
+    private final List<TokenizedExample> forgetExamples;
+    private final List<TokenizedExample> holdoutExamples;
+    private final List<TokenizedExample> retainExamples;
 
     /** The figures of one model; {@link #asMap} names them as the audit log and the policies do. */
     public record Figures(@JsonProperty("forget_probability") double forgetProbability,
@@ -76,10 +76,12 @@ public final class RequestVerifier {
         this.tok = tok;
         this.qt = qt;
         this.forget = forget;
-        this.retain = retain;
         this.holdout = holdout != null ? holdout : perturbedHoldout(forget);
         this.facts = SubjectFacts.of(forget, retain);
         this.maxNewTokens = maxNewTokens;
+        this.forgetExamples = tokenize(forget);
+        this.holdoutExamples = tokenize(this.holdout);
+        this.retainExamples = tokenize(retain);
     }
 
     /** Non-members made of the forget questions with their first perturbed answer. */
@@ -101,11 +103,6 @@ public final class RequestVerifier {
 
     /** Measures every figure on {@code lm}. */
     public Figures measure(CausalLm lm) {
-        if (forgetExamples == null) { // tokenised once: a request measures before, after and, verified, in between
-            forgetExamples = tokenize(forget);
-            holdoutExamples = tokenize(holdout);
-            retainExamples = tokenize(retain);
-        }
         List<SampleScore> f = Scorer.score(lm, forgetExamples, 16);
         List<SampleScore> h = Scorer.score(lm, holdoutExamples, 16);
         List<SampleScore> r = Scorer.score(lm, retainExamples, 16);
