@@ -260,9 +260,9 @@ public class RequestCommand extends CommandGroup {
             if (!listed.isEmpty()) {
                 out.printf("selected records%s:%n", listed.size() < res.forget().size()
                         ? " (first " + listed.size() + " of " + res.forget().size() + "; --show -1 lists all)" : "");
-                for (QaRecord q : listed) {
-                    out.printf("  %s  %-20s  %-13s  %s%n", q.id(), dev.unlearn.cli.Texts.printable(String.valueOf(q.entity())),
-                            String.join(",", res.matchedBy().get(q.id())), dev.unlearn.cli.Texts.printable(q.question()));
+                for (Map<String, String> row : rows) {
+                    out.printf("  %s  %-20s  %-13s  %s%n", row.get("id"), dev.unlearn.cli.Texts.printable(String.valueOf(row.get("entity"))),
+                            row.get("matched_by"), dev.unlearn.cli.Texts.printable(row.get("question")));
                 }
             }
             out.flush();
