@@ -73,10 +73,6 @@ public final class TemplateFile {
         if (t.isEmpty()) {
             throw new InvalidInputException("Template file " + file + " holds no templates (config key 'templates').");
         }
-        return new Templates(t, sha256(bytes));
-    }
-
-    static String sha256(byte[] bytes) {
-        return dev.unlearn.core.io.Digests.sha256(bytes);
+        return new Templates(t, dev.unlearn.core.io.Digests.sha256(bytes));
     }
 }
