@@ -29,6 +29,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -126,6 +127,9 @@ public final class RequestWorkflow {
         }
     }
 
+    /** The name a shutdown hook gives a scratch folder before deleting it ({@link #tombstone}): {@code .ID.deleted-N}. */
+    private static final java.util.regex.Pattern TOMBSTONE = java.util.regex.Pattern.compile("\\..+\\.deleted-\\d+");
+
     /** Renames {@code scratch} to {@code .work/.ID.deleted-N} (atomically) and returns the new path; {@code scratch} when that fails. */
     private static Path tombstone(Path scratch) {
         Path t = scratch.resolveSibling("." + scratch.getFileName() + ".deleted-" + System.nanoTime());
@@ -145,7 +149,7 @@ public final class RequestWorkflow {
      */
     private void removeInterruptedScratch() {
         Path work = out.resolve(".work");
-        if (!Files.isDirectory(work, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isDirectory(work, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         List<Path> dirs;
@@ -155,14 +159,16 @@ public final class RequestWorkflow {
             throw new UncheckedIOException("cannot list " + work, ex);
         }
         for (Path d : dirs) {
+            if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
             String id = d.getFileName().toString();
-            if (id.matches("\\..+\\.deleted-\\d+") && Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (TOMBSTONE.matcher(id).matches()) {
                 OutputDirs.deleteTree(d); // a shutdown hook's rename, cut short before the folder was gone
                 continue;
             }
             Path lock = out.resolve(".locks").resolve(id + ".lock");
-            if (!DeletionRequest.isSafeId(id) || !Files.isDirectory(d, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                    || !Files.isRegularFile(lock)) {
+            if (!DeletionRequest.isSafeId(id) || !Files.isRegularFile(lock)) {
                 continue;
             }
             try (var held = FileLocks.tryExclusive(lock, "request " + id + " in " + out)) {
