@@ -15,4 +15,12 @@ public class TemplateOption {
     public PromptTemplate resolve(Path modelDir) {
         return PromptTemplate.resolve(name, modelDir, null);
     }
+
+    /** The custom template file ({@code file:PATH.jinja} or {@code PATH.jinja}), an input no output may overwrite; else null. */
+    public Path file() {
+        if (name == null || !(name.startsWith("file:") || name.endsWith(".jinja"))) {
+            return null;
+        }
+        return Path.of(name.startsWith("file:") ? name.substring("file:".length()) : name);
+    }
 }

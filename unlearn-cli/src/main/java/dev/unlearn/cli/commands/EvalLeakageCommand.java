@@ -63,11 +63,14 @@ public class EvalLeakageCommand extends ModelCommand {
     @Mixin
     SeedOption seed;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Also write leakage.json and leakage.txt here.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Also write leakage.json and leakage.txt into this results folder: new, empty, or this command's"
+                    + " earlier results (replaced whole).")
     Path out;
 
     @Override
     public Integer call() throws IOException {
+        OutputDirs.Results results = out == null ? null : OutputDirs.results(out, "eval leakage", OutputDirs.inputs(
+                "--model", model.dir, "--retain-model", retainModel, "--data", data, "--template", template.file()));
         List<QaRecord> forget;
         List<QaRecord> shots;
         if (Files.isRegularFile(data.resolve("knowmem/forget_qa.json"))) {
@@ -83,20 +86,25 @@ public class EvalLeakageCommand extends ModelCommand {
                     + forgetSplit + "_perturbed.json (TOFU)");
         }
         LeakageConfig cfg = LeakageConfig.defaults().withRelearn(relearnSteps, relearnLr).withMaxNewTokens(maxNewTokens).withSeed(seed.value);
-        Path dir = out != null ? out : Files.createTempDirectory("leakage"); // without --out: printed, then removed
-        try {
-            long t0 = System.nanoTime();
-            LeakageStep.run(model.dir, retainModel, template.resolve(model.dir), LeakageItem.of(forget), LeakageItem.of(shots),
-                    cfg, dir);
-            PrintWriter w = out();
-            w.print(Files.readString(dir.resolve("leakage.txt")));
-            w.printf("wall time %.1f s (model and retain model)%n", (System.nanoTime() - t0) / 1e9);
-            w.flush();
-            return 0;
-        } finally {
-            if (out == null) {
+        long t0 = System.nanoTime();
+        OutputDirs.Results.Writer attack = dir -> LeakageStep.run(model.dir, retainModel, template.resolve(model.dir),
+                LeakageItem.of(forget), LeakageItem.of(shots), cfg, dir);
+        String report;
+        if (results != null) {
+            report = Files.readString(results.publish(attack).resolve("leakage.txt"));
+        } else {
+            Path dir = Files.createTempDirectory("leakage"); // without --out: printed, then removed
+            try {
+                attack.write(dir);
+                report = Files.readString(dir.resolve("leakage.txt"));
+            } finally {
                 OutputDirs.deleteTree(dir);
             }
         }
+        PrintWriter w = out();
+        w.print(report);
+        w.printf("wall time %.1f s (model and retain model)%n", (System.nanoTime() - t0) / 1e9);
+        w.flush();
+        return 0;
     }
 }

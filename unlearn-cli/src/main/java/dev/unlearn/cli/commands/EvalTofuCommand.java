@@ -43,7 +43,7 @@ public class EvalTofuCommand extends ModelCommand {
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "TOFU-layout data directory.")
     Path data;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created).")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Results folder: new, empty, or this command's earlier results (replaced whole).")
     Path out;
 
     /** The retain model itself or its logs from an earlier run, not both; absent when neither is given. */
@@ -109,6 +109,10 @@ public class EvalTofuCommand extends ModelCommand {
                 throw new InvalidInputException("no such directory: " + p);
             }
         }
+        OutputDirs.Results results = OutputDirs.results(out, "eval tofu", OutputDirs.inputs("--model", model.dir,
+                "--data", data, "--retain-model", retain == null ? null : retain.model, "--retain-logs",
+                retain == null ? null : retain.logs, "--original-model", originalModel, "--idk-templates", idkTemplates,
+                "--template", template.file()));
         Evaluator.Builder b = Evaluator.builder(data)
                 .optForgetSplit(forgetSplit)
                 .optSuites(suites)
@@ -138,7 +142,7 @@ public class EvalTofuCommand extends ModelCommand {
         try (dev.unlearn.cli.Ui ui = dev.unlearn.cli.Ui.of(spec)) {
             r = b.optProgress(ui).build().evaluate(model.dir);
         }
-        r.write(out);
+        results.publish(r::write);
         result(EvalJson.line(r.summary().toMap()));
         return 0;
     }

@@ -65,12 +65,18 @@ public class GuardCommand extends CommandGroup {
         @Mixin
         SeedOption seed;
 
-        @Option(names = "--out", required = true, paramLabel = "FILTER.json", description = "Filter file to write.")
+        @Option(names = "--out", required = true, paramLabel = "FILTER.json", description = "Filter file to write: a new file, or a filter an earlier build wrote (replaced).")
         Path out;
 
         @Override
         public Integer call() throws IOException {
             PrintWriter o = out();
+            for (Path n : negatives) {
+                OutputDirs.refuseOverlap(out, OutputDirs.inputs("--negatives", n));
+            }
+            OutputDirs.requireResultFile(out, "--out", OutputDirs.inputs("--model", model.dir, "--forget", forget,
+                    "--retain", retain, "--refusals", refusals, "--template", template.file()), GuardFilter::isFilterFile,
+                    "a GUARD filter");
             GuardConfig cfg = (GuardConfig) sets.bind("guard", Map.of());
             List<QaRecord> f = QaReader.read(forget);
             List<QaRecord> neg = new ArrayList<>(QaReader.read(retain));

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.io.Checkpoint;
+import dev.unlearn.core.io.StagingDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -27,6 +27,11 @@ import java.util.stream.Stream;
  *       carries the {@value #MARKER} mark ({@link #claim}), or it is a checkpoint the toolkit saved
  *       (its {@code manifest.json} says {@code unlearn-checkpoint/1}), or it does not exist or is empty
  *       ({@link #requireOurs});</li>
+ *   <li>a folder of one command's results ({@code eval tofu}, {@code eval leakage}, {@code worst-case};
+ *       {@link #results}) replaces only an absent or empty folder or that command's earlier results (its
+ *       {@value #RESULTS_MARKER} names the command): never a checkpoint, a run directory or a folder the user
+ *       made; a result file ({@code guard build}) replaces only an earlier file of its kind
+ *       ({@link #requireResultFile}); both are written whole beside the target, then renamed into place;</li>
  *   <li>temporary siblings a crashed save left ({@code .NAME.tmp-*}, {@code .NAME.old-*},
  *       {@code .FILE*.tmp}) are removed after the next successful write ({@link #removeStaleTemps}).</li>
  * </ol>
@@ -35,7 +40,131 @@ public final class OutputDirs {
     /** The file that marks a directory the toolkit created (run directories, request output folders). */
     public static final String MARKER = ".unlearn-output";
 
+    /** The file that marks a folder of one command's results ({@link Results}); its first line names the command. */
+    public static final String RESULTS_MARKER = ".unlearn-results";
+
     private OutputDirs() {}
+
+    /**
+     * Checks, before any work, the folder {@code dir} that the command {@code command} (as typed after
+     * {@code unlearn}, e.g. {@code eval tofu}) will write its results to: it must not equal, contain or lie
+     * inside an input, and it must be absent, an empty folder, or that command's earlier results.
+     *
+     * @return the folder, to {@link Results#publish} into once the work is done
+     */
+    public static Results results(Path dir, String command, Map<String, Path> inputs) {
+        refuseOverlap(dir, inputs);
+        Results r = new Results(dir, command);
+        r.check();
+        return r;
+    }
+
+    /** A folder of one command's results, checked by {@link #results}; {@link #publish} writes it whole. */
+    public static final class Results {
+        private final Path dir;
+        private final String command;
+
+        private Results(Path dir, String command) {
+            this.dir = dir;
+            this.command = command;
+        }
+
+        /** What writes the results into a (new, staging) folder. */
+        @FunctionalInterface
+        public interface Writer {
+            void write(Path folder) throws IOException;
+        }
+
+        public Path dir() {
+            return dir;
+        }
+
+        /**
+         * Writes the results into a staging sibling {@code .NAME.tmp-*} with the {@value #RESULTS_MARKER}
+         * mark, then renames it to the folder; earlier results there are moved aside first and deleted after
+         * the rename, so an interruption leaves the old results or the new ones, never a mix. On any failure
+         * the staging folder is removed and the folder is as it was.
+         */
+        public Path publish(Writer writer) {
+            Path target = dir.toAbsolutePath().normalize();
+            Path tmp = null;
+            try {
+                Files.createDirectories(target.getParent());
+                tmp = StagingDirs.create(target.getParent(), "." + target.getFileName() + ".tmp-");
+                writer.write(tmp);
+                Files.writeString(tmp.resolve(RESULTS_MARKER), command + "\nresults of 'unlearn " + command
+                        + "'; unlearn replaces this folder with the command's next results\n", StandardCharsets.UTF_8);
+                check(); // again: something may have been put there while the command ran
+                StagingDirs.swapIn(tmp, target);
+            } catch (IOException ex) {
+                deleteTree(tmp);
+                throw new InvalidInputException("cannot write the results of 'unlearn " + command + "' into " + dir
+                        + ": " + ex.getMessage(), ex);
+            } catch (RuntimeException ex) {
+                deleteTree(tmp);
+                throw ex;
+            }
+            removeStaleTemps(target);
+            return dir;
+        }
+
+        private void check() {
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+            if (Files.isSymbolicLink(dir)) {
+                throw new InvalidInputException("--out " + dir + " is a symbolic link; give a real directory");
+            }
+            if (!Files.isDirectory(dir)) {
+                throw new InvalidInputException("--out " + dir + " is an existing file, not a directory; give a new directory");
+            }
+            if (isEmpty(dir)) {
+                return;
+            }
+            String owner = resultsOwner(dir);
+            if (command.equals(owner)) {
+                return;
+            }
+            throw new InvalidInputException("--out " + dir + " already holds " + (owner != null
+                    ? "the results of 'unlearn " + owner + "'"
+                    : "files that are not earlier results of 'unlearn " + command + "' (no " + RESULTS_MARKER + " mark)")
+                    + "; unlearn replaces only a command's own earlier results: choose a new directory");
+        }
+    }
+
+    /** The command named by the results mark of {@code dir}, or null when it has none. */
+    private static String resultsOwner(Path dir) {
+        Path m = dir.resolve(RESULTS_MARKER);
+        if (!Files.isRegularFile(m, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        try (Stream<String> lines = Files.lines(m, StandardCharsets.UTF_8)) {
+            return lines.findFirst().map(String::strip).orElse(null);
+        } catch (IOException | UncheckedIOException ex) {
+            return null;
+        }
+    }
+
+    /**
+     * Checks, before any work, a result file a command writes ({@code guard build --out FILTER.json}): it must
+     * not be an input or lie inside one, and it must be absent or a file {@code earlier} recognises as an
+     * earlier output of its kind ({@code what}, e.g. "a GUARD filter"); a folder or link is refused.
+     */
+    public static void requireResultFile(Path file, String option, Map<String, Path> inputs,
+            java.util.function.Predicate<Path> earlier, String what) {
+        refuseOverlap(file, inputs);
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (Files.isSymbolicLink(file) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InvalidInputException(option + " " + file + " is " + (Files.isSymbolicLink(file) ? "a symbolic link"
+                    : "a directory") + "; give a file name");
+        }
+        if (!earlier.test(file)) {
+            throw new InvalidInputException(option + " " + file + " is an existing file that is not " + what
+                    + "; unlearn replaces only " + what + " it wrote: choose a new file name");
+        }
+    }
 
     /** Refuses an output that is, or lies inside, or contains an input model directory. */
     public static void refuseOverlap(Path out, Path input, String inputOption) {
@@ -207,15 +336,6 @@ public final class OutputDirs {
 
     /** Deletes a directory tree if it exists (best effort for temporary folders); never follows links. */
     public static void deleteTree(Path p) {
-        if (p == null || !Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(q);
-            }
-        } catch (IOException | UncheckedIOException ignored) {
-            // leftovers of a temporary folder are harmless
-        }
+        StagingDirs.deleteTree(p);
     }
 }

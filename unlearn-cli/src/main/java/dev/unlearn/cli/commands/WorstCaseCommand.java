@@ -30,6 +30,8 @@ import dev.unlearn.methods.worstcase.WorstCaseConfig;
 import dev.unlearn.methods.worstcase.WorstCaseProblem;
 import dev.unlearn.methods.worstcase.WorstCaseSearch;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -92,7 +94,7 @@ public class WorstCaseCommand extends ModelCommand {
     @Mixin
     TemplateOption template;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Results folder (forget/retain sets, trace.json): new, empty, or this command's earlier results (replaced whole).")
     Path out;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -102,7 +104,8 @@ public class WorstCaseCommand extends ModelCommand {
         TrainSettings train = training.settings();
         Engines.pytorch();
         PrintWriter o = out();
-        OutputDirs.refuseOverlap(out, model.dir, "--model");
+        OutputDirs.Results results = OutputDirs.results(out, "worst-case", OutputDirs.inputs("--model", model.dir,
+                "--pool", pool, "--template", template.file()));
         if (compareRandom < 0 || compareRandom == 1) {
             throw new InvalidInputException("--compare-random must be 0 (off) or at least 2 (a spread needs two random"
                     + " sets), found " + compareRandom);
@@ -138,24 +141,32 @@ public class WorstCaseCommand extends ModelCommand {
                     boolean in = entityLevel ? r.entity() != null && chosenEntities.contains(r.entity()) : chosen.contains(r.id());
                     (in ? forget : retain).add(r);
                 }
-                QaWriter.write(out.resolve("forget" + ext), forget);
-                QaWriter.write(out.resolve("retain" + ext), retain);
                 ObjectNode t = trace(sel, p, config, lower, ex.size(), tr.skipped().size());
                 if (adapters != null) {
                     t.putPOJO("adapter", adapters.config().toMap());
                 }
-                QaWriter.writeAtomically(out.resolve("trace.json"), JSON.writeValueAsString(t) + "\n");
+                String traceJson = JSON.writeValueAsString(t) + "\n";
+                WorstCaseProblem.Comparison c = null;
+                if (compareRandom > 0) {
+                    c = p.compare(sel.selectedUnitIndices(), compareRandom, seed.value, ui);
+                    ui.close();
+                }
+                String comparisonJson = c == null ? null : JSON.writeValueAsString(comparison(c, config, lower)) + "\n";
+                results.publish(dir -> {
+                    QaWriter.write(dir.resolve("forget" + ext), forget);
+                    QaWriter.write(dir.resolve("retain" + ext), retain);
+                    Files.writeString(dir.resolve("trace.json"), traceJson, StandardCharsets.UTF_8);
+                    if (comparisonJson != null) {
+                        Files.writeString(dir.resolve("comparison.json"), comparisonJson, StandardCharsets.UTF_8);
+                    }
+                });
                 o.printf("worst-case %s set: %d of %d %s (%d records); %.2f s per iteration; wrote %s%n", method,
                         sel.selectedUnits().size(), p.units().size(), entityLevel ? "entities" : "records", forget.size(),
                         sel.secondsPerIteration(), out);
                 if (sel.trace().stream().allMatch(i -> i.swaps() == 0)) {
                     o.println("note: no record moved in any iteration; raise --w-lr");
                 }
-                if (compareRandom > 0) {
-                    WorstCaseProblem.Comparison c = p.compare(sel.selectedUnitIndices(), compareRandom, seed.value, ui);
-                    ui.close();
-                    QaWriter.writeAtomically(out.resolve("comparison.json"),
-                            JSON.writeValueAsString(comparison(c, config, lower)) + "\n");
+                if (c != null) {
                     o.printf("after unlearning: worst-case answer probability %.4f (NLL %.4f); random x%d %.4f ± %.4f (NLL %.4f ± %.4f)%n",
                             c.chosen().meanAnswerProbability(), c.chosen().meanNll(), compareRandom,
                             c.randomProbability().mean(), c.randomProbability().std(), c.randomNll().mean(),

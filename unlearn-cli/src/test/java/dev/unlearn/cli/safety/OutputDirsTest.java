@@ -9,8 +9,10 @@ import dev.unlearn.cli.CliRun;
 import dev.unlearn.cli.ExitCodes;
 import dev.unlearn.cli.commands.OutputDirs;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.methods.guard.GuardFilter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +43,58 @@ class OutputDirsTest {
         assertTrue(ex.getMessage().contains("did not write"), ex.getMessage());
         assertEquals(1, Files.list(user).count(), "nothing written into it");
         assertThrows(InvalidInputException.class, () -> OutputDirs.requireOurs(user, "--out"));
+    }
+
+    @Test
+    void resultsReplaceOnlyTheSameCommandsResultsAndAFailedWriteLeavesThemAsTheyWere(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("results");
+        OutputDirs.results(dir, "eval tofu", Map.of()).publish(d -> Files.writeString(d.resolve("a.json"), "1"));
+        assertEquals("1", Files.readString(dir.resolve("a.json")));
+        OutputDirs.results(dir, "eval tofu", Map.of()).publish(d -> Files.writeString(d.resolve("b.json"), "2"));
+        assertFalse(Files.exists(dir.resolve("a.json")), "replaced whole");
+        OutputDirs.Results again = OutputDirs.results(dir, "eval tofu", Map.of());
+        assertThrows(IllegalStateException.class, () -> again.publish(d -> {
+            Files.writeString(d.resolve("half.json"), "x");
+            throw new IllegalStateException("crash while writing");
+        }));
+        try (var s = Files.list(tmp)) {
+            assertEquals(List.of("results"), s.map(p -> p.getFileName().toString()).toList(), "no staging folder left");
+        }
+        assertEquals("2", Files.readString(dir.resolve("b.json")));
+        InvalidInputException other = assertThrows(InvalidInputException.class,
+                () -> OutputDirs.results(dir, "worst-case", Map.of()));
+        assertTrue(other.getMessage().contains("holds the results of 'unlearn eval tofu'"), other.getMessage());
+
+        Path run = tmp.resolve("run");
+        OutputDirs.claim(run, "--out");
+        Files.writeString(run.resolve("audit.jsonl"), "");
+        Path checkpoint = Files.createDirectories(tmp.resolve("ckpt"));
+        Files.writeString(checkpoint.resolve("manifest.json"), "{\"format\": \"unlearn-checkpoint/1\"}");
+        for (Path p : List.of(run, checkpoint)) {
+            InvalidInputException ex = assertThrows(InvalidInputException.class,
+                    () -> OutputDirs.results(p, "eval tofu", Map.of()));
+            assertTrue(ex.getMessage().contains("not earlier results"), ex.getMessage());
+        }
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        OutputDirs.results(empty, "eval tofu", Map.of()).publish(d -> Files.writeString(d.resolve("c.json"), "3"));
+        assertEquals("3", Files.readString(empty.resolve("c.json")));
+    }
+
+    @Test
+    void aResultFileReplacesOnlyAnEarlierFileOfItsKind(@TempDir Path tmp) throws Exception {
+        Path filter = tmp.resolve("filter.json");
+        Files.writeString(filter, "{\"format\": \"" + GuardFilter.FORMAT + "\", \"version\": 1}");
+        Path notes = tmp.resolve("notes.json");
+        Files.writeString(notes, "{\"format\": \"mine\"}");
+        OutputDirs.requireResultFile(tmp.resolve("new.json"), "--out", Map.of(), GuardFilter::isFilterFile, "a GUARD filter");
+        OutputDirs.requireResultFile(filter, "--out", Map.of(), GuardFilter::isFilterFile, "a GUARD filter");
+        InvalidInputException ex = assertThrows(InvalidInputException.class,
+                () -> OutputDirs.requireResultFile(notes, "--out", Map.of(), GuardFilter::isFilterFile, "a GUARD filter"));
+        assertTrue(ex.getMessage().contains("is an existing file that is not a GUARD filter"), ex.getMessage());
+        InvalidInputException in = assertThrows(InvalidInputException.class, () -> OutputDirs.requireResultFile(filter,
+                "--out", Map.of("--forget", filter), GuardFilter::isFilterFile, "a GUARD filter"));
+        assertTrue(in.getMessage().contains("is the input --forget"), in.getMessage());
+        assertEquals("{\"format\": \"mine\"}", Files.readString(notes));
     }
 
     @Test

@@ -19,7 +19,6 @@ import dev.unlearn.core.model.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -254,14 +253,14 @@ public final class Checkpoint {
             ObjectNode files = man.putObject("files");
             digests.forEach(files::put);
             Files.writeString(tmp.resolve(MANIFEST), JSON.writeValueAsString(man) + "\n");
-            swapIn(tmp, target);
+            StagingDirs.swapIn(tmp, target);
             tmp = null;
             return Collections.unmodifiableMap(digests);
         } catch (IOException ex) {
             throw new UnlearnException("cannot save checkpoint to " + outDir + ": " + ex.getMessage(), ex);
         } finally {
             if (tmp != null) {
-                deleteTree(tmp);
+                StagingDirs.deleteTree(tmp);
             }
         }
     }
@@ -293,38 +292,5 @@ public final class Checkpoint {
             // fall through to the path comparison
         }
         return a.equals(b);
-    }
-
-    /** Deletes a folder the toolkit wrote (best effort: a temporary or a replaced one). */
-    static void deleteTree(Path p) {
-        try (var s = Files.walk(p)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(x -> {
-                try {
-                    Files.deleteIfExists(x);
-                } catch (IOException ignored) {
-                    // best effort cleanup of our own temporary files
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort cleanup of our own temporary files
-        }
-    }
-
-
-    /**
-     * Puts the finished folder {@code tmp} at {@code target} (a sibling): an existing {@code target} is moved
-     * aside first and deleted only after the rename, so a crash leaves either the old or the new folder.
-     */
-    static void swapIn(Path tmp, Path target) throws IOException {
-        Path old = null;
-        if (Files.exists(target)) {
-            old = StagingDirs.create(target.getParent(), "." + target.getFileName() + ".old-");
-            Files.delete(old);
-            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-        }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        if (old != null) {
-            deleteTree(old);
-        }
     }
 }

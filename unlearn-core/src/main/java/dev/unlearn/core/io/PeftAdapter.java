@@ -132,13 +132,13 @@ public final class PeftAdapter {
                     }
                 }
             }
-            Checkpoint.swapIn(tmp, target);
+            StagingDirs.swapIn(tmp, target);
             tmp = null;
         } catch (IOException ex) {
             throw new UnlearnException("cannot save the adapter to " + outDir + ": " + ex.getMessage(), ex);
         } finally {
             if (tmp != null) {
-                Checkpoint.deleteTree(tmp);
+                StagingDirs.deleteTree(tmp);
             }
         }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.data.QaWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,16 +94,21 @@ public record GuardFilter(String format, int version, ModelShape model, String t
         samples = List.copyOf(samples);
     }
 
-    /** Writes the filter as JSON. */
+    /** Writes the filter as JSON through a temporary sibling file and an atomic rename. */
     public void write(Path file) {
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            JSON.writeValue(file.toFile(), this);
+            QaWriter.writeAtomically(file, JSON.writeValueAsString(this));
         } catch (IOException e) {
             throw new InvalidInputException("cannot write GUARD filter " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@code file} is a filter file ({@code "format": "unlearn-guard-filter"}), of any version. */
+    public static boolean isFilterFile(Path file) {
+        try {
+            return FORMAT.equals(JSON.readTree(file.toFile()).path("format").asText(null));
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
