@@ -418,6 +418,26 @@ public final class Evaluator {
             return this;
         }
 
+        /**
+         * Refuses a row cap below what a metric of the chosen suites computes on ({@link dev.unlearn.eval.spi.Metric#minRowsPerTask}),
+         * so that the evaluation fails before any model runs rather than after the metrics before it.
+         */
+        private static void checkMaxRows(int maxRows, List<String> suites) {
+            if (maxRows < 1) {
+                throw new InvalidInputException("max rows (--max-rows) must be at least 1, found " + maxRows);
+            }
+            for (String suite : suites) {
+                for (String name : Suites.metrics(suite)) {
+                    int need = Metrics.byName(name).minRowsPerTask();
+                    if (maxRows < need) {
+                        throw new InvalidInputException("max rows (--max-rows) " + maxRows + " keeps fewer rows per task than"
+                                + " metric " + name + " of suite " + suite + " computes on (" + need + "); keep at least "
+                                + need + " rows or leave " + suite + " out of the suites");
+                    }
+                }
+            }
+        }
+
         /** Keep the first {@code n} rows of every task (TOFU's {@code ds_size: 300}); default all rows (OU). */
         public Builder optMaxRows(Integer n) {
             this.maxRows = n;
@@ -503,6 +523,9 @@ public final class Evaluator {
             }
             if (retainModelDir != null && retainModel != null || originalModelDir != null && originalModel != null) {
                 throw new InvalidInputException("give a model either as a directory or in memory, not both");
+            }
+            if (maxRows != null) {
+                checkMaxRows(maxRows, suites);
             }
             return new Evaluator(this);
         }

@@ -34,6 +34,9 @@ public final class Probes {
         return row / ROWS_PER_AUTHOR;
     }
 
+    /** The fewest rows per author with a test row: rows 0-3 train, row 4 tests. */
+    public static final int MIN_ROWS = 5;
+
     /** Whether a row is a test row: position within its author {@code % 5 == 4}. */
     public static boolean isTestRow(int row) {
         return (row % ROWS_PER_AUTHOR) % 5 == 4;

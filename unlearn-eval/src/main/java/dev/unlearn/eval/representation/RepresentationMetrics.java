@@ -112,6 +112,11 @@ public final class RepresentationMetrics {
             super(name, SUITE, RepresentationInputs.FEATURES);
         }
 
+        @Override
+        public int minRowsPerTask() {
+            return Probes.MIN_ROWS;
+        }
+
         abstract int[] predict(double[][] train, int[] labels, double[][] test);
 
         abstract String prefix();
@@ -142,7 +147,8 @@ public final class RepresentationMetrics {
                 (Probes.isTestRow(i) ? testLabels : trainLabels).add(Probes.authorLabel(i));
             }
             if (test.isEmpty() || train.isEmpty()) {
-                throw new InvalidInputException("probe needs at least 5 rows per author (TOFU blocks of 20), got " + rows.length + " rows");
+                throw new InvalidInputException("probe needs at least " + Probes.MIN_ROWS + " rows per author (TOFU blocks of 20), got "
+                        + rows.length + " rows");
             }
             int[] pred = predict(train.toArray(new double[0][]), trainLabels.stream().mapToInt(Integer::intValue).toArray(),
                     test.toArray(new double[0][]));

@@ -40,6 +40,14 @@ public interface Metric {
      */
     List<InputKey<?>> requiredInputs();
 
+    /**
+     * The fewest rows per task this metric can compute on (a probe needs a held-out row per author); an
+     * evaluation that keeps fewer rows per task is refused before any model runs. 1 by default.
+     */
+    default int minRowsPerTask() {
+        return 1;
+    }
+
     /** The per-sample series of the result, with the split each follows (re-keyed by record id). Empty by default. */
     default List<SampleSeries> perSample() {
         return List.of();
