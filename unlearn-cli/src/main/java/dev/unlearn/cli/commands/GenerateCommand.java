@@ -56,10 +56,10 @@ public class GenerateCommand extends ModelCommand {
     @Option(names = "--greedy", description = "Argmax decoding (the default unless --temperature is given).")
     boolean greedy;
 
-    @Option(names = "--temperature", paramLabel = "T", description = "Sample at this temperature.")
+    @Option(names = "--temperature", paramLabel = "T", description = "Sample at this temperature (> 0).")
     Double temperature;
 
-    @Option(names = "--top-p", paramLabel = "P", defaultValue = "1.0", description = "Nucleus mass for sampling. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--top-p", paramLabel = "P", defaultValue = "1.0", description = "Nucleus mass for sampling, in (0, 1]. Default: ${DEFAULT-VALUE}.")
     double topP;
 
     @Mixin
@@ -74,6 +74,15 @@ public class GenerateCommand extends ModelCommand {
     @Override
     public Integer call() {
         PrintWriter out = out();
+        if (maxNewTokens < 1) {
+            throw new InvalidInputException("--max-new-tokens must be at least 1, found " + maxNewTokens);
+        }
+        if (temperature != null && !(temperature > 0 && Double.isFinite(temperature))) {
+            throw new InvalidInputException("--temperature must be a positive number, found " + temperature);
+        }
+        if (!(topP > 0 && topP <= 1)) {
+            throw new InvalidInputException("--top-p must be in (0, 1], found " + topP);
+        }
         Engines.pytorch();
         GenerationConfig cfg = greedy || temperature == null ? GenerationConfig.greedy(maxNewTokens)
                 : GenerationConfig.sampling(maxNewTokens, temperature, topP, seed.value);

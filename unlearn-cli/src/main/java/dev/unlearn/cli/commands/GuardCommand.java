@@ -85,6 +85,10 @@ public class GuardCommand extends CommandGroup {
             }
             String refusal = "I don't know.";
             if (refusals != null) {
+                if (!Files.isRegularFile(refusals)) {
+                    throw new InvalidInputException("--refusals " + refusals + ": " + (Files.exists(refusals)
+                            ? "not a regular file" : "no such file") + "; give a text file of refusal templates, one per line");
+                }
                 refusal = Files.readAllLines(refusals, StandardCharsets.UTF_8).stream().map(String::strip)
                         .filter(s -> !s.isEmpty()).findFirst()
                         .orElseThrow(() -> new InvalidInputException(refusals + " holds no refusal template"));

@@ -207,4 +207,28 @@ class InputRefusalTest {
         assertFalse(Files.exists(tmp.resolve("out")));
         assertEquals(before, Trees.digest(tmp));
     }
+
+    @Test
+    void outOfRangeDecodingAndAttackOptionsAreInputErrorsNamingTheOption(@TempDir Path tmp) throws Exception {
+        String m = w.full().toString();
+        Path folder = Files.createDirectories(tmp.resolve("refusals"));
+        Map<String[], String> cases = new java.util.LinkedHashMap<>();
+        cases.put(new String[] {"generate", "--model", m, "--prompt", "hi", "--max-new-tokens", "-1"},
+                "--max-new-tokens must be at least 1, found -1");
+        cases.put(new String[] {"generate", "--model", m, "--prompt", "hi", "--temperature", "-1"},
+                "--temperature must be a positive number, found -1.0");
+        cases.put(new String[] {"generate", "--model", m, "--prompt", "hi", "--temperature", "1", "--top-p", "2"},
+                "--top-p must be in (0, 1], found 2.0");
+        cases.put(new String[] {"eval", "leakage", "--model", m, "--retain-model", w.retain().toString(), "--data",
+                w.data().toString(), "--relearn-steps", "0"}, "leakage relearn_steps must be at least 1, found 0");
+        cases.put(new String[] {"guard", "build", "--model", m, "--forget", forgetFile().toString(), "--retain",
+                w.data().resolve("retain99.json").toString(), "--refusals", folder.toString(), "--out",
+                tmp.resolve("f.json").toString()}, "--refusals " + folder + ": not a regular file");
+        for (Map.Entry<String[], String> c : cases.entrySet()) {
+            CliRun r = CliRun.of(c.getKey());
+            assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
+            assertTrue(r.err().contains(c.getValue()), "expected '" + c.getValue() + "' in " + r);
+        }
+        assertFalse(Files.exists(tmp.resolve("f.json")));
+    }
 }

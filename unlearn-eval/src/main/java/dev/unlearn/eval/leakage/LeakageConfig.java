@@ -27,11 +27,19 @@ public record LeakageConfig(double relearnFraction, int relearnSteps, double rel
         if (!(relearnFraction > 0 && relearnFraction < 1)) {
             throw new InvalidInputException("leakage relearn_fraction must be in (0, 1), found " + relearnFraction);
         }
-        if (relearnSteps < 1 || relearnBatch < 1 || fewShot < 0 || maxNewTokens < 1 || groupSize < 1) {
-            throw new InvalidInputException("leakage: steps, batch, max_new_tokens and group size must be positive, few_shot >= 0");
-        }
-        if (!(relearnLr > 0)) {
+        atLeast("relearn_steps", relearnSteps, 1);
+        atLeast("relearn_batch", relearnBatch, 1);
+        atLeast("few_shot", fewShot, 0);
+        atLeast("max_new_tokens", maxNewTokens, 1);
+        atLeast("group_size", groupSize, 1);
+        if (!(relearnLr > 0) || Double.isInfinite(relearnLr)) {
             throw new InvalidInputException("leakage relearn_lr must be > 0, found " + relearnLr);
+        }
+    }
+
+    private static void atLeast(String key, int value, int min) {
+        if (value < min) {
+            throw new InvalidInputException("leakage " + key + " must be at least " + min + ", found " + value);
         }
     }
 
