@@ -153,9 +153,9 @@ public class RequestCommand extends CommandGroup {
     /** {@code unlearn request submit}. */
     @Command(name = "submit", mixinStandardHelpOptions = true, header = "Apply one deletion request.",
             description = {
-                "Resolves the request's selectors against the training data (an empty match is an error), unlearns with",
-                "the policy the request names (built-in standard/strict or --policies; a request may only tighten its",
-                "thresholds), verifies forget probability, ROUGE, membership-inference AUC, extraction and retain utility,",
+                "Resolves the request's selectors against the training data (matching nothing or everything is an error),",
+                "unlearns with the policy the request names (built-in standard/strict or --policies; a request may only",
+                "tighten its thresholds), verifies forget probability, ROUGE, membership-inference AUC, extraction and retain utility,",
                 "writes the model to OUT/accepted/ID (or OUT/rejected/ID) and appends a hash-chained entry authenticated",
                 "with the deployment key (--key, required); the subject and records appear only as keyed HMACs.",
                 "A policy with verify_every N (both built-ins: N = 1) measures those checks every N training steps and",

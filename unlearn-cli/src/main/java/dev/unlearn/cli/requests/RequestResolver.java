@@ -131,6 +131,11 @@ public final class RequestResolver {
                     + data.size() + " records): nothing to unlearn. Check the subject's spelling, record ids and patterns;"
                     + " this is reported as an error, not as a successful deletion");
         }
+        if (rest.isEmpty()) {
+            throw new InvalidInputException("the request's selectors match all " + data.size() + " records of the training"
+                    + " data " + counts + ": none is left to retain, so the retain-utility check (max_utility_drop)"
+                    + " cannot be measured. Narrow the selectors; the counts show which one is over-broad");
+        }
         return new Resolution(forget, rest, counts, data.size(), matchedBy);
     }
 

@@ -88,6 +88,14 @@ class RequestResolveTest {
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
         assertTrue(r.err().contains("match no record"), r.toString());
 
+        // a regex that matches everything would leave nothing to measure retain utility on: refused, with the counts
+        Path all = tmp.resolve("all.json");
+        Files.writeString(all, "{\"request_id\": \"DR-R4\", \"subject\": \"N\", \"selectors\": {\"regexes\": [\".\"]}}");
+        CliRun a = CliRun.of("request", "resolve", all.toString(), "--training-data", w.data().toString());
+        assertEquals(ExitCodes.BAD_INPUT, a.code(), a.toString());
+        assertTrue(a.err().contains("match all") && a.err().contains("regexes=") && a.err().contains("none is left to retain"),
+                a.toString());
+
         Path unknown = tmp.resolve("unknown.json");
         Files.writeString(unknown, "{\"request_id\": \"DR-R3\", \"subject\": \"N\", \"selectors\": {\"entities\": [\"N\"]},"
                 + " \"policy\": \"lenient\"}");
