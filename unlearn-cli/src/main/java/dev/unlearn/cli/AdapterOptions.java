@@ -88,8 +88,7 @@ public class AdapterOptions {
         }
         PeftAdapter.save(lm, out, modelDir.toString(), modelDir, store);
         try {
-            Files.writeString(out.resolve(OutputDirs.MARKER), "created by unlearn; this directory may be replaced by unlearn\n",
-                    StandardCharsets.UTF_8);
+            OutputDirs.mark(out, OutputDirs.Kind.CHECKPOINT);
         } catch (IOException ex) {
             throw new InvalidInputException("cannot mark " + out + ": " + ex.getMessage(), ex);
         }

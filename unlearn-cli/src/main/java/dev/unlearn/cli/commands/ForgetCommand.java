@@ -90,8 +90,9 @@ public class ForgetCommand extends ModelCommand {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "New directory for the unlearned checkpoint and summary.json.")
     Path out;
 
-    @Option(names = "--overwrite", description = "Replace --out if it already holds files; only a checkpoint or folder unlearn"
-            + " created is ever replaced, never one that holds or lies inside an input.")
+    @Option(names = "--overwrite", description = "Replace --out if it already holds files; only a checkpoint or adapter folder"
+            + " unlearn saved is ever replaced (never a run, sweep or request folder), nor one that holds or lies inside an"
+            + " input.")
     boolean overwrite;
 
     @Option(names = "--config", paramLabel = "FILE.yaml", description = "The method's keys as a YAML mapping (or a mapping under the method's name).")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.io.Checkpoint;
+import dev.unlearn.core.io.PeftAdapter;
 import dev.unlearn.core.io.StagingDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -208,9 +210,95 @@ public final class OutputDirs {
         }
     }
 
+    /** The kind of a folder the toolkit made: the first line of its {@value #MARKER} mark. */
+    public enum Kind {
+        /** A run directory ({@code unlearn run}, {@code demo}, a sweep's base and trials). */
+        RUN("run", "a run directory", "data/manifest.json", "report/manifest.json"),
+        /** A sweep's output folder. */
+        SWEEP("sweep", "a sweep output folder", "sweep/plan.json"),
+        /** A folder of deletion requests and their audit log. */
+        REQUESTS("requests", "a request output folder", "audit.jsonl"),
+        /** A sweep's report folder, inside its output folder. */
+        SWEEP_REPORT("sweep-report", "a sweep report folder"),
+        /** A PEFT adapter folder a run exported (a full checkpoint is known by its manifest). */
+        CHECKPOINT("checkpoint", "a checkpoint");
+
+        private final String token;
+        private final String description;
+        private final List<String> evidence;
+
+        Kind(String token, String description, String... evidence) {
+            this.token = token;
+            this.description = description;
+            this.evidence = List.of(evidence);
+        }
+
+        /** The folder's kind; {@link #kindOf} says what a folder is. */
+        public String description() {
+            return description;
+        }
+
+        /** Whether {@code dir} holds a file only a folder of this kind has (for folders made before the mark). */
+        boolean evidenced(Path dir) {
+            return evidence.stream().anyMatch(e -> Files.exists(dir.resolve(e), LinkOption.NOFOLLOW_LINKS));
+        }
+
+        static Kind ofToken(String token) {
+            for (Kind k : values()) {
+                if (k.token.equals(token)) {
+                    return k;
+                }
+            }
+            return null;
+        }
+    }
+
     /**
-     * Refuses to write into or replace {@code dir} unless it is absent, an empty directory, or a
-     * directory the toolkit created; a regular file is refused too.
+     * Writes the mark of a folder of this kind into {@code dir}: its first line is the kind's token, so no
+     * command writes into or replaces a folder of another kind.
+     */
+    public static void mark(Path dir, Kind kind) throws IOException {
+        Files.writeString(dir.resolve(MARKER), kind.token + "\ncreated by unlearn (" + kind.description + "); only unlearn"
+                + " writes into or replaces this directory, with output of the same kind\n", StandardCharsets.UTF_8);
+    }
+
+    /**
+     * What {@code dir} is, as far as the toolkit wrote it: the kind its mark names; else (a mark written before
+     * kinds existed, or a folder from before the mark) a checkpoint when it has the manifest
+     * {@link Checkpoint#save} writes, or the kind its files show; an adapter folder with a mark; else null.
+     */
+    static Kind kindOf(Path dir) {
+        Path m = dir.resolve(MARKER);
+        boolean marked = Files.isRegularFile(m, LinkOption.NOFOLLOW_LINKS);
+        if (marked) {
+            try (Stream<String> lines = Files.lines(m, StandardCharsets.UTF_8)) {
+                String first = lines.findFirst().orElse("").strip();
+                Kind k = Kind.ofToken(first);
+                if (k != null) {
+                    return k;
+                }
+                if (first.equals("created by unlearn sweep report")) { // the report's mark before kinds
+                    return Kind.SWEEP_REPORT;
+                }
+            } catch (IOException | UncheckedIOException ex) {
+                return null;
+            }
+        }
+        if (isCheckpoint(dir)) {
+            return Kind.CHECKPOINT;
+        }
+        for (Kind k : Kind.values()) {
+            if (k.evidenced(dir)) {
+                return k;
+            }
+        }
+        return marked && PeftAdapter.isAdapterDir(dir) ? Kind.CHECKPOINT : null;
+    }
+
+    /**
+     * Refuses to write a checkpoint into or over {@code dir} unless it is absent, an empty directory, or a
+     * checkpoint or adapter folder the toolkit saved; a run directory, a sweep or request folder, results or
+     * a folder the user made are refused, and so is a regular file.
      */
     public static void requireOurs(Path dir, String option) {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
@@ -222,21 +310,26 @@ public final class OutputDirs {
         if (!Files.isDirectory(dir)) {
             throw new InvalidInputException(option + " " + dir + " is an existing file, not a directory; give a new directory");
         }
-        if (isEmpty(dir) || isOurs(dir)) {
+        if (isEmpty(dir)) {
             return;
         }
-        throw new InvalidInputException(option + " " + dir + " already holds files that unlearn did not write (no "
-                + MARKER + " mark, not a checkpoint it saved); it never replaces a directory it did not create:"
-                + " choose a new directory");
+        Kind k = kindOf(dir);
+        if (k == Kind.CHECKPOINT) {
+            return;
+        }
+        throw new InvalidInputException(option + " " + dir + (k != null ? " is " + k.description + " of unlearn, not a"
+                + " checkpoint; a checkpoint never replaces it: choose a new directory"
+                : " already holds files that unlearn did not write (no " + MARKER + " mark, not a checkpoint it saved);"
+                + " it never replaces a directory it did not create: choose a new directory"));
     }
 
     /**
-     * Makes {@code dir} an output folder of the toolkit (a run directory, a request output folder):
-     * creates it with the mark, marks an empty one, accepts a marked one, or one holding any of
-     * {@code legacyEvidence} (relative paths only the toolkit writes, for folders made before the mark
-     * existed). Anything else, a checkpoint directory included, is refused with exit code 2.
+     * Makes {@code dir} a folder of the toolkit of that kind (a run directory, a sweep or request output
+     * folder): creates it with the mark, marks an empty one, accepts one marked with this kind, or one from
+     * before kinds were marked whose files show this kind (or no other). Anything else, a checkpoint or a
+     * folder of another kind included, is refused with exit code 2.
      */
-    public static void claim(Path dir, String option, String... legacyEvidence) {
+    public static void claim(Path dir, String option, Kind kind) {
         if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             if (Files.isSymbolicLink(dir)) {
                 throw new InvalidInputException(option + " " + dir + " is a symbolic link; give a real directory");
@@ -244,33 +337,44 @@ public final class OutputDirs {
             if (!Files.isDirectory(dir)) {
                 throw new InvalidInputException(option + " " + dir + " is an existing file, not a directory");
             }
-            boolean ours = isEmpty(dir) || Files.isRegularFile(dir.resolve(MARKER), LinkOption.NOFOLLOW_LINKS);
-            for (String e : legacyEvidence) {
-                ours |= Files.exists(dir.resolve(e), LinkOption.NOFOLLOW_LINKS);
-            }
-            if (!ours) {
-                throw new InvalidInputException(option + " " + dir + " already holds files that unlearn did not write"
-                        + " (no " + MARKER + " mark); it never writes into or replaces a directory it did not create:"
-                        + " choose a new directory");
+            if (!isEmpty(dir)) {
+                boolean marked = Files.isRegularFile(dir.resolve(MARKER), LinkOption.NOFOLLOW_LINKS);
+                Kind k = kindOf(dir);
+                if (k != null && k != kind) {
+                    throw new InvalidInputException(option + " " + dir + " is " + k.description + " of unlearn, not "
+                            + kind.description + "; it never writes into a folder of another kind: choose a new directory");
+                }
+                if (k == null && !marked) {
+                    throw new InvalidInputException(option + " " + dir + " already holds files that unlearn did not write"
+                            + " (no " + MARKER + " mark); it never writes into or replaces a directory it did not create:"
+                            + " choose a new directory");
+                }
             }
         }
         try {
             Files.createDirectories(dir);
             Path m = dir.resolve(MARKER);
-            if (!Files.exists(m)) {
-                Files.writeString(m, "created by unlearn; this directory may be replaced by unlearn\n",
-                        StandardCharsets.UTF_8);
+            if (!Files.exists(m, LinkOption.NOFOLLOW_LINKS) || Files.isRegularFile(m, LinkOption.NOFOLLOW_LINKS)
+                    && Kind.ofToken(Files.readAllLines(m, StandardCharsets.UTF_8).stream().findFirst().orElse("")) == null) {
+                mark(dir, kind); // new, or a mark from before kinds: now says what the folder is
             }
         } catch (IOException ex) {
             throw new InvalidInputException("cannot create " + option + " " + dir + ": " + ex.getMessage(), ex);
         }
     }
 
-    /** Whether the toolkit created {@code dir}: it carries the mark or is a checkpoint the toolkit saved. */
-    public static boolean isOurs(Path dir) {
-        if (Files.isRegularFile(dir.resolve(MARKER), LinkOption.NOFOLLOW_LINKS)) {
-            return true;
+    /** Refuses {@code dir} unless it is absent or a folder of the toolkit of that kind, which may then be replaced. */
+    public static void requireKind(Path dir, String option, Kind kind) {
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && (Files.isSymbolicLink(dir) || kindOf(dir) != kind)) {
+            Kind k = Files.isSymbolicLink(dir) ? null : kindOf(dir);
+            throw new InvalidInputException(option + " " + dir + (k != null ? " is " + k.description + " of unlearn"
+                    : " holds files unlearn did not write (no " + MARKER + " mark)") + ", not " + kind.description
+                    + "; it never replaces it: move it away or choose another directory");
         }
+    }
+
+    /** Whether {@code dir} holds the manifest of a checkpoint {@link Checkpoint#save} wrote. */
+    private static boolean isCheckpoint(Path dir) {
         Path man = dir.resolve(Checkpoint.MANIFEST);
         if (Files.isRegularFile(man, LinkOption.NOFOLLOW_LINKS)) {
             try {

@@ -64,7 +64,7 @@ public final class StageRunner implements AutoCloseable {
     public StageRunner(Path runDir, PrintWriter log, BuildInfo build) {
         this.runDir = runDir;
         this.log = log;
-        OutputDirs.claim(runDir, "run directory", "data/manifest.json", "report/manifest.json");
+        OutputDirs.claim(runDir, "run directory", OutputDirs.Kind.RUN);
         this.lock = FileLocks.tryExclusive(runDir.resolve(LOCK), "run directory " + runDir);
         this.build = build;
         try {

@@ -119,7 +119,7 @@ public final class RequestWorkflow {
         RequestPolicy policy = policies.named(request.policy());
         DeletionRequest.Thresholds thresholds = PolicySet.effective(policy, request.thresholds());
         dev.unlearn.cli.commands.ModelDirs.check(modelDir);
-        OutputDirs.claim(out, "--out", "audit.jsonl");
+        OutputDirs.claim(out, "--out", OutputDirs.Kind.REQUESTS);
         try (var busy = FileLocks.tryExclusive(out.resolve(".locks").resolve(request.requestId() + ".lock"),
                 "request " + request.requestId() + " in " + out)) {
             removeInterruptedScratch();

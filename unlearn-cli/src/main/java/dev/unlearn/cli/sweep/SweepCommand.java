@@ -98,7 +98,8 @@ public class SweepCommand implements Callable<Integer> {
             inputs.put("data.tofu.dir", Path.of(s.base().path("data").path("tofu").path("dir").asText()));
         }
         OutputDirs.refuseOverlap(dir, inputs);
-        OutputDirs.claim(dir, "sweep output folder", Plan.FILE);
+        OutputDirs.claim(dir, "sweep output folder", OutputDirs.Kind.SWEEP);
+        OutputDirs.requireKind(dir.resolve("report"), "report folder", OutputDirs.Kind.SWEEP_REPORT); // before any trial
         Plan plan = promoted(s, Plan.expand(s), dir);
         try {
             Files.createDirectories(dir.resolve("sweep"));

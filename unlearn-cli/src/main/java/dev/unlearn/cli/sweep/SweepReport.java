@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -197,10 +196,11 @@ public final class SweepReport {
         List<TrialState> states = states(out, plan);
         List<Row> rows = rank(plan, states);
         Path dir = out.resolve("report");
-        Path tmp;
+        OutputDirs.requireKind(dir, "report folder", OutputDirs.Kind.SWEEP_REPORT);
+        Path tmp = null;
         try {
             tmp = StagingDirs.create(out, ".tmp-report-");
-            Files.writeString(tmp.resolve(OutputDirs.MARKER), "created by unlearn sweep report\n");
+            OutputDirs.mark(tmp, OutputDirs.Kind.SWEEP_REPORT);
             String svg = ParetoSvg.render(plan, rows, states);
             Files.writeString(tmp.resolve("pareto.svg"), svg, StandardCharsets.UTF_8);
             Files.writeString(tmp.resolve("leaderboard.txt"), leaderboard(plan, rows, states), StandardCharsets.UTF_8);
@@ -222,19 +222,16 @@ public final class SweepReport {
                 }
             }
             Files.writeString(tmp.resolve("report.html"), html(plan, rows, states, svg, bestFiles), StandardCharsets.UTF_8);
-            Path old = null;
-            if (Files.exists(dir)) {
-                OutputDirs.requireOurs(dir, "report folder");
-                old = out.resolve(".tmp-report-old-" + System.nanoTime());
-                Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
-            }
-            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            if (old != null) {
-                OutputDirs.deleteTree(old);
-            }
+            OutputDirs.requireKind(dir, "report folder", OutputDirs.Kind.SWEEP_REPORT);
+            StagingDirs.swapIn(tmp, dir);
+            OutputDirs.removeStaleTemps(dir);
             return dir;
         } catch (IOException ex) {
+            OutputDirs.deleteTree(tmp);
             throw new UncheckedIOException("cannot write the sweep report into " + dir, ex);
+        } catch (RuntimeException ex) {
+            OutputDirs.deleteTree(tmp);
+            throw ex;
         }
     }
 

@@ -143,8 +143,35 @@ class DataLossTest {
         Map<String, String> before = Trees.digest(tmp);
         CliRun run = CliRun.of("run", recipe.toString(), "--out", m.toString());
         assertEquals(ExitCodes.BAD_INPUT, run.code(), run.toString());
-        assertTrue(run.err().contains("run directory " + m + " already holds files that unlearn did not write"),
+        assertTrue(run.err().contains("run directory " + m + " is a checkpoint of unlearn, not a run directory"),
                 run.toString());
         assertEquals(before, Trees.digest(tmp), "an input changed");
+    }
+
+    @Test
+    void aRunDirectoryIsNeverReplacedByACheckpointNorUsedAsASweepOrRequestFolder(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        OutputDirs.claim(run, "run directory", OutputDirs.Kind.RUN);
+        Files.createDirectories(run.resolve("data"));
+        Files.writeString(run.resolve("data/manifest.json"), "{}");
+        Files.createDirectories(run.resolve("report"));
+        Files.writeString(run.resolve("report/report.html"), "a day of training");
+        Map<String, String> before = Trees.digest(tmp);
+        CliRun f = CliRun.of(forget(w.full(), run, "--overwrite"));
+        assertEquals(ExitCodes.BAD_INPUT, f.code(), f.toString());
+        assertTrue(f.err().contains("--out " + run + " is a run directory of unlearn, not a checkpoint"), f.toString());
+        CliRun s = CliRun.of("sweep", Path.of("../recipes/sweep-demo.yaml").toString(), "--out", run.toString());
+        assertEquals(ExitCodes.BAD_INPUT, s.code(), s.toString());
+        assertTrue(s.err().contains("is a run directory of unlearn, not a sweep output folder"), s.toString());
+        Path key = tmp.resolve("key");
+        Files.writeString(key, "ab".repeat(32));
+        Path req = tmp.resolve("request.json");
+        Files.writeString(req, "{\"request_id\": \"DR-1\", \"subject\": \"N\", \"selectors\": {\"regexes\": [\"Brightwater\"]}}");
+        before = Trees.digest(tmp);
+        CliRun r = CliRun.of("request", "submit", req.toString(), "--training-data", w.data().toString(), "--model",
+                w.full().toString(), "--out", run.toString(), "--key", key.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().contains("is a run directory of unlearn, not a request output folder"), r.toString());
+        assertEquals(before, Trees.digest(tmp), "the run directory changed");
     }
 }

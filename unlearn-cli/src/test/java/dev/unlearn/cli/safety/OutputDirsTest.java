@@ -33,13 +33,13 @@ class OutputDirsTest {
     @Test
     void onlyMarkedOrEmptyFoldersAreClaimed(@TempDir Path tmp) throws Exception {
         Path fresh = tmp.resolve("fresh");
-        OutputDirs.claim(fresh, "--out");
+        OutputDirs.claim(fresh, "--out", OutputDirs.Kind.REQUESTS);
         assertTrue(Files.isRegularFile(fresh.resolve(OutputDirs.MARKER)));
         Files.writeString(fresh.resolve("audit.jsonl"), "");
-        OutputDirs.claim(fresh, "--out");
+        OutputDirs.claim(fresh, "--out", OutputDirs.Kind.REQUESTS);
         Path user = Files.createDirectories(tmp.resolve("user"));
         Files.writeString(user.resolve("thesis.tex"), "years of work");
-        InvalidInputException ex = assertThrows(InvalidInputException.class, () -> OutputDirs.claim(user, "--out"));
+        InvalidInputException ex = assertThrows(InvalidInputException.class, () -> OutputDirs.claim(user, "--out", OutputDirs.Kind.RUN));
         assertTrue(ex.getMessage().contains("did not write"), ex.getMessage());
         assertEquals(1, Files.list(user).count(), "nothing written into it");
         assertThrows(InvalidInputException.class, () -> OutputDirs.requireOurs(user, "--out"));
@@ -66,7 +66,7 @@ class OutputDirsTest {
         assertTrue(other.getMessage().contains("holds the results of 'unlearn eval tofu'"), other.getMessage());
 
         Path run = tmp.resolve("run");
-        OutputDirs.claim(run, "--out");
+        OutputDirs.claim(run, "--out", OutputDirs.Kind.RUN);
         Files.writeString(run.resolve("audit.jsonl"), "");
         Path checkpoint = Files.createDirectories(tmp.resolve("ckpt"));
         Files.writeString(checkpoint.resolve("manifest.json"), "{\"format\": \"unlearn-checkpoint/1\"}");
@@ -78,6 +78,37 @@ class OutputDirsTest {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         OutputDirs.results(empty, "eval tofu", Map.of()).publish(d -> Files.writeString(d.resolve("c.json"), "3"));
         assertEquals("3", Files.readString(empty.resolve("c.json")));
+    }
+
+    @Test
+    void aFolderOfOneKindIsNeverClaimedOrReplacedAsAnother(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        OutputDirs.claim(run, "run directory", OutputDirs.Kind.RUN);
+        Files.createDirectories(run.resolve("data"));
+        Files.writeString(run.resolve("data/manifest.json"), "{}");
+        OutputDirs.claim(run, "run directory", OutputDirs.Kind.RUN);
+        for (OutputDirs.Kind other : List.of(OutputDirs.Kind.SWEEP, OutputDirs.Kind.REQUESTS)) {
+            InvalidInputException ex = assertThrows(InvalidInputException.class, () -> OutputDirs.claim(run, "--out", other));
+            assertTrue(ex.getMessage().contains("is a run directory of unlearn, not " + other.description()), ex.getMessage());
+        }
+        // forget --overwrite and finetune --out replace only a checkpoint: never a whole run directory
+        InvalidInputException ckpt = assertThrows(InvalidInputException.class, () -> OutputDirs.requireOurs(run, "--out"));
+        assertTrue(ckpt.getMessage().contains("is a run directory of unlearn, not a checkpoint"), ckpt.getMessage());
+
+        // a folder marked before kinds existed is known by its files
+        Path legacy = Files.createDirectories(tmp.resolve("legacy"));
+        Files.writeString(legacy.resolve(OutputDirs.MARKER), "created by unlearn; this directory may be replaced by unlearn\n");
+        Files.writeString(legacy.resolve("audit.jsonl"), "");
+        assertThrows(InvalidInputException.class, () -> OutputDirs.claim(legacy, "--out", OutputDirs.Kind.RUN));
+        assertThrows(InvalidInputException.class, () -> OutputDirs.requireOurs(legacy, "--out"));
+        OutputDirs.claim(legacy, "--out", OutputDirs.Kind.REQUESTS);
+        assertEquals("requests", Files.readAllLines(legacy.resolve(OutputDirs.MARKER)).get(0), "the mark now names the kind");
+
+        Path checkpoint = Files.createDirectories(tmp.resolve("ckpt"));
+        Files.writeString(checkpoint.resolve("manifest.json"), "{\"format\": \"unlearn-checkpoint/1\"}");
+        Files.writeString(checkpoint.resolve("model.safetensors"), "");
+        OutputDirs.requireOurs(checkpoint, "--out");
+        assertThrows(InvalidInputException.class, () -> OutputDirs.claim(checkpoint, "run directory", OutputDirs.Kind.RUN));
     }
 
     @Test

@@ -196,7 +196,7 @@ class RequestSafetyTest {
     void parallelSubmitsLeaveOneEntryEachKeyedPseudonymsAndNoStaleTemporaries(@TempDir Path out) throws Exception {
         Map<String, String> before = inputs();
         Unlearner nothing = (lm, dir, f, r, qt, m, c, t, s, w, mon) -> Map.of("method", "none");
-        OutputDirs.claim(out, "--out");
+        OutputDirs.claim(out, "--out", OutputDirs.Kind.REQUESTS);
         Path stale = out.resolve("rejected/DR-P0");
         Files.createDirectories(stale.resolve(".model.tmp-123"));
         Files.writeString(stale.resolve(".model.tmp-123/model.safetensors"), "half a model");
@@ -272,7 +272,7 @@ class RequestSafetyTest {
     @Test
     void theNextSubmitRemovesTheScratchOfAKilledRequest(@TempDir Path out) throws Exception {
         Unlearner nothing = (lm, dir, f, r, qt, m, c, t, s, w, mon) -> Map.of("method", "none");
-        OutputDirs.claim(out, "--out");
+        OutputDirs.claim(out, "--out", OutputDirs.Kind.REQUESTS);
         Path killed = out.resolve(".work/DR-KILLED");
         Files.createDirectories(killed.resolve("reference-cache"));
         Files.writeString(killed.resolve("reference-cache/nll.bin"), "derived from forgotten records");
