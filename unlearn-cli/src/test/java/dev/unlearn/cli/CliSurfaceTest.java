@@ -157,10 +157,13 @@ class CliSurfaceTest {
         assertEquals(4e-3, r.methods().stream().filter(m -> m.method().equals("npo")).findFirst().orElseThrow()
                 .settings().learningRate());
         assertEquals(2, r.methods().get(0).settings().maxSteps());
+        // the spelling validation errors use for a list entry works as a key too
+        assertEquals(3, RecipeLoader.load(DEMO, List.of("methods[0].train.max_steps=3")).methods().get(0).settings().maxSteps());
 
         for (String[] bad : new String[][] {{"finetune.lrr=1", "lrr"}, {"finetune.lr=abc", "finetune.lr"},
             {"eval.max_new_tokens=-1", "eval.max_new_tokens"}, {"methods.nope.train.lr=1", "nope"},
-            {"seed", "KEY=VALUE"}, {"finetune.epochs=", "finetune.epochs"}}) {
+            {"seed", "KEY=VALUE"}, {"finetune.epochs=", "finetune.epochs"},
+            {"methods[].train.lr=1", "empty segment"}}) {
             InvalidInputException ex = assertThrows(InvalidInputException.class, () -> RecipeLoader.load(DEMO, List.of(bad[0])),
                     bad[0]);
             assertTrue(ex.getMessage().contains(bad[1]), bad[0] + ": " + ex.getMessage());

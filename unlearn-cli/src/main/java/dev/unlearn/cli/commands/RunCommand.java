@@ -43,7 +43,7 @@ public class RunCommand extends BaseCommand {
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "Override a recipe key (repeatable), validated like the file: finetune.lr=3e-3,"
-                    + " eval.max_new_tokens=32, methods.npo.config.beta=0.2 (a list entry by index or name).")
+                    + " eval.max_new_tokens=32, methods.npo.config.beta=0.2 (a list entry by index, methods.0 or methods[0], or by name).")
     List<String> sets = new ArrayList<>();
 
     @Option(names = "--only", paramLabel = "STAGE",

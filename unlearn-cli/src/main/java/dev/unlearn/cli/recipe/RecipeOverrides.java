@@ -60,7 +60,8 @@ public final class RecipeOverrides {
         }
         String key = text.substring(0, eq).trim();
         String raw = text.substring(eq + 1);
-        List<String> path = List.of(key.split("\\.", -1));
+        // methods[0].config.beta, as validation errors name it, is methods.0.config.beta
+        List<String> path = List.of(key.replaceAll("\\[([^\\]]*)]", ".$1").split("\\.", -1));
         if (path.stream().anyMatch(String::isBlank)) {
             throw new InvalidInputException("--set " + text + ": key '" + key + "' has an empty segment");
         }
