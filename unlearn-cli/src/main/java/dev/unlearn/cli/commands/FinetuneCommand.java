@@ -74,7 +74,8 @@ public class FinetuneCommand extends DeviceCommand {
     List<Path> data;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
-            description = "Output model directory: new, empty or a checkpoint unlearn saved; never one holding or inside an input.")
+            description = "Output model directory: new or empty, or with --overwrite a checkpoint unlearn saved; never one holding"
+                    + " or inside an input.")
     Path out;
 
     @Mixin TrainingOptions training;
@@ -92,6 +93,9 @@ public class FinetuneCommand extends DeviceCommand {
     boolean resume;
 
     @Mixin
+    dev.unlearn.cli.OverwriteOption overwrite;
+
+    @Mixin
     dev.unlearn.cli.StoreDtype saveDtype;
 
     @Override
@@ -104,7 +108,7 @@ public class FinetuneCommand extends DeviceCommand {
             inputs.put("--data", data.get(i));
             OutputDirs.refuseOverlap(out, inputs);
         }
-        OutputDirs.requireOurs(out, "--out");
+        overwrite.check(out);
         if (start.init != null) {
             ModelDirs.checkInit(start.init);
         } else {

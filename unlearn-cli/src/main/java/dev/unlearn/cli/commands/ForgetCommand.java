@@ -34,7 +34,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -90,10 +89,8 @@ public class ForgetCommand extends ModelCommand {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "New directory for the unlearned checkpoint and summary.json.")
     Path out;
 
-    @Option(names = "--overwrite", description = "Replace --out if it already holds files; only a checkpoint or adapter folder"
-            + " unlearn saved is ever replaced (never a run, sweep or request folder), nor one that holds or lies inside an"
-            + " input.")
-    boolean overwrite;
+    @Mixin
+    dev.unlearn.cli.OverwriteOption overwrite;
 
     @Option(names = "--config", paramLabel = "FILE.yaml", description = "The method's keys as a YAML mapping (or a mapping under the method's name).")
     Path config;
@@ -193,20 +190,7 @@ public class ForgetCommand extends ModelCommand {
     private void checkOut() {
         OutputDirs.refuseOverlap(out, OutputDirs.inputs("--model", model.dir, "--forget", forget, "--retain", retain,
                 "--templates", templatesFile, "--config", config));
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new InvalidInputException("--out " + out + " is an existing file; give a directory.");
-        }
-        if (Files.isDirectory(out) && !overwrite) {
-            try (Stream<Path> s = Files.list(out)) {
-                if (s.findAny().isPresent()) {
-                    throw new InvalidInputException("--out " + out + " already holds files; choose a new directory or"
-                            + " pass --overwrite to replace it.");
-                }
-            } catch (IOException ex) {
-                throw new InvalidInputException("cannot list --out " + out + ": " + ex.getMessage(), ex);
-            }
-        }
-        OutputDirs.requireOurs(out, "--out");
+        overwrite.check(out);
         ModelDirs.check(model.dir);
     }
 

@@ -79,6 +79,16 @@ class DataLossTest {
                 p.resolve("data/forget10.json").toString(), "--out", tmp.resolve("new").toString(), "--batch-size", "0");
         assertEquals(ExitCodes.BAD_INPUT, bad.code(), bad.toString());
         assertTrue(bad.err().contains("--batch-size") && bad.err().contains("must be at least 1"), bad.toString());
+        // a trained model at --out is replaced only with --overwrite, as forget does
+        Path trained = tmp.resolve("trained");
+        Trees.copy(w.retain(), trained);
+        Map<String, String> kept = Trees.digest(trained);
+        CliRun again = CliRun.of("finetune", "--model", w.full().toString(), "--data",
+                p.resolve("data/forget10.json").toString(), "--out", trained.toString(), "--max-steps", "1");
+        assertEquals(ExitCodes.BAD_INPUT, again.code(), again.toString());
+        assertTrue(again.err().contains("already holds files; choose a new directory or pass --overwrite"), again.toString());
+        assertEquals(kept, Trees.digest(trained), "the trained model changed");
+        OutputDirs.deleteTree(trained);
         assertFalse(Files.exists(tmp.resolve("new")));
         assertEquals(before, Trees.digest(tmp), "an input changed");
     }

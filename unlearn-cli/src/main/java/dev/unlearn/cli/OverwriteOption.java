@@ -1,0 +1,40 @@
+package dev.unlearn.cli;
+
+import dev.unlearn.cli.commands.OutputDirs;
+import dev.unlearn.core.InvalidInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --overwrite} of the commands that save a checkpoint to {@code --out} ({@code finetune}, {@code forget};
+ * a picocli mixin): without it a folder that holds files is refused, so a typo never costs a trained model; with
+ * it only a checkpoint or adapter folder the toolkit saved is replaced ({@link OutputDirs#requireOurs}).
+ */
+public class OverwriteOption {
+    @Option(names = "--overwrite", description = "Replace --out if it already holds files; only a checkpoint or adapter folder"
+            + " unlearn saved is ever replaced (never a run, sweep or request folder), nor one that holds or lies inside an"
+            + " input.")
+    public boolean enabled;
+
+    /** Checks {@code out}, before any work (the caller has refused an overlap with the inputs). */
+    public void check(Path out) {
+        if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InvalidInputException("--out " + out + " is an existing file; give a directory.");
+        }
+        if (Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS) && !enabled) {
+            try (Stream<Path> s = Files.list(out)) {
+                if (s.findAny().isPresent()) {
+                    throw new InvalidInputException("--out " + out + " already holds files; choose a new directory or"
+                            + " pass --overwrite to replace it.");
+                }
+            } catch (IOException ex) {
+                throw new InvalidInputException("cannot list --out " + out + ": " + ex.getMessage(), ex);
+            }
+        }
+        OutputDirs.requireOurs(out, "--out");
+    }
+}
