@@ -78,6 +78,10 @@ public class FinetuneCommand extends DeviceCommand {
                     + " or inside an input.")
     Path out;
 
+    /** Beside --out: replacing a trained model is asked for. */
+    @Mixin
+    dev.unlearn.cli.OverwriteOption overwrite;
+
     @Mixin TrainingOptions training;
 
     @Mixin
@@ -91,9 +95,6 @@ public class FinetuneCommand extends DeviceCommand {
 
     @Option(names = "--resume", description = "Resume from the trainer state left beside --out by an interrupted run.")
     boolean resume;
-
-    @Mixin
-    dev.unlearn.cli.OverwriteOption overwrite;
 
     @Mixin
     dev.unlearn.cli.StoreDtype saveDtype;
