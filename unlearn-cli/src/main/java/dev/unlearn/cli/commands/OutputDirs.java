@@ -111,6 +111,11 @@ public final class OutputDirs {
         }
 
         private void check() {
+            Path target = real(dir);
+            if (target.getParent() == null || target.equals(real(Path.of("")))) {
+                throw new InvalidInputException("--out " + dir + " is " + (target.getParent() == null ? "the root"
+                        : "the current directory") + "; results replace their folder whole: name a folder for them");
+            }
             if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 return;
             }

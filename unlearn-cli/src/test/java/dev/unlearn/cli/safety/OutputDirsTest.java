@@ -75,6 +75,10 @@ class OutputDirsTest {
                     () -> OutputDirs.results(p, "eval tofu", Map.of()));
             assertTrue(ex.getMessage().contains("not earlier results"), ex.getMessage());
         }
+        InvalidInputException here = assertThrows(InvalidInputException.class,
+                () -> OutputDirs.results(Path.of(""), "eval tofu", Map.of()));
+        assertTrue(here.getMessage().contains("is the current directory"), here.getMessage());
+        assertThrows(InvalidInputException.class, () -> OutputDirs.results(Path.of("/"), "eval tofu", Map.of()));
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         OutputDirs.results(empty, "eval tofu", Map.of()).publish(d -> Files.writeString(d.resolve("c.json"), "3"));
         assertEquals("3", Files.readString(empty.resolve("c.json")));
