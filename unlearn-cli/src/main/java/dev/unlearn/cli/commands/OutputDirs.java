@@ -111,11 +111,7 @@ public final class OutputDirs {
         }
 
         private void check() {
-            Path target = real(dir);
-            if (target.getParent() == null || target.equals(real(Path.of("")))) {
-                throw new InvalidInputException("--out " + dir + " is " + (target.getParent() == null ? "the root"
-                        : "the current directory") + "; results replace their folder whole: name a folder for them");
-            }
+            refuseHereOrRoot(dir, "--out", "results replace their folder whole");
             if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 return;
             }
@@ -306,6 +302,7 @@ public final class OutputDirs {
      * a folder the user made are refused, and so is a regular file.
      */
     public static void requireOurs(Path dir, String option) {
+        refuseHereOrRoot(dir, option, "a checkpoint replaces its folder whole");
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -365,6 +362,15 @@ public final class OutputDirs {
             }
         } catch (IOException ex) {
             throw new InvalidInputException("cannot create " + option + " " + dir + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Refuses the current directory and the root as an output folder that is swapped in whole. */
+    private static void refuseHereOrRoot(Path dir, String option, String why) {
+        Path target = real(dir);
+        if (target.getParent() == null || target.equals(real(Path.of("")))) {
+            throw new InvalidInputException(option + " " + dir + " is " + (target.getParent() == null ? "the root"
+                    : "the current directory") + "; " + why + ": name a new folder");
         }
     }
 

@@ -78,6 +78,7 @@ class OutputDirsTest {
         InvalidInputException here = assertThrows(InvalidInputException.class,
                 () -> OutputDirs.results(Path.of(""), "eval tofu", Map.of()));
         assertTrue(here.getMessage().contains("is the current directory"), here.getMessage());
+        assertThrows(InvalidInputException.class, () -> OutputDirs.requireOurs(Path.of("."), "--out"));
         assertThrows(InvalidInputException.class, () -> OutputDirs.results(Path.of("/"), "eval tofu", Map.of()));
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         OutputDirs.results(empty, "eval tofu", Map.of()).publish(d -> Files.writeString(d.resolve("c.json"), "3"));
