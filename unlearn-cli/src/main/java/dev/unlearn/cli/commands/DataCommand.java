@@ -47,6 +47,7 @@ public class DataCommand extends CommandGroup {
             if (authors < 2 || authors > SynthWorld.MAX_AUTHORS) {
                 throw new InvalidInputException("--authors must lie in 2.." + SynthWorld.MAX_AUTHORS + ", found " + authors);
             }
+            OutputDirs.refuseHereOrRoot(out, "--out", "the data folder is written beside it and renamed into place");
             if (Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(out,
                     java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 throw new InvalidInputException("--out " + out + " is an existing file (or link); choose a new directory");

@@ -366,7 +366,7 @@ public final class OutputDirs {
     }
 
     /** Refuses the current directory and the root as an output folder that is swapped in whole. */
-    private static void refuseHereOrRoot(Path dir, String option, String why) {
+    static void refuseHereOrRoot(Path dir, String option, String why) {
         Path target = real(dir);
         if (target.getParent() == null || target.equals(real(Path.of("")))) {
             throw new InvalidInputException(option + " " + dir + " is " + (target.getParent() == null ? "the root"

@@ -156,6 +156,9 @@ class OutputDirsTest {
         CliRun r = CliRun.of("data", "synth", "--authors", "2", "--out", f.toString());
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
         assertEquals("keep me", Files.readString(f));
+        CliRun here = CliRun.of("data", "synth", "--authors", "2", "--out", ".");
+        assertEquals(ExitCodes.BAD_INPUT, here.code(), here.toString());
+        assertTrue(here.err().contains("is the current directory"), here.toString());
         Path cfg = tmp.resolve("init.json");
         Files.writeString(cfg, "{\"model_type\": \"llama\", \"hidden_size\": 4096, \"num_hidden_layers\": 1000000,"
                 + " \"intermediate_size\": 11008, \"num_attention_heads\": 32, \"vocab_size\": 100}");
