@@ -173,6 +173,10 @@ class CliSurfaceTest {
         assertEquals(ExitCodes.BAD_INPUT, cli.code(), cli.toString());
         assertTrue(cli.err().contains("eval.max_new_tokens") && cli.err().contains("--set eval.max_new_tokens=0"), cli.toString());
         assertFalse(Files.exists(tmp.resolve("run")), "nothing is written for a bad override");
+        CliRun only = CliRun.of("run", DEMO.toString(), "--out", tmp.resolve("run").toString(), "--only", "evals");
+        assertEquals(ExitCodes.BAD_INPUT, only.code(), only.toString());
+        assertTrue(only.err().contains("--only evals: no such stage in this recipe; stages: data, finetune-full"), only.toString());
+        assertFalse(Files.exists(tmp.resolve("run")), "nothing is written for an unknown stage");
     }
 
     @Test

@@ -114,6 +114,10 @@ public final class RunPipeline {
      *     later stages are not run
      */
     public Result run(Recipe r, Path recipeDir, Path runDir, String only) {
+        if (only != null && !stageNames(r).contains(only)) {
+            throw new InvalidInputException("--only " + only + ": no such stage in this recipe; stages: "
+                    + String.join(", ", stageNames(r)));
+        }
         ranSelected = false;
         refuseOverlap(r, recipeDir, runDir);
         try {
@@ -176,6 +180,19 @@ public final class RunPipeline {
         } catch (java.io.IOException | ClassCastException ex) {
             return template;
         }
+    }
+
+    /**
+     * The stages of a recipe's run, and the prefixes {@code unlearn} and {@code eval} that select all of their
+     * kind, as {@code --only} takes them (both pipelines, TOFU and MUSE, name their stages alike).
+     */
+    public static List<String> stageNames(Recipe r) {
+        List<String> names = new ArrayList<>(List.of("data", "finetune-full", "finetune-retain", "unlearn"));
+        r.methods().forEach(m -> names.add("unlearn/" + m.label()));
+        names.addAll(List.of("eval", "eval/" + FULL, "eval/" + RETAIN));
+        r.methods().forEach(m -> names.add("eval/" + m.label()));
+        names.add("report");
+        return names;
     }
 
     private Result runStages(Recipe r, Path recipeDir, Path runDir, String only) {
