@@ -576,7 +576,7 @@ public final class RecipeLoader {
         if (List.class.isAssignableFrom(c)) {
             return "a list";
         }
-        return "a mapping (" + c.getSimpleName() + ")";
+        return "a mapping of keys to values"; // the key path says which section; a Java type name would not help
     }
 
     static String path(List<JsonMappingException.Reference> refs) {
