@@ -119,6 +119,12 @@ public final class RequestWorkflow {
         RequestPolicy policy = policies.named(request.policy());
         DeletionRequest.Thresholds thresholds = PolicySet.effective(policy, request.thresholds());
         dev.unlearn.cli.commands.ModelDirs.check(modelDir);
+        for (String f : List.of(Checkpoint.CONFIG, "tokenizer.json")) { // before the output folder is made
+            if (!Files.isRegularFile(modelDir.resolve(f))) {
+                throw new InvalidInputException("--model " + modelDir + " has no " + f + "; a request needs a Hugging Face"
+                        + " checkpoint with its tokenizer");
+            }
+        }
         OutputDirs.claim(out, "--out", OutputDirs.Kind.REQUESTS);
         try (var busy = FileLocks.tryExclusive(out.resolve(".locks").resolve(request.requestId() + ".lock"),
                 "request " + request.requestId() + " in " + out)) {

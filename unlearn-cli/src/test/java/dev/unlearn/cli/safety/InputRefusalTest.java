@@ -224,11 +224,22 @@ class InputRefusalTest {
         cases.put(new String[] {"guard", "build", "--model", m, "--forget", forgetFile().toString(), "--retain",
                 w.data().resolve("retain99.json").toString(), "--refusals", folder.toString(), "--out",
                 tmp.resolve("f.json").toString()}, "--refusals " + folder + ": not a regular file");
+        Path noTokenizer = tmp.resolve("no-tokenizer");
+        Trees.copy(w.full(), noTokenizer);
+        Files.delete(noTokenizer.resolve("tokenizer.json"));
+        Path key = tmp.resolve("key");
+        Files.writeString(key, "ab".repeat(32));
+        Path req = tmp.resolve("request.json");
+        Files.writeString(req, "{\"request_id\": \"DR-1\", \"subject\": \"N\", \"selectors\": {\"regexes\": [\"Brightwater\"]}}");
+        cases.put(new String[] {"request", "submit", req.toString(), "--training-data", w.data().toString(), "--model",
+                noTokenizer.toString(), "--out", tmp.resolve("compliance").toString(), "--key", key.toString()},
+                "has no tokenizer.json; a request needs a Hugging Face checkpoint with its tokenizer");
         for (Map.Entry<String[], String> c : cases.entrySet()) {
             CliRun r = CliRun.of(c.getKey());
             assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
             assertTrue(r.err().contains(c.getValue()), "expected '" + c.getValue() + "' in " + r);
         }
         assertFalse(Files.exists(tmp.resolve("f.json")));
+        assertFalse(Files.exists(tmp.resolve("compliance")), "no output folder is made for a bad model");
     }
 }
