@@ -11,6 +11,7 @@ import dev.unlearn.cli.MethodOverrides;
 import dev.unlearn.cli.NonFiniteOption;
 import dev.unlearn.cli.SeedOption;
 import dev.unlearn.cli.TrainingOptions;
+import dev.unlearn.cli.recipe.MethodTrain;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.UnlearnException;
@@ -116,6 +117,11 @@ public class ForgetCommand extends ModelCommand {
     @Mixin
     NonFiniteOption nonFinite;
 
+    @Option(names = "--reference-cache-mb", paramLabel = "MB", defaultValue = "" + MethodTrain.DEFAULT_REFERENCE_CACHE_MB,
+            description = "Full mode: the largest on-disk cache of the reference model's outputs (NPO, KL, RMU, ...); a"
+                    + " larger one falls back to a copy of the model in memory; 0 = always the copy. Default: ${DEFAULT-VALUE}.")
+    int referenceCacheMb;
+
     @Mixin
     dev.unlearn.cli.AdapterOptions adapter;
 
@@ -127,6 +133,10 @@ public class ForgetCommand extends ModelCommand {
         PrintWriter err = spec.commandLine().getErr();
         // option values first, then paths: all before any work
         TrainSettings settings = training.settings();
+        if (referenceCacheMb < 0) {
+            throw new InvalidInputException("--reference-cache-mb must be >= 0 (0 = always a copy of the model), found "
+                    + referenceCacheMb);
+        }
         List<String> unused = TrainingOptions.unused(method, settings);
         if (!unused.isEmpty()) {
             throw new InvalidInputException("method '" + method + "' " + TrainingOptions.notTraining(method) + " and does not train: "
@@ -162,6 +172,7 @@ public class ForgetCommand extends ModelCommand {
                 b.setForget(forgetRecords).optRetain(retainRecords);
             }
             RunSummary s = b.optReference(() -> lm.copy(lm.manager())).optReferenceCacheDir(cacheTmp)
+                    .optReferenceCacheLimit((long) referenceCacheMb << 20)
                     .setMethod(method).optConfig(section).optOverrides(sets.values).setSettings(settings).optSeed(seed.value)
                     .optTemplatesFile(templatesFile).addListener(ui.training("unlearn " + method)).build().run();
             ui.close();

@@ -81,12 +81,12 @@ public final class DefaultSteps implements PipelineSteps {
         Path filterTmp = filters ? outModel.toAbsolutePath().resolveSibling("." + outModel.getFileName() + "."
                 + DECODING_FILTER + ".tmp") : null;
         try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(fullModel);
-                CausalLm lm = dev.unlearn.cli.commands.ModelDirs.load(fullModel, m, false,
-                        run.train() == null ? dev.unlearn.core.model.Precision.FP32 : run.train().modelPrecision())) {
+                CausalLm lm = dev.unlearn.cli.commands.ModelDirs.load(fullModel, m, false, run.modelPrecision())) {
             dev.unlearn.cli.AdapterOptions adapter = run.adapterOptions();
             adapter.attach(lm, seed);
             RunSummary s = MethodRunner.builder().setModel(lm).optReference(() -> lm.copy(m))
-                    .optReferenceCacheDir(outModel.resolveSibling(REFERENCE_CACHE)).setTokenizer(tok)
+                    .optReferenceCacheDir(outModel.resolveSibling(REFERENCE_CACHE))
+                    .optReferenceCacheLimit(run.referenceCacheBytes()).setTokenizer(tok)
                     .optTemplate(PromptTemplate.resolve(template, fullModel, null)).setForget(data.forgetRecords())
                     .optRetain(data.retainRecords()).setMethod(run.method())
                     .optConfig(config(run.method(), run.config(), data.dir())).setSettings(run.settings()).optSeed(seed)

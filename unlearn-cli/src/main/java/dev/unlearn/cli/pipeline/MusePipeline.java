@@ -219,11 +219,12 @@ final class MusePipeline {
             int chunk, int stride, Path dataDir, Path outModel) throws IOException {
         Engines.pytorch();
         try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(fullModel);
-                CausalLm lm = Checkpoint.load(fullModel, m)) {
+                CausalLm lm = Checkpoint.load(fullModel, m, run.modelPrecision())) {
             dev.unlearn.cli.AdapterOptions adapter = run.adapterOptions();
             adapter.attach(lm, seed);
             RunSummary s = MethodRunner.builder().setModel(lm).optReference(() -> lm.copy(m))
-                    .optReferenceCacheDir(outModel.resolveSibling(DefaultSteps.REFERENCE_CACHE)).setTokenizer(tok)
+                    .optReferenceCacheDir(outModel.resolveSibling(DefaultSteps.REFERENCE_CACHE))
+                    .optReferenceCacheLimit(run.referenceCacheBytes()).setTokenizer(tok)
                     .optTemplate(PromptTemplate.resolve(template, fullModel, null))
                     .optTextExamples(chunks(tok, corpus.forget(), chunk, stride), chunks(tok, corpus.retain(), chunk, stride))
                     .setMethod(run.method()).optConfig(DefaultSteps.config(run.method(), run.config(), dataDir))

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.unlearn.cli.AdapterOptions;
 import dev.unlearn.cli.LoraOptions;
 import dev.unlearn.core.train.TrainSettings;
+import dev.unlearn.methods.run.MethodRunner;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,11 +29,29 @@ import java.util.Map;
  * @param export {@code merged} or {@code peft}, or null (merged)
  * @param precision {@code fp32}, {@code bf16} or {@code fp16}, or null (fp32): the recipe spelling of
  *     {@code unlearn forget --precision}; a half precision needs {@code lora}
+ * @param referenceCacheMb the largest on-disk cache of π_ref's outputs in MiB, or null (the runner's default,
+ *     {@link #DEFAULT_REFERENCE_CACHE_MB}); 0 = a model copy always serves as the reference. The recipe
+ *     spelling of {@code unlearn forget --reference-cache-mb}
  */
 @JsonDeserialize(using = MethodTrain.FromJson.class)
-public record MethodTrain(TrainSettings settings, Lora lora, String export, String precision) {
-    /** The adapter keys of a method's {@code train} section, besides {@link TrainSettings#KEYS}. */
-    public static final List<String> ADAPTER_KEYS = List.of("lora", "export", "precision");
+public record MethodTrain(TrainSettings settings, Lora lora, String export, String precision, Integer referenceCacheMb) {
+    /** The keys of a method's {@code train} section that only an unlearning run has, besides {@link TrainSettings#KEYS}. */
+    public static final List<String> ADAPTER_KEYS = List.of("lora", "export", "precision", "reference_cache_mb");
+
+    /** {@code reference_cache_mb} when not given: {@link MethodRunner.Builder#DEFAULT_CACHE_LIMIT} in MiB. */
+    public static final int DEFAULT_REFERENCE_CACHE_MB = (int) (MethodRunner.Builder.DEFAULT_CACHE_LIMIT >> 20);
+
+    public MethodTrain {
+        if (referenceCacheMb != null && referenceCacheMb < 0) {
+            throw new dev.unlearn.core.InvalidInputException("train.reference_cache_mb must be >= 0 (0 = always a copy"
+                    + " of the model as the reference), found " + referenceCacheMb);
+        }
+    }
+
+    /** The reference cache limit in bytes ({@link MethodRunner.Builder#optReferenceCacheLimit}). */
+    public long referenceCacheBytes() {
+        return (long) (referenceCacheMb == null ? DEFAULT_REFERENCE_CACHE_MB : referenceCacheMb) << 20;
+    }
 
     /** Every key of a method's {@code train} section. */
     public static List<String> keys() {
@@ -77,6 +96,9 @@ public record MethodTrain(TrainSettings settings, Lora lora, String export, Stri
         }
         if (precision != null) {
             m.put("precision", precision);
+        }
+        if (referenceCacheMb != null) {
+            m.put("reference_cache_mb", referenceCacheMb);
         }
         return m;
     }
@@ -153,6 +175,7 @@ public record MethodTrain(TrainSettings settings, Lora lora, String export, Stri
             Lora[] lora = new Lora[1];
             String[] export = new String[1];
             String[] precision = new String[1];
+            Integer[] cacheMb = new Integer[1];
             Map<String, TrainSettings.OtherKey> others = new LinkedHashMap<>();
             others.put("lora", (q, c) -> lora[0] = c.readValue(q, Lora.class));
             others.put("export", (q, c) -> {
@@ -169,7 +192,16 @@ public record MethodTrain(TrainSettings settings, Lora lora, String export, Stri
                 }
                 precision[0] = v.textValue();
             });
-            return new MethodTrain(TrainSettings.read(p, ctx, MethodTrain.class, others), lora[0], export[0], precision[0]);
+            others.put("reference_cache_mb", (q, c) -> {
+                JsonNode v = c.readTree(q);
+                if (!v.canConvertToInt() || !v.isIntegralNumber() || v.intValue() < 0) {
+                    throw JsonMappingException.from(q, "expected a whole number of MiB >= 0 (0 = always a copy of the"
+                            + " model as the reference), found " + v);
+                }
+                cacheMb[0] = v.intValue();
+            });
+            return new MethodTrain(TrainSettings.read(p, ctx, MethodTrain.class, others), lora[0], export[0], precision[0],
+                    cacheMb[0]);
         }
     }
 }

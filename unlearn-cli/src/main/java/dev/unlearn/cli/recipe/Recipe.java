@@ -108,7 +108,21 @@ public record Recipe(
 
         /** The run's adapter keys as {@code unlearn forget}'s options (all off without {@code train.lora}). */
         public dev.unlearn.cli.AdapterOptions adapterOptions() {
-            return train == null ? new MethodTrain(TrainSettings.DEFAULTS, null, null, null).options() : train.options();
+            return trainOrDefaults().options();
+        }
+
+        /** The precision the stage loads its model in ({@code train.precision}, fp32 when absent). */
+        public dev.unlearn.core.model.Precision modelPrecision() {
+            return trainOrDefaults().modelPrecision();
+        }
+
+        /** The largest reference cache of the stage, in bytes ({@code train.reference_cache_mb}). */
+        public long referenceCacheBytes() {
+            return trainOrDefaults().referenceCacheBytes();
+        }
+
+        private MethodTrain trainOrDefaults() {
+            return train == null ? new MethodTrain(TrainSettings.DEFAULTS, null, null, null, null) : train;
         }
     }
 

@@ -80,7 +80,7 @@ public record RequestPolicy(String name, String method, Map<String, Object> conf
 
     /** The train section as a recipe's method stage holds it, so both read their adapter keys alike. */
     private MethodTrain methodTrain() {
-        return new MethodTrain(train, lora, null, precision.key());
+        return new MethodTrain(train, lora, null, precision.key(), null);
     }
 
     public static final List<String> NAMES = List.of("standard", "strict");

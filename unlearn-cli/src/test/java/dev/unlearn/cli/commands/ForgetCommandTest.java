@@ -99,6 +99,22 @@ class ForgetCommandTest {
         assertEquals("user file", Files.readString(mine));
     }
 
+    /** {@code --reference-cache-mb}: the limit reaches the runner (0: a model copy), a negative one is an input error. */
+    @Test
+    void theReferenceCacheLimitIsTheUsers(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("npo-copy");
+        CliRun r = CliRun.of(args(out, "npo", "--max-steps", "1", "--reference-cache-mb", "0"));
+        assertEquals(0, r.code(), r.toString());
+        JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertEquals("model_copy", s.get("reference").asText(), s.toString());
+        assertEquals(0, s.at("/reference_cache/limit_bytes").asLong(), s.toString());
+        assertFalse(s.at("/reference_cache/used").asBoolean(true), s.toString());
+        assertFalse(Files.exists(out.resolve("reference-cache")));
+        CliRun bad = CliRun.of(args(tmp.resolve("x"), "npo", "--reference-cache-mb", "-1"));
+        assertEquals(ExitCodes.BAD_INPUT, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("--reference-cache-mb must be >= 0"), bad.toString());
+    }
+
     @Test
     void outInsideOrEqualToModelIsRefused() {
         CliRun same = CliRun.of(args(w.full(), "ga"));

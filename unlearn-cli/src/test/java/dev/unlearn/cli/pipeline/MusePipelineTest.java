@@ -91,6 +91,23 @@ class MusePipelineTest {
         assertTrue(again.stages().stream().allMatch(StageRunner.Outcome::skipped), w.toString());
     }
 
+    /** A method run's train.precision reaches the MUSE unlearning stage (it loaded the model in fp32 whatever it said). */
+    @Test
+    void aMethodRunsPrecisionIsHonouredOnRawText() throws Exception {
+        String adapters = "    train: {max_steps: 2, lr: 2.0e-3, batch_size: 4, weight_decay: 0.0, schedule: constant,"
+                + " lora: {rank: 2, targets: all}";
+        String twins = RECIPE.replace("eval:\n", "  - name: npo-fp32\n    method: npo\n" + adapters + "}\n"
+                + "  - name: npo-bf16\n    method: npo\n" + adapters + ", precision: bf16}\neval:\n");
+        Path dir = tmp.resolve("precision");
+        Files.createDirectories(dir);
+        new RunPipeline(new DefaultSteps(System.err), new PrintWriter(new StringWriter()))
+                .run(RecipeLoader.load(recipe(dir, twins)), dir, tmp.resolve("run"), "unlearn");
+        Path stages = tmp.resolve("run/unlearn");
+        String fp32 = dev.unlearn.core.io.Digests.sha256(stages.resolve("npo-fp32/model/model.safetensors"));
+        String bf16 = dev.unlearn.core.io.Digests.sha256(stages.resolve("npo-bf16/model/model.safetensors"));
+        assertNotEquals(fp32, bf16, "bf16 weights train differently from fp32 ones; equal weights mean the key was dropped");
+    }
+
     @Test
     void methodsThatNeedQaPairsFailOnRawText(@TempDir Path dir) throws Exception {
         String flat = RECIPE.replace("  - method: npo\n", "  - method: pd\n    config: {base: npo}\n");

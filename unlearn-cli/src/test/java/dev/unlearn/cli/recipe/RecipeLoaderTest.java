@@ -239,6 +239,22 @@ class RecipeLoaderTest {
     }
 
     @Test
+    void referenceCacheKeyBindsAndIsChecked(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("r.yaml");
+        Files.writeString(f, lora("{reference_cache_mb: 0}"));
+        Recipe.MethodRun m = RecipeLoader.load(f).methods().get(1);
+        assertEquals(0, m.referenceCacheBytes());
+        assertEquals(0, new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(m).at("/train/reference_cache_mb").asInt(-1),
+                "the key enters the stage fingerprint");
+        assertEquals(4L << 30, RecipeLoader.load(dir.resolve("r.yaml"), java.util.List.of("methods.npo-strong.train.lr=0.01"))
+                .methods().get(0).referenceCacheBytes(), "the default is the runner's 4 GiB");
+        for (String bad : new String[] {"-1", "1.5", "lots"}) {
+            String e = error(dir, lora("{reference_cache_mb: " + bad + "}"));
+            assertTrue(e.contains("methods[1].train.reference_cache_mb") && e.contains(">= 0"), e);
+        }
+    }
+
+    @Test
     void unknownLoraKeyNamesItsPath(@TempDir Path dir) throws Exception {
         String m = error(dir, lora("{lora: {rank: 4, rnak: 2}}"));
         assertTrue(m.contains("methods[1].train.lora.rnak") && m.contains("rank") && m.contains("targets"), m);
