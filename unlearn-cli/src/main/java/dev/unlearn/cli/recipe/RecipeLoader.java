@@ -277,6 +277,9 @@ public final class RecipeLoader {
                 }
             }
         }
+        if (r.data() != null && r.data().muse() != null) {
+            museIgnored(p, r);
+        }
         if (r.eval() != null && r.eval().attentionMask() != null) {
             try {
                 AttentionMasking.byName(r.eval().attentionMask());
@@ -577,6 +580,37 @@ public final class RecipeLoader {
             return "a list";
         }
         return "a mapping of keys to values"; // the key path says which section; a Java type name would not help
+    }
+
+    /**
+     * The keys a raw-text (MUSE) run cannot honour, refused rather than dropped: it trains, unlearns and scores
+     * windows of {@code data.muse.chunk_tokens} tokens cut from the corpora, so a length or masking setting of
+     * the QA path has nothing to act on.
+     */
+    private static void museIgnored(List<String> p, Recipe r) {
+        String windows = ": a MUSE recipe trains on windows of data.muse.chunk_tokens tokens; ";
+        List<Map.Entry<String, dev.unlearn.core.train.TrainSettings>> sections = new ArrayList<>();
+        if (r.finetune() != null) {
+            sections.add(Map.entry("finetune", r.finetuneSettings()));
+        }
+        for (int k = 0; r.methods() != null && k < r.methods().size(); k++) {
+            if (r.methods().get(k) != null) {
+                sections.add(Map.entry("methods[" + k + "].train", r.methods().get(k).settings()));
+            }
+        }
+        dev.unlearn.core.train.TrainSettings d = dev.unlearn.core.train.TrainSettings.DEFAULTS;
+        for (Map.Entry<String, dev.unlearn.core.train.TrainSettings> s : sections) {
+            if (s.getValue().maxLength() != d.maxLength()) {
+                p.add(s.getKey() + ".max_length" + windows + "set data.muse.chunk_tokens instead and leave max_length out");
+            }
+            if (s.getValue().attentionMask() != d.attentionMask()) {
+                p.add(s.getKey() + ".attention_mask" + windows + "their masks do not come from these settings; leave"
+                        + " attention_mask out");
+            }
+        }
+        if (r.eval() != null && r.eval().attentionMask() != null) {
+            p.add("eval.attention_mask: the MUSE evaluation scores raw-text windows, not QA prompts; leave attention_mask out");
+        }
     }
 
     static String path(List<JsonMappingException.Reference> refs) {

@@ -238,6 +238,22 @@ class RecipeLoaderTest {
         assertTrue(e.contains("methods[1].train.precision"), e);
     }
 
+    /** A raw-text run cuts its own windows: the QA path's length and masking keys would be dropped, so they are refused. */
+    @Test
+    void museRecipesRefuseTheKeysTheirWindowsIgnore() {
+        Path muse = Path.of("../recipes/muse-demo.yaml");
+        RecipeLoader.load(muse);
+        for (String[] c : new String[][] {{"finetune.max_length=128", "finetune.max_length"},
+            {"methods.0.train.max_length=64", "methods[0].train.max_length"},
+            {"methods.0.train.attention_mask=pad_token", "methods[0].train.attention_mask"},
+            {"eval.attention_mask=length", "eval.attention_mask"}}) {
+            String m = assertThrows(InvalidInputException.class, () -> RecipeLoader.load(muse, java.util.List.of(c[0])),
+                    c[0]).getMessage();
+            assertTrue(m.contains(c[1] + ": ") && m.contains("leave"), c[0] + ": " + m);
+        }
+        RecipeLoader.load(Path.of("../recipes/demo.yaml"), java.util.List.of("finetune.max_length=128"));
+    }
+
     @Test
     void referenceCacheKeyBindsAndIsChecked(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("r.yaml");
