@@ -25,25 +25,22 @@ import java.util.stream.Stream;
  *   <li>an output path that equals, contains or lies inside an input (model, data, tokenizer,
  *       templates, config, recipe, another run's stage) is refused before any work, with exit code 2
  *       ({@link #refuseOverlap(Path, Map)}); paths are compared after resolving symbolic links;</li>
- *   <li>a directory is only ever replaced or written into when the toolkit created it: either it
- *       carries the {@value #MARKER} mark ({@link #claim}), or it is a checkpoint the toolkit saved
- *       (its {@code manifest.json} says {@code unlearn-checkpoint/1}), or it does not exist or is empty
- *       ({@link #requireOurs});</li>
+ *   <li>a directory is only ever replaced or written into when the toolkit created it as a folder of the
+ *       same {@link Kind}, or it does not exist or is empty: the first line of its {@value #MARKER} mark
+ *       names the kind ({@link #claim} for run, sweep and request folders; {@link #requireOurs} for a
+ *       checkpoint, known also by its {@code manifest.json} saying {@code unlearn-checkpoint/1});</li>
  *   <li>a folder of one command's results ({@code eval tofu}, {@code eval leakage}, {@code worst-case};
  *       {@link #results}) replaces only an absent or empty folder or that command's earlier results (its
- *       {@value #RESULTS_MARKER} names the command): never a checkpoint, a run directory or a folder the user
- *       made; a result file ({@code guard build}) replaces only an earlier file of its kind
+ *       mark says {@code results} and names the command): never a checkpoint, a run directory or a folder
+ *       the user made; a result file ({@code guard build}) replaces only an earlier file of its kind
  *       ({@link #requireResultFile}); both are written whole beside the target, then renamed into place;</li>
  *   <li>temporary siblings a crashed save left ({@code .NAME.tmp-*}, {@code .NAME.old-*},
  *       {@code .FILE*.tmp}) are removed after the next successful write ({@link #removeStaleTemps}).</li>
  * </ol>
  */
 public final class OutputDirs {
-    /** The file that marks a directory the toolkit created (run directories, request output folders). */
+    /** The file that marks a directory the toolkit created; its first line names the {@link Kind}. */
     public static final String MARKER = ".unlearn-output";
-
-    /** The file that marks a folder of one command's results ({@link Results}); its first line names the command. */
-    public static final String RESULTS_MARKER = ".unlearn-results";
 
     private OutputDirs() {}
 
@@ -82,7 +79,7 @@ public final class OutputDirs {
         }
 
         /**
-         * Writes the results into a staging sibling {@code .NAME.tmp-*} with the {@value #RESULTS_MARKER}
+         * Writes the results into a staging sibling {@code .NAME.tmp-*} with the {@value #MARKER}
          * mark, then renames it to the folder; earlier results there are moved aside first and deleted after
          * the rename, so an interruption leaves the old results or the new ones, never a mix. On any failure
          * the staging folder is removed and the folder is as it was.
@@ -94,8 +91,9 @@ public final class OutputDirs {
                 Files.createDirectories(target.getParent());
                 tmp = StagingDirs.create(target.getParent(), "." + target.getFileName() + ".tmp-");
                 writer.write(tmp);
-                Files.writeString(tmp.resolve(RESULTS_MARKER), command + "\nresults of 'unlearn " + command
-                        + "'; unlearn replaces this folder with the command's next results\n", StandardCharsets.UTF_8);
+                Files.writeString(tmp.resolve(MARKER), Kind.RESULTS.token + "\n" + command + "\ncreated by unlearn"
+                        + " (the results of 'unlearn " + command + "'); unlearn replaces this folder with the command's"
+                        + " next results\n", StandardCharsets.UTF_8);
                 check(); // again: something may have been put there while the command ran
                 StagingDirs.swapIn(tmp, target);
             } catch (IOException ex) {
@@ -124,25 +122,22 @@ public final class OutputDirs {
             if (isEmpty(dir)) {
                 return;
             }
-            String owner = resultsOwner(dir);
+            Kind k = kindOf(dir);
+            String owner = k == Kind.RESULTS ? resultsOwner(dir) : null;
             if (command.equals(owner)) {
                 return;
             }
-            throw new InvalidInputException("--out " + dir + " already holds " + (owner != null
-                    ? "the results of 'unlearn " + owner + "'"
-                    : "files that are not earlier results of 'unlearn " + command + "' (no " + RESULTS_MARKER + " mark)")
-                    + "; unlearn replaces only a command's own earlier results: choose a new directory");
+            throw new InvalidInputException("--out " + dir + (owner != null ? " already holds the results of 'unlearn "
+                    + owner + "'" : k != null ? " is " + k.description + " of unlearn"
+                    : " already holds files that are not earlier results of 'unlearn " + command + "' (no " + MARKER
+                    + " mark)") + "; unlearn replaces only a command's own earlier results: choose a new directory");
         }
     }
 
-    /** The command named by the results mark of {@code dir}, or null when it has none. */
+    /** The command a results folder's mark names (its second line), or null. */
     private static String resultsOwner(Path dir) {
-        Path m = dir.resolve(RESULTS_MARKER);
-        if (!Files.isRegularFile(m, LinkOption.NOFOLLOW_LINKS)) {
-            return null;
-        }
-        try (Stream<String> lines = Files.lines(m, StandardCharsets.UTF_8)) {
-            return lines.findFirst().map(String::strip).orElse(null);
+        try (Stream<String> lines = Files.lines(dir.resolve(MARKER), StandardCharsets.UTF_8)) {
+            return lines.skip(1).findFirst().map(String::strip).orElse(null);
         } catch (IOException | UncheckedIOException ex) {
             return null;
         }
@@ -222,7 +217,9 @@ public final class OutputDirs {
         /** A sweep's report folder, inside its output folder. */
         SWEEP_REPORT("sweep-report", "a sweep report folder"),
         /** A PEFT adapter folder a run exported (a full checkpoint is known by its manifest). */
-        CHECKPOINT("checkpoint", "a checkpoint");
+        CHECKPOINT("checkpoint", "a checkpoint"),
+        /** One command's results ({@link #results}); the mark's second line names the command. */
+        RESULTS("results", "a results folder");
 
         private final String token;
         private final String description;

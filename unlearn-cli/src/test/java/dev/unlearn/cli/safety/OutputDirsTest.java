@@ -70,11 +70,18 @@ class OutputDirsTest {
         Files.writeString(run.resolve("audit.jsonl"), "");
         Path checkpoint = Files.createDirectories(tmp.resolve("ckpt"));
         Files.writeString(checkpoint.resolve("manifest.json"), "{\"format\": \"unlearn-checkpoint/1\"}");
-        for (Path p : List.of(run, checkpoint)) {
+        Path user = Files.createDirectories(tmp.resolve("user"));
+        Files.writeString(user.resolve("report.html"), "mine");
+        Map<Path, String> refusals = Map.of(run, "is a run directory of unlearn", checkpoint, "is a checkpoint of unlearn",
+                user, "not earlier results of 'unlearn eval tofu'");
+        for (Map.Entry<Path, String> e : refusals.entrySet()) {
             InvalidInputException ex = assertThrows(InvalidInputException.class,
-                    () -> OutputDirs.results(p, "eval tofu", Map.of()));
-            assertTrue(ex.getMessage().contains("not earlier results"), ex.getMessage());
+                    () -> OutputDirs.results(e.getKey(), "eval tofu", Map.of()));
+            assertTrue(ex.getMessage().contains(e.getValue()), ex.getMessage());
         }
+        InvalidInputException asRun = assertThrows(InvalidInputException.class,
+                () -> OutputDirs.claim(dir, "run directory", OutputDirs.Kind.RUN));
+        assertTrue(asRun.getMessage().contains("is a results folder of unlearn, not a run directory"), asRun.getMessage());
         InvalidInputException here = assertThrows(InvalidInputException.class,
                 () -> OutputDirs.results(Path.of(""), "eval tofu", Map.of()));
         assertTrue(here.getMessage().contains("is the current directory"), here.getMessage());

@@ -81,7 +81,7 @@ class ResultFoldersTest {
         Path out = tmp.resolve("eval");
         CliRun first = CliRun.of(evalTofu(w.full(), w.data(), out));
         assertEquals(0, first.code(), first.toString());
-        assertEquals("eval tofu", Files.readAllLines(out.resolve(OutputDirs.RESULTS_MARKER)).get(0));
+        assertEquals(List.of("results", "eval tofu"), Files.readAllLines(out.resolve(OutputDirs.MARKER)).subList(0, 2));
         assertTrue(Files.isRegularFile(out.resolve("summary.json")));
         Files.writeString(out.resolve("stray.txt"), "left in a results folder");
 
