@@ -160,12 +160,7 @@ class DataLossTest {
 
     @Test
     void aRunDirectoryIsNeverReplacedByACheckpointNorUsedAsASweepOrRequestFolder(@TempDir Path tmp) throws Exception {
-        Path run = tmp.resolve("run");
-        OutputDirs.claim(run, "run directory", OutputDirs.Kind.RUN);
-        Files.createDirectories(run.resolve("data"));
-        Files.writeString(run.resolve("data/manifest.json"), "{}");
-        Files.createDirectories(run.resolve("report"));
-        Files.writeString(run.resolve("report/report.html"), "a day of training");
+        Path run = Trees.runDirectory(tmp.resolve("run"));
         Map<String, String> before = Trees.digest(tmp);
         CliRun f = CliRun.of(forget(w.full(), run, "--overwrite"));
         assertEquals(ExitCodes.BAD_INPUT, f.code(), f.toString());

@@ -94,10 +94,7 @@ class OutputDirsTest {
 
     @Test
     void aFolderOfOneKindIsNeverClaimedOrReplacedAsAnother(@TempDir Path tmp) throws Exception {
-        Path run = tmp.resolve("run");
-        OutputDirs.claim(run, "run directory", OutputDirs.Kind.RUN);
-        Files.createDirectories(run.resolve("data"));
-        Files.writeString(run.resolve("data/manifest.json"), "{}");
+        Path run = Trees.runDirectory(tmp.resolve("run"));
         OutputDirs.claim(run, "run directory", OutputDirs.Kind.RUN);
         for (OutputDirs.Kind other : List.of(OutputDirs.Kind.SWEEP, OutputDirs.Kind.REQUESTS)) {
             InvalidInputException ex = assertThrows(InvalidInputException.class, () -> OutputDirs.claim(run, "--out", other));

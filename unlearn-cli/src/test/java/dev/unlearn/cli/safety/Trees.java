@@ -21,6 +21,16 @@ final class Trees {
         return m;
     }
 
+    /** A run directory as {@code unlearn run} leaves one: the mark, a finished data stage and a report. */
+    static Path runDirectory(Path dir) throws IOException {
+        dev.unlearn.cli.commands.OutputDirs.claim(dir, "run directory", dev.unlearn.cli.commands.OutputDirs.Kind.RUN);
+        Files.createDirectories(dir.resolve("data"));
+        Files.writeString(dir.resolve("data/manifest.json"), "{}");
+        Files.createDirectories(dir.resolve("report"));
+        Files.writeString(dir.resolve("report/report.html"), "a day of training");
+        return dir;
+    }
+
     static void copy(Path from, Path to) throws IOException {
         try (Stream<Path> s = Files.walk(from)) {
             for (Path p : (Iterable<Path>) s::iterator) {

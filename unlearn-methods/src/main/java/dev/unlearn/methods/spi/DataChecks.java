@@ -19,7 +19,7 @@ public final class DataChecks {
         requireForget(method, ctx.forget());
         requireDisjoint(ctx.forget(), ctx.retain());
         if (config.needsRetain() && ctx.retain().isEmpty()) {
-            throw new InvalidInputException("Method '" + method + "' needs a retain set, but none was given: "
+            throw new InvalidInputException("Method '" + method + "' needs a retain set, but it is empty or was not given: "
                     + config.retainReason() + ".");
         }
         if (config.needsReference() && !ctx.hasReference()) {
