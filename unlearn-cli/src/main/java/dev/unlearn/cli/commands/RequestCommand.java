@@ -289,8 +289,15 @@ public class RequestCommand extends CommandGroup {
         public Integer call() {
             RequestWorkflow wf = o.workflow(spec);
             List<DeletionRequest> rs = new ArrayList<>();
+            Map<String, Path> seen = new java.util.HashMap<>();
             for (Path p : requests) {
-                rs.add(o.read(p));
+                DeletionRequest r = o.read(p);
+                Path first = seen.putIfAbsent(r.requestId(), p);
+                if (first != null) { // before any work: the second would unlearn from the first's published model
+                    throw new InvalidInputException("request id " + r.requestId() + " appears twice in the batch (" + first
+                            + ", " + p + "); give each request once");
+                }
+                rs.add(r);
             }
             Path model = o.model;
             for (int i = 0; i < rs.size(); i++) {

@@ -234,6 +234,9 @@ class InputRefusalTest {
         cases.put(new String[] {"request", "submit", req.toString(), "--training-data", w.data().toString(), "--model",
                 noTokenizer.toString(), "--out", tmp.resolve("compliance").toString(), "--key", key.toString()},
                 "has no tokenizer.json; a request needs a Hugging Face checkpoint with its tokenizer");
+        cases.put(new String[] {"request", "batch", req.toString(), req.toString(), "--training-data", w.data().toString(),
+                "--model", m, "--out", tmp.resolve("compliance").toString(), "--key", key.toString()},
+                "request id DR-1 appears twice in the batch");
         for (Map.Entry<String[], String> c : cases.entrySet()) {
             CliRun r = CliRun.of(c.getKey());
             assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
