@@ -2,11 +2,7 @@ package dev.unlearn.cli;
 
 import dev.unlearn.cli.commands.OutputDirs;
 import dev.unlearn.core.InvalidInputException;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,18 +18,9 @@ public class OverwriteOption {
 
     /** Checks {@code out}, before any work (the caller has refused an overlap with the inputs). */
     public void check(Path out) {
-        if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS)) {
-            throw new InvalidInputException("--out " + out + " is an existing file; give a directory.");
-        }
-        if (Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS) && !enabled) {
-            try (Stream<Path> s = Files.list(out)) {
-                if (s.findAny().isPresent()) {
-                    throw new InvalidInputException("--out " + out + " already holds files; choose a new directory or"
-                            + " pass --overwrite to replace it.");
-                }
-            } catch (IOException ex) {
-                throw new InvalidInputException("cannot list --out " + out + ": " + ex.getMessage(), ex);
-            }
+        if (!enabled && OutputDirs.holdsFiles(out, "--out")) {
+            throw new InvalidInputException("--out " + out + " already holds files; choose a new directory or"
+                    + " pass --overwrite to replace it.");
         }
         OutputDirs.requireOurs(out, "--out");
     }

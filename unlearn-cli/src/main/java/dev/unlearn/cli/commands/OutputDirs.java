@@ -110,20 +110,12 @@ public final class OutputDirs {
 
         private void check() {
             refuseHereOrRoot(dir, "--out", "results replace their folder whole");
-            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                return;
-            }
-            if (Files.isSymbolicLink(dir)) {
-                throw new InvalidInputException("--out " + dir + " is a symbolic link; give a real directory");
-            }
-            if (!Files.isDirectory(dir)) {
-                throw new InvalidInputException("--out " + dir + " is an existing file, not a directory; give a new directory");
-            }
-            if (isEmpty(dir)) {
+            if (!holdsFiles(dir, "--out")) {
                 return;
             }
             Kind k = kindOf(dir);
-            String owner = k == Kind.RESULTS ? resultsOwner(dir) : null;
+            List<String> mark = markLines(dir);
+            String owner = k == Kind.RESULTS && mark.size() > 1 ? mark.get(1).strip() : null;
             if (command.equals(owner)) {
                 return;
             }
@@ -134,13 +126,34 @@ public final class OutputDirs {
         }
     }
 
-    /** The command a results folder's mark names (its second line), or null. */
-    private static String resultsOwner(Path dir) {
-        try (Stream<String> lines = Files.lines(dir.resolve(MARKER), StandardCharsets.UTF_8)) {
-            return lines.skip(1).findFirst().map(String::strip).orElse(null);
-        } catch (IOException | UncheckedIOException ex) {
-            return null;
+    /** The lines of {@code dir}'s mark (first: the kind's token; results: second, the command); empty without one. */
+    private static List<String> markLines(Path dir) {
+        Path m = dir.resolve(MARKER);
+        if (!Files.isRegularFile(m, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
         }
+        try {
+            return Files.readAllLines(m, StandardCharsets.UTF_8);
+        } catch (IOException | UncheckedIOException ex) {
+            return List.of();
+        }
+    }
+
+    /**
+     * Whether {@code dir} exists and holds anything; a link or a regular file where the folder should be is
+     * refused, naming {@code option}.
+     */
+    public static boolean holdsFiles(Path dir, String option) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        if (Files.isSymbolicLink(dir)) {
+            throw new InvalidInputException(option + " " + dir + " is a symbolic link; give a real directory");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new InvalidInputException(option + " " + dir + " is an existing file, not a directory; give a new directory");
+        }
+        return !isEmpty(dir);
     }
 
     /**
@@ -266,31 +279,30 @@ public final class OutputDirs {
      * {@link Checkpoint#save} writes, or the kind its files show; an adapter folder with a mark; else null.
      */
     static Kind kindOf(Path dir) {
-        Path m = dir.resolve(MARKER);
-        boolean marked = Files.isRegularFile(m, LinkOption.NOFOLLOW_LINKS);
-        if (marked) {
-            try (Stream<String> lines = Files.lines(m, StandardCharsets.UTF_8)) {
-                String first = lines.findFirst().orElse("").strip();
-                Kind k = Kind.ofToken(first);
-                if (k != null) {
-                    return k;
-                }
-                if (first.equals("created by unlearn sweep report")) { // the report's mark before kinds
-                    return Kind.SWEEP_REPORT;
-                }
-            } catch (IOException | UncheckedIOException ex) {
-                return null;
-            }
+        boolean marked = Files.isRegularFile(dir.resolve(MARKER), LinkOption.NOFOLLOW_LINKS);
+        Kind k = markedKind(dir);
+        if (k != null) {
+            return k;
         }
         if (isCheckpoint(dir)) {
             return Kind.CHECKPOINT;
         }
-        for (Kind k : Kind.values()) {
-            if (k.evidenced(dir)) {
-                return k;
+        for (Kind e : Kind.values()) {
+            if (e.evidenced(dir)) {
+                return e;
             }
         }
         return marked && PeftAdapter.isAdapterDir(dir) ? Kind.CHECKPOINT : null;
+    }
+
+    /** The kind {@code dir}'s mark names on its first line; null without a mark or with one from before kinds. */
+    private static Kind markedKind(Path dir) {
+        List<String> mark = markLines(dir);
+        String first = mark.isEmpty() ? "" : mark.get(0).strip();
+        if (first.equals("created by unlearn sweep report")) { // the report's mark before kinds
+            return Kind.SWEEP_REPORT;
+        }
+        return Kind.ofToken(first);
     }
 
     /**
@@ -300,16 +312,7 @@ public final class OutputDirs {
      */
     public static void requireOurs(Path dir, String option) {
         refuseHereOrRoot(dir, option, "a checkpoint replaces its folder whole");
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (Files.isSymbolicLink(dir)) {
-            throw new InvalidInputException(option + " " + dir + " is a symbolic link; give a real directory");
-        }
-        if (!Files.isDirectory(dir)) {
-            throw new InvalidInputException(option + " " + dir + " is an existing file, not a directory; give a new directory");
-        }
-        if (isEmpty(dir)) {
+        if (!holdsFiles(dir, option)) {
             return;
         }
         Kind k = kindOf(dir);
@@ -329,32 +332,23 @@ public final class OutputDirs {
      * folder of another kind included, is refused with exit code 2.
      */
     public static void claim(Path dir, String option, Kind kind) {
-        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            if (Files.isSymbolicLink(dir)) {
-                throw new InvalidInputException(option + " " + dir + " is a symbolic link; give a real directory");
+        if (holdsFiles(dir, option)) {
+            Kind k = kindOf(dir);
+            if (k != null && k != kind) {
+                throw new InvalidInputException(option + " " + dir + " is " + k.description + " of unlearn, not "
+                        + kind.description + "; it never writes into a folder of another kind: choose a new directory");
             }
-            if (!Files.isDirectory(dir)) {
-                throw new InvalidInputException(option + " " + dir + " is an existing file, not a directory");
-            }
-            if (!isEmpty(dir)) {
-                boolean marked = Files.isRegularFile(dir.resolve(MARKER), LinkOption.NOFOLLOW_LINKS);
-                Kind k = kindOf(dir);
-                if (k != null && k != kind) {
-                    throw new InvalidInputException(option + " " + dir + " is " + k.description + " of unlearn, not "
-                            + kind.description + "; it never writes into a folder of another kind: choose a new directory");
-                }
-                if (k == null && !marked) {
-                    throw new InvalidInputException(option + " " + dir + " already holds files that unlearn did not write"
-                            + " (no " + MARKER + " mark); it never writes into or replaces a directory it did not create:"
-                            + " choose a new directory");
-                }
+            if (k == null && !Files.isRegularFile(dir.resolve(MARKER), LinkOption.NOFOLLOW_LINKS)) {
+                throw new InvalidInputException(option + " " + dir + " already holds files that unlearn did not write"
+                        + " (no " + MARKER + " mark); it never writes into or replaces a directory it did not create:"
+                        + " choose a new directory");
             }
         }
         try {
             Files.createDirectories(dir);
             Path m = dir.resolve(MARKER);
             if (!Files.exists(m, LinkOption.NOFOLLOW_LINKS) || Files.isRegularFile(m, LinkOption.NOFOLLOW_LINKS)
-                    && Kind.ofToken(Files.readAllLines(m, StandardCharsets.UTF_8).stream().findFirst().orElse("")) == null) {
+                    && markedKind(dir) == null) {
                 mark(dir, kind); // new, or a mark from before kinds: now says what the folder is
             }
         } catch (IOException ex) {
@@ -373,8 +367,11 @@ public final class OutputDirs {
 
     /** Refuses {@code dir} unless it is absent or a folder of the toolkit of that kind, which may then be replaced. */
     public static void requireKind(Path dir, String option, Kind kind) {
-        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && (Files.isSymbolicLink(dir) || kindOf(dir) != kind)) {
-            Kind k = Files.isSymbolicLink(dir) ? null : kindOf(dir);
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Kind k = Files.isSymbolicLink(dir) ? null : kindOf(dir);
+        if (k != kind) {
             throw new InvalidInputException(option + " " + dir + (k != null ? " is " + k.description + " of unlearn"
                     : " holds files unlearn did not write (no " + MARKER + " mark)") + ", not " + kind.description
                     + "; it never replaces it: move it away or choose another directory");
