@@ -18,9 +18,6 @@ public class TemplateOption {
 
     /** The custom template file ({@code file:PATH.jinja} or {@code PATH.jinja}), an input no output may overwrite; else null. */
     public Path file() {
-        if (name == null || !(name.startsWith("file:") || name.endsWith(".jinja"))) {
-            return null;
-        }
-        return Path.of(name.startsWith("file:") ? name.substring("file:".length()) : name);
+        return PromptTemplate.templateFile(name, null);
     }
 }

@@ -134,8 +134,8 @@ public final class PromptTemplate {
             }
             return PLAIN;
         }
-        if (s.startsWith("file:") || s.endsWith(".jinja")) {
-            Path f = file(s.startsWith("file:") ? s.substring(5) : s, baseDir);
+        Path f = templateFile(s, baseDir);
+        if (f != null) {
             return chat("chat(" + f + ")", customChat(read(f), f.toString(), modelDir), null, Map.of());
         }
         if (s.startsWith("{")) {
@@ -203,6 +203,18 @@ public final class PromptTemplate {
         } catch (IOException ex) {
             throw new InvalidInputException(f + ": cannot parse: " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * The custom chat template file a spec names ({@code file:PATH.jinja} or {@code PATH.jinja}, relative to
+     * {@code baseDir} when given), or null when the spec names none; an input no output may overwrite.
+     */
+    public static Path templateFile(String spec, Path baseDir) {
+        String s = spec == null ? "" : spec.trim();
+        if (!s.startsWith("file:") && !s.endsWith(".jinja")) {
+            return null;
+        }
+        return file(s.startsWith("file:") ? s.substring("file:".length()) : s, baseDir);
     }
 
     private static Path file(String p, Path baseDir) {
