@@ -133,10 +133,7 @@ public class ForgetCommand extends ModelCommand {
         PrintWriter err = spec.commandLine().getErr();
         // option values first, then paths: all before any work
         TrainSettings settings = training.settings();
-        if (referenceCacheMb < 0) {
-            throw new InvalidInputException("--reference-cache-mb must be >= 0 (0 = always a copy of the model), found "
-                    + referenceCacheMb);
-        }
+        Options.nonNegative("--reference-cache-mb", referenceCacheMb);
         List<String> unused = TrainingOptions.unused(method, settings);
         if (!unused.isEmpty()) {
             throw new InvalidInputException("method '" + method + "' " + TrainingOptions.notTraining(method) + " and does not train: "
