@@ -332,6 +332,24 @@ public final class OutputDirs {
      * folder of another kind included, is refused with exit code 2.
      */
     public static void claim(Path dir, String option, Kind kind) {
+        checkClaim(dir, option, kind);
+        try {
+            Files.createDirectories(dir);
+            Path m = dir.resolve(MARKER);
+            if (!Files.exists(m, LinkOption.NOFOLLOW_LINKS) || Files.isRegularFile(m, LinkOption.NOFOLLOW_LINKS)
+                    && markedKind(dir) == null) {
+                mark(dir, kind); // new, or a mark from before kinds: now says what the folder is
+            }
+        } catch (IOException ex) {
+            throw new InvalidInputException("cannot create " + option + " " + dir + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * The checks of {@link #claim}, which neither create nor mark anything: refuses {@code dir} unless
+     * {@link #claim} would accept it.
+     */
+    public static void checkClaim(Path dir, String option, Kind kind) {
         if (holdsFiles(dir, option)) {
             Kind k = kindOf(dir);
             if (k != null && k != kind) {
@@ -343,16 +361,6 @@ public final class OutputDirs {
                         + " (no " + MARKER + " mark); it never writes into or replaces a directory it did not create:"
                         + " choose a new directory");
             }
-        }
-        try {
-            Files.createDirectories(dir);
-            Path m = dir.resolve(MARKER);
-            if (!Files.exists(m, LinkOption.NOFOLLOW_LINKS) || Files.isRegularFile(m, LinkOption.NOFOLLOW_LINKS)
-                    && markedKind(dir) == null) {
-                mark(dir, kind); // new, or a mark from before kinds: now says what the folder is
-            }
-        } catch (IOException ex) {
-            throw new InvalidInputException("cannot create " + option + " " + dir + ": " + ex.getMessage(), ex);
         }
     }
 

@@ -54,9 +54,12 @@ final class MusePipeline {
     }
 
     private final PrintWriter log;
+    private final boolean planning;
 
-    MusePipeline(PrintWriter log) {
+    /** @param planning whether the stages only plan ({@link StageRunner#plan}): their folders may not exist */
+    MusePipeline(PrintWriter log, boolean planning) {
         this.log = log;
+        this.planning = planning;
     }
 
     RunPipeline.Result run(Recipe r, Path recipeDir, Path runDir, Stager st) {
@@ -67,6 +70,10 @@ final class MusePipeline {
         int stride = mu.stride() == null ? 0 : mu.stride();
         RawTextReader.Layout layout = RawTextReader.Layout.byName(mu.layout());
         List<StageRunner.Outcome> outcomes = new ArrayList<>();
+
+        MuseCorpus.Names names = new MuseCorpus.Names(mu.forgetCorpus(),
+                mu.retainCorpus() == null ? null : Arrays.stream(mu.retainCorpus().split(",")).map(String::strip).toList(),
+                mu.holdoutCorpus(), mu.forgetQa(), mu.retainQa(), mu.verbmem(), layout);
 
         // data
         ObjectNode fpData = StageRunner.fingerprint();
@@ -88,14 +95,15 @@ final class MusePipeline {
             data = st.stage("data", fpData, dir -> RunPipeline.writeJson(dir.resolve("data.json"), fpData));
         }
         outcomes.add(data);
-        MuseCorpus.Names names = new MuseCorpus.Names(mu.forgetCorpus(),
-                mu.retainCorpus() == null ? null : Arrays.stream(mu.retainCorpus().split(",")).map(String::strip).toList(),
-                mu.holdoutCorpus(), mu.forgetQa(), mu.retainQa(), mu.verbmem(), layout);
-        MuseCorpus corpus = MuseCorpus.load(dataDir, names);
-        log.printf("  MUSE data: %d forget and %d retain documents, %d/%d KnowMem questions, %d VerbMem prompts,"
-                + " %d/%d PrivLeak texts%n", corpus.forget().size(), corpus.retain().size(), corpus.forgetQa().size(),
-                corpus.retainQa().size(), corpus.verbmem().size(), corpus.privleakForget().size(), corpus.privleakHoldout().size());
-        log.flush();
+        // a plan runs no stage: it reads the user's corpora (checking their names) but not a built-in corpus,
+        // which only the data stage writes
+        MuseCorpus corpus = planning && builtin ? null : MuseCorpus.load(dataDir, names);
+        if (!planning) {
+            log.printf("  MUSE data: %d forget and %d retain documents, %d/%d KnowMem questions, %d VerbMem prompts,"
+                    + " %d/%d PrivLeak texts%n", corpus.forget().size(), corpus.retain().size(), corpus.forgetQa().size(),
+                    corpus.retainQa().size(), corpus.verbmem().size(), corpus.privleakForget().size(), corpus.privleakHoldout().size());
+            log.flush();
+        }
         String dataDigest = data.digest();
         Path tokDir = r.model().checkpoint() != null ? RunPipeline.resolve(recipeDir, r.model().checkpoint(), "model.checkpoint")
                 : dataDir;
@@ -141,15 +149,16 @@ final class MusePipeline {
                     .with(evaluate(e.name(), model, retainModel, corpus, suites, template, maxNew, builtin, r.eval(), seed, dir))
                     .write(dir.resolve(Evaluator.SUMMARY)));
             outcomes.add(o);
+            if (planning) {
+                continue; // nothing was evaluated
+            }
             double wall = RunPipeline.UNLEARNED.equals(e.role()) ? wallOf(runDir.resolve("unlearn").resolve(e.name()))
                     : wallOf(RunPipeline.FULL.equals(e.role()) ? full.dir() : retain.dir());
             rows.add(RunPipeline.ModelRow.of(e, EvaluationSummary.read(o.dir().resolve(Evaluator.SUMMARY)), wall));
         }
 
-        ObjectNode fpReport = StageRunner.fingerprint();
-        outcomes.forEach(o -> fpReport.put(o.name(), o.digest()));
-        StageRunner.Outcome rep = st.stage("report", fpReport,
-                dir -> RunReport.write(dir, r.name() == null ? "unlearn run" : r.name(), rows));
+        StageRunner.Outcome rep = RunPipeline.reportStage(r, outcomes, (fp, title) -> st.stage("report", fp,
+                dir -> RunReport.write(dir, title, rows)));
         outcomes.add(rep);
         return new RunPipeline.Result(runDir, rows, outcomes, rep.dir().resolve("report.json"), rep.dir().resolve("report.html"));
     }

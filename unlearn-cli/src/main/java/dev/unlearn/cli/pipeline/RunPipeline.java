@@ -114,10 +114,7 @@ public final class RunPipeline {
      *     later stages are not run
      */
     public Result run(Recipe r, Path recipeDir, Path runDir, String only) {
-        if (only != null && !stageNames(r).contains(only)) {
-            throw new InvalidInputException("--only " + only + ": no such stage in this recipe; stages: "
-                    + String.join(", ", stageNames(r)));
-        }
+        checkOnly(r, only);
         ranSelected = false;
         refuseOverlap(r, recipeDir, runDir);
         try {
@@ -126,6 +123,36 @@ public final class RunPipeline {
             log.printf("--only %s: done; later stages are out of date and were not run%n", only);
             log.flush();
             return new Result(runDir, List.of(), List.of(), null, null);
+        }
+    }
+
+    /**
+     * What {@link #run} would do, stage by stage, without running, loading or writing anything: each stage's
+     * fingerprint is computed as the run computes it (from the recipe and the inputs' digests) and compared
+     * with the run directory's finished stage. The checks of a run that need no stage's output apply (the
+     * recipe's inputs exist and are read for their digests, the run directory is new or a run directory of
+     * unlearn).
+     *
+     * @param only as for {@link #run}; the plan then ends where the run would stop
+     */
+    public List<StageRunner.Planned> plan(Recipe r, Path recipeDir, Path runDir, String only) {
+        checkOnly(r, only);
+        ranSelected = false;
+        refuseOverlap(r, recipeDir, runDir);
+        try (StageRunner sr = StageRunner.plan(runDir, log)) {
+            try {
+                runStages(sr, r, recipeDir, runDir, only);
+            } catch (StopAfterOnly stop) {
+                // the run would stop here too
+            }
+            return sr.planned();
+        }
+    }
+
+    private static void checkOnly(Recipe r, String only) {
+        if (only != null && !stageNames(r).contains(only)) {
+            throw new InvalidInputException("--only " + only + ": no such stage in this recipe; stages: "
+                    + String.join(", ", stageNames(r)));
         }
     }
 
@@ -256,7 +283,7 @@ public final class RunPipeline {
             layout[0] = l;
         } else {
             // raw-text (MUSE-style) corpora: their own stages, the same bookkeeping
-            return new MusePipeline(log).run(r, recipeDir, runDir, (n, fp, w) -> stage(sr, only, n, fp, w));
+            return new MusePipeline(log, sr.planning()).run(r, recipeDir, runDir, (n, fp, w) -> stage(sr, only, n, fp, w));
         }
         DataLayout data = layout[0];
         String dataDigest = outcomes.get(0).digest();
@@ -305,20 +332,32 @@ public final class RunPipeline {
                     dir -> steps.evaluate(model, fullModel, retainModel, data, suites, template, r.eval(), dir)
                             .write(dir.resolve(Evaluator.SUMMARY)));
             outcomes.add(o);
+            if (sr.planning()) {
+                continue; // nothing was evaluated
+            }
             double wall = UNLEARNED.equals(e.role()) ? wallOf(sr.runDir().resolve("unlearn").resolve(e.name()))
                     : wallOf(FULL.equals(e.role()) ? full.dir() : retain.dir());
             rows.add(ModelRow.of(e, EvaluationSummary.read(o.dir().resolve(Evaluator.SUMMARY)), wall));
         }
 
         // report
-        ObjectNode fpReport = StageRunner.fingerprint();
-        for (StageRunner.Outcome o : outcomes) {
-            fpReport.put(o.name(), o.digest());
-        }
-        StageRunner.Outcome rep = stage(sr, only, "report", fpReport,
-                dir -> RunReport.write(dir, r.name() == null ? "unlearn run" : r.name(), rows));
+        StageRunner.Outcome rep = reportStage(r, outcomes, (fp, title) -> stage(sr, only, "report", fp,
+                dir -> RunReport.write(dir, title, rows)));
         outcomes.add(rep);
         return new Result(runDir, rows, outcomes, rep.dir().resolve("report.json"), rep.dir().resolve("report.html"));
+    }
+
+    /**
+     * The {@code report} stage: its fingerprint holds every stage's digest.
+     */
+    static StageRunner.Outcome reportStage(Recipe r, List<StageRunner.Outcome> outcomes,
+            java.util.function.BiFunction<ObjectNode, String, StageRunner.Outcome> stage) {
+        String title = r.name() == null ? "unlearn run" : r.name();
+        ObjectNode fp = StageRunner.fingerprint();
+        for (StageRunner.Outcome o : outcomes) {
+            fp.put(o.name(), o.digest());
+        }
+        return stage.apply(fp, title);
     }
 
     private StageRunner.Outcome finetuneStage(StageRunner sr, String only, String name, Recipe r, Path recipeDir,

@@ -46,6 +46,8 @@ public final class StageRunner implements AutoCloseable {
     private final PrintWriter log;
     private final FileLocks lock;
     private final BuildInfo build;
+    /** Non-null for a plan ({@link #plan}): the stages a run would run or reuse, in order; nothing runs. */
+    private final java.util.List<Planned> planned;
 
     /** The work of one stage: write outputs into {@code dir}. */
     @FunctionalInterface
@@ -56,17 +58,63 @@ public final class StageRunner implements AutoCloseable {
     /** What a stage produced: its directory, its fingerprint digest, whether it ran or was reused, wall time. */
     public record Outcome(String name, Path dir, String digest, boolean skipped, double wallSeconds) {}
 
+    /** What a run would do with one stage. */
+    public enum Status {
+        /** Its folder holds this fingerprint: reused. */
+        REUSE("reuse"),
+        /** Not in the run directory yet: it would run. */
+        NEW("run"),
+        /** Its folder holds another fingerprint: it would run again. */
+        CHANGED("rerun"),
+        /** Selected by {@code --only}: it would run again, changed or not. */
+        FORCED("rerun (--only)");
+
+        /** How the plan prints it. */
+        public final String word;
+
+        Status(String word) {
+            this.word = word;
+        }
+    }
+
+    /**
+     * One stage of a plan: its name, fingerprint digest, status and, for a changed stage, the fingerprint
+     * entries that differ from the finished stage's ({@code finetune.lr: 0.001 -> 0.003}; an upstream stage's
+     * digest as {@code full: changed}).
+     */
+    public record Planned(String name, String digest, Status status, java.util.List<String> changes) {}
+
     public StageRunner(Path runDir, PrintWriter log) {
         this(runDir, log, BuildInfo.current());
     }
 
     /** A runner for code described by {@code build} (tests use it to stand for another build). */
     public StageRunner(Path runDir, PrintWriter log, BuildInfo build) {
+        this(runDir, log, build, false);
+    }
+
+    /**
+     * A runner that runs nothing and writes nothing: each stage is fingerprinted and compared with the run
+     * directory's finished stages, and {@link #planned()} lists what a run would do. The run directory is
+     * checked as a run would check it (a folder of another kind is refused) but neither created nor locked.
+     */
+    public static StageRunner plan(Path runDir, PrintWriter log) {
+        return new StageRunner(runDir, log, BuildInfo.current(), true);
+    }
+
+    private StageRunner(Path runDir, PrintWriter log, BuildInfo build, boolean plan) {
         this.runDir = runDir;
         this.log = log;
+        this.build = build;
+        if (plan) {
+            this.planned = new java.util.ArrayList<>();
+            this.lock = null;
+            OutputDirs.checkClaim(runDir, "run directory", OutputDirs.Kind.RUN);
+            return;
+        }
+        this.planned = null;
         OutputDirs.claim(runDir, "run directory", OutputDirs.Kind.RUN);
         this.lock = FileLocks.tryExclusive(runDir.resolve(LOCK), "run directory " + runDir);
-        this.build = build;
         try {
             try (Stream<Path> s = Files.list(runDir)) {
                 for (Path p : (Iterable<Path>) s::iterator) {
@@ -84,7 +132,22 @@ public final class StageRunner implements AutoCloseable {
     /** Releases the run directory's lock. */
     @Override
     public void close() {
-        lock.close();
+        if (lock != null) {
+            lock.close();
+        }
+    }
+
+    /** Whether this runner only plans ({@link #plan}): stages do not run and their folders may not exist. */
+    public boolean planning() {
+        return planned != null;
+    }
+
+    /** The stages a run would run or reuse, in order (a plan only). */
+    public java.util.List<Planned> planned() {
+        if (planned == null) {
+            throw new IllegalStateException("not a plan");
+        }
+        return java.util.List.copyOf(planned);
     }
 
     public Path runDir() {
@@ -98,6 +161,9 @@ public final class StageRunner implements AutoCloseable {
         try {
             JsonNode m = JSON.readTree(dir.resolve("manifest.json").toFile());
             if (digest.equals(m.path("fingerprint_sha256").asText())) {
+                if (planned != null) {
+                    planned.add(new Planned(name, digest, Status.REUSE, java.util.List.of()));
+                }
                 return java.util.Optional.of(new Outcome(name, dir, digest, true, m.path("wall_seconds").asDouble()));
             }
         } catch (IOException ex) {
@@ -117,6 +183,9 @@ public final class StageRunner implements AutoCloseable {
         String digest = digest(fingerprint);
         Path dir = runDir.resolve(name);
         Path manifest = dir.resolve("manifest.json");
+        if (planned != null) {
+            return planStage(name, fingerprint, digest, dir, force);
+        }
         if (!force && Files.isRegularFile(manifest)) {
             try {
                 JsonNode m = JSON.readTree(manifest.toFile());
@@ -173,6 +242,77 @@ public final class StageRunner implements AutoCloseable {
             OutputDirs.deleteTree(tmp);
             throw new UnlearnException("stage " + name + " failed: " + ex, ex);
         }
+    }
+
+    private Outcome planStage(String name, ObjectNode fingerprint, String digest, Path dir, boolean force) {
+        JsonNode old = null;
+        try {
+            old = JSON.readTree(dir.resolve("manifest.json").toFile());
+        } catch (IOException ex) {
+            // absent or unreadable: the stage would run
+        }
+        boolean same = old != null && digest.equals(old.path("fingerprint_sha256").asText());
+        Status status = force ? Status.FORCED : same ? Status.REUSE : old == null ? Status.NEW : Status.CHANGED;
+        java.util.List<String> changes = new java.util.ArrayList<>();
+        if (status == Status.CHANGED) {
+            changes(old.path("fingerprint"), fingerprint, "", changes);
+            // an upstream stage's new digest names that stage: "after finetune-full, finetune-retain"
+            java.util.Set<String> upstream = new java.util.LinkedHashSet<>();
+            changes.removeIf(c -> {
+                if (!c.matches(".*: changed to [0-9a-f]{64}")) {
+                    return false;
+                }
+                String d = c.substring(c.lastIndexOf(' ') + 1);
+                java.util.Optional<String> stage = planned.stream().filter(p -> p.digest().equals(d)).map(Planned::name)
+                        .findFirst();
+                stage.ifPresent(upstream::add);
+                return stage.isPresent();
+            });
+            changes.replaceAll(c -> c.replaceFirst(": changed to [0-9a-f]{64}$", ": changed")); // an input file's digest
+            if (changes.removeIf(c -> c.startsWith("toolkit."))) {
+                changes.add(0, "another build of unlearn");
+            }
+            if (!upstream.isEmpty()) {
+                java.util.List<String> u = new java.util.ArrayList<>(upstream);
+                changes.add("after " + String.join(", ", u.subList(0, Math.min(3, u.size())))
+                        + (u.size() > 3 ? " and " + (u.size() - 3) + " more stages" : ""));
+            }
+        }
+        planned.add(new Planned(name, digest, status, changes));
+        return new Outcome(name, dir, digest, same && !force, same ? old.path("wall_seconds").asDouble() : Double.NaN);
+    }
+
+    /** The leaf entries where two fingerprints differ, as {@code path: old -> new}; a digest as {@code path: changed}. */
+    static void changes(JsonNode a, JsonNode b, String path, java.util.List<String> out) {
+        if (a.isObject() && b.isObject()) {
+            java.util.Set<String> keys = new java.util.TreeSet<>();
+            a.fieldNames().forEachRemaining(keys::add);
+            b.fieldNames().forEachRemaining(keys::add);
+            for (String k : keys) {
+                changes(a.path(k), b.path(k), path.isEmpty() ? k : path + "." + k, out);
+            }
+            return;
+        }
+        if (a.equals(b) || a.isNumber() && b.isNumber() && a.decimalValue().compareTo(b.decimalValue()) == 0) {
+            return; // a number read back from a manifest may be of another width: 3 is 3
+        }
+        if (isDigest(a) || isDigest(b)) {
+            out.add(path + ": changed to " + b.asText()); // planStage names the stage of a digest it knows
+        } else {
+            out.add(path + ": " + show(a) + " -> " + show(b));
+        }
+    }
+
+    private static boolean isDigest(JsonNode n) {
+        return n.isTextual() && n.textValue().matches("[0-9a-f]{64}");
+    }
+
+    private static String show(JsonNode n) {
+        if (n.isMissingNode()) {
+            return "(absent)";
+        }
+        String s = n.isTextual() ? n.textValue() : n.toString();
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
     }
 
     /** The fingerprint plus {@code toolkit: {version, build}} of the code this runner is. */

@@ -119,6 +119,68 @@ class RunPipelineTest {
         assertEquals(List.of("unlearn/b"), steps.calls, "--only unlearn/b stops before the out-of-date evaluation");
     }
 
+    /** The stages a plan says would run (anything but reuse). */
+    private static List<String> toRun(List<StageRunner.Planned> plan) {
+        return plan.stream().filter(p -> p.status() != StageRunner.Status.REUSE).map(StageRunner.Planned::name).toList();
+    }
+
+    /** The stages a run ran. */
+    private static List<String> ran(RunPipeline.Result r) {
+        return r.stages().stream().filter(o -> !o.skipped()).map(StageRunner.Outcome::name).toList();
+    }
+
+    /** {@code run --dry-run}: the plan names exactly the stages the run then runs, and writes nothing. */
+    @Test
+    void aPlanPredictsTheRunAndWritesNothing(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        FakeSteps steps = new FakeSteps();
+        PrintWriter quiet = new PrintWriter(new StringWriter());
+        List<StageRunner.Planned> fresh = new RunPipeline(steps, quiet).plan(recipe(tmp, RECIPE), tmp, run, null);
+        assertTrue(!Files.exists(run), "a plan creates no run directory");
+        assertEquals(RunPipeline.stageNames(recipe(tmp, RECIPE)).stream()
+                .filter(n -> !List.of("unlearn", "eval").contains(n)).toList(), fresh.stream().map(StageRunner.Planned::name).toList());
+        assertTrue(fresh.stream().allMatch(p -> p.status() == StageRunner.Status.NEW), fresh.toString());
+        assertEquals(toRun(fresh), ran(new RunPipeline(steps, quiet).run(recipe(tmp, RECIPE), tmp, run, null)));
+
+        String[][] variants = {
+            {RECIPE, null},
+            {RECIPE, "eval"},
+            {RECIPE.replace("method: npo}", "method: npo, config: {beta: 0.2}}"), null},
+            {RECIPE.replace("name: bookkeeping", "name: renamed"), null},
+            {RECIPE.replace("lr: 0.003", "lr: 0.002"), null},
+        };
+        for (String[] v : variants) {
+            Recipe r = recipe(tmp, v[0]);
+            Map<String, String> before = dev.unlearn.cli.safety.Trees.digest(run);
+            List<StageRunner.Planned> plan = new RunPipeline(steps, quiet).plan(r, tmp, run, v[1]);
+            assertEquals(before, dev.unlearn.cli.safety.Trees.digest(run), "a plan writes nothing");
+            assertEquals(toRun(plan), ran(new RunPipeline(steps, quiet).run(r, tmp, run, v[1])), v[0] + " --only " + v[1]);
+        }
+
+        // the plan names what changed
+        List<StageRunner.Planned> lr = new RunPipeline(steps, quiet).plan(recipe(tmp, RECIPE.replace("lr: 0.003", "lr: 0.001")),
+                tmp, run, null);
+        StageRunner.Planned ft = lr.stream().filter(p -> p.name().equals("finetune-full")).findFirst().orElseThrow();
+        assertEquals(StageRunner.Status.CHANGED, ft.status());
+        assertEquals(List.of("finetune.lr: 0.002 -> 0.001"), ft.changes());
+        StageRunner.Planned a = lr.stream().filter(p -> p.name().equals("unlearn/a")).findFirst().orElseThrow();
+        assertEquals(List.of("after finetune-full"), a.changes());
+        List<StageRunner.Planned> report = new RunPipeline(steps, quiet).plan(recipe(tmp, RECIPE.replace("lr: 0.003", "lr: 0.002")),
+                tmp, run, "report");
+        assertEquals(List.of("report"), toRun(report), "--only report: the stages before it are reused");
+        assertEquals(StageRunner.Status.FORCED, report.get(report.size() - 1).status());
+        assertThrows(InvalidInputException.class, () -> new RunPipeline(steps, quiet).plan(recipe(tmp, RECIPE), tmp, run, "report"),
+                "as the run would: --only report with out-of-date stages before it");
+
+        // a user's folder is refused as a run would refuse it
+        Path mine = Files.createDirectories(tmp.resolve("mine"));
+        Files.writeString(mine.resolve("notes.txt"), "mine");
+        InvalidInputException ex = assertThrows(InvalidInputException.class,
+                () -> new RunPipeline(steps, quiet).plan(recipe(tmp, RECIPE), tmp, mine, null));
+        assertTrue(ex.getMessage().contains("did not write"), ex.getMessage());
+        assertEquals("mine", Files.readString(mine.resolve("notes.txt")));
+    }
+
     @Test
     void onlyRefusesWhenEarlierStagesAreMissing(@TempDir Path tmp) throws Exception {
         FakeSteps steps = new FakeSteps();

@@ -156,6 +156,17 @@ class DataLossTest {
         assertTrue(run.err().contains("run directory " + m + " is a checkpoint of unlearn, not a run directory"),
                 run.toString());
         assertEquals(before, Trees.digest(tmp), "an input changed");
+
+        // --dry-run refuses it alike, and plans a new folder without creating it
+        CliRun dry = CliRun.of("run", recipe.toString(), "--out", m.toString(), "--dry-run");
+        assertEquals(ExitCodes.BAD_INPUT, dry.code(), dry.toString());
+        assertTrue(dry.err().contains("is a checkpoint of unlearn, not a run directory"), dry.toString());
+        Path fresh = tmp.resolve("fresh");
+        CliRun plan = CliRun.of("run", recipe.toString(), "--out", fresh.toString(), "-n");
+        assertEquals(ExitCodes.OK, plan.code(), plan.toString());
+        assertTrue(plan.out().contains("finetune-full") && plan.out().contains("0 of 8 stages up to date, 8 would run"),
+                plan.toString());
+        assertEquals(before, Trees.digest(tmp), "a plan wrote something");
     }
 
     @Test

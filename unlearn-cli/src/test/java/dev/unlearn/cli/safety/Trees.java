@@ -9,11 +9,11 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /** Tree digests (every file, hidden ones and empty folders included) and copies for the safety tests. */
-final class Trees {
+public final class Trees {
     private Trees() {}
 
     /** Relative path to SHA-256 of every file, plus every folder (so an added or removed folder shows too). */
-    static Map<String, String> digest(Path root) throws IOException {
+    public static Map<String, String> digest(Path root) throws IOException {
         Map<String, String> m = new TreeMap<>(Digests.directoryManifest(root));
         try (Stream<Path> s = Files.walk(root)) {
             s.filter(Files::isDirectory).forEach(d -> m.put(root.relativize(d) + "/", "dir"));
