@@ -86,6 +86,7 @@ final class MusePipeline {
                     b.holdout() == null ? 2 : b.holdout(), b.seed() == null ? seed : b.seed());
             fpData.put("muse_builtin", news.toString()).put("generator", SynthNews.GENERATOR_VERSION)
                     .put("extra_texts", String.join("|", LeakageConfig.PREFIXES));
+            fpData.set("corpus", RunPipeline.JSON.valueToTree(names)); // which of its files every later stage reads
             data = st.stage("data", fpData, dir -> news.write(dir, LeakageConfig.PREFIXES));
             dataDir = data.dir();
         } else {

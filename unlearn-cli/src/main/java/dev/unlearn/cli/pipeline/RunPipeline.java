@@ -348,7 +348,8 @@ public final class RunPipeline {
     }
 
     /**
-     * The {@code report} stage: its fingerprint holds every stage's digest.
+     * The {@code report} stage: its fingerprint holds every stage's digest and the report's title (the recipe's
+     * {@code name}), so a renamed recipe rewrites its report.
      */
     static StageRunner.Outcome reportStage(Recipe r, List<StageRunner.Outcome> outcomes,
             java.util.function.BiFunction<ObjectNode, String, StageRunner.Outcome> stage) {
@@ -357,6 +358,7 @@ public final class RunPipeline {
         for (StageRunner.Outcome o : outcomes) {
             fp.put(o.name(), o.digest());
         }
+        fp.put("title", title);
         return stage.apply(fp, title);
     }
 

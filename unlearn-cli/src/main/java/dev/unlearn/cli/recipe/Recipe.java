@@ -43,8 +43,8 @@ public record Recipe(
     public record DataSpec(BuiltinData builtin, TofuData tofu, MuseData muse) {}
 
     /** The built-in world: {@code unlearn data synth} with these arguments. */
-    public record BuiltinData(Integer authors, Long seed, @JsonProperty("world_facts") Integer worldFacts,
-            @JsonProperty("forget_split") String forgetSplit, @JsonProperty("forget_set") ForgetSet forgetSet) {}
+    public record BuiltinData(Integer authors, Long seed, @JsonProperty("forget_split") String forgetSplit,
+            @JsonProperty("forget_set") ForgetSet forgetSet) {}
 
     /**
      * A forget set of the built-in world other than its {@code forgetXX} splits (in place of
