@@ -79,8 +79,9 @@ public final class StageRunner implements AutoCloseable {
 
     /**
      * One stage of a plan: its name, fingerprint digest, status and, for a changed stage, the fingerprint
-     * entries that differ from the finished stage's ({@code finetune.lr: 0.001 -> 0.003}; an upstream stage's
-     * digest as {@code full: changed}).
+     * entries that differ from the finished stage's ({@code finetune.lr: 0.001 -> 0.003}; an input file's digest
+     * as {@code forget_sha256: changed}; new digests of upstream stages as one {@code after finetune-full}; a new
+     * build as {@code another build of unlearn}).
      */
     public record Planned(String name, String digest, Status status, java.util.List<String> changes) {}
 
