@@ -159,18 +159,23 @@ public final class StageRunner implements AutoCloseable {
     public java.util.Optional<Outcome> existing(String name, ObjectNode fingerprint) {
         String digest = digest(withToolkit(fingerprint));
         Path dir = runDir.resolve(name);
-        try {
-            JsonNode m = JSON.readTree(dir.resolve("manifest.json").toFile());
-            if (digest.equals(m.path("fingerprint_sha256").asText())) {
-                if (planned != null) {
-                    planned.add(new Planned(name, digest, Status.REUSE, java.util.List.of()));
-                }
-                return java.util.Optional.of(new Outcome(name, dir, digest, true, m.path("wall_seconds").asDouble()));
+        JsonNode m = manifest(dir);
+        if (m != null && digest.equals(m.path("fingerprint_sha256").asText())) {
+            if (planned != null) {
+                planned.add(new Planned(name, digest, Status.REUSE, java.util.List.of()));
             }
-        } catch (IOException ex) {
-            // absent or unreadable: not finished
+            return java.util.Optional.of(new Outcome(name, dir, digest, true, m.path("wall_seconds").asDouble()));
         }
         return java.util.Optional.empty();
+    }
+
+    /** The manifest of the finished stage in {@code dir}; null when it is absent or unreadable (not finished). */
+    private static JsonNode manifest(Path dir) {
+        try {
+            return JSON.readTree(dir.resolve("manifest.json").toFile());
+        } catch (IOException ex) {
+            return null;
+        }
     }
 
     /** Runs (or reuses) stage {@code name}. */
@@ -183,21 +188,14 @@ public final class StageRunner implements AutoCloseable {
         ObjectNode fingerprint = withToolkit(stageFingerprint);
         String digest = digest(fingerprint);
         Path dir = runDir.resolve(name);
-        Path manifest = dir.resolve("manifest.json");
         if (planned != null) {
             return planStage(name, fingerprint, digest, dir, force);
         }
-        if (!force && Files.isRegularFile(manifest)) {
-            try {
-                JsonNode m = JSON.readTree(manifest.toFile());
-                if (digest.equals(m.path("fingerprint_sha256").asText())) {
-                    log.printf("[%s] unchanged, reusing %s%n", name, dir);
-                    log.flush();
-                    return new Outcome(name, dir, digest, true, m.path("wall_seconds").asDouble());
-                }
-            } catch (IOException ex) {
-                // unreadable manifest: redo the stage
-            }
+        JsonNode done = force ? null : manifest(dir); // an unreadable manifest: redo the stage
+        if (done != null && digest.equals(done.path("fingerprint_sha256").asText())) {
+            log.printf("[%s] unchanged, reusing %s%n", name, dir);
+            log.flush();
+            return new Outcome(name, dir, digest, true, done.path("wall_seconds").asDouble());
         }
         log.printf("[%s] running%n", name);
         log.flush();
@@ -246,33 +244,19 @@ public final class StageRunner implements AutoCloseable {
     }
 
     private Outcome planStage(String name, ObjectNode fingerprint, String digest, Path dir, boolean force) {
-        JsonNode old = null;
-        try {
-            old = JSON.readTree(dir.resolve("manifest.json").toFile());
-        } catch (IOException ex) {
-            // absent or unreadable: the stage would run
-        }
+        JsonNode old = manifest(dir); // absent or unreadable: the stage would run
         boolean same = old != null && digest.equals(old.path("fingerprint_sha256").asText());
         Status status = force ? Status.FORCED : same ? Status.REUSE : old == null ? Status.NEW : Status.CHANGED;
         java.util.List<String> changes = new java.util.ArrayList<>();
         if (status == Status.CHANGED) {
-            changes(old.path("fingerprint"), fingerprint, "", changes);
-            // an upstream stage's new digest names that stage: "after finetune-full, finetune-retain"
-            java.util.Set<String> upstream = new java.util.LinkedHashSet<>();
-            changes.removeIf(c -> {
-                if (!c.matches(".*: changed to [0-9a-f]{64}")) {
-                    return false;
-                }
-                String d = c.substring(c.lastIndexOf(' ') + 1);
-                java.util.Optional<String> stage = planned.stream().filter(p -> p.digest().equals(d)).map(Planned::name)
-                        .findFirst();
-                stage.ifPresent(upstream::add);
-                return stage.isPresent();
-            });
-            changes.replaceAll(c -> c.replaceFirst(": changed to [0-9a-f]{64}$", ": changed")); // an input file's digest
-            if (changes.removeIf(c -> c.startsWith("toolkit."))) {
-                changes.add(0, "another build of unlearn");
+            JsonNode was = old.path("fingerprint");
+            if (!was.path("toolkit").equals(fingerprint.path("toolkit"))) {
+                changes.add("another build of unlearn");
             }
+            java.util.Map<String, String> stageOf = new java.util.HashMap<>();
+            planned.forEach(p -> stageOf.putIfAbsent(p.digest(), p.name()));
+            java.util.Set<String> upstream = new java.util.LinkedHashSet<>();
+            changes(was, fingerprint, "", stageOf, upstream, changes);
             if (!upstream.isEmpty()) {
                 java.util.List<String> u = new java.util.ArrayList<>(upstream);
                 changes.add("after " + String.join(", ", u.subList(0, Math.min(3, u.size())))
@@ -283,22 +267,32 @@ public final class StageRunner implements AutoCloseable {
         return new Outcome(name, dir, digest, same && !force, same ? old.path("wall_seconds").asDouble() : Double.NaN);
     }
 
-    /** The leaf entries where two fingerprints differ, as {@code path: old -> new}; a digest as {@code path: changed}. */
-    static void changes(JsonNode a, JsonNode b, String path, java.util.List<String> out) {
+    /**
+     * The leaf entries where two fingerprints differ, as {@code path: old -> new}, but for the toolkit entry (said
+     * once by the caller) and digests: a new digest of a stage in {@code stageOf} adds that stage to
+     * {@code upstream}; any other digest (an input file's) is {@code path: changed}.
+     */
+    static void changes(JsonNode a, JsonNode b, String path, java.util.Map<String, String> stageOf,
+            java.util.Set<String> upstream, java.util.List<String> out) {
+        if (path.equals("toolkit")) {
+            return;
+        }
         if (a.isObject() && b.isObject()) {
             java.util.Set<String> keys = new java.util.TreeSet<>();
             a.fieldNames().forEachRemaining(keys::add);
             b.fieldNames().forEachRemaining(keys::add);
             for (String k : keys) {
-                changes(a.path(k), b.path(k), path.isEmpty() ? k : path + "." + k, out);
+                changes(a.path(k), b.path(k), path.isEmpty() ? k : path + "." + k, stageOf, upstream, out);
             }
             return;
         }
         if (a.equals(b) || a.isNumber() && b.isNumber() && a.decimalValue().compareTo(b.decimalValue()) == 0) {
             return; // a number read back from a manifest may be of another width: 3 is 3
         }
-        if (isDigest(a) || isDigest(b)) {
-            out.add(path + ": changed to " + b.asText()); // planStage names the stage of a digest it knows
+        if (stageOf.containsKey(b.asText())) {
+            upstream.add(stageOf.get(b.asText()));
+        } else if (isDigest(a) || isDigest(b)) {
+            out.add(path + ": changed");
         } else {
             out.add(path + ": " + show(a) + " -> " + show(b));
         }
