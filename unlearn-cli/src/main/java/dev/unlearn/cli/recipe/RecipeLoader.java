@@ -268,13 +268,7 @@ public final class RecipeLoader {
                     p.add(at + (ex.getMessage() != null && ex.getMessage().contains("Unknown unlearning method") ? ".method: " : ".config: ")
                             + ex.getMessage());
                 }
-                lora(p, at + ".train", m, r.model());
-                List<String> unused = TrainingOptions.unused(m.method(), m.settings());
-                if (!unused.isEmpty()) {
-                    p.add(at + ".train: method '" + m.method() + "' " + TrainingOptions.notTraining(m.method()) + " and does not train; "
-                            + unused + " would be ignored (it uses only " + new TreeSet<>(TrainingOptions.DIRECT_EDIT_KEYS)
-                            + ")");
-                }
+                checkTrain(p, at + ".train", m.method(), m.train(), r.model());
             }
         }
         if (r.data() != null && r.data().muse() != null) {
@@ -331,18 +325,23 @@ public final class RecipeLoader {
             "down_proj", "qkv_proj", "gate_up_proj");
 
     /**
-     * Checks a method run's {@code train.lora} and {@code train.export} (at {@code at} = {@code methods[k].train})
-     * as {@code unlearn forget} checks its {@code --lora-*} and {@code --export}: ranges, keys that would be
-     * ignored without adapters, a method that does not train, and (for a model trained from {@code model.init})
-     * targets the family lacks.
+     * Checks a method run's {@code train.precision}, {@code train.lora} and {@code train.export} (at {@code at},
+     * {@code methods[k].train} or a request policy's {@code policies.NAME.train}) as {@code unlearn forget} checks
+     * its {@code --precision}, {@code --lora-*} and {@code --export}: training keys that a method without a training
+     * loop would ignore, ranges, keys that would be ignored without adapters, a method that does not train, and (for a model trained from {@code model.init}, when
+     * {@code model} is given) targets the family lacks. Each problem is added to {@code p}, naming its key.
      */
-    private static void lora(List<String> p, String at, Recipe.MethodRun m, Recipe.ModelSpec model) {
-        MethodTrain t = m.train();
+    public static void checkTrain(List<String> p, String at, String method, MethodTrain t, Recipe.ModelSpec model) {
+        List<String> unused = TrainingOptions.unused(method, t == null ? TrainSettings.DEFAULTS : t.settings());
+        if (!unused.isEmpty()) {
+            p.add(at + ": method '" + method + "' " + TrainingOptions.notTraining(method) + " and does not train; "
+                    + unused + " would be ignored (it uses only " + new TreeSet<>(TrainingOptions.DIRECT_EDIT_KEYS) + ")");
+        }
         if (t != null && t.precision() != null) {
             try {
                 dev.unlearn.cli.PrecisionOption.requireAdaptersForHalf(
                         dev.unlearn.core.model.Precision.parse(t.precision(), at + ".precision"), t.adapters(),
-                        at + ".precision: the method run", at + ".lora.rank (> 0)");
+                        at + ".precision: method '" + method + "'", at + ".lora.rank (> 0)");
             } catch (dev.unlearn.core.InvalidInputException ex) {
                 p.add(ex.getMessage());
             }
@@ -406,9 +405,9 @@ public final class RecipeLoader {
             }
             return;
         }
-        dev.unlearn.methods.spi.MethodKind kind = Methods.byName(m.method()).kind();
+        dev.unlearn.methods.spi.MethodKind kind = Methods.byName(method).kind();
         if (kind != dev.unlearn.methods.spi.MethodKind.LOSS_BASED) {
-            p.add(at + ".lora: method '" + m.method() + "' " + (kind == dev.unlearn.methods.spi.MethodKind.DIRECT_EDIT
+            p.add(at + ".lora: method '" + method + "' " + (kind == dev.unlearn.methods.spi.MethodKind.DIRECT_EDIT
                     ? "edits the base weights directly, so there is nothing for LoRA adapters to train"
                     : "trains nothing") + "; remove train.lora for it");
             return;

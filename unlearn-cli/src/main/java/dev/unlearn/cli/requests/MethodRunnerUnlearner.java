@@ -2,6 +2,7 @@ package dev.unlearn.cli.requests;
 
 import ai.djl.ndarray.NDManager;
 import dev.unlearn.cli.pipeline.DefaultSteps;
+import dev.unlearn.cli.recipe.MethodTrain;
 import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.text.QaTokenization;
@@ -21,7 +22,7 @@ import java.util.Map;
  * activations, …) are cached on disk in the call's scratch folder before the first update, as
  * {@code forget} does, instead of keeping a second copy of the model in memory; the workflow deletes that
  * folder when the request ends, since the cache is derived from the forgotten records. Without a scratch
- * folder, or where the cache does not apply, the reference is a frozen copy of the input model. The
+ * folder, where the cache does not apply or would outgrow the policy's {@code train.reference_cache_mb}, the reference is a frozen copy of the input model. The
  * summary it returns holds the method, config, steps, mean NLLs and how the reference was provided: no
  * record text.
  */
@@ -43,13 +44,14 @@ public final class MethodRunnerUnlearner implements Unlearner {
 
     @Override
     public Map<String, Object> unlearn(CausalLm model, Path modelDir, List<QaRecord> forget, List<QaRecord> retain,
-            QaTokenization tokenization, String method, Map<String, Object> config, TrainSettings train, long seed,
+            QaTokenization tokenization, String method, Map<String, Object> config, MethodTrain train, long seed,
             Path scratch, dev.unlearn.core.train.TrainingLoop.Listener monitor) {
-        TrainSettings settings = train == null ? TrainSettings.DEFAULTS : train;
+        TrainSettings settings = train == null ? TrainSettings.DEFAULTS : train.settings();
         Map<String, Object> cfg = DefaultSteps.config(method, config, modelDir);
         try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(modelDir)) {
             RunSummary s = MethodRunner.builder().setModel(model).optReference(() -> model.copy(m)).setTokenizer(tok)
                     .optReferenceCacheDir(scratch == null ? null : scratch.resolve("reference-cache"))
+                    .optReferenceCacheLimit(train == null ? MethodRunner.Builder.DEFAULT_CACHE_LIMIT : train.referenceCacheBytes())
                     .optTemplate(tokenization.template()).setForget(forget).optRetain(retain).setMethod(method)
                     .optConfig(cfg).setSettings(settings).optSeed(seed).optProgress(progress)
                     .addListener(ui == null ? new dev.unlearn.core.train.TrainingLoop.Listener() {} : ui.training("unlearn " + method))

@@ -6,18 +6,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.unlearn.cli.PrecisionOption;
 import dev.unlearn.cli.TrainingOptions;
 import dev.unlearn.cli.recipe.MethodTrain;
-import dev.unlearn.cli.recipe.Recipe;
 import dev.unlearn.cli.recipe.RecipeLoader;
 import dev.unlearn.core.InvalidInputException;
-import dev.unlearn.core.model.Precision;
 import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.methods.spi.MethodKind;
 import dev.unlearn.methods.spi.Methods;
@@ -55,7 +53,7 @@ import java.util.Set;
  */
 public final class PolicySet {
     /** A policy as written in the file. */
-    public record Spec(String method, Map<String, Object> config, Map<String, Object> train,
+    public record Spec(String method, Map<String, Object> config, MethodTrain train,
             DeletionRequest.Thresholds thresholds,
             @JsonProperty("verify_every") Integer verifyEvery) {}
 
@@ -102,20 +100,9 @@ public final class PolicySet {
         if (!Files.isRegularFile(file)) {
             throw new InvalidInputException("policy file " + file + " does not exist");
         }
-        File f;
-        try {
-            f = YAML.readValue(file.toFile(), File.class);
-        } catch (JsonMappingException ex) {
-            if (ex.getCause() instanceof StreamReadException p) {
-                throw new InvalidInputException("policy file " + file + " is not valid YAML: " + p.getOriginalMessage(), ex);
-            }
-            throw new InvalidInputException("policy file " + file + ": " + RecipeLoader.describe(ex), ex);
-        } catch (JsonProcessingException ex) {
-            throw new InvalidInputException("policy file " + file + " is not valid YAML: " + ex.getOriginalMessage()
-                    + (ex.getLocation() == null ? "" : " (line " + ex.getLocation().getLineNr() + ")"), ex);
-        } catch (IOException ex) {
-            throw new InvalidInputException("cannot read policy file " + file + ": " + ex.getMessage(), ex);
-        }
+        File f = read(file, File.class);
+        // the typed file holds each train section with its defaults applied; the tree says which keys were written
+        JsonNode tree = read(file, JsonNode.class);
         if (f == null || f.policies() == null || f.policies().isEmpty()) {
             throw new InvalidInputException("policy file " + file + ": 'policies' must map names to policies");
         }
@@ -140,64 +127,26 @@ public final class PolicySet {
             } catch (RuntimeException ex) {
                 problems.add(k + ": " + ex.getMessage());
             }
-            TrainSettings train = null;
-            MethodTrain.Lora lora = null;
-            Precision precision = Precision.FP32;
-            Map<String, Object> trainKeys = s.train() == null ? null : new LinkedHashMap<>(s.train());
-            Object loraKeys = trainKeys == null ? null : trainKeys.remove("lora");
-            Object precisionKey = trainKeys == null ? null : trainKeys.remove("precision");
-            if (trainKeys != null && trainKeys.remove("export") != null) {
-                problems.add(k + ".train.export: a request publishes a merged checkpoint; leave export out");
-            }
-            if (trainKeys == null || !trainKeys.containsKey("lr")) {
+            MethodTrain train = s.train();
+            boolean trains = problems.size() == problemsBefore && Methods.byName(s.method()).kind() == MethodKind.LOSS_BASED;
+            if (trains && (train == null || !tree.path("policies").path(e.getKey()).path("train").has("lr"))) {
+                // a policy states its rate: the default, 1e-5 for a 1B model, rarely suits the deployment's model
                 problems.add(k + ".train.lr: required, > 0");
-            } else if (trainKeys.entrySet().stream().anyMatch(kv -> kv.getValue() instanceof String
-                    && !Set.of("schedule", "attention_mask").contains(kv.getKey()))) {
-                trainKeys.forEach((key, v) -> {
-                    if (v instanceof String && !Set.of("schedule", "attention_mask").contains(key)) {
-                        problems.add(k + ".train." + key + ": expected a number, found the string '" + v + "'");
-                    }
-                });
-            } else {
-                try {
-                    train = TrainSettings.DEFAULTS.with(trainKeys);
-                } catch (TrainSettings.BadKey ex) {
-                    problems.add(k + ".train." + ex.key() + ": " + ex.getMessage());
-                } catch (InvalidInputException ex) {
-                    problems.add(k + ".train: " + ex.getMessage());
-                }
-            }
-            try {
-                lora = loraKeys == null ? null : YAML.convertValue(loraKeys, MethodTrain.Lora.class);
-            } catch (IllegalArgumentException ex) {
-                String why = ex.getCause() instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u
-                        ? "unknown key '" + u.getPropertyName() + "'"
-                        : ex.getCause() instanceof JsonMappingException j ? j.getOriginalMessage() : ex.getMessage();
-                problems.add(k + ".train.lora: " + why + " (keys: rank, alpha, dropout, targets)");
-            }
-            try {
-                precision = precisionKey == null ? Precision.FP32 : Precision.parse(String.valueOf(precisionKey), "precision");
-            } catch (InvalidInputException ex) {
-                problems.add(k + ".train." + ex.getMessage());
+                train = null;
+            } else if (train == null) {
+                train = new MethodTrain(TrainSettings.DEFAULTS, null, null, null, null); // SSD, GUARD: no training loop
+            } else if (train.export() != null) {
+                problems.add(k + ".train.export: a request publishes a merged checkpoint; leave export out");
             }
             if (s.verifyEvery() != null && s.verifyEvery() < 1) {
                 problems.add(k + ".verify_every: a number of optimizer steps, >= 1 (leave it out to train every step"
                         + " before verifying), found " + s.verifyEvery());
-            } else if (s.verifyEvery() != null && problems.size() == problemsBefore
-                    && Methods.byName(s.method()).kind() != MethodKind.LOSS_BASED) {
+            } else if (s.verifyEvery() != null && problems.size() == problemsBefore && !trains) {
                 problems.add(k + ".verify_every: method '" + s.method() + "' " + TrainingOptions.notTraining(s.method())
                         + " and has no training steps to verify between; leave verify_every out");
             }
-            if (train != null && problems.size() == problemsBefore) {
-                RequestPolicy probe = new RequestPolicy(e.getKey(), s.method(), Map.of(), train, null, lora, precision, 0);
-                try {
-                    probe.adapterOptions().check(s.method(), null);
-                    PrecisionOption.requireAdaptersForHalf(precision, probe.adapters(), "method '" + s.method() + "'",
-                            "train.lora.rank");
-                } catch (InvalidInputException ex) {
-                    problems.add(k + ".train: " + ex.getMessage().replace("--lora-rank/--lora-from", "train.lora")
-                            .replace("--lora-", "lora."));
-                }
+            if (train != null && problems.size() == problemsBefore) { // as a recipe's method run is checked
+                RecipeLoader.checkTrain(problems, k + ".train", s.method(), train, null);
             }
             DeletionRequest.Thresholds t = s.thresholds();
             if (t == null || t.maxForgetProbability() == null || t.maxForgetRouge() == null || t.miaAucBand() == null
@@ -213,14 +162,30 @@ public final class PolicySet {
             }
             if (problems.isEmpty()) {
                 set.byName.put(e.getKey(), new RequestPolicy(e.getKey(), s.method(),
-                        s.config() == null ? Map.of() : s.config(), train, t, lora, precision,
-                        s.verifyEvery() == null ? 0 : s.verifyEvery()));
+                        s.config() == null ? Map.of() : s.config(), train, t, s.verifyEvery() == null ? 0 : s.verifyEvery()));
             }
         }
         if (!problems.isEmpty()) {
             throw new InvalidInputException("policy file " + file + ": " + String.join("; ", problems));
         }
         return set;
+    }
+
+    /** The file bound to {@code type}; errors name the file and, for a bad key or value, its path and line. */
+    private static <T> T read(Path file, Class<T> type) {
+        try {
+            return YAML.readValue(file.toFile(), type);
+        } catch (JsonMappingException ex) {
+            if (ex.getCause() instanceof StreamReadException p) {
+                throw new InvalidInputException("policy file " + file + " is not valid YAML: " + p.getOriginalMessage(), ex);
+            }
+            throw new InvalidInputException("policy file " + file + ": " + RecipeLoader.describe(ex), ex);
+        } catch (JsonProcessingException ex) {
+            throw new InvalidInputException("policy file " + file + " is not valid YAML: " + ex.getOriginalMessage()
+                    + (ex.getLocation() == null ? "" : " (line " + ex.getLocation().getLineNr() + ")"), ex);
+        } catch (IOException ex) {
+            throw new InvalidInputException("cannot read policy file " + file + ": " + ex.getMessage(), ex);
+        }
     }
 
     public Set<String> names() {

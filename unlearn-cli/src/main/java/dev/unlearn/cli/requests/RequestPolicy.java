@@ -41,11 +41,14 @@ import java.util.Map;
  * base ({@code train.lora}) and load that base in half precision ({@code train.precision}), as a recipe's
  * method stage does; the adapters are merged into the published checkpoint.
  */
-public record RequestPolicy(String name, String method, Map<String, Object> config, TrainSettings train,
-        DeletionRequest.Thresholds thresholds, MethodTrain.Lora lora, Precision precision, int verifyEvery) {
+public record RequestPolicy(String name, String method, Map<String, Object> config, MethodTrain training,
+        DeletionRequest.Thresholds thresholds, int verifyEvery) {
 
     public RequestPolicy {
-        precision = precision == null ? Precision.FP32 : precision;
+        if (training.export() != null) {
+            throw new InvalidInputException("policy '" + name + "': train.export: a request publishes a merged"
+                    + " checkpoint; leave export out");
+        }
         if (verifyEvery < 0) {
             throw new InvalidInputException("verify_every must be 0 (off) or a number of steps, found " + verifyEvery);
         }
@@ -54,7 +57,22 @@ public record RequestPolicy(String name, String method, Map<String, Object> conf
     /** A policy that trains every weight in float32, for all of its steps. */
     public RequestPolicy(String name, String method, Map<String, Object> config, TrainSettings train,
             DeletionRequest.Thresholds thresholds) {
-        this(name, method, config, train, thresholds, null, Precision.FP32, 0);
+        this(name, method, config, new MethodTrain(train, null, null, null, null), thresholds, 0);
+    }
+
+    /** The training settings of {@code train} (its adapter keys aside). */
+    public TrainSettings train() {
+        return training.settings();
+    }
+
+    /** {@code train.lora}, or null. */
+    public MethodTrain.Lora lora() {
+        return training.lora();
+    }
+
+    /** The precision the model is loaded in, {@code train.precision} (fp32 when absent). */
+    public Precision precision() {
+        return training.modelPrecision();
     }
 
     /**
@@ -67,7 +85,7 @@ public record RequestPolicy(String name, String method, Map<String, Object> conf
 
     /** Whether the policy trains LoRA adapters on a frozen base ({@code train.lora.rank > 0}). */
     public boolean adapters() {
-        return methodTrain().adapters();
+        return training.adapters();
     }
 
     /**
@@ -75,12 +93,7 @@ public record RequestPolicy(String name, String method, Map<String, Object> conf
      * full checkpoint); check them with {@code check(method, null)} and attach them after loading.
      */
     public AdapterOptions adapterOptions() {
-        return methodTrain().options();
-    }
-
-    /** The train section as a recipe's method stage holds it, so both read their adapter keys alike. */
-    private MethodTrain methodTrain() {
-        return new MethodTrain(train, lora, null, precision.key(), null);
+        return training.options();
     }
 
     public static final List<String> NAMES = List.of("standard", "strict");
@@ -89,6 +102,8 @@ public record RequestPolicy(String name, String method, Map<String, Object> conf
     static final TrainSettings STANDARD_TRAIN = TrainSettings.DEFAULTS.with(Map.of("max_steps", 24, "lr", 1e-3,
             "batch_size", 4, "weight_decay", 0.0, "schedule", "constant"));
 
+    private static final MethodTrain STANDARD_TRAINING = new MethodTrain(STANDARD_TRAIN, null, null, null, null);
+
     /** Both policies verify after each of their at most 24 steps and stop at the first that passes. */
     static final int STANDARD_VERIFY_EVERY = 1;
 
@@ -96,11 +111,9 @@ public record RequestPolicy(String name, String method, Map<String, Object> conf
         String n = name == null ? "standard" : name;
         return switch (n) {
             case "standard" -> new RequestPolicy(n, "npo", Map.of("beta", 0.1, "alpha", 5.0, "gamma", 1.0),
-                    STANDARD_TRAIN, new DeletionRequest.Thresholds(0.25, 0.65, 0.25, 0.2, 0.25), null, Precision.FP32,
-                    STANDARD_VERIFY_EVERY);
+                    STANDARD_TRAINING, new DeletionRequest.Thresholds(0.25, 0.65, 0.25, 0.2, 0.25), STANDARD_VERIFY_EVERY);
             case "strict" -> new RequestPolicy(n, "npo", Map.of("beta", 0.1, "alpha", 5.0, "gamma", 1.0),
-                    STANDARD_TRAIN, new DeletionRequest.Thresholds(0.1, 0.6, 0.15, 0.1, 0.15), null, Precision.FP32,
-                    STANDARD_VERIFY_EVERY);
+                    STANDARD_TRAINING, new DeletionRequest.Thresholds(0.1, 0.6, 0.15, 0.1, 0.15), STANDARD_VERIFY_EVERY);
             default -> throw new InvalidInputException("unknown policy '" + n + "'; valid: " + NAMES);
         };
     }

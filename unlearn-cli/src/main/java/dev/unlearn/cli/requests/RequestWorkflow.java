@@ -301,7 +301,7 @@ public final class RequestWorkflow {
             Runtime.getRuntime().addShutdownHook(wipe);
             try {
                 summary = new LinkedHashMap<>(unlearner.unlearn(lm, modelDir, res.forget(), res.rest(), qt, method, config,
-                        train, o.seed(), scratch, monitor != null ? monitor : new dev.unlearn.core.train.TrainingLoop.Listener() {}));
+                        policy.training(), o.seed(), scratch, monitor != null ? monitor : new dev.unlearn.core.train.TrainingLoop.Listener() {}));
             } finally {
                 OutputDirs.deleteTree(scratch);
                 try {
@@ -393,6 +393,9 @@ public final class RequestWorkflow {
         }
         if (policy.precision() != Precision.FP32) {
             e.put("precision", policy.precision().key());
+        }
+        if (policy.training().referenceCacheMb() != null) {
+            e.put("reference_cache_mb", policy.training().referenceCacheMb());
         }
         ArrayNode v = e.putArray("verification");
         for (RequestVerifier.Check c : checks) {

@@ -131,6 +131,41 @@ class RequestEndToEndTest {
         assertFalse(Files.exists(out.resolve(".work/DR-LORA-1")), "scratch folder left behind");
     }
 
+    /**
+     * A policy's {@code train.reference_cache_mb}, read as a recipe's method stage reads it, reaches the
+     * runner: with 0 NPO's π_ref is a copy of the model instead of the on-disk cache the standard policy
+     * uses (the first test), and the audit entry records the limit.
+     */
+    @Test
+    void aPolicysReferenceCacheLimitReachesTheRunner(@TempDir Path tmp) throws Exception {
+        TinyWorld.Paths3 w = TinyWorld.get();
+        String subject = QaReader.read(w.data().resolve("forget10.json")).get(0).entity();
+        Path policies = tmp.resolve("policies.yaml");
+        Files.writeString(policies, """
+                policies:
+                  no-cache:
+                    method: npo
+                    config: {beta: 0.1, alpha: 5.0, gamma: 1.0}
+                    train: {max_steps: 2, lr: 0.001, batch_size: 4, schedule: constant, reference_cache_mb: 0}
+                    thresholds: {max_forget_probability: 0.3, max_forget_rouge: 0.7, mia_auc_band: 0.25,
+                                 max_extraction_rate: 0.2, max_utility_drop: 0.3}
+                """);
+        Path req = tmp.resolve("request.json");
+        Files.writeString(req, "{\"request_id\": \"DR-COPY-1\", \"subject\": \"" + subject + "\","
+                + " \"selectors\": {\"entities\": [\"" + subject + "\"]}, \"policy\": \"no-cache\"}");
+        Path key = tmp.resolve("unlearn.key");
+        Files.writeString(key, "cd".repeat(32));
+        Path out = tmp.resolve("compliance");
+        CliRun r = CliRun.of("request", "submit", req.toString(), "--training-data", w.data().toString(), "--model",
+                w.full().toString(), "--out", out.toString(), "--max-new-tokens", "8", "--key", key.toString(),
+                "--policies", policies.toString(), "-q");
+        assertTrue(r.code() == ExitCodes.OK || r.code() == ExitCodes.CHECK_FAILED, r.toString());
+        JsonNode e = new ObjectMapper().readTree(Files.readString(out.resolve("audit.jsonl")).lines().findFirst().orElseThrow());
+        assertEquals("model_copy", e.path("unlearning").path("reference").asText(), e.toString());
+        assertEquals(0, e.path("reference_cache_mb").asInt(-1), e.toString());
+        assertEquals(2, e.path("unlearning").path("steps").asInt(), e.toString());
+    }
+
     @Test
     void selectorsMatchingNothingExitWithCodeTwo(@TempDir Path tmp) throws Exception {
         TinyWorld.Paths3 w = TinyWorld.get();

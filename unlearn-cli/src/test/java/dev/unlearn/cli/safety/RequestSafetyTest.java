@@ -20,6 +20,7 @@ import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.data.QaReader;
 import dev.unlearn.core.io.Digests;
 import dev.unlearn.core.testing.TinyWorld;
+import dev.unlearn.core.train.TrainSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -123,22 +124,34 @@ class RequestSafetyTest {
         assertTrue(weaker.getMessage().contains("policy 'gentle'"), weaker.getMessage());
         assertEquals(0.1, PolicySet.effective(ps.named("gentle"), new DeletionRequest.Thresholds(0.1, null, null, null, null))
                 .maxForgetProbability(), "tightening is allowed");
+        // the train section is read as a recipe's method run reads it: a method that does not train needs none
+        // (a rate there would be ignored, and is refused above), and reference_cache_mb is a key as in a recipe
+        Path more = tmp.resolve("more.yaml");
+        Files.writeString(more, "policies:\n  edit: {method: ssd, thresholds: " + T + "}\n"
+                + "  copy: {method: npo, train: {lr: 0.001, reference_cache_mb: 0}, thresholds: " + T + "}\n");
+        PolicySet ms = PolicySet.load(more);
+        assertEquals(TrainSettings.DEFAULTS, ms.named("edit").train());
+        assertEquals(0, ms.named("copy").training().referenceCacheMb());
+        assertEquals(0L, ms.named("copy").training().referenceCacheBytes());
 
         for (String[] bad : new String[][] {
             {"policies:\n  standard: {method: npo, train: {lr: 0.1}, thresholds: {}}\n", "built-in policy"},
             {"policies:\n  p: {method: npo, method: ga}\n", "Duplicate field 'method'"},
-            {"policies:\n  p: {method: npo, train: {lr: \"0.1\"}}\n", "policies.p.train.lr: expected a number"},
+            {"policies:\n  p: {method: npo, train: {lr: \"0.1\"}}\n", "policies.p.train.lr: training setting 'lr' must be a number, found the string '0.1'"},
             {"policies:\n  p: {method: nope, train: {lr: 0.1}}\n", "nope"},
             {"policies:\n  p: {method: npo, train: {lr: 0.1}, thresholds: {max_forget_probability: 0.2}}\n", "give all five"},
             {"policies:\n  p: {method: npo, train: {lr: 0.1, precision: bf16}, thresholds: " + T + "}\n",
-                "policies.p.train: method 'npo' trains every weight"},
+                "policies.p.train.precision: method 'npo' trains every weight"},
             {"policies:\n  p: {method: npo, train: {lr: 0.1, precision: fp8}, thresholds: " + T + "}\n", "fp8"},
             {"policies:\n  p: {method: npo, train: {lr: 0.1, lora: {rank: 4}, export: peft}, thresholds: " + T + "}\n",
                 "policies.p.train.export: a request publishes a merged checkpoint"},
             {"policies:\n  p: {method: ssd, train: {lr: 0.1, lora: {rank: 4}}, thresholds: " + T + "}\n",
                 "nothing for LoRA adapters to train"},
+            {"policies:\n  p: {method: ssd, train: {lr: 0.1}, thresholds: " + T + "}\n",
+                "policies.p.train: method 'ssd' edits weights directly and does not train; [lr] would be ignored"},
+            {"policies:\n  p: {method: npo, thresholds: " + T + "}\n", "policies.p.train.lr: required"},
             {"policies:\n  p: {method: npo, train: {lr: 0.1, lora: {rank: 4, rnak: 2}}, thresholds: " + T + "}\n",
-                "policies.p.train.lora: unknown key 'rnak' (keys: rank, alpha, dropout, targets)"},
+                "unknown key 'policies.p.train.lora.rnak'; valid keys here: [alpha, dropout, rank, targets]"},
         }) {
             Path f = tmp.resolve("bad.yaml");
             Files.writeString(f, bad[0]);

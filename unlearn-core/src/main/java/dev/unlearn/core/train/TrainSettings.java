@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The training settings of the toolkit: the one type that {@code unlearn finetune}, {@code forget},
@@ -315,6 +316,23 @@ public record TrainSettings(double learningRate, int epochs, long maxSteps, int 
         }
     }
 
+    /** The keys whose values are names ({@code constant}, {@code pad_token}); in a file every other value is a number or boolean. */
+    private static final Set<String> NAMED_KEYS = Set.of("schedule", "attention_mask");
+
+    /** Whether a string spells a number or a boolean ({@code "1e-3"}, {@code "true"}). */
+    private static boolean quotedLiteral(String s) {
+        String t = s.trim();
+        if (t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false")) {
+            return true;
+        }
+        try {
+            Double.parseDouble(t);
+            return true;
+        } catch (NumberFormatException ex) {
+            return false;
+        }
+    }
+
     /** A key beside the training keys of a mapping, read by the mapping's owner (a recipe's {@code lora} block). */
     @FunctionalInterface
     public interface OtherKey {
@@ -325,7 +343,8 @@ public record TrainSettings(double learningRate, int epochs, long maxSteps, int 
     /**
      * Reads a mapping of training keys over {@link #DEFAULTS}, handing each key of {@code others} to its
      * reader; a key that is neither is rejected naming every valid key, and errors carry {@code owner} and
-     * the key in their path, located at the key.
+     * the key in their path, located at the key. Unlike {@link #with}, which takes the strings of command
+     * options, a quoted number or boolean ({@code lr: "1e-3"}) is refused, as every other number of a recipe is.
      */
     public static TrainSettings read(JsonParser p, DeserializationContext ctx, Class<?> owner,
             Map<String, OtherKey> others) throws IOException {
@@ -360,6 +379,13 @@ public record TrainSettings(double learningRate, int epochs, long maxSteps, int 
             }
             // ctx.readTree, not p.readValueAsTree(): with FAIL_ON_TRAILING_TOKENS the latter fails mid-document
             JsonNode v = ctx.readTree(p);
+            if (v.isTextual() && !NAMED_KEYS.contains(k) && quotedLiteral(v.textValue())) { // a file writes 8, not "8"
+                JsonMappingException jm = new JsonMappingException(p, "training setting '" + k + "' must be "
+                        + (k.equals("grad_checkpointing") ? "true or false" : "a number") + ", found the string '"
+                        + v.textValue() + "' (write it without quotes)", where.get(k));
+                jm.prependPath(owner, k);
+                throw jm;
+            }
             keys.put(k, v.isNull() ? null : v.isIntegralNumber() ? (Object) v.longValue() : v.isNumber()
                     ? (Object) v.doubleValue() : v.isTextual() ? v.textValue() : v.toString());
         }

@@ -57,7 +57,7 @@ class TrainSettingsTest {
     }
 
     @Test
-    void unknownKeysAndBadValuesNameTheKey() {
+    void unknownKeysAndBadValuesNameTheKey() throws Exception {
         UnrecognizedPropertyException u = assertThrows(UnrecognizedPropertyException.class,
                 () -> YAML.readValue("{lr: 1.0e-3, learning_rate: 1.0e-3}", TrainSettings.class));
         assertEquals("learning_rate", u.getPropertyName());
@@ -66,13 +66,18 @@ class TrainSettingsTest {
         assertTrue(u.getKnownPropertyIds().contains("grad_accum"));
         for (String bad : new String[] {"grad_accum: 0", "epochs: 2.5", "lr: -1.0", "max_grad_norm: -1.0",
             "schedule: step", "attention_mask: eos", "batch_size: four", "max_length: 1", "warmup_steps: -1",
-            "grad_checkpointing: 1", "grad_checkpointing: yes please", "grad_checkpointing: [true]"}) {
+            "grad_checkpointing: 1", "grad_checkpointing: yes please", "grad_checkpointing: [true]", "lr: \"1e-3\"",
+            "max_steps: '8'", "grad_checkpointing: \"true\""}) {
             String key = bad.substring(0, bad.indexOf(':'));
             JsonMappingException ex = assertThrows(JsonMappingException.class,
                     () -> YAML.readValue("{" + bad + "}", TrainSettings.class), bad);
             assertEquals(key, ex.getPath().get(0).getFieldName(), bad);
             assertTrue(ex.getOriginalMessage().contains("'" + key + "'"), ex.getOriginalMessage());
         }
+        assertTrue(assertThrows(JsonMappingException.class, () -> YAML.readValue("{lr: \"1e-3\"}", TrainSettings.class))
+                .getOriginalMessage().contains("found the string '1e-3'"), "a quoted number in a file is refused");
+        assertEquals(Schedule.COSINE, YAML.readValue("{schedule: \"cosine\"}", TrainSettings.class).schedule(),
+                "names may be quoted");
         TrainSettings.BadKey k = assertThrows(TrainSettings.BadKey.class,
                 () -> TrainSettings.DEFAULTS.with(Map.of("seed", 3)));
         assertEquals("seed", k.key());
@@ -98,7 +103,7 @@ class TrainSettingsTest {
         assertEquals(s, YAML.readValue(YAML.writeValueAsString(s), TrainSettings.class));
         assertEquals(2048, TrainSettings.DEFAULTS.with(Map.of("max_batch_tokens", "2048")).maxBatchTokens(),
                 "a numeric string, as options give it");
-        for (String bad : new String[] {"-1", "2.5", "lots", "4294967296"}) {
+        for (String bad : new String[] {"-1", "2.5", "lots", "4294967296", "'2048'"}) {
             JsonMappingException ex = assertThrows(JsonMappingException.class,
                     () -> YAML.readValue("{max_batch_tokens: " + bad + "}", TrainSettings.class), bad);
             assertEquals("max_batch_tokens", ex.getPath().get(0).getFieldName(), bad);
