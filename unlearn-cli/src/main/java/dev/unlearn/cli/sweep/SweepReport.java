@@ -190,16 +190,42 @@ public final class SweepReport {
         return out;
     }
 
-    /** Writes {@code OUT/report/} (temp folder, then rename) and returns it. */
+    /**
+     * Writes {@code OUT/report/} (a staging folder {@code OUT/.report.tmp-*}, then rename) and returns it. Writers
+     * take {@code OUT/sweep/.report.lock} in turn (a sweep writes its report while {@code sweep report} may
+     * run), so a staging or replaced folder found under the lock is a crashed writer's, and is removed.
+     */
     public static Path write(Path out) {
         Plan plan = Plan.read(out);
-        List<TrialState> states = states(out, plan);
-        List<Row> rows = rank(plan, states);
         Path dir = out.resolve("report");
         OutputDirs.requireKind(dir, "report folder", OutputDirs.Kind.SWEEP_REPORT);
+        try (FileLocks lock = FileLocks.exclusive(out.resolve("sweep").resolve(".report.lock"), "the report of " + out)) {
+            OutputDirs.removeStaleTemps(dir);
+            removeLegacyStaging(out);
+            return writeLocked(out, plan, dir);
+        }
+    }
+
+    /** Staging folders of builds before the report lock, {@code OUT/.tmp-report-*}: under the lock, a crashed writer's. */
+    private static void removeLegacyStaging(Path out) {
+        try (java.util.stream.Stream<Path> s = Files.list(out)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (p.getFileName().toString().matches("\\.tmp-report-\\d+")
+                        && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    OutputDirs.deleteTree(p);
+                }
+            }
+        } catch (IOException ex) {
+            // removed on a later write
+        }
+    }
+
+    private static Path writeLocked(Path out, Plan plan, Path dir) {
+        List<TrialState> states = states(out, plan);
+        List<Row> rows = rank(plan, states);
         Path tmp = null;
         try {
-            tmp = StagingDirs.create(out, ".tmp-report-");
+            tmp = StagingDirs.create(out, ".report.tmp-");
             OutputDirs.mark(tmp, OutputDirs.Kind.SWEEP_REPORT);
             String svg = ParetoSvg.render(plan, rows, states);
             Files.writeString(tmp.resolve("pareto.svg"), svg, StandardCharsets.UTF_8);
@@ -224,7 +250,6 @@ public final class SweepReport {
             Files.writeString(tmp.resolve("report.html"), html(plan, rows, states, svg, bestFiles), StandardCharsets.UTF_8);
             OutputDirs.requireKind(dir, "report folder", OutputDirs.Kind.SWEEP_REPORT);
             StagingDirs.swapIn(tmp, dir);
-            OutputDirs.removeStaleTemps(dir);
             return dir;
         } catch (IOException ex) {
             OutputDirs.deleteTree(tmp);

@@ -497,6 +497,45 @@ class SweepPlanTest {
         assertEquals(2, over.code(), over.toString());
     }
 
+    /**
+     * Report writers take turns (a sweep writes its report while {@code sweep report} may run): two at once both
+     * succeed and leave one whole report, and what crashed writers left (a staging folder of this build or of
+     * builds before the lock, a replaced folder) is removed under the lock; a folder of another name is kept.
+     */
+    @Test
+    void reportWritersTakeTurnsAndRemoveWhatCrashedWritersLeft() throws Exception {
+        write("base.yaml", BASE);
+        Path out = dir.resolve("out");
+        assertEquals(0, CliRun.of("sweep", write("sweep.yaml", GRID).toString(), "--out", out.toString(), "--plan-only").code());
+        List<Path> left = List.of(out.resolve(".tmp-report-123456"), out.resolve(".report.tmp-42"), out.resolve(".report.old-7"));
+        for (Path p : left) {
+            Files.createDirectories(p);
+            Files.writeString(p.resolve("report.html"), "partial");
+        }
+        Path mine = Files.createDirectories(out.resolve(".tmp-report-notes"));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<Path>> writers = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                writers.add(pool.submit(() -> SweepReport.write(out)));
+            }
+            for (java.util.concurrent.Future<Path> w : writers) {
+                assertEquals(out.resolve("report"), w.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertTrue(Files.readString(out.resolve("report/report.html")).contains("<svg"));
+        for (Path p : left) {
+            assertFalse(Files.exists(p), p + " left behind");
+        }
+        assertTrue(Files.isDirectory(mine), "a folder the toolkit did not name is kept");
+        try (java.util.stream.Stream<Path> s = Files.list(out)) {
+            assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".report.")).toList(),
+                    "no staging folder of the writers themselves");
+        }
+    }
+
     @Test
     void shippedSweepHasAtLeastFortyTrialsAndTheTunedRecipeValidates() {
         Path recipes = Path.of(System.getProperty("user.dir")).getParent().resolve("recipes");
