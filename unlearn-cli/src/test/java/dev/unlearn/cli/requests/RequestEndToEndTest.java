@@ -91,30 +91,9 @@ class RequestEndToEndTest {
      */
     @Test
     void aLoraPolicyOnABf16BasePublishesAMergedBf16Model(@TempDir Path tmp) throws Exception {
-        TinyWorld.Paths3 w = TinyWorld.get();
-        String subject = QaReader.read(w.data().resolve("forget10.json")).get(0).entity();
-        Path policies = tmp.resolve("policies.yaml");
-        Files.writeString(policies, """
-                policies:
-                  adapters:
-                    method: npo
-                    config: {beta: 0.1, alpha: 5.0, gamma: 1.0}
-                    train: {max_steps: 16, lr: 0.01, batch_size: 4, schedule: constant,
-                            lora: {rank: 8, targets: all}, precision: bf16}
-                    thresholds: {max_forget_probability: 0.3, max_forget_rouge: 0.7, mia_auc_band: 0.25,
-                                 max_extraction_rate: 0.2, max_utility_drop: 0.3}
-                """);
-        Path req = tmp.resolve("request.json");
-        Files.writeString(req, "{\"request_id\": \"DR-LORA-1\", \"subject\": \"" + subject + "\","
-                + " \"selectors\": {\"entities\": [\"" + subject + "\"]}, \"policy\": \"adapters\"}");
-        Path key = tmp.resolve("unlearn.key");
-        assertEquals(ExitCodes.OK, CliRun.of("request", "keygen", key.toString()).code());
+        JsonNode e = submitUnderPolicy(tmp, "adapters", "DR-LORA-1", "{max_steps: 16, lr: 0.01, batch_size: 4,"
+                + " schedule: constant, lora: {rank: 8, targets: all}, precision: bf16}");
         Path out = tmp.resolve("compliance");
-        CliRun r = CliRun.of("request", "submit", req.toString(), "--training-data", w.data().toString(), "--model",
-                w.full().toString(), "--out", out.toString(), "--max-new-tokens", "24", "--key", key.toString(),
-                "--policies", policies.toString());
-        assertTrue(r.code() == ExitCodes.OK || r.code() == ExitCodes.CHECK_FAILED, r.toString());
-        JsonNode e = new ObjectMapper().readTree(Files.readString(out.resolve("audit.jsonl")).lines().findFirst().orElseThrow());
         assertEquals("adapter_disabled_base", e.path("unlearning").path("reference").asText(), e.toString());
         assertEquals(8, e.path("lora").path("rank").asInt(), e.toString());
         assertEquals("bf16", e.path("precision").asText(), e.toString());
@@ -138,32 +117,35 @@ class RequestEndToEndTest {
      */
     @Test
     void aPolicysReferenceCacheLimitReachesTheRunner(@TempDir Path tmp) throws Exception {
+        JsonNode e = submitUnderPolicy(tmp, "no-cache", "DR-COPY-1",
+                "{max_steps: 2, lr: 0.001, batch_size: 4, schedule: constant, reference_cache_mb: 0}");
+        assertEquals("model_copy", e.path("unlearning").path("reference").asText(), e.toString());
+        assertEquals(0, e.path("reference_cache_mb").asInt(-1), e.toString());
+        assertEquals(2, e.path("unlearning").path("steps").asInt(), e.toString());
+    }
+
+    /**
+     * Submits a request for the first forget10 author under a policy file's one policy (NPO with the given
+     * {@code train} section), expecting it accepted or rejected, and returns its audit entry.
+     */
+    private static JsonNode submitUnderPolicy(Path tmp, String policy, String id, String train) throws Exception {
         TinyWorld.Paths3 w = TinyWorld.get();
         String subject = QaReader.read(w.data().resolve("forget10.json")).get(0).entity();
         Path policies = tmp.resolve("policies.yaml");
-        Files.writeString(policies, """
-                policies:
-                  no-cache:
-                    method: npo
-                    config: {beta: 0.1, alpha: 5.0, gamma: 1.0}
-                    train: {max_steps: 2, lr: 0.001, batch_size: 4, schedule: constant, reference_cache_mb: 0}
-                    thresholds: {max_forget_probability: 0.3, max_forget_rouge: 0.7, mia_auc_band: 0.25,
-                                 max_extraction_rate: 0.2, max_utility_drop: 0.3}
-                """);
+        Files.writeString(policies, "policies:\n  " + policy + ":\n    method: npo\n    config: {beta: 0.1, alpha: 5.0,"
+                + " gamma: 1.0}\n    train: " + train + "\n    thresholds: {max_forget_probability: 0.3,"
+                + " max_forget_rouge: 0.7, mia_auc_band: 0.25, max_extraction_rate: 0.2, max_utility_drop: 0.3}\n");
         Path req = tmp.resolve("request.json");
-        Files.writeString(req, "{\"request_id\": \"DR-COPY-1\", \"subject\": \"" + subject + "\","
-                + " \"selectors\": {\"entities\": [\"" + subject + "\"]}, \"policy\": \"no-cache\"}");
+        Files.writeString(req, "{\"request_id\": \"" + id + "\", \"subject\": \"" + subject + "\","
+                + " \"selectors\": {\"entities\": [\"" + subject + "\"]}, \"policy\": \"" + policy + "\"}");
         Path key = tmp.resolve("unlearn.key");
         Files.writeString(key, "cd".repeat(32));
         Path out = tmp.resolve("compliance");
         CliRun r = CliRun.of("request", "submit", req.toString(), "--training-data", w.data().toString(), "--model",
-                w.full().toString(), "--out", out.toString(), "--max-new-tokens", "8", "--key", key.toString(),
+                w.full().toString(), "--out", out.toString(), "--max-new-tokens", "24", "--key", key.toString(),
                 "--policies", policies.toString(), "-q");
         assertTrue(r.code() == ExitCodes.OK || r.code() == ExitCodes.CHECK_FAILED, r.toString());
-        JsonNode e = new ObjectMapper().readTree(Files.readString(out.resolve("audit.jsonl")).lines().findFirst().orElseThrow());
-        assertEquals("model_copy", e.path("unlearning").path("reference").asText(), e.toString());
-        assertEquals(0, e.path("reference_cache_mb").asInt(-1), e.toString());
-        assertEquals(2, e.path("unlearning").path("steps").asInt(), e.toString());
+        return new ObjectMapper().readTree(Files.readString(out.resolve("audit.jsonl")).lines().findFirst().orElseThrow());
     }
 
     @Test
