@@ -325,11 +325,12 @@ public final class RecipeLoader {
             "down_proj", "qkv_proj", "gate_up_proj");
 
     /**
-     * Checks a method run's {@code train.precision}, {@code train.lora} and {@code train.export} (at {@code at},
-     * {@code methods[k].train} or a request policy's {@code policies.NAME.train}) as {@code unlearn forget} checks
-     * its {@code --precision}, {@code --lora-*} and {@code --export}: training keys that a method without a training
-     * loop would ignore, ranges, keys that would be ignored without adapters, a method that does not train, and (for a model trained from {@code model.init}, when
-     * {@code model} is given) targets the family lacks. Each problem is added to {@code p}, naming its key.
+     * Checks a method run's {@code train} section (at {@code at}: {@code methods[k].train}, or a request policy's
+     * {@code policies.NAME.train}) as {@code unlearn forget} checks its options: training keys that a method
+     * without a training loop would ignore; {@code precision}, {@code lora} and {@code export} as
+     * {@code --precision}, {@code --lora-*} and {@code --export} (ranges, keys that would be ignored without
+     * adapters, a method that does not train); and, for a model trained from {@code model.init} when
+     * {@code model} is given, targets the family lacks. Each problem is added to {@code p}, naming its key.
      */
     public static void checkTrain(List<String> p, String at, String method, MethodTrain t, Recipe.ModelSpec model) {
         List<String> unused = TrainingOptions.unused(method, t == null ? TrainSettings.DEFAULTS : t.settings());

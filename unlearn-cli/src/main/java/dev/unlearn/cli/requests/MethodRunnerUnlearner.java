@@ -22,9 +22,9 @@ import java.util.Map;
  * activations, …) are cached on disk in the call's scratch folder before the first update, as
  * {@code forget} does, instead of keeping a second copy of the model in memory; the workflow deletes that
  * folder when the request ends, since the cache is derived from the forgotten records. Without a scratch
- * folder, where the cache does not apply or would outgrow the policy's {@code train.reference_cache_mb}, the reference is a frozen copy of the input model. The
- * summary it returns holds the method, config, steps, mean NLLs and how the reference was provided: no
- * record text.
+ * folder, where the cache does not apply, or where it would outgrow the policy's {@code train.reference_cache_mb},
+ * the reference is a frozen copy of the input model. The summary it returns holds the method, config, steps,
+ * mean NLLs and how the reference was provided: no record text.
  */
 public final class MethodRunnerUnlearner implements Unlearner {
     private final PrintStream progress;

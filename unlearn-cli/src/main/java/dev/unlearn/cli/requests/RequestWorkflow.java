@@ -10,7 +10,6 @@ import dev.unlearn.cli.Version;
 import dev.unlearn.cli.commands.FileLocks;
 import dev.unlearn.cli.commands.OutputDirs;
 import dev.unlearn.cli.pipeline.StageRunner;
-import dev.unlearn.cli.TrainingOptions;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.VerificationFailedException;
@@ -262,12 +261,7 @@ public final class RequestWorkflow {
             DeletionRequest.Thresholds t, Options o, AuditLog audit) {
         String method = policy.method();
         Map<String, Object> config = new LinkedHashMap<>(policy.config());
-        TrainSettings train = policy.train();
-        List<String> unused = TrainingOptions.unused(method, train);
-        if (!unused.isEmpty()) {
-            throw new InvalidInputException("policy '" + policy.name() + "': method '" + method + "' "
-                    + TrainingOptions.notTraining(method) + " and does not train; train keys " + unused + " would be ignored");
-        }
+        TrainSettings train = policy.train(); // training keys a method would ignore were refused with the policy file
 
         long t0 = System.nanoTime();
         List<QaRecord> data = RequestResolver.trainingData(o.trainingData());

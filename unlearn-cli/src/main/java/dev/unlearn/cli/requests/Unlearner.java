@@ -14,9 +14,10 @@ import java.util.Map;
  * {@code forget} while keeping {@code retain}. Returns the run's summary (method, resolved config,
  * steps, ...), which goes into the result and the audit log; it must hold no record text.
  * {@code scratch} is a folder of the request's own (absent or empty; the workflow removes it afterwards)
- * for intermediate files such as a reference cache (at most {@code train.reference_cache_mb}), or null for none. {@code monitor} hears the training
- * loop's steps and may stop it early ({@link TrainingLoop.Listener#stopAfter}; the policy's
- * {@code verify_every}): an unlearner that trains must attach it to its loop.
+ * for intermediate files such as a reference cache (at most {@code train.reference_cache_mb}), or null for
+ * none. {@code monitor} hears the training loop's steps and may stop it early
+ * ({@link TrainingLoop.Listener#stopAfter}; the policy's {@code verify_every}): an unlearner that trains must
+ * attach it to its loop.
  */
 @FunctionalInterface
 public interface Unlearner {
