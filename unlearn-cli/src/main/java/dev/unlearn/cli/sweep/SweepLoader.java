@@ -186,6 +186,9 @@ public final class SweepLoader {
         if (kind.equals("grid") && s.has("trials")) {
             throw new Bad("search.trials", "only for random search (a grid tries every combination)");
         }
+        if (kind.equals("grid") && s.has("seed")) {
+            throw new Bad("search.seed", "only for random search (the seed of its draws); a grid draws nothing");
+        }
         long seed = integer(s, "seed", "search.seed", 0, 0, Long.MAX_VALUE);
         Sweep.Halving halving = null;
         if (s.has("halving")) {
