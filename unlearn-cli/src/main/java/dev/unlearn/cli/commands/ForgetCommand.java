@@ -210,11 +210,15 @@ public class ForgetCommand extends ModelCommand {
     /** The YAML mapping of keys, or the mapping under the method's name when that is the only top-level key. */
     static Map<String, Object> readConfig(Path file, String method) {
         Map<String, Object> m;
+        if (!java.nio.file.Files.exists(file)) {
+            throw new InvalidInputException("--config: file " + file + " does not exist"
+                    + (file.toString().contains("=") ? "; to set one key, use --set " + file : ""));
+        }
         try {
             m = YAML.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {});
         } catch (IOException ex) {
             throw new InvalidInputException("--config " + file + " is not a readable YAML mapping: "
-                    + ex.getMessage().lines().findFirst().orElse(""), ex);
+                    + dev.unlearn.core.io.ParseErrors.describe(ex), ex);
         }
         if (m == null) {
             return Map.of();

@@ -102,7 +102,7 @@ public final class ModelDirs {
         try {
             cfg = STRICT.readTree(cfgFile.toFile());
         } catch (IOException ex) {
-            throw new InvalidInputException(cfgFile + ": not valid JSON: " + ex.getMessage().lines().findFirst().orElse(""), ex);
+            throw new InvalidInputException(cfgFile + ": not valid JSON: " + dev.unlearn.core.io.ParseErrors.describe(ex), ex);
         }
         Map<String, Long> d = dims(cfgFile, cfg);
         double h = d.getOrDefault("hidden_size", 1L);
@@ -157,7 +157,7 @@ public final class ModelDirs {
         try {
             cfg = STRICT.readTree(cfgFile.toFile());
         } catch (IOException ex) {
-            throw new InvalidInputException(cfgFile + ": not valid JSON: " + ex.getMessage().lines().findFirst().orElse(""), ex);
+            throw new InvalidInputException(cfgFile + ": not valid JSON: " + dev.unlearn.core.io.ParseErrors.describe(ex), ex);
         }
         Map<String, Long> dims = dims(cfgFile, cfg);
         Map<String, long[]> shapes = shapes(dir);

@@ -76,13 +76,11 @@ public final class RecipeLoader {
             }
         } catch (JsonMappingException ex) {
             if (ex.getCause() instanceof StreamReadException parse) {
-                throw new InvalidInputException("recipe " + file + " is not valid YAML: " + parse.getOriginalMessage()
-                        + location(parse), ex);
+                throw new InvalidInputException("recipe " + file + " is not valid YAML: " + dev.unlearn.core.io.ParseErrors.describe(parse), ex);
             }
             throw new InvalidInputException("recipe " + file + ": " + describe(ex), ex);
         } catch (JsonProcessingException ex) {
-            throw new InvalidInputException("recipe " + file + " is not valid YAML: " + ex.getOriginalMessage()
-                    + location(ex), ex);
+            throw new InvalidInputException("recipe " + file + " is not valid YAML: " + dev.unlearn.core.io.ParseErrors.describe(ex), ex);
         } catch (IOException ex) {
             throw new InvalidInputException("cannot read recipe " + file + ": " + ex.getMessage(), ex);
         }

@@ -73,7 +73,7 @@ public final class RecipeOverrides {
             value = RecipeLoader.YAML.readTree(raw);
         } catch (JsonProcessingException ex) {
             throw new InvalidInputException("--set " + text + ": the value of '" + key + "' is not valid YAML: "
-                    + ex.getOriginalMessage(), ex);
+                    + dev.unlearn.core.io.ParseErrors.message(ex), ex);
         }
         return new Override(text, path, value == null || value.isMissingNode() ? JsonNodeFactory.instance.nullNode() : value);
     }

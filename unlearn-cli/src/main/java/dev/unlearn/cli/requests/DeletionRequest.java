@@ -126,11 +126,11 @@ public record DeletionRequest(
             r = JSON.readValue(file.toFile(), DeletionRequest.class);
         } catch (JsonMappingException ex) {
             if (ex.getCause() instanceof StreamReadException p) {
-                throw new InvalidInputException("deletion request " + file + " is not valid JSON: " + p.getOriginalMessage());
+                throw new InvalidInputException("deletion request " + file + " is not valid JSON: " + dev.unlearn.core.io.ParseErrors.describe(p), ex);
             }
             throw new InvalidInputException("deletion request " + file + ": " + RecipeLoader.describe(ex), ex);
         } catch (JsonProcessingException ex) {
-            throw new InvalidInputException("deletion request " + file + " is not valid JSON: " + ex.getOriginalMessage(), ex);
+            throw new InvalidInputException("deletion request " + file + " is not valid JSON: " + dev.unlearn.core.io.ParseErrors.describe(ex), ex);
         } catch (IOException ex) {
             throw new InvalidInputException("cannot read deletion request " + file + ": " + ex.getMessage(), ex);
         }

@@ -177,12 +177,11 @@ public final class PolicySet {
             return YAML.readValue(file.toFile(), type);
         } catch (JsonMappingException ex) {
             if (ex.getCause() instanceof StreamReadException p) {
-                throw new InvalidInputException("policy file " + file + " is not valid YAML: " + p.getOriginalMessage(), ex);
+                throw new InvalidInputException("policy file " + file + " is not valid YAML: " + dev.unlearn.core.io.ParseErrors.describe(p), ex);
             }
             throw new InvalidInputException("policy file " + file + ": " + RecipeLoader.describe(ex), ex);
         } catch (JsonProcessingException ex) {
-            throw new InvalidInputException("policy file " + file + " is not valid YAML: " + ex.getOriginalMessage()
-                    + (ex.getLocation() == null ? "" : " (line " + ex.getLocation().getLineNr() + ")"), ex);
+            throw new InvalidInputException("policy file " + file + " is not valid YAML: " + dev.unlearn.core.io.ParseErrors.describe(ex), ex);
         } catch (IOException ex) {
             throw new InvalidInputException("cannot read policy file " + file + ": " + ex.getMessage(), ex);
         }

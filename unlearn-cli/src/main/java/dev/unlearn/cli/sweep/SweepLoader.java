@@ -72,8 +72,7 @@ public final class SweepLoader {
         try {
             root = YAML.readTree(file.toFile());
         } catch (JsonProcessingException ex) {
-            throw new InvalidInputException("sweep file " + file + " is not valid YAML: " + ex.getOriginalMessage()
-                    + (ex.getLocation() == null ? "" : " (line " + ex.getLocation().getLineNr() + ")"), ex);
+            throw new InvalidInputException("sweep file " + file + " is not valid YAML: " + dev.unlearn.core.io.ParseErrors.describe(ex), ex);
         } catch (IOException ex) {
             throw new InvalidInputException("cannot read sweep file " + file + ": " + ex.getMessage(), ex);
         }

@@ -164,7 +164,10 @@ class InputRefusalTest {
                 """, "methods[1].config: ",
                 "(line 10)", "methods[2].method: Unknown unlearning method 'nosuch'", "eval.suites[1]: 'muse' needs data.muse",
                 "eval.max_new_tokens: must be > 0, found -1 (line 12)"},
-            {"name: a\nname: b\n", "Duplicate field 'name' (line 2)"},
+            {"name: a\nname: b\n", "Duplicate field 'name' (line 2"},
+            // a syntax error is the scanner's problem at its own line, on one line, without the excerpt
+            {"name: a\n\tseed: 2\n", "is not valid YAML: while scanning for the next token: found character '\\t(TAB)'"
+                + " that cannot start any token. (Do not use \\t(TAB) for indentation) (line 2, column 1)"},
             {"name: a\nseed: \"2\"\n", "seed: expected an integer (line 2)"},
             {"name: a\ndata: {builtin: {authors: \"2\"}}\n", "data.builtin.authors: expected an integer"},
             {"name: a\ndata: {builtin: {authors: 2, forget_split: forget99}}\nmodel: {init: {hidden_size: 16, layers: 1,"
@@ -237,12 +240,16 @@ class InputRefusalTest {
         cases.put(new String[] {"request", "batch", req.toString(), req.toString(), "--training-data", w.data().toString(),
                 "--model", m, "--out", tmp.resolve("compliance").toString(), "--key", key.toString()},
                 "request id DR-1 appears twice in the batch");
+        cases.put(new String[] {"forget", "--method", "npo", "--model", m, "--forget", forgetFile().toString(), "--out",
+                tmp.resolve("f").toString(), "--config", "beta=0.2"},
+                "--config: file beta=0.2 does not exist; to set one key, use --set beta=0.2");
         for (Map.Entry<String[], String> c : cases.entrySet()) {
             CliRun r = CliRun.of(c.getKey());
             assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
             assertTrue(r.err().contains(c.getValue()), "expected '" + c.getValue() + "' in " + r);
         }
         assertFalse(Files.exists(tmp.resolve("f.json")));
+        assertFalse(Files.exists(tmp.resolve("f")));
         assertFalse(Files.exists(tmp.resolve("compliance")), "no output folder is made for a bad model");
     }
 }

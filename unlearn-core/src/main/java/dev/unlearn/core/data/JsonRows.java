@@ -75,7 +75,7 @@ final class JsonRows {
             }
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
-            throw new InvalidInputException(file + ":" + line + ": malformed JSON: " + e.getOriginalMessage(), e);
+            throw new InvalidInputException(file + ":" + line + ": malformed JSON: " + dev.unlearn.core.io.ParseErrors.message(e), e);
         }
         return rows;
     }
@@ -94,7 +94,7 @@ final class JsonRows {
             try {
                 n = LINE.readTree(s);
             } catch (JsonProcessingException e) {
-                throw new InvalidInputException(file + ":" + line + ": malformed JSON line: " + e.getOriginalMessage(), e);
+                throw new InvalidInputException(file + ":" + line + ": malformed JSON line: " + dev.unlearn.core.io.ParseErrors.message(e), e);
             }
             if (!(n instanceof ObjectNode o)) {
                 throw new InvalidInputException(file + ":" + line + ": expected a JSON object, found " + n.getNodeType());

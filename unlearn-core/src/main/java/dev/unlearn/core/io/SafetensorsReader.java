@@ -95,7 +95,7 @@ public final class SafetensorsReader implements AutoCloseable {
             try {
                 root = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8).trim());
             } catch (IOException ex) {
-                throw new InvalidInputException(file + ": header is not valid JSON: " + ex.getMessage(), ex);
+                throw new InvalidInputException(file + ": header is not valid JSON: " + ParseErrors.describe(ex), ex);
             }
             if (root == null || !root.isObject()) {
                 throw new InvalidInputException(file + ": header is not a JSON object");

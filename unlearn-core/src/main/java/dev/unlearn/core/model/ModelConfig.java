@@ -151,7 +151,7 @@ public final class ModelConfig {
             }
             return new ModelConfig((ObjectNode) n, source);
         } catch (JsonProcessingException ex) {
-            throw new InvalidInputException(source + ": malformed JSON: " + ex.getOriginalMessage(), ex);
+            throw new InvalidInputException(source + ": malformed JSON: " + dev.unlearn.core.io.ParseErrors.describe(ex), ex);
         }
     }
 

@@ -61,7 +61,7 @@ public final class TextTokenizer implements AutoCloseable {
         try {
             json = MAPPER.readTree(file.toFile());
         } catch (IOException e) {
-            throw new InvalidInputException("Cannot parse " + file + ": " + e.getMessage(), e);
+            throw new InvalidInputException("Cannot parse " + file + ": " + dev.unlearn.core.io.ParseErrors.describe(e), e);
         }
         Map<String, Long> vocab = new HashMap<>();
         long maxId = -1;
@@ -120,7 +120,7 @@ public final class TextTokenizer implements AutoCloseable {
         try {
             return MAPPER.readTree(cfg.toFile());
         } catch (IOException e) {
-            throw new InvalidInputException("Cannot parse " + cfg + ": " + e.getMessage(), e);
+            throw new InvalidInputException("Cannot parse " + cfg + ": " + dev.unlearn.core.io.ParseErrors.describe(e), e);
         }
     }
 

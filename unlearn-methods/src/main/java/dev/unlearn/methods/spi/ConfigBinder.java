@@ -65,7 +65,7 @@ public final class ConfigBinder {
                     : YAML.readValue(yaml, new TypeReference<LinkedHashMap<String, Object>>() {});
         } catch (JsonProcessingException ex) {
             throw new InvalidInputException("Config for method '" + method + "' is not a YAML mapping: "
-                    + ex.getOriginalMessage(), ex);
+                    + dev.unlearn.core.io.ParseErrors.describe(ex), ex);
         }
         return bind(method, type, defaults, values == null ? Map.of() : values);
     }
