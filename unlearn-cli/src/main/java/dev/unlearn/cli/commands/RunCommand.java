@@ -103,11 +103,16 @@ public class RunCommand extends BaseCommand {
         Path runDir = runDir(r, recipeFile, out);
         long t0 = System.nanoTime();
         RunPipeline.Result res;
+        boolean quiet;
         try (dev.unlearn.cli.Ui ui = dev.unlearn.cli.Ui.of(spec)) {
-            res = new RunPipeline(new DefaultSteps(ui), o).optTrainingProgress(ui::training).run(r, recipeDir, runDir, only);
+            quiet = ui.quiet();
+            PrintWriter stages = ui.quiet() ? new PrintWriter(java.io.Writer.nullWriter()) : o; // -q: the results only
+            res = new RunPipeline(new DefaultSteps(ui), stages).optTrainingProgress(ui::training).run(r, recipeDir, runDir, only);
         }
         if (res.reportHtml() != null) {
-            o.println();
+            if (!quiet) {
+                o.println(); // below the stage lines
+            }
             RunReport.print(o, res);
         }
         o.printf("run directory: %s (%.1f s)%n", runDir.toAbsolutePath(), (System.nanoTime() - t0) / 1e9);

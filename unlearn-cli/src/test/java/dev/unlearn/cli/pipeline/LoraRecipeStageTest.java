@@ -71,6 +71,13 @@ class LoraRecipeStageTest {
         JsonNode m = new ObjectMapper().readTree(stage.resolve("manifest.json").toFile());
         assertEquals(4, m.at("/fingerprint/run/train/lora/rank").asInt(), m.toString());
         assertEquals("peft", m.at("/fingerprint/run/train/export").asText(), m.toString());
+
+        // run -q prints the results only: the leaderboard and where they are, no stage lines
+        CliRun quiet = CliRun.of("run", tmp.resolve("recipe.yaml").toString(), "--out", run.toString(), "-q");
+        assertEquals(0, quiet.code(), quiet.toString());
+        assertTrue(quiet.out().startsWith("model "), quiet.out());
+        assertFalse(quiet.out().contains("[data]") || quiet.out().contains("reusing"), quiet.out());
+        assertTrue(quiet.out().contains("run directory: "), quiet.out());
     }
 
     @Test
