@@ -17,6 +17,7 @@ import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.UnlearnException;
 import dev.unlearn.core.data.QaReader;
 import dev.unlearn.core.data.QaRecord;
+import dev.unlearn.core.io.ParseErrors;
 import dev.unlearn.core.model.CausalLm;
 import dev.unlearn.core.text.PromptTemplate;
 import dev.unlearn.core.text.TextTokenizer;
@@ -218,7 +219,7 @@ public class ForgetCommand extends ModelCommand {
             m = YAML.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {});
         } catch (IOException ex) {
             throw new InvalidInputException("--config " + file + " is not a readable YAML mapping: "
-                    + dev.unlearn.core.io.ParseErrors.describe(ex), ex);
+                    + ParseErrors.describe(ex), ex);
         }
         if (m == null) {
             return Map.of();

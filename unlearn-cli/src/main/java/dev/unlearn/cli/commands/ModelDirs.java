@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.io.Checkpoint;
+import dev.unlearn.core.io.ParseErrors;
 import dev.unlearn.core.model.CausalLm;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -102,7 +103,7 @@ public final class ModelDirs {
         try {
             cfg = STRICT.readTree(cfgFile.toFile());
         } catch (IOException ex) {
-            throw new InvalidInputException(cfgFile + ": not valid JSON: " + dev.unlearn.core.io.ParseErrors.describe(ex), ex);
+            throw new InvalidInputException(cfgFile + ": not valid JSON: " + ParseErrors.describe(ex), ex);
         }
         Map<String, Long> d = dims(cfgFile, cfg);
         double h = d.getOrDefault("hidden_size", 1L);
@@ -157,7 +158,7 @@ public final class ModelDirs {
         try {
             cfg = STRICT.readTree(cfgFile.toFile());
         } catch (IOException ex) {
-            throw new InvalidInputException(cfgFile + ": not valid JSON: " + dev.unlearn.core.io.ParseErrors.describe(ex), ex);
+            throw new InvalidInputException(cfgFile + ": not valid JSON: " + ParseErrors.describe(ex), ex);
         }
         Map<String, Long> dims = dims(cfgFile, cfg);
         Map<String, long[]> shapes = shapes(dir);

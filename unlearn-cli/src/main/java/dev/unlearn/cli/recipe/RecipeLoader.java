@@ -12,6 +12,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.unlearn.cli.TrainingOptions;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.data.AttentionMasking;
+import dev.unlearn.core.io.ParseErrors;
 import dev.unlearn.core.model.ModelConfig;
 import dev.unlearn.core.model.family.Families;
 import dev.unlearn.core.text.PromptTemplate;
@@ -76,11 +77,16 @@ public final class RecipeLoader {
             }
         } catch (JsonMappingException ex) {
             if (ex.getCause() instanceof StreamReadException parse) {
-                throw new InvalidInputException("recipe " + file + " is not valid YAML: " + dev.unlearn.core.io.ParseErrors.describe(parse), ex);
+                throw new InvalidInputException("recipe " + file + " is not valid YAML: "
+                        + ParseErrors.describe(parse), ex);
+            }
+            if (ex.getPath().isEmpty() && emptyDocument(file)) {
+                throw new InvalidInputException("recipe " + file + " is empty: it holds no keys (recipes/README.md lists"
+                        + " them; recipes/demo.yaml is a whole recipe)", ex);
             }
             throw new InvalidInputException("recipe " + file + ": " + describe(ex), ex);
         } catch (JsonProcessingException ex) {
-            throw new InvalidInputException("recipe " + file + " is not valid YAML: " + dev.unlearn.core.io.ParseErrors.describe(ex), ex);
+            throw new InvalidInputException("recipe " + file + " is not valid YAML: " + ParseErrors.describe(ex), ex);
         } catch (IOException ex) {
             throw new InvalidInputException("cannot read recipe " + file + ": " + ex.getMessage(), ex);
         }
@@ -109,6 +115,16 @@ public final class RecipeLoader {
     private static boolean related(String key, String set) {
         return key.equals(set) || set.startsWith(key + ".") || set.startsWith(key + "[") || key.startsWith(set + ".")
                 || key.startsWith(set + "[");
+    }
+
+    /** Whether the file holds no YAML value (nothing, or comments only). */
+    private static boolean emptyDocument(Path file) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode t = YAML.readTree(file.toFile());
+            return t == null || t.isMissingNode() || t.isNull();
+        } catch (IOException ex) {
+            return false;
+        }
     }
 
     private static String describeSets(List<RecipeOverrides.Override> sets) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.io.ParseErrors;
 import java.util.List;
 
 /**
@@ -73,7 +74,7 @@ public final class RecipeOverrides {
             value = RecipeLoader.YAML.readTree(raw);
         } catch (JsonProcessingException ex) {
             throw new InvalidInputException("--set " + text + ": the value of '" + key + "' is not valid YAML: "
-                    + dev.unlearn.core.io.ParseErrors.message(ex), ex);
+                    + ParseErrors.message(ex), ex);
         }
         return new Override(text, path, value == null || value.isMissingNode() ? JsonNodeFactory.instance.nullNode() : value);
     }

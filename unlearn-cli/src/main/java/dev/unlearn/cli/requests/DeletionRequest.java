@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unlearn.cli.recipe.RecipeLoader;
+import dev.unlearn.core.io.ParseErrors;
 import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.core.InvalidInputException;
 import java.io.IOException;
@@ -126,11 +127,13 @@ public record DeletionRequest(
             r = JSON.readValue(file.toFile(), DeletionRequest.class);
         } catch (JsonMappingException ex) {
             if (ex.getCause() instanceof StreamReadException p) {
-                throw new InvalidInputException("deletion request " + file + " is not valid JSON: " + dev.unlearn.core.io.ParseErrors.describe(p), ex);
+                throw new InvalidInputException("deletion request " + file + " is not valid JSON: "
+                        + ParseErrors.describe(p), ex);
             }
             throw new InvalidInputException("deletion request " + file + ": " + RecipeLoader.describe(ex), ex);
         } catch (JsonProcessingException ex) {
-            throw new InvalidInputException("deletion request " + file + " is not valid JSON: " + dev.unlearn.core.io.ParseErrors.describe(ex), ex);
+            throw new InvalidInputException("deletion request " + file + " is not valid JSON: "
+                    + ParseErrors.describe(ex), ex);
         } catch (IOException ex) {
             throw new InvalidInputException("cannot read deletion request " + file + ": " + ex.getMessage(), ex);
         }

@@ -16,6 +16,7 @@ import dev.unlearn.cli.TrainingOptions;
 import dev.unlearn.cli.recipe.MethodTrain;
 import dev.unlearn.cli.recipe.RecipeLoader;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.io.ParseErrors;
 import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.methods.spi.MethodKind;
 import dev.unlearn.methods.spi.Methods;
@@ -177,11 +178,13 @@ public final class PolicySet {
             return YAML.readValue(file.toFile(), type);
         } catch (JsonMappingException ex) {
             if (ex.getCause() instanceof StreamReadException p) {
-                throw new InvalidInputException("policy file " + file + " is not valid YAML: " + dev.unlearn.core.io.ParseErrors.describe(p), ex);
+                throw new InvalidInputException("policy file " + file + " is not valid YAML: "
+                        + ParseErrors.describe(p), ex);
             }
             throw new InvalidInputException("policy file " + file + ": " + RecipeLoader.describe(ex), ex);
         } catch (JsonProcessingException ex) {
-            throw new InvalidInputException("policy file " + file + " is not valid YAML: " + dev.unlearn.core.io.ParseErrors.describe(ex), ex);
+            throw new InvalidInputException("policy file " + file + " is not valid YAML: "
+                    + ParseErrors.describe(ex), ex);
         } catch (IOException ex) {
             throw new InvalidInputException("cannot read policy file " + file + ": " + ex.getMessage(), ex);
         }

@@ -11,6 +11,7 @@ import dev.unlearn.cli.pipeline.RunReport;
 import dev.unlearn.cli.recipe.Recipe;
 import dev.unlearn.cli.recipe.RecipeLoader;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.io.ParseErrors;
 import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.methods.spi.MethodKind;
 import dev.unlearn.methods.spi.Methods;
@@ -72,7 +73,8 @@ public final class SweepLoader {
         try {
             root = YAML.readTree(file.toFile());
         } catch (JsonProcessingException ex) {
-            throw new InvalidInputException("sweep file " + file + " is not valid YAML: " + dev.unlearn.core.io.ParseErrors.describe(ex), ex);
+            throw new InvalidInputException("sweep file " + file + " is not valid YAML: "
+                    + ParseErrors.describe(ex), ex);
         } catch (IOException ex) {
             throw new InvalidInputException("cannot read sweep file " + file + ": " + ex.getMessage(), ex);
         }

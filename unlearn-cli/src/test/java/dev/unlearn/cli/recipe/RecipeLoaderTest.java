@@ -102,6 +102,11 @@ class RecipeLoaderTest {
         assertTrue(y.contains("not valid YAML"), y);
         String m = assertThrows(InvalidInputException.class, () -> RecipeLoader.load(dir.resolve("nope.yaml"))).getMessage();
         assertTrue(m.contains("nope.yaml"), m);
+        for (String empty : new String[] {"", "# a comment only\n"}) {
+            String e = error(dir, empty);
+            assertTrue(e.contains("is empty: it holds no keys"), e);
+        }
+        assertTrue(error(dir, "[]\n").contains("expected a mapping"), "a list is not empty, but not a recipe either");
     }
 
     @Test

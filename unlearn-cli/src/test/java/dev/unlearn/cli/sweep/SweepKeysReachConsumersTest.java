@@ -44,20 +44,14 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link #everyKeyOfTheLoadersTablesHasACase}.
  */
 class SweepKeysReachConsumersTest {
-    static final String RECIPE = """
-            name: tiny
-            seed: 0
-            data:
-              builtin: {authors: 4, seed: 0, forget_split: forget10}
-            model:
-              init: {hidden_size: 16, layers: 1, heads: 2, kv_heads: 1, intermediate_size: 32}
-              template: plain
-            finetune: {epochs: 2, lr: 3.0e-3, batch_size: 16, schedule: constant}
-            methods:
+    /** SweepPlanTest's base recipe with two npo runs, so that {@code base_run} has a choice. */
+    static final String RECIPE = SweepPlanTest.BASE.replace("""
+              - method: npo
+                train: {max_steps: 2, lr: 2.0e-3, batch_size: 4, schedule: constant}
+            """, """
               - {name: npo-a, method: npo, train: {max_steps: 2, lr: 2.0e-3, batch_size: 4, schedule: constant}}
               - {name: npo-b, method: npo, train: {max_steps: 3, lr: 1.0e-3, batch_size: 2, schedule: constant}}
-            eval: {suites: [tofu], max_new_tokens: 4}
-            """;
+            """);
 
     /** Every section given, none at its default. */
     static final String GRID = """
@@ -267,6 +261,7 @@ class SweepKeysReachConsumersTest {
     void theTwoBaseFilesLoad() throws Exception {
         Files.writeString(dir.resolve("g.yaml"), GRID);
         Files.writeString(dir.resolve("r.yaml"), RANDOM);
+        assertTrue(RECIPE.contains("name: npo-b"), "the base recipe has its second npo run");
         assertEquals(2 * 2 * 3, Plan.expand(SweepLoader.load(dir.resolve("g.yaml"))).trials().size());
         assertEquals(3, Plan.expand(SweepLoader.load(dir.resolve("r.yaml"))).trials().size());
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.io.ParseErrors;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PushbackReader;
@@ -75,7 +76,7 @@ final class JsonRows {
             }
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
-            throw new InvalidInputException(file + ":" + line + ": malformed JSON: " + dev.unlearn.core.io.ParseErrors.message(e), e);
+            throw new InvalidInputException(file + ":" + line + ": malformed JSON: " + ParseErrors.message(e), e);
         }
         return rows;
     }
@@ -94,7 +95,8 @@ final class JsonRows {
             try {
                 n = LINE.readTree(s);
             } catch (JsonProcessingException e) {
-                throw new InvalidInputException(file + ":" + line + ": malformed JSON line: " + dev.unlearn.core.io.ParseErrors.message(e), e);
+                throw new InvalidInputException(file + ":" + line + ": malformed JSON line: "
+                        + ParseErrors.message(e), e);
             }
             if (!(n instanceof ObjectNode o)) {
                 throw new InvalidInputException(file + ":" + line + ": expected a JSON object, found " + n.getNodeType());

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.UnlearnException;
+import dev.unlearn.core.io.ParseErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -151,7 +152,7 @@ public final class ModelConfig {
             }
             return new ModelConfig((ObjectNode) n, source);
         } catch (JsonProcessingException ex) {
-            throw new InvalidInputException(source + ": malformed JSON: " + dev.unlearn.core.io.ParseErrors.describe(ex), ex);
+            throw new InvalidInputException(source + ": malformed JSON: " + ParseErrors.describe(ex), ex);
         }
     }
 

@@ -5,6 +5,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.io.ParseErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ public final class TextTokenizer implements AutoCloseable {
         try {
             json = MAPPER.readTree(file.toFile());
         } catch (IOException e) {
-            throw new InvalidInputException("Cannot parse " + file + ": " + dev.unlearn.core.io.ParseErrors.describe(e), e);
+            throw new InvalidInputException("Cannot parse " + file + ": " + ParseErrors.describe(e), e);
         }
         Map<String, Long> vocab = new HashMap<>();
         long maxId = -1;
@@ -120,7 +121,7 @@ public final class TextTokenizer implements AutoCloseable {
         try {
             return MAPPER.readTree(cfg.toFile());
         } catch (IOException e) {
-            throw new InvalidInputException("Cannot parse " + cfg + ": " + dev.unlearn.core.io.ParseErrors.describe(e), e);
+            throw new InvalidInputException("Cannot parse " + cfg + ": " + ParseErrors.describe(e), e);
         }
     }
 

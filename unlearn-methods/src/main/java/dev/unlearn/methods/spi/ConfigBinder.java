@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.io.ParseErrors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +66,7 @@ public final class ConfigBinder {
                     : YAML.readValue(yaml, new TypeReference<LinkedHashMap<String, Object>>() {});
         } catch (JsonProcessingException ex) {
             throw new InvalidInputException("Config for method '" + method + "' is not a YAML mapping: "
-                    + dev.unlearn.core.io.ParseErrors.describe(ex), ex);
+                    + ParseErrors.describe(ex), ex);
         }
         return bind(method, type, defaults, values == null ? Map.of() : values);
     }
