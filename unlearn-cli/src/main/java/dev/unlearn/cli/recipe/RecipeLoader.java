@@ -567,6 +567,9 @@ public final class RecipeLoader {
         if (ex instanceof InvalidFormatException f) {
             return path + ": expected " + typeName(f.getTargetType()) + ", found '" + f.getValue() + "'" + location(ex);
         }
+        if (ParseErrors.message(ex).equals(ParseErrors.TRAILING)) {
+            return ParseErrors.TRAILING + location(ex);
+        }
         if (ex instanceof MismatchedInputException m) {
             return path + ": expected " + typeName(m.getTargetType()) + location(ex);
         }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.unlearn.cli.Texts;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unlearn.cli.recipe.RecipeLoader;
@@ -108,9 +107,11 @@ public record DeletionRequest(
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    /**
+     * As strict as a policy file: a key given twice, content after the object and a number or boolean written as
+     * a string are refused, since a request is the record of what a person asked for and must read one way.
+     */
+    private static final ObjectMapper JSON = PolicySet.strict(new ObjectMapper());
 
     /** Reads and validates a request file against the built-in policies; errors name the file and the key. */
     public static DeletionRequest read(Path file) {

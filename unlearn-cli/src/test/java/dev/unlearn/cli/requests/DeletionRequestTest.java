@@ -48,6 +48,13 @@ class DeletionRequestTest {
         assertTrue(error(dir, "{\"request_id\": \"a\", \"subject\": \"x\", \"selectors\": {\"entities\": [\"x\"]},"
                 + " \"thresholds\": {\"mia_auc_band\": 0.7}}").contains("thresholds.mia_auc_band"));
         assertTrue(error(dir, "{not json").contains("not valid JSON"));
+        // a request reads one way: no key twice, nothing after it, no number written as a string
+        String ok = "{\"request_id\": \"a\", \"subject\": \"x\", \"selectors\": {\"entities\": [\"x\"]}";
+        String twice = error(dir, ok + ",\n \"request_id\": \"b\"}");
+        assertTrue(twice.contains("Duplicate field 'request_id' (line 2"), twice);
+        assertTrue(error(dir, ok + "} {\"request_id\": \"b\"}").contains("content after the first document"));
+        String quoted = error(dir, ok + ", \"thresholds\": {\"mia_auc_band\": \"0.1\"}}");
+        assertTrue(quoted.contains("thresholds.mia_auc_band"), quoted);
         String train = "{\"request_id\": \"a\", \"subject\": \"x\", \"selectors\": {\"entities\": [\"x\"]}, \"train\": ";
         String u = error(dir, train + "{\"lr\": 0.001, \"learningrate\": 1}}");
         assertTrue(u.contains("train.learningrate") && u.contains("grad_accum"), u);

@@ -23,6 +23,10 @@ public final class ParseErrors {
     /** SnakeYAML's mark lines: {@code  in 'reader', line 2, column 1:}. */
     private static final Pattern YAML_MARK = Pattern.compile("^ in '[^']*', line (\\d+), column (\\d+):?$");
 
+    /** What a second YAML document or JSON value after the first reads as. */
+    public static final String TRAILING = "content after the first document (a second '---' document or JSON value);"
+            + " a file holds one";
+
     private ParseErrors() {}
 
     /** The problem and where it is: {@code Unexpected end-of-input ... (line 3, column 1)}. */
@@ -46,6 +50,9 @@ public final class ParseErrors {
             return firstLine(ex.getMessage());
         }
         String m = j.getOriginalMessage() == null ? "" : j.getOriginalMessage();
+        if (m.startsWith("Trailing token")) { // DeserializationFeature.FAIL_ON_TRAILING_TOKENS
+            return TRAILING;
+        }
         List<String> kept = new ArrayList<>();
         for (String line : m.split("\\R")) {
             // SnakeYAML: context and problem lines start at column 0; mark lines, excerpts and carets are indented

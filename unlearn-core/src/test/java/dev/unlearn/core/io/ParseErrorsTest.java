@@ -52,6 +52,14 @@ class ParseErrorsTest {
     }
 
     @Test
+    void aSecondDocumentIsNamedAsSuch() {
+        ObjectMapper strict = new ObjectMapper(new YAMLFactory())
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        JsonProcessingException ex = assertThrows(JsonProcessingException.class, () -> strict.readTree("a: 1\n---\nb: 2\n"));
+        assertEquals(ParseErrors.TRAILING + " (line 3, column 1)", ParseErrors.describe(ex));
+    }
+
+    @Test
     void anotherIoErrorIsItsFirstLine() {
         assertEquals("disk gone", ParseErrors.describe(new IOException("disk gone\nat somewhere")));
     }
