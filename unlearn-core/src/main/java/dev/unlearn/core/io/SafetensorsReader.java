@@ -27,13 +27,16 @@ import java.util.Map;
  * ({@code name -> {dtype, shape, data_offsets: [begin, end]}} plus optional {@code __metadata__}), then
  * the data section. {@link #open} validates the whole header before any tensor is read: N against the
  * file size (both numbers printed), each dtype (F32, F16, BF16), shape x dtype size = byte span, offsets
- * inside the data section and not overlapping. Every error names the file and tensor.
+ * inside the data section, not overlapping, and covering it without holes or trailing bytes (as the
+ * safetensors library requires), and no tensor named twice. Every error names the file and tensor.
  */
 public final class SafetensorsReader implements AutoCloseable {
     /** Largest header accepted (the reference implementation uses 100 MB). */
     public static final long MAX_HEADER = 100L * 1024 * 1024;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A tensor named twice is refused (a plain JSON object would keep the last silently). */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     /** One tensor's header entry; offsets are relative to the data section. */
     public record TensorInfo(String name, String dtype, long[] shape, long begin, long end) {
@@ -120,6 +123,22 @@ public final class SafetensorsReader implements AutoCloseable {
                             + prev.end() + ")");
                 }
                 prev = t;
+            }
+            // as the safetensors library requires: the tensors tile the data section, no holes, nothing after
+            long covered = 0;
+            for (TensorInfo t : list) {
+                if (t.begin() > covered) {
+                    throw new InvalidInputException(file + ": bytes [" + covered + ", " + t.begin() + ") of the data"
+                            + " section, before tensor '" + t.name() + "', belong to no tensor; a safetensors file's"
+                            + " tensors cover its data without holes, so this one is damaged or was not written by a"
+                            + " safetensors library");
+                }
+                covered = t.end();
+            }
+            if (covered != dataLen) {
+                throw new InvalidInputException(file + ": the tensors end at byte " + covered + " of a data section of "
+                        + dataLen + " bytes; the " + (dataLen - covered) + " bytes after them belong to no tensor (the"
+                        + " safetensors library refuses such a file: MetadataIncompleteBuffer)");
             }
             LinkedHashMap<String, TensorInfo> map = new LinkedHashMap<>();
             for (TensorInfo t : list) {

@@ -100,6 +100,33 @@ class MalformedCheckpointTest {
     }
 
     @Test
+    void bytesThatBelongToNoTensor() throws Exception {
+        // a hole: one tensor's entry dropped from the header, its bytes left in place
+        ObjectNode full = header.deepCopy();
+        rewrite(h -> h.remove(K));
+        expect("model.safetensors", "belong to no tensor", "before tensor");
+        // trailing bytes: a whole file with 16 bytes appended
+        header = full;
+        rewrite(h -> {});
+        byte[] all = Files.readAllBytes(file());
+        Files.write(file(), Arrays.copyOf(all, all.length + 16));
+        expect("model.safetensors", "the 16 bytes after them belong to no tensor");
+    }
+
+    @Test
+    void aTensorNamedTwice() throws Exception {
+        byte[] h = JSON.writeValueAsBytes(header);
+        String text = new String(h, StandardCharsets.UTF_8);
+        String entry = "\"" + K + "\":" + JSON.writeValueAsString(header.get(K));
+        String twice = text.replace(entry, entry + "," + entry);
+        byte[] t = twice.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + t.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(t.length).put(t).put(data);
+        Files.write(file(), b.array());
+        expect("model.safetensors", "Duplicate field '" + K + "'");
+    }
+
+    @Test
     void offsetsOutOfRange() throws Exception {
         rewrite(h -> {
             ArrayNode k = (ArrayNode) h.get(K).get("data_offsets");
@@ -123,7 +150,23 @@ class MalformedCheckpointTest {
 
     @Test
     void missingTensor() throws Exception {
-        rewrite(h -> h.remove(K));
+        // a well-formed file without K: its entry and its bytes removed, the later offsets moved down
+        long b0 = header.get(K).get("data_offsets").get(0).longValue();
+        long b1 = header.get(K).get("data_offsets").get(1).longValue();
+        header.remove(K);
+        header.fields().forEachRemaining(e -> {
+            ArrayNode off = (ArrayNode) e.getValue().get("data_offsets");
+            if (off != null && off.get(0).longValue() >= b1) {
+                long a = off.get(0).longValue() - (b1 - b0);
+                long z = off.get(1).longValue() - (b1 - b0);
+                off.removeAll().add(a).add(z);
+            }
+        });
+        byte[] rest = new byte[data.length - (int) (b1 - b0)];
+        System.arraycopy(data, 0, rest, 0, (int) b0);
+        System.arraycopy(data, (int) b1, rest, (int) b0, data.length - (int) b1);
+        data = rest;
+        rewrite(h -> {});
         expect(K, "missing");
     }
 
