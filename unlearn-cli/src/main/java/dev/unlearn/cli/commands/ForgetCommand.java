@@ -152,6 +152,9 @@ public class ForgetCommand extends ModelCommand {
         boolean rawText = RawTextInput.isRawText(forget);
         List<QaRecord> forgetRecords = rawText ? List.of() : QaReader.read(forget);
         List<QaRecord> retainRecords = retain == null || rawText ? List.of() : QaReader.read(retain);
+        if (!rawText && forgetRecords.isEmpty()) {
+            throw new InvalidInputException("--forget " + forget + " holds no records; nothing to unlearn");
+        }
         dev.unlearn.cli.Ui ui = dev.unlearn.cli.Ui.of(spec);
         ui.info(rawText ? "loading %s (raw text: %s, chunks of --max-length tokens)" : "loading %s (%d forget, %d retain records)",
                 model.dir, rawText ? forget : forgetRecords.size(), retainRecords.size());

@@ -243,6 +243,9 @@ class InputRefusalTest {
         cases.put(new String[] {"forget", "--method", "npo", "--model", m, "--forget", forgetFile().toString(), "--out",
                 tmp.resolve("f").toString(), "--config", "beta=0.2"},
                 "--config: file beta=0.2 does not exist; to set one key, use --set beta=0.2");
+        Path empty = Files.writeString(tmp.resolve("empty.json"), "[]");
+        cases.put(new String[] {"forget", "--method", "ga", "--model", m, "--forget", empty.toString(), "--out",
+                tmp.resolve("f").toString()}, "--forget " + empty + " holds no records; nothing to unlearn");
         for (Map.Entry<String[], String> c : cases.entrySet()) {
             CliRun r = CliRun.of(c.getKey());
             assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
