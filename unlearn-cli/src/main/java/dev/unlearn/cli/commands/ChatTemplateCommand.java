@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unlearn.cli.DeviceCommand;
 import dev.unlearn.cli.ExitCodes;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.io.ParseErrors;
 import dev.unlearn.core.text.ChatTemplate;
 import dev.unlearn.core.text.PromptTemplate;
 import java.io.IOException;
@@ -56,7 +57,7 @@ public class ChatTemplateCommand extends DeviceCommand {
         try {
             n = new ObjectMapper().readTree(f.toFile());
         } catch (IOException ex) {
-            throw new InvalidInputException(f + ": cannot read JSON: " + ex.getMessage(), ex);
+            throw new InvalidInputException(f + ": cannot read JSON: " + ParseErrors.describe(ex), ex);
         }
         if (n == null || !n.isArray()) {
             throw new InvalidInputException(f + ": expected a list of {\"role\", \"content\"} objects");

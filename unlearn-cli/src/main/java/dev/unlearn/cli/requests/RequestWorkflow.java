@@ -13,6 +13,7 @@ import dev.unlearn.cli.pipeline.StageRunner;
 import dev.unlearn.core.Engines;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.VerificationFailedException;
+import dev.unlearn.core.io.ParseErrors;
 import dev.unlearn.core.train.TrainSettings;
 import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.data.QaWriter;
@@ -417,8 +418,10 @@ public final class RequestWorkflow {
     private static ObjectNode readResult(Path p) {
         try {
             return (ObjectNode) JSON.readTree(p.toFile());
-        } catch (IOException | ClassCastException ex) {
-            throw new InvalidInputException("cannot read " + p + ": " + ex.getMessage());
+        } catch (ClassCastException ex) {
+            throw new InvalidInputException("cannot read " + p + ": not a JSON object", ex);
+        } catch (IOException ex) {
+            throw new InvalidInputException("cannot read " + p + ": " + ParseErrors.describe(ex), ex);
         }
     }
 }

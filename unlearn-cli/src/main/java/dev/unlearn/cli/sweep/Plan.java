@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.cli.pipeline.StageRunner;
 import dev.unlearn.cli.recipe.RecipeLoader;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.io.ParseErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -412,8 +413,10 @@ public final class Plan {
         ObjectNode json;
         try {
             json = (ObjectNode) JSON.readTree(p.toFile());
-        } catch (IOException | ClassCastException ex) {
-            throw new InvalidInputException("cannot read " + p + ": " + ex.getMessage(), ex);
+        } catch (ClassCastException ex) {
+            throw new InvalidInputException("cannot read " + p + ": not a JSON object", ex);
+        } catch (IOException ex) {
+            throw new InvalidInputException("cannot read " + p + ": " + ParseErrors.describe(ex), ex);
         }
         if (json.path("format").asInt() != FORMAT) {
             throw new InvalidInputException(p + " has plan format " + json.path("format") + "; this build reads format "

@@ -176,7 +176,7 @@ public final class Checkpoint {
             try {
                 root = JSON.readTree(index.toFile());
             } catch (IOException ex) {
-                throw new InvalidInputException(index + ": cannot parse: " + ex.getMessage(), ex);
+                throw new InvalidInputException(index + ": cannot parse: " + ParseErrors.describe(ex), ex);
             }
             JsonNode wm = root == null ? null : root.get("weight_map");
             if (wm == null || !wm.isObject() || wm.isEmpty()) {

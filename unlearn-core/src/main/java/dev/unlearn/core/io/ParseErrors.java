@@ -35,6 +35,9 @@ public final class ParseErrors {
         if (j == null) {
             return firstLine(ex.getMessage());
         }
+        if (boundTypesCheck(j)) {
+            return message(j); // a check of the bound type: its place in the file says nothing
+        }
         String where = yamlProblemMark(j.getOriginalMessage());
         if (where == null && j.getLocation() != null && j.getLocation().getLineNr() > 0) {
             where = "line " + j.getLocation().getLineNr()
@@ -48,6 +51,9 @@ public final class ParseErrors {
         JsonProcessingException j = parseError(ex);
         if (j == null) {
             return firstLine(ex.getMessage());
+        }
+        if (boundTypesCheck(j)) {
+            return firstLine(j.getCause().getMessage());
         }
         String m = j.getOriginalMessage() == null ? "" : j.getOriginalMessage();
         if (m.startsWith("Trailing token")) { // DeserializationFeature.FAIL_ON_TRAILING_TOKENS
@@ -63,6 +69,11 @@ public final class ParseErrors {
         String one = String.join(": ", kept);
         Matcher s = SOURCE.matcher(one);
         return s.replaceAll("line $1, column $2");
+    }
+
+    /** Whether a mapping error is the bound type's own check (its constructor threw), not Jackson's. */
+    private static boolean boundTypesCheck(JsonProcessingException j) {
+        return j instanceof JsonMappingException && j.getCause() != null && !(j.getCause() instanceof IOException);
     }
 
     /** The syntax error behind {@code ex} (a mapping error wrapping a parse error included), or null. */

@@ -135,7 +135,7 @@ public final class ModelConfig {
         try {
             n = JSON.readTree(configJson.toFile());
         } catch (IOException ex) {
-            throw new InvalidInputException(configJson + ": cannot read config JSON: " + ex.getMessage(), ex);
+            throw new InvalidInputException(configJson + ": cannot read config JSON: " + ParseErrors.describe(ex), ex);
         }
         if (n == null || !n.isObject()) {
             throw new InvalidInputException(configJson + ": expected a JSON object");

@@ -9,6 +9,7 @@ import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.io.ParseErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -103,7 +104,7 @@ public final class ChatTemplate {
             try {
                 cfg = JSON.readTree(cfgFile.toFile());
             } catch (IOException ex) {
-                throw new InvalidInputException(cfgFile + ": cannot parse: " + ex.getMessage(), ex);
+                throw new InvalidInputException(cfgFile + ": cannot parse: " + ParseErrors.describe(ex), ex);
             }
         }
         Map<String, Object> specials = specialTokens(cfg);

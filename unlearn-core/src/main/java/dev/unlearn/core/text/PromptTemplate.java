@@ -3,6 +3,7 @@ package dev.unlearn.core.text;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.io.ParseErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -201,7 +202,7 @@ public final class PromptTemplate {
         try {
             return new ObjectMapper().readTree(f.toFile());
         } catch (IOException ex) {
-            throw new InvalidInputException(f + ": cannot parse: " + ex.getMessage(), ex);
+            throw new InvalidInputException(f + ": cannot parse: " + ParseErrors.describe(ex), ex);
         }
     }
 

@@ -59,6 +59,22 @@ class ParseErrorsTest {
         assertEquals(ParseErrors.TRAILING + " (line 3, column 1)", ParseErrors.describe(ex));
     }
 
+    /** A type whose constructor checks its value, as GuardFilter checks its format. */
+    record Checked(int version) {
+        Checked {
+            if (version != 1) {
+                throw new IllegalArgumentException("not version 1: " + version);
+            }
+        }
+    }
+
+    @Test
+    void aBoundTypesOwnCheckReadsAsItsMessageAlone() {
+        JsonProcessingException ex = assertThrows(JsonProcessingException.class,
+                () -> JSON.readValue("{\"version\": 2}", Checked.class));
+        assertEquals("not version 1: 2", ParseErrors.describe(ex));
+    }
+
     @Test
     void anotherIoErrorIsItsFirstLine() {
         assertEquals("disk gone", ParseErrors.describe(new IOException("disk gone\nat somewhere")));

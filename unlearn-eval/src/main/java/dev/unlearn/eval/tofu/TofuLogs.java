@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.io.ParseErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -109,7 +110,7 @@ public final class TofuLogs {
         try {
             return MAPPER.readTree(f.toFile());
         } catch (IOException e) {
-            throw new InvalidInputException("cannot read TOFU log " + f + ": " + e.getMessage(), e);
+            throw new InvalidInputException("cannot read TOFU log " + f + ": " + ParseErrors.describe(e), e);
         }
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.data.QaWriter;
+import dev.unlearn.core.io.ParseErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,7 +121,7 @@ public record GuardFilter(String format, int version, ModelShape model, String t
         try {
             return JSON.readValue(file.toFile(), GuardFilter.class);
         } catch (IOException e) {
-            throw new InvalidInputException("cannot read GUARD filter " + file + ": " + e.getMessage(), e);
+            throw new InvalidInputException("cannot read GUARD filter " + file + ": " + ParseErrors.describe(e), e);
         }
     }
 }
