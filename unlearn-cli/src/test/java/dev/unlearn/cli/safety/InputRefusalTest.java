@@ -255,4 +255,51 @@ class InputRefusalTest {
         assertFalse(Files.exists(tmp.resolve("f")));
         assertFalse(Files.exists(tmp.resolve("compliance")), "no output folder is made for a bad model");
     }
+
+    /**
+     * A syntax error in any file a command reads is one line that names the file and the problem's line, without
+     * Jackson's {@code [Source: REDACTED ...]} block or SnakeYAML's excerpt, and is exit 2 before any work.
+     */
+    @Test
+    void syntaxErrorsInInputFilesReadOnOneLineWithTheirPlace(@TempDir Path tmp) throws Exception {
+        String m = w.full().toString();
+        Path badModel = tmp.resolve("bad-model");
+        Trees.copy(w.full(), badModel);
+        Files.writeString(badModel.resolve("config.json"), "{\"model_type\": \"llama\",\n \"hidden_size\": ");
+        Path recipe = Files.writeString(tmp.resolve("r.yaml"), "name: a\n\tseed: 2\n");
+        Path sweep = Files.writeString(tmp.resolve("s.yaml"), "base: r.yaml\nspace: [{method: npo}\n");
+        Path policies = Files.writeString(tmp.resolve("p.yaml"), "policies:\n  p: {method: npo\n");
+        Path request = Files.writeString(tmp.resolve("q.json"), "{\"request_id\": \"a\",\n \"subject\" \"x\"}");
+        Path good = Files.writeString(tmp.resolve("ok.json"), "{\"request_id\": \"a\", \"subject\": \"x\","
+                + " \"selectors\": {\"entities\": [\"x\"]}}");
+        Path data = Files.writeString(tmp.resolve("d.json"), "[{\"question\": \"q\",\n \"answer\": \"a\"");
+        Path filter = Files.writeString(tmp.resolve("g.json"), "{\"format\": \"unlearn-guard-filter\",\n");
+        Path messages = Files.writeString(tmp.resolve("m.json"), "[{\"role\": \"user\",\n \"content\": 1");
+        Path template = Files.writeString(tmp.resolve("t.jinja"), "{{ messages }}");
+        Map<String[], String> cases = new java.util.LinkedHashMap<>();
+        cases.put(new String[] {"run", recipe.toString(), "-n"}, recipe + " is not valid YAML");
+        cases.put(new String[] {"sweep", sweep.toString(), "--plan-only", "--out", tmp.resolve("o").toString()},
+                sweep + " is not valid YAML");
+        cases.put(new String[] {"request", "resolve", good.toString(), "--training-data", w.data().toString(),
+                "--policies", policies.toString()}, policies + " is not valid YAML");
+        cases.put(new String[] {"request", "resolve", request.toString(), "--training-data", w.data().toString()},
+                request + " is not valid JSON");
+        cases.put(new String[] {"forget", "--method", "ga", "--model", m, "--forget", data.toString(), "--out",
+                tmp.resolve("f").toString()}, data + ":2: malformed JSON");
+        cases.put(new String[] {"generate", "--model", m, "--prompt", "hi", "--guard", filter.toString()},
+                "cannot read GUARD filter " + filter);
+        cases.put(new String[] {"chat-template", "--model", m, "--messages", messages.toString(), "--template",
+                template.toString()}, messages + ": cannot read JSON");
+        cases.put(new String[] {"score", "--model", badModel.toString(), "--question", "q", "--answer", "a"},
+                badModel.resolve("config.json") + ": not valid JSON");
+        for (Map.Entry<String[], String> c : cases.entrySet()) {
+            CliRun r = CliRun.of(c.getKey());
+            assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
+            String err = r.err().strip();
+            assertTrue(err.contains(c.getValue()), "expected '" + c.getValue() + "' in " + r);
+            assertTrue(err.matches("(?s).*\\(line \\d+.*|.*:\\d+: .*"), "the problem's line is named: " + err);
+            assertFalse(err.contains("\n") || err.contains("REDACTED") || err.contains("[Source:"), err);
+        }
+        assertFalse(Files.exists(tmp.resolve("o")) || Files.exists(tmp.resolve("f")), "refused before any work");
+    }
 }
