@@ -638,8 +638,14 @@ public final class SweepLoader {
         if (e.has("kubernetes")) {
             mapping(e.get("kubernetes"), "executor.kubernetes", KUBERNETES);
             k8s = (ObjectNode) e.get("kubernetes");
-            for (String k : List.of("image", "namespace", "volume_claim", "mount_path", "cpu", "memory", "service_account")) {
+            for (String k : List.of("image", "namespace", "volume_claim", "mount_path", "service_account")) {
                 text(k8s, k, "executor.kubernetes." + k, null);
+            }
+            for (String k : List.of("cpu", "memory")) { // Kubernetes quantities: "500m", "8Gi", or a plain number
+                JsonNode q = k8s.get(k);
+                if (q != null && !(q.isNumber() && q.doubleValue() > 0)) {
+                    text(k8s, k, "executor.kubernetes." + k, null);
+                }
             }
             integer(k8s, "gpus", "executor.kubernetes.gpus", 0, 0, 64);
             integer(k8s, "parallelism", "executor.kubernetes.parallelism", 0, 1, 100_000);

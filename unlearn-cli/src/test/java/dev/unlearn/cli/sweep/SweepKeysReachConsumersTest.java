@@ -185,6 +185,8 @@ class SweepKeysReachConsumersTest {
         c.add(Case.grid("executor.kubernetes.volume_claim", "pvc", "pvc2"));
         c.add(Case.grid("executor.kubernetes.mount_path", "/data", "/data2"));
         c.add(Case.grid("executor.kubernetes.cpu", "\"2\"", "\"3\""));
+        c.add(Case.grid("executor.kubernetes.cpu", "\"2\"", "4")); // a quantity may be a plain number
+        c.add(Case.grid("executor.kubernetes.memory", "4Gi", "8589934592"));
         c.add(Case.grid("executor.kubernetes.memory", "4Gi", "8Gi"));
         c.add(Case.grid("executor.kubernetes.gpus", "1", "2"));
         c.add(Case.grid("executor.kubernetes.parallelism", "2", "3"));
