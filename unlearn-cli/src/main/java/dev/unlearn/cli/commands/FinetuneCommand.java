@@ -163,7 +163,9 @@ public class FinetuneCommand extends DeviceCommand {
                 double acc = FineTune.answerTokenAccuracy(lm, ex, tok.padId());
                 Checkpoint.save(lm, out, tokDir, store);
                 OutputDirs.removeStaleTemps(out);
-                Files.copy(stateDir.resolve("train-log.jsonl"), out.resolve("train-log.jsonl"));
+                // each file beside the saved checkpoint appears whole (temp, then rename)
+                dev.unlearn.core.data.QaWriter.writeAtomically(out.resolve("train-log.jsonl"),
+                        Files.readString(stateDir.resolve("train-log.jsonl")));
                 ObjectNode s = new ObjectMapper().createObjectNode();
                 s.put("examples", ex.size());
                 s.put("steps", r.steps());
@@ -172,7 +174,8 @@ public class FinetuneCommand extends DeviceCommand {
                 s.put("final_loss", r.lastLoss());
                 s.put("answer_token_accuracy", acc);
                 s.put("wall_seconds", secs);
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("finetune.json").toFile(), s);
+                dev.unlearn.core.data.QaWriter.writeAtomically(out.resolve("finetune.json"),
+                        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s) + "\n");
                 OutputDirs.deleteTree(stateDir);
                 o.printf("fine-tuned %d examples, %d steps in %.1f s; final loss %.4f; answer-token accuracy %.3f; saved %s%n",
                         ex.size(), r.steps(), secs, r.lastLoss(), acc, out);
