@@ -3,6 +3,7 @@ package dev.unlearn.cli.commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.unlearn.cli.DeviceCommand;
 import dev.unlearn.core.InvalidInputException;
+import dev.unlearn.core.io.ParseErrors;
 import dev.unlearn.eval.rouge.RougeBatch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,7 @@ public class EvalRougeCommand extends DeviceCommand {
             try {
                 n = EvalJson.MAPPER.readTree(line);
             } catch (IOException e) {
-                throw new InvalidInputException(input + " line " + (i + 1) + " is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+                throw new InvalidInputException(input + " line " + (i + 1) + " is not JSON: " + ParseErrors.message(e), e);
             }
             if (n == null || !n.isObject() || !n.path("prediction").isTextual() || !n.path("reference").isTextual()) {
                 throw new InvalidInputException(input + " line " + (i + 1)

@@ -239,7 +239,7 @@ public final class ModelDirs {
                     }
                 } catch (IOException ex) {
                     throw new InvalidInputException(f + ": unreadable safetensors header: "
-                            + String.valueOf(ex.getMessage()).lines().findFirst().orElse(""), ex);
+                            + ParseErrors.describe(ex), ex);
                 }
             }
         } catch (IOException ex) {

@@ -352,7 +352,7 @@ public class RequestCommand extends CommandGroup {
                     h = PolicySet.strict(new com.fasterxml.jackson.databind.ObjectMapper()).readTree(head.toFile());
                 } catch (java.io.IOException ex) {
                     throw new InvalidInputException("--expect-head " + head + ": not a readable JSON head: "
-                            + ex.getMessage().lines().findFirst().orElse(""), ex);
+                            + dev.unlearn.core.io.ParseErrors.describe(ex), ex);
                 }
                 try {
                     v = log.verifyAgainst(h);

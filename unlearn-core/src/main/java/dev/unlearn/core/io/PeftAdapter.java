@@ -160,7 +160,7 @@ public final class PeftAdapter {
         try {
             n = JSON.readTree(f.toFile());
         } catch (IOException ex) {
-            throw new InvalidInputException(f + " is not readable JSON: " + ex.getMessage().lines().findFirst().orElse(""), ex);
+            throw new InvalidInputException(f + " is not readable JSON: " + ParseErrors.describe(ex), ex);
         }
         if (n == null || !n.isObject()) {
             throw new InvalidInputException(f + ": expected a JSON object");
