@@ -50,6 +50,8 @@ public final class SweepLoader {
     static final Set<String> KUBERNETES = keys("image", "namespace", "volume_claim", "mount_path", "cpu", "memory", "gpus",
             "parallelism", "backoff_limit", "command", "service_account");
     static final Set<String> DISTRIBUTIONS = keys("uniform", "log_uniform", "int_uniform");
+    static final Set<String> RANDOM_SET = keys("random", "seed", "seeds");
+    static final Set<String> WORST_CASE_SET = keys("worst_case", "name");
     /** Metrics an objective may name: the report's columns (TOFU and MUSE). */
     static final Set<String> METRICS = new TreeSet<>();
 
@@ -440,7 +442,7 @@ public final class SweepLoader {
 
     /** {@code {random: 10, seed: 3}} or {@code {random: 10, seeds: [1, 2, 3]}}: one set per seed. */
     private static List<Sweep.ForgetSet> randomSets(JsonNode x, String at) {
-        unknownKeys(x, at, Set.of("random", "seed", "seeds"));
+        unknownKeys(x, at, RANDOM_SET);
         JsonNode pct = x.get("random");
         if (!pct.isNumber() || !(pct.doubleValue() > 0 && pct.doubleValue() < 100)) {
             throw new Bad(at + ".random", "a percentage of authors in (0, 100), found " + pct);
@@ -469,7 +471,7 @@ public final class SweepLoader {
 
     /** {@code {worst_case: PATH, name: N}}: the records of a file or an {@code unlearn worst-case} output folder, pinned by sha256. */
     private static Sweep.ForgetSet worstCaseSet(JsonNode x, String at, Path dir) {
-        unknownKeys(x, at, Set.of("worst_case", "name"));
+        unknownKeys(x, at, WORST_CASE_SET);
         if (!x.get("worst_case").isTextual() || x.get("worst_case").textValue().isBlank()) {
             throw new Bad(at + ".worst_case", "expected a path: a file of records, or the --out folder of 'unlearn worst-case'");
         }

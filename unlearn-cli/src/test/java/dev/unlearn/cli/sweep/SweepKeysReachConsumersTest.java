@@ -221,6 +221,9 @@ class SweepKeysReachConsumersTest {
         tables.put("executor.", SweepLoader.EXECUTOR);
         tables.put("executor.slurm.", SweepLoader.SLURM);
         tables.put("executor.kubernetes.", SweepLoader.KUBERNETES);
+        Set<String> forgetSets = new java.util.LinkedHashSet<>(SweepLoader.RANDOM_SET); // a forget list's mappings
+        forgetSets.addAll(SweepLoader.WORST_CASE_SET);
+        tables.put("forget.", forgetSets);
         Set<String> covered = new TreeSet<>();
         cases().forEach(c -> covered.add(c.key()));
         List<String> missing = new ArrayList<>();
