@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  *
  * <p>A record is selected when any selector matches: its id is listed; its question or answer
  * contains an exact string; a regular expression finds a match in question or answer; or its entity
- * (author) equals a named entity, or the name occurs in its question or answer (case-insensitive).
+ * (author) equals a named entity, or the name occurs in its question or answer as a whole word or phrase
+ * (case-insensitive: "Ann" names "Ann's book", not "Annual" or "Joanna").
  */
 public final class RequestResolver {
     static final Set<String> NOT_DATA = Set.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
@@ -85,6 +86,9 @@ public final class RequestResolver {
         List<String> exact = sel.exactStringsOrEmpty();
         List<Pattern> regexes = sel.regexesOrEmpty().stream().map(Pattern::compile).toList();
         List<String> entities = sel.entitiesOrEmpty().stream().map(e -> e.toLowerCase(Locale.ROOT).trim()).toList();
+        // a name occurs as a whole word or phrase: "Ann" names "Ann's book", not "Annual" or "Joanna"
+        List<Pattern> names = entities.stream().map(e -> Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(e)
+                + "(?![\\p{L}\\p{N}])", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)).toList();
         Map<String, Integer> counts = new LinkedHashMap<>();
         counts.put("record_ids", 0);
         counts.put("exact_strings", 0);
@@ -97,8 +101,6 @@ public final class RequestResolver {
             List<String> by = new ArrayList<>();
             String q = r.question();
             String a = r.answer();
-            String ql = q.toLowerCase(Locale.ROOT);
-            String al = a.toLowerCase(Locale.ROOT);
             boolean hit = false;
             if (ids.contains(r.id())) {
                 counts.merge("record_ids", 1, Integer::sum);
@@ -116,7 +118,7 @@ public final class RequestResolver {
                 hit = true;
             }
             String ent = r.entity() == null ? null : r.entity().toLowerCase(Locale.ROOT).trim();
-            if (entities.stream().anyMatch(e -> e.equals(ent) || ql.contains(e) || al.contains(e))) {
+            if (entities.contains(ent) || names.stream().anyMatch(n -> n.matcher(q).find() || n.matcher(a).find())) {
                 counts.merge("entities", 1, Integer::sum);
                 by.add("entities");
                 hit = true;

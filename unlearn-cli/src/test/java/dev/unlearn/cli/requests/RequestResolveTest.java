@@ -103,4 +103,24 @@ class RequestResolveTest {
         assertEquals(ExitCodes.BAD_INPUT, p.code(), p.toString());
         assertTrue(p.err().contains("policy"), p.toString());
     }
+
+    /** A named entity selects the records it authored and those naming it as a word, not those containing its letters. */
+    @Test
+    void anEntityMatchesAsAWholeWordOrPhrase() {
+        List<QaRecord> data = List.of(
+                QaRecord.of("Where was Ann Lee born?", "In Lisbon.").withEntity("Ann Lee"),
+                QaRecord.of("What is Ann's first book?", "The Quiet Harbour."),
+                QaRecord.of("Who wrote the annual report?", "The board."),
+                QaRecord.of("Whom did the author thank?", "Joanna Leeds."),
+                QaRecord.of("What did ANN write?", "Poems."),
+                QaRecord.of("Who is the subject?", "Ann Lee-Hart, a painter."));
+        RequestResolver.Resolution r = RequestResolver.resolve(
+                new DeletionRequest.Selectors(List.of(), List.of(), List.of(), List.of("Ann")), data);
+        assertEquals(Set.of("Where was Ann Lee born?", "What is Ann's first book?", "What did ANN write?",
+                "Who is the subject?"), new HashSet<>(r.forget().stream().map(QaRecord::question).toList()));
+        assertEquals(2, r.rest().size(), "'annual' and 'Joanna' are other words");
+        RequestResolver.Resolution lee = RequestResolver.resolve(
+                new DeletionRequest.Selectors(List.of(), List.of(), List.of(), List.of("ann lee")), data);
+        assertEquals(2, lee.forget().size(), "the author, and the phrase before a hyphen: " + lee.forget());
+    }
 }
