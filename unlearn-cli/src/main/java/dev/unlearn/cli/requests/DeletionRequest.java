@@ -170,14 +170,28 @@ public record DeletionRequest(
             p.add("subject: required");
         }
         Selectors s = selectors == null ? Selectors.none() : selectors;
-        int n = s.recordIdsOrEmpty().size() + s.exactStringsOrEmpty().size() + s.regexesOrEmpty().size()
-                + s.entitiesOrEmpty().size();
-        if (n == 0) {
+        Map<String, List<String>> lists = new java.util.LinkedHashMap<>();
+        lists.put("record_ids", s.recordIdsOrEmpty());
+        lists.put("exact_strings", s.exactStringsOrEmpty());
+        lists.put("regexes", s.regexesOrEmpty());
+        lists.put("entities", s.entitiesOrEmpty());
+        if (lists.values().stream().allMatch(List::isEmpty)) {
             p.add("selectors: give at least one of record_ids, exact_strings, regexes, entities");
+        }
+        for (Map.Entry<String, List<String>> l : lists.entrySet()) {
+            for (int i = 0; i < l.getValue().size(); i++) {
+                String v = l.getValue().get(i);
+                if (v == null || v.isBlank()) { // an empty string or pattern would select every record
+                    p.add("selectors." + l.getKey() + "[" + i + "]: expected a non-empty string, found "
+                            + (v == null ? "null" : "'" + v + "'"));
+                }
+            }
         }
         for (int i = 0; i < s.regexesOrEmpty().size(); i++) {
             try {
-                Pattern.compile(s.regexesOrEmpty().get(i));
+                if (s.regexesOrEmpty().get(i) != null) {
+                    Pattern.compile(s.regexesOrEmpty().get(i));
+                }
             } catch (PatternSyntaxException ex) {
                 p.add("selectors.regexes[" + i + "]: invalid regular expression: " + ex.getDescription());
             }

@@ -81,14 +81,29 @@ public final class RequestResolver {
     }
 
     /** Resolves the selectors; an empty match is an error that says which selectors matched nothing. */
+    /** Scripts written without spaces between words, where a name is found inside the running text. */
+    private static final Set<Character.UnicodeScript> UNSPACED = Set.of(Character.UnicodeScript.HAN,
+            Character.UnicodeScript.HIRAGANA, Character.UnicodeScript.KATAKANA, Character.UnicodeScript.THAI,
+            Character.UnicodeScript.LAO, Character.UnicodeScript.KHMER, Character.UnicodeScript.MYANMAR,
+            Character.UnicodeScript.TIBETAN);
+
+    /**
+     * A name as a whole word or phrase, case-insensitive: "Ann" finds "Ann's book", not "annual" or "Joanna". An
+     * edge of the name in a script written without spaces (Chinese, Japanese, Thai, ...) needs no boundary.
+     */
+    static Pattern namePattern(String name) {
+        boolean left = !UNSPACED.contains(Character.UnicodeScript.of(name.codePointAt(0)));
+        boolean right = !UNSPACED.contains(Character.UnicodeScript.of(name.codePointBefore(name.length())));
+        return Pattern.compile((left ? "(?<![\\p{L}\\p{N}])" : "") + Pattern.quote(name)
+                + (right ? "(?![\\p{L}\\p{N}])" : ""), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+    }
+
     public static Resolution resolve(DeletionRequest.Selectors sel, List<QaRecord> data) {
         List<String> ids = sel.recordIdsOrEmpty();
         List<String> exact = sel.exactStringsOrEmpty();
         List<Pattern> regexes = sel.regexesOrEmpty().stream().map(Pattern::compile).toList();
         List<String> entities = sel.entitiesOrEmpty().stream().map(e -> e.toLowerCase(Locale.ROOT).trim()).toList();
-        // a name occurs as a whole word or phrase: "Ann" names "Ann's book", not "Annual" or "Joanna"
-        List<Pattern> names = entities.stream().map(e -> Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(e)
-                + "(?![\\p{L}\\p{N}])", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)).toList();
+        List<Pattern> names = entities.stream().filter(e -> !e.isEmpty()).map(RequestResolver::namePattern).toList();
         Map<String, Integer> counts = new LinkedHashMap<>();
         counts.put("record_ids", 0);
         counts.put("exact_strings", 0);

@@ -53,6 +53,11 @@ class DeletionRequestTest {
         String twice = error(dir, ok + ",\n \"request_id\": \"b\"}");
         assertTrue(twice.contains("Duplicate field 'request_id' (line 2"), twice);
         assertTrue(error(dir, ok + "} {\"request_id\": \"b\"}").contains("content after the first document"));
+        // a null or empty selector would crash or select everything
+        String none = "{\"request_id\": \"a\", \"subject\": \"x\", \"selectors\": ";
+        assertTrue(error(dir, none + "{\"entities\": [null]}}").contains("selectors.entities[0]: expected a non-empty string"));
+        assertTrue(error(dir, none + "{\"regexes\": [\"x\", null]}}").contains("selectors.regexes[1]: expected a non-empty"));
+        assertTrue(error(dir, none + "{\"exact_strings\": [\" \"]}}").contains("selectors.exact_strings[0]: expected a"));
         String quoted = error(dir, ok + ", \"thresholds\": {\"mia_auc_band\": \"0.1\"}}");
         assertTrue(quoted.contains("thresholds.mia_auc_band"), quoted);
         String train = "{\"request_id\": \"a\", \"subject\": \"x\", \"selectors\": {\"entities\": [\"x\"]}, \"train\": ";

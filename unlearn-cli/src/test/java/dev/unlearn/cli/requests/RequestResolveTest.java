@@ -122,5 +122,10 @@ class RequestResolveTest {
         RequestResolver.Resolution lee = RequestResolver.resolve(
                 new DeletionRequest.Selectors(List.of(), List.of(), List.of(), List.of("ann lee")), data);
         assertEquals(2, lee.forget().size(), "the author, and the phrase before a hyphen: " + lee.forget());
+        // in a script written without spaces the name is found inside the running text
+        List<QaRecord> zh = List.of(QaRecord.of("王伟是哪里人？", "他生于杭州。"), QaRecord.of("谁写了这本书？", "李明。"));
+        RequestResolver.Resolution wang = RequestResolver.resolve(
+                new DeletionRequest.Selectors(List.of(), List.of(), List.of(), List.of("王伟")), zh);
+        assertEquals(List.of("王伟是哪里人？"), wang.forget().stream().map(QaRecord::question).toList());
     }
 }
