@@ -570,6 +570,9 @@ public final class RecipeLoader {
         if (ParseErrors.message(ex).equals(ParseErrors.TRAILING)) {
             return ParseErrors.TRAILING + location(ex);
         }
+        if (ex instanceof com.fasterxml.jackson.databind.exc.InvalidNullException n) {
+            return path + ": expected " + typeName(n.getTargetType()) + ", found null" + location(ex);
+        }
         if (ex instanceof MismatchedInputException m) {
             return path + ": expected " + typeName(m.getTargetType()) + location(ex);
         }

@@ -107,6 +107,8 @@ class RecipeLoaderTest {
             assertTrue(e.contains("is empty: it holds no keys"), e);
         }
         assertTrue(error(dir, "[]\n").contains("expected a mapping"), "a list is not empty, but not a recipe either");
+        String nul = error(dir, "name: a\neval: {suites: [tofu, null]}\n");
+        assertTrue(nul.contains("eval.suites[1]: expected a string, found null (line 2)"), nul);
         String two = error(dir, "name: a\n---\nname: b\n");
         assertTrue(two.contains("content after the first document") && two.contains("(line 3)"), two);
     }

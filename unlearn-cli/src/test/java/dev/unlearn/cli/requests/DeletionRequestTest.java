@@ -55,8 +55,8 @@ class DeletionRequestTest {
         assertTrue(error(dir, ok + "} {\"request_id\": \"b\"}").contains("content after the first document"));
         // a null or empty selector would crash or select everything
         String none = "{\"request_id\": \"a\", \"subject\": \"x\", \"selectors\": ";
-        assertTrue(error(dir, none + "{\"entities\": [null]}}").contains("selectors.entities[0]: expected a non-empty string"));
-        assertTrue(error(dir, none + "{\"regexes\": [\"x\", null]}}").contains("selectors.regexes[1]: expected a non-empty"));
+        assertTrue(error(dir, none + "{\"entities\": [null]}}").contains("selectors.entities[0]: expected a string, found null"));
+        assertTrue(error(dir, none + "{\"regexes\": [\"x\", null]}}").contains("selectors.regexes[1]: expected a string"));
         assertTrue(error(dir, none + "{\"exact_strings\": [\" \"]}}").contains("selectors.exact_strings[0]: expected a"));
         String quoted = error(dir, ok + ", \"thresholds\": {\"mia_auc_band\": \"0.1\"}}");
         assertTrue(quoted.contains("thresholds.mia_auc_band"), quoted);
