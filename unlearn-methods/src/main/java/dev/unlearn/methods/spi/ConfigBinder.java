@@ -135,6 +135,13 @@ public final class ConfigBinder {
                 return iie;
             }
         }
+        if (located instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi
+                && mi.getTargetType() != null && mi.getTargetType().isPrimitive()
+                && String.valueOf(mi.getOriginalMessage()).startsWith("Cannot map `null`")) {
+            return new InvalidInputException("Config key '" + path(located) + "' of method '" + method + "' must be a "
+                    + (mi.getTargetType() == boolean.class ? "boolean" : "number") + ", found null (leave the key out"
+                    + " for its default; 'unlearn methods' lists them)", ex);
+        }
         if (located != null) {
             return new InvalidInputException("Config key '" + path(located) + "' of method '" + method
                     + "' has a value of the wrong type: " + located.getOriginalMessage(), ex);

@@ -109,6 +109,16 @@ class ConfigAndRegistryTest {
         }
     }
 
+    @Test
+    void aNullForANumberSaysSoWithoutJacksonsHint() {
+        Map<String, Object> cfg = new java.util.HashMap<>();
+        cfg.put("beta", null);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> Methods.byName("npo").bind(cfg));
+        assertTrue(e.getMessage().startsWith("Config key 'beta' of method 'npo' must be a number, found null"),
+                e.getMessage());
+        assertTrue(!e.getMessage().contains("DeserializationFeature"), e.getMessage());
+    }
+
     private static MethodSample sample(String id, String q, String a) {
         return new MethodSample(id, q, a, new TokenizedExample(id, new long[] {1, 2}, 1));
     }
