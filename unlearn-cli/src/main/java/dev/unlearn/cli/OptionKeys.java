@@ -23,6 +23,20 @@ public final class OptionKeys {
         return o.longestName().substring(2).replace('-', '_');
     }
 
+    /**
+     * {@code ex} reworded to name the option the user typed when it is about one of {@code mixin}'s keys
+     * ({@code Config key 'w_lr' must be > 0} becomes {@code --w-lr must be > 0}); any other error as it is.
+     */
+    public static dev.unlearn.core.InvalidInputException asOption(dev.unlearn.core.InvalidInputException ex,
+            CommandSpec mixin) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)Config key '([a-z_]+)'(.*)")
+                .matcher(String.valueOf(ex.getMessage()));
+        if (m.matches() && mixin.options().stream().anyMatch(o -> o.longestName().equals(option(m.group(1))))) {
+            return new dev.unlearn.core.InvalidInputException(option(m.group(1)) + m.group(2), ex);
+        }
+        return ex;
+    }
+
     /** The values of {@code mixin}'s long options by key, in declaration order; options without a value are left out. */
     public static Map<String, Object> values(CommandSpec mixin) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -101,6 +101,14 @@ public class WorstCaseCommand extends ModelCommand {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return runSearch();
+        } catch (InvalidInputException ex) {
+            throw dev.unlearn.cli.OptionKeys.asOption(ex, search.spec); // --size, not "Config key 'size'"
+        }
+    }
+
+    private int runSearch() throws Exception {
         TrainSettings train = training.settings();
         Engines.pytorch();
         PrintWriter o = out();

@@ -97,5 +97,13 @@ class WorstCaseCommandTest {
         r = CliRun.of(args(pool(tmp), tmp.resolve("y"), "--size", "4", "--compare-random", "1"));
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
         assertTrue(r.err().contains("--compare-random"), r.toString());
+        // a bad search option is named as the option, a bad method key as the config key it is
+        r = CliRun.of(args(pool(tmp), tmp.resolve("z"), "--size", "4", "--lower-epochs", "0"));
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().contains("error: --lower-epochs must be"), r.toString());
+        r = CliRun.of(args(pool(tmp), tmp.resolve("z"), "--size", "100%"));
+        assertTrue(r.err().contains("error: --size: 100% gives m = "), r.toString());
+        r = CliRun.of(args(pool(tmp), tmp.resolve("z"), "--size", "4", "--method", "npo", "--set", "beta=-1"));
+        assertTrue(r.err().contains("Config key 'beta'"), r.toString());
     }
 }
