@@ -11,6 +11,7 @@ import dev.unlearn.eval.model.TruthRatioBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -104,11 +105,16 @@ public class EvalTofuCommand extends ModelCommand {
         if (!"cpu".equals(common.device)) {
             throw new InvalidInputException("unlearn eval runs on the CPU for now; drop --device " + common.device);
         }
-        for (Path p : new Path[] {model.dir, data, retain == null ? null : retain.model, originalModel}) {
+        Map<String, Path> dirs = new java.util.LinkedHashMap<>();
+        dirs.put("--model", model.dir);
+        dirs.put("--data", data);
+        dirs.put("--retain-model", retain == null ? null : retain.model);
+        dirs.put("--original-model", originalModel);
+        dirs.forEach((option, p) -> {
             if (p != null && !Files.isDirectory(p)) {
-                throw new InvalidInputException("no such directory: " + p);
+                throw new InvalidInputException(option + " " + p + ": no such directory");
             }
-        }
+        });
         OutputDirs.Results results = OutputDirs.results(out, "eval tofu", OutputDirs.inputs("--model", model.dir,
                 "--data", data, "--retain-model", retain == null ? null : retain.model, "--retain-logs",
                 retain == null ? null : retain.logs, "--original-model", originalModel, "--idk-templates", idkTemplates,

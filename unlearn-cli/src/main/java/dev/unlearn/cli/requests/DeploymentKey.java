@@ -53,6 +53,10 @@ public final class DeploymentKey {
     /** Reads a key file: hex text or raw bytes. */
     public static DeploymentKey load(Path file) {
         byte[] raw;
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException("the key file " + file + " does not exist; 'unlearn request keygen FILE'"
+                    + " makes one, and a log is verified with the key that wrote it");
+        }
         try {
             raw = Files.readAllBytes(file);
         } catch (IOException ex) {

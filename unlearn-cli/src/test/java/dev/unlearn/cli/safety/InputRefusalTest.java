@@ -243,6 +243,15 @@ class InputRefusalTest {
         cases.put(new String[] {"forget", "--method", "npo", "--model", m, "--forget", forgetFile().toString(), "--out",
                 tmp.resolve("f").toString(), "--config", "beta=0.2"},
                 "--config: file beta=0.2 does not exist; to set one key, use --set beta=0.2");
+        cases.put(new String[] {"score", "--model", m, "--question", "q", "--answer", "a", "--template",
+                "file:" + tmp.resolve("missing.jinja")}, "chat template file " + tmp.resolve("missing.jinja")
+                + " does not exist");
+        cases.put(new String[] {"eval", "tofu", "--model", m, "--data", w.data().toString(), "--retain-model",
+                tmp.resolve("no-retain").toString(), "--out", tmp.resolve("e").toString()},
+                "--retain-model " + tmp.resolve("no-retain") + ": no such directory");
+        cases.put(new String[] {"request", "submit", req.toString(), "--training-data", w.data().toString(), "--model", m,
+                "--out", tmp.resolve("compliance").toString(), "--key", tmp.resolve("no-key").toString()},
+                "the key file " + tmp.resolve("no-key") + " does not exist");
         Path empty = Files.writeString(tmp.resolve("empty.json"), "[]");
         cases.put(new String[] {"forget", "--method", "ga", "--model", m, "--forget", empty.toString(), "--out",
                 tmp.resolve("f").toString()}, "--forget " + empty + " holds no records; nothing to unlearn");
@@ -252,8 +261,8 @@ class InputRefusalTest {
             assertTrue(r.err().contains(c.getValue()), "expected '" + c.getValue() + "' in " + r);
         }
         assertFalse(Files.exists(tmp.resolve("f.json")));
-        assertFalse(Files.exists(tmp.resolve("f")));
-        assertFalse(Files.exists(tmp.resolve("compliance")), "no output folder is made for a bad model");
+        assertFalse(Files.exists(tmp.resolve("f")) || Files.exists(tmp.resolve("e")));
+        assertFalse(Files.exists(tmp.resolve("compliance")), "no output folder is made for a bad model or key");
     }
 
     /**

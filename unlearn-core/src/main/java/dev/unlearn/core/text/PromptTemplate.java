@@ -224,6 +224,10 @@ public final class PromptTemplate {
     }
 
     private static String read(Path f) {
+        if (!Files.isRegularFile(f)) {
+            throw new InvalidInputException("chat template file " + f
+                    + (Files.isDirectory(f) ? " is a directory, not a .jinja file" : " does not exist"));
+        }
         try {
             return Files.readString(f);
         } catch (IOException ex) {
