@@ -80,7 +80,6 @@ public final class RequestResolver {
                 + (r.paraphrasedQuestion() != null ? 1 : 0) + (r.entity() != null ? 1 : 0);
     }
 
-    /** Resolves the selectors; an empty match is an error that says which selectors matched nothing. */
     /** Scripts written without spaces between words, where a name is found inside the running text. */
     private static final Set<Character.UnicodeScript> UNSPACED = Set.of(Character.UnicodeScript.HAN,
             Character.UnicodeScript.HIRAGANA, Character.UnicodeScript.KATAKANA, Character.UnicodeScript.THAI,
@@ -98,6 +97,7 @@ public final class RequestResolver {
                 + (right ? "(?![\\p{L}\\p{N}])" : ""), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     }
 
+    /** Resolves the selectors; an empty match is an error that says which selectors matched nothing. */
     public static Resolution resolve(DeletionRequest.Selectors sel, List<QaRecord> data) {
         List<String> ids = sel.recordIdsOrEmpty();
         List<String> exact = sel.exactStringsOrEmpty();
