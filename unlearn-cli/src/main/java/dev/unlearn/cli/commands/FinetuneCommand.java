@@ -164,8 +164,9 @@ public class FinetuneCommand extends DeviceCommand {
                 Checkpoint.save(lm, out, tokDir, store);
                 OutputDirs.removeStaleTemps(out);
                 // each file beside the saved checkpoint appears whole (temp, then rename)
-                dev.unlearn.core.data.QaWriter.writeAtomically(out.resolve("train-log.jsonl"),
-                        Files.readString(stateDir.resolve("train-log.jsonl")));
+                Path log = Files.createTempFile(out, ".train-log-", ".tmp");
+                Files.copy(stateDir.resolve("train-log.jsonl"), log, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.move(log, out.resolve("train-log.jsonl"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 ObjectNode s = new ObjectMapper().createObjectNode();
                 s.put("examples", ex.size());
                 s.put("steps", r.steps());
