@@ -105,20 +105,16 @@ public class EvalTofuCommand extends ModelCommand {
         if (!"cpu".equals(common.device)) {
             throw new InvalidInputException("unlearn eval runs on the CPU for now; drop --device " + common.device);
         }
-        Map<String, Path> dirs = new java.util.LinkedHashMap<>();
-        dirs.put("--model", model.dir);
-        dirs.put("--data", data);
-        dirs.put("--retain-model", retain == null ? null : retain.model);
-        dirs.put("--original-model", originalModel);
-        dirs.forEach((option, p) -> {
+        Map<String, Path> inputs = OutputDirs.inputs("--model", model.dir, "--data", data, "--retain-model",
+                retain == null ? null : retain.model, "--retain-logs", retain == null ? null : retain.logs,
+                "--original-model", originalModel, "--idk-templates", idkTemplates, "--template", template.file());
+        for (String option : List.of("--model", "--data", "--retain-model", "--original-model")) {
+            Path p = inputs.get(option);
             if (p != null && !Files.isDirectory(p)) {
                 throw new InvalidInputException(option + " " + p + ": no such directory");
             }
-        });
-        OutputDirs.Results results = OutputDirs.results(out, "eval tofu", OutputDirs.inputs("--model", model.dir,
-                "--data", data, "--retain-model", retain == null ? null : retain.model, "--retain-logs",
-                retain == null ? null : retain.logs, "--original-model", originalModel, "--idk-templates", idkTemplates,
-                "--template", template.file()));
+        }
+        OutputDirs.Results results = OutputDirs.results(out, "eval tofu", inputs);
         Evaluator.Builder b = Evaluator.builder(data)
                 .optForgetSplit(forgetSplit)
                 .optSuites(suites)

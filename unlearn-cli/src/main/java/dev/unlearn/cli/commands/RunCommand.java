@@ -106,7 +106,7 @@ public class RunCommand extends BaseCommand {
         boolean quiet;
         try (dev.unlearn.cli.Ui ui = dev.unlearn.cli.Ui.of(spec)) {
             quiet = ui.quiet();
-            PrintWriter stages = ui.quiet() ? new PrintWriter(java.io.Writer.nullWriter()) : o; // -q: the results only
+            PrintWriter stages = quiet ? new PrintWriter(java.io.Writer.nullWriter()) : o; // -q: the results only
             res = new RunPipeline(new DefaultSteps(ui), stages).optTrainingProgress(ui::training).run(r, recipeDir, runDir, only);
         }
         if (res.reportHtml() != null) {

@@ -567,7 +567,7 @@ public final class RecipeLoader {
         if (ex instanceof InvalidFormatException f) {
             return path + ": expected " + typeName(f.getTargetType()) + ", found '" + f.getValue() + "'" + location(ex);
         }
-        if (ParseErrors.message(ex).equals(ParseErrors.TRAILING)) {
+        if (ParseErrors.trailing(ex)) {
             return ParseErrors.TRAILING + location(ex);
         }
         if (ex instanceof com.fasterxml.jackson.databind.exc.InvalidNullException n) {

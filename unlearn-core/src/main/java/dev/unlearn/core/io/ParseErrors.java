@@ -55,10 +55,10 @@ public final class ParseErrors {
         if (boundTypesCheck(j)) {
             return firstLine(j.getCause().getMessage());
         }
-        String m = j.getOriginalMessage() == null ? "" : j.getOriginalMessage();
-        if (m.startsWith("Trailing token")) { // DeserializationFeature.FAIL_ON_TRAILING_TOKENS
+        if (trailing(j)) {
             return TRAILING;
         }
+        String m = j.getOriginalMessage() == null ? "" : j.getOriginalMessage();
         List<String> kept = new ArrayList<>();
         for (String line : m.split("\\R")) {
             // SnakeYAML: context and problem lines start at column 0; mark lines, excerpts and carets are indented
@@ -69,6 +69,12 @@ public final class ParseErrors {
         String one = String.join(": ", kept);
         Matcher s = SOURCE.matcher(one);
         return s.replaceAll("line $1, column $2");
+    }
+
+    /** Whether {@code ex} is a second document or value after the first (DeserializationFeature.FAIL_ON_TRAILING_TOKENS). */
+    public static boolean trailing(IOException ex) {
+        JsonProcessingException j = parseError(ex);
+        return j != null && String.valueOf(j.getOriginalMessage()).startsWith("Trailing token");
     }
 
     /** Whether a mapping error is the bound type's own check (its constructor threw), not Jackson's. */
