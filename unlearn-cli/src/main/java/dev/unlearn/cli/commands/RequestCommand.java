@@ -212,6 +212,9 @@ public class RequestCommand extends CommandGroup {
 
         @Override
         public Integer call() throws Exception {
+            if (show < -1) {
+                throw new InvalidInputException("--show " + show + ": expected 0 (counts only), -1 (all) or a number of records to list");
+            }
             DeletionRequest r = in.read(request);
             RequestPolicy policy = in.policySet().named(r.policy());
             DeletionRequest.Thresholds t = PolicySet.effective(policy, r.thresholds());

@@ -74,6 +74,10 @@ class RequestResolveTest {
         }
         assertEquals(b.path("selected").asInt() - 20, onlyRegex, b.toString());
 
+        CliRun negative = CliRun.of("request", "resolve", req.toString(), "--training-data", w.data().toString(), "--show", "-5");
+        assertEquals(ExitCodes.BAD_INPUT, negative.code(), negative.toString());
+        assertTrue(negative.err().contains("--show -5"), negative.err());
+
         assertEquals(List.of("broad.json", "request.json"), Files.list(tmp).sorted().map(p -> p.getFileName().toString()).toList(),
                 "resolve wrote something");
         assertEquals(dataBefore, Digests.sha256Directory(w.data()), "the training data changed");
