@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import dev.unlearn.core.Engines;
+import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.data.QaReader;
 import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.core.generate.GenerationConfig;
@@ -76,6 +77,18 @@ class GuardFilterTest {
         assertArrayEquals(filter.samples().get(3).forbiddenSequences().get(0), back.samples().get(3).forbiddenSequences().get(0));
         long[] p = prompt(forget.get(1).question());
         assertEquals(new Guard(filter, lm).detect(p).score(), new Guard(back, lm).detect(p).score(), 1e-6);
+
+        // a key given twice, or a second value after the filter, is a damaged file, not a choice between values
+        Path twice = dir.resolve("twice.json");
+        Files.writeString(twice, json.replaceFirst("\\{", "{\"version\": 1, "));
+        InvalidInputException dup = org.junit.jupiter.api.Assertions.assertThrows(InvalidInputException.class,
+                () -> GuardFilter.read(twice));
+        assertTrue(dup.getMessage().contains("twice.json") && dup.getMessage().contains("version"), dup.getMessage());
+        Path trailing = dir.resolve("trailing.json");
+        Files.writeString(trailing, json + "\n{}");
+        InvalidInputException tail = org.junit.jupiter.api.Assertions.assertThrows(InvalidInputException.class,
+                () -> GuardFilter.read(trailing));
+        assertTrue(tail.getMessage().contains("trailing.json"), tail.getMessage());
     }
 
     @Test
