@@ -25,14 +25,18 @@ public final class OptionKeys {
 
     /**
      * {@code ex} reworded to name the option the user typed when it is about one of {@code mixin}'s keys
-     * ({@code Config key 'w_lr' must be > 0} becomes {@code --w-lr must be > 0}); any other error as it is.
+     * ({@code Config key 'w_lr' must be > 0} becomes {@code --w-lr must be > 0}, {@code leakage relearn_steps must be
+     * at least 1} becomes {@code --relearn-steps must be at least 1}); any other error as it is.
      */
     public static dev.unlearn.core.InvalidInputException asOption(dev.unlearn.core.InvalidInputException ex,
             CommandSpec mixin) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)Config key '([a-z_]+)'(.*)")
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)(?:Config key '([a-z_]+)'|leakage ([a-z_]+))( .*)")
                 .matcher(String.valueOf(ex.getMessage()));
-        if (m.matches() && mixin.options().stream().anyMatch(o -> o.longestName().equals(option(m.group(1))))) {
-            return new dev.unlearn.core.InvalidInputException(option(m.group(1)) + m.group(2), ex);
+        if (m.matches()) {
+            String opt = option(m.group(1) != null ? m.group(1) : m.group(2));
+            if (mixin.options().stream().anyMatch(o -> o.longestName().equals(opt))) {
+                return new dev.unlearn.core.InvalidInputException(opt + m.group(3), ex);
+            }
         }
         return ex;
     }

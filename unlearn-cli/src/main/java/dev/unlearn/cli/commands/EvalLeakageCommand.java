@@ -85,7 +85,12 @@ public class EvalLeakageCommand extends ModelCommand {
             throw new InvalidInputException("--data " + data + " holds neither knowmem/forget_qa.json (MUSE) nor "
                     + forgetSplit + "_perturbed.json (TOFU)");
         }
-        LeakageConfig cfg = LeakageConfig.defaults().withRelearn(relearnSteps, relearnLr).withMaxNewTokens(maxNewTokens).withSeed(seed.value);
+        LeakageConfig cfg;
+        try {
+            cfg = LeakageConfig.defaults().withRelearn(relearnSteps, relearnLr).withMaxNewTokens(maxNewTokens).withSeed(seed.value);
+        } catch (InvalidInputException ex) {
+            throw dev.unlearn.cli.OptionKeys.asOption(ex, spec); // --relearn-steps, not "leakage relearn_steps"
+        }
         long t0 = System.nanoTime();
         OutputDirs.Results.Writer attack = dir -> LeakageStep.run(model.dir, retainModel, template.resolve(model.dir),
                 LeakageItem.of(forget), LeakageItem.of(shots), cfg, dir);

@@ -223,7 +223,9 @@ class InputRefusalTest {
         cases.put(new String[] {"generate", "--model", m, "--prompt", "hi", "--temperature", "1", "--top-p", "2"},
                 "--top-p must be in (0, 1], found 2.0");
         cases.put(new String[] {"eval", "leakage", "--model", m, "--retain-model", w.retain().toString(), "--data",
-                w.data().toString(), "--relearn-steps", "0"}, "leakage relearn_steps must be at least 1, found 0");
+                w.data().toString(), "--relearn-steps", "0"}, "--relearn-steps must be at least 1, found 0");
+        cases.put(new String[] {"eval", "leakage", "--model", m, "--retain-model", w.retain().toString(), "--data",
+                w.data().toString(), "--relearn-lr", "0"}, "--relearn-lr must be > 0, found 0.0");
         cases.put(new String[] {"guard", "build", "--model", m, "--forget", forgetFile().toString(), "--retain",
                 w.data().resolve("retain99.json").toString(), "--refusals", folder.toString(), "--out",
                 tmp.resolve("f.json").toString()}, "--refusals " + folder + ": not a regular file");
