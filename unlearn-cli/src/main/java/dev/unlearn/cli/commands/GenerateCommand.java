@@ -91,7 +91,7 @@ public class GenerateCommand extends ModelCommand {
                 CausalLm lm = ModelDirs.load(model.dir, root, false)) {
             TextTokenizer tok = needsTokenizer() ? TextTokenizer.load(model.dir) : null;
             try {
-                long[] prompt = promptIds(tok);
+                long[] prompt = promptIds(tok, lm.config().vocabSize());
                 long[] gen;
                 if (filter != null) {
                     Guard g = new Guard(filter, lm);
@@ -125,12 +125,9 @@ public class GenerateCommand extends ModelCommand {
         return input.text != null || !printIds;
     }
 
-    private long[] promptIds(TextTokenizer tok) {
+    private long[] promptIds(TextTokenizer tok, int vocabSize) {
         if (input.ids != null) {
-            if (input.ids.length == 0) {
-                throw new InvalidInputException("--input-ids is empty: give at least one id");
-            }
-            return input.ids;
+            return IdList.check("--input-ids", input.ids, vocabSize);
         }
         if (!Files.isRegularFile(model.dir.resolve("tokenizer.json"))) {
             throw new InvalidInputException("--prompt needs " + model.dir.resolve("tokenizer.json") + "; pass --input-ids instead");

@@ -15,12 +15,19 @@ final class IdList {
             } catch (NumberFormatException ex) {
                 throw new InvalidInputException(option + ": '" + parts[i] + "' is not a token id (give integers, e.g. 1,461,23)");
             }
-            if (ids[i] < 0 || ids[i] >= vocabSize) {
-                throw new InvalidInputException(option + ": token id " + ids[i] + " outside the vocabulary 0.." + (vocabSize - 1));
-            }
         }
+        return check(option, ids, vocabSize);
+    }
+
+    /** {@code ids} when there is at least one and each is an id of a vocabulary of {@code vocabSize}; else an input error naming {@code option}. */
+    static long[] check(String option, long[] ids, int vocabSize) {
         if (ids.length == 0) {
             throw new InvalidInputException(option + ": no token ids given");
+        }
+        for (long id : ids) {
+            if (id < 0 || id >= vocabSize) {
+                throw new InvalidInputException(option + ": token id " + id + " outside the vocabulary 0.." + (vocabSize - 1));
+            }
         }
         return ids;
     }

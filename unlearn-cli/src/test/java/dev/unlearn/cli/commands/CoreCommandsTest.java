@@ -69,6 +69,12 @@ class CoreCommandsTest {
         CliRun r = CliRun.of("score", "--model", dir.toString(), "--input-ids", "1,99999");
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
         assertTrue(r.err().contains("outside the vocabulary"), r.toString());
+        for (String ids : new String[] {"1,512", "-1"}) { // generate's prompt ids are checked as score's are
+            r = CliRun.of("generate", "--model", dir.toString(), "--input-ids", ids, "--print-ids", "--max-new-tokens", "2");
+            assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
+            assertTrue(r.err().contains("--input-ids: token id " + ids.replace("1,", "") + " outside the vocabulary 0..511"),
+                    r.toString());
+        }
         Files.writeString(tmp.resolve("config.json"), "{\"model_type\": \"gpt2\"}");
         r = CliRun.of("score", "--model", tmp.toString(), "--input-ids", "1,2");
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
