@@ -40,6 +40,11 @@ public class EvalRougeCommand extends DeviceCommand {
     @Option(names = "--no-stem", description = "Turn Porter stemming off (MUSE original); TOFU and open-unlearning stem.")
     boolean noStem;
 
+    /** One pair per line: a key given twice or content after the object is an error, not a silent choice. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper PAIR = new com.fasterxml.jackson.databind.ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     @Override
     public Integer call() {
         List<String> lines;
@@ -56,7 +61,7 @@ public class EvalRougeCommand extends DeviceCommand {
             }
             JsonNode n;
             try {
-                n = EvalJson.MAPPER.readTree(line);
+                n = PAIR.readTree(line);
             } catch (IOException e) {
                 throw new InvalidInputException(input + " line " + (i + 1) + " is not JSON: " + ParseErrors.message(e), e);
             }
@@ -65,6 +70,9 @@ public class EvalRougeCommand extends DeviceCommand {
                         + " needs string fields \"prediction\" and \"reference\", found " + line);
             }
             pairs.add(new RougeBatch.Pair(n.get("prediction").asText(), n.get("reference").asText()));
+        }
+        if (pairs.isEmpty()) {
+            throw new InvalidInputException(input + " holds no pairs: give one {\"prediction\", \"reference\"} object per line");
         }
         for (Map<String, Double> s : RougeBatch.score(pairs, !noStem)) {
             result(EvalJson.line(s));

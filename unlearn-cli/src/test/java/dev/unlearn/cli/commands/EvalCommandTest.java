@@ -12,6 +12,7 @@ import dev.unlearn.core.testing.TinyWorld;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,6 +91,16 @@ class EvalCommandTest {
         CliRun r = CliRun.of("eval", "rouge", "--input", in.toString());
         assertEquals(2, r.code(), r.toString());
         assertTrue(r.err().contains("line 1") && r.err().contains("reference"), r.err());
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("\n\n", "holds no pairs");
+        refused.put("{\"prediction\":\"a\",\"reference\":\"a\",\"reference\":\"b\"}\n", "Duplicate field 'reference'");
+        refused.put("{\"prediction\":\"a\",\"reference\":\"a\"}\n{\"prediction\":\"b\",\"reference\":\"b\"} {}\n", "line 2");
+        for (Map.Entry<String, String> c : refused.entrySet()) {
+            Files.writeString(in, c.getKey());
+            CliRun bad = CliRun.of("eval", "rouge", "--input", in.toString());
+            assertEquals(2, bad.code(), c.getKey() + ": " + bad);
+            assertTrue(bad.err().contains(c.getValue()) && bad.out().isEmpty(), c.getKey() + ": " + bad);
+        }
         CliRun missing = CliRun.of("eval", "tofu", "--model", tmp.resolve("nope").toString(), "--data", world.data().toString(),
                 "--out", tmp.resolve("o").toString());
         assertEquals(2, missing.code(), missing.toString());
