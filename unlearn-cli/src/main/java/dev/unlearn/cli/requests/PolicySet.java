@@ -108,9 +108,15 @@ public final class PolicySet {
         if (!Files.isRegularFile(file)) {
             throw new InvalidInputException("policy file " + file + " does not exist");
         }
-        File f = read(file, File.class);
+        byte[] text; // read once: the typed file and the tree below come from the same bytes
+        try {
+            text = Files.readAllBytes(file);
+        } catch (IOException ex) {
+            throw new InvalidInputException("cannot read policy file " + file + ": " + ex.getMessage(), ex);
+        }
+        File f = read(file, text, File.class);
         // the typed file holds each train section with its defaults applied; the tree says which keys were written
-        JsonNode tree = read(file, JsonNode.class);
+        JsonNode tree = read(file, text, JsonNode.class);
         if (f == null || f.policies() == null || f.policies().isEmpty()) {
             throw new InvalidInputException("policy file " + file + ": 'policies' must map names to policies");
         }
@@ -180,9 +186,9 @@ public final class PolicySet {
     }
 
     /** The file bound to {@code type}; errors name the file and, for a bad key or value, its path and line. */
-    private static <T> T read(Path file, Class<T> type) {
+    private static <T> T read(Path file, byte[] text, Class<T> type) {
         try {
-            return YAML.readValue(file.toFile(), type);
+            return YAML.readValue(text, type);
         } catch (JsonMappingException ex) {
             if (ex.getCause() instanceof StreamReadException p) {
                 throw new InvalidInputException("policy file " + file + " is not valid YAML: "
