@@ -30,7 +30,7 @@ public final class OptionKeys {
      */
     public static dev.unlearn.core.InvalidInputException asOption(dev.unlearn.core.InvalidInputException ex,
             CommandSpec mixin) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)(?:Config key '([a-z_]+)'|leakage ([a-z_]+))( .*)")
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)(?:Config key '([a-z_]+)'|leakage ([a-z_]+))(.*)")
                 .matcher(String.valueOf(ex.getMessage()));
         if (m.matches()) {
             String opt = option(m.group(1) != null ? m.group(1) : m.group(2));
