@@ -87,11 +87,12 @@ public class GenerateCommand extends ModelCommand {
         GenerationConfig cfg = greedy || temperature == null ? GenerationConfig.greedy(maxNewTokens)
                 : GenerationConfig.sampling(maxNewTokens, temperature, topP, seed.value);
         GuardFilter filter = guard == null ? null : GuardFilter.read(guard);
-        try (NDManager root = NDManager.newBaseManager(Engines.device(common.device));
-                CausalLm lm = ModelDirs.load(model.dir, root, false)) {
-            TextTokenizer tok = needsTokenizer() ? TextTokenizer.load(model.dir) : null;
-            try {
-                long[] prompt = promptIds(tok, lm.config().vocabSize());
+        int vocabSize = ModelDirs.config(model.dir).vocabSize();
+        TextTokenizer tok = needsTokenizer() ? TextTokenizer.load(model.dir) : null;
+        try {
+            long[] prompt = promptIds(tok, vocabSize); // before the weights load: a bad prompt fails at once
+            try (NDManager root = NDManager.newBaseManager(Engines.device(common.device));
+                    CausalLm lm = ModelDirs.load(model.dir, root, false)) {
                 long[] gen;
                 if (filter != null) {
                     Guard g = new Guard(filter, lm);
@@ -111,10 +112,10 @@ public class GenerateCommand extends ModelCommand {
                 } else {
                     out.println(tok.decode(gen, true));
                 }
-            } finally {
-                if (tok != null) {
-                    tok.close();
-                }
+            }
+        } finally {
+            if (tok != null) {
+                tok.close();
             }
         }
         out.flush();

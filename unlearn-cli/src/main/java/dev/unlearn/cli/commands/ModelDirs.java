@@ -10,6 +10,7 @@ import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.io.Checkpoint;
 import dev.unlearn.core.io.ParseErrors;
 import dev.unlearn.core.model.CausalLm;
+import dev.unlearn.core.model.ModelConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -76,6 +77,20 @@ public final class ModelDirs {
         CausalLm lm = Checkpoint.load(dir, device, precision);
         finite(dir, lm, allowNonFinite);
         return lm;
+    }
+
+    /**
+     * {@link #check}, then the directory's {@code config.json}, read and validated without loading any
+     * weights: a command checks its inputs against it (token ids against {@code vocab_size}) before the
+     * load, which takes minutes for a large model.
+     */
+    public static ModelConfig config(Path dir) {
+        check(dir);
+        Path cfgFile = dir.resolve(Checkpoint.CONFIG);
+        if (!Files.isRegularFile(cfgFile, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InvalidInputException(cfgFile + ": missing; a model directory needs config.json");
+        }
+        return ModelConfig.read(cfgFile);
     }
 
     private static void finite(Path dir, CausalLm lm, boolean allowNonFinite) {

@@ -81,11 +81,12 @@ public class ScoreCommand extends ModelCommand {
     public Integer call() throws Exception {
         Engines.pytorch();
         PrintWriter out = out();
+        long[] ids = input.ids == null ? null // before the weights load: a bad id fails at once
+                : IdList.parse("--input-ids", input.ids, ModelDirs.config(model.dir).vocabSize());
         try (NDManager m = NDManager.newBaseManager(Engines.device(common.device));
                 CausalLm lm = ModelDirs.load(model.dir, m, nonFinite.allowed, precision.precision())) {
             ObjectNode o = JSON.createObjectNode();
-            if (input.ids != null) {
-                long[] ids = IdList.parse("--input-ids", input.ids, lm.config().vocabSize());
+            if (ids != null) {
                 SequenceScore s = Scorer.scoreIds(lm, ids);
                 o.put("sequence_logprob", s.sequenceLogprob());
                 ArrayNode a = o.putArray("last_logits");

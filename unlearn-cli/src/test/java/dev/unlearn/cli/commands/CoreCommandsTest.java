@@ -75,6 +75,17 @@ class CoreCommandsTest {
             assertTrue(r.err().contains("--input-ids: token id " + ids.replace("1,", "") + " outside the vocabulary 0..511"),
                     r.toString());
         }
+        // a config with no weights: the ids are refused before any load, so the error names them, not the missing weights
+        Path weightless = Files.createDirectory(tmp.resolve("weightless"));
+        Files.writeString(weightless.resolve("config.json"), "{\"model_type\": \"llama\", \"hidden_size\": 8,"
+                + " \"intermediate_size\": 16, \"num_hidden_layers\": 1, \"num_attention_heads\": 2,"
+                + " \"num_key_value_heads\": 1, \"vocab_size\": 32}");
+        for (String cmd : new String[] {"score", "generate"}) {
+            r = cmd.equals("score") ? CliRun.of(cmd, "--model", weightless.toString(), "--input-ids", "1,32")
+                    : CliRun.of(cmd, "--model", weightless.toString(), "--input-ids", "1,32", "--print-ids");
+            assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
+            assertTrue(r.err().contains("--input-ids: token id 32 outside the vocabulary 0..31"), r.toString());
+        }
         Files.writeString(tmp.resolve("config.json"), "{\"model_type\": \"gpt2\"}");
         r = CliRun.of("score", "--model", tmp.toString(), "--input-ids", "1,2");
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
