@@ -13,6 +13,10 @@ import picocli.CommandLine.Model.OptionSpec;
 public final class OptionKeys {
     private OptionKeys() {}
 
+    /** A message about a config key, or a leakage setting, followed by the rest of the message. */
+    private static final java.util.regex.Pattern KEY_MESSAGE =
+            java.util.regex.Pattern.compile("(?s)(?:Config key '([a-z_]+)'|leakage ([a-z_]+))(.*)");
+
     /** {@code grad_accum} to {@code --grad-accum}. */
     public static String option(String key) {
         return "--" + key.replace('_', '-');
@@ -30,8 +34,7 @@ public final class OptionKeys {
      */
     public static dev.unlearn.core.InvalidInputException asOption(dev.unlearn.core.InvalidInputException ex,
             CommandSpec mixin) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)(?:Config key '([a-z_]+)'|leakage ([a-z_]+))(.*)")
-                .matcher(String.valueOf(ex.getMessage()));
+        java.util.regex.Matcher m = KEY_MESSAGE.matcher(String.valueOf(ex.getMessage()));
         if (m.matches()) {
             String opt = option(m.group(1) != null ? m.group(1) : m.group(2));
             if (mixin.options().stream().anyMatch(o -> o.longestName().equals(opt))) {
