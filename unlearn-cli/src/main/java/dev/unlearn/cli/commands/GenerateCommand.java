@@ -133,11 +133,21 @@ public class GenerateCommand extends ModelCommand {
         if (!Files.isRegularFile(model.dir.resolve("tokenizer.json"))) {
             throw new InvalidInputException("--prompt needs " + model.dir.resolve("tokenizer.json") + "; pass --input-ids instead");
         }
+        long[] ids;
         if (template == null) {
-            return tok.encode(input.text, true);
+            ids = tok.encode(input.text, true);
+        } else {
+            PromptTemplate t = PromptTemplate.resolve(template, model.dir, null);
+            t.checkSpecialTokens(tok);
+            ids = t.encodePrompt(tok, input.text);
         }
-        PromptTemplate t = PromptTemplate.resolve(template, model.dir, null);
-        t.checkSpecialTokens(tok);
-        return t.encodePrompt(tok, input.text);
+        for (long id : ids) { // else the embedding lookup fails deep in the engine (exit 3)
+            if (id < 0 || id >= vocabSize) {
+                throw new InvalidInputException(model.dir.resolve("tokenizer.json") + " encodes --prompt with token id " + id
+                        + ", outside the model's vocabulary 0.." + (vocabSize - 1) + " (config.json vocab_size); the"
+                        + " tokenizer does not belong to this model");
+            }
+        }
+        return ids;
     }
 }

@@ -86,6 +86,13 @@ class CoreCommandsTest {
             assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
             assertTrue(r.err().contains("--input-ids: token id 32 outside the vocabulary 0..31"), r.toString());
         }
+        // a tokenizer with more ids than the config's vocabulary: the prompt is refused naming the tokenizer
+        assertEquals(0, CliRun.of("data", "synth", "--authors", "2", "--out", tmp.resolve("world").toString()).code());
+        Files.copy(tmp.resolve("world/tokenizer.json"), weightless.resolve("tokenizer.json"));
+        r = CliRun.of("generate", "--model", weightless.toString(), "--prompt", "Where was the author born?");
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().contains("tokenizer.json encodes --prompt with token id"), r.toString());
+        assertTrue(r.err().contains("outside the model's vocabulary 0..31"), r.toString());
         Files.writeString(tmp.resolve("config.json"), "{\"model_type\": \"gpt2\"}");
         r = CliRun.of("score", "--model", tmp.toString(), "--input-ids", "1,2");
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
