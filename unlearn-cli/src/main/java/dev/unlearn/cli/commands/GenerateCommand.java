@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -141,12 +142,11 @@ public class GenerateCommand extends ModelCommand {
             t.checkSpecialTokens(tok);
             ids = t.encodePrompt(tok, input.text);
         }
-        for (long id : ids) { // else the embedding lookup fails deep in the engine (exit 3)
-            if (id < 0 || id >= vocabSize) {
-                throw new InvalidInputException(model.dir.resolve("tokenizer.json") + " encodes --prompt with token id " + id
-                        + ", outside the model's vocabulary 0.." + (vocabSize - 1) + " (config.json vocab_size); the"
-                        + " tokenizer does not belong to this model");
-            }
+        OptionalLong bad = IdList.outside(ids, vocabSize); // else the embedding lookup fails deep in the engine (exit 3)
+        if (bad.isPresent()) {
+            throw new InvalidInputException(model.dir.resolve("tokenizer.json") + " encodes --prompt with token id "
+                    + bad.getAsLong() + ", outside the model's vocabulary 0.." + (vocabSize - 1) + " (config.json vocab_size);"
+                    + " the tokenizer does not belong to this model");
         }
         return ids;
     }

@@ -1,6 +1,7 @@
 package dev.unlearn.cli.commands;
 
 import dev.unlearn.core.InvalidInputException;
+import java.util.OptionalLong;
 
 /** Parses a comma- or space-separated list of token ids given on the command line. */
 final class IdList {
@@ -24,11 +25,16 @@ final class IdList {
         if (ids.length == 0) {
             throw new InvalidInputException(option + ": no token ids given");
         }
-        for (long id : ids) {
-            if (id < 0 || id >= vocabSize) {
-                throw new InvalidInputException(option + ": token id " + id + " outside the vocabulary 0.." + (vocabSize - 1));
-            }
+        OptionalLong bad = outside(ids, vocabSize);
+        if (bad.isPresent()) {
+            throw new InvalidInputException(option + ": token id " + bad.getAsLong() + " outside the vocabulary 0.."
+                    + (vocabSize - 1));
         }
         return ids;
+    }
+
+    /** The first of {@code ids} that is not an id of a vocabulary of {@code vocabSize}, if any. */
+    static OptionalLong outside(long[] ids, int vocabSize) {
+        return java.util.Arrays.stream(ids).filter(id -> id < 0 || id >= vocabSize).findFirst();
     }
 }
