@@ -15,7 +15,6 @@ import dev.unlearn.core.text.TextTokenizer;
 import dev.unlearn.methods.guard.Guard;
 import dev.unlearn.methods.guard.GuardFilter;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -130,9 +129,6 @@ public class GenerateCommand extends ModelCommand {
     private long[] promptIds(TextTokenizer tok, int vocabSize) {
         if (input.ids != null) {
             return IdList.check("--input-ids", input.ids, vocabSize);
-        }
-        if (!Files.isRegularFile(model.dir.resolve("tokenizer.json"))) {
-            throw new InvalidInputException("--prompt needs " + model.dir.resolve("tokenizer.json") + "; pass --input-ids instead");
         }
         long[] ids;
         if (template == null) {
