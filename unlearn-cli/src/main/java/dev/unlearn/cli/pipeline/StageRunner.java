@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.unlearn.cli.Texts;
 import dev.unlearn.cli.Version;
 import dev.unlearn.cli.commands.FileLocks;
 import dev.unlearn.cli.commands.OutputDirs;
@@ -158,7 +159,7 @@ public final class StageRunner implements AutoCloseable {
     /** The finished stage {@code name} if its manifest holds this fingerprint, else empty. */
     public java.util.Optional<Outcome> existing(String name, ObjectNode fingerprint) {
         String digest = digest(withToolkit(fingerprint));
-        Path dir = runDir.resolve(name);
+        Path dir = stageDir(name);
         JsonNode m = manifest(dir);
         if (m != null && digest.equals(m.path("fingerprint_sha256").asText())) {
             if (planned != null) {
@@ -167,6 +168,21 @@ public final class StageRunner implements AutoCloseable {
             return java.util.Optional.of(new Outcome(name, dir, digest, true, m.path("wall_seconds").asDouble()));
         }
         return java.util.Optional.empty();
+    }
+
+    /**
+     * The folder of stage {@code name} ({@code unlearn/npo}): its segments must be safe folder names
+     * ({@link dev.unlearn.cli.Texts#isPathSegment}), so a stage can never move or delete anything outside
+     * the run directory. The recipe's checks refuse bad run names first, naming the key; this guards the rest.
+     */
+    private Path stageDir(String name) {
+        for (String seg : name.split("/", -1)) {
+            if (!Texts.isPathSegment(seg)) {
+                throw new IllegalArgumentException("stage name '" + Texts.printable(name)
+                        + "': '" + Texts.printable(seg) + "' is not " + Texts.PATH_SEGMENT_RULE);
+            }
+        }
+        return runDir.resolve(name);
     }
 
     /** The manifest of the finished stage in {@code dir}; null when it is absent or unreadable (not finished). */
@@ -187,7 +203,7 @@ public final class StageRunner implements AutoCloseable {
     public Outcome stage(String name, ObjectNode stageFingerprint, Work work, boolean force) {
         ObjectNode fingerprint = withToolkit(stageFingerprint);
         String digest = digest(fingerprint);
-        Path dir = runDir.resolve(name);
+        Path dir = stageDir(name);
         if (planned != null) {
             return planStage(name, fingerprint, digest, dir, force);
         }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.unlearn.cli.Texts;
 import dev.unlearn.cli.TrainingOptions;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.data.AttentionMasking;
@@ -266,7 +267,10 @@ public final class RecipeLoader {
                     p.add(at + ".method: required");
                     continue;
                 }
-                if (!labels.add(m.label())) {
+                if (m.name() != null && !Texts.isPathSegment(m.name())) {
+                    p.add(at + ".name: '" + Texts.printable(m.name()) + "' must be "
+                            + Texts.PATH_SEGMENT_RULE + " (it names the run's folders unlearn/NAME and eval/NAME)");
+                } else if (!labels.add(m.label())) {
                     p.add(at + ".name: '" + m.label() + "' is used twice; give each run a distinct name");
                 }
                 try {

@@ -156,8 +156,7 @@ public record DeletionRequest(
         if (requestId == null || requestId.isBlank()) {
             p.add("request_id: required");
         } else if (!isSafeId(requestId)) {
-            p.add("request_id: one path segment of letters, digits, '.', '_' and '-', starting with a letter or digit"
-                    + " (it names folders), found '" + Texts.printable(requestId) + "'");
+            p.add("request_id: " + Texts.PATH_SEGMENT_RULE + " (it names folders), found '" + Texts.printable(requestId) + "'");
         }
         for (String[] k : new String[][] {{"method", method}, {"config", config == null ? null : "set"},
             {"train", train == null ? null : "set"}}) {
@@ -215,7 +214,7 @@ public record DeletionRequest(
 
     /** A request id that is one safe path segment: not '.', '..', hidden, a flag or anything with a separator. */
     public static boolean isSafeId(String id) {
-        return id != null && id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}") && !id.contains("..");
+        return Texts.isPathSegment(id);
     }
 
     private static void unit(List<String> p, String key, Double v) {

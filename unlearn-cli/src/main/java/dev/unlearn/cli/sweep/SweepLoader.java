@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.unlearn.cli.Texts;
 import dev.unlearn.cli.pipeline.RunPipeline;
 import dev.unlearn.cli.pipeline.RunReport;
 import dev.unlearn.cli.recipe.Recipe;
@@ -240,8 +241,9 @@ public final class SweepLoader {
                         + " a sweep searches loss-based methods and direct edits");
             }
             String label = text(b, "name", at + ".name", m.name());
-            if (!label.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-                throw new Bad(at + ".name", "'" + label + "' must be letters, digits, '.', '_' or '-'");
+            if (!Texts.isPathSegment(label)) {
+                throw new Bad(at + ".name", "'" + Texts.printable(label) + "' must be "
+                        + Texts.PATH_SEGMENT_RULE + " (it names the trials' folders)");
             }
             JsonNode baseRun = baseRun(base, b, at, m.name(), label);
             List<Sweep.Param> params = new ArrayList<>();

@@ -55,6 +55,25 @@ class StageRunnerTest {
     }
 
     @Test
+    void aStageNameThatClimbsOutOfTheRunDirectoryTouchesNothing(@TempDir Path tmp) throws Exception {
+        Path runDir = tmp.resolve("run");
+        Path victim = tmp.resolve("victim");
+        Files.createDirectories(victim);
+        Files.writeString(victim.resolve("keep.txt"), "user data");
+        AtomicInteger runs = new AtomicInteger();
+        for (String name : new String[] {"unlearn/../../victim", "../victim", "unlearn/.hidden", "unlearn/", "a//b"}) {
+            IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                    () -> stage(runDir, name, fp(1), d -> runs.incrementAndGet()), name);
+            assertTrue(ex.getMessage().contains("path segment"), ex.getMessage());
+        }
+        assertEquals(0, runs.get());
+        assertEquals("user data", Files.readString(victim.resolve("keep.txt")));
+        try (StageRunner r = runner(runDir)) {
+            assertThrows(IllegalArgumentException.class, () -> r.existing("eval/..", fp(1)));
+        }
+    }
+
+    @Test
     void anotherBuildOfTheToolkitInvalidatesReuse(@TempDir Path dir) throws Exception {
         AtomicInteger runs = new AtomicInteger();
         StageRunner.Work w = d -> Files.writeString(d.resolve("out.txt"), "x" + runs.incrementAndGet());

@@ -75,6 +75,17 @@ class RecipeLoaderTest {
     }
 
     @Test
+    void runNamesMustBeSafeFolderNames(@TempDir Path dir) throws Exception {
+        for (String bad : new String[] {"../../victim", "a/b", ".hidden", "npo strong", "a..b", "-x"}) {
+            String m = error(dir, GOOD.replace("- name: npo-strong", "- name: '" + bad + "'"));
+            assertTrue(m.contains("methods[1].name") && m.contains("path segment") && m.contains(bad), m);
+        }
+        Path f = dir.resolve("ok.yaml");
+        Files.writeString(f, GOOD.replace("- name: npo-strong", "- name: NPO_0.2-strong"));
+        assertEquals("NPO_0.2-strong", RecipeLoader.load(f).methods().get(1).label());
+    }
+
+    @Test
     void forgetSetsAreCheckedKeyByKey(@TempDir Path dir) throws Exception {
         String b = "builtin: {authors: 10, seed: 3}";
         Path f = dir.resolve("ok.yaml");
