@@ -57,6 +57,7 @@ class StageRunnerTest {
     @Test
     void aStageNameThatClimbsOutOfTheRunDirectoryTouchesNothing(@TempDir Path tmp) throws Exception {
         Path runDir = tmp.resolve("run");
+        stage(runDir, "unlearn/ga", fp(1), d -> {}); // a first method stage: "unlearn/.." now resolves
         Path victim = tmp.resolve("victim");
         Files.createDirectories(victim);
         Files.writeString(victim.resolve("keep.txt"), "user data");
