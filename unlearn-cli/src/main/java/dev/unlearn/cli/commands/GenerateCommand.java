@@ -18,7 +18,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -138,12 +137,6 @@ public class GenerateCommand extends ModelCommand {
             t.checkSpecialTokens(tok);
             ids = t.encodePrompt(tok, input.text);
         }
-        OptionalLong bad = IdList.outside(ids, vocabSize); // else the embedding lookup fails deep in the engine (exit 3)
-        if (bad.isPresent()) {
-            throw new InvalidInputException(model.dir.resolve("tokenizer.json") + " encodes --prompt with token id "
-                    + bad.getAsLong() + ", outside the model's vocabulary 0.." + (vocabSize - 1) + " (config.json vocab_size);"
-                    + " the tokenizer does not belong to this model");
-        }
-        return ids;
+        return IdList.encoded(model.dir, "--prompt", ids, vocabSize);
     }
 }

@@ -81,25 +81,29 @@ public class ScoreCommand extends ModelCommand {
     public Integer call() throws Exception {
         Engines.pytorch();
         PrintWriter out = out();
-        long[] ids = input.ids == null ? null // before the weights load: a bad id fails at once
-                : IdList.parse("--input-ids", input.ids, ModelDirs.config(model.dir).vocabSize());
-        try (NDManager m = NDManager.newBaseManager(Engines.device(common.device));
-                CausalLm lm = ModelDirs.load(model.dir, m, nonFinite.allowed, precision.precision())) {
-            ObjectNode o = JSON.createObjectNode();
-            if (ids != null) {
-                SequenceScore s = Scorer.scoreIds(lm, ids);
-                o.put("sequence_logprob", s.sequenceLogprob());
-                ArrayNode a = o.putArray("last_logits");
-                for (float f : s.lastLogits()) {
-                    a.add(f);
-                }
-                out.println(JSON.writeValueAsString(o));
-                return 0;
+        int vocabSize = ModelDirs.config(model.dir).vocabSize();
+        // before the weights load, so that a bad id or a tokenizer of another model fails at once
+        long[] ids = input.ids == null ? null : IdList.parse("--input-ids", input.ids, vocabSize);
+        try (TextTokenizer tok = ids == null ? TextTokenizer.load(model.dir) : null) {
+            QaTokenization qt = tok == null ? null
+                    : new QaTokenization(tok, template.resolve(model.dir), 4096, attentionMask.masking());
+            TokenizedExample ex = qt == null ? null : qt.tokenize(QaRecord.of(input.qa.question, input.qa.answer));
+            if (ex != null) {
+                IdList.encoded(model.dir, "--question/--answer", ex.inputIds(), vocabSize);
             }
-            try (TextTokenizer tok = TextTokenizer.load(model.dir)) {
-                QaTokenization qt = new QaTokenization(tok, template.resolve(model.dir), 4096,
-                        attentionMask.masking());
-                TokenizedExample ex = qt.tokenize(QaRecord.of(input.qa.question, input.qa.answer));
+            try (NDManager m = NDManager.newBaseManager(Engines.device(common.device));
+                    CausalLm lm = ModelDirs.load(model.dir, m, nonFinite.allowed, precision.precision())) {
+                ObjectNode o = JSON.createObjectNode();
+                if (ids != null) {
+                    SequenceScore s = Scorer.scoreIds(lm, ids);
+                    o.put("sequence_logprob", s.sequenceLogprob());
+                    ArrayNode a = o.putArray("last_logits");
+                    for (float f : s.lastLogits()) {
+                        a.add(f);
+                    }
+                    out.println(JSON.writeValueAsString(o));
+                    return 0;
+                }
                 SampleScore s = Scorer.score(lm, List.of(ex), 1).get(0);
                 o.put("sum_nll", s.sumNll());
                 o.put("mean_nll", s.meanNll());
