@@ -129,14 +129,11 @@ public class GenerateCommand extends ModelCommand {
         if (input.ids != null) {
             return IdList.check("--input-ids", input.ids, vocabSize);
         }
-        long[] ids;
         if (template == null) {
-            ids = tok.encode(input.text, true);
-        } else {
-            PromptTemplate t = PromptTemplate.resolve(template, model.dir, null);
-            t.checkSpecialTokens(tok);
-            ids = t.encodePrompt(tok, input.text);
+            return tok.encode(input.text, true); // the tokenizer refuses ids outside config.json's vocab_size
         }
-        return IdList.encoded(model.dir, "--prompt", ids, vocabSize);
+        PromptTemplate t = PromptTemplate.resolve(template, model.dir, null);
+        t.checkSpecialTokens(tok);
+        return t.encodePrompt(tok, input.text);
     }
 }

@@ -33,21 +33,6 @@ final class IdList {
         return ids;
     }
 
-    /**
-     * {@code ids}, which the tokenizer of {@code modelDir} made from {@code what} (an option), unless one
-     * falls outside config.json's vocabulary: then an input error naming the tokenizer file, since such an
-     * id would otherwise fail deep in the engine's embedding lookup (exit 3).
-     */
-    static long[] encoded(java.nio.file.Path modelDir, String what, long[] ids, int vocabSize) {
-        OptionalLong bad = outside(ids, vocabSize);
-        if (bad.isPresent()) {
-            throw new InvalidInputException(modelDir.resolve("tokenizer.json") + " encodes " + what + " with token id "
-                    + bad.getAsLong() + ", outside the model's vocabulary 0.." + (vocabSize - 1) + " (config.json vocab_size);"
-                    + " the tokenizer does not belong to this model");
-        }
-        return ids;
-    }
-
     /** The first of {@code ids} that is not an id of a vocabulary of {@code vocabSize}, if any. */
     static OptionalLong outside(long[] ids, int vocabSize) {
         return java.util.Arrays.stream(ids).filter(id -> id < 0 || id >= vocabSize).findFirst();

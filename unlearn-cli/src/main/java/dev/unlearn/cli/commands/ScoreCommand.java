@@ -87,10 +87,8 @@ public class ScoreCommand extends ModelCommand {
         try (TextTokenizer tok = ids == null ? TextTokenizer.load(model.dir) : null) {
             QaTokenization qt = tok == null ? null
                     : new QaTokenization(tok, template.resolve(model.dir), 4096, attentionMask.masking());
+            // the tokenizer refuses ids outside config.json's vocab_size
             TokenizedExample ex = qt == null ? null : qt.tokenize(QaRecord.of(input.qa.question, input.qa.answer));
-            if (ex != null) {
-                IdList.encoded(model.dir, "--question/--answer", ex.inputIds(), vocabSize);
-            }
             try (NDManager m = NDManager.newBaseManager(Engines.device(common.device));
                     CausalLm lm = ModelDirs.load(model.dir, m, nonFinite.allowed, precision.precision())) {
                 ObjectNode o = JSON.createObjectNode();

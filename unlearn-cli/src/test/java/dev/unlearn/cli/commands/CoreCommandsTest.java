@@ -91,12 +91,12 @@ class CoreCommandsTest {
         Files.copy(tmp.resolve("world/tokenizer.json"), weightless.resolve("tokenizer.json"));
         r = CliRun.of("generate", "--model", weightless.toString(), "--prompt", "Where was the author born?");
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
-        assertTrue(r.err().contains("tokenizer.json encodes --prompt with token id"), r.toString());
+        assertTrue(r.err().contains("tokenizer.json encodes \"Where was the author born?\" with token id"), r.toString());
         assertTrue(r.err().contains("outside the model's vocabulary 0..31"), r.toString());
         r = CliRun.of("score", "--model", weightless.toString(), "--question", "Where was the author born?",
                 "--answer", "In a small town.");
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
-        assertTrue(r.err().contains("tokenizer.json encodes --question/--answer with token id"), r.toString());
+        assertTrue(r.err().contains("outside the model's vocabulary 0..31"), r.toString());
         Files.writeString(tmp.resolve("config.json"), "{\"model_type\": \"gpt2\"}");
         r = CliRun.of("score", "--model", tmp.toString(), "--input-ids", "1,2");
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());

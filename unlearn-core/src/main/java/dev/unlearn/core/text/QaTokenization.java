@@ -28,6 +28,16 @@ public final class QaTokenization {
     /** Examples made plus ids of samples skipped for having no target token. */
     public record Result(List<TokenizedExample> examples, List<String> skipped) {}
 
+    /**
+     * A record that yields no target token here ({@link #tokenizeAll} skips it). Every other input
+     * error, such as a tokenizer that does not fit the model, stops the whole run.
+     */
+    public static final class NoTargetException extends InvalidInputException {
+        NoTargetException(String message) {
+            super(message);
+        }
+    }
+
     /** One token of an explained example. */
     public record Token(int position, long id, String text, boolean scored) {}
 
@@ -72,7 +82,7 @@ public final class QaTokenization {
     /**
      * Tokenizes one pair.
      *
-     * @throws InvalidInputException when no answer token remains (use {@link #tokenizeAll} to skip)
+     * @throws NoTargetException when no answer token remains (use {@link #tokenizeAll} to skip)
      */
     public TokenizedExample tokenize(String id, String question, String answer) {
         if (template.isChat()) {
@@ -88,7 +98,7 @@ public final class QaTokenization {
             full = Arrays.copyOf(full, maxLength);
         }
         if (nq < 1 || nq >= full.length) {
-            throw new InvalidInputException("record " + id + ": no answer token left after the prompt (" + nq
+            throw new NoTargetException("record " + id + ": no answer token left after the prompt (" + nq
                     + " prompt tokens of " + full.length + ", max_length " + maxLength + ")");
         }
         return new TokenizedExample(id, full, nq, masking);
@@ -99,7 +109,7 @@ public final class QaTokenization {
         long[] full = tokenizer.encode(p.prompt() + p.answer() + p.endOfTurn(), false);
         long[] eot = tokenizer.encode(p.endOfTurn(), false);
         if (eot.length != 1 || full.length == 0 || full[full.length - 1] != eot[0]) {
-            throw new InvalidInputException("record " + id + ": end-of-turn '" + p.endOfTurn() + "' of chat template "
+            throw new NoTargetException("record " + id + ": end-of-turn '" + p.endOfTurn() + "' of chat template "
                     + template.name() + " is not one token at the end of the sequence");
         }
         int nq = tokenizer.encode(p.prompt(), false).length;
@@ -107,7 +117,7 @@ public final class QaTokenization {
             full = Arrays.copyOf(full, maxLength);
         }
         if (nq < 1 || nq >= full.length) {
-            throw new InvalidInputException("record " + id + ": no answer token left after the prompt (" + nq
+            throw new NoTargetException("record " + id + ": no answer token left after the prompt (" + nq
                     + " prompt tokens of " + full.length + ", max_length " + maxLength + ")");
         }
         return new TokenizedExample(id, full, nq);
@@ -125,7 +135,7 @@ public final class QaTokenization {
         for (QaRecord r : records) {
             try {
                 out.add(tokenize(r));
-            } catch (InvalidInputException e) {
+            } catch (NoTargetException e) {
                 skipped.add(r.id());
             }
         }

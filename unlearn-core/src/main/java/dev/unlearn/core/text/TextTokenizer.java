@@ -24,6 +24,11 @@ import java.util.Map;
  * is the first of {@code </s>}, {@code <|endoftext|>}, {@code <eos>}, {@code <|eot_id|>},
  * {@code <|im_end|>} present. Without a pad token, padding uses EOS (the OU convention; attention
  * masks go by length, so the pad id never matters for scoring).
+ *
+ * <p>Loaded from a model directory whose {@code config.json} gives {@code vocab_size}, the tokenizer
+ * is held to that vocabulary: a special token or an encoded text with an id the model's embedding has
+ * no row for is an input error naming the tokenizer file, rather than an index error deep in the engine
+ * (the tokenizer of another model, or tokens added without resizing the embedding).
  */
 public final class TextTokenizer implements AutoCloseable {
     private static final List<String> EOS_GUESSES = List.of("</s>", "<|endoftext|>", "<eos>", "<|eot_id|>", "<|im_end|>");
@@ -35,11 +40,13 @@ public final class TextTokenizer implements AutoCloseable {
     private final long padId;
     private final Long bosId;
     private final int vocabSize;
+    private final int modelVocab;
     private final Path source;
 
     private TextTokenizer(HuggingFaceTokenizer hf, Path source, Map<String, Long> specials, long eosId, long padId,
-            Long bosId, int vocabSize) {
+            Long bosId, int vocabSize, int modelVocab) {
         this.hf = hf;
+        this.modelVocab = modelVocab;
         this.source = source;
         this.specials = specials;
         this.eosId = eosId;
@@ -104,13 +111,40 @@ public final class TextTokenizer implements AutoCloseable {
         }
         Long bos = lookup(file, vocab, tokenName(cfg, "bos_token"), "bos_token");
         Long pad = lookup(file, vocab, tokenName(cfg, "pad_token"), "pad_token");
+        int modelVocab = modelVocab(file.resolveSibling("config.json"));
+        Map<String, Long> used = new java.util.LinkedHashMap<>(); // each can reach the embedding
+        used.put("eos_token", eos);
+        used.put("bos_token", bos);
+        used.put("pad_token", pad);
+        for (Map.Entry<String, Long> t : used.entrySet()) {
+            if (t.getValue() != null && modelVocab > 0 && t.getValue() >= modelVocab) {
+                throw new InvalidInputException("Tokenizer " + file + ": " + t.getKey() + " has id " + t.getValue() + ", "
+                        + outside(modelVocab));
+            }
+        }
         try {
             HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(file,
                     Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false"));
             return new TextTokenizer(hf, file, Map.copyOf(specials), eos, pad == null ? eos : pad, bos,
-                    (int) (maxId + 1));
+                    (int) (maxId + 1), modelVocab);
         } catch (IOException | RuntimeException e) {
             throw new InvalidInputException("DJL could not load tokenizer " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@code vocab_size} of the model config beside the tokenizer; 0 when there is none or it cannot be
+     * read (the model's own load reports a broken config.json, naming it).
+     */
+    private static int modelVocab(Path config) {
+        if (!Files.isRegularFile(config)) {
+            return 0;
+        }
+        try {
+            JsonNode v = MAPPER.readTree(config.toFile()).path("vocab_size");
+            return v.canConvertToInt() && v.isIntegralNumber() && v.asInt() > 0 ? v.asInt() : 0;
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 
@@ -148,7 +182,25 @@ public final class TextTokenizer implements AutoCloseable {
     /** Token ids of {@code text}; with {@code addSpecialTokens} the tokenizer's post-processor adds BOS etc. */
     public long[] encode(String text, boolean addSpecialTokens) {
         Encoding e = hf.encode(text, addSpecialTokens, false);
-        return e.getIds();
+        long[] ids = e.getIds();
+        for (long id : ids) {
+            if (modelVocab > 0 && id >= modelVocab) {
+                throw new InvalidInputException(source + " encodes \"" + excerpt(text) + "\" with token id " + id + ", "
+                        + outside(modelVocab));
+            }
+        }
+        return ids;
+    }
+
+    private static String outside(int modelVocab) {
+        return "outside the model's vocabulary 0.." + (modelVocab - 1) + " (vocab_size of config.json beside it);"
+                + " the tokenizer does not belong to this model";
+    }
+
+    /** The start of {@code text} on one line, for an error message. */
+    private static String excerpt(String text) {
+        String one = text.replaceAll("\\p{Cntrl}", " ");
+        return one.length() <= 60 ? one : one.substring(0, 57) + "...";
     }
 
     /** Token strings of {@code text} as the tokenizer produces them (special tokens included when asked). */
