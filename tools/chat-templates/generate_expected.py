@@ -27,6 +27,7 @@ SPECIALS = {
     "gemma-style": {"bos_token": "<bos>", "eos_token": "<eos>", "pad_token": "<pad>"},
     "mistral-style": {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"},
     "features": {"bos_token": "<s>", "eos_token": "</s>"},
+    "arithmetic": {"bos_token": "<s>", "eos_token": "</s>"},
 }
 
 

@@ -34,7 +34,9 @@ import java.util.Optional;
  * ({@code json.dumps} with {@code ensure_ascii=False}).
  *
  * <p>Where Jinjava differs from Python's jinja2 this class bridges it: string literals in tags get
- * Python's escape sequences ({@code '\n'} is a newline; Jinjava keeps the backslash), and strings get
+ * Python's escape sequences ({@code '\n'} is a newline; Jinjava keeps the backslash), an addition
+ * written without spaces ({@code loop.index0+1}) parses as one (Jinjava reads {@code +1} as a literal
+ * and fails; see {@link PyEscapes}), and strings get
  * the Python methods templates call ({@code strip}, {@code startswith}, {@code split}, ...; see
  * {@link PyStrings}). Known remaining differences: booleans print as {@code true}/{@code false}
  * (jinja2: {@code True}/{@code False}); the {@code generation} block of assistant-mask templates is

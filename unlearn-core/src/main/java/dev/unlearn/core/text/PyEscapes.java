@@ -1,12 +1,20 @@
 package dev.unlearn.core.text;
 
 /**
- * Gives Jinjava's string literals Python's escape sequences. jinja2 decodes {@code '\n'}, {@code '\t'},
- * {@code '\x41'}, {@code '\u00e9'}, ... in literals (Python {@code unicode-escape}); Jinjava's EL keeps
- * everything but {@code \\}, {@code \'} and {@code \"} verbatim. This rewrite decodes each literal inside
- * {@code {{ }}} and {@code {% %}} tags to the characters jinja2 would produce and re-quotes them for
- * Jinjava (raw characters are valid inside its literals); text outside tags, comments and
- * {@code raw} blocks is left alone.
+ * Rewrites the code inside a Jinja template's {@code {{ }}} and {@code {% %}} tags where Jinjava's lexer
+ * reads it differently from jinja2's; text outside tags, comments and {@code raw} blocks is left alone.
+ *
+ * <ul>
+ *   <li><b>Escapes.</b> jinja2 decodes {@code '\n'}, {@code '\t'}, {@code '\x41'}, {@code '\u00e9'}, ... in
+ *       string literals (Python {@code unicode-escape}); Jinjava's EL keeps everything but {@code \\},
+ *       {@code \'} and {@code \"} verbatim. Each literal is decoded to the characters jinja2 would produce
+ *       and re-quoted for Jinjava (raw characters are valid inside its literals).
+ *   <li><b>Plus before a number.</b> Jinjava (2.7) lexes {@code +1} as a signed literal even after an
+ *       operand, so {@code loop.index0+1} or {@code messages[i+1]} is a syntax error there, while
+ *       jinja2 reads an addition. A {@code +} that follows an operand (a name, a number, a literal,
+ *       {@code )} or {@code ]}) and precedes a digit gets a space after it; a {@code +} after an
+ *       operator or keyword (a unary plus) and the exponent of {@code 1e+5} stay as written.
+ * </ul>
  */
 final class PyEscapes {
     private PyEscapes() {}
@@ -31,6 +39,7 @@ final class PyEscapes {
                     i = e;
                     continue;
                 }
+                int code = out.length() + 2; // where this tag's code starts in out
                 out.append(src, i, i + 2);
                 i += 2;
                 while (i < n && !src.startsWith(close, i)) {
@@ -47,6 +56,9 @@ final class PyEscapes {
                         }
                         out.append(c).append(requote(lit.toString(), c)).append(c);
                         i = Math.min(n, j + 1);
+                    } else if (c == '+' && beforeNumber(src, i + 1) && afterOperand(out, code)) {
+                        out.append("+ ");
+                        i++;
                     } else {
                         out.append(c);
                         i++;
@@ -61,6 +73,43 @@ final class PyEscapes {
             }
         }
         return out.toString();
+    }
+
+    /** Whether a number literal starts at {@code src[j]} ({@code 1}, {@code .5}). */
+    private static boolean beforeNumber(String src, int j) {
+        return j < src.length() && (Character.isDigit(src.charAt(j))
+                || src.charAt(j) == '.' && j + 1 < src.length() && Character.isDigit(src.charAt(j + 1)));
+    }
+
+    private static final java.util.Set<String> KEYWORDS = java.util.Set.of("and", "or", "not", "in", "is", "if",
+            "elif", "else", "for", "set", "return", "do");
+
+    /**
+     * Whether the code written so far ({@code out} from {@code code} on) ends in an operand, so that a
+     * {@code +} here is binary: a name that is not a keyword, a number that does not end in an exponent
+     * marker ({@code 1e}), a string literal, {@code )} or {@code ]}.
+     */
+    private static boolean afterOperand(StringBuilder out, int code) {
+        int k = out.length() - 1;
+        while (k >= code && Character.isWhitespace(out.charAt(k))) {
+            k--;
+        }
+        if (k < code) {
+            return false;
+        }
+        char p = out.charAt(k);
+        if (p == ')' || p == ']' || p == '\'' || p == '"') {
+            return true;
+        }
+        if (!Character.isLetterOrDigit(p) && p != '_') {
+            return false;
+        }
+        int w = k;
+        while (w > code && (Character.isLetterOrDigit(out.charAt(w - 1)) || out.charAt(w - 1) == '_' || out.charAt(w - 1) == '.')) {
+            w--;
+        }
+        String word = out.substring(w, k + 1);
+        return !KEYWORDS.contains(word) && !word.matches("(\\d+\\.?\\d*|\\.\\d+)[eE]");
     }
 
     private static boolean isRaw(String src, int i) {
