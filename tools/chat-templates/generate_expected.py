@@ -2,6 +2,7 @@
 """Renders the test chat templates with Python's jinja2 under transformers' apply_chat_template
 settings and writes the expected outputs that ChatTemplateJinja2Test compares Jinjava against.
 
+Also writes slices.json, Python's extended slices of a short string, for PyEscapes.slice.
 Run from the repository root after changing a template or a conversation:
     python3 tools/chat-templates/generate_expected.py
 Needs only jinja2 (Debian: apt-get install python3-jinja2). The environment mirrors
@@ -28,6 +29,7 @@ SPECIALS = {
     "mistral-style": {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"},
     "features": {"bos_token": "<s>", "eos_token": "</s>"},
     "arithmetic": {"bos_token": "<s>", "eos_token": "</s>"},
+    "reverse-scan": {"eos_token": "<|im_end|>"},
 }
 
 
@@ -70,6 +72,18 @@ def main():
         json.dump(out, f, ensure_ascii=False, indent=1)
         f.write("\n")
     print(len(cases), "cases written")
+    # Python's extended slices of a 5-character string, for PyEscapes.slice (py_slice)
+    bounds = [None] + list(range(-7, 8))
+    slices = {}
+    for a in bounds:
+        for b in bounds:
+            for c in [None, -3, -2, -1, 1, 2, 3]:
+                slices[f"{a}:{b}:{c}"] = "abcde"[a:b:c]
+    with open(os.path.join(RES, "slices.json"), "w", encoding="utf-8") as f:
+        json.dump({"generator": "tools/chat-templates/generate_expected.py", "sequence": "abcde", "slices": slices}, f,
+                  indent=0)
+        f.write("\n")
+    print(len(slices), "slices written")
 
 
 if __name__ == "__main__":

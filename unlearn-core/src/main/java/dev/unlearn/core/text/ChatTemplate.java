@@ -36,11 +36,18 @@ import java.util.Optional;
  * <p>Where Jinjava differs from Python's jinja2 this class bridges it: string literals in tags get
  * Python's escape sequences ({@code '\n'} is a newline; Jinjava keeps the backslash), an addition
  * written without spaces ({@code loop.index0+1}) parses as one (Jinjava reads {@code +1} as a literal
- * and fails; see {@link PyEscapes}), and strings get
+ * and fails), extended slices ({@code messages[::-1]}) become calls of a {@code py_slice} function,
+ * and keyword arguments keep their whole expression ({@code namespace(i=messages|length - 1)}); see
+ * {@link PyEscapes}. Strings are indexed by position ({@code role[0]}) and are iterable
+ * ({@code is iterable}), mappings have {@code get(key, default)}, and strings get
  * the Python methods templates call ({@code strip}, {@code startswith}, {@code split}, ...; see
- * {@link PyStrings}). Known remaining differences: booleans print as {@code true}/{@code false}
- * (jinja2: {@code True}/{@code False}); the {@code generation} block of assistant-mask templates is
- * not supported.
+ * {@link PyStrings}). Known remaining differences, found by rendering expressions with both:
+ * booleans print as {@code true}/{@code false} (jinja2: {@code True}/{@code False}) and mappings in
+ * Java's form; the {@code generation} block of assistant-mask templates is not supported; a loop's
+ * {@code {% else %}} is rendered after every item instead of only for an empty loop; a loop over a
+ * string does not visit its characters; {@code x|length is even} needs brackets,
+ * {@code (x|length) is even}; the filters {@code max} and {@code min} and the function {@code dict}
+ * do not exist, nor {@code str.join}.
  */
 public final class ChatTemplate {
     /** One chat message. */
@@ -90,8 +97,15 @@ public final class ChatTemplate {
                 ChatTemplate.class, "raiseException", String.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
                 ChatTemplate.class, "strftimeNow", String.class));
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_slice",
+                PyEscapes.class, "slice", Object.class, Object.class, Object.class, Object.class));
         jinjava.getGlobalContext().registerFilter(new PyJson.Filter());
-        this.prepared = PyEscapes.decodeLiterals(source);
+        jinjava.getGlobalContext().registerExpTest(new PyStrings.IterableTest());
+        try {
+            this.prepared = PyEscapes.forJinjava(source);
+        } catch (InvalidInputException ex) {
+            throw new InvalidInputException("chat template " + name + ": " + ex.getMessage(), ex);
+        }
     }
 
     /**
@@ -231,6 +245,13 @@ public final class ChatTemplate {
             if (e.getException() != null && findRaised(e.getException()) != null) {
                 msg = findRaised(e.getException());
                 throw new InvalidInputException("chat template " + name + " raised an exception: " + msg);
+            }
+            Throwable root = e.getException();
+            while (root != null && root.getCause() != null) {
+                root = root.getCause();
+            }
+            if (root instanceof IllegalArgumentException && root.getMessage() != null && !msg.contains(root.getMessage())) {
+                msg += ": " + root.getMessage(); // a Python semantics check of ours (py_slice)
             }
             throw new InvalidInputException("chat template " + name + ": line " + e.getLineno() + ": " + msg);
         }

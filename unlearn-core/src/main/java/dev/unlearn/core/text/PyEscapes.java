@@ -1,5 +1,8 @@
 package dev.unlearn.core.text;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Rewrites the code inside a Jinja template's {@code {{ }}} and {@code {% %}} tags where Jinjava's lexer
  * reads it differently from jinja2's; text outside tags, comments and {@code raw} blocks is left alone.
@@ -14,12 +17,23 @@ package dev.unlearn.core.text;
  *       jinja2 reads an addition. A {@code +} that follows an operand (a name, a number, a literal,
  *       {@code )} or {@code ]}) and precedes a digit gets a space after it; a {@code +} after an
  *       operator or keyword (a unary plus) and the exponent of {@code 1e+5} stay as written.
+ *   <li><b>Slices with a step.</b> Jinjava parses {@code x[a:b]} but not {@code x[a:b:c]}, which templates
+ *       use to walk the conversation backwards ({@code messages[::-1]}, as Qwen3's does). Such a slice
+ *       becomes {@code py_slice(x, a, b, c)}, a function {@link ChatTemplate} registers with Python's
+ *       semantics ({@link #slice}).
+ *   <li><b>Keyword arguments.</b> Jinjava binds {@code key=value} tighter than any operator, so
+ *       {@code namespace(last=messages|length - 1)} (Qwen3) subtracts from the named parameter and
+ *       fails; the value of a keyword argument gets brackets, {@code key=(value)}. A macro's
+ *       signature is left alone.
+ *   <li><b>Loop filters.</b> {@code {% for m in messages if m.role != 'system' %}} becomes a loop that
+ *       collects the passing items and a loop over them ({@link #loopFilter}); Jinjava would loop over
+ *       nothing.
  * </ul>
  */
 final class PyEscapes {
     private PyEscapes() {}
 
-    static String decodeLiterals(String src) {
+    static String forJinjava(String src) {
         StringBuilder out = new StringBuilder(src.length());
         int i = 0;
         int n = src.length();
@@ -31,7 +45,7 @@ final class PyEscapes {
                 i = e;
             } else if (src.startsWith("{{", i) || src.startsWith("{%", i)) {
                 String close = src.startsWith("{{", i) ? "}}" : "%}";
-                if (close.equals("%}") && isRaw(src, i)) {
+                if (close.equals("%}") && tagIs(src, i, "raw")) {
                     int end = src.indexOf("endraw", i);
                     int e = end < 0 ? n : src.indexOf("%}", end);
                     e = e < 0 ? n : e + 2;
@@ -39,31 +53,14 @@ final class PyEscapes {
                     i = e;
                     continue;
                 }
-                int code = out.length() + 2; // where this tag's code starts in out
-                out.append(src, i, i + 2);
-                i += 2;
-                while (i < n && !src.startsWith(close, i)) {
-                    char c = src.charAt(i);
-                    if (c == '\'' || c == '"') {
-                        int j = i + 1;
-                        StringBuilder lit = new StringBuilder();
-                        while (j < n && src.charAt(j) != c) {
-                            if (src.charAt(j) == '\\' && j + 1 < n) {
-                                j = decodeEscape(src, j, lit);
-                            } else {
-                                lit.append(src.charAt(j++));
-                            }
-                        }
-                        out.append(c).append(requote(lit.toString(), c)).append(c);
-                        i = Math.min(n, j + 1);
-                    } else if (c == '+' && beforeNumber(src, i + 1) && afterOperand(out, code)) {
-                        out.append("+ ");
-                        i++;
-                    } else {
-                        out.append(c);
-                        i++;
-                    }
+                int filtered = close.equals("%}") && tagIs(src, i, "for") ? loopFilter(src, i, out) : -1;
+                if (filtered >= 0) {
+                    i = filtered;
+                    continue;
                 }
+                out.append(src, i, i + 2);
+                // a macro's signature is not an expression: Jinjava reads its defaults its own way
+                i = code(src, i + 2, close, out, !(close.equals("%}") && tagIs(src, i, "macro")));
                 if (i < n) {
                     out.append(close);
                     i += 2;
@@ -73,6 +70,361 @@ final class PyEscapes {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * At a {@code for} tag ({@code src[i] == '{'}) with a loop filter, {@code for x in items if cond}:
+     * writes it as a loop that collects the items passing {@code cond} and a loop over those, so that
+     * {@code loop.index}, {@code loop.last} and {@code loop.length} count the filtered items as in
+     * jinja2 (Jinjava reads the filter as a conditional expression and loops over nothing). Returns the
+     * index after the tag, or -1 when the tag has no filter.
+     */
+    private static int loopFilter(String src, int i, StringBuilder out) {
+        int te = i + 2;
+        while (te < src.length() && !src.startsWith("%}", te)) {
+            te = src.charAt(te) == '\'' || src.charAt(te) == '"' ? literalEnd(src, te) + 1 : te + 1;
+        }
+        if (te >= src.length()) {
+            return -1;
+        }
+        int cs = "-+".indexOf(src.charAt(i + 2)) >= 0 ? i + 3 : i + 2;
+        int ce = "-+".indexOf(src.charAt(te - 1)) >= 0 && te - 1 >= cs ? te - 1 : te;
+        String body = src.substring(cs, ce);
+        int in = topLevelWord(body, "in", 0);
+        int cond = in < 0 ? -1 : topLevelWord(body, "if", in + 2);
+        if (cond < 0 || topLevelWord(body, "recursive", cond) >= 0) {
+            return -1;
+        }
+        String target = body.substring(body.indexOf("for") + 3, in).trim();
+        if (!target.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new dev.unlearn.core.InvalidInputException("the loop filter of '" + body.trim() + "' unpacks '" + target
+                    + "', which this renderer cannot filter; test the condition inside the loop instead");
+        }
+        String list = "__unlearn_filtered" + out.length();
+        out.append(src, i, cs).append(" set ").append(list).append(" = [] %}{% for ").append(target).append(" in ");
+        code(body.substring(in + 2, cond).trim(), 0, null, out, true);
+        out.append(" %}{% if ");
+        code(body.substring(cond + 2).trim(), 0, null, out, true);
+        out.append(" %}{% do ").append(list).append(".append(").append(target).append(") %}{% endif %}{% endfor %}")
+                .append("{% for ").append(target).append(" in ").append(list).append(' ').append(src, ce, te + 2);
+        return te + 2;
+    }
+
+    /** Where the word {@code w} stands in {@code code} from {@code from} on, outside literals and brackets; -1 if nowhere. */
+    private static int topLevelWord(String code, String w, int from) {
+        int depth = 0;
+        for (int j = from; j < code.length(); j++) {
+            char c = code.charAt(j);
+            if (c == '\'' || c == '"') {
+                j = literalEnd(code, j);
+            } else if (c == '[' || c == '(' || c == '{') {
+                depth++;
+            } else if (c == ']' || c == ')' || c == '}') {
+                depth--;
+            } else if (depth == 0 && code.startsWith(w, j) && (j == 0 || !isWordChar(code.charAt(j - 1)))
+                    && (j + w.length() == code.length() || !isWordChar(code.charAt(j + w.length())))) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isWordChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_';
+    }
+
+    /**
+     * Rewrites the tag code {@code src[i..]} up to {@code close} (to the end when null) into {@code out};
+     * returns the index of {@code close}. With {@code kwargs}, a keyword argument's value is bracketed.
+     */
+    private static int code(String src, int i, String close, StringBuilder out, boolean kwargs) {
+        int n = src.length();
+        int start = out.length(); // where this code starts in out
+        while (i < n && (close == null || !src.startsWith(close, i))) {
+            char c = src.charAt(i);
+            if (c == '\'' || c == '"') {
+                int j = i + 1;
+                StringBuilder lit = new StringBuilder();
+                while (j < n && src.charAt(j) != c) {
+                    if (src.charAt(j) == '\\' && j + 1 < n) {
+                        j = decodeEscape(src, j, lit);
+                    } else {
+                        lit.append(src.charAt(j++));
+                    }
+                }
+                out.append(c).append(requote(lit.toString(), c)).append(c);
+                i = Math.min(n, j + 1);
+            } else if (c == '+' && beforeNumber(src, i + 1) && afterOperand(out, start)) {
+                out.append("+ ");
+                i++;
+            } else if (c == '[' && stepSlice(src, i, close, out, start)) {
+                i = matching(src, i, close) + 1;
+            } else if (kwargs && c == '=' && keyword(src, i, out, start)) {
+                int end = argumentEnd(src, i + 1, close);
+                out.append("=(");
+                code(src.substring(i + 1, end), 0, null, out, true);
+                out.append(')');
+                i = end;
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return i;
+    }
+
+    /**
+     * At {@code src[i] == '['}: when the subscript is a slice with a step ({@code [::-1]}, {@code [a:b:c]})
+     * and follows a primary expression, replaces that primary in {@code out} with
+     * {@code py_slice(primary, a, b, c)} ({@link #slice}) and returns true.
+     */
+    private static boolean stepSlice(String src, int i, String close, StringBuilder out, int start) {
+        int end = matching(src, i, close);
+        if (end < 0) {
+            return false;
+        }
+        List<String> parts = new ArrayList<>();
+        int depth = 0;
+        int from = i + 1;
+        for (int j = i + 1; j < end; j++) {
+            char c = src.charAt(j);
+            if (c == '\'' || c == '"') {
+                j = literalEnd(src, j);
+            } else if (c == '[' || c == '(' || c == '{') {
+                depth++;
+            } else if (c == ']' || c == ')' || c == '}') {
+                depth--;
+            } else if (c == ':' && depth == 0) {
+                parts.add(src.substring(from, j));
+                from = j + 1;
+            }
+        }
+        parts.add(src.substring(from, end));
+        int p = primaryStart(out, start);
+        if (parts.size() != 3 || p < 0) {
+            return false;
+        }
+        String primary = out.substring(p);
+        out.setLength(p);
+        out.append("py_slice(").append(primary);
+        for (String part : parts) {
+            out.append(", ");
+            if (part.isBlank()) {
+                out.append("none");
+            } else {
+                code(part, 0, null, out, true);
+            }
+        }
+        out.append(')');
+        return true;
+    }
+
+    /**
+     * Whether the {@code =} at {@code src[i]} binds a keyword argument ({@code f(a, key=value)}): not part
+     * of {@code ==}, {@code !=}, {@code <=} or {@code >=}, after a name that follows {@code (} or {@code ,}.
+     * Jinjava binds such a value tighter than any operator ({@code n=xs|length - 1} is {@code (n=xs|length) - 1}),
+     * so the value gets brackets.
+     */
+    private static boolean keyword(String src, int i, StringBuilder out, int start) {
+        if (i + 1 < src.length() && src.charAt(i + 1) == '=' || i > 0 && "=!<>".indexOf(src.charAt(i - 1)) >= 0) {
+            return false;
+        }
+        int k = out.length();
+        while (k > start && Character.isWhitespace(out.charAt(k - 1))) {
+            k--;
+        }
+        int name = k;
+        while (k > start && (Character.isLetterOrDigit(out.charAt(k - 1)) || out.charAt(k - 1) == '_')) {
+            k--;
+        }
+        if (k == name) {
+            return false;
+        }
+        while (k > start && Character.isWhitespace(out.charAt(k - 1))) {
+            k--;
+        }
+        if (k == start || out.charAt(k - 1) != '(' && out.charAt(k - 1) != ',') {
+            return false;
+        }
+        int depth = 0; // inside a call's brackets, not a tuple assignment ({% set a, b = 1, 2 %})
+        for (int j = start; j < out.length(); j++) {
+            char c = out.charAt(j);
+            if (c == '\'' || c == '"') {
+                j = literalEnd(out.toString(), j);
+            } else if (c == '(' || c == '[' || c == '{') {
+                depth++;
+            } else if (c == ')' || c == ']' || c == '}') {
+                depth--;
+            }
+        }
+        return depth > 0;
+    }
+
+    /** The index of the {@code ,} or closing bracket that ends the argument starting at {@code src[i]}. */
+    private static int argumentEnd(String src, int i, String close) {
+        int depth = 0;
+        int j = i;
+        for (; j < src.length() && (close == null || !src.startsWith(close, j)); j++) {
+            char c = src.charAt(j);
+            if (c == '\'' || c == '"') {
+                j = literalEnd(src, j);
+            } else if (c == '[' || c == '(' || c == '{') {
+                depth++;
+            } else if (c == ']' || c == ')' || c == '}') {
+                if (depth-- == 0) {
+                    return j;
+                }
+            } else if (c == ',' && depth == 0) {
+                return j;
+            }
+        }
+        return j;
+    }
+
+    /** The index of the bracket closing {@code src[i]}, before {@code close}; -1 when there is none. */
+    private static int matching(String src, int i, String close) {
+        int depth = 0;
+        for (int j = i; j < src.length() && (close == null || !src.startsWith(close, j)); j++) {
+            char c = src.charAt(j);
+            if (c == '\'' || c == '"') {
+                j = literalEnd(src, j);
+            } else if (c == '[' || c == '(' || c == '{') {
+                depth++;
+            } else if ((c == ']' || c == ')' || c == '}') && --depth == 0) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    /** The index of the quote closing the literal that opens at {@code src[j]} (or the last index). */
+    private static int literalEnd(String src, int j) {
+        char q = src.charAt(j);
+        int k = j + 1;
+        while (k < src.length() && src.charAt(k) != q) {
+            k += src.charAt(k) == '\\' ? 2 : 1;
+        }
+        return Math.min(k, src.length() - 1);
+    }
+
+    /**
+     * Where the primary expression that {@code out} ends with starts (a name with attributes, calls
+     * and subscripts, a literal, a bracketed expression); -1 when {@code out} ends with none.
+     */
+    private static int primaryStart(StringBuilder out, int start) {
+        int end = out.length();
+        while (end > start && Character.isWhitespace(out.charAt(end - 1))) {
+            end--; // jinja2 allows "messages [::-1]"
+        }
+        int k = end;
+        while (k > start) {
+            char c = out.charAt(k - 1);
+            if (Character.isLetterOrDigit(c) || c == '_' || c == '.') {
+                k--;
+            } else if (c == ')' || c == ']' || c == '}') {
+                int depth = 0;
+                int j = k - 1;
+                for (; j >= start; j--) {
+                    char d = out.charAt(j);
+                    if (d == '\'' || d == '"') {
+                        j = literalStart(out, j, start);
+                    } else if (d == ')' || d == ']' || d == '}') {
+                        depth++;
+                    } else if ((d == '(' || d == '[' || d == '{') && --depth == 0) {
+                        break;
+                    }
+                }
+                if (j < start) {
+                    return -1;
+                }
+                k = j;
+            } else if (c == '\'' || c == '"') {
+                k = literalStart(out, k - 1, start);
+                if (k < start) {
+                    return -1;
+                }
+            } else {
+                break;
+            }
+        }
+        return k == end || KEYWORDS.contains(out.substring(k, end)) ? -1 : k;
+    }
+
+    /** The index of the quote opening the literal whose closing quote is {@code out[j]}. */
+    private static int literalStart(StringBuilder out, int j, int start) {
+        char q = out.charAt(j);
+        for (int k = j - 1; k >= start; k--) {
+            if (out.charAt(k) == q) {
+                int slashes = 0;
+                while (k - 1 - slashes >= start && out.charAt(k - 1 - slashes) == '\\') {
+                    slashes++;
+                }
+                if (slashes % 2 == 0) {
+                    return k;
+                }
+            }
+        }
+        return start - 1;
+    }
+
+    /**
+     * Python's {@code seq[start:stop:step]} for a list or a string (the function {@code py_slice} the
+     * rewrite calls; null bounds are omitted ones).
+     */
+    public static Object slice(Object seq, Object start, Object stop, Object step) {
+        long st = index(step, "step", 1);
+        if (st == 0) {
+            throw new IllegalArgumentException("slice step cannot be zero");
+        }
+        List<?> items;
+        if (seq instanceof CharSequence cs) {
+            items = cs.codePoints().mapToObj(Character::toString).toList();
+        } else if (seq instanceof List<?> l) {
+            items = l;
+        } else if (seq instanceof Iterable<?> it) {
+            List<Object> l = new ArrayList<>();
+            it.forEach(l::add);
+            items = l;
+        } else {
+            throw new IllegalArgumentException("cannot slice " + (seq == null ? "none" : seq.getClass().getSimpleName()));
+        }
+        long n = items.size();
+        long lo = st > 0 ? 0 : -1;
+        long hi = st > 0 ? n : n - 1;
+        long a = bound(start, st > 0 ? 0 : n - 1, n, lo, hi, "start");
+        long b = bound(stop, st > 0 ? n : -1, n, lo, hi, "stop");
+        List<Object> out = new ArrayList<>();
+        for (long k = a; st > 0 ? k < b : k > b; k += st) {
+            out.add(items.get((int) k));
+        }
+        if (seq instanceof CharSequence) {
+            StringBuilder sb = new StringBuilder();
+            out.forEach(sb::append);
+            return sb.toString();
+        }
+        return out;
+    }
+
+    /** A slice bound as Python adjusts it: omitted, counted from the end when negative, clamped. */
+    private static long bound(Object v, long omitted, long n, long lo, long hi, String what) {
+        if (v == null) {
+            return omitted;
+        }
+        long x = index(v, what, 0);
+        if (x < 0) {
+            x += n;
+        }
+        return Math.max(lo, Math.min(hi, x));
+    }
+
+    private static long index(Object v, String what, long omitted) {
+        if (v == null) {
+            return omitted;
+        }
+        if (v instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())) {
+            return num.longValue();
+        }
+        throw new IllegalArgumentException("slice " + what + " must be an integer or none, found " + v);
     }
 
     /** Whether a number literal starts at {@code src[j]} ({@code 1}, {@code .5}). */
@@ -112,12 +464,14 @@ final class PyEscapes {
         return !KEYWORDS.contains(word) && !word.matches("(\\d+\\.?\\d*|\\.\\d+)[eE]");
     }
 
-    private static boolean isRaw(String src, int i) {
+    /** Whether the tag opening at {@code src[i]} is a {@code keyword} tag ({@code {%- raw %}}). */
+    private static boolean tagIs(String src, int i, String keyword) {
         int j = i + 2;
         while (j < src.length() && (src.charAt(j) == '-' || src.charAt(j) == '+' || Character.isWhitespace(src.charAt(j)))) {
             j++;
         }
-        return src.startsWith("raw", j) && (j + 3 >= src.length() || !Character.isLetterOrDigit(src.charAt(j + 3)));
+        int e = j + keyword.length();
+        return src.startsWith(keyword, j) && (e >= src.length() || !Character.isLetterOrDigit(src.charAt(e)));
     }
 
     /** Decodes the escape at {@code src[j] == '\\'} into {@code lit}; returns the index after it. */

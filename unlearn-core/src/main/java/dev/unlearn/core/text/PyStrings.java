@@ -13,7 +13,10 @@ import jinjava.javax.el.ELResolver;
 /**
  * Python's {@code str} methods for Jinjava (chat templates call {@code content.strip()},
  * {@code startswith}, {@code split(...)[-1]}, ...), and Python's {@code strftime} for
- * {@code strftime_now}. Whitespace is Python's ASCII whitespace set for the no-argument forms.
+ * {@code strftime_now}. Whitespace is Python's ASCII whitespace set for the no-argument forms. Also
+ * what Jinjava lacks of Python's indexing: a string's characters by position ({@code role[0]},
+ * {@code text[-1]}; out of range is undefined, as in jinja2), a mapping's {@code get(key, default)}, and
+ * the test {@code is iterable} true for strings.
  */
 final class PyStrings {
     private static final String WS = " \t\n\r\u000b\f";
@@ -31,10 +34,14 @@ final class PyStrings {
     private static final class Methods extends ELResolver {
         @Override
         public Object invoke(ELContext ctx, Object base, Object method, Class<?>[] types, Object[] params) {
+            Object[] p = params == null ? new Object[0] : params;
+            if (base instanceof java.util.Map<?, ?> m && "get".equals(String.valueOf(method)) && p.length == 2) {
+                ctx.setPropertyResolved(true);
+                return m.containsKey(p[0]) ? m.get(p[0]) : p[1];
+            }
             if (!(base instanceof String s) || method == null) {
                 return null;
             }
-            Object[] p = params == null ? new Object[0] : params;
             Object r = call(s, method.toString(), p);
             if (r != NONE) {
                 ctx.setPropertyResolved(true);
@@ -45,6 +52,16 @@ final class PyStrings {
 
         @Override
         public Object getValue(ELContext ctx, Object base, Object property) {
+            Long at = property instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) ? Long.valueOf(n.longValue())
+                    : property instanceof String p && p.matches("-?\\d{1,9}") ? Long.valueOf(p) : null; // Jinjava passes "0"
+            if (base instanceof String s && at != null) {
+                int[] cps = s.codePoints().toArray();
+                long k = at < 0 ? at + cps.length : at;
+                if (k >= 0 && k < cps.length) {
+                    ctx.setPropertyResolved(true);
+                    return Character.toString(cps[(int) k]);
+                }
+            }
             return null;
         }
 
@@ -69,6 +86,23 @@ final class PyStrings {
         @Override
         public Class<?> getCommonPropertyType(ELContext ctx, Object base) {
             return null;
+        }
+    }
+
+    /**
+     * jinja2's {@code is iterable}: whatever Python can iterate, strings included (Jinjava's test says
+     * no to strings, so Llama 3's {@code content is mapping or content is iterable} took the other branch).
+     */
+    static final class IterableTest implements com.hubspot.jinjava.lib.exptest.ExpTest {
+        @Override
+        public String getName() {
+            return "iterable";
+        }
+
+        @Override
+        public boolean evaluate(Object var, com.hubspot.jinjava.interpret.JinjavaInterpreter interpreter, Object... args) {
+            return var instanceof CharSequence || var instanceof Iterable<?> || var instanceof java.util.Map<?, ?>
+                    || var instanceof java.util.Iterator<?> || var != null && var.getClass().isArray();
         }
     }
 

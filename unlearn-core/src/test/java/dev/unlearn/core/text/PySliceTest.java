@@ -1,0 +1,65 @@
+package dev.unlearn.core.text;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code py_slice} against Python's own extended slices (slices.json, written by generate_expected.py). */
+class PySliceTest {
+    private static Long bound(String s) {
+        return s.equals("None") ? null : Long.valueOf(s);
+    }
+
+    @Test
+    void everyBoundAndStepSlicesAsPythonDoes() throws IOException {
+        JsonNode exp = ChatTemplateJinja2Test.resource("slices.json");
+        String seq = exp.get("sequence").asText();
+        List<Object> chars = new ArrayList<>();
+        seq.codePoints().forEach(c -> chars.add(Character.toString(c)));
+        int n = 0;
+        for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) exp.get("slices")::fields) {
+            String[] k = e.getKey().split(":");
+            String want = e.getValue().asText();
+            assertEquals(want, PyEscapes.slice(seq, bound(k[0]), bound(k[1]), bound(k[2])), e.getKey());
+            @SuppressWarnings("unchecked")
+            List<Object> got = (List<Object>) PyEscapes.slice(chars, bound(k[0]), bound(k[1]), bound(k[2]));
+            assertEquals(want, String.join("", got.stream().map(String::valueOf).toList()), e.getKey() + " (list)");
+            n++;
+        }
+        assertEquals(16 * 16 * 7, n);
+    }
+
+    @Test
+    void aZeroStepOrANonIntegerBoundIsAnError() {
+        assertEquals("slice step cannot be zero",
+                assertThrows(IllegalArgumentException.class, () -> PyEscapes.slice("abc", null, null, 0L)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> PyEscapes.slice("abc", 0.5, null, -1L));
+        assertThrows(IllegalArgumentException.class, () -> PyEscapes.slice(7L, null, null, -1L));
+    }
+
+    @Test
+    void theRewriteLeavesWhatJinjavaAlreadyReadsAlone() {
+        for (String same : new String[] {"{{ messages[1:] }}", "{{ x[a:b] }}", "{{ d['a:b:c'] }}", "{{ {'a': 1}['a'] }}",
+            "{% macro f(a=1, b=x|length - 1) %}{% endmacro %}", "{% set a, b = 1, 2 %}", "{{ a == b and c != d }}",
+            "{% raw %}{{ x[::-1] }}{% endraw %}", "{# x[::-1] #}", "text [::-1] a=b+1"}) {
+            assertEquals(same, PyEscapes.forJinjava(same), same);
+        }
+        assertEquals("{{ py_slice(messages, none, none, -1) }}", PyEscapes.forJinjava("{{ messages[::-1] }}"));
+        assertEquals("{{ py_slice(f(x)[0].y, 1, none, 2) }}", PyEscapes.forJinjava("{{ f(x)[0].y[1::2] }}"));
+        assertEquals("{{ py_slice('ab]c', none, n+ 1, none) }}", PyEscapes.forJinjava("{{ 'ab]c'[:n+1:] }}"));
+        assertEquals("{%- set __unlearn_filtered0 = [] %}{% for m in messages %}{% if m.role != 'system' %}"
+                + "{% do __unlearn_filtered0.append(m) %}{% endif %}{% endfor %}{% for m in __unlearn_filtered0 -%}",
+                PyEscapes.forJinjava("{%- for m in messages if m.role != 'system' -%}"));
+        assertEquals("{% for m in (a if b else c) %}", PyEscapes.forJinjava("{% for m in (a if b else c) %}"));
+        assertThrows(dev.unlearn.core.InvalidInputException.class,
+                () -> PyEscapes.forJinjava("{% for k, v in d.items() if k %}{% endfor %}"));
+        assertEquals("{% set ns = namespace(a=(xs|length - 1), b=( 'x')) %}",
+                PyEscapes.forJinjava("{% set ns = namespace(a=xs|length - 1, b= 'x') %}"));
+    }
+}
