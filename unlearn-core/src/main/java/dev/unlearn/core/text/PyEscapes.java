@@ -112,21 +112,40 @@ final class PyEscapes {
 
     /** Where the word {@code w} stands in {@code code} from {@code from} on, outside literals and brackets; -1 if nowhere. */
     private static int topLevelWord(String code, String w, int from) {
+        return walk(code, from, null, (j, depth) -> depth == 0 && code.startsWith(w, j)
+                && (j == 0 || !isWordChar(code.charAt(j - 1)))
+                && (j + w.length() == code.length() || !isWordChar(code.charAt(j + w.length()))));
+    }
+
+    /** Decides, at index {@code j} of tag code outside literals, whether a {@link #walk} stops there. */
+    private interface Stop {
+        boolean at(int j, int depth);
+    }
+
+    /**
+     * Walks tag code from {@code from} to {@code close} (to the end when null), skipping string literals
+     * and tracking bracket depth ({@code depth} counts the brackets open before index {@code j}); returns
+     * the first index where {@code stop} holds, else -1.
+     */
+    private static int walk(String code, int from, String close, Stop stop) {
         int depth = 0;
-        for (int j = from; j < code.length(); j++) {
+        for (int j = from; j < code.length() && (close == null || !code.startsWith(close, j)); j++) {
             char c = code.charAt(j);
             if (c == '\'' || c == '"') {
                 j = literalEnd(code, j);
+            } else if (stop.at(j, depth)) {
+                return j;
             } else if (c == '[' || c == '(' || c == '{') {
                 depth++;
             } else if (c == ']' || c == ')' || c == '}') {
                 depth--;
-            } else if (depth == 0 && code.startsWith(w, j) && (j == 0 || !isWordChar(code.charAt(j - 1)))
-                    && (j + w.length() == code.length() || !isWordChar(code.charAt(j + w.length())))) {
-                return j;
             }
         }
         return -1;
+    }
+
+    private static boolean isCloser(char c) {
+        return c == ']' || c == ')' || c == '}';
     }
 
     private static boolean isWordChar(char c) {
@@ -184,22 +203,15 @@ final class PyEscapes {
             return false;
         }
         List<String> parts = new ArrayList<>();
-        int depth = 0;
-        int from = i + 1;
-        for (int j = i + 1; j < end; j++) {
-            char c = src.charAt(j);
-            if (c == '\'' || c == '"') {
-                j = literalEnd(src, j);
-            } else if (c == '[' || c == '(' || c == '{') {
-                depth++;
-            } else if (c == ']' || c == ')' || c == '}') {
-                depth--;
-            } else if (c == ':' && depth == 0) {
-                parts.add(src.substring(from, j));
-                from = j + 1;
+        int[] from = {i + 1};
+        walk(src.substring(0, end), i + 1, null, (j, depth) -> {
+            if (depth == 0 && src.charAt(j) == ':') {
+                parts.add(src.substring(from[0], j));
+                from[0] = j + 1;
             }
-        }
-        parts.add(src.substring(from, end));
+            return false;
+        });
+        parts.add(src.substring(from[0], end));
         int p = primaryStart(out, start);
         if (parts.size() != 3 || p < 0) {
             return false;
@@ -246,55 +258,28 @@ final class PyEscapes {
         if (k == start || out.charAt(k - 1) != '(' && out.charAt(k - 1) != ',') {
             return false;
         }
-        int depth = 0; // inside a call's brackets, not a tuple assignment ({% set a, b = 1, 2 %})
-        for (int j = start; j < out.length(); j++) {
-            char c = out.charAt(j);
-            if (c == '\'' || c == '"') {
-                j = literalEnd(out.toString(), j);
-            } else if (c == '(' || c == '[' || c == '{') {
-                depth++;
-            } else if (c == ')' || c == ']' || c == '}') {
-                depth--;
-            }
-        }
-        return depth > 0;
+        String o = out.toString(); // inside a call's brackets, not a tuple assignment ({% set a, b = 1, 2 %})
+        int[] depth = {0};
+        walk(o, start, null, (j, d) -> {
+            depth[0] = d + (isCloser(o.charAt(j)) ? -1 : "([{".indexOf(o.charAt(j)) >= 0 ? 1 : 0);
+            return false;
+        });
+        return depth[0] > 0;
     }
 
     /** The index of the {@code ,} or closing bracket that ends the argument starting at {@code src[i]}. */
     private static int argumentEnd(String src, int i, String close) {
-        int depth = 0;
-        int j = i;
-        for (; j < src.length() && (close == null || !src.startsWith(close, j)); j++) {
-            char c = src.charAt(j);
-            if (c == '\'' || c == '"') {
-                j = literalEnd(src, j);
-            } else if (c == '[' || c == '(' || c == '{') {
-                depth++;
-            } else if (c == ']' || c == ')' || c == '}') {
-                if (depth-- == 0) {
-                    return j;
-                }
-            } else if (c == ',' && depth == 0) {
-                return j;
-            }
+        int end = walk(src, i, close, (j, depth) -> depth == 0 && (src.charAt(j) == ',' || isCloser(src.charAt(j))));
+        if (end >= 0) {
+            return end;
         }
-        return j;
+        int c = close == null ? -1 : src.indexOf(close, i);
+        return c < 0 ? src.length() : c;
     }
 
     /** The index of the bracket closing {@code src[i]}, before {@code close}; -1 when there is none. */
     private static int matching(String src, int i, String close) {
-        int depth = 0;
-        for (int j = i; j < src.length() && (close == null || !src.startsWith(close, j)); j++) {
-            char c = src.charAt(j);
-            if (c == '\'' || c == '"') {
-                j = literalEnd(src, j);
-            } else if (c == '[' || c == '(' || c == '{') {
-                depth++;
-            } else if ((c == ']' || c == ')' || c == '}') && --depth == 0) {
-                return j;
-            }
-        }
-        return -1;
+        return walk(src, i, close, (j, depth) -> depth == 1 && isCloser(src.charAt(j)));
     }
 
     /** The index of the quote closing the literal that opens at {@code src[j]} (or the last index). */
