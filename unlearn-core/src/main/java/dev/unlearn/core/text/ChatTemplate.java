@@ -39,15 +39,15 @@ import java.util.Optional;
  * and fails), extended slices ({@code messages[::-1]}) become calls of a {@code py_slice} function,
  * and keyword arguments keep their whole expression ({@code namespace(i=messages|length - 1)}); see
  * {@link PyEscapes}. Strings are indexed by position ({@code role[0]}) and are iterable
- * ({@code is iterable}), mappings have {@code get(key, default)}, and strings get
+ * ({@code is iterable}), mappings have {@code get(key, default)}, the filters Jinjava lacks exist
+ * ({@code items}, {@code max}, {@code min}; {@link PyFilters}), and strings get
  * the Python methods templates call ({@code strip}, {@code startswith}, {@code split}, ...; see
  * {@link PyStrings}). Known remaining differences, found by rendering expressions with both:
  * booleans print as {@code true}/{@code false} (jinja2: {@code True}/{@code False}) and mappings in
  * Java's form; the {@code generation} block of assistant-mask templates is not supported; a loop's
  * {@code {% else %}} is rendered after every item instead of only for an empty loop; a loop over a
  * string does not visit its characters; {@code x|length is even} needs brackets,
- * {@code (x|length) is even}; the filters {@code max} and {@code min} and the function {@code dict}
- * do not exist, nor {@code str.join}.
+ * {@code (x|length) is even}; the function {@code dict} does not exist, nor {@code str.join}.
  */
 public final class ChatTemplate {
     /** One chat message. */
@@ -101,6 +101,7 @@ public final class ChatTemplate {
                 PyEscapes.class, "slice", Object.class, Object.class, Object.class, Object.class));
         jinjava.getGlobalContext().registerFilter(new PyJson.Filter());
         jinjava.getGlobalContext().registerExpTest(new PyStrings.IterableTest());
+        PyFilters.all().forEach(jinjava.getGlobalContext()::registerFilter);
         try {
             this.prepared = PyEscapes.forJinjava(source);
         } catch (InvalidInputException ex) {

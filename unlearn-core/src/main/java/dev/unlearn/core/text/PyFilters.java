@@ -1,0 +1,100 @@
+package dev.unlearn.core.text;
+
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.lib.filter.AdvancedFilter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * jinja2's built-in filters that Jinjava 2.7 lacks: {@code items} (Llama 3's templates iterate a tool
+ * call's arguments with it), {@code max} and {@code min}. Without them Jinjava renders an empty string.
+ */
+final class PyFilters {
+    private PyFilters() {}
+
+    /** The filters, to register on a Jinjava context. */
+    static List<AdvancedFilter> all() {
+        return List.of(new Items(), new Extreme("max", 1), new Extreme("min", -1));
+    }
+
+    /** {@code mapping|items}: its (key, value) pairs in order; an undefined value gives none. */
+    private static final class Items implements AdvancedFilter {
+        @Override
+        public String getName() {
+            return "items";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+            List<List<Object>> out = new ArrayList<>();
+            if (var == null) {
+                return out;
+            }
+            if (!(var instanceof Map<?, ?> m)) {
+                throw new IllegalArgumentException("items: expected a mapping, found " + var.getClass().getSimpleName());
+            }
+            m.forEach((k, v) -> out.add(List.of(k, v)));
+            return out;
+        }
+    }
+
+    /**
+     * {@code seq|max} / {@code seq|min} with jinja2's arguments {@code case_sensitive=false} and
+     * {@code attribute}: strings compare case-insensitively unless asked, numbers numerically; an empty
+     * sequence gives none.
+     */
+    private static final class Extreme implements AdvancedFilter {
+        private final String name;
+        private final int sign;
+
+        Extreme(String name, int sign) {
+            this.name = name;
+            this.sign = sign;
+        }
+
+        @Override
+        public String getName() {
+            return name;
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+            boolean caseSensitive = Boolean.TRUE.equals(kwargs.getOrDefault("case_sensitive", args.length > 0 ? args[0] : false));
+            Object attribute = kwargs.getOrDefault("attribute", args.length > 1 ? args[1] : null);
+            List<Object> items = new ArrayList<>();
+            if (var instanceof Iterable<?> it) {
+                it.forEach(items::add);
+            } else if (var instanceof CharSequence cs) {
+                cs.codePoints().forEach(c -> items.add(Character.toString(c)));
+            } else if (var != null) {
+                throw new IllegalArgumentException(name + ": expected a sequence, found " + var.getClass().getSimpleName());
+            }
+            Comparator<Object> order = (a, b) -> compare(key(a, attribute, caseSensitive), key(b, attribute, caseSensitive));
+            Object best = null;
+            for (Object x : items) { // the first of equal items wins, as in Python's max and min
+                if (best == null || sign * order.compare(x, best) > 0) {
+                    best = x;
+                }
+            }
+            return best;
+        }
+
+        private static Object key(Object x, Object attribute, boolean caseSensitive) {
+            Object v = attribute != null && x instanceof Map<?, ?> m ? m.get(String.valueOf(attribute)) : x;
+            return !caseSensitive && v instanceof String s ? s.toLowerCase(Locale.ROOT) : v;
+        }
+
+        private static int compare(Object a, Object b) {
+            if (a instanceof Number x && b instanceof Number y) {
+                return Double.compare(x.doubleValue(), y.doubleValue());
+            }
+            if (a instanceof String x && b instanceof String y) {
+                return x.compareTo(y);
+            }
+            throw new IllegalArgumentException("cannot compare " + a + " with " + b);
+        }
+    }
+}
