@@ -40,7 +40,8 @@ import java.util.Optional;
  * and keyword arguments keep their whole expression ({@code namespace(i=messages|length - 1)}); see
  * {@link PyEscapes}. Strings are indexed by position ({@code role[0]}) and are iterable
  * ({@code is iterable}), mappings have {@code get(key, default)}, the filters Jinjava lacks exist
- * ({@code items}, {@code max}, {@code min}; {@link PyFilters}), and strings get
+ * ({@code items}, {@code max}, {@code min}; {@link PyFilters}) and an unknown filter is an error as in
+ * jinja2 (Jinjava renders it as an empty string), and strings get
  * the Python methods templates call ({@code strip}, {@code startswith}, {@code split}, ...; see
  * {@link PyStrings}). Known remaining differences, found by rendering expressions with both:
  * booleans print as {@code true}/{@code false} (jinja2: {@code True}/{@code False}) and mappings in
@@ -102,10 +103,16 @@ public final class ChatTemplate {
         jinjava.getGlobalContext().registerFilter(new PyJson.Filter());
         jinjava.getGlobalContext().registerExpTest(new PyStrings.IterableTest());
         PyFilters.all().forEach(jinjava.getGlobalContext()::registerFilter);
+        java.util.Set<String> filters = new java.util.TreeSet<>();
         try {
-            this.prepared = PyEscapes.forJinjava(source);
+            this.prepared = PyEscapes.forJinjava(source, filters);
         } catch (InvalidInputException ex) {
             throw new InvalidInputException("chat template " + name + ": " + ex.getMessage(), ex);
+        }
+        for (String f : filters) { // Jinjava renders an unknown filter as an empty string; jinja2 refuses it
+            if (jinjava.getGlobalContext().getFilter(f) == null) {
+                throw new InvalidInputException("chat template " + name + ": no filter named '" + f + "'");
+            }
         }
     }
 

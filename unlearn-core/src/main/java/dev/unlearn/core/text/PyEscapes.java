@@ -2,6 +2,7 @@ package dev.unlearn.core.text;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Rewrites the code inside a Jinja template's {@code {{ }}} and {@code {% %}} tags where Jinjava's lexer
@@ -34,6 +35,11 @@ final class PyEscapes {
     private PyEscapes() {}
 
     static String forJinjava(String src) {
+        return forJinjava(src, new java.util.HashSet<>());
+    }
+
+    /** As {@link #forJinjava(String)}, adding the name of every filter the tags apply to {@code filters}. */
+    static String forJinjava(String src, Set<String> filters) {
         StringBuilder out = new StringBuilder(src.length());
         int i = 0;
         int n = src.length();
@@ -53,14 +59,14 @@ final class PyEscapes {
                     i = e;
                     continue;
                 }
-                int filtered = close.equals("%}") && tagIs(src, i, "for") ? loopFilter(src, i, out) : -1;
+                int filtered = close.equals("%}") && tagIs(src, i, "for") ? loopFilter(src, i, out, filters) : -1;
                 if (filtered >= 0) {
                     i = filtered;
                     continue;
                 }
                 out.append(src, i, i + 2);
                 // a macro's signature is not an expression: Jinjava reads its defaults its own way
-                i = code(src, i + 2, close, out, !(close.equals("%}") && tagIs(src, i, "macro")));
+                i = code(src, i + 2, close, out, !(close.equals("%}") && tagIs(src, i, "macro")), filters);
                 if (i < n) {
                     out.append(close);
                     i += 2;
@@ -79,7 +85,7 @@ final class PyEscapes {
      * jinja2 (Jinjava reads the filter as a conditional expression and loops over nothing). Returns the
      * index after the tag, or -1 when the tag has no filter.
      */
-    private static int loopFilter(String src, int i, StringBuilder out) {
+    private static int loopFilter(String src, int i, StringBuilder out, Set<String> filters) {
         int te = i + 2;
         while (te < src.length() && !src.startsWith("%}", te)) {
             te = src.charAt(te) == '\'' || src.charAt(te) == '"' ? literalEnd(src, te) + 1 : te + 1;
@@ -102,9 +108,9 @@ final class PyEscapes {
         }
         String list = "__unlearn_filtered" + out.length();
         out.append(src, i, cs).append(" set ").append(list).append(" = [] %}{% for ").append(target).append(" in ");
-        code(body.substring(in + 2, cond).trim(), 0, null, out, true);
+        code(body.substring(in + 2, cond).trim(), 0, null, out, true, filters);
         out.append(" %}{% if ");
-        code(body.substring(cond + 2).trim(), 0, null, out, true);
+        code(body.substring(cond + 2).trim(), 0, null, out, true, filters);
         out.append(" %}{% do ").append(list).append(".append(").append(target).append(") %}{% endif %}{% endfor %}")
                 .append("{% for ").append(target).append(" in ").append(list).append(' ').append(src, ce, te + 2);
         return te + 2;
@@ -156,7 +162,7 @@ final class PyEscapes {
      * Rewrites the tag code {@code src[i..]} up to {@code close} (to the end when null) into {@code out};
      * returns the index of {@code close}. With {@code kwargs}, a keyword argument's value is bracketed.
      */
-    private static int code(String src, int i, String close, StringBuilder out, boolean kwargs) {
+    private static int code(String src, int i, String close, StringBuilder out, boolean kwargs, Set<String> filters) {
         int n = src.length();
         int start = out.length(); // where this code starts in out
         while (i < n && (close == null || !src.startsWith(close, i))) {
@@ -176,15 +182,28 @@ final class PyEscapes {
             } else if (c == '+' && beforeNumber(src, i + 1) && afterOperand(out, start)) {
                 out.append("+ ");
                 i++;
-            } else if (c == '[' && stepSlice(src, i, close, out, start)) {
+            } else if (c == '[' && stepSlice(src, i, close, out, start, filters)) {
                 i = matching(src, i, close) + 1;
             } else if (kwargs && c == '=' && keyword(src, i, out, start)) {
                 int end = argumentEnd(src, i + 1, close);
                 out.append("=(");
-                code(src.substring(i + 1, end), 0, null, out, true);
+                code(src.substring(i + 1, end), 0, null, out, true, filters);
                 out.append(')');
                 i = end;
             } else {
+                if (c == '|') { // a filter: note its name
+                    int j = i + 1;
+                    while (j < n && Character.isWhitespace(src.charAt(j))) {
+                        j++;
+                    }
+                    int e = j;
+                    while (e < n && isWordChar(src.charAt(e))) {
+                        e++;
+                    }
+                    if (e > j) {
+                        filters.add(src.substring(j, e));
+                    }
+                }
                 out.append(c);
                 i++;
             }
@@ -197,7 +216,7 @@ final class PyEscapes {
      * and follows a primary expression, replaces that primary in {@code out} with
      * {@code py_slice(primary, a, b, c)} ({@link #slice}) and returns true.
      */
-    private static boolean stepSlice(String src, int i, String close, StringBuilder out, int start) {
+    private static boolean stepSlice(String src, int i, String close, StringBuilder out, int start, Set<String> filters) {
         int end = matching(src, i, close);
         if (end < 0) {
             return false;
@@ -224,7 +243,7 @@ final class PyEscapes {
             if (part.isBlank()) {
                 out.append("none");
             } else {
-                code(part, 0, null, out, true);
+                code(part, 0, null, out, true, filters);
             }
         }
         out.append(')');

@@ -44,6 +44,16 @@ class PySliceTest {
     }
 
     @Test
+    void anUnknownFilterIsRefusedAsJinja2RefusesIt() {
+        dev.unlearn.core.InvalidInputException ex = assertThrows(dev.unlearn.core.InvalidInputException.class,
+                () -> new ChatTemplate("{{ messages | lenght }}", "typo.jinja", Map.of()));
+        assertEquals("chat template typo.jinja: no filter named 'lenght'", ex.getMessage());
+        ChatTemplate ok = new ChatTemplate("{{ 'a|b' }}{{ messages | length }}{{ messages|map(attribute='role')|max }}"
+                + "{% for k, v in messages[0]|items %}{{ k }}{% endfor %}", "ok.jinja", Map.of());
+        assertEquals("a|b1userrolecontent", ok.render(List.of(new ChatTemplate.Message("user", "hi")), false));
+    }
+
+    @Test
     void theRewriteLeavesWhatJinjavaAlreadyReadsAlone() {
         for (String same : new String[] {"{{ messages[1:] }}", "{{ x[a:b] }}", "{{ d['a:b:c'] }}", "{{ {'a': 1}['a'] }}",
             "{% macro f(a=1, b=x|length - 1) %}{% endmacro %}", "{% set a, b = 1, 2 %}", "{{ a == b and c != d }}",
