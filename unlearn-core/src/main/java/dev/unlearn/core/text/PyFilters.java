@@ -46,15 +46,7 @@ final class PyFilters {
      * {@code attribute}: strings compare case-insensitively unless asked, numbers numerically; an empty
      * sequence gives none.
      */
-    private static final class Extreme implements AdvancedFilter {
-        private final String name;
-        private final int sign;
-
-        Extreme(String name, int sign) {
-            this.name = name;
-            this.sign = sign;
-        }
-
+    private record Extreme(String name, int sign) implements AdvancedFilter {
         @Override
         public String getName() {
             return name;
