@@ -52,9 +52,12 @@ final class PyStrings {
 
         @Override
         public Object getValue(ELContext ctx, Object base, Object property) {
+            if (!(base instanceof String s)) {
+                return null; // every attribute lookup of a render passes here: only strings are indexed
+            }
             Long at = property instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) ? Long.valueOf(n.longValue())
                     : property instanceof String p && p.matches("-?\\d{1,9}") ? Long.valueOf(p) : null; // Jinjava passes "0"
-            if (base instanceof String s && at != null) {
+            if (at != null) {
                 int[] cps = s.codePoints().toArray();
                 long k = at < 0 ? at + cps.length : at;
                 if (k >= 0 && k < cps.length) {
