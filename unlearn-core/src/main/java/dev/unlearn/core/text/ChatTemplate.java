@@ -37,9 +37,9 @@ import java.util.Optional;
  * Python's escape sequences ({@code '\n'} is a newline; Jinjava keeps the backslash), an addition
  * written without spaces ({@code loop.index0+1}) parses as one (Jinjava reads {@code +1} as a literal
  * and fails), extended slices ({@code messages[::-1]}) become calls of a {@code py_slice} function,
- * and keyword arguments keep their whole expression ({@code namespace(i=messages|length - 1)}); see
- * {@link PyEscapes}. Strings are indexed by position ({@code role[0]}) and are iterable
- * ({@code is iterable}), mappings have {@code get(key, default)}, the filters Jinjava lacks exist
+ * keyword arguments keep their whole expression ({@code namespace(i=messages|length - 1)}), and loop
+ * filters ({@code for m in messages if ...}) filter; see {@link PyEscapes}. Strings are indexed by
+ * position ({@code role[0]}) and are iterable ({@code is iterable}), mappings have {@code get(key, default)}, the filters Jinjava lacks exist
  * ({@code items}, {@code max}, {@code min}; {@link PyFilters}) and an unknown filter is an error as in
  * jinja2 (Jinjava renders it as an empty string), and strings get
  * the Python methods templates call ({@code strip}, {@code startswith}, {@code split}, ...; see

@@ -86,11 +86,8 @@ final class PyEscapes {
      * index after the tag, or -1 when the tag has no filter.
      */
     private static int loopFilter(String src, int i, StringBuilder out, Set<String> filters) {
-        int te = i + 2;
-        while (te < src.length() && !src.startsWith("%}", te)) {
-            te = src.charAt(te) == '\'' || src.charAt(te) == '"' ? literalEnd(src, te) + 1 : te + 1;
-        }
-        if (te >= src.length()) {
+        int te = walk(src, i + 2, null, (j, depth) -> src.startsWith("%}", j));
+        if (te < 0) {
             return -1;
         }
         int cs = "-+".indexOf(src.charAt(i + 2)) >= 0 ? i + 3 : i + 2;
@@ -165,6 +162,7 @@ final class PyEscapes {
     private static int code(String src, int i, String close, StringBuilder out, boolean kwargs, Set<String> filters) {
         int n = src.length();
         int start = out.length(); // where this code starts in out
+        int sliced;
         while (i < n && (close == null || !src.startsWith(close, i))) {
             char c = src.charAt(i);
             if (c == '\'' || c == '"') {
@@ -182,8 +180,8 @@ final class PyEscapes {
             } else if (c == '+' && beforeNumber(src, i + 1) && afterOperand(out, start)) {
                 out.append("+ ");
                 i++;
-            } else if (c == '[' && stepSlice(src, i, close, out, start, filters)) {
-                i = matching(src, i, close) + 1;
+            } else if (c == '[' && (sliced = stepSlice(src, i, close, out, start, filters)) >= 0) {
+                i = sliced;
             } else if (kwargs && c == '=' && keyword(src, i, out, start)) {
                 int end = argumentEnd(src, i + 1, close);
                 out.append("=(");
@@ -214,12 +212,13 @@ final class PyEscapes {
     /**
      * At {@code src[i] == '['}: when the subscript is a slice with a step ({@code [::-1]}, {@code [a:b:c]})
      * and follows a primary expression, replaces that primary in {@code out} with
-     * {@code py_slice(primary, a, b, c)} ({@link #slice}) and returns true.
+     * {@code py_slice(primary, a, b, c)} ({@link #slice}) and returns the index after the {@code ]};
+     * else -1.
      */
-    private static boolean stepSlice(String src, int i, String close, StringBuilder out, int start, Set<String> filters) {
+    private static int stepSlice(String src, int i, String close, StringBuilder out, int start, Set<String> filters) {
         int end = matching(src, i, close);
         if (end < 0) {
-            return false;
+            return -1;
         }
         List<String> parts = new ArrayList<>();
         int[] from = {i + 1};
@@ -233,7 +232,7 @@ final class PyEscapes {
         parts.add(src.substring(from[0], end));
         int p = primaryStart(out, start);
         if (parts.size() != 3 || p < 0) {
-            return false;
+            return -1;
         }
         String primary = out.substring(p);
         out.setLength(p);
@@ -247,7 +246,7 @@ final class PyEscapes {
             }
         }
         out.append(')');
-        return true;
+        return end + 1;
     }
 
     /**
@@ -265,7 +264,7 @@ final class PyEscapes {
             k--;
         }
         int name = k;
-        while (k > start && (Character.isLetterOrDigit(out.charAt(k - 1)) || out.charAt(k - 1) == '_')) {
+        while (k > start && isWordChar(out.charAt(k - 1))) {
             k--;
         }
         if (k == name) {
