@@ -188,8 +188,8 @@ public final class PeftAdapter {
             }
         }
         JsonNode r = n.get("r");
-        if (r == null || !r.isIntegralNumber()) {
-            throw new InvalidInputException(f + ": 'r' must be an integer, found " + r);
+        if (r == null || !r.isIntegralNumber() || !r.canConvertToInt()) {
+            throw new InvalidInputException(f + ": 'r' must be an integer of 32 bits, found " + r);
         }
         JsonNode alpha = n.get("lora_alpha");
         if (alpha == null || !alpha.isNumber()) {

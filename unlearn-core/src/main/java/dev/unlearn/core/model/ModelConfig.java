@@ -112,12 +112,12 @@ public final class ModelConfig {
         if (e != null && !e.isNull()) {
             if (e.isArray()) {
                 for (JsonNode x : e) {
-                    if (!x.isIntegralNumber()) {
-                        throw bad(source, "eos_token_id", "list entries must be integers, found " + x);
+                    if (!x.canConvertToInt() || !x.isIntegralNumber()) {
+                        throw bad(source, "eos_token_id", "list entries must be integers of 32 bits, found " + x);
                     }
                     eos.add(x.intValue());
                 }
-            } else if (e.isIntegralNumber()) {
+            } else if (e.isIntegralNumber() && e.canConvertToInt()) {
                 eos.add(e.intValue());
             } else {
                 throw bad(source, "eos_token_id", "expected an integer or a list of integers, found " + e);
@@ -314,8 +314,8 @@ public final class ModelConfig {
         if (v == null || v.isNull()) {
             return null;
         }
-        if (!v.isIntegralNumber()) {
-            throw bad(source, key, "expected an integer, found " + v);
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw bad(source, key, "expected an integer of 32 bits, found " + v);
         }
         return v.intValue();
     }

@@ -142,10 +142,10 @@ public record TrainSettings(double learningRate, int epochs, long maxSteps, int 
                 m.put(e.getKey(), e.getValue());
             }
         }
-        return new TrainSettings(real(m, "lr"), (int) integer(m, "epochs"), integer(m, "max_steps"),
-                (int) integer(m, "batch_size"), (int) integer(m, "grad_accum"), real(m, "weight_decay"),
+        return new TrainSettings(real(m, "lr"), intKey(m, "epochs"), integer(m, "max_steps"),
+                intKey(m, "batch_size"), intKey(m, "grad_accum"), real(m, "weight_decay"),
                 integer(m, "warmup_steps"), schedule(m.get("schedule")), real(m, "max_grad_norm"),
-                (int) integer(m, "max_length"), masking(m.get("attention_mask")), intKey(m, "max_batch_tokens"),
+                intKey(m, "max_length"), masking(m.get("attention_mask")), intKey(m, "max_batch_tokens"),
                 flag(m, "grad_checkpointing"));
     }
 
@@ -271,8 +271,8 @@ public record TrainSettings(double learningRate, int epochs, long maxSteps, int 
     private static int intKey(Map<String, Object> m, String key) {
         long v = integer(m, key);
         if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
-            throw new BadKey(key, "training setting '" + key + "' must be an integer from 0 to " + Integer.MAX_VALUE
-                    + ", found " + v);
+            throw new BadKey(key, "training setting '" + key + "' must be a 32-bit integer (at most " + Integer.MAX_VALUE
+                    + "), found " + v);
         }
         return (int) v;
     }

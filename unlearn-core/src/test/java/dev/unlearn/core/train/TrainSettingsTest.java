@@ -116,6 +116,23 @@ class TrainSettingsTest {
                 () -> TrainSettings.DEFAULTS.withMaxBatchTokens(-5)).key());
     }
 
+    /** Every int key refuses a value beyond 32 bits by name; 4294967304 would wrap to 8, a valid setting. */
+    @Test
+    void intKeysRefuseValuesThatWouldWrap() throws Exception {
+        for (String key : List.of("epochs", "batch_size", "grad_accum", "max_length", "max_batch_tokens")) {
+            for (Object big : List.of(4294967304L, "4294967304", new java.math.BigInteger("4294967304"))) {
+                TrainSettings.BadKey k = assertThrows(TrainSettings.BadKey.class,
+                        () -> TrainSettings.DEFAULTS.with(Map.of(key, big)), key + "=" + big);
+                assertEquals(key, k.key());
+                assertTrue(k.getMessage().contains("4294967304") && k.getMessage().contains("32-bit"), k.getMessage());
+            }
+            JsonMappingException ex = assertThrows(JsonMappingException.class,
+                    () -> YAML.readValue("{" + key + ": 4294967304}", TrainSettings.class), key);
+            assertEquals(key, ex.getPath().get(0).getFieldName());
+        }
+        assertEquals(Integer.MAX_VALUE, TrainSettings.DEFAULTS.with(Map.of("epochs", (long) Integer.MAX_VALUE)).epochs());
+    }
+
     @Test
     void eachLoopKeyChangesTheLoopConfiguration() {
         String base = TrainSettings.DEFAULTS.toConfig(0).build().fingerprint();

@@ -169,6 +169,11 @@ class FamiliesTest extends EngineTest {
         refused(() -> llama.with("rope_scaling", Map.of("rope_type", "linear", "factor", 4.0, "beta", 1)), "beta");
         refused(() -> llama.with("hidden_act", "gelu"), "hidden_act", "gelu");
         refused(() -> llama.with("partial_rotary_factor", 0.5), "partial_rotary_factor");
+        // token ids beyond 32 bits are refused, not wrapped (4294967298 would become 2)
+        refused(() -> llama.with("bos_token_id", 4294967298L), "bos_token_id", "4294967298");
+        refused(() -> llama.with("pad_token_id", -4294967295L), "pad_token_id", "-4294967295");
+        refused(() -> llama.with("eos_token_id", 4294967298L), "eos_token_id", "4294967298");
+        refused(() -> llama.with("eos_token_id", List.of(2, 4294967298L)), "eos_token_id", "4294967298");
         ModelConfig phi = ModelConfig.example("phi3", 32, 1, 4, 2, 48, 97);
         refused(() -> phi.with("rope_scaling", Map.of("type", "longrope", "long_factor", List.of(1.0))),
                 "rope_scaling", "longrope");
