@@ -30,8 +30,8 @@ import picocli.CommandLine.Option;
  * {@code --guard}, one line on stderr gives the detector score and what was retrieved.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true, header = "Generate text from a checkpoint (optionally with a GUARD filter).",
-        description = "Greedy unless --temperature is given (then seeded temperature/top-p sampling). A non-detected prompt "
-                + "decodes exactly as without --guard.")
+        description = "Greedy unless --temperature is given; then seeded sampling, with --top-p as its nucleus mass (--greedy "
+                + "with --temperature, or --top-p without it, is refused). A non-detected prompt decodes exactly as without --guard.")
 public class GenerateCommand extends ModelCommand {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
@@ -58,8 +58,8 @@ public class GenerateCommand extends ModelCommand {
     @Option(names = "--temperature", paramLabel = "T", description = "Sample at this temperature (> 0).")
     Double temperature;
 
-    @Option(names = "--top-p", paramLabel = "P", defaultValue = "1.0", description = "Nucleus mass for sampling, in (0, 1]. Default: ${DEFAULT-VALUE}.")
-    double topP;
+    @Option(names = "--top-p", paramLabel = "P", description = "Nucleus mass for sampling (with --temperature), in (0, 1]. Default: 1.0.")
+    Double topP;
 
     @Mixin
     SeedOption seed;
@@ -79,12 +79,20 @@ public class GenerateCommand extends ModelCommand {
         if (temperature != null && !(temperature > 0 && Double.isFinite(temperature))) {
             throw new InvalidInputException("--temperature must be a positive number, found " + temperature);
         }
-        if (!(topP > 0 && topP <= 1)) {
+        if (topP != null && !(topP > 0 && topP <= 1)) {
             throw new InvalidInputException("--top-p must be in (0, 1], found " + topP);
         }
+        if (greedy && temperature != null) {
+            throw new InvalidInputException("--greedy and --temperature contradict each other: give --greedy for argmax"
+                    + " decoding or --temperature to sample, not both");
+        }
+        if (topP != null && temperature == null) {
+            throw new InvalidInputException("--top-p applies to sampling only, and decoding is greedy without"
+                    + " --temperature: give --temperature too (1 samples from the model's own distribution)");
+        }
         Engines.pytorch();
-        GenerationConfig cfg = greedy || temperature == null ? GenerationConfig.greedy(maxNewTokens)
-                : GenerationConfig.sampling(maxNewTokens, temperature, topP, seed.value);
+        GenerationConfig cfg = temperature == null ? GenerationConfig.greedy(maxNewTokens)
+                : GenerationConfig.sampling(maxNewTokens, temperature, topP == null ? 1.0 : topP, seed.value);
         GuardFilter filter = guard == null ? null : GuardFilter.read(guard);
         int vocabSize = ModelDirs.config(model.dir).vocabSize();
         TextTokenizer tok = needsTokenizer() ? TextTokenizer.load(model.dir) : null;

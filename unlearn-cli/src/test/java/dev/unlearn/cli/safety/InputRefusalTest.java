@@ -222,6 +222,11 @@ class InputRefusalTest {
                 "--temperature must be a positive number, found -1.0");
         cases.put(new String[] {"generate", "--model", m, "--prompt", "hi", "--temperature", "1", "--top-p", "2"},
                 "--top-p must be in (0, 1], found 2.0");
+        // options that the decoding mode would silently ignore
+        cases.put(new String[] {"generate", "--model", m, "--prompt", "hi", "--greedy", "--temperature", "0.7"},
+                "--greedy and --temperature contradict each other");
+        cases.put(new String[] {"generate", "--model", m, "--prompt", "hi", "--top-p", "0.9"},
+                "--top-p applies to sampling only");
         cases.put(new String[] {"eval", "leakage", "--model", m, "--retain-model", w.retain().toString(), "--data",
                 w.data().toString(), "--relearn-steps", "0"}, "--relearn-steps must be at least 1, found 0");
         cases.put(new String[] {"eval", "leakage", "--model", m, "--retain-model", w.retain().toString(), "--data",
