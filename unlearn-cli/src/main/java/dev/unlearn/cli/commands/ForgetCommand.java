@@ -109,7 +109,8 @@ public class ForgetCommand extends ModelCommand {
     @Mixin
     TemplateOption template;
 
-    @Option(names = "--templates", paramLabel = "FILE", description = "Where TOFU's idontknow.jsonl lies (FLAT with templates: tofu-idontknow; digest checked).")
+    @Option(names = "--templates", paramLabel = "FILE", description = "Where TOFU's idontknow.jsonl lies, for a method whose config key templates is tofu-idontknow"
+            + " (FLAT's default; digest checked); refused for any other config.")
     Path templatesFile;
 
     @Mixin
@@ -148,7 +149,15 @@ public class ForgetCommand extends ModelCommand {
         DataType store = saveDtype.dataType();
         Map<String, Object> section = config == null ? Map.of() : readConfig(config, method);
         // fail fast on the method name and config keys before loading anything
-        sets.bind(method, section);
+        dev.unlearn.methods.spi.MethodConfig bound = sets.bind(method, section);
+        if (templatesFile != null && !(bound.needsTemplates()
+                && dev.unlearn.methods.spi.TemplateFile.TOFU_TEMPLATES.equals(bound.templates()))) {
+            throw new InvalidInputException("--templates locates TOFU's idontknow.jsonl for a config whose 'templates' is '"
+                    + dev.unlearn.methods.spi.TemplateFile.TOFU_TEMPLATES + "', but method '" + method + "' "
+                    + (bound.needsTemplates() ? "reads its templates from '" + bound.templates() + "'"
+                            : "uses no template answers")
+                    + ", so the file would be ignored; leave --templates out");
+        }
         boolean rawText = RawTextInput.isRawText(forget);
         List<QaRecord> forgetRecords = rawText ? List.of() : QaReader.read(forget);
         List<QaRecord> retainRecords = retain == null || rawText ? List.of() : QaReader.read(retain);

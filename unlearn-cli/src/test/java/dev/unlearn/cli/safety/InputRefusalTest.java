@@ -259,6 +259,14 @@ class InputRefusalTest {
         cases.put(new String[] {"request", "submit", req.toString(), "--training-data", w.data().toString(), "--model", m,
                 "--out", tmp.resolve("compliance").toString(), "--key", tmp.resolve("no-key").toString()},
                 "the key file " + tmp.resolve("no-key") + " does not exist");
+        // --templates locates TOFU's file for templates: tofu-idontknow only; anywhere else it would be ignored
+        String refusals = w.data().resolve("refusals.txt").toString();
+        cases.put(new String[] {"forget", "--method", "ga", "--model", m, "--forget", forgetFile().toString(), "--out",
+                tmp.resolve("f").toString(), "--templates", refusals},
+                "method 'ga' uses no template answers, so the file would be ignored; leave --templates out");
+        cases.put(new String[] {"forget", "--method", "flat", "--model", m, "--forget", forgetFile().toString(), "--out",
+                tmp.resolve("f").toString(), "--set", "templates=" + refusals, "--templates", refusals},
+                "method 'flat' reads its templates from '" + refusals + "'");
         Path empty = Files.writeString(tmp.resolve("empty.json"), "[]");
         cases.put(new String[] {"forget", "--method", "ga", "--model", m, "--forget", empty.toString(), "--out",
                 tmp.resolve("f").toString()}, "--forget " + empty + " holds no records; nothing to unlearn");
