@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
             "world_facts_perturbed, <forget-split>_perturbed), generates greedily for ROUGE, and runs the selected suites.",
             "Forget Quality needs --retain-model (run here) or --retain-logs (its eval_log_forget.json from an earlier run).",
             "The MIA holdout is holdoutXX.json when present, else the forget questions with their first perturbed answer.",
+            "An option that only suites left out of --suites read (--gradnorm without mia, say) is refused.",
             "Prints the summary (forget_quality, model_utility, ...) as one JSON line."
         },
         footerHeading = "%nExamples:%n",
@@ -100,11 +101,38 @@ public class EvalTofuCommand extends ModelCommand {
     @Mixin
     dev.unlearn.cli.PrecisionOption precision;
 
+    /** An option that feeds some suites only; given without any of them, it would be ignored. */
+    private record SuiteOption(String option, List<String> suites) {}
+
+    private static final List<SuiteOption> SUITE_OPTIONS = List.of(
+            new SuiteOption("--retain-model", List.of("tofu", "mia", "representation")),
+            new SuiteOption("--retain-logs", List.of("tofu")),
+            new SuiteOption("--original-model", List.of("representation")),
+            new SuiteOption("--truth-ratio-base", List.of("tofu")),
+            new SuiteOption("--strict", List.of("tofu")),
+            new SuiteOption("--gradnorm", List.of("mia")),
+            new SuiteOption("--idk-templates", List.of("refusal")));
+
+    /** Refuses an option given on the command line that no selected suite reads. */
+    private void refuseOptionsNoSuiteReads() {
+        picocli.CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        for (SuiteOption o : SUITE_OPTIONS) {
+            if (parsed.hasMatchedOption(o.option()) && o.suites().stream().noneMatch(suites::contains)) {
+                boolean one = o.suites().size() == 1;
+                throw new InvalidInputException(o.option() + " feeds the " + String.join(", ", o.suites()) + " suite"
+                        + (one ? "" : "s") + " only, and --suites " + String.join(",", suites) + " leaves "
+                        + (one ? "it" : "them all") + " out, so it would be ignored; add " + o.suites().get(0)
+                        + " to --suites or leave " + o.option() + " out");
+            }
+        }
+    }
+
     @Override
     public Integer call() {
         if (!"cpu".equals(common.device)) {
             throw new InvalidInputException("unlearn eval runs on the CPU for now; drop --device " + common.device);
         }
+        refuseOptionsNoSuiteReads();
         Map<String, Path> inputs = OutputDirs.inputs("--model", model.dir, "--data", data, "--retain-model",
                 retain == null ? null : retain.model, "--retain-logs", retain == null ? null : retain.logs,
                 "--original-model", originalModel, "--idk-templates", idkTemplates, "--template", template.file());

@@ -267,6 +267,18 @@ class InputRefusalTest {
         cases.put(new String[] {"forget", "--method", "flat", "--model", m, "--forget", forgetFile().toString(), "--out",
                 tmp.resolve("f").toString(), "--set", "templates=" + refusals, "--templates", refusals},
                 "method 'flat' reads its templates from '" + refusals + "'");
+        // eval tofu options that no selected suite reads
+        String[] evalTofu = {"eval", "tofu", "--model", m, "--data", w.data().toString(), "--out",
+            tmp.resolve("e").toString()};
+        cases.put(concat(evalTofu, "--suites", "tofu", "--gradnorm"),
+                "--gradnorm feeds the mia suite only, and --suites tofu leaves it out, so it would be ignored");
+        cases.put(concat(evalTofu, "--suites", "tofu,mia", "--original-model", w.full().toString()),
+                "--original-model feeds the representation suite only");
+        cases.put(concat(evalTofu, "--suites", "mia", "--idk-templates", refusals),
+                "--idk-templates feeds the refusal suite only");
+        cases.put(concat(evalTofu, "--suites", "mia,refusal", "--strict"), "--strict feeds the tofu suite only");
+        cases.put(concat(evalTofu, "--suites", "refusal", "--retain-model", w.retain().toString()),
+                "--retain-model feeds the tofu, mia, representation suites only, and --suites refusal leaves them all out");
         Path empty = Files.writeString(tmp.resolve("empty.json"), "[]");
         cases.put(new String[] {"forget", "--method", "ga", "--model", m, "--forget", empty.toString(), "--out",
                 tmp.resolve("f").toString()}, "--forget " + empty + " holds no records; nothing to unlearn");
@@ -278,6 +290,12 @@ class InputRefusalTest {
         assertFalse(Files.exists(tmp.resolve("f.json")));
         assertFalse(Files.exists(tmp.resolve("f")) || Files.exists(tmp.resolve("e")));
         assertFalse(Files.exists(tmp.resolve("compliance")), "no output folder is made for a bad model or key");
+    }
+
+    private static String[] concat(String[] head, String... tail) {
+        String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
     }
 
     /**
