@@ -34,8 +34,8 @@ import java.util.stream.Stream;
  *       mark says {@code results} and names the command): never a checkpoint, a run directory or a folder
  *       the user made; a result file ({@code guard build}) replaces only an earlier file of its kind
  *       ({@link #requireResultFile}); both are written whole beside the target, then renamed into place;</li>
- *   <li>temporary siblings a crashed save left ({@code .NAME.tmp-*}, {@code .NAME.old-*},
- *       {@code .FILE*.tmp}) are removed after the next successful write ({@link #removeStaleTemps}).</li>
+ *   <li>temporary siblings a crashed save left ({@code .NAME.tmp-DIGITS}, {@code .NAME.old-DIGITS},
+ *       {@code .FILEDIGITS.tmp}) are removed after the next successful write ({@link #removeStaleTemps}).</li>
  * </ol>
  */
 public final class OutputDirs {
@@ -409,9 +409,11 @@ public final class OutputDirs {
     }
 
     /**
-     * Removes what an interrupted atomic write of {@code target} left beside it: {@code .NAME.tmp-*} and
-     * {@code .NAME.old-*} directories (checkpoint saves) and {@code .NAME*.tmp} files (atomic file
-     * writes). Only names of that form, which the toolkit creates, are touched.
+     * Removes what an interrupted atomic write of {@code target} left beside it: the folders
+     * {@code .NAME.tmp-DIGITS} and {@code .NAME.old-DIGITS} (staged and set-aside saves,
+     * {@link dev.unlearn.core.io.StagingDirs}), {@code .NAME.tmp-reference-cache} ({@code forget}'s cache
+     * while it trains) and the files {@code .NAMEDIGITS.tmp} (atomic file writes). Only those exact names,
+     * which the toolkit creates, are touched: {@code .NAME-notes.tmp} or {@code .NAMEs.tmp-1} stay.
      */
     public static void removeStaleTemps(Path target) {
         Path t = target.toAbsolutePath().normalize();
@@ -419,13 +421,15 @@ public final class OutputDirs {
         if (parent == null || !Files.isDirectory(parent)) {
             return;
         }
-        String name = t.getFileName().toString();
+        String name = java.util.regex.Pattern.quote(t.getFileName().toString());
+        java.util.regex.Pattern dirTemp = java.util.regex.Pattern.compile(
+                "\\." + name + "\\.(tmp-(\\d+|" + ForgetCommand.REFERENCE_CACHE + ")|old-\\d+)");
+        java.util.regex.Pattern fileTemp = java.util.regex.Pattern.compile("\\." + name + "\\d+\\.tmp");
         try (Stream<Path> s = Files.list(parent)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 String n = p.getFileName().toString();
-                boolean dirTemp = n.startsWith("." + name + ".tmp-") || n.startsWith("." + name + ".old-");
-                boolean fileTemp = n.startsWith("." + name) && n.endsWith(".tmp") && Files.isRegularFile(p);
-                if (dirTemp || fileTemp) {
+                if (dirTemp.matcher(n).matches() && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                        || fileTemp.matcher(n).matches() && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                     deleteTree(p);
                 }
             }

@@ -144,6 +144,14 @@ class OutputDirsTest {
         Files.writeString(tmp.resolve(".result.json8812.tmp"), "half");
         Files.writeString(tmp.resolve("model.tmp"), "user file");
         Files.writeString(tmp.resolve(".other.tmp-1"), "other target");
+        Files.createDirectories(tmp.resolve(".model.tmp-reference-cache/x"));
+        // a user's files whose names merely start like a temporary's
+        List<String> users = List.of(".model-notes.tmp", ".model.json.bak.tmp", ".modelling.tmp", ".result.json.tmp",
+                ".model.tmp-keep/x", ".model.old-photos/x", ".models.tmp-12/x");
+        for (String u : users) {
+            Files.createDirectories(tmp.resolve(u).getParent());
+            Files.writeString(tmp.resolve(u), "user file");
+        }
         OutputDirs.removeStaleTemps(tmp.resolve("model"));
         OutputDirs.removeStaleTemps(tmp.resolve("result.json"));
         assertFalse(Files.exists(tmp.resolve(".model.tmp-123")));
@@ -151,6 +159,10 @@ class OutputDirsTest {
         assertFalse(Files.exists(tmp.resolve(".result.json8812.tmp")));
         assertTrue(Files.exists(tmp.resolve("model.tmp")));
         assertTrue(Files.exists(tmp.resolve(".other.tmp-1")));
+        assertFalse(Files.exists(tmp.resolve(".model.tmp-reference-cache")));
+        for (String u : users) {
+            assertEquals("user file", Files.readString(tmp.resolve(u)), u);
+        }
     }
 
     @Test
