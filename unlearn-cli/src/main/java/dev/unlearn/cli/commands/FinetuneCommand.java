@@ -124,19 +124,26 @@ public class FinetuneCommand extends DeviceCommand {
             throw new InvalidInputException("no tokenizer.json in " + tokDir + "; pass --tokenizer DIR");
         }
         DataType store = saveDtype.dataType();
+        Path stateDir = out.toAbsolutePath().resolveSibling("." + out.getFileName() + ".train-state");
+        // the trainer state beside --out is a folder of the toolkit's own (marked), never a user's of that name
+        OutputDirs.checkClaim(stateDir, "the trainer-state folder of --out", OutputDirs.Kind.TRAIN_STATE);
         List<QaRecord> rows = new ArrayList<>();
         for (Path d : data) {
             rows.addAll(QaReader.read(d));
         }
-        Path stateDir = out.toAbsolutePath().resolveSibling("." + out.getFileName() + ".train-state");
+        boolean hasState = resume && dev.unlearn.core.train.TrainerState.readHeader(stateDir) != null;
         if (!resume) {
             OutputDirs.deleteTree(stateDir);
         }
+        OutputDirs.claim(stateDir, "the trainer-state folder of --out", OutputDirs.Kind.TRAIN_STATE);
         try (dev.unlearn.cli.Ui ui = dev.unlearn.cli.Ui.of(spec); TextTokenizer tok = TextTokenizer.load(tokDir);
                 NDManager m = NDManager.newBaseManager(Engines.device(common.device))) {
             QaTokenization.Result tr = new QaTokenization(tok, template.resolve(tokDir),
                     settings.maxLength(), settings.attentionMask()).tokenizeAll(rows);
             List<TokenizedExample> ex = tr.examples();
+            if (resume && !hasState) {
+                ui.info("--resume: no trainer state in %s; training from the first step", stateDir);
+            }
             if (!tr.skipped().isEmpty()) {
                 ui.info("skipped %d records with no answer tokens left", tr.skipped().size());
             }

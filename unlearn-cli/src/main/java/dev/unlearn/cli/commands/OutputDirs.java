@@ -231,6 +231,8 @@ public final class OutputDirs {
         SWEEP_REPORT("sweep-report", "a sweep report folder"),
         /** A PEFT adapter folder a run exported (a full checkpoint is known by its manifest). */
         CHECKPOINT("checkpoint", "a checkpoint"),
+        /** The trainer state {@code finetune} keeps beside its output while it trains ({@code .OUT.train-state}). */
+        TRAIN_STATE("train-state", "a trainer-state folder", dev.unlearn.core.train.TrainerState.FILE),
         /** One command's results ({@link #results}); the mark's second line names the command. */
         RESULTS("results", "a results folder");
 

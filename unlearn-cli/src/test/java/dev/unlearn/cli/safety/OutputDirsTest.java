@@ -193,4 +193,41 @@ class OutputDirsTest {
         assertTrue(fl.err().contains("num_hidden_layers must be a positive integer"), fl.toString());
         assertFalse(Files.exists(tmp.resolve("m")));
     }
+
+    /**
+     * {@code finetune} keeps its trainer state in {@code .OUT.train-state} beside {@code --out} and deletes it at
+     * the end; a user's folder of that name is refused before any work, and left as it was.
+     */
+    @Test
+    void finetuneNeverDeletesAUsersFolderWhereItKeepsTrainerState(@TempDir Path tmp) throws Exception {
+        dev.unlearn.core.testing.TinyWorld.Paths3 w = dev.unlearn.core.testing.TinyWorld.get();
+        Path user = Files.createDirectories(tmp.resolve(".ft.train-state"));
+        Files.writeString(user.resolve("notes.txt"), "keep me");
+        String[] args = {"finetune", "--model", w.full().toString(), "--data", w.data().resolve("forget10.json").toString(),
+            "--max-steps", "1", "--batch-size", "2", "--max-length", "32", "--lr", "1e-3"};
+        String ft = tmp.resolve("ft").toString();
+        for (String[] a : List.of(concat(args, "--out", ft), concat(args, "--out", ft, "--resume"))) {
+            CliRun r = CliRun.of(a);
+            assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
+            assertTrue(r.err().contains("the trainer-state folder of --out " + user + " already holds files that unlearn"
+                    + " did not write"), r.toString());
+            assertEquals("keep me", Files.readString(user.resolve("notes.txt")));
+            assertFalse(Files.exists(tmp.resolve("ft")));
+        }
+        // the toolkit's own state folder: created with its mark, removed once the checkpoint is saved
+        Path mine = tmp.resolve("mine");
+        CliRun ok = CliRun.of(concat(args, "--out", mine.toString(), "--checkpoint-every", "1"));
+        assertEquals(ExitCodes.OK, ok.code(), ok.toString());
+        assertTrue(Files.isRegularFile(mine.resolve("model.safetensors")));
+        assertFalse(Files.exists(tmp.resolve(".mine.train-state")));
+        CliRun resumed = CliRun.of(concat(args, "--out", tmp.resolve("again").toString(), "--resume"));
+        assertEquals(ExitCodes.OK, resumed.code(), resumed.toString());
+        assertTrue(resumed.err().contains("--resume: no trainer state in "), resumed.toString());
+    }
+
+    private static String[] concat(String[] head, String... tail) {
+        String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
 }
