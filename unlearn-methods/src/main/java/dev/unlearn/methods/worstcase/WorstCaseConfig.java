@@ -102,6 +102,11 @@ public record WorstCaseConfig(String size, int iterations, double wLr, double wL
 
     /** m for a pool of n items (or entities): a count, or a percentage rounded down; 1 … n−1. */
     public int targetSize(int n) {
+        if (n < 2) {
+            throw new InvalidInputException("The pool holds " + n + (entityLevel ? " entity" : " record") + (n == 1 ? "" : "s")
+                    + ": a set of 1 … n−1 " + (entityLevel ? "entities" : "records") + " needs at least 2"
+                    + (entityLevel ? " (field 'author')" : "") + ".");
+        }
         int m;
         try {
             m = size.endsWith("%")

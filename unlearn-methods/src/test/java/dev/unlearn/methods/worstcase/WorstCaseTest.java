@@ -95,6 +95,10 @@ class WorstCaseTest {
                 () -> ConfigBinder.bind("worst-case", WorstCaseConfig.class, WorstCaseConfig.defaults(),
                         Map.of("size", "12")).targetSize(10));
         assertTrue(e.getMessage().contains("'size'"), e.getMessage());
+        // a pool of one leaves no set to choose; the message says so instead of "1 … 0"
+        e = assertThrows(InvalidInputException.class, () -> ConfigBinder.bind("worst-case", WorstCaseConfig.class,
+                WorstCaseConfig.defaults(), Map.of("entity_level", true)).targetSize(1));
+        assertEquals("The pool holds 1 entity: a set of 1 … n−1 entities needs at least 2 (field 'author').", e.getMessage());
         e = assertThrows(InvalidInputException.class, () -> ConfigBinder.bind("worst-case", WorstCaseConfig.class,
                 WorstCaseConfig.defaults(), Map.of("outside_loss", "guess")));
         assertTrue(e.getMessage().contains("'outside_loss'") && e.getMessage().contains("remembered"), e.getMessage());
