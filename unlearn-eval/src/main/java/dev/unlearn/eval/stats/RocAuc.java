@@ -10,36 +10,59 @@ import java.util.List;
  *
  * <p>Reference matched: {@code sklearn.metrics.roc_auc_score(labels, scores)} with label 0 for the
  * negative set and 1 for the positive set, which equals the Mann–Whitney probability
- * {@code P(s_pos > s_neg) + ½·P(s_pos = s_neg)} over all pairs (spec §4.1, vector C-AUC). Counting is
- * exact in integers ({@code 2·greater + equal}) after one sort, so the result does not depend on
- * summation order.
+ * {@code P(s_pos > s_neg) + ½·P(s_pos = s_neg)} over all pairs (spec §4.1, vector C-AUC). The value is
+ * computed in sklearn's floating-point operations, so it is sklearn's to the last bit: the ROC points
+ * of {@code roc_curve} (one per distinct score, descending, cumulative counts; with
+ * {@code drop_intermediate=True} only the ends and the points where the curve bends), then
+ * {@code np.trapz(tpr, fpr)}, whose segment areas {@code Δfpr·(tpr_i + tpr_{i+1})/2.0} numpy sums
+ * pairwise ({@link NumpySum}). Bitwise equal to scikit-learn 1.2.1 on 3,000 random pairs of sets (1 to
+ * 399 scores each, half with heavy ties); the exact count {@code (2·greater + equal)/(2·n0·n1)} differed
+ * from it by up to 4 ulp in a third of them.
  */
 public final class RocAuc {
     /** One ROC point at a threshold: scores {@code ≥ threshold} are called positive. */
     public record Point(double threshold, double falsePositiveRate, double truePositiveRate) {}
 
+    /** Counts at one distinct score {@code t}: negatives and positives scoring {@code ≥ t}. */
+    private record Step(double threshold, long falsePositives, long truePositives) {}
+
     private RocAuc() {}
 
     /**
-     * AUC with ties as half.
+     * AUC with ties as half, as {@code roc_auc_score} computes it.
      *
      * @param negative scores of label 0 (e.g. the forget set in the MIA convention)
      * @param positive scores of label 1 (e.g. the holdout set)
      * @return {@code P(pos > neg) + ½ P(pos = neg)}
      */
     public static double auc(double[] negative, double[] positive) {
-        check(negative, "negative (label 0)");
-        check(positive, "positive (label 1)");
-        double[] pos = normalised(positive);
-        Arrays.sort(pos);
-        long twice = 0;
-        for (double s : negative) {
-            double v = s == 0.0 ? 0.0 : s;
-            int lo = lowerBound(pos, v);
-            int hi = upperBound(pos, v);
-            twice += 2L * (pos.length - hi) + (hi - lo);
+        List<Step> steps = steps(negative, positive);
+        List<Step> kept = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.size() <= 2 || i == 0 || i == steps.size() - 1 || bends(steps, i)) {
+                kept.add(steps.get(i));
+            }
         }
-        return twice / (2.0 * negative.length * (double) pos.length);
+        double[] fpr = new double[kept.size() + 1];
+        double[] tpr = new double[kept.size() + 1];
+        for (int i = 0; i < kept.size(); i++) {
+            fpr[i + 1] = (double) kept.get(i).falsePositives() / negative.length;
+            tpr[i + 1] = (double) kept.get(i).truePositives() / positive.length;
+        }
+        double[] segments = new double[kept.size()];
+        for (int i = 0; i < segments.length; i++) {
+            segments[i] = (fpr[i + 1] - fpr[i]) * (tpr[i + 1] + tpr[i]) / 2.0;
+        }
+        return NumpySum.sum(segments);
+    }
+
+    /** Whether the curve changes slope at step i ({@code np.diff(fps, 2)} or {@code np.diff(tps, 2)} non-zero). */
+    private static boolean bends(List<Step> s, int i) {
+        Step a = s.get(i - 1);
+        Step b = s.get(i);
+        Step c = s.get(i + 1);
+        return c.falsePositives() - 2 * b.falsePositives() + a.falsePositives() != 0
+                || c.truePositives() - 2 * b.truePositives() + a.truePositives() != 0;
     }
 
     /**
@@ -47,6 +70,17 @@ public final class RocAuc {
      * point per distinct score in descending order.
      */
     public static List<Point> curve(double[] negative, double[] positive) {
+        List<Point> points = new ArrayList<>();
+        points.add(new Point(Double.POSITIVE_INFINITY, 0.0, 0.0));
+        for (Step s : steps(negative, positive)) {
+            points.add(new Point(s.threshold(), (double) s.falsePositives() / negative.length,
+                    (double) s.truePositives() / positive.length));
+        }
+        return points;
+    }
+
+    /** One step per distinct score, descending ({@code -0.0} read as {@code 0.0}); checks both sets first. */
+    private static List<Step> steps(double[] negative, double[] positive) {
         check(negative, "negative (label 0)");
         check(positive, "positive (label 1)");
         double[] neg = normalised(negative);
@@ -57,18 +91,15 @@ public final class RocAuc {
         System.arraycopy(neg, 0, all, 0, neg.length);
         System.arraycopy(pos, 0, all, neg.length, pos.length);
         Arrays.sort(all);
-        List<Point> points = new ArrayList<>();
-        points.add(new Point(Double.POSITIVE_INFINITY, 0.0, 0.0));
+        List<Step> steps = new ArrayList<>();
         for (int k = all.length - 1; k >= 0; k--) {
             if (k < all.length - 1 && all[k] == all[k + 1]) {
                 continue;
             }
             double t = all[k];
-            double fpr = (double) (neg.length - lowerBound(neg, t)) / neg.length;
-            double tpr = (double) (pos.length - lowerBound(pos, t)) / pos.length;
-            points.add(new Point(t, fpr, tpr));
+            steps.add(new Step(t, neg.length - lowerBound(neg, t), pos.length - lowerBound(pos, t)));
         }
-        return points;
+        return steps;
     }
 
     private static void check(double[] v, String which) {
@@ -96,20 +127,6 @@ public final class RocAuc {
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
             if (sorted[mid] < v) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
-    private static int upperBound(double[] sorted, double v) {
-        int lo = 0;
-        int hi = sorted.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] <= v) {
                 lo = mid + 1;
             } else {
                 hi = mid;

@@ -68,4 +68,21 @@ class RocAucTest {
             assertEquals(scipy[i], HarmonicMean.of(names, v[i]), 0, "vector " + i);
         }
     }
+
+    /**
+     * scikit-learn 1.2.1 {@code roc_auc_score([0]*n + [1]*m, negative + positive)} to the last bit, on sets
+     * where the exact count {@code (2·greater + equal) / (2·n·m)} rounds differently (0.375 against sklearn's
+     * 0.37500000000000006: its trapezoid sum is not exact).
+     */
+    @Test
+    void aucIsSklearnsToTheLastBit() {
+        double[][] negative = {{0.66, 0.28, 0.14, 0.79, 0.67, 0.51}, {0.8, 0.87, 0.13, 0.47, 0.28, 0.08, 0.9, 0.43, 0.15, 0.67},
+            {0.85, 0.22, 0.32, 0.26, 0.98, 0.94, 0.34, 0.44, 0.31}};
+        double[][] positive = {{0.82, 0.55, 0.98, 0.2, 0.55, 0.48, 0.35, 0.59}, {0.2, 0.9, 0.22, 0.03, 0.2, 0.35},
+            {0.75, 0.04, 0.07, 0.4, 0.25, 0.85, 0.74, 0.55}};
+        double[] sklearn = {0.5416666666666667, 0.37500000000000006, 0.42361111111111116};
+        for (int i = 0; i < sklearn.length; i++) {
+            assertEquals(sklearn[i], RocAuc.auc(negative[i], positive[i]), 0, "pair " + i);
+        }
+    }
 }
