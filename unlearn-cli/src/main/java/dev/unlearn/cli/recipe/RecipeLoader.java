@@ -251,6 +251,10 @@ public final class RecipeLoader {
                 p.add("model.template: " + ex.getMessage());
             }
         }
+        if (r.model() != null && r.model().init() != null && r.model().finetuned() != null) {
+            p.add("model.finetuned: says whether model.checkpoint is already fine-tuned; a model built from"
+                    + " model.init is always fine-tuned here, so it would be ignored; remove it");
+        }
         if (r.finetune() != null && r.model() != null && Boolean.TRUE.equals(r.model().finetuned())
                 && r.model().retainCheckpoint() != null) {
             p.add("finetune: both models are given (model.checkpoint with finetuned: true, model.retain_checkpoint),"
@@ -313,6 +317,11 @@ public final class RecipeLoader {
         if (r.eval() != null) {
             positive(p, "eval.max_new_tokens", r.eval().maxNewTokens());
             positive(p, "eval.batch_size", r.eval().batchSize());
+            if (r.eval().leakage() != null && (r.eval().suites() == null || !r.eval().suites().contains("leakage"))) {
+                p.add("eval.leakage: the settings of the leakage suite, which eval.suites "
+                        + (r.eval().suites() == null ? "(by default) leaves out" : r.eval().suites() + " leaves out")
+                        + ", so they would be ignored; add leakage to eval.suites or remove eval.leakage");
+            }
         }
         if (r.data() != null && r.data().builtin() != null) {
             Recipe.BuiltinData b = r.data().builtin();

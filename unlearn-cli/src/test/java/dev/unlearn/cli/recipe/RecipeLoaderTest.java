@@ -182,6 +182,15 @@ class RecipeLoaderTest {
                 "  checkpoint: full\n  finetuned: true\n  retain_checkpoint: retain");
         String e = error(dir, both);
         assertTrue(e.contains("finetune:") && e.contains("nothing is fine-tuned"), e);
+        // finetuned describes a given checkpoint; a model built from init is always fine-tuned
+        String initFinetuned = error(dir, GOOD.replace("intermediate_size: 128}", "intermediate_size: 128}\n  finetuned: true"));
+        assertTrue(initFinetuned.contains("model.finetuned:") && initFinetuned.contains("would be ignored"), initFinetuned);
+        // leakage settings without the leakage suite
+        String leakage = error(dir, GOOD.replace("  suites: [tofu, mia]", "  suites: [tofu, mia]\n  leakage: {relearn_steps: 3}"));
+        assertTrue(leakage.contains("eval.leakage:") && leakage.contains("[tofu, mia] leaves out"), leakage);
+        Path withSuite = dir.resolve("leakage.yaml");
+        Files.writeString(withSuite, GOOD.replace("  suites: [tofu, mia]", "  suites: [tofu, leakage]\n  leakage: {relearn_steps: 3}"));
+        assertEquals(3, RecipeLoader.load(withSuite).eval().leakage().relearnSteps());
     }
 
     // issue 16: train.lora and train.export, the recipe spelling of forget's --lora-* and --export
