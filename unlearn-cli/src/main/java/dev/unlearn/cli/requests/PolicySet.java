@@ -158,6 +158,11 @@ public final class PolicySet {
             } else if (s.verifyEvery() != null && problems.size() == problemsBefore && !trains) {
                 problems.add(k + ".verify_every: method '" + s.method() + "' " + TrainingOptions.notTraining(s.method())
                         + " and has no training steps to verify between; leave verify_every out");
+            } else if (s.verifyEvery() != null && train != null && train.settings().maxSteps() > 0
+                    && s.verifyEvery() > train.settings().maxSteps()) {
+                problems.add(k + ".verify_every: " + s.verifyEvery() + " is more than train.max_steps "
+                        + train.settings().maxSteps() + ", so no step would be verified while it trains; give at most "
+                        + train.settings().maxSteps() + " or leave verify_every out");
             }
             if (train != null && problems.size() == problemsBefore) { // as a recipe's method run is checked
                 RecipeLoader.checkTrain(problems, k + ".train", s.method(), train, null);

@@ -1,6 +1,7 @@
 package dev.unlearn.cli.requests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -173,5 +174,18 @@ class PolicyKeysReachThePolicyTest {
         assertEquals(r.methods().get(0).train(), p.training());
         JsonNode lr = PolicySet.YAML.readTree(train).get("lr");
         assertEquals(lr.doubleValue(), p.train().learningRate());
+    }
+
+    /** A verification interval longer than the run would never verify while it trains: refused, naming both keys. */
+    @Test
+    void verifyEveryBeyondMaxStepsIsRefused() throws Exception {
+        assertTrue(load(FULL, "verify_every", "8") != null, "every 8 of 8 steps: the last step is measured");
+        assertTrue(load(FULL, "verify_every", "9") == null);
+        Path f = dir.resolve("policies.yaml");
+        Files.writeString(f, "policies:\n  p: " + FULL.replace("verify_every: 2", "verify_every: 9") + "\n");
+        InvalidInputException ex = assertThrows(InvalidInputException.class, () -> PolicySet.load(f));
+        assertTrue(ex.getMessage().contains("policies.p.verify_every: 9 is more than train.max_steps 8"), ex.getMessage());
+        assertTrue(load(FULL.replace("max_steps: 8", "max_steps: 0, epochs: 1"), "verify_every", "9") != null,
+                "max_steps 0 (by epochs): the step count is known only from the data");
     }
 }
