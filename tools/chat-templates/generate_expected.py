@@ -30,7 +30,19 @@ SPECIALS = {
     "features": {"bos_token": "<s>", "eos_token": "</s>"},
     "arithmetic": {"bos_token": "<s>", "eos_token": "</s>"},
     "reverse-scan": {"eos_token": "<|im_end|>"},
+    "trailing-newline": {"eos_token": "</s>"},
+    # NAME-crlf: NAME.jinja with Windows line endings (made here and in the test, so git keeps one file)
+    "qwen-style-crlf": {"eos_token": "<|im_end|>", "pad_token": "<|endoftext|>"},
+    "mistral-style-crlf": {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"},
 }
+
+
+def source(name):
+    """The template text: NAME.jinja, or for NAME-crlf that file with every newline written as CRLF."""
+    base = name[:-len("-crlf")] if name.endswith("-crlf") else name
+    with open(os.path.join(RES, base + ".jinja"), encoding="utf-8", newline="") as f:
+        text = f.read()
+    return text.replace("\n", "\r\n") if name.endswith("-crlf") else text
 
 
 def env():
@@ -56,8 +68,7 @@ def main():
     e = env()
     cases = []
     for name in sorted(SPECIALS):
-        with open(os.path.join(RES, name + ".jinja"), encoding="utf-8") as f:
-            template = e.from_string(f.read())
+        template = e.from_string(source(name))
         for conv_name, messages in conversations.items():
             for agp in (False, True):
                 case = {"template": name, "conversation": conv_name, "add_generation_prompt": agp}

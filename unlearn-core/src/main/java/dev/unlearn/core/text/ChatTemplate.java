@@ -33,7 +33,9 @@ import java.util.Optional;
  * message) and {@code strftime_now(format)}; the filter {@code tojson} as transformers defines it
  * ({@code json.dumps} with {@code ensure_ascii=False}).
  *
- * <p>Where Jinjava differs from Python's jinja2 this class bridges it: string literals in tags get
+ * <p>Where Jinjava differs from Python's jinja2 this class bridges it: line endings are read as jinja2's
+ * lexer reads them (CRLF and CR become {@code \n}, and the template's last newline is dropped;
+ * {@link #jinja2Lines}), string literals in tags get
  * Python's escape sequences ({@code '\n'} is a newline; Jinjava keeps the backslash), an addition
  * written without spaces ({@code loop.index0+1}) parses as one (Jinjava reads {@code +1} as a literal
  * and fails), extended slices ({@code messages[::-1]}) become calls of a {@code py_slice} function,
@@ -105,7 +107,7 @@ public final class ChatTemplate {
         PyFilters.all().forEach(jinjava.getGlobalContext()::registerFilter);
         java.util.Set<String> filters = new java.util.TreeSet<>();
         try {
-            this.prepared = PyEscapes.forJinjava(source, filters);
+            this.prepared = PyEscapes.forJinjava(jinja2Lines(source), filters);
         } catch (InvalidInputException ex) {
             throw new InvalidInputException("chat template " + name + ": " + ex.getMessage(), ex);
         }
@@ -114,6 +116,17 @@ public final class ChatTemplate {
                 throw new InvalidInputException("chat template " + name + ": no filter named '" + f + "'");
             }
         }
+    }
+
+    /**
+     * The source as jinja2's lexer reads it: every line ending ({@code \r\n}, {@code \r}, {@code \n}) becomes
+     * {@code \n}, in text and string literals alike, and one newline at the very end is dropped
+     * ({@code keep_trailing_newline} is off in transformers' environment). Jinjava would keep both.
+     */
+    static String jinja2Lines(String source) {
+        String[] lines = source.split("\r\n|\r|\n", -1);
+        int n = lines.length > 0 && lines[lines.length - 1].isEmpty() ? lines.length - 1 : lines.length;
+        return String.join("\n", java.util.Arrays.asList(lines).subList(0, n));
     }
 
     /**

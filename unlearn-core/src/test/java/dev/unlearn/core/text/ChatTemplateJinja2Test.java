@@ -59,7 +59,11 @@ class ChatTemplateJinja2Test {
         Map<String, Object> specials = new LinkedHashMap<>();
         exp.get("specials").get(template).fields().forEachRemaining(e -> specials.put(e.getKey(), e.getValue().asText()));
         Clock fixed = Clock.fixed(LocalDateTime.parse(exp.get("now").asText()).toInstant(ZoneOffset.UTC), ZoneOffset.UTC);
-        ChatTemplate t = new ChatTemplate(text(template + ".jinja"), template, specials).withClock(fixed);
+        // NAME-crlf: NAME.jinja with Windows line endings, as the generator makes it
+        String source = template.endsWith("-crlf")
+                ? text(template.substring(0, template.length() - "-crlf".length()) + ".jinja").replace("\n", "\r\n")
+                : text(template + ".jinja");
+        ChatTemplate t = new ChatTemplate(source, template, specials).withClock(fixed);
         List<ChatTemplate.Message> messages = new ArrayList<>();
         for (JsonNode m : resource("conversations.json").get(conversation)) {
             messages.add(new ChatTemplate.Message(m.get("role").asText(), m.get("content").asText()));
