@@ -99,17 +99,20 @@ final class PyEscapes {
             return -1;
         }
         String target = body.substring(body.indexOf("for") + 3, in).trim();
-        if (!target.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            throw new dev.unlearn.core.InvalidInputException("the loop filter of '" + body.trim() + "' unpacks '" + target
+        String names = target.startsWith("(") && target.endsWith(")") ? target.substring(1, target.length() - 1).trim() : target;
+        if (!names.matches("[A-Za-z_][A-Za-z0-9_]*(\\s*,\\s*[A-Za-z_][A-Za-z0-9_]*)*")) {
+            throw new dev.unlearn.core.InvalidInputException("the loop filter of '" + body.trim() + "' assigns to '" + target
                     + "', which this renderer cannot filter; test the condition inside the loop instead");
         }
+        // one name collects the item; several (for k, v in ...) collect [k, v], which the second loop unpacks
+        String item = names.contains(",") ? "[" + names + "]" : names;
         String list = "__unlearn_filtered" + out.length();
-        out.append(src, i, cs).append(" set ").append(list).append(" = [] %}{% for ").append(target).append(" in ");
+        out.append(src, i, cs).append(" set ").append(list).append(" = [] %}{% for ").append(names).append(" in ");
         code(body.substring(in + 2, cond).trim(), 0, null, out, true, filters);
         out.append(" %}{% if ");
         code(body.substring(cond + 2).trim(), 0, null, out, true, filters);
-        out.append(" %}{% do ").append(list).append(".append(").append(target).append(") %}{% endif %}{% endfor %}")
-                .append("{% for ").append(target).append(" in ").append(list).append(' ').append(src, ce, te + 2);
+        out.append(" %}{% do ").append(list).append(".append(").append(item).append(") %}{% endif %}{% endfor %}")
+                .append("{% for ").append(names).append(" in ").append(list).append(' ').append(src, ce, te + 2);
         return te + 2;
     }
 

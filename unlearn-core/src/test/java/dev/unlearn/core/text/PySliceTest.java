@@ -67,8 +67,12 @@ class PySliceTest {
                 + "{% do __unlearn_filtered0.append(m) %}{% endif %}{% endfor %}{% for m in __unlearn_filtered0 -%}",
                 PyEscapes.forJinjava("{%- for m in messages if m.role != 'system' -%}"));
         assertEquals("{% for m in (a if b else c) %}", PyEscapes.forJinjava("{% for m in (a if b else c) %}"));
+        // several names (Mistral's "for key, val in tool.items() if key != 'return'"): [k, v] collected, then unpacked
+        assertEquals("{% set __unlearn_filtered0 = [] %}{% for k, v in d.items() %}{% if k %}"
+                + "{% do __unlearn_filtered0.append([k, v]) %}{% endif %}{% endfor %}{% for k, v in __unlearn_filtered0 %}"
+                + "{% endfor %}", PyEscapes.forJinjava("{% for (k, v) in d.items() if k %}{% endfor %}"));
         assertThrows(dev.unlearn.core.InvalidInputException.class,
-                () -> PyEscapes.forJinjava("{% for k, v in d.items() if k %}{% endfor %}"));
+                () -> PyEscapes.forJinjava("{% for (a, (b, c)) in d if a %}{% endfor %}"));
         assertEquals("{% set ns = namespace(a=(xs|length - 1), b=( 'x')) %}",
                 PyEscapes.forJinjava("{% set ns = namespace(a=xs|length - 1, b= 'x') %}"));
     }
