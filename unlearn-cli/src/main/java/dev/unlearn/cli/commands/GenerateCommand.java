@@ -82,6 +82,9 @@ public class GenerateCommand extends ModelCommand {
         if (topP != null && !(topP > 0 && topP <= 1)) {
             throw new InvalidInputException("--top-p must be in (0, 1], found " + topP);
         }
+        if (input.ids != null) {
+            Options.refuseIgnored(spec, "to --prompt only", "an --input-ids prompt is used as given", "--template");
+        }
         if (greedy && temperature != null) {
             throw new InvalidInputException("--greedy and --temperature contradict each other: give --greedy for argmax"
                     + " decoding or --temperature to sample, not both");

@@ -81,6 +81,10 @@ public class ScoreCommand extends ModelCommand {
     public Integer call() throws Exception {
         Engines.pytorch();
         PrintWriter out = out();
+        if (input.ids != null) {
+            Options.refuseIgnored(spec, "to --question/--answer only", "--input-ids are scored as given",
+                    "--template", "--attention-mask");
+        }
         int vocabSize = ModelDirs.config(model.dir).vocabSize();
         // before the weights load, so that a bad id or a tokenizer of another model fails at once
         long[] ids = input.ids == null ? null : IdList.parse("--input-ids", input.ids, vocabSize);

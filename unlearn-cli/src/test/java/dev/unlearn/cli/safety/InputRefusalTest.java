@@ -222,6 +222,14 @@ class InputRefusalTest {
                 "--temperature must be a positive number, found -1.0");
         cases.put(new String[] {"generate", "--model", m, "--prompt", "hi", "--temperature", "1", "--top-p", "2"},
                 "--top-p must be in (0, 1], found 2.0");
+        // options that the input form would silently ignore
+        cases.put(new String[] {"score", "--model", m, "--input-ids", "1,2,3", "--template", "plain"},
+                "--template applies to --question/--answer only, and --input-ids are scored as given, so it would be"
+                + " ignored; leave --template out");
+        cases.put(new String[] {"score", "--model", m, "--input-ids", "1,2,3", "--attention-mask", "pad_token"},
+                "--attention-mask applies to --question/--answer only");
+        cases.put(new String[] {"generate", "--model", m, "--input-ids", "1,2,3", "--template", "plain"},
+                "--template applies to --prompt only");
         // options that the decoding mode would silently ignore
         cases.put(new String[] {"generate", "--model", m, "--prompt", "hi", "--greedy", "--temperature", "0.7"},
                 "--greedy and --temperature contradict each other");
