@@ -74,6 +74,8 @@ public class EvalLeakageCommand extends ModelCommand {
         List<QaRecord> forget;
         List<QaRecord> shots;
         if (Files.isRegularFile(data.resolve("knowmem/forget_qa.json"))) {
+            Options.refuseIgnored(spec, "to TOFU-layout data only", "--data " + data + " is a MUSE-layout folder"
+                    + " (knowmem/forget_qa.json)", "--forget-split");
             forget = QaReader.read(data.resolve("knowmem/forget_qa.json"));
             Path icl = data.resolve("knowmem/retain_qa_icl.json");
             shots = QaReader.read(Files.isRegularFile(icl) ? icl : data.resolve("knowmem/retain_qa.json"));

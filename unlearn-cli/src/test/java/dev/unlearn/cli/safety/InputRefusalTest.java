@@ -230,6 +230,11 @@ class InputRefusalTest {
                 "--attention-mask applies to --question/--answer only");
         cases.put(new String[] {"generate", "--model", m, "--input-ids", "1,2,3", "--template", "plain"},
                 "--template applies to --prompt only");
+        Path muse = Files.createDirectories(tmp.resolve("muse/knowmem"));
+        Files.writeString(muse.resolve("forget_qa.json"), "[{\"question\": \"q\", \"answer\": \"a\"}]");
+        cases.put(new String[] {"eval", "leakage", "--model", m, "--retain-model", w.retain().toString(), "--data",
+                muse.getParent().toString(), "--forget-split", "forget05"},
+                "--forget-split applies to TOFU-layout data only, and --data " + muse.getParent() + " is a MUSE-layout");
         // options that the decoding mode would silently ignore
         cases.put(new String[] {"generate", "--model", m, "--prompt", "hi", "--greedy", "--temperature", "0.7"},
                 "--greedy and --temperature contradict each other");
