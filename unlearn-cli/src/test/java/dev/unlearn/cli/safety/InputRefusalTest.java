@@ -231,7 +231,9 @@ class InputRefusalTest {
         cases.put(new String[] {"generate", "--model", m, "--input-ids", "1,2,3", "--template", "plain"},
                 "--template applies to --prompt only");
         Path muse = Files.createDirectories(tmp.resolve("muse/knowmem"));
-        Files.writeString(muse.resolve("forget_qa.json"), "[{\"question\": \"q\", \"answer\": \"a\"}]");
+        Files.writeString(muse.resolve("forget_qa.json"),
+                "[{\"question\": \"q\", \"answer\": \"a\"}, {\"question\": \"p\", \"answer\": \"c\"}]");
+        Files.writeString(muse.resolve("retain_qa.json"), "[{\"question\": \"r\", \"answer\": \"b\"}]");
         cases.put(new String[] {"eval", "leakage", "--model", m, "--retain-model", w.retain().toString(), "--data",
                 muse.getParent().toString(), "--forget-split", "forget05"},
                 "--forget-split applies to TOFU-layout data only, and --data " + muse.getParent() + " is a MUSE-layout");
