@@ -31,6 +31,7 @@ SPECIALS = {
     "arithmetic": {"bos_token": "<s>", "eos_token": "</s>"},
     "reverse-scan": {"eos_token": "<|im_end|>"},
     "trailing-newline": {"eos_token": "</s>"},
+    "printing": {"eos_token": "</s>"},
     # NAME-crlf: NAME.jinja with Windows line endings (made here and in the test, so git keeps one file)
     "qwen-style-crlf": {"eos_token": "<|im_end|>", "pad_token": "<|endoftext|>"},
     "mistral-style-crlf": {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"},

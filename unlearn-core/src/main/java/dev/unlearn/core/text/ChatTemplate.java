@@ -39,15 +39,21 @@ import java.util.Optional;
  * Python's escape sequences ({@code '\n'} is a newline; Jinjava keeps the backslash), an addition
  * written without spaces ({@code loop.index0+1}) parses as one (Jinjava reads {@code +1} as a literal
  * and fails), extended slices ({@code messages[::-1]}) become calls of a {@code py_slice} function,
- * keyword arguments keep their whole expression ({@code namespace(i=messages|length - 1)}), and loop
- * filters ({@code for m in messages if ...}) filter; see {@link PyEscapes}. Strings are indexed by
+ * keyword arguments keep their whole expression ({@code namespace(i=messages|length - 1)}), loop
+ * filters ({@code for m in messages if ...}) filter, every {@code {{ x }}} prints Python's {@code str(x)}
+ * ({@code True}, {@code {'role': 'user'}}, {@code 1e-05}; {@link PyRepr}), and {@code lstrip_blocks}
+ * strips only from the start of a line (Jinjava's also took the space in {@code a {% if x %}}); see
+ * {@link PyEscapes}. Strings are indexed by
  * position ({@code role[0]}) and are iterable ({@code is iterable}), mappings have {@code get(key, default)}, the filters Jinjava lacks exist
- * ({@code items}, {@code max}, {@code min}; {@link PyFilters}) and an unknown filter is an error as in
+ * ({@code items}, {@code max}, {@code min}; {@link PyFilters}), {@code string} and {@code trim} are Python's,
+ * and an unknown filter is an error as in
  * jinja2 (Jinjava renders it as an empty string), and strings get
  * the Python methods templates call ({@code strip}, {@code startswith}, {@code split}, ...; see
- * {@link PyStrings}). Known remaining differences, found by rendering expressions with both:
- * booleans print as {@code true}/{@code false} (jinja2: {@code True}/{@code False}) and mappings in
- * Java's form; the {@code generation} block of assistant-mask templates is not supported; a loop's
+ * {@link PyStrings}). Known remaining differences, found by rendering expressions and 30 published
+ * templates with both: Jinjava has one null for jinja2's undefined and {@code none}, so {@code none}
+ * prints as an empty string and a variable set to {@code none} is not {@code defined}; a dict literal
+ * nested in another inside {@code {{ }}} ends the tag at its {@code }}}; {@code upper} and
+ * {@code lower} leave a non-string as it is; the {@code generation} block of assistant-mask templates is not supported; a loop's
  * {@code {% else %}} is rendered after every item instead of only for an empty loop; a loop over a
  * string does not visit its characters; {@code x|length is even} needs brackets,
  * {@code (x|length) is even}; the function {@code dict} does not exist, nor {@code str.join}.
@@ -93,13 +99,15 @@ public final class ChatTemplate {
         // whitespace control on {{- -}} and {#- -#} as jinja2 (Jinjava's default trims only around tags)
         LegacyOverrides legacy = LegacyOverrides.newBuilder().withUseTrimmingForNotesAndExpressions(true)
                 .withParseWhitespaceControlStrictly(true).build();
-        JinjavaConfig cfg = JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true)
+        // lstrip_blocks is PyEscapes' (Jinjava's also strips in the middle of a line)
+        JinjavaConfig cfg = JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(false)
                 .withLegacyOverrides(legacy).withElResolver(PyStrings.resolver()).withMaxRenderDepth(20).build();
         this.jinjava = new Jinjava(cfg);
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
                 ChatTemplate.class, "raiseException", String.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
                 ChatTemplate.class, "strftimeNow", String.class));
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_str", PyRepr.class, "str", Object.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_slice",
                 PyEscapes.class, "slice", Object.class, Object.class, Object.class, Object.class));
         jinjava.getGlobalContext().registerFilter(new PyJson.Filter());

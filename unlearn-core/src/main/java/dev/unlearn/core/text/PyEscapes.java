@@ -44,6 +44,9 @@ final class PyEscapes {
         int i = 0;
         int n = src.length();
         while (i < n) {
+            if (src.startsWith("{#", i) || src.startsWith("{%", i)) {
+                lstripBlock(src, i, out);
+            }
             if (src.startsWith("{#", i)) {
                 int e = src.indexOf("#}", i + 2);
                 e = e < 0 ? n : e + 2;
@@ -59,7 +62,8 @@ final class PyEscapes {
                     i = e;
                     continue;
                 }
-                int filtered = close.equals("%}") && tagIs(src, i, "for") ? loopFilter(src, i, out, filters) : -1;
+                int filtered = close.equals("%}") && tagIs(src, i, "for") ? loopFilter(src, i, out, filters)
+                        : close.equals("}}") ? printed(src, i, out, filters) : -1;
                 if (filtered >= 0) {
                     i = filtered;
                     continue;
@@ -76,6 +80,25 @@ final class PyEscapes {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * jinja2's {@code lstrip_blocks} at a block or comment tag ({@code src[i] == '{'}): the spaces and tabs
+     * between the start of its line and the tag are dropped from {@code out}, unless the tag opens with
+     * {@code +} (kept) or {@code -} (which strips more, and Jinjava does that). Jinjava's own option also
+     * strips them in the middle of a line ({@code a {% if x %}} lost its space), so it is off.
+     */
+    private static void lstripBlock(String src, int i, StringBuilder out) {
+        if (i + 2 < src.length() && "-+".indexOf(src.charAt(i + 2)) >= 0) {
+            return;
+        }
+        int k = i;
+        while (k > 0 && src.charAt(k - 1) != '\n' && Character.isWhitespace(src.charAt(k - 1))) {
+            k--;
+        }
+        if (k < i && (k == 0 || src.charAt(k - 1) == '\n')) { // data, copied as it stands: drop it again
+            out.setLength(out.length() - (i - k));
+        }
     }
 
     /**
@@ -113,6 +136,26 @@ final class PyEscapes {
         code(body.substring(cond + 2).trim(), 0, null, out, true, filters);
         out.append(" %}{% do ").append(list).append(".append(").append(item).append(") %}{% endif %}{% endfor %}")
                 .append("{% for ").append(names).append(" in ").append(list).append(' ').append(src, ce, te + 2);
+        return te + 2;
+    }
+
+    /**
+     * At an expression tag {@code {{ x }}} ({@code src[i] == '{'}): writes it as {@code {{ py_str(x) }}},
+     * so that it prints Python's {@code str(x)} as jinja2 does ({@link PyRepr}; Jinjava prints
+     * {@code true} and {@code {role=user}}). A call, not {@code (x)|string}: Jinjava reads a bracketed
+     * expression holding a dict literal of two entries as a one-item list. Returns the index after the
+     * tag, or -1 when it has no end.
+     */
+    private static int printed(String src, int i, StringBuilder out, Set<String> filters) {
+        int te = walk(src, i + 2, null, (j, depth) -> src.startsWith("}}", j));
+        if (te < 0) {
+            return -1;
+        }
+        int cs = "-+".indexOf(src.charAt(i + 2)) >= 0 ? i + 3 : i + 2;
+        int ce = "-+".indexOf(src.charAt(te - 1)) >= 0 && te - 1 >= cs ? te - 1 : te;
+        out.append(src, i, cs).append(" py_str(");
+        code(src.substring(cs, ce), 0, null, out, true, filters);
+        out.append(") ").append(src, ce, te + 2);
         return te + 2;
     }
 

@@ -11,13 +11,16 @@ import java.util.Map;
 /**
  * jinja2's built-in filters that Jinjava 2.7 lacks: {@code items} (Llama 3's templates iterate a tool
  * call's arguments with it), {@code max} and {@code min}. Without them Jinjava renders an empty string.
+ * Also two that Jinjava has in Java's terms: {@code string} is Python's {@code str} ({@link PyRepr};
+ * Jinjava gives {@code {role=user}} and {@code null}), and {@code trim} strips Python's whitespace and
+ * leaves an undefined value empty (Jinjava gives {@code null}).
  */
 final class PyFilters {
     private PyFilters() {}
 
     /** The filters, to register on a Jinjava context. */
     static List<AdvancedFilter> all() {
-        return List.of(new Items(), new Extreme("max", 1), new Extreme("min", -1));
+        return List.of(new Items(), new Extreme("max", 1), new Extreme("min", -1), new Str(), new Trim());
     }
 
     /** {@code mapping|items}: its (key, value) pairs in order; an undefined value gives none. */
@@ -38,6 +41,33 @@ final class PyFilters {
             }
             m.forEach((k, v) -> out.add(List.of(k, v)));
             return out;
+        }
+    }
+
+    /** {@code x|string}: Python's {@code str(x)}, as every {@code {{ x }}} prints ({@link PyEscapes}). */
+    private static final class Str implements AdvancedFilter {
+        @Override
+        public String getName() {
+            return "string";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+            return PyRepr.str(var);
+        }
+    }
+
+    /** {@code x|trim} and {@code x|trim(chars)}: {@code str(x).strip(chars)}. */
+    private static final class Trim implements AdvancedFilter {
+        @Override
+        public String getName() {
+            return "trim";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+            Object chars = kwargs.getOrDefault("chars", args.length > 0 ? args[0] : null);
+            return PyStrings.strip(PyRepr.str(var), chars == null ? null : String.valueOf(chars));
         }
     }
 

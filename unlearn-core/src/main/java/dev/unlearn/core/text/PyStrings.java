@@ -162,6 +162,11 @@ final class PyStrings {
         return test.test(String.valueOf(arg));
     }
 
+    /** {@code s.strip(chars)}; null chars: Python's whitespace. */
+    static String strip(String s, String chars) {
+        return rstrip(lstrip(s, chars), chars);
+    }
+
     private static String lstrip(String s, String chars) {
         String set = chars == null ? WS : chars;
         int i = 0;

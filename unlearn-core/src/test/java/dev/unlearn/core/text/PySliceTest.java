@@ -55,14 +55,18 @@ class PySliceTest {
 
     @Test
     void theRewriteLeavesWhatJinjavaAlreadyReadsAlone() {
-        for (String same : new String[] {"{{ messages[1:] }}", "{{ x[a:b] }}", "{{ d['a:b:c'] }}", "{{ {'a': 1}['a'] }}",
-            "{% macro f(a=1, b=x|length - 1) %}{% endmacro %}", "{% set a, b = 1, 2 %}", "{{ a == b and c != d }}",
-            "{% raw %}{{ x[::-1] }}{% endraw %}", "{# x[::-1] #}", "text [::-1] a=b+1"}) {
+        for (String same : new String[] {"{% macro f(a=1, b=x|length - 1) %}{% endmacro %}", "{% set a, b = 1, 2 %}",
+            "{% if a == b and c != d %}", "{% raw %}{{ x[::-1] }}{% endraw %}", "{# x[::-1] #}", "text [::-1] a=b+1"}) {
             assertEquals(same, PyEscapes.forJinjava(same), same);
         }
-        assertEquals("{{ py_slice(messages, none, none, -1) }}", PyEscapes.forJinjava("{{ messages[::-1] }}"));
-        assertEquals("{{ py_slice(f(x)[0].y, 1, none, 2) }}", PyEscapes.forJinjava("{{ f(x)[0].y[1::2] }}"));
-        assertEquals("{{ py_slice('ab]c', none, n+ 1, none) }}", PyEscapes.forJinjava("{{ 'ab]c'[:n+1:] }}"));
+        // what {{ x }} prints is Python's str(x): the expression becomes py_str's argument, otherwise as written
+        for (String same : new String[] {" messages[1:] ", " x[a:b] ", " d['a:b:c'] ", " {'a': 1}['a'] ", " a == b and c != d "}) {
+            assertEquals("{{ py_str(" + same + ") }}", PyEscapes.forJinjava("{{" + same + "}}"), same);
+        }
+        assertEquals("{{- py_str( x ) -}}", PyEscapes.forJinjava("{{- x -}}"));
+        assertEquals("{{ py_str( py_slice(messages, none, none, -1) ) }}", PyEscapes.forJinjava("{{ messages[::-1] }}"));
+        assertEquals("{{ py_str( py_slice(f(x)[0].y, 1, none, 2) ) }}", PyEscapes.forJinjava("{{ f(x)[0].y[1::2] }}"));
+        assertEquals("{{ py_str( py_slice('ab]c', none, n+ 1, none) ) }}", PyEscapes.forJinjava("{{ 'ab]c'[:n+1:] }}"));
         assertEquals("{%- set __unlearn_filtered0 = [] %}{% for m in messages %}{% if m.role != 'system' %}"
                 + "{% do __unlearn_filtered0.append(m) %}{% endif %}{% endfor %}{% for m in __unlearn_filtered0 -%}",
                 PyEscapes.forJinjava("{%- for m in messages if m.role != 'system' -%}"));
