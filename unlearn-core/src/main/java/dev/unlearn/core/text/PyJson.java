@@ -25,7 +25,7 @@ final class PyJson {
         } else if (x instanceof Boolean v) {
             b.append(v ? "true" : "false");
         } else if (x instanceof Double || x instanceof Float) {
-            b.append(pyFloat(((Number) x).doubleValue()));
+            b.append(PyRepr.jsonReal(((Number) x).doubleValue()));
         } else if (x instanceof Number n) {
             b.append(n);
         } else if (x instanceof Map<?, ?> m) {
@@ -105,29 +105,6 @@ final class PyJson {
         b.append('"');
     }
 
-    /** Python's float repr for the common cases (integral values keep ".0"; exponents as 1e-05). */
-    static String pyFloat(double d) {
-        if (Double.isNaN(d)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(d)) {
-            return d > 0 ? "Infinity" : "-Infinity";
-        }
-        double a = Math.abs(d);
-        if (a != 0 && (a < 1e-4 || a >= 1e16)) {
-            String s = Double.toString(d);
-            int e = s.indexOf('E');
-            String mant = s.substring(0, e);
-            if (mant.endsWith(".0")) {
-                mant = mant.substring(0, mant.length() - 2);
-            }
-            int exp = Integer.parseInt(s.substring(e + 1));
-            return mant + "e" + (exp < 0 ? "-" : "+") + String.format("%02d", Math.abs(exp));
-        }
-        return new java.math.BigDecimal(Double.toString(d)).toPlainString().contains(".")
-                ? new java.math.BigDecimal(Double.toString(d)).toPlainString()
-                : new java.math.BigDecimal(Double.toString(d)).toPlainString() + ".0";
-    }
 
     /** The filter: {@code x | tojson}, {@code tojson(indent=2)}, {@code tojson(sort_keys=true)}. */
     static final class Filter implements AdvancedFilter {

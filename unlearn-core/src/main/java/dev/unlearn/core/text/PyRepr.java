@@ -20,7 +20,7 @@ import java.util.Map;
  * escaped), {@code list} and {@code dict}. A null is printed as jinja2 prints an undefined value: empty
  * at the top, {@code None} inside a container.
  */
-final class PyRepr {
+public final class PyRepr {
     private PyRepr() {}
 
     /**
@@ -38,7 +38,7 @@ final class PyRepr {
     }
 
     /** {@code repr(x)}. */
-    static String repr(Object x) {
+    public static String repr(Object x) {
         if (x == null) {
             return "None";
         }
@@ -83,8 +83,13 @@ final class PyRepr {
         return x.toString();
     }
 
+    /** A float as {@code json.dumps} writes it: {@link #real}, with {@code NaN} and {@code Infinity} spelled its way. */
+    public static String jsonReal(double d) {
+        return Double.isNaN(d) ? "NaN" : Double.isInfinite(d) ? (d > 0 ? "Infinity" : "-Infinity") : real(d);
+    }
+
     /** {@code repr(float)}: the shortest round-trip digits, in Python's layout. */
-    static String real(double d) {
+    public static String real(double d) {
         if (Double.isNaN(d)) {
             return "nan";
         }

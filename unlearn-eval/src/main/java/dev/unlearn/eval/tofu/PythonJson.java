@@ -1,9 +1,6 @@
 package dev.unlearn.eval.tofu;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -104,51 +101,8 @@ public final class PythonJson {
         sb.append('"');
     }
 
-    /** Python {@code repr(float)}. */
+    /** Python {@code repr(float)}, as json.dumps writes it ({@code NaN}, {@code Infinity}); one implementation, core's. */
     public static String floatRepr(double d) {
-        if (Double.isNaN(d)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(d)) {
-            return d > 0 ? "Infinity" : "-Infinity";
-        }
-        if (d == 0.0) {
-            return (1.0 / d < 0) ? "-0.0" : "0.0";
-        }
-        BigDecimal exact = new BigDecimal(d);
-        BigDecimal shortest = null;
-        for (int p = 1; p <= 17; p++) {
-            BigDecimal r = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
-            if (r.doubleValue() == d) {
-                shortest = r;
-                break;
-            }
-        }
-        if (shortest == null) {
-            shortest = exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
-        }
-        String sign = shortest.signum() < 0 ? "-" : "";
-        BigDecimal abs = shortest.abs().stripTrailingZeros();
-        String digits = abs.unscaledValue().toString();
-        // value = 0.digits × 10^decpt
-        int decpt = digits.length() - abs.scale();
-        StringBuilder out = new StringBuilder(sign);
-        if (decpt > 16 || decpt < -3) {
-            out.append(digits.charAt(0));
-            if (digits.length() > 1) {
-                out.append('.').append(digits, 1, digits.length());
-            }
-            int exp = decpt - 1;
-            out.append('e').append(exp < 0 ? '-' : '+');
-            int a = Math.abs(exp);
-            out.append(a < 10 ? "0" + a : Integer.toString(a));
-        } else if (decpt <= 0) {
-            out.append("0.").append("0".repeat(-decpt)).append(digits);
-        } else if (decpt >= digits.length()) {
-            out.append(digits).append("0".repeat(decpt - digits.length())).append(".0");
-        } else {
-            out.append(digits, 0, decpt).append('.').append(digits, decpt, digits.length());
-        }
-        return out.toString();
+        return dev.unlearn.core.text.PyRepr.jsonReal(d);
     }
 }
