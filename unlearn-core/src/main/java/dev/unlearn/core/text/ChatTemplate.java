@@ -99,8 +99,9 @@ public final class ChatTemplate {
         // whitespace control on {{- -}} and {#- -#} as jinja2 (Jinjava's default trims only around tags)
         LegacyOverrides legacy = LegacyOverrides.newBuilder().withUseTrimmingForNotesAndExpressions(true)
                 .withParseWhitespaceControlStrictly(true).build();
-        // lstrip_blocks is PyEscapes' (Jinjava's also strips in the middle of a line)
-        JinjavaConfig cfg = JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(false)
+        // lstrip_blocks is PyEscapes' (Jinjava's also strips in the middle of a line); no nested interpretation:
+        // Jinjava would run a message's "{{ ... }}" or "{% ... %}" as template code, jinja2 prints it as text
+        JinjavaConfig cfg = JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(false).withNestedInterpretationEnabled(false)
                 .withLegacyOverrides(legacy).withElResolver(PyStrings.resolver()).withMaxRenderDepth(20).build();
         this.jinjava = new Jinjava(cfg);
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
