@@ -20,63 +20,31 @@ final class PyFilters {
 
     /** The filters, to register on a Jinjava context. */
     static List<AdvancedFilter> all() {
-        return List.of(new Items(), new Extreme("max", 1), new Extreme("min", -1), new Str(), new Trim());
+        return List.of(new Simple("items", (var, args, kwargs) -> items(var)),
+                new Simple("max", (var, args, kwargs) -> extreme("max", 1, var, args, kwargs)),
+                new Simple("min", (var, args, kwargs) -> extreme("min", -1, var, args, kwargs)), STRING, TRIM);
     }
 
     /** {@code mapping|items}: its (key, value) pairs in order; an undefined value gives none. */
-    private static final class Items implements AdvancedFilter {
-        @Override
-        public String getName() {
-            return "items";
-        }
-
-        @Override
-        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
-            List<List<Object>> out = new ArrayList<>();
-            if (var == null) {
-                return out;
-            }
-            if (!(var instanceof Map<?, ?> m)) {
-                throw new IllegalArgumentException("items: expected a mapping, found " + var.getClass().getSimpleName());
-            }
-            m.forEach((k, v) -> out.add(List.of(k, v)));
+    private static List<List<Object>> items(Object var) {
+        List<List<Object>> out = new ArrayList<>();
+        if (var == null) {
             return out;
         }
+        if (!(var instanceof Map<?, ?> m)) {
+            throw new IllegalArgumentException("items: expected a mapping, found " + var.getClass().getSimpleName());
+        }
+        m.forEach((k, v) -> out.add(List.of(k, v)));
+        return out;
     }
 
-    /** {@code x|string}: Python's {@code str(x)}, as every {@code {{ x }}} prints ({@link PyEscapes}). */
-    private static final class Str implements AdvancedFilter {
-        @Override
-        public String getName() {
-            return "string";
-        }
-
-        @Override
-        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
-            return PyRepr.str(var);
-        }
+    /** A filter that is one function of the value, its arguments and keyword arguments. */
+    private interface Body {
+        Object apply(Object var, Object[] args, Map<String, Object> kwargs);
     }
 
-    /** {@code x|trim} and {@code x|trim(chars)}: {@code str(x).strip(chars)}. */
-    private static final class Trim implements AdvancedFilter {
-        @Override
-        public String getName() {
-            return "trim";
-        }
-
-        @Override
-        public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
-            Object chars = kwargs.getOrDefault("chars", args.length > 0 ? args[0] : null);
-            return PyStrings.strip(PyRepr.str(var), chars == null ? null : String.valueOf(chars));
-        }
-    }
-
-    /**
-     * {@code seq|max} / {@code seq|min} with jinja2's arguments {@code case_sensitive=false} and
-     * {@code attribute}: strings compare case-insensitively unless asked, numbers numerically; an empty
-     * sequence gives none.
-     */
-    private record Extreme(String name, int sign) implements AdvancedFilter {
+    /** A filter given as a name and a {@link Body}. */
+    private record Simple(String name, Body body) implements AdvancedFilter {
         @Override
         public String getName() {
             return name;
@@ -84,39 +52,57 @@ final class PyFilters {
 
         @Override
         public Object filter(Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
-            boolean caseSensitive = Boolean.TRUE.equals(kwargs.getOrDefault("case_sensitive", args.length > 0 ? args[0] : false));
-            Object attribute = kwargs.getOrDefault("attribute", args.length > 1 ? args[1] : null);
-            List<Object> items = new ArrayList<>();
-            if (var instanceof Iterable<?> it) {
-                it.forEach(items::add);
-            } else if (var instanceof CharSequence cs) {
-                cs.codePoints().forEach(c -> items.add(Character.toString(c)));
-            } else if (var != null) {
-                throw new IllegalArgumentException(name + ": expected a sequence, found " + var.getClass().getSimpleName());
-            }
-            Comparator<Object> order = (a, b) -> compare(key(a, attribute, caseSensitive), key(b, attribute, caseSensitive));
-            Object best = null;
-            for (Object x : items) { // the first of equal items wins, as in Python's max and min
-                if (best == null || sign * order.compare(x, best) > 0) {
-                    best = x;
-                }
-            }
-            return best;
+            return body.apply(var, args, kwargs);
         }
+    }
 
-        private static Object key(Object x, Object attribute, boolean caseSensitive) {
-            Object v = attribute != null && x instanceof Map<?, ?> m ? m.get(String.valueOf(attribute)) : x;
-            return !caseSensitive && v instanceof String s ? s.toLowerCase(Locale.ROOT) : v;
-        }
+    /** {@code x|string}: Python's {@code str(x)}, as every {@code {{ x }}} prints ({@link PyEscapes}). */
+    private static final AdvancedFilter STRING = new Simple("string", (var, args, kwargs) -> PyRepr.str(var));
 
-        private static int compare(Object a, Object b) {
-            if (a instanceof Number x && b instanceof Number y) {
-                return Double.compare(x.doubleValue(), y.doubleValue());
-            }
-            if (a instanceof String x && b instanceof String y) {
-                return x.compareTo(y);
-            }
-            throw new IllegalArgumentException("cannot compare " + a + " with " + b);
+    /** {@code x|trim} and {@code x|trim(chars)}: {@code str(x).strip(chars)}. */
+    private static final AdvancedFilter TRIM = new Simple("trim", (var, args, kwargs) -> {
+        Object chars = kwargs.getOrDefault("chars", args.length > 0 ? args[0] : null);
+        return PyStrings.strip(PyRepr.str(var), chars == null ? null : String.valueOf(chars));
+    });
+
+    /**
+     * {@code seq|max} / {@code seq|min} with jinja2's arguments {@code case_sensitive=false} and
+     * {@code attribute}: strings compare case-insensitively unless asked, numbers numerically; an empty
+     * sequence gives none.
+     */
+    private static Object extreme(String name, int sign, Object var, Object[] args, Map<String, Object> kwargs) {
+        boolean caseSensitive = Boolean.TRUE.equals(kwargs.getOrDefault("case_sensitive", args.length > 0 ? args[0] : false));
+        Object attribute = kwargs.getOrDefault("attribute", args.length > 1 ? args[1] : null);
+        List<Object> items = new ArrayList<>();
+        if (var instanceof Iterable<?> it) {
+            it.forEach(items::add);
+        } else if (var instanceof CharSequence cs) {
+            cs.codePoints().forEach(c -> items.add(Character.toString(c)));
+        } else if (var != null) {
+            throw new IllegalArgumentException(name + ": expected a sequence, found " + var.getClass().getSimpleName());
         }
+        Comparator<Object> order = (a, b) -> compare(key(a, attribute, caseSensitive), key(b, attribute, caseSensitive));
+        Object best = null;
+        for (Object x : items) { // the first of equal items wins, as in Python's max and min
+            if (best == null || sign * order.compare(x, best) > 0) {
+                best = x;
+            }
+        }
+        return best;
+    }
+
+    private static Object key(Object x, Object attribute, boolean caseSensitive) {
+        Object v = attribute != null && x instanceof Map<?, ?> m ? m.get(String.valueOf(attribute)) : x;
+        return !caseSensitive && v instanceof String s ? s.toLowerCase(Locale.ROOT) : v;
+    }
+
+    private static int compare(Object a, Object b) {
+        if (a instanceof Number x && b instanceof Number y) {
+            return Double.compare(x.doubleValue(), y.doubleValue());
+        }
+        if (a instanceof String x && b instanceof String y) {
+            return x.compareTo(y);
+        }
+        throw new IllegalArgumentException("cannot compare " + a + " with " + b);
     }
 }
