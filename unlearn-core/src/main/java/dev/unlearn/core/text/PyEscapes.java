@@ -109,12 +109,13 @@ final class PyEscapes {
      * index after the tag, or -1 when the tag has no filter.
      */
     private static int loopFilter(String src, int i, StringBuilder out, Set<String> filters) {
-        int te = walk(src, i + 2, null, (j, depth) -> src.startsWith("%}", j));
-        if (te < 0) {
+        Bounds t = bounds(src, i, "%}");
+        if (t == null) {
             return -1;
         }
-        int cs = "-+".indexOf(src.charAt(i + 2)) >= 0 ? i + 3 : i + 2;
-        int ce = "-+".indexOf(src.charAt(te - 1)) >= 0 && te - 1 >= cs ? te - 1 : te;
+        int cs = t.code();
+        int ce = t.codeEnd();
+        int te = t.close();
         String body = src.substring(cs, ce);
         int in = topLevelWord(body, "in", 0);
         int cond = in < 0 ? -1 : topLevelWord(body, "if", in + 2);
@@ -147,16 +148,31 @@ final class PyEscapes {
      * tag, or -1 when it has no end.
      */
     private static int printed(String src, int i, StringBuilder out, Set<String> filters) {
-        int te = walk(src, i + 2, null, (j, depth) -> src.startsWith("}}", j));
-        if (te < 0) {
+        Bounds t = bounds(src, i, "}}");
+        if (t == null) {
             return -1;
         }
+        out.append(src, i, t.code()).append(" py_str(");
+        code(src.substring(t.code(), t.codeEnd()), 0, null, out, true, filters);
+        out.append(") ").append(src, t.codeEnd(), t.close() + 2);
+        return t.close() + 2;
+    }
+
+    /**
+     * Where a tag's parts lie: its code from {@code code} to {@code codeEnd}, without the whitespace-control
+     * marks ({@code -}, {@code +}) after the opening and before the close, and the index of its
+     * {@code close}.
+     */
+    private record Bounds(int code, int codeEnd, int close) {}
+
+    /** The {@link Bounds} of the tag opening at {@code src[i]} and ending at {@code close}; null when it has no end. */
+    private static Bounds bounds(String src, int i, String close) {
+        int te = walk(src, i + 2, null, (j, depth) -> src.startsWith(close, j));
+        if (te < 0) {
+            return null;
+        }
         int cs = "-+".indexOf(src.charAt(i + 2)) >= 0 ? i + 3 : i + 2;
-        int ce = "-+".indexOf(src.charAt(te - 1)) >= 0 && te - 1 >= cs ? te - 1 : te;
-        out.append(src, i, cs).append(" py_str(");
-        code(src.substring(cs, ce), 0, null, out, true, filters);
-        out.append(") ").append(src, ce, te + 2);
-        return te + 2;
+        return new Bounds(cs, "-+".indexOf(src.charAt(te - 1)) >= 0 && te - 1 >= cs ? te - 1 : te, te);
     }
 
     /** Where the word {@code w} stands in {@code code} from {@code from} on, outside literals and brackets; -1 if nowhere. */
