@@ -8,6 +8,7 @@ import dev.unlearn.core.data.QaReader;
 import dev.unlearn.core.data.QaRecord;
 import dev.unlearn.eval.leakage.LeakageConfig;
 import dev.unlearn.eval.leakage.LeakageItem;
+import dev.unlearn.eval.model.EvalData;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -69,6 +70,7 @@ public class EvalLeakageCommand extends ModelCommand {
 
     @Override
     public Integer call() throws IOException {
+        EvalData.requireSplitName("--forget-split", forgetSplit);
         OutputDirs.Results results = out == null ? null : OutputDirs.results(out, "eval leakage", OutputDirs.inputs(
                 "--model", model.dir, "--retain-model", retainModel, "--data", data, "--template", template.file()));
         List<QaRecord> forget;

@@ -6,6 +6,7 @@ import dev.unlearn.cli.ModelCommand;
 import dev.unlearn.cli.StrictOption;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.text.PromptTemplate;
+import dev.unlearn.eval.model.EvalData;
 import dev.unlearn.eval.model.Evaluator;
 import dev.unlearn.eval.model.TruthRatioBase;
 import java.nio.file.Files;
@@ -133,6 +134,7 @@ public class EvalTofuCommand extends ModelCommand {
             throw new InvalidInputException("unlearn eval runs on the CPU for now; drop --device " + common.device);
         }
         refuseOptionsNoSuiteReads();
+        EvalData.requireSplitName("--forget-split", forgetSplit);
         Map<String, Path> inputs = OutputDirs.inputs("--model", model.dir, "--data", data, "--retain-model",
                 retain == null ? null : retain.model, "--retain-logs", retain == null ? null : retain.logs,
                 "--original-model", originalModel, "--idk-templates", idkTemplates, "--template", template.file());

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "generate", mixinStandardHelpOptions = true, header = "Generate text from a checkpoint (optionally with a GUARD filter).",
         description = "Greedy unless --temperature is given; then seeded sampling, with --top-p as its nucleus mass (--greedy "
-                + "with --temperature, or --top-p without it, is refused). A non-detected prompt decodes exactly as without --guard.")
+                + "with --temperature, or --top-p or --seed without it, is refused). A non-detected prompt decodes exactly as without --guard.")
 public class GenerateCommand extends ModelCommand {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
@@ -92,6 +92,9 @@ public class GenerateCommand extends ModelCommand {
         if (topP != null && temperature == null) {
             throw new InvalidInputException("--top-p applies to sampling only, and decoding is greedy without"
                     + " --temperature: give --temperature too (1 samples from the model's own distribution)");
+        }
+        if (temperature == null) {
+            Options.refuseIgnored(spec, "to sampling only", "decoding is greedy without --temperature", "--seed");
         }
         Engines.pytorch();
         GenerationConfig cfg = temperature == null ? GenerationConfig.greedy(maxNewTokens)

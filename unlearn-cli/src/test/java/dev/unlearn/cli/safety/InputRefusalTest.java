@@ -242,6 +242,17 @@ class InputRefusalTest {
                 "--greedy and --temperature contradict each other");
         cases.put(new String[] {"generate", "--model", m, "--prompt", "hi", "--top-p", "0.9"},
                 "--top-p applies to sampling only");
+        cases.put(new String[] {"generate", "--model", m, "--prompt", "hi", "--seed", "7"},
+                "--seed applies to sampling only, and decoding is greedy without --temperature, so it would be ignored");
+        // a split name can only name a file inside --data: "../x" would read x_perturbed.json beside it
+        Path data = tmp.resolve("data");
+        Trees.copy(w.data(), data);
+        Files.copy(data.resolve("forget10_perturbed.json"), tmp.resolve("outside_perturbed.json"));
+        cases.put(new String[] {"eval", "tofu", "--model", m, "--data", data.toString(), "--suites", "tofu",
+                "--forget-split", "../outside", "--out", tmp.resolve("tofu-out").toString()},
+                "--forget-split '../outside' must name a file of the data folder");
+        cases.put(new String[] {"eval", "leakage", "--model", m, "--retain-model", w.retain().toString(), "--data",
+                data.toString(), "--forget-split", "../outside"}, "--forget-split '../outside' must name a file");
         cases.put(new String[] {"eval", "leakage", "--model", m, "--retain-model", w.retain().toString(), "--data",
                 w.data().toString(), "--relearn-steps", "0"}, "--relearn-steps must be at least 1, found 0");
         cases.put(new String[] {"eval", "leakage", "--model", m, "--retain-model", w.retain().toString(), "--data",

@@ -73,6 +73,7 @@ public record EvalData(Path dir, String forgetSplit, Map<TofuTask, List<QaRecord
      * @throws InvalidInputException naming a missing file
      */
     public static EvalData load(Path dir, String forgetSplit, Integer maxRows) {
+        requireSplitName("forget split", forgetSplit);
         String split = forgetSplit.endsWith("_perturbed") ? forgetSplit.substring(0, forgetSplit.length() - "_perturbed".length()) : forgetSplit;
         Map<TofuTask, List<QaRecord>> tasks = new EnumMap<>(TofuTask.class);
         tasks.put(TofuTask.RETAIN, read(dir, "retain_perturbed.json", maxRows));
@@ -98,6 +99,21 @@ public record EvalData(Path dir, String forgetSplit, Map<TofuTask, List<QaRecord
             source = "counterfactual:" + split + "_perturbed.json question + perturbed_answer[0]";
         }
         return new EvalData(dir, split, tasks, holdout, source);
+    }
+
+    /**
+     * Refuses a split name that is not a plain file-name stem, so that it can only name a file inside
+     * the data directory: {@code ../x} or {@code /tmp/x} would read {@code x_perturbed.json} elsewhere.
+     *
+     * @param what how to name the split in the message, e.g. {@code --forget-split}
+     * @param split the split name, e.g. {@code forget10}
+     * @throws InvalidInputException if it holds anything but letters, digits, '_', '-' and '.', or starts with '.'
+     */
+    public static void requireSplitName(String what, String split) {
+        if (split == null || !split.matches("[A-Za-z0-9_-][A-Za-z0-9_.-]*")) {
+            throw new InvalidInputException(what + " '" + split + "' must name a file of the data folder: letters, digits,"
+                    + " '_', '-' and '.' only, not starting with '.' (e.g. forget10)");
+        }
     }
 
     private static List<QaRecord> read(Path dir, String file, Integer maxRows) {
