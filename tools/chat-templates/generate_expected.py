@@ -32,6 +32,7 @@ SPECIALS = {
     "reverse-scan": {"eos_token": "<|im_end|>"},
     "trailing-newline": {"eos_token": "</s>"},
     "printing": {"eos_token": "</s>"},
+    "operators": {"eos_token": "</s>"},
     # NAME-crlf: NAME.jinja with Windows line endings (made here and in the test, so git keeps one file)
     "qwen-style-crlf": {"eos_token": "<|im_end|>", "pad_token": "<|endoftext|>"},
     "mistral-style-crlf": {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"},
@@ -63,21 +64,32 @@ def env():
     return e
 
 
+# conversations also rendered with tools=tools.json (apply_chat_template(tools=...))
+WITH_TOOLS = ["tool-calls"]
+
+
 def main():
     with open(os.path.join(RES, "conversations.json"), encoding="utf-8") as f:
         conversations = json.load(f)
+    with open(os.path.join(RES, "tools.json"), encoding="utf-8") as f:
+        tools = json.load(f)
     e = env()
     cases = []
     for name in sorted(SPECIALS):
         template = e.from_string(source(name))
         for conv_name, messages in conversations.items():
-            for agp in (False, True):
-                case = {"template": name, "conversation": conv_name, "add_generation_prompt": agp}
-                try:
-                    case["output"] = template.render(messages=messages, add_generation_prompt=agp, **SPECIALS[name])
-                except jinja2.exceptions.TemplateError as ex:
-                    case["error"] = str(ex)
-                cases.append(case)
+            for with_tools in ([False, True] if conv_name in WITH_TOOLS else [False]):
+                for agp in (False, True):
+                    case = {"template": name, "conversation": conv_name, "add_generation_prompt": agp}
+                    extra = dict(SPECIALS[name])
+                    if with_tools:
+                        case["tools"] = True
+                        extra["tools"] = tools
+                    try:
+                        case["output"] = template.render(messages=messages, add_generation_prompt=agp, **extra)
+                    except jinja2.exceptions.TemplateError as ex:
+                        case["error"] = str(ex)
+                    cases.append(case)
     out = {"generator": "tools/chat-templates/generate_expected.py", "jinja2": jinja2.__version__,
            "now": NOW.isoformat(), "specials": SPECIALS, "cases": cases}
     with open(os.path.join(RES, "expected.json"), "w", encoding="utf-8") as f:

@@ -54,9 +54,18 @@ import java.util.Optional;
  * prints as an empty string and a variable set to {@code none} is not {@code defined}; a dict literal
  * nested in another inside {@code {{ }}} ends the tag at its {@code }}}; {@code upper} and
  * {@code lower} leave a non-string as it is; the {@code generation} block of assistant-mask templates is not supported; a loop's
- * {@code {% else %}} is rendered after every item instead of only for an empty loop; a loop over a
- * string does not visit its characters; {@code x|length is even} needs brackets,
+ * {@code {% else %}} is rendered after every item instead of only for an empty loop; {@code loop.previtem}
+ * and {@code loop.nextitem} are undefined; arithmetic on booleans other than {@code +} fails, as does
+ * comparing a boolean with a number; {@code x|length is even} needs brackets,
  * {@code (x|length) is even}; the function {@code dict} does not exist, nor {@code str.join}.
+ *
+ * <p>Expressions follow Python's operators ({@link PyOperators}): {@code +} joins two strings or two lists
+ * and adds numbers, and refuses anything else as Python's {@code TypeError} does (Jinjava printed
+ * {@code 'x' + none} as {@code xnull}); {@code ~} joins {@code str()}s; a unary {@code not} covers the
+ * comparison after it ({@code not a == b}). Loops over a dict visit its keys and over a string its
+ * characters ({@link PyEscapes}); {@code format} is Python's {@code %} ({@link PyFormat}); {@code list} and
+ * {@code join} iterate and print as Python does. Messages may carry any JSON fields
+ * ({@link #renderMessages}).
  */
 public final class ChatTemplate {
     /** One chat message. */
@@ -103,7 +112,7 @@ public final class ChatTemplate {
         // Jinjava would run a message's "{{ ... }}" or "{% ... %}" as template code, jinja2 prints it as text
         JinjavaConfig cfg = JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(false).withNestedInterpretationEnabled(false)
                 .withLegacyOverrides(legacy).withElResolver(PyStrings.resolver()).withMaxRenderDepth(20).build();
-        this.jinjava = new Jinjava(cfg);
+        this.jinjava = new PyOperators.Engine(cfg);
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
                 ChatTemplate.class, "raiseException", String.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
@@ -111,6 +120,7 @@ public final class ChatTemplate {
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_str", PyRepr.class, "str", Object.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_slice",
                 PyEscapes.class, "slice", Object.class, Object.class, Object.class, Object.class));
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_iter", PyEscapes.class, "iterate", Object.class));
         jinjava.getGlobalContext().registerFilter(new PyJson.Filter());
         jinjava.getGlobalContext().registerExpTest(new PyStrings.IterableTest());
         PyFilters.all().forEach(jinjava.getGlobalContext()::registerFilter);
@@ -247,12 +257,22 @@ public final class ChatTemplate {
 
     /** As {@link #render(List, boolean)} with extra template variables (transformers' template kwargs). */
     public String render(List<Message> messages, boolean addGenerationPrompt, Map<String, Object> extra) {
-        Map<String, Object> ctx = new HashMap<>(specialTokens);
         List<Map<String, Object>> ms = new ArrayList<>();
         for (Message m : messages) {
             ms.add(m.asMap());
         }
-        ctx.put("messages", ms);
+        return renderMessages(ms, addGenerationPrompt, extra);
+    }
+
+    /**
+     * As {@link #render(List, boolean, Map)} with each message given whole, as a JSON object read into
+     * maps, lists, strings, numbers, booleans and nulls: fields besides {@code role} and {@code content}
+     * ({@code tool_calls}, {@code tool_call_id}, {@code name}, {@code reasoning_content}) reach the template
+     * as they do in transformers, and so does a {@code content} that is null or a list of parts.
+     */
+    public String renderMessages(List<Map<String, Object>> messages, boolean addGenerationPrompt, Map<String, Object> extra) {
+        Map<String, Object> ctx = new HashMap<>(specialTokens);
+        ctx.put("messages", messages);
         ctx.put("add_generation_prompt", addGenerationPrompt);
         // jinja2 sees the globals as variables too ({% if strftime_now is defined %}); calls still resolve
         // to the registered functions

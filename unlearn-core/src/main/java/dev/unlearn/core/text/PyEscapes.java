@@ -26,7 +26,9 @@ import java.util.Set;
  *       {@code namespace(last=messages|length - 1)} (Qwen3) subtracts from the named parameter and
  *       fails; the value of a keyword argument gets brackets, {@code key=(value)}. A macro's
  *       signature is left alone.
- *   <li><b>Loop filters.</b> {@code {% for m in messages if m.role != 'system' %}} becomes a loop that
+ *   <li><b>Loops.</b> {@code {% for k in d %}} loops over {@code py_iter(d)}: a dict's keys and a
+ *       string's characters, where Jinjava visits a dict's values and takes a string whole.
+ *       {@code {% for m in messages if m.role != 'system' %}} becomes a loop that
  *       collects the passing items and a loop over them ({@link #loopFilter}); Jinjava would loop over
  *       nothing.
  * </ul>
@@ -102,11 +104,14 @@ final class PyEscapes {
     }
 
     /**
-     * At a {@code for} tag ({@code src[i] == '{'}) with a loop filter, {@code for x in items if cond}:
-     * writes it as a loop that collects the items passing {@code cond} and a loop over those, so that
-     * {@code loop.index}, {@code loop.last} and {@code loop.length} count the filtered items as in
-     * jinja2 (Jinjava reads the filter as a conditional expression and loops over nothing). Returns the
-     * index after the tag, or -1 when the tag has no filter.
+     * At a {@code for} tag ({@code src[i] == '{'}), {@code for x in items}: writes it as
+     * {@code for x in py_iter(items)} ({@link #iterate}), so that a loop over a dict visits its keys and
+     * a loop over a string its characters, as in jinja2 (Jinjava visits a dict's values and takes a
+     * string as one item). With a loop filter, {@code for x in items if cond}, writes a loop that collects
+     * the items passing {@code cond} and a loop over those, so that {@code loop.index}, {@code loop.last}
+     * and {@code loop.length} count the filtered items as in jinja2 (Jinjava reads the filter as a
+     * conditional expression and loops over nothing). Returns the index after the tag, or -1 when it is
+     * left as written (no {@code in}, or a {@code recursive} loop).
      */
     private static int loopFilter(String src, int i, StringBuilder out, Set<String> filters) {
         Bounds t = bounds(src, i, "%}");
@@ -119,8 +124,14 @@ final class PyEscapes {
         String body = src.substring(cs, ce);
         int in = topLevelWord(body, "in", 0);
         int cond = in < 0 ? -1 : topLevelWord(body, "if", in + 2);
-        if (cond < 0 || topLevelWord(body, "recursive", cond) >= 0) {
+        if (in < 0 || topLevelWord(body, "recursive", in + 2) >= 0) {
             return -1;
+        }
+        if (cond < 0) {
+            out.append(src, i, cs).append(body, 0, in + 2).append(" py_iter(");
+            code(body.substring(in + 2).trim(), 0, null, out, true, filters);
+            out.append(") ").append(src, ce, te + 2);
+            return te + 2;
         }
         String target = body.substring(body.indexOf("for") + 3, in).trim();
         String names = target.startsWith("(") && target.endsWith(")") ? target.substring(1, target.length() - 1).trim() : target;
@@ -131,9 +142,9 @@ final class PyEscapes {
         // one name collects the item; several (for k, v in ...) collect [k, v], which the second loop unpacks
         String item = names.contains(",") ? "[" + names + "]" : names;
         String list = "__unlearn_filtered" + out.length();
-        out.append(src, i, cs).append(" set ").append(list).append(" = [] %}{% for ").append(names).append(" in ");
+        out.append(src, i, cs).append(" set ").append(list).append(" = [] %}{% for ").append(names).append(" in py_iter(");
         code(body.substring(in + 2, cond).trim(), 0, null, out, true, filters);
-        out.append(" %}{% if ");
+        out.append(") %}{% if ");
         code(body.substring(cond + 2).trim(), 0, null, out, true, filters);
         out.append(" %}{% do ").append(list).append(".append(").append(item).append(") %}{% endif %}{% endfor %}")
                 .append("{% for ").append(names).append(" in ").append(list).append(' ').append(src, ce, te + 2);
@@ -177,9 +188,7 @@ final class PyEscapes {
 
     /** Where the word {@code w} stands in {@code code} from {@code from} on, outside literals and brackets; -1 if nowhere. */
     private static int topLevelWord(String code, String w, int from) {
-        return walk(code, from, null, (j, depth) -> depth == 0 && code.startsWith(w, j)
-                && (j == 0 || !isWordChar(code.charAt(j - 1)))
-                && (j + w.length() == code.length() || !isWordChar(code.charAt(j + w.length()))));
+        return walk(code, from, null, (j, depth) -> depth == 0 && wordAt(code, j, w));
     }
 
     /** Decides, at index {@code j} of tag code outside literals, whether a {@link #walk} stops there. */
@@ -242,6 +251,12 @@ final class PyEscapes {
             } else if (c == '+' && beforeNumber(src, i + 1) && afterOperand(out, start)) {
                 out.append("+ ");
                 i++;
+            } else if (unaryNot(src, i, out, start)) {
+                int end = notEnd(src, i + 3, close);
+                out.append("not (");
+                code(src.substring(i + 3, end), 0, null, out, kwargs, filters);
+                out.append(')');
+                i = end;
             } else if (c == '[' && (sliced = stepSlice(src, i, close, out, start, filters)) >= 0) {
                 i = sliced;
             } else if (kwargs && c == '=' && keyword(src, i, out, start)) {
@@ -433,6 +448,22 @@ final class PyEscapes {
     }
 
     /**
+     * What a jinja2 loop visits in {@code x} (the function {@code py_iter} of {@link #loopFilter}): a dict's
+     * keys, in order, a string's characters (code points), anything else as it is.
+     */
+    public static Object iterate(Object x) {
+        if (x instanceof java.util.Map<?, ?> m) {
+            return new ArrayList<>(m.keySet());
+        }
+        if (x instanceof CharSequence || x instanceof com.hubspot.jinjava.objects.SafeString) {
+            List<String> chars = new ArrayList<>();
+            x.toString().codePoints().forEach(c -> chars.add(new String(Character.toChars(c))));
+            return chars;
+        }
+        return x;
+    }
+
+    /**
      * Python's {@code seq[start:stop:step]} for a list or a string (the function {@code py_slice} the
      * rewrite calls; null bounds are omitted ones).
      */
@@ -496,6 +527,41 @@ final class PyEscapes {
     private static boolean beforeNumber(String src, int j) {
         return j < src.length() && (Character.isDigit(src.charAt(j))
                 || src.charAt(j) == '.' && j + 1 < src.length() && Character.isDigit(src.charAt(j + 1)));
+    }
+
+    /**
+     * Whether {@code src[i..]} is a unary {@code not}: the word {@code not}, not after an operand
+     * ({@code a not in b}) and not after {@code is} ({@code x is not none}).
+     */
+    private static boolean unaryNot(String src, int i, StringBuilder out, int code) {
+        if (!src.startsWith("not", i) || i > 0 && (isWordChar(src.charAt(i - 1)) || src.charAt(i - 1) == '.')
+                || i + 3 < src.length() && isWordChar(src.charAt(i + 3)) || afterOperand(out, code)) {
+            return false;
+        }
+        int k = out.length();
+        while (k > code && Character.isWhitespace(out.charAt(k - 1))) {
+            k--;
+        }
+        return !(k - 2 >= code && out.substring(k - 2, k).equals("is") && (k - 2 == code || !isWordChar(out.charAt(k - 3))));
+    }
+
+    /**
+     * Where the operand of a unary {@code not} starting at {@code from} ends: jinja2 binds {@code not}
+     * looser than a comparison ({@code not a == b} is {@code not (a == b)}; Jinjava reads
+     * {@code (not a) == b}), so it reaches the next {@code and}, {@code or}, {@code if}, {@code else} or
+     * {@code ,} outside brackets, a bracket that closes an outer one, or the end of the tag.
+     */
+    private static int notEnd(String src, int from, String close) {
+        int e = walk(src, from, null, (j, depth) -> close != null && (src.startsWith(close, j)
+                        || "-+".indexOf(src.charAt(j)) >= 0 && src.startsWith(close, j + 1))
+                || depth == 0 && (src.charAt(j) == ',' || isCloser(src.charAt(j))
+                        || wordAt(src, j, "and") || wordAt(src, j, "or") || wordAt(src, j, "if") || wordAt(src, j, "else")));
+        return e < 0 ? src.length() : e;
+    }
+
+    private static boolean wordAt(String s, int j, String w) {
+        return s.startsWith(w, j) && (j == 0 || !isWordChar(s.charAt(j - 1)))
+                && (j + w.length() == s.length() || !isWordChar(s.charAt(j + w.length())));
     }
 
     private static final java.util.Set<String> KEYWORDS = java.util.Set.of("and", "or", "not", "in", "is", "if",

@@ -13,7 +13,10 @@ import java.util.Map;
  * call's arguments with it), {@code max} and {@code min}. Without them Jinjava renders an empty string.
  * Also two that Jinjava has in Java's terms: {@code string} is Python's {@code str} ({@link PyRepr};
  * Jinjava gives {@code {role=user}} and {@code null}), and {@code trim} strips Python's whitespace and
- * leaves an undefined value empty (Jinjava gives {@code null}).
+ * leaves an undefined value empty (Jinjava gives {@code null}), and {@code format} is Python's {@code %}
+ * ({@link PyFormat}; Jinjava's is Java's {@code String.format}); {@code list} and {@code join} take a
+ * dict's keys and a string's characters, and {@code join} prints each item as {@code {{ x }}} does
+ * (Jinjava's gave {@code [{a=1}]} for a dict and {@code true} for a boolean).
  */
 final class PyFilters {
     private PyFilters() {}
@@ -22,8 +25,44 @@ final class PyFilters {
     static List<AdvancedFilter> all() {
         return List.of(new Simple("items", (var, args, kwargs) -> items(var)),
                 new Simple("max", (var, args, kwargs) -> extreme("max", 1, var, args, kwargs)),
-                new Simple("min", (var, args, kwargs) -> extreme("min", -1, var, args, kwargs)), STRING, TRIM);
+                new Simple("min", (var, args, kwargs) -> extreme("min", -1, var, args, kwargs)), STRING, TRIM, FORMAT,
+                new Simple("list", (var, args, kwargs) -> list(var)),
+                new Simple("join", (var, args, kwargs) -> join(var, kwargs.getOrDefault("d", args.length > 0 ? args[0] : ""),
+                        kwargs.getOrDefault("attribute", args.length > 1 ? args[1] : null))));
     }
+
+    /** {@code x|list}: Python's {@code list(x)}: a dict's keys, a string's characters; an undefined value gives []. */
+    private static List<Object> list(Object var) {
+        List<Object> out = new ArrayList<>();
+        Object items = PyEscapes.iterate(var);
+        if (items instanceof Iterable<?> it) {
+            it.forEach(out::add);
+        } else if (items instanceof Object[] a) {
+            out.addAll(java.util.Arrays.asList(a));
+        } else if (items instanceof java.util.Iterator<?> it) {
+            it.forEachRemaining(out::add);
+        } else if (items != null) {
+            throw new IllegalArgumentException("list: '" + PyOperators.typeName(var) + "' object is not iterable");
+        }
+        return out;
+    }
+
+    /** {@code seq|join(d, attribute)}: {@code str(d).join(str(x) for x in seq)}, each item as {{ x }} prints it. */
+    private static String join(Object var, Object separator, Object attribute) {
+        List<String> parts = new ArrayList<>();
+        for (Object x : list(var)) {
+            parts.add(PyRepr.str(attribute != null && x instanceof Map<?, ?> m ? m.get(String.valueOf(attribute)) : x));
+        }
+        return String.join(PyRepr.str(separator), parts);
+    }
+
+    /** {@code fmt|format(*args, **kwargs)}: Python's {@code str(fmt) % args} ({@link PyFormat}). */
+    private static final AdvancedFilter FORMAT = new Simple("format", (var, args, kwargs) -> {
+        if (args.length > 0 && !kwargs.isEmpty()) {
+            throw new IllegalArgumentException("format: can't handle positional and keyword arguments at the same time");
+        }
+        return PyFormat.format(PyRepr.str(var), java.util.Arrays.asList(args), kwargs);
+    });
 
     /** {@code mapping|items}: its (key, value) pairs in order; an undefined value gives none. */
     private static List<List<Object>> items(Object var) {

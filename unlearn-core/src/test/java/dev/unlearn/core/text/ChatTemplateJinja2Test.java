@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unlearn.core.InvalidInputException;
@@ -46,7 +47,7 @@ class ChatTemplateJinja2Test {
         JsonNode exp = resource("expected.json");
         List<Arguments> out = new ArrayList<>();
         for (JsonNode c : exp.get("cases")) {
-            out.add(Arguments.of(c.get("template").asText(), c.get("conversation").asText(),
+            out.add(Arguments.of(c.get("template").asText(), c.get("conversation").asText() + (c.path("tools").asBoolean() ? " with tools" : ""),
                     c.get("add_generation_prompt").asBoolean(), c));
         }
         return out.stream();
@@ -64,15 +65,22 @@ class ChatTemplateJinja2Test {
                 ? text(template.substring(0, template.length() - "-crlf".length()) + ".jinja").replace("\n", "\r\n")
                 : text(template + ".jinja");
         ChatTemplate t = new ChatTemplate(source, template, specials).withClock(fixed);
-        List<ChatTemplate.Message> messages = new ArrayList<>();
-        for (JsonNode m : resource("conversations.json").get(conversation)) {
-            messages.add(new ChatTemplate.Message(m.get("role").asText(), m.get("content").asText()));
-        }
+        // each message whole (tool_calls, tool_call_id, name), as transformers passes it
+        List<Map<String, Object>> messages = JSON.convertValue(resource("conversations.json").get(c.get("conversation").asText()),
+                new TypeReference<List<Map<String, Object>>>() { });
+        Map<String, Object> extra = c.path("tools").asBoolean()
+                ? Map.of("tools", JSON.convertValue(resource("tools.json"), List.class)) : Map.of();
         if (c.has("error")) {
-            InvalidInputException e = assertThrows(InvalidInputException.class, () -> t.render(messages, agp));
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> t.renderMessages(messages, agp, extra));
             assertTrue(e.getMessage().contains(c.get("error").asText()), e.getMessage());
         } else {
-            assertEquals(c.get("output").asText(), t.render(messages, agp));
+            assertEquals(c.get("output").asText(), t.renderMessages(messages, agp, extra));
+        }
+        boolean plain = messages.stream().allMatch(m -> m.keySet().equals(java.util.Set.of("role", "content")));
+        if (plain && extra.isEmpty() && !c.has("error")) { // the toolkit's own path: role and content only
+            List<ChatTemplate.Message> ms = messages.stream()
+                    .map(m -> new ChatTemplate.Message((String) m.get("role"), (String) m.get("content"))).toList();
+            assertEquals(c.get("output").asText(), t.render(ms, agp));
         }
     }
 }

@@ -67,12 +67,12 @@ class PySliceTest {
         assertEquals("{{ py_str( py_slice(messages, none, none, -1) ) }}", PyEscapes.forJinjava("{{ messages[::-1] }}"));
         assertEquals("{{ py_str( py_slice(f(x)[0].y, 1, none, 2) ) }}", PyEscapes.forJinjava("{{ f(x)[0].y[1::2] }}"));
         assertEquals("{{ py_str( py_slice('ab]c', none, n+ 1, none) ) }}", PyEscapes.forJinjava("{{ 'ab]c'[:n+1:] }}"));
-        assertEquals("{%- set __unlearn_filtered0 = [] %}{% for m in messages %}{% if m.role != 'system' %}"
+        assertEquals("{%- set __unlearn_filtered0 = [] %}{% for m in py_iter(messages) %}{% if m.role != 'system' %}"
                 + "{% do __unlearn_filtered0.append(m) %}{% endif %}{% endfor %}{% for m in __unlearn_filtered0 -%}",
                 PyEscapes.forJinjava("{%- for m in messages if m.role != 'system' -%}"));
-        assertEquals("{% for m in (a if b else c) %}", PyEscapes.forJinjava("{% for m in (a if b else c) %}"));
+        assertEquals("{% for m in py_iter((a if b else c)) %}", PyEscapes.forJinjava("{% for m in (a if b else c) %}"));
         // several names (Mistral's "for key, val in tool.items() if key != 'return'"): [k, v] collected, then unpacked
-        assertEquals("{% set __unlearn_filtered0 = [] %}{% for k, v in d.items() %}{% if k %}"
+        assertEquals("{% set __unlearn_filtered0 = [] %}{% for k, v in py_iter(d.items()) %}{% if k %}"
                 + "{% do __unlearn_filtered0.append([k, v]) %}{% endif %}{% endfor %}{% for k, v in __unlearn_filtered0 %}"
                 + "{% endfor %}", PyEscapes.forJinjava("{% for (k, v) in d.items() if k %}{% endfor %}"));
         assertThrows(dev.unlearn.core.InvalidInputException.class,

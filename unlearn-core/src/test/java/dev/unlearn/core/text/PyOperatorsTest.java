@@ -1,0 +1,54 @@
+package dev.unlearn.core.text;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unlearn.core.InvalidInputException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where Python raises {@code TypeError} for {@code +}, the renderer refuses too, naming both types: Jinjava
+ * joined {@code 'x' + none} into {@code xnull} and {@code 'x' + {'a': 1}} into {@code x{a=1}}. (Successful
+ * additions, {@code ~}, loops and {@code format} are compared with jinja2 in {@link ChatTemplateJinja2Test},
+ * template {@code operators}; the TypeErrors here were checked with jinja2 3.1.6 by hand, since the two
+ * engines' messages differ.)
+ */
+class PyOperatorsTest {
+    private static String render(String template) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("role", "user");
+        m.put("content", null);
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("city", "Paris");
+        m.put("args", args);
+        return new ChatTemplate(template, "t.jinja", Map.of()).renderMessages(List.of(m), false, Map.of());
+    }
+
+    @Test
+    void addingWhatPythonCannotAddIsAnErrorNamingTheTypes() {
+        Map<String, String> cases = Map.of(
+                "{{ 'x' + messages[0].content }}", "'str' and 'NoneType' (a null or undefined value)",
+                "{{ 'x' + messages[0].args }}", "'str' and 'dict'",
+                "{{ messages[0].args + messages[0].args }}", "'dict' and 'dict'",
+                "{{ [1] + 2 }}", "'list' and 'int'",
+                "{{ 'n' + 1 }}", "'str' and 'int'",
+                "{{ 1.5 + 'a' }}", "'float' and 'str'");
+        cases.forEach((template, types) -> {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> render(template), template);
+            assertTrue(e.getMessage().contains("unsupported operand types for +: " + types), e.getMessage());
+        });
+    }
+
+    @Test
+    void pythonsAdditionsWork() {
+        assertEquals("xuser [1, 2] 3 2 1.5 True", render("{{ 'x' + messages[0].role }} {{ [1] + [2] }} {{ 1 + 2 }}"
+                + " {{ true + true }} {{ false + 1.5 }} {{ messages[0].role ~ '' == 'user' }}"));
+        assertEquals("city / Paris / <P><a>", render("{% for k in messages[0].args %}{{ k }}{% endfor %} / "
+                + "{% for k, v in messages[0].args.items() %}{{ v }}{% endfor %} / {% for c in 'Pa' %}<{{ c }}>{% endfor %}"));
+    }
+}
