@@ -1,5 +1,6 @@
 package dev.unlearn.cli.commands;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unlearn.cli.DeviceCommand;
@@ -13,6 +14,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,15 +25,21 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "chat-template", mixinStandardHelpOptions = true,
         header = "Render a conversation with a model's chat template.",
-        description = "Prints the rendered text exactly (no newline added). FILE.json is a list of {\"role\", \"content\"}"
-                + " objects. The template is chat_template.jinja or tokenizer_config.json's chat_template in --model,"
-                + " or --template FILE.jinja.")
+        description = "Prints the rendered text exactly (no newline added). FILE.json is a list of message objects, each"
+                + " with a string 'role' and a 'content' (a string, null, or a list of parts; it may be left out of an"
+                + " assistant message with 'tool_calls'). Every other field (tool_calls, tool_call_id, name, ...) reaches"
+                + " the template as it does in transformers' apply_chat_template. The template is chat_template.jinja or"
+                + " tokenizer_config.json's chat_template in --model, or --template FILE.jinja.")
 public class ChatTemplateCommand extends DeviceCommand {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model or tokenizer directory.")
     Path model;
 
     @Option(names = "--messages", required = true, paramLabel = "FILE.json", description = "The conversation.")
     Path messages;
+
+    @Option(names = "--tools", paramLabel = "FILE.json", description = "A list of tool definitions (JSON schemas), passed"
+            + " to the template as 'tools', as apply_chat_template(tools=...) does.")
+    Path tools;
 
     @Option(names = "--add-generation-prompt", description = "End with the assistant turn's opening.")
     boolean addGenerationPrompt;
@@ -41,35 +49,63 @@ public class ChatTemplateCommand extends DeviceCommand {
 
     @Override
     public Integer call() {
+        List<Map<String, Object>> conversation = read(messages);
+        Map<String, Object> extra = tools == null ? Map.of() : Map.of("tools", readTools(tools));
         ChatTemplate t = template != null
                 ? PromptTemplate.resolve("file:" + template, model, null).chatTemplate()
                 : ChatTemplate.fromDirectory(model).orElseThrow(() -> new InvalidInputException(model
                         + " has no chat template (neither " + ChatTemplate.TEMPLATE_FILE + " nor chat_template in "
                         + ChatTemplate.TOKENIZER_CONFIG + "); pass --template FILE.jinja"));
         PrintWriter out = out();
-        out.print(t.render(read(messages), addGenerationPrompt));
+        out.print(t.renderMessages(conversation, addGenerationPrompt, extra));
         out.flush();
         return ExitCodes.OK;
     }
 
-    static List<ChatTemplate.Message> read(Path f) {
-        JsonNode n;
+    private static JsonNode json(Path f) {
         try {
-            n = new ObjectMapper().readTree(f.toFile());
+            return JSON.readTree(f.toFile());
         } catch (IOException ex) {
             throw new InvalidInputException(f + ": cannot read JSON: " + ParseErrors.describe(ex), ex);
         }
+    }
+
+    /** The messages, each whole (maps, lists and scalars as jinja2 sees them). */
+    static List<Map<String, Object>> read(Path f) {
+        JsonNode n = json(f);
         if (n == null || !n.isArray()) {
             throw new InvalidInputException(f + ": expected a list of {\"role\", \"content\"} objects");
         }
-        List<ChatTemplate.Message> out = new ArrayList<>();
+        List<Map<String, Object>> out = new ArrayList<>();
         for (int i = 0; i < n.size(); i++) {
             JsonNode m = n.get(i);
-            if (!m.path("role").isTextual() || !m.path("content").isTextual()) {
-                throw new InvalidInputException(f + ": entry " + i + ": needs string 'role' and 'content', found " + m);
+            JsonNode content = m.path("content");
+            boolean contentOk = content.isTextual() || content.isNull() || content.isArray()
+                    || content.isMissingNode() && m.path("tool_calls").isArray();
+            if (!m.isObject() || !m.path("role").isTextual() || !contentOk) {
+                throw new InvalidInputException(f + ": entry " + i + ": needs a string 'role' and a 'content' (a string,"
+                        + " null or a list of parts; only an assistant message with 'tool_calls' may leave it out), found " + m);
             }
-            out.add(new ChatTemplate.Message(m.get("role").textValue(), m.get("content").textValue()));
+            out.add(JSON.convertValue(m, MAP));
         }
         return out;
     }
+
+    private static List<Object> readTools(Path f) {
+        JsonNode n = json(f);
+        if (n == null || !n.isArray()) {
+            throw new InvalidInputException(f + ": --tools expects a JSON list of tool definitions, found "
+                    + (n == null ? "nothing" : n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
+        }
+        for (int i = 0; i < n.size(); i++) {
+            if (!n.get(i).isObject()) {
+                throw new InvalidInputException(f + ": tool " + i + " must be a JSON object, found " + n.get(i));
+            }
+        }
+        return JSON.convertValue(n, LIST);
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+    private static final TypeReference<List<Object>> LIST = new TypeReference<>() { };
 }

@@ -55,6 +55,47 @@ class ModelFamiliesCliTest {
     }
 
     /**
+     * A conversation with tool calls: every message field (tool_calls, tool_call_id) and --tools reach the
+     * template as in transformers; a null content stays null, so '+' on it fails as Python's TypeError does.
+     */
+    @Test
+    void chatTemplatePassesToolCallsAndTools(@TempDir Path tmp) throws Exception {
+        Files.writeString(tmp.resolve("tokenizer_config.json"), "{\"eos_token\": \"</s>\"}");
+        Path t = Files.writeString(tmp.resolve("t.jinja"), "{% for t in tools %}[{{ t.function.name }}: "
+                + "{{ t.function.parameters.properties|list|join(',') }}]{% endfor %}{% for m in messages %}"
+                + "{% if m.tool_calls is defined %}{% for c in m.tool_calls %}{{ c.function.name }}("
+                + "{% for k in c.function.arguments %}{{ k }}={{ c.function.arguments[k]|tojson }}{% endfor %}){% endfor %}"
+                + "{% elif m.role == 'tool' %}<{{ m.tool_call_id }}:{{ m.content }}>{% else %}{{ m.role + ':' + m.content }}"
+                + "{% endif %}|{% endfor %}");
+        Path msgs = Files.writeString(tmp.resolve("m.json"), "[{\"role\": \"user\", \"content\": \"Weather?\"},"
+                + " {\"role\": \"assistant\", \"tool_calls\": [{\"type\": \"function\", \"function\": {\"name\": \"w\","
+                + " \"arguments\": {\"city\": \"Paris\", \"days\": 2}}}]},"
+                + " {\"role\": \"tool\", \"tool_call_id\": \"c1\", \"content\": \"18\"}]");
+        Path tools = Files.writeString(tmp.resolve("tools.json"), "[{\"type\": \"function\", \"function\": {\"name\": \"w\","
+                + " \"parameters\": {\"type\": \"object\", \"properties\": {\"city\": {}, \"days\": {}}}}}]");
+        CliRun r = CliRun.of("chat-template", "--model", tmp.toString(), "--messages", msgs.toString(), "--template",
+                t.toString(), "--tools", tools.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertEquals("[w: city,days]user:Weather?|w(city=\"Paris\"days=2)|<c1:18>|", r.out());
+        r = CliRun.of("chat-template", "--model", tmp.toString(), "--messages", msgs.toString(), "--template", t.toString());
+        assertEquals("user:Weather?|w(city=\"Paris\"days=2)|<c1:18>|", r.out(), r.toString());
+
+        Files.writeString(msgs, "[{\"role\": \"user\", \"content\": null}]");
+        r = CliRun.of("chat-template", "--model", tmp.toString(), "--messages", msgs.toString(), "--template", t.toString());
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("unsupported operand types for +: 'str' and 'NoneType'"), r.err());
+        Files.writeString(msgs, "[{\"role\": \"assistant\", \"name\": \"x\"}]");
+        r = CliRun.of("chat-template", "--model", tmp.toString(), "--messages", msgs.toString(), "--template", t.toString());
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("entry 0: needs a string 'role' and a 'content'"), r.err());
+        Files.writeString(msgs, "[{\"role\": \"user\", \"content\": \"hi\"}]");
+        Files.writeString(tools, "{\"name\": \"w\"}");
+        r = CliRun.of("chat-template", "--model", tmp.toString(), "--messages", msgs.toString(), "--tools", tools.toString());
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains(tools + ": --tools expects a JSON list of tool definitions, found object"), r.err());
+    }
+
+    /**
      * score with template auto on a model whose tokenizer_config.json has a chat template: the scored
      * tokens are exactly the answer's and the end-of-turn token; plain scores the answer and EOS.
      */
