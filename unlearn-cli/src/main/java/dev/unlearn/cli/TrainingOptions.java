@@ -63,7 +63,7 @@ public class TrainingOptions {
      */
     public static class Step {
         @Option(names = "--lr", paramLabel = "RATE",
-                description = "Learning rate (AdamW peak rate; tiny CPU models need ~1e-3). Default: ${DEFAULT-VALUE}.")
+                description = "Learning rate: AdamW's peak rate (finetune, forget) or the sign-SGD step (worst-case); tiny CPU models need ~1e-3. Default: ${DEFAULT-VALUE}.")
         String lr;
 
         @Option(names = "--batch-size", paramLabel = "N", description = "Samples per micro-batch (forget and retain each). Default: ${DEFAULT-VALUE}.")
