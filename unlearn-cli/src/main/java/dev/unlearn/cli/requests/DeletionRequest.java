@@ -6,6 +6,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.unlearn.cli.recipe.RecipeLoader;
 import dev.unlearn.core.io.ParseErrors;
 import dev.unlearn.core.train.TrainSettings;
@@ -110,8 +113,18 @@ public record DeletionRequest(
     /**
      * As strict as a policy file: a key given twice, content after the object and a number or boolean written as
      * a string are refused, since a request is the record of what a person asked for and must read one way.
+     * So is the converse, a number or boolean where a string belongs ({@code "request_id": 5},
+     * {@code "entities": [true]}): JSON has both, and the audit log would record a text the request did not hold.
      */
-    private static final ObjectMapper JSON = PolicySet.strict(new ObjectMapper());
+    private static final ObjectMapper JSON = textOnly(PolicySet.strict(new ObjectMapper()));
+
+    private static ObjectMapper textOnly(ObjectMapper m) {
+        for (CoercionInputShape shape : new CoercionInputShape[] {CoercionInputShape.Integer, CoercionInputShape.Float,
+            CoercionInputShape.Boolean}) {
+            m.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
+        }
+        return m;
+    }
 
     /** Reads and validates a request file against the built-in policies; errors name the file and the key. */
     public static DeletionRequest read(Path file) {

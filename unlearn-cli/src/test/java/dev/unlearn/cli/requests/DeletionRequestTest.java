@@ -60,6 +60,13 @@ class DeletionRequestTest {
         assertTrue(error(dir, none + "{\"exact_strings\": [\" \"]}}").contains("selectors.exact_strings[0]: expected a"));
         String quoted = error(dir, ok + ", \"thresholds\": {\"mia_auc_band\": \"0.1\"}}");
         assertTrue(quoted.contains("thresholds.mia_auc_band"), quoted);
+        // nor a string written as a number or boolean: the audit log would record "5" for 5
+        String number = error(dir, "{\"request_id\": 5, \"subject\": \"x\", \"selectors\": {\"entities\": [\"x\"]}}");
+        assertTrue(number.contains("request_id"), number);
+        String flag = error(dir, none + "{\"entities\": [true]}}");
+        assertTrue(flag.contains("selectors.entities[0]"), flag);
+        assertTrue(error(dir, "{\"request_id\": \"a\", \"subject\": 1.5, \"selectors\": {\"entities\": [\"x\"]}}")
+                .contains("subject"));
         String train = "{\"request_id\": \"a\", \"subject\": \"x\", \"selectors\": {\"entities\": [\"x\"]}, \"train\": ";
         String u = error(dir, train + "{\"lr\": 0.001, \"learningrate\": 1}}");
         assertTrue(u.contains("train.learningrate") && u.contains("grad_accum"), u);
