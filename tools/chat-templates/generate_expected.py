@@ -33,6 +33,7 @@ SPECIALS = {
     "trailing-newline": {"eos_token": "</s>"},
     "printing": {"eos_token": "</s>"},
     "operators": {"eos_token": "</s>"},
+    "neighbours": {"eos_token": "</s>"},
     # NAME-crlf: NAME.jinja with Windows line endings (made here and in the test, so git keeps one file)
     "qwen-style-crlf": {"eos_token": "<|im_end|>", "pad_token": "<|endoftext|>"},
     "mistral-style-crlf": {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"},

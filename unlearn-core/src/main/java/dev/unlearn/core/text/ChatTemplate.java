@@ -54,8 +54,7 @@ import java.util.Optional;
  * prints as an empty string and a variable set to {@code none} is not {@code defined}; a dict literal
  * nested in another inside {@code {{ }}} ends the tag at its {@code }}}; {@code upper} and
  * {@code lower} leave a non-string as it is; the {@code generation} block of assistant-mask templates is not supported; a loop's
- * {@code {% else %}} is rendered after every item instead of only for an empty loop; {@code loop.previtem}
- * and {@code loop.nextitem} are undefined; arithmetic on booleans other than {@code +} fails, as does
+ * {@code {% else %}} is rendered after every item instead of only for an empty loop; arithmetic on booleans other than {@code +} fails, as does
  * comparing a boolean with a number; {@code x|length is even} needs brackets,
  * {@code (x|length) is even}; the function {@code dict} does not exist, nor {@code str.join}.
  *
@@ -121,6 +120,10 @@ public final class ChatTemplate {
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_slice",
                 PyEscapes.class, "slice", Object.class, Object.class, Object.class, Object.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_iter", PyEscapes.class, "iterate", Object.class));
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_prev", PyEscapes.class, "previous",
+                Object.class, Object.class));
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_next", PyEscapes.class, "next",
+                Object.class, Object.class));
         jinjava.getGlobalContext().registerFilter(new PyJson.Filter());
         jinjava.getGlobalContext().registerExpTest(new PyStrings.IterableTest());
         PyFilters.all().forEach(jinjava.getGlobalContext()::registerFilter);

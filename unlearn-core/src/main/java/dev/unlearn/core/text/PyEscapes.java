@@ -27,7 +27,10 @@ import java.util.Set;
  *       fails; the value of a keyword argument gets brackets, {@code key=(value)}. A macro's
  *       signature is left alone.
  *   <li><b>Loops.</b> {@code {% for k in d %}} loops over {@code py_iter(d)}: a dict's keys and a
- *       string's characters, where Jinjava visits a dict's values and takes a string whole.
+ *       string's characters, where Jinjava visits a dict's values and takes a string whole. In a
+ *       template that uses {@code loop.previtem} or {@code loop.nextitem}, which Jinjava's loop lacks, each
+ *       loop first sets its items to a list, and those become {@code py_prev(list, loop.index0)} and
+ *       {@code py_next(list, loop.index0)}.
  *       {@code {% for m in messages if m.role != 'system' %}} becomes a loop that
  *       collects the passing items and a loop over them ({@link #loopFilter}); Jinjava would loop over
  *       nothing.
@@ -45,6 +48,9 @@ final class PyEscapes {
         StringBuilder out = new StringBuilder(src.length());
         int i = 0;
         int n = src.length();
+        // loop.previtem / loop.nextitem: each loop keeps its items in a list (its name, or "" when it does not)
+        boolean neighbours = src.contains("previtem") || src.contains("nextitem");
+        java.util.Deque<String> loops = new java.util.ArrayDeque<>();
         while (i < n) {
             if (src.startsWith("{#", i) || src.startsWith("{%", i)) {
                 lstripBlock(src, i, out);
@@ -64,19 +70,29 @@ final class PyEscapes {
                     i = e;
                     continue;
                 }
-                int filtered = close.equals("%}") && tagIs(src, i, "for") ? loopFilter(src, i, out, filters)
+                boolean forTag = close.equals("%}") && tagIs(src, i, "for");
+                if (close.equals("%}") && tagIs(src, i, "endfor") && !loops.isEmpty()) {
+                    loops.pop();
+                }
+                int from = out.length();
+                int filtered = forTag ? loopFilter(src, i, out, filters, neighbours ? loops : null)
                         : close.equals("}}") ? printed(src, i, out, filters) : -1;
-                if (filtered >= 0) {
-                    i = filtered;
-                    continue;
+                if (forTag && filtered < 0 && neighbours) {
+                    loops.push("");
                 }
-                out.append(src, i, i + 2);
-                // a macro's signature is not an expression: Jinjava reads its defaults its own way
-                i = code(src, i + 2, close, out, !(close.equals("%}") && tagIs(src, i, "macro")), filters);
-                if (i < n) {
-                    out.append(close);
-                    i += 2;
+                if (filtered < 0) {
+                    out.append(src, i, i + 2);
+                    // a macro's signature is not an expression: Jinjava reads its defaults its own way
+                    filtered = code(src, i + 2, close, out, !(close.equals("%}") && tagIs(src, i, "macro")), filters);
+                    if (filtered < n) {
+                        out.append(close);
+                        filtered += 2;
+                    }
                 }
+                if (!forTag && !loops.isEmpty() && !loops.peek().isEmpty()) {
+                    neighbourItems(out, from, loops.peek());
+                }
+                i = filtered;
             } else {
                 out.append(src.charAt(i++));
             }
@@ -113,7 +129,7 @@ final class PyEscapes {
      * conditional expression and loops over nothing). Returns the index after the tag, or -1 when it is
      * left as written (no {@code in}, or a {@code recursive} loop).
      */
-    private static int loopFilter(String src, int i, StringBuilder out, Set<String> filters) {
+    private static int loopFilter(String src, int i, StringBuilder out, Set<String> filters, java.util.Deque<String> loops) {
         Bounds t = bounds(src, i, "%}");
         if (t == null) {
             return -1;
@@ -127,10 +143,19 @@ final class PyEscapes {
         if (in < 0 || topLevelWord(body, "recursive", in + 2) >= 0) {
             return -1;
         }
-        if (cond < 0) {
+        if (cond < 0 && loops == null) {
             out.append(src, i, cs).append(body, 0, in + 2).append(" py_iter(");
             code(body.substring(in + 2).trim(), 0, null, out, true, filters);
             out.append(") ").append(src, ce, te + 2);
+            return te + 2;
+        }
+        if (cond < 0) { // the items in a list of their own, for loop.previtem and loop.nextitem
+            String list = "__unlearn_items" + out.length();
+            out.append(src, i, cs).append(" set ").append(list).append(" = py_iter(");
+            code(body.substring(in + 2).trim(), 0, null, out, true, filters);
+            out.append(") %}{% ").append(body, body.indexOf("for"), in + 2).append(' ').append(list).append(' ')
+                    .append(src, ce, te + 2);
+            loops.push(list);
             return te + 2;
         }
         String target = body.substring(body.indexOf("for") + 3, in).trim();
@@ -148,7 +173,37 @@ final class PyEscapes {
         code(body.substring(cond + 2).trim(), 0, null, out, true, filters);
         out.append(" %}{% do ").append(list).append(".append(").append(item).append(") %}{% endif %}{% endfor %}")
                 .append("{% for ").append(names).append(" in ").append(list).append(' ').append(src, ce, te + 2);
+        if (loops != null) {
+            loops.push(list);
+        }
         return te + 2;
+    }
+
+    /**
+     * In the code written to {@code out} from {@code from} on, inside a loop over the list {@code list}:
+     * {@code loop.previtem} becomes {@code py_prev(list, loop.index0)} and {@code loop.nextitem}
+     * {@code py_next(list, loop.index0)} ({@link #previous}, {@link #next}), which Jinjava's loop lacks.
+     */
+    private static void neighbourItems(StringBuilder out, int from, String list) {
+        String code = out.substring(from);
+        String rewritten = code.replaceAll("\\bloop\\.previtem\\b", "py_prev(" + list + ", loop.index0)")
+                .replaceAll("\\bloop\\.nextitem\\b", "py_next(" + list + ", loop.index0)");
+        if (!rewritten.equals(code)) {
+            out.setLength(from);
+            out.append(rewritten);
+        }
+    }
+
+    /** jinja2's {@code loop.previtem}: the item before index {@code i}, undefined (null) at the first. */
+    public static Object previous(Object items, Object i) {
+        int k = ((Number) i).intValue();
+        return items instanceof List<?> l && k > 0 && k <= l.size() ? l.get(k - 1) : null;
+    }
+
+    /** jinja2's {@code loop.nextitem}: the item after index {@code i}, undefined (null) at the last. */
+    public static Object next(Object items, Object i) {
+        int k = ((Number) i).intValue();
+        return items instanceof List<?> l && k + 1 < l.size() ? l.get(k + 1) : null;
     }
 
     /**
