@@ -61,7 +61,8 @@ import java.util.Optional;
  * <p>Expressions follow Python's operators ({@link PyOperators}): {@code +} joins two strings or two lists
  * and adds numbers, and refuses anything else as Python's {@code TypeError} does (Jinjava printed
  * {@code 'x' + none} as {@code xnull}); {@code ~} joins {@code str()}s; a unary {@code not} covers the
- * comparison after it ({@code not a == b}). Loops over a dict visit its keys and over a string its
+ * comparison after it ({@code not a == b}); truth is Python's (Jinjava took the string {@code "false"} as
+ * false), and {@code and} / {@code or} give an operand. Loops over a dict visit its keys and over a string its
  * characters ({@link PyEscapes}); {@code format} is Python's {@code %} ({@link PyFormat}); {@code list} and
  * {@code join} iterate and print as Python does. Messages may carry any JSON fields
  * ({@link #renderMessages}).
@@ -120,6 +121,7 @@ public final class ChatTemplate {
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_slice",
                 PyEscapes.class, "slice", Object.class, Object.class, Object.class, Object.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_iter", PyEscapes.class, "iterate", Object.class));
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_bool", PyOperators.class, "bool", Object.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_prev", PyEscapes.class, "previous",
                 Object.class, Object.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_next", PyEscapes.class, "next",

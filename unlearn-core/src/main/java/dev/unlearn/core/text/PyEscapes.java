@@ -76,7 +76,8 @@ final class PyEscapes {
                 }
                 int from = out.length();
                 int filtered = forTag ? loopFilter(src, i, out, filters, neighbours ? loops : null)
-                        : close.equals("}}") ? printed(src, i, out, filters) : -1;
+                        : close.equals("}}") ? printed(src, i, out, filters)
+                        : tagIs(src, i, "if") || tagIs(src, i, "elif") ? condition(src, i, out, filters) : -1;
                 if (forTag && filtered < 0 && neighbours) {
                     loops.push("");
                 }
@@ -169,9 +170,9 @@ final class PyEscapes {
         String list = "__unlearn_filtered" + out.length();
         out.append(src, i, cs).append(" set ").append(list).append(" = [] %}{% for ").append(names).append(" in py_iter(");
         code(body.substring(in + 2, cond).trim(), 0, null, out, true, filters);
-        out.append(") %}{% if ");
+        out.append(") %}{% if py_bool(");
         code(body.substring(cond + 2).trim(), 0, null, out, true, filters);
-        out.append(" %}{% do ").append(list).append(".append(").append(item).append(") %}{% endif %}{% endfor %}")
+        out.append(") %}{% do ").append(list).append(".append(").append(item).append(") %}{% endif %}{% endfor %}")
                 .append("{% for ").append(names).append(" in ").append(list).append(' ').append(src, ce, te + 2);
         if (loops != null) {
             loops.push(list);
@@ -220,6 +221,25 @@ final class PyEscapes {
         }
         out.append(src, i, t.code()).append(" py_str(");
         code(src.substring(t.code(), t.codeEnd()), 0, null, out, true, filters);
+        out.append(") ").append(src, t.codeEnd(), t.close() + 2);
+        return t.close() + 2;
+    }
+
+    /**
+     * At an {@code if} or {@code elif} tag ({@code src[i] == '{'}): writes its condition as
+     * {@code py_bool(cond)}, so that it is tested with Python's truth ({@link PyOperators#truthy}; Jinjava
+     * takes the string {@code "false"} as false). Returns the index after the tag, or -1 when it has no end.
+     */
+    private static int condition(String src, int i, StringBuilder out, Set<String> filters) {
+        Bounds t = bounds(src, i, "%}");
+        if (t == null) {
+            return -1;
+        }
+        String body = src.substring(t.code(), t.codeEnd());
+        int kw = body.indexOf(tagIs(src, i, "if") ? "if" : "elif");
+        int condStart = kw + (tagIs(src, i, "if") ? 2 : 4);
+        out.append(src, i, t.code()).append(body, 0, condStart).append(" py_bool(");
+        code(body.substring(condStart).trim(), 0, null, out, true, filters);
         out.append(") ").append(src, t.codeEnd(), t.close() + 2);
         return t.close() + 2;
     }

@@ -6,6 +6,7 @@ import com.hubspot.jinjava.el.ExtendedSyntaxBuilder;
 import com.hubspot.jinjava.el.TruthyTypeConverter;
 import com.hubspot.jinjava.el.ext.AdditionOperator;
 import com.hubspot.jinjava.el.ext.ExtendedParser;
+import com.hubspot.jinjava.el.ext.OrOperator;
 import com.hubspot.jinjava.el.ext.StringConcatOperator;
 import com.hubspot.jinjava.objects.SafeString;
 import java.util.ArrayList;
@@ -15,11 +16,13 @@ import java.util.Properties;
 import jinjava.de.odysseus.el.ExpressionFactoryImpl;
 import jinjava.de.odysseus.el.misc.NumberOperations;
 import jinjava.de.odysseus.el.misc.TypeConverter;
+import jinjava.de.odysseus.el.tree.Bindings;
 import jinjava.de.odysseus.el.tree.TreeBuilder;
 import jinjava.de.odysseus.el.tree.impl.Builder;
 import jinjava.de.odysseus.el.tree.impl.Parser;
 import jinjava.de.odysseus.el.tree.impl.ast.AstBinary;
 import jinjava.de.odysseus.el.tree.impl.ast.AstNode;
+import jinjava.javax.el.ELContext;
 import jinjava.javax.el.ExpressionFactory;
 
 /**
@@ -35,6 +38,9 @@ import jinjava.javax.el.ExpressionFactory;
  *       of rendering {@code null}.</li>
  *   <li>{@code a ~ b} ({@link #concat}): {@code str(a) + str(b)} with {@link PyRepr#str}, the same text
  *       that {@code {{ a }}} prints.</li>
+ *   <li>Truth ({@link #truthy}), in {@code not}, {@code x if c else y} and the {@code if} tags: the string
+ *       {@code "false"} is true, as every non-empty string (Jinjava took it as false); {@code a and b} and
+ *       {@code a or b} give an operand, as in Python, not a boolean.</li>
  * </ul>
  *
  * Jinjava builds its expression parser inside its constructor; {@link Engine} swaps in
@@ -59,15 +65,25 @@ final class PyOperators {
         }
     }
 
-    /** Jinjava's own factory (its type converter, default cache), building {@link PyParser}s. */
+    /** Jinjava's own factory (its type converter with Python's truth, default cache), building {@link PyParser}s. */
     private static final class Factory extends ExpressionFactoryImpl {
         Factory() {
-            super(new Properties(), new TruthyTypeConverter());
+            super(new Properties(), new Converter());
         }
 
         @Override
         protected TreeBuilder createTreeBuilder(Properties properties, Builder.Feature... features) {
             return new SyntaxBuilder(features);
+        }
+    }
+
+    /** Jinjava's converter, with Python's truth for {@code not} and {@code x if c else y} ({@link #truthy}). */
+    private static final class Converter extends TruthyTypeConverter {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected Boolean coerceToBoolean(Object value) {
+            return truthy(value);
         }
     }
 
@@ -98,8 +114,76 @@ final class PyOperators {
 
         @Override
         protected AstBinary createAstBinary(AstNode left, AstNode right, AstBinary.Operator operator) {
-            return super.createAstBinary(left, right, operator == AdditionOperator.OP ? ADD : operator);
+            AstBinary.Operator op = operator == AdditionOperator.OP ? ADD : operator == AstBinary.AND ? AND
+                    : operator == OrOperator.OP ? OR : operator;
+            return super.createAstBinary(left, right, op);
         }
+    }
+
+    /** Python's {@code a and b}: {@code a} when it is false, else {@code b} (evaluated only then). */
+    private static final AstBinary.Operator AND = new AstBinary.Operator() {
+        @Override
+        public Object eval(Bindings bindings, ELContext context, AstNode left, AstNode right) {
+            Object a = left.eval(bindings, context);
+            return truthy(a) ? right.eval(bindings, context) : a;
+        }
+
+        @Override
+        public String toString() {
+            return "and";
+        }
+    };
+
+    /** Python's {@code a or b}: {@code a} when it is true, else {@code b} (evaluated only then). */
+    private static final AstBinary.Operator OR = new AstBinary.Operator() {
+        @Override
+        public Object eval(Bindings bindings, ELContext context, AstNode left, AstNode right) {
+            Object a = left.eval(bindings, context);
+            return truthy(a) ? a : right.eval(bindings, context);
+        }
+
+        @Override
+        public String toString() {
+            return "or";
+        }
+    };
+
+    /**
+     * Python's truth of a template value: false for null (None or undefined), {@code False}, a zero, and an
+     * empty string, list or dict; true otherwise. Jinjava's also takes the string {@code "false"} (any case)
+     * as false, so a message whose content is "False" was skipped by {@code {% if message.content %}}.
+     */
+    static boolean truthy(Object x) {
+        if (x == null) {
+            return false;
+        }
+        if (x instanceof Boolean b) {
+            return b;
+        }
+        if (x instanceof java.math.BigDecimal d) {
+            return d.signum() != 0;
+        }
+        if (x instanceof java.math.BigInteger d) {
+            return d.signum() != 0;
+        }
+        if (x instanceof Number n) {
+            return n.doubleValue() != 0;
+        }
+        if (isString(x)) {
+            return !x.toString().isEmpty();
+        }
+        if (x instanceof java.util.Collection<?> c) {
+            return !c.isEmpty();
+        }
+        if (x instanceof Map<?, ?> m) {
+            return !m.isEmpty();
+        }
+        return com.hubspot.jinjava.util.ObjectTruthValue.evaluate(x);
+    }
+
+    /** {@code py_bool(x)}, which {@link PyEscapes} wraps round every {@code if} and {@code elif} condition. */
+    public static Boolean bool(Object x) {
+        return truthy(x);
     }
 
     private static final AstBinary.Operator ADD = new AstBinary.SimpleOperator() {

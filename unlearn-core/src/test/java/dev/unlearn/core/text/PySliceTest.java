@@ -56,7 +56,7 @@ class PySliceTest {
     @Test
     void theRewriteLeavesWhatJinjavaAlreadyReadsAlone() {
         for (String same : new String[] {"{% macro f(a=1, b=x|length - 1) %}{% endmacro %}", "{% set a, b = 1, 2 %}",
-            "{% if a == b and c != d %}", "{% raw %}{{ x[::-1] }}{% endraw %}", "{# x[::-1] #}", "text [::-1] a=b+1"}) {
+"{% raw %}{{ x[::-1] }}{% endraw %}", "{# x[::-1] #}", "text [::-1] a=b+1"}) {
             assertEquals(same, PyEscapes.forJinjava(same), same);
         }
         // what {{ x }} prints is Python's str(x): the expression becomes py_str's argument, otherwise as written
@@ -64,15 +64,18 @@ class PySliceTest {
             assertEquals("{{ py_str(" + same + ") }}", PyEscapes.forJinjava("{{" + same + "}}"), same);
         }
         assertEquals("{{- py_str( x ) -}}", PyEscapes.forJinjava("{{- x -}}"));
+        // an if or elif condition is tested with Python's truth: py_bool(condition)
+        assertEquals("{% if py_bool(a == b and c != d) %}", PyEscapes.forJinjava("{% if a == b and c != d %}"));
+        assertEquals("{%- elif py_bool(not ( x)) -%}", PyEscapes.forJinjava("{%- elif not x -%}"));
         assertEquals("{{ py_str( py_slice(messages, none, none, -1) ) }}", PyEscapes.forJinjava("{{ messages[::-1] }}"));
         assertEquals("{{ py_str( py_slice(f(x)[0].y, 1, none, 2) ) }}", PyEscapes.forJinjava("{{ f(x)[0].y[1::2] }}"));
         assertEquals("{{ py_str( py_slice('ab]c', none, n+ 1, none) ) }}", PyEscapes.forJinjava("{{ 'ab]c'[:n+1:] }}"));
-        assertEquals("{%- set __unlearn_filtered0 = [] %}{% for m in py_iter(messages) %}{% if m.role != 'system' %}"
+        assertEquals("{%- set __unlearn_filtered0 = [] %}{% for m in py_iter(messages) %}{% if py_bool(m.role != 'system') %}"
                 + "{% do __unlearn_filtered0.append(m) %}{% endif %}{% endfor %}{% for m in __unlearn_filtered0 -%}",
                 PyEscapes.forJinjava("{%- for m in messages if m.role != 'system' -%}"));
         assertEquals("{% for m in py_iter((a if b else c)) %}", PyEscapes.forJinjava("{% for m in (a if b else c) %}"));
         // several names (Mistral's "for key, val in tool.items() if key != 'return'"): [k, v] collected, then unpacked
-        assertEquals("{% set __unlearn_filtered0 = [] %}{% for k, v in py_iter(d.items()) %}{% if k %}"
+        assertEquals("{% set __unlearn_filtered0 = [] %}{% for k, v in py_iter(d.items()) %}{% if py_bool(k) %}"
                 + "{% do __unlearn_filtered0.append([k, v]) %}{% endif %}{% endfor %}{% for k, v in __unlearn_filtered0 %}"
                 + "{% endfor %}", PyEscapes.forJinjava("{% for (k, v) in d.items() if k %}{% endfor %}"));
         assertThrows(dev.unlearn.core.InvalidInputException.class,
