@@ -51,18 +51,21 @@ import java.util.Optional;
  * the Python methods templates call ({@code strip}, {@code startswith}, {@code split}, ...; see
  * {@link PyStrings}). Known remaining differences, found by rendering expressions and 30 published
  * templates with both: Jinjava has one null for jinja2's undefined and {@code none}, so {@code none}
- * prints as an empty string and a variable set to {@code none} is not {@code defined}; a dict literal
- * nested in another inside {@code {{ }}} ends the tag at its {@code }}}; {@code upper} and
- * {@code lower} leave a non-string as it is; the {@code generation} block of assistant-mask templates is not supported; a loop's
- * {@code {% else %}} is rendered after every item instead of only for an empty loop; arithmetic on booleans other than {@code +} fails, as does
- * comparing a boolean with a number; {@code x|length is even} needs brackets,
+ * prints as an empty string and a variable set to {@code none} is not {@code defined}, and an attribute of
+ * an undefined value is empty where jinja2 raises; a dict literal
+ * nested in another inside {@code {{ }}} ends the tag at its {@code }}}; the {@code generation} block of assistant-mask templates is not supported; a loop's
+ * {@code {% else %}} is rendered after every item instead of only for an empty loop; {@code -} and
+ * {@code /} fail on booleans, and {@code <} and {@code >} between a boolean and a number fail (between
+ * other types they give false where Python raises); {@code x|length is even} needs brackets,
  * {@code (x|length) is even}; the function {@code dict} does not exist, nor {@code str.join}.
  *
  * <p>Expressions follow Python's operators ({@link PyOperators}): {@code +} joins two strings or two lists
  * and adds numbers, and refuses anything else as Python's {@code TypeError} does (Jinjava printed
  * {@code 'x' + none} as {@code xnull}); {@code ~} joins {@code str()}s; a unary {@code not} covers the
- * comparison after it ({@code not a == b}); truth is Python's (Jinjava took the string {@code "false"} as
- * false), and {@code and} / {@code or} give an operand. Loops over a dict visit its keys and over a string its
+ * comparison after it ({@code not a == b}); {@code ==} and {@code !=} compare as Python does, values of
+ * different types being unequal (Jinjava coerced one to the other and failed); {@code *} repeats a
+ * string or list; {@code %} takes the divisor's sign and formats a string; truth is Python's (Jinjava took
+ * the string {@code "false"} as false), and {@code and} / {@code or} give an operand. Loops over a dict visit its keys and over a string its
  * characters ({@link PyEscapes}); {@code format} is Python's {@code %} ({@link PyFormat}); {@code list} and
  * {@code join} iterate and print as Python does. Messages may carry any JSON fields
  * ({@link #renderMessages}).
@@ -300,6 +303,11 @@ public final class ChatTemplate {
             if (e.getException() != null && findRaised(e.getException()) != null) {
                 msg = findRaised(e.getException());
                 throw new InvalidInputException("chat template " + name + " raised an exception: " + msg);
+            }
+            for (Throwable x = e.getException(); x != null; x = x.getCause()) {
+                if (x instanceof PyOperators.OperatorError oe) { // Python's TypeError, as the operator wrote it
+                    throw new InvalidInputException("chat template " + name + ": line " + e.getLineno() + ": " + oe.text());
+                }
             }
             Throwable root = e.getException();
             while (root != null && root.getCause() != null) {

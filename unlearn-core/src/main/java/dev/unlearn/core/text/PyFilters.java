@@ -16,7 +16,9 @@ import java.util.Map;
  * leaves an undefined value empty (Jinjava gives {@code null}), and {@code format} is Python's {@code %}
  * ({@link PyFormat}; Jinjava's is Java's {@code String.format}); {@code list} and {@code join} take a
  * dict's keys and a string's characters, and {@code join} prints each item as {@code {{ x }}} does
- * (Jinjava's gave {@code [{a=1}]} for a dict and {@code true} for a boolean).
+ * (Jinjava's gave {@code [{a=1}]} for a dict and {@code true} for a boolean); {@code first} and
+ * {@code last} of a string are characters; {@code lower} and {@code upper} take {@code str(x)} of a
+ * non-string, as Python's filters do.
  */
 final class PyFilters {
     private PyFilters() {}
@@ -27,6 +29,13 @@ final class PyFilters {
                 new Simple("max", (var, args, kwargs) -> extreme("max", 1, var, args, kwargs)),
                 new Simple("min", (var, args, kwargs) -> extreme("min", -1, var, args, kwargs)), STRING, TRIM, FORMAT,
                 new Simple("list", (var, args, kwargs) -> list(var)),
+                new Simple("lower", (var, args, kwargs) -> PyRepr.str(var).toLowerCase(Locale.ROOT)),
+                new Simple("upper", (var, args, kwargs) -> PyRepr.str(var).toUpperCase(Locale.ROOT)),
+                new Simple("int", (var, args, kwargs) -> toInt(var, kwargs.getOrDefault("default", args.length > 0 ? args[0] : 0L),
+                        kwargs.getOrDefault("base", args.length > 1 ? args[1] : 10L))),
+                new Simple("float", (var, args, kwargs) -> toFloat(var, kwargs.getOrDefault("default", args.length > 0 ? args[0] : 0.0))),
+                new Simple("first", (var, args, kwargs) -> end(var, true)),
+                new Simple("last", (var, args, kwargs) -> end(var, false)),
                 new Simple("join", (var, args, kwargs) -> join(var, kwargs.getOrDefault("d", args.length > 0 ? args[0] : ""),
                         kwargs.getOrDefault("attribute", args.length > 1 ? args[1] : null))));
     }
@@ -45,6 +54,62 @@ final class PyFilters {
             throw new IllegalArgumentException("list: '" + PyOperators.typeName(var) + "' object is not iterable");
         }
         return out;
+    }
+
+    /**
+     * jinja2's {@code x|int(default, base)}: a boolean is 0 or 1, a float is cut towards zero, a string is
+     * read in {@code base} (else as a float, then cut); anything else, or a string that is no number, gives
+     * {@code default}.
+     */
+    private static Object toInt(Object var, Object dflt, Object base) {
+        if (var instanceof Boolean b) {
+            return b ? 1L : 0L;
+        }
+        if (var instanceof Double || var instanceof Float) {
+            double d = ((Number) var).doubleValue();
+            return Double.isFinite(d) ? (Object) new java.math.BigDecimal(d).toBigInteger().longValue() : dflt;
+        }
+        if (var instanceof Number n) {
+            return n.longValue();
+        }
+        if (var instanceof CharSequence || var instanceof com.hubspot.jinjava.objects.SafeString) {
+            String t = var.toString().strip().replace("_", "");
+            try {
+                return Long.parseLong(t.startsWith("+") ? t.substring(1) : t, ((Number) base).intValue());
+            } catch (NumberFormatException e) {
+                Object f = toFloat(var, null);
+                return f instanceof Double d && Double.isFinite(d) ? (Object) (long) d.doubleValue() : dflt;
+            }
+        }
+        return dflt;
+    }
+
+    /** jinja2's {@code x|float(default)}: Python's {@code float(x)}, or {@code default} when it fails. */
+    private static Object toFloat(Object var, Object dflt) {
+        if (var instanceof Boolean b) {
+            return b ? 1.0 : 0.0;
+        }
+        if (var instanceof Number n) {
+            return n.doubleValue();
+        }
+        if (var instanceof CharSequence || var instanceof com.hubspot.jinjava.objects.SafeString) {
+            String t = var.toString().strip().toLowerCase(Locale.ROOT);
+            String u = t.startsWith("+") || t.startsWith("-") ? t.substring(1) : t;
+            if (u.equals("inf") || u.equals("infinity") || u.equals("nan")) {
+                double v = u.equals("nan") ? Double.NaN : Double.POSITIVE_INFINITY;
+                return t.startsWith("-") ? -v : v;
+            }
+            if (t.matches("[+-]?(\\d[\\d_]*(\\.[\\d_]*)?|\\.\\d[\\d_]*)(e[+-]?\\d+)?")) {
+                return Double.parseDouble(t.replace("_", ""));
+            }
+        }
+        return dflt;
+    }
+
+    /** {@code seq|first} and {@code seq|last}: of a string its character, of a dict its key; undefined when empty. */
+    private static Object end(Object var, boolean first) {
+        List<Object> items = list(var);
+        return items.isEmpty() ? null : items.get(first ? 0 : items.size() - 1);
     }
 
     /** {@code seq|join(d, attribute)}: {@code str(d).join(str(x) for x in seq)}, each item as {{ x }} prints it. */

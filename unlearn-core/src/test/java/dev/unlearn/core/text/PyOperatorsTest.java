@@ -45,6 +45,23 @@ class PyOperatorsTest {
     }
 
     @Test
+    void multiplyingMembershipAndModuloFailWherePythonRaises() {
+        Map<String, String> cases = Map.of(
+                "{{ 'a' * 'b' }}", "unsupported operand types for *: 'str' and 'str'",
+                "{{ messages[0].args * 2 }}", "unsupported operand types for *: 'dict' and 'int'",
+                "{{ 1 in 'abc' }}", "'in <string>' requires string as left operand, not int",
+                "{{ 'a' in 3 }}", "argument of type 'int' is not iterable",
+                "{{ 1 % 0 }}", "integer modulo by zero",
+                "{{ [1] % 2 }}", "unsupported operand types for %: 'list' and 'int'");
+        cases.forEach((template, message) -> {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> render(template), template);
+            assertTrue(e.getMessage().contains(message), e.getMessage());
+        });
+        // where Jinjava coerced and failed, Python compares: different types are unequal
+        assertEquals("True False True", render("{{ 2 != 'x' }} {{ messages[0].args == [] }} {{ messages[0].content == none }}"));
+    }
+
+    @Test
     void pythonsAdditionsWork() {
         assertEquals("xuser [1, 2] 3 2 1.5 True", render("{{ 'x' + messages[0].role }} {{ [1] + [2] }} {{ 1 + 2 }}"
                 + " {{ true + true }} {{ false + 1.5 }} {{ messages[0].role ~ '' == 'user' }}"));
