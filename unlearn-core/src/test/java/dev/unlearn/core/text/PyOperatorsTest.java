@@ -38,10 +38,13 @@ class PyOperatorsTest {
                 "{{ [1] + 2 }}", "'list' and 'int'",
                 "{{ 'n' + 1 }}", "'str' and 'int'",
                 "{{ 1.5 + 'a' }}", "'float' and 'str'");
-        cases.forEach((template, types) -> {
-            InvalidInputException e = assertThrows(InvalidInputException.class, () -> render(template), template);
-            assertTrue(e.getMessage().contains("unsupported operand types for +: " + types), e.getMessage());
-        });
+        cases.forEach((template, types) -> refused(template, "unsupported operand types for +: " + types));
+    }
+
+    /** Rendering {@code template} fails with an error whose message holds {@code message}. */
+    private static void refused(String template, String message) {
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> render(template), template);
+        assertTrue(e.getMessage().contains(message), e.getMessage());
     }
 
     @Test
@@ -53,10 +56,7 @@ class PyOperatorsTest {
                 "{{ 'a' in 3 }}", "argument of type 'int' is not iterable",
                 "{{ 1 % 0 }}", "integer modulo by zero",
                 "{{ [1] % 2 }}", "unsupported operand types for %: 'list' and 'int'");
-        cases.forEach((template, message) -> {
-            InvalidInputException e = assertThrows(InvalidInputException.class, () -> render(template), template);
-            assertTrue(e.getMessage().contains(message), e.getMessage());
-        });
+        cases.forEach(PyOperatorsTest::refused);
         // where Jinjava coerced and failed, Python compares: different types are unequal
         assertEquals("True False True", render("{{ 2 != 'x' }} {{ messages[0].args == [] }} {{ messages[0].content == none }}"));
     }
