@@ -10,6 +10,7 @@ transformers.utils.chat_template_utils._compile_jinja_template: ImmutableSandbox
 trim_blocks and lstrip_blocks, the loopcontrols extension, a tojson filter that calls
 json.dumps(ensure_ascii=False), and the raise_exception / strftime_now globals. strftime_now reads a
 fixed time (2025-04-10 14:30:00) so that the outputs do not depend on the day they are generated.
+As transformers does, every render passes tools and documents (None unless given).
 """
 import datetime
 import json
@@ -82,7 +83,8 @@ def main():
             for with_tools in ([False, True] if conv_name in WITH_TOOLS else [False]):
                 for agp in (False, True):
                     case = {"template": name, "conversation": conv_name, "add_generation_prompt": agp}
-                    extra = dict(SPECIALS[name])
+                    # as transformers' render_jinja_template: tools and documents are always passed, None when absent
+                    extra = dict(SPECIALS[name], tools=None, documents=None)
                     if with_tools:
                         case["tools"] = True
                         extra["tools"] = tools
@@ -90,6 +92,9 @@ def main():
                         case["output"] = template.render(messages=messages, add_generation_prompt=agp, **extra)
                     except jinja2.exceptions.TemplateError as ex:
                         case["error"] = str(ex)
+                    except TypeError as ex:  # Python's own (a None content added to a string): messages differ
+                        case["error"] = str(ex)
+                        case["error_type"] = "TypeError"
                     cases.append(case)
     out = {"generator": "tools/chat-templates/generate_expected.py", "jinja2": jinja2.__version__,
            "now": NOW.isoformat(), "specials": SPECIALS, "cases": cases}

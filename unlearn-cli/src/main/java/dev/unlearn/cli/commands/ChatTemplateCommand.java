@@ -38,7 +38,7 @@ public class ChatTemplateCommand extends DeviceCommand {
     Path messages;
 
     @Option(names = "--tools", paramLabel = "FILE.json", description = "A list of tool definitions (JSON schemas), passed"
-            + " to the template as 'tools', as apply_chat_template(tools=...) does.")
+            + " to the template as 'tools', as apply_chat_template(tools=...) does (without it, tools is None).")
     Path tools;
 
     @Option(names = "--add-generation-prompt", description = "End with the assistant turn's opening.")

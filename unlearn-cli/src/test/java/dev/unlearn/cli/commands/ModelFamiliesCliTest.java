@@ -1,6 +1,7 @@
 package dev.unlearn.cli.commands;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,7 +62,7 @@ class ModelFamiliesCliTest {
     @Test
     void chatTemplatePassesToolCallsAndTools(@TempDir Path tmp) throws Exception {
         Files.writeString(tmp.resolve("tokenizer_config.json"), "{\"eos_token\": \"</s>\"}");
-        Path t = Files.writeString(tmp.resolve("t.jinja"), "{% for t in tools %}[{{ t.function.name }}: "
+        Path t = Files.writeString(tmp.resolve("t.jinja"), "{% for t in tools or [] %}[{{ t.function.name }}: "
                 + "{{ t.function.parameters.properties|list|join(',') }}]{% endfor %}{% for m in messages %}"
                 + "{% if m.tool_calls is defined %}{% for c in m.tool_calls %}{{ c.function.name }}("
                 + "{% for k in c.function.arguments %}{{ k }}={{ c.function.arguments[k]|tojson }}{% endfor %}){% endfor %}"
@@ -79,11 +80,17 @@ class ModelFamiliesCliTest {
         assertEquals("[w: city,days]user:Weather?|w(city=\"Paris\"days=2)|<c1:18>|", r.out());
         r = CliRun.of("chat-template", "--model", tmp.toString(), "--messages", msgs.toString(), "--template", t.toString());
         assertEquals("user:Weather?|w(city=\"Paris\"days=2)|<c1:18>|", r.out(), r.toString());
+        // without --tools, tools is None, as transformers passes it: a loop over it fails as in Python
+        Path bare = Files.writeString(tmp.resolve("bare.jinja"), "{{ tools is none }}{% for t in tools %}{% endfor %}");
+        r = CliRun.of("chat-template", "--model", tmp.toString(), "--messages", msgs.toString(), "--template", bare.toString());
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("'NoneType' object is not iterable"), r.err());
 
         Files.writeString(msgs, "[{\"role\": \"user\", \"content\": null}]");
         r = CliRun.of("chat-template", "--model", tmp.toString(), "--messages", msgs.toString(), "--template", t.toString());
         assertEquals(2, r.code(), r.toString());
         assertTrue(r.err().contains("unsupported operand types for +: 'str' and 'NoneType'"), r.err());
+        assertFalse(r.err().contains("undefined"), "a JSON null is None, not undefined: " + r.err());
         Files.writeString(msgs, "[{\"role\": \"assistant\", \"name\": \"x\"}]");
         r = CliRun.of("chat-template", "--model", tmp.toString(), "--messages", msgs.toString(), "--template", t.toString());
         assertEquals(2, r.code(), r.toString());

@@ -50,9 +50,7 @@ import java.util.Optional;
  * jinja2 (Jinjava renders it as an empty string), and strings get
  * the Python methods templates call ({@code strip}, {@code startswith}, {@code split}, ...; see
  * {@link PyStrings}). Known remaining differences, found by rendering expressions and 30 published
- * templates with both: Jinjava has one null for jinja2's undefined and {@code none}, so {@code none}
- * prints as an empty string and a variable set to {@code none} is not {@code defined}, and an attribute of
- * an undefined value is empty where jinja2 raises; a dict literal
+ * templates with both: an attribute of an undefined value is empty where jinja2 raises; a dict literal
  * nested in another inside {@code {{ }}} ends the tag at its {@code }}}; the {@code generation} block of assistant-mask templates is not supported; a loop's
  * {@code {% else %}} is rendered after every item instead of only for an empty loop; {@code -} and
  * {@code /} fail on booleans, and {@code <} and {@code >} between a boolean and a number fail (between
@@ -68,7 +66,10 @@ import java.util.Optional;
  * the string {@code "false"} as false), and {@code and} / {@code or} give an operand. Loops over a dict visit its keys and over a string its
  * characters ({@link PyEscapes}); {@code format} is Python's {@code %} ({@link PyFormat}); {@code list} and
  * {@code join} iterate and print as Python does. Messages may carry any JSON fields
- * ({@link #renderMessages}).
+ * ({@link #renderMessages}). Jinjava has one null for jinja2's undefined and {@code None}; a JSON null,
+ * the literal {@code none}, {@code d.get(missing)}, and {@code tools} and {@code documents} (which
+ * transformers always passes, None when absent) are {@link PyNone} instead, so that each prints,
+ * tests and compares as in jinja2.
  */
 public final class ChatTemplate {
     /** One chat message. */
@@ -125,6 +126,8 @@ public final class ChatTemplate {
                 PyEscapes.class, "slice", Object.class, Object.class, Object.class, Object.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_iter", PyEscapes.class, "iterate", Object.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_bool", PyOperators.class, "bool", Object.class));
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_none", PyNone.class, "none"));
+        jinjava.getGlobalContext().registerExpTest(new PyNone.Test());
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_prev", PyEscapes.class, "previous",
                 Object.class, Object.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_next", PyEscapes.class, "next",
@@ -280,13 +283,16 @@ public final class ChatTemplate {
      */
     public String renderMessages(List<Map<String, Object>> messages, boolean addGenerationPrompt, Map<String, Object> extra) {
         Map<String, Object> ctx = new HashMap<>(specialTokens);
-        ctx.put("messages", messages);
+        ctx.put("messages", PyNone.fromJson(messages)); // a JSON null is None, not undefined
+        // transformers passes both always, None when not given: they are defined
+        ctx.put("tools", PyNone.NONE);
+        ctx.put("documents", PyNone.NONE);
         ctx.put("add_generation_prompt", addGenerationPrompt);
         // jinja2 sees the globals as variables too ({% if strftime_now is defined %}); calls still resolve
         // to the registered functions
         ctx.put("strftime_now", "function strftime_now");
         ctx.put("raise_exception", "function raise_exception");
-        ctx.putAll(extra);
+        extra.forEach((k, v) -> ctx.put(k, PyNone.fromJson(v)));
         Clock before = CLOCK.get();
         CLOCK.set(clock);
         RenderResult r;
@@ -316,6 +322,9 @@ public final class ChatTemplate {
             if (root instanceof IllegalArgumentException && root.getMessage() != null && !msg.contains(root.getMessage())) {
                 msg += ": " + root.getMessage(); // a Python semantics check of ours (py_slice)
             }
+            // a method called on None (Jinjava names our class): jinja2's wording
+            msg = msg.replaceAll("Cannot find method '?(\\w+)'?(?: with \\d+ parameters)? in '?class "
+                    + PyNone.class.getName().replace(".", "\\.") + "'?", "'None' has no attribute '$1'");
             throw new InvalidInputException("chat template " + name + ": line " + e.getLineno() + ": " + msg);
         }
         return r.getOutput();

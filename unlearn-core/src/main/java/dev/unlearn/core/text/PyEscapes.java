@@ -326,6 +326,9 @@ final class PyEscapes {
             } else if (c == '+' && beforeNumber(src, i + 1) && afterOperand(out, start)) {
                 out.append("+ ");
                 i++;
+            } else if (kwargs && noneLiteral(src, i, out, start)) {
+                out.append("py_none()");
+                i += 4;
             } else if (unaryNot(src, i, out, start)) {
                 int end = notEnd(src, i + 3, close);
                 out.append("not (");
@@ -527,6 +530,9 @@ final class PyEscapes {
      * keys, in order, a string's characters (code points), anything else as it is.
      */
     public static Object iterate(Object x) {
+        if (x == PyNone.NONE) { // an undefined value (null) loops over nothing, as in jinja2
+            throw new IllegalArgumentException("'NoneType' object is not iterable");
+        }
         if (x instanceof java.util.Map<?, ?> m) {
             return new ArrayList<>(m.keySet());
         }
@@ -578,7 +584,7 @@ final class PyEscapes {
 
     /** A slice bound as Python adjusts it: omitted, counted from the end when negative, clamped. */
     private static long bound(Object v, long omitted, long n, long lo, long hi, String what) {
-        if (v == null) {
+        if (v == null || v == PyNone.NONE) {
             return omitted;
         }
         long x = index(v, what, 0);
@@ -589,7 +595,7 @@ final class PyEscapes {
     }
 
     private static long index(Object v, String what, long omitted) {
-        if (v == null) {
+        if (v == null || v == PyNone.NONE) {
             return omitted;
         }
         if (v instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())) {
@@ -602,6 +608,20 @@ final class PyEscapes {
     private static boolean beforeNumber(String src, int j) {
         return j < src.length() && (Character.isDigit(src.charAt(j))
                 || src.charAt(j) == '.' && j + 1 < src.length() && Character.isDigit(src.charAt(j + 1)));
+    }
+
+    /**
+     * Whether {@code src[i..]} is the literal {@code none} (or {@code None}), which becomes
+     * {@code py_none()} ({@link PyNone}): not a test name ({@code x is none}, {@code x is not none}) and not
+     * an attribute ({@code a.none}). Jinjava's literal is its null, which is not {@code defined}.
+     */
+    private static boolean noneLiteral(String src, int i, StringBuilder out, int code) {
+        if (!(src.startsWith("none", i) || src.startsWith("None", i)) || i > 0 && (isWordChar(src.charAt(i - 1))
+                || src.charAt(i - 1) == '.') || i + 4 < src.length() && isWordChar(src.charAt(i + 4))) {
+            return false;
+        }
+        String before = out.substring(code).stripTrailing();
+        return !(before.endsWith(" is") || before.endsWith(" is not") || before.endsWith("(is") || before.equals("is"));
     }
 
     /**

@@ -136,7 +136,7 @@ final class PyFilters {
             return out;
         }
         if (!(var instanceof Map<?, ?> m)) {
-            throw new IllegalArgumentException("items: expected a mapping, found " + var.getClass().getSimpleName());
+            throw new IllegalArgumentException("items: expected a mapping, found " + PyOperators.typeName(var));
         }
         m.forEach((k, v) -> out.add(List.of(k, v)));
         return out;
@@ -183,7 +183,7 @@ final class PyFilters {
         } else if (var instanceof CharSequence cs) {
             cs.codePoints().forEach(c -> items.add(Character.toString(c)));
         } else if (var != null) {
-            throw new IllegalArgumentException(name + ": expected a sequence, found " + var.getClass().getSimpleName());
+            throw new IllegalArgumentException(name + ": expected a sequence, found " + PyOperators.typeName(var));
         }
         Comparator<Object> order = (a, b) -> compare(key(a, attribute, caseSensitive), key(b, attribute, caseSensitive));
         Object best = null;

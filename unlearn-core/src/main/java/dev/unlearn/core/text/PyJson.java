@@ -20,7 +20,7 @@ final class PyJson {
     }
 
     private static void write(StringBuilder b, Object x, Integer indent, int level, boolean sort) {
-        if (x == null) {
+        if (x == null || x == PyNone.NONE) {
             b.append("null");
         } else if (x instanceof Boolean v) {
             b.append(v ? "true" : "false");

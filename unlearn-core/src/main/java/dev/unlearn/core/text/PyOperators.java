@@ -214,6 +214,8 @@ final class PyOperators {
      * list of parts).
      */
     static boolean equal(Object a, Object b) {
+        a = a == PyNone.NONE ? null : a;
+        b = b == PyNone.NONE ? null : b;
         if (a == null || b == null) {
             return a == b;
         }
@@ -365,7 +367,7 @@ final class PyOperators {
      * as false, so a message whose content is "False" was skipped by {@code {% if message.content %}}.
      */
     static boolean truthy(Object x) {
-        if (x == null) {
+        if (x == null || x == PyNone.NONE) {
             return false;
         }
         if (x instanceof Boolean b) {
@@ -451,7 +453,7 @@ final class PyOperators {
 
     /** Python's name of a template value's type (a null is jinja2's None or an undefined value). */
     static String typeName(Object o) {
-        if (o == null) {
+        if (o == null || o == PyNone.NONE) {
             return "NoneType";
         }
         if (isString(o)) {

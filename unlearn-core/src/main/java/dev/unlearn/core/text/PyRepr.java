@@ -17,8 +17,8 @@ import java.util.Map;
  * {@code float} (the shortest digits that read back as the same double; positional when the decimal
  * exponent is in [-4, 16), else {@code 1e-05}), {@code str} (single quotes unless the text holds a
  * single quote and no double quote; backslash, the quote, {@code \t \n \r} and non-printable characters
- * escaped), {@code list} and {@code dict}. A null is printed as jinja2 prints an undefined value: empty
- * at the top, {@code None} inside a container.
+ * escaped), {@code list} and {@code dict}. {@link PyNone} is {@code None}; a null is printed as jinja2
+ * prints an undefined value: empty at the top, {@code None} inside a container.
  */
 public final class PyRepr {
     private PyRepr() {}
@@ -31,6 +31,9 @@ public final class PyRepr {
         if (x == null) {
             return "";
         }
+        if (x == PyNone.NONE) {
+            return "None";
+        }
         if (x instanceof CharSequence s) {
             return s.toString();
         }
@@ -39,7 +42,7 @@ public final class PyRepr {
 
     /** {@code repr(x)}. */
     public static String repr(Object x) {
-        if (x == null) {
+        if (x == null || x == PyNone.NONE) {
             return "None";
         }
         if (x instanceof Boolean b) {

@@ -35,9 +35,9 @@ final class PyStrings {
         @Override
         public Object invoke(ELContext ctx, Object base, Object method, Class<?>[] types, Object[] params) {
             Object[] p = params == null ? new Object[0] : params;
-            if (base instanceof java.util.Map<?, ?> m && "get".equals(String.valueOf(method)) && p.length == 2) {
-                ctx.setPropertyResolved(true);
-                return m.containsKey(p[0]) ? m.get(p[0]) : p[1];
+            if (base instanceof java.util.Map<?, ?> m && "get".equals(String.valueOf(method)) && (p.length == 1 || p.length == 2)) {
+                ctx.setPropertyResolved(true); // dict.get(key) is None when the key is missing, not undefined
+                return m.containsKey(p[0]) ? m.get(p[0]) : p.length == 2 ? p[1] : PyNone.NONE;
             }
             if (!(base instanceof String s) || method == null) {
                 return null;

@@ -32,7 +32,8 @@ class PyOperatorsTest {
     @Test
     void addingWhatPythonCannotAddIsAnErrorNamingTheTypes() {
         Map<String, String> cases = Map.of(
-                "{{ 'x' + messages[0].content }}", "'str' and 'NoneType' (a null or undefined value)",
+                "{{ 'x' + messages[0].content }}", "'str' and 'NoneType'",
+                "{{ messages[0].missing + 'x' }}", "'NoneType' and 'str' (a null or undefined value)",
                 "{{ 'x' + messages[0].args }}", "'str' and 'dict'",
                 "{{ messages[0].args + messages[0].args }}", "'dict' and 'dict'",
                 "{{ [1] + 2 }}", "'list' and 'int'",
