@@ -127,13 +127,12 @@ public final class ChatTemplate {
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_iter", PyEscapes.class, "iterate", Object.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_bool", PyOperators.class, "bool", Object.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_none", PyNone.class, "none"));
-        jinjava.getGlobalContext().registerExpTest(new PyNone.Test());
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_prev", PyEscapes.class, "previous",
                 Object.class, Object.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_next", PyEscapes.class, "next",
                 Object.class, Object.class));
         jinjava.getGlobalContext().registerFilter(new PyJson.Filter());
-        jinjava.getGlobalContext().registerExpTest(new PyStrings.IterableTest());
+        PyFilters.tests().forEach(jinjava.getGlobalContext()::registerExpTest);
         PyFilters.all().forEach(jinjava.getGlobalContext()::registerFilter);
         java.util.Set<String> filters = new java.util.TreeSet<>();
         try {

@@ -147,6 +147,27 @@ final class PyFilters {
         Object apply(Object var, Object[] args, Map<String, Object> kwargs);
     }
 
+    /**
+     * The tests whose Jinjava versions differ from jinja2's: {@code iterable} (strings are;
+     * {@link PyStrings#iterable}) and {@code none} (only {@link PyNone}: an undefined value is not none).
+     */
+    static List<com.hubspot.jinjava.lib.exptest.ExpTest> tests() {
+        return List.of(new Test("iterable", PyStrings::iterable), new Test("none", x -> x == PyNone.NONE));
+    }
+
+    /** A test ({@code x is name}) given as a name and a predicate of the value. */
+    private record Test(String name, java.util.function.Predicate<Object> test) implements com.hubspot.jinjava.lib.exptest.ExpTest {
+        @Override
+        public String getName() {
+            return name;
+        }
+
+        @Override
+        public boolean evaluate(Object var, JinjavaInterpreter interpreter, Object... args) {
+            return test.test(var);
+        }
+    }
+
     /** A filter given as a name and a {@link Body}. */
     private record Simple(String name, Body body) implements AdvancedFilter {
         @Override

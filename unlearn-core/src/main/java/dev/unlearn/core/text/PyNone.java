@@ -29,19 +29,6 @@ public enum PyNone implements HasObjectTruthValue {
         return NONE;
     }
 
-    /** {@code x is none}: only None; an undefined value is not none, as in jinja2. */
-    static final class Test implements com.hubspot.jinjava.lib.exptest.ExpTest {
-        @Override
-        public String getName() {
-            return "none";
-        }
-
-        @Override
-        public boolean evaluate(Object var, com.hubspot.jinjava.interpret.JinjavaInterpreter interpreter, Object... args) {
-            return var == NONE;
-        }
-    }
-
     /** {@code x} with every null inside maps and lists (and {@code x} itself) made {@link #NONE}, in new containers. */
     static Object fromJson(Object x) {
         if (x == null) {

@@ -96,17 +96,9 @@ final class PyStrings {
      * jinja2's {@code is iterable}: whatever Python can iterate, strings included (Jinjava's test says
      * no to strings, so Llama 3's {@code content is mapping or content is iterable} took the other branch).
      */
-    static final class IterableTest implements com.hubspot.jinjava.lib.exptest.ExpTest {
-        @Override
-        public String getName() {
-            return "iterable";
-        }
-
-        @Override
-        public boolean evaluate(Object var, com.hubspot.jinjava.interpret.JinjavaInterpreter interpreter, Object... args) {
-            return var instanceof CharSequence || var instanceof Iterable<?> || var instanceof java.util.Map<?, ?>
-                    || var instanceof java.util.Iterator<?> || var != null && var.getClass().isArray();
-        }
+    static boolean iterable(Object var) {
+        return var instanceof CharSequence || var instanceof Iterable<?> || var instanceof java.util.Map<?, ?>
+                || var instanceof java.util.Iterator<?> || var != null && var.getClass().isArray();
     }
 
     private static final Object NONE = new Object();
