@@ -620,9 +620,11 @@ final class PyEscapes {
                 || src.charAt(i - 1) == '.') || i + 4 < src.length() && isWordChar(src.charAt(i + 4))) {
             return false;
         }
-        String before = out.substring(code).stripTrailing();
-        return !(before.endsWith(" is") || before.endsWith(" is not") || before.endsWith("(is") || before.equals("is"));
+        return !IS_BEFORE.matcher(out.substring(code)).find();
     }
+
+    /** Code ending in the word {@code is} or {@code is not}, where {@code none} names a test. */
+    private static final java.util.regex.Pattern IS_BEFORE = java.util.regex.Pattern.compile("(^|\\W)is(\\s+not)?\\s*$");
 
     /**
      * Whether {@code src[i..]} is a unary {@code not}: the word {@code not}, not after an operand

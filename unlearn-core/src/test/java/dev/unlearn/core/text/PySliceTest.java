@@ -64,6 +64,9 @@ class PySliceTest {
             assertEquals("{{ py_str(" + same + ") }}", PyEscapes.forJinjava("{{" + same + "}}"), same);
         }
         assertEquals("{{- py_str( x ) -}}", PyEscapes.forJinjava("{{- x -}}"));
+        // the literal none is None (py_none()), except as the name of a test
+        assertEquals("{{ py_str( [py_none(), x is none, x is  not none, x.none, nonesuch] ) }}",
+                PyEscapes.forJinjava("{{ [none, x is none, x is  not none, x.none, nonesuch] }}"));
         // an if or elif condition is tested with Python's truth: py_bool(condition)
         assertEquals("{% if py_bool(a == b and c != d) %}", PyEscapes.forJinjava("{% if a == b and c != d %}"));
         assertEquals("{%- elif py_bool(not ( x)) -%}", PyEscapes.forJinjava("{%- elif not x -%}"));
