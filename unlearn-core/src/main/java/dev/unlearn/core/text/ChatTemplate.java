@@ -49,7 +49,7 @@ import java.util.Optional;
  * and an unknown filter is an error as in
  * jinja2 (Jinjava renders it as an empty string), and strings get
  * the Python methods templates call ({@code strip}, {@code startswith}, {@code split}, ...; see
- * {@link PyStrings}). Known remaining differences, found by rendering expressions and 30 published
+ * {@link PyStrings}). Known remaining differences, found by rendering expressions and 38 published
  * templates with both: an attribute of an undefined value is empty where jinja2 raises; a dict literal
  * nested in another inside {@code {{ }}} ends the tag at its {@code }}}; the {@code generation} block of assistant-mask templates is not supported; a loop's
  * {@code {% else %}} is rendered after every item instead of only for an empty loop; {@code -} and
