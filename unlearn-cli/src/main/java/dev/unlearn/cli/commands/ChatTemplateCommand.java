@@ -41,6 +41,11 @@ public class ChatTemplateCommand extends DeviceCommand {
             + " to the template as 'tools', as apply_chat_template(tools=...) does (without it, tools is None).")
     Path tools;
 
+    @Option(names = "--var", paramLabel = "NAME=JSON", description = "Another template variable, as a keyword of"
+            + " apply_chat_template: --var enable_thinking=false, --var 'documents=[{\"title\": \"a\", \"text\": \"b\"}]'."
+            + " The value is JSON (a string needs its quotes). Repeatable.")
+    List<String> vars = new ArrayList<>();
+
     @Option(names = "--add-generation-prompt", description = "End with the assistant turn's opening.")
     boolean addGenerationPrompt;
 
@@ -50,7 +55,10 @@ public class ChatTemplateCommand extends DeviceCommand {
     @Override
     public Integer call() {
         List<Map<String, Object>> conversation = read(messages);
-        Map<String, Object> extra = tools == null ? Map.of() : Map.of("tools", readTools(tools));
+        Map<String, Object> extra = variables(vars);
+        if (tools != null) {
+            extra.put("tools", readTools(tools));
+        }
         ChatTemplate t = template != null
                 ? PromptTemplate.resolve("file:" + template, model, null).chatTemplate()
                 : ChatTemplate.fromDirectory(model).orElseThrow(() -> new InvalidInputException(model
@@ -91,6 +99,32 @@ public class ChatTemplateCommand extends DeviceCommand {
         return out;
     }
 
+    /** The --var values by name; a bad name or value names the option. */
+    static Map<String, Object> variables(List<String> vars) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (String v : vars) {
+            int eq = v.indexOf('=');
+            String name = eq < 0 ? v : v.substring(0, eq);
+            if (eq < 0 || !name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new InvalidInputException("--var " + v + ": expected NAME=JSON, e.g. enable_thinking=false");
+            }
+            if (java.util.Set.of("messages", "add_generation_prompt", "tools").contains(name)) {
+                throw new InvalidInputException("--var " + name + ": set by " + (name.equals("tools") ? "--tools"
+                        : name.equals("messages") ? "--messages" : "--add-generation-prompt") + ", not by --var");
+            }
+            if (out.containsKey(name)) {
+                throw new InvalidInputException("--var " + name + " is given twice");
+            }
+            try {
+                out.put(name, JSON.readValue(v.substring(eq + 1), Object.class));
+            } catch (IOException ex) {
+                throw new InvalidInputException("--var " + v + ": the value is not JSON (" + ParseErrors.describe(ex)
+                        + "); a string needs its quotes: " + name + "='\"...\"'", ex);
+            }
+        }
+        return out;
+    }
+
     private static List<Object> readTools(Path f) {
         JsonNode n = json(f);
         if (n == null || !n.isArray()) {
@@ -105,7 +139,8 @@ public class ChatTemplateCommand extends DeviceCommand {
         return JSON.convertValue(n, LIST);
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
     private static final TypeReference<List<Object>> LIST = new TypeReference<>() { };
 }

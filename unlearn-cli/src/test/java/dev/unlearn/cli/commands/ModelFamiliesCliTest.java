@@ -80,6 +80,19 @@ class ModelFamiliesCliTest {
         assertEquals("[w: city,days]user:Weather?|w(city=\"Paris\"days=2)|<c1:18>|", r.out());
         r = CliRun.of("chat-template", "--model", tmp.toString(), "--messages", msgs.toString(), "--template", t.toString());
         assertEquals("user:Weather?|w(city=\"Paris\"days=2)|<c1:18>|", r.out(), r.toString());
+        // --var: other template variables, as apply_chat_template's keywords (Qwen3's enable_thinking)
+        Path think = Files.writeString(tmp.resolve("think.jinja"), "{{ enable_thinking }}|{{ enable_thinking is defined }}|"
+                + "{% for d in documents %}{{ d.title }};{% endfor %}|{{ style }}");
+        r = CliRun.of("chat-template", "--model", tmp.toString(), "--messages", msgs.toString(), "--template", think.toString(),
+                "--var", "enable_thinking=false", "--var", "documents=[{\"title\": \"a\"}, {\"title\": \"b\"}]",
+                "--var", "style=\"terse\"");
+        assertEquals("False|True|a;b;|terse", r.out(), r.toString());
+        for (String[] bad : new String[][] {{"style=terse", "the value is not JSON"}, {"tools=[]", "set by --tools"},
+            {"1x=2", "expected NAME=JSON"}}) {
+            r = CliRun.of("chat-template", "--model", tmp.toString(), "--messages", msgs.toString(), "--var", bad[0]);
+            assertEquals(2, r.code(), r.toString());
+            assertTrue(r.err().contains(bad[1]), r.err());
+        }
         // without --tools, tools is None, as transformers passes it: a loop over it fails as in Python
         Path bare = Files.writeString(tmp.resolve("bare.jinja"), "{{ tools is none }}{% for t in tools %}{% endfor %}");
         r = CliRun.of("chat-template", "--model", tmp.toString(), "--messages", msgs.toString(), "--template", bare.toString());
