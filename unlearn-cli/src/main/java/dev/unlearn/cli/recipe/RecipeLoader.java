@@ -56,6 +56,7 @@ public final class RecipeLoader {
         }
         List<RecipeOverrides.Override> sets = overrides.stream().map(RecipeOverrides::parse).toList();
         Recipe r;
+        com.fasterxml.jackson.databind.JsonNode overridden = null;
         try {
             if (sets.isEmpty()) {
                 r = YAML.readValue(file.toFile(), Recipe.class);
@@ -70,6 +71,7 @@ public final class RecipeLoader {
                 for (RecipeOverrides.Override o : sets) {
                     RecipeOverrides.apply(root, o);
                 }
+                overridden = root;
                 try {
                     r = YAML.treeToValue(root, Recipe.class);
                 } catch (JsonMappingException ex) {
@@ -94,7 +96,10 @@ public final class RecipeLoader {
         if (r == null) {
             throw new InvalidInputException("recipe " + file + " is empty");
         }
-        List<String> problems = validate(r);
+        List<String> problems = nullKeys(sets.isEmpty() ? tree(file) : overridden, "");
+        if (problems.isEmpty()) {
+            problems = validate(r);
+        }
         if (problems.isEmpty()) {
             problems = loraTargetsOfCheckpoint(r, file.toAbsolutePath().getParent());
         }
@@ -116,6 +121,37 @@ public final class RecipeLoader {
     private static boolean related(String key, String set) {
         return key.equals(set) || set.startsWith(key + ".") || set.startsWith(key + "[") || key.startsWith(set + ".")
                 || key.startsWith(set + "[");
+    }
+
+    /**
+     * The keys written without a value ({@code lr:}, {@code lr: ~}, {@code --set finetune.lr=}), each as a problem:
+     * binding would give them the key's default, silently. A null list element is already a binding error.
+     */
+    static List<String> nullKeys(com.fasterxml.jackson.databind.JsonNode n, String path) {
+        List<String> out = new ArrayList<>();
+        if (n != null && n.isObject()) {
+            n.fields().forEachRemaining(e -> {
+                String at = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+                if (e.getValue().isNull()) {
+                    out.add(at + ": no value; write one, or leave the key out for its default");
+                }
+                out.addAll(nullKeys(e.getValue(), at));
+            });
+        } else if (n != null && n.isArray()) {
+            for (int i = 0; i < n.size(); i++) {
+                out.addAll(nullKeys(n.get(i), path + "[" + i + "]"));
+            }
+        }
+        return out;
+    }
+
+    /** The file's YAML tree (the binding has read it already, so it parses). */
+    private static com.fasterxml.jackson.databind.JsonNode tree(Path file) {
+        try {
+            return YAML.readTree(file.toFile());
+        } catch (IOException ex) {
+            throw new InvalidInputException("cannot read recipe " + file + ": " + ex.getMessage(), ex);
+        }
     }
 
     /** Whether the file holds no YAML value (nothing, or comments only). */

@@ -64,6 +64,21 @@ class RecipeLoaderTest {
         assertTrue(m.contains("integer"), m);
     }
 
+    /** A key written without a value is refused by its path and line; before, it silently took the key's default. */
+    @Test
+    void keysWithoutAValueAreRefused(@TempDir Path dir) throws Exception {
+        String m = error(dir, GOOD.replace("lr: 0.003", "lr:").replace("{beta: 0.2}", "{beta: ~}")
+                .replace("suites: [tofu, mia]", "suites: [tofu, mia]\n  max_new_tokens:"));
+        assertTrue(m.contains("finetune.lr: no value; write one, or leave the key out for its default (line 7)"), m);
+        assertTrue(m.contains("methods[1].config.beta: no value"), m);
+        assertTrue(m.contains("eval.max_new_tokens: no value"), m);
+        Path f = dir.resolve("r.yaml");
+        Files.writeString(f, GOOD);
+        m = assertThrows(InvalidInputException.class, () -> RecipeLoader.load(f, java.util.List.of("eval.max_new_tokens=~")))
+                .getMessage();
+        assertTrue(m.contains("eval.max_new_tokens: no value") && m.contains("--set eval.max_new_tokens=~"), m);
+    }
+
     @Test
     void semanticErrorsNameTheKey(@TempDir Path dir) throws Exception {
         assertTrue(error(dir, GOOD.replace("lr: 0.003", "lr: -1")).contains("finetune.lr"));
