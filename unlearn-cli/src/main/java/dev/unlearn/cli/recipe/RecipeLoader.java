@@ -124,16 +124,16 @@ public final class RecipeLoader {
     }
 
     /**
-     * The keys written without a value ({@code lr:}, {@code lr: ~}, {@code --set finetune.lr=}), each as a problem:
-     * binding would give them the key's default, silently. A null list element is already a binding error.
+     * The keys written without a value ({@code lr:}, {@code lr: ~}, {@code --set finetune.lr=}) in a recipe or policy
+     * file, each as a problem: binding would give them the key's default, silently. A null list element is already a binding error.
      */
-    static List<String> nullKeys(com.fasterxml.jackson.databind.JsonNode n, String path) {
+    public static List<String> nullKeys(com.fasterxml.jackson.databind.JsonNode n, String path) {
         List<String> out = new ArrayList<>();
         if (n != null && n.isObject()) {
             n.fields().forEachRemaining(e -> {
                 String at = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
                 if (e.getValue().isNull()) {
-                    out.add(at + ": no value; write one, or leave the key out for its default");
+                    out.add(at + ": no value; give one, or leave the key out");
                 }
                 out.addAll(nullKeys(e.getValue(), at));
             });

@@ -120,8 +120,12 @@ public final class PolicySet {
         if (f == null || f.policies() == null || f.policies().isEmpty()) {
             throw new InvalidInputException("policy file " + file + ": 'policies' must map names to policies");
         }
-        List<String> problems = new ArrayList<>();
+        // a key without a value (lr:) would bind to its default, and 'has("lr")' would take it for a stated rate
+        List<String> problems = new ArrayList<>(RecipeLoader.nullKeys(tree, ""));
         for (Map.Entry<String, Spec> e : f.policies().entrySet()) {
+            if (!problems.isEmpty()) {
+                break;
+            }
             String k = "policies." + e.getKey();
             Spec s = e.getValue();
             int problemsBefore = problems.size();

@@ -69,7 +69,7 @@ class RecipeLoaderTest {
     void keysWithoutAValueAreRefused(@TempDir Path dir) throws Exception {
         String m = error(dir, GOOD.replace("lr: 0.003", "lr:").replace("{beta: 0.2}", "{beta: ~}")
                 .replace("suites: [tofu, mia]", "suites: [tofu, mia]\n  max_new_tokens:"));
-        assertTrue(m.contains("finetune.lr: no value; write one, or leave the key out for its default (line 7)"), m);
+        assertTrue(m.contains("finetune.lr: no value; give one, or leave the key out (line 7)"), m);
         assertTrue(m.contains("methods[1].config.beta: no value"), m);
         assertTrue(m.contains("eval.max_new_tokens: no value"), m);
         Path f = dir.resolve("r.yaml");

@@ -117,5 +117,12 @@ class DeletionRequestTest {
         Files.writeString(f, "policies:\n  edit:\n    method: ssd\n    train: {lr: 0.001}\n" + thresholds + "    verify_every: 2\n");
         String edit = assertThrows(InvalidInputException.class, () -> PolicySet.load(f)).getMessage();
         assertTrue(edit.contains("policies.edit.verify_every") && edit.contains("edits weights directly"), edit);
+
+        // a key without a value is refused, not read as the default: 'lr:' is no stated rate
+        Files.writeString(f, "policies:\n  bare:\n    method: npo\n    train: {lr: , max_steps: 12}\n" + thresholds
+                + "    verify_every:\n");
+        String bare = assertThrows(InvalidInputException.class, () -> PolicySet.load(f)).getMessage();
+        assertTrue(bare.contains("policies.bare.train.lr: no value") && bare.contains("policies.bare.verify_every: no value"),
+                bare);
     }
 }
