@@ -315,6 +315,9 @@ public final class SweepLoader {
     }
 
     private static Sweep.Param param(String section, String key, JsonNode v, String at, Sweep.Search search) {
+        if (v.isNull()) {
+            throw new Bad(at, "no value; give one or a list of them, or leave the key out");
+        }
         if (v.isArray()) {
             if (v.isEmpty()) {
                 throw new Bad(at, "an empty list: give at least one value");
@@ -322,6 +325,9 @@ public final class SweepLoader {
             List<JsonNode> choices = new ArrayList<>();
             Set<JsonNode> seen = new java.util.HashSet<>();
             for (int i = 0; i < v.size(); i++) {
+                if (v.get(i).isNull()) { // a trial would take the key's default in its place, silently
+                    throw new Bad(at + "[" + i + "]", "no value (null); every value of the list is one a trial runs with");
+                }
                 if (!seen.add(v.get(i))) {
                     throw new Bad(at + "[" + i + "]", "the value " + v.get(i) + " is listed twice");
                 }

@@ -430,6 +430,10 @@ class SweepPlanTest {
         assertBad("base: base.yaml\nsearch: {halving: {min: 1, max: 4}}\nspace: [{method: ssd}]\n" + OBJ,
                 "space[0].method", "no training budget");
         assertBad("base: base.yaml\nspace: []\n" + OBJ, "space: required");
+        // a null value would run its trials at the key's default
+        assertBad("base: base.yaml\nspace: [{method: npo, train: {max_steps: [2, ~]}}]\n" + OBJ,
+                "space[0].train.max_steps[1]", "no value");
+        assertBad("base: base.yaml\nspace: [{method: npo, config: {beta: }}]\n" + OBJ, "space[0].config.beta", "no value");
         assertBad("base: base.yaml\nspace: [{method: npo}]\n", "objective: required");
         assertBad("base: base.yaml\nspace: [{method: npo}]\nobjective: {maximize: forget_qualty}\n",
                 "objective.maximize", "unknown metric 'forget_qualty'");
