@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * Reads TOFU-style question/answer files: a JSON array of objects or JSON Lines. Required fields are
- * {@code question} and {@code answer}; optional ones are {@code paraphrased_answer},
+ * {@code question} and {@code answer} (a blank answer is refused); optional ones are {@code paraphrased_answer},
  * {@code perturbed_answer} (a string list; a single string is accepted as a list of one),
  * {@code paraphrased_question}, {@code author} (the entity) and {@code id} (kept when present,
  * otherwise the content hash). Unknown fields are kept in {@link QaRecord#extra()}. Every error names
@@ -49,6 +49,10 @@ public final class QaReader {
         for (JsonRows.Row row : JsonRows.read(file)) {
             String q = JsonRows.requiredString(file, row, questionField);
             String a = JsonRows.requiredString(file, row, answerField);
+            if (a.isBlank()) { // it would train and score on the end-of-turn token alone
+                throw new InvalidInputException(file + ":" + row.line() + ": field '" + answerField + "' is empty; a record"
+                        + " needs an answer to train on and to score (drop the record, or give its answer)");
+            }
             List<String> perturbed = new ArrayList<>();
             JsonNode pn = row.node().get(PERTURBED_ANSWER);
             if (pn != null && !pn.isNull()) {

@@ -62,6 +62,14 @@ class QaReaderTest {
     }
 
     @Test
+    void blankAnswerNamesFileAndLine() throws Exception {
+        Path f = dir.resolve("blank.jsonl");
+        Files.writeString(f, "{\"question\":\"a\",\"answer\":\"b\"}\n{\"question\":\"c\",\"answer\":\" \"}\n");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> QaReader.read(f));
+        assertTrue(e.getMessage().contains("blank.jsonl:2: field 'answer' is empty"), e.getMessage());
+    }
+
+    @Test
     void malformedJsonNamesLine() throws Exception {
         Path f = dir.resolve("broken.jsonl");
         Files.writeString(f, "{\"question\":\"a\",\"answer\":\"b\"}\n{\"question\": oops}\n");
