@@ -137,9 +137,10 @@ public final class ConfigBinder {
         }
         if (located instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi
                 && mi.getTargetType() != null && mi.getTargetType().isPrimitive()
-                && String.valueOf(mi.getOriginalMessage()).startsWith("Cannot map `null`")) {
+                && (String.valueOf(mi.getOriginalMessage()).startsWith("Cannot map `null`")
+                        || String.valueOf(mi.getOriginalMessage()).startsWith("Cannot coerce `null`"))) { // beta: ~, or beta=
             return new InvalidInputException("Config key '" + path(located) + "' of method '" + method + "' must be a "
-                    + (mi.getTargetType() == boolean.class ? "boolean" : "number") + ", found null (leave the key out"
+                    + (mi.getTargetType() == boolean.class ? "boolean" : "number") + ", found no value (leave the key out"
                     + " for its default; 'unlearn methods' lists them)", ex);
         }
         if (located != null) {

@@ -111,12 +111,15 @@ class ConfigAndRegistryTest {
 
     @Test
     void aNullForANumberSaysSoWithoutJacksonsHint() {
-        Map<String, Object> cfg = new java.util.HashMap<>();
-        cfg.put("beta", null);
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> Methods.byName("npo").bind(cfg));
-        assertTrue(e.getMessage().startsWith("Config key 'beta' of method 'npo' must be a number, found null"),
-                e.getMessage());
-        assertTrue(!e.getMessage().contains("DeserializationFeature"), e.getMessage());
+        // null (beta: ~) and the empty string (--set beta=), which Jackson coerces to null
+        for (Object v : new Object[] {null, ""}) {
+            Map<String, Object> cfg = new java.util.HashMap<>();
+            cfg.put("beta", v);
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> Methods.byName("npo").bind(cfg));
+            assertTrue(e.getMessage().startsWith("Config key 'beta' of method 'npo' must be a number, found no value"),
+                    e.getMessage());
+            assertTrue(!e.getMessage().contains("DeserializationFeature"), e.getMessage());
+        }
     }
 
     private static MethodSample sample(String id, String q, String a) {
