@@ -85,6 +85,9 @@ public class ScoreCommand extends ModelCommand {
             Options.refuseIgnored(spec, "to --question/--answer only", "--input-ids are scored as given",
                     "--template", "--attention-mask");
         }
+        if (input.qa != null && input.qa.answer.isBlank()) { // as a data file's blank answer: only EOS would be scored
+            throw new InvalidInputException("--answer is empty: give the answer text to score");
+        }
         int vocabSize = ModelDirs.config(model.dir).vocabSize();
         // before the weights load, so that a bad id or a tokenizer of another model fails at once
         long[] ids = input.ids == null ? null : IdList.parse("--input-ids", input.ids, vocabSize);

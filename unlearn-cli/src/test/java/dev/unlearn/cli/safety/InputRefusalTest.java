@@ -279,6 +279,10 @@ class InputRefusalTest {
         cases.put(new String[] {"score", "--model", m, "--question", "q", "--answer", "a", "--template",
                 "file:" + tmp.resolve("missing.jinja")}, "chat template file " + tmp.resolve("missing.jinja")
                 + " does not exist");
+        cases.put(new String[] {"score", "--model", m, "--question", "q", "--answer", " "},
+                "--answer is empty: give the answer text to score");
+        cases.put(new String[] {"eval", "tofu", "--model", m, "--data", w.data().toString(), "--batch-size", "0", "--out",
+            tmp.resolve("e0").toString()}, "batch size (--batch-size) must be at least 1, found 0");
         cases.put(new String[] {"eval", "tofu", "--model", m, "--data", w.data().toString(), "--retain-model",
                 tmp.resolve("no-retain").toString(), "--out", tmp.resolve("e").toString()},
                 "--retain-model " + tmp.resolve("no-retain") + ": no such directory");

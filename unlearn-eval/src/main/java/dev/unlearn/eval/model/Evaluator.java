@@ -405,6 +405,9 @@ public final class Evaluator {
 
         /** Scoring batch size (default 8). */
         public Builder optBatchSize(int n) {
+            if (n < 1) { // here, before any model loads, not in ModelRunner
+                throw new InvalidInputException("batch size (--batch-size) must be at least 1, found " + n);
+            }
             this.batchSize = n;
             return this;
         }
