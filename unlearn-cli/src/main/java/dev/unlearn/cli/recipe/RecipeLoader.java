@@ -340,6 +340,11 @@ public final class RecipeLoader {
             }
         }
         if (r.eval() != null && r.eval().suites() != null) {
+            if (r.eval().suites().isEmpty()) {
+                p.add("eval.suites: an empty list would evaluate nothing; list the suites, or leave the key out for the"
+                        + " default (" + (r.data() != null && r.data().muse() != null ? "[muse]"
+                        : dev.unlearn.eval.model.Evaluator.DEFAULT_SUITES) + ")");
+            }
             for (int k = 0; k < r.eval().suites().size(); k++) {
                 String s = r.eval().suites().get(k);
                 if (!SUITES.contains(s)) {

@@ -83,6 +83,8 @@ class RecipeLoaderTest {
     void semanticErrorsNameTheKey(@TempDir Path dir) throws Exception {
         assertTrue(error(dir, GOOD.replace("lr: 0.003", "lr: -1")).contains("finetune.lr"));
         assertTrue(error(dir, GOOD.replace("[tofu, mia]", "[tofu, bogus]")).contains("eval.suites[1]"));
+        assertTrue(error(dir, GOOD.replace("[tofu, mia]", "[]")).contains("eval.suites: an empty list would evaluate nothing;"
+                + " list the suites, or leave the key out for the default ([tofu, mia, representation, refusal])"));
         assertTrue(error(dir, GOOD.replace("[tofu, mia]", "[tofu, mia]\n  attention_mask: eos")).contains("eval.attention_mask"));
         assertTrue(error(dir, GOOD.replace("kv_heads: 2", "kv_heads: 3")).contains("model.init.kv_heads"));
         assertTrue(error(dir, GOOD.replace("- name: npo-strong\n    method: npo", "- method: ga")).contains("used twice"));
