@@ -50,6 +50,15 @@ public final class Engines {
     }
 
     /**
+     * Whether {@code name} spells a device ({@code cpu}, {@code gpu}, {@code gpu:N}, {@code gpuN}; null or blank: the
+     * default), without loading the engine or asking whether the device is there: a recipe names the device of the
+     * machine that will run it, which need not be the one that reads it.
+     */
+    public static boolean isDeviceName(String name) {
+        return name == null || name.isBlank() || DEVICE.matcher(name.trim().toLowerCase(Locale.ROOT)).matches();
+    }
+
+    /**
      * Parses a user's device name ({@code cpu}, {@code gpu}, {@code gpu:1}; DJL's {@code gpu1} too); null or blank
      * means the default. A GPU device that the loaded libtorch cannot serve is refused here, before any tensor.
      */

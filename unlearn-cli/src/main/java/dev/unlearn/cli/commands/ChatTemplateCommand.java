@@ -3,7 +3,7 @@ package dev.unlearn.cli.commands;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.unlearn.cli.DeviceCommand;
+import dev.unlearn.cli.BaseCommand;
 import dev.unlearn.cli.ExitCodes;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.io.ParseErrors;
@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
                 + " assistant message with 'tool_calls'). Every other field (tool_calls, tool_call_id, name, ...) reaches"
                 + " the template as it does in transformers' apply_chat_template. The template is chat_template.jinja or"
                 + " tokenizer_config.json's chat_template in --model, or --template FILE.jinja.")
-public class ChatTemplateCommand extends DeviceCommand {
+public class ChatTemplateCommand extends BaseCommand {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model or tokenizer directory.")
     Path model;
 

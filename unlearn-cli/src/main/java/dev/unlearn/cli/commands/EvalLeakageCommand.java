@@ -71,6 +71,7 @@ public class EvalLeakageCommand extends ModelCommand {
     @Override
     public Integer call() throws IOException {
         EvalData.requireSplitName("--forget-split", forgetSplit);
+        ai.djl.Device device = dev.unlearn.core.Engines.device(common.device); // before anything is read or written
         OutputDirs.Results results = out == null ? null : OutputDirs.results(out, "eval leakage", OutputDirs.inputs(
                 "--model", model.dir, "--retain-model", retainModel, "--data", data, "--template", template.file()));
         List<QaRecord> forget;
@@ -97,7 +98,7 @@ public class EvalLeakageCommand extends ModelCommand {
         }
         long t0 = System.nanoTime();
         OutputDirs.Results.Writer attack = dir -> LeakageStep.run(model.dir, retainModel, template.resolve(model.dir),
-                LeakageItem.of(forget), LeakageItem.of(shots), cfg, dir);
+                LeakageItem.of(forget), LeakageItem.of(shots), cfg, device, dir);
         String report;
         if (results != null) {
             report = Files.readString(results.publish(attack).resolve("leakage.txt"));

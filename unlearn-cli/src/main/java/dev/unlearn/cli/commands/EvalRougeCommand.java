@@ -1,7 +1,7 @@
 package dev.unlearn.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.unlearn.cli.DeviceCommand;
+import dev.unlearn.cli.BaseCommand;
 import dev.unlearn.core.InvalidInputException;
 import dev.unlearn.core.io.ParseErrors;
 import dev.unlearn.eval.rouge.RougeBatch;
@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
             "  unlearn eval rouge --input pairs.jsonl",
             "  unlearn eval rouge --input muse_pairs.jsonl --no-stem    # MUSE original (no stemming)"
         })
-public class EvalRougeCommand extends DeviceCommand {
+public class EvalRougeCommand extends BaseCommand {
     @Option(names = "--input", required = true, paramLabel = "PAIRS.jsonl", description = "JSON Lines file of {\"prediction\", \"reference\"} objects.")
     Path input;
 

@@ -1,6 +1,6 @@
 package dev.unlearn.cli.commands;
 
-import dev.unlearn.cli.DeviceCommand;
+import dev.unlearn.cli.BaseCommand;
 import dev.unlearn.cli.StrictOption;
 import dev.unlearn.eval.tofu.TofuAggregation;
 import dev.unlearn.eval.tofu.TofuLogs;
@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
             "  unlearn eval tofu-aggregate --ckpt-result ft/eval_log_aggregated.json \\",
             "      --retain-result retain/eval_log_aggregated.json --strict"
         })
-public class EvalTofuAggregateCommand extends DeviceCommand {
+public class EvalTofuAggregateCommand extends BaseCommand {
     @Option(names = "--ckpt-result", required = true, paramLabel = "PATH", description = "Logs of the model under test.")
     Path ckptResult;
 

@@ -110,8 +110,9 @@ public class RequestCommand extends CommandGroup {
             return in.read(request);
         }
 
-        RequestWorkflow.Options options(Path model) {
-            return new RequestWorkflow.Options(in.trainingData, model, holdout, template.name, maxNewTokens, seed.value, retainSample);
+        RequestWorkflow.Options options(Path model, String device) {
+            return new RequestWorkflow.Options(in.trainingData, model, holdout, template.name, maxNewTokens, seed.value, retainSample,
+                    device);
         }
     }
 
@@ -178,7 +179,7 @@ public class RequestCommand extends CommandGroup {
         @Override
         public Integer call() {
             RequestWorkflow wf = o.workflow(spec);
-            return verdict(wf.submit(o.read(request), request, o.options(o.model)));
+            return verdict(wf.submit(o.read(request), request, o.options(o.model, common.device)));
         }
     }
 
@@ -304,7 +305,7 @@ public class RequestCommand extends CommandGroup {
             }
             Path model = o.model;
             for (int i = 0; i < rs.size(); i++) {
-                RequestWorkflow.Outcome out = wf.submit(rs.get(i), requests.get(i), o.options(model));
+                RequestWorkflow.Outcome out = wf.submit(rs.get(i), requests.get(i), o.options(model, common.device));
                 if (!out.accepted()) {
                     return verdict(out);
                 }

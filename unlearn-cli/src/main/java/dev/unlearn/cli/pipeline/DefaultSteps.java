@@ -75,12 +75,12 @@ public final class DefaultSteps implements PipelineSteps {
 
     @Override
     public Map<String, Object> unlearn(Path fullModel, DataLayout data, Recipe.MethodRun run, String template, long seed,
-            Path outModel) {
+            String device, Path outModel) {
         Engines.pytorch();
         boolean filters = Methods.byName(run.method()).kind() == MethodKind.GENERATION_TIME;
         Path filterTmp = filters ? outModel.toAbsolutePath().resolveSibling("." + outModel.getFileName() + "."
                 + DECODING_FILTER + ".tmp") : null;
-        try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(fullModel);
+        try (NDManager m = NDManager.newBaseManager(Engines.device(device)); TextTokenizer tok = TextTokenizer.load(fullModel);
                 CausalLm lm = dev.unlearn.cli.commands.ModelDirs.load(fullModel, m, false, run.modelPrecision())) {
             dev.unlearn.cli.AdapterOptions adapter = run.adapterOptions();
             adapter.attach(lm, seed);
@@ -165,7 +165,7 @@ public final class DefaultSteps implements PipelineSteps {
 
     @Override
     public EvaluationSummary evaluate(Path model, Path fullModel, Path retainModel, DataLayout data, List<String> suites,
-            String template, Recipe.EvalSpec eval, Path outDir) {
+            String template, Recipe.EvalSpec eval, String device, Path outDir) {
         List<String> evalSuites = suites.stream().filter(x -> !x.equals(dev.unlearn.eval.leakage.LeakageReport.SUITE)).toList();
         Evaluator.Builder b = Evaluator.builder(data.evalData()).optSuites(evalSuites)
                 .optTemplate(PromptTemplate.resolve(template, model, null)).optTitle(modelName(model, fullModel, retainModel)
@@ -188,6 +188,7 @@ public final class DefaultSteps implements PipelineSteps {
             String stage = "eval/" + (model.getParent() == null ? model : model.getParent().getFileName());
             b.optProgress((s, done, total, detail) -> ui.update(stage, done, total, detail));
         }
+        b.optDevice(Engines.device(device));
         Evaluator.Result r = b.build().evaluate(model);
         r.writeReport(outDir);
         EvaluationSummary out = r.summary();
@@ -195,7 +196,7 @@ public final class DefaultSteps implements PipelineSteps {
             List<LeakageItem> forget = LeakageItem.of(data.evalData().rows(TofuTask.FORGET));
             List<LeakageItem> shots = LeakageItem.of(data.evalData().rows(TofuTask.RETAIN));
             out = out.with(LeakageStep.run(model, retainModel, PromptTemplate.resolve(template, model, null), forget, shots,
-                    LeakageStep.config(eval, 0), outDir));
+                    LeakageStep.config(eval, 0), Engines.device(device), outDir));
         }
         return out;
     }

@@ -39,14 +39,15 @@ public final class LeakageStep {
     }
 
     /**
-     * Runs the suite on {@code model} against {@code retainModel} and writes the tables into {@code outDir}.
+     * Runs the suite on {@code model} against {@code retainModel}, both on {@code device}, and writes the tables into
+     * {@code outDir}.
      *
      * @return the flat summary ({@link LeakageReport#summary})
      */
     public static Map<String, Object> run(Path model, Path retainModel, PromptTemplate template, List<LeakageItem> forget,
-            List<LeakageItem> shots, LeakageConfig config, Path outDir) {
+            List<LeakageItem> shots, LeakageConfig config, ai.djl.Device device, Path outDir) {
         Engines.pytorch();
-        try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(model);
+        try (NDManager m = NDManager.newBaseManager(device); TextTokenizer tok = TextTokenizer.load(model);
                 CausalLm lm = Checkpoint.load(model, m); CausalLm retain = Checkpoint.load(retainModel, m)) {
             LeakageReport r = new LeakageSuite(tok, template, config).run(lm, retain, forget, shots,
                     retainModel.toAbsolutePath().toString());

@@ -120,6 +120,7 @@ final class MusePipeline {
 
         // unlearning
         List<RunPipeline.EvalTarget> toEval = new ArrayList<>();
+        String device = r.model().device(); // the fine-tuning stages' device, for every stage that loads a model
         toEval.add(new RunPipeline.EvalTarget(RunPipeline.FULL, RunPipeline.FULL, null, fullModel, full.digest()));
         toEval.add(new RunPipeline.EvalTarget(RunPipeline.RETAIN, RunPipeline.RETAIN, null, retainModel, retain.digest()));
         for (Recipe.MethodRun run : r.methods()) {
@@ -127,9 +128,10 @@ final class MusePipeline {
             fp.put("full", full.digest()).put("data", dataDigest).put("template", template).put("seed", seed)
                     .put("chunk_tokens", chunk).put("stride", stride);
             fp.set("run", RunPipeline.JSON.valueToTree(run));
+            RunPipeline.deviceKey(fp, device);
             StageRunner.Outcome o = st.stage("unlearn/" + run.label(), fp, dir -> {
                 Map<String, Object> summary = unlearn(fullModel, corpus, run, template, seed, chunk, stride, dataDir,
-                        dir.resolve("model"));
+                        device, dir.resolve("model"));
                 RunPipeline.writeJson(dir.resolve("summary.json"), RunPipeline.JSON.valueToTree(summary));
             });
             outcomes.add(o);
@@ -145,9 +147,11 @@ final class MusePipeline {
             fp.put("model", e.digest()).put("retain", retain.digest()).put("template", template).put("data", dataDigest);
             fp.set("suites", RunPipeline.JSON.valueToTree(suites));
             fp.set("eval", RunPipeline.JSON.valueToTree(r.eval()));
+            RunPipeline.deviceKey(fp, device);
             Path model = e.model();
             StageRunner.Outcome o = st.stage("eval/" + e.name(), fp, dir -> new EvaluationSummary(Map.of())
-                    .with(evaluate(e.name(), model, retainModel, corpus, suites, template, maxNew, builtin, r.eval(), seed, dir))
+                    .with(evaluate(e.name(), model, retainModel, corpus, suites, template, maxNew, builtin, r.eval(), seed, device,
+                            dir))
                     .write(dir.resolve(Evaluator.SUMMARY)));
             outcomes.add(o);
             if (planning) {
@@ -226,9 +230,9 @@ final class MusePipeline {
     }
 
     private static Map<String, Object> unlearn(Path fullModel, MuseCorpus corpus, Recipe.MethodRun run, String template, long seed,
-            int chunk, int stride, Path dataDir, Path outModel) throws IOException {
+            int chunk, int stride, Path dataDir, String device, Path outModel) throws IOException {
         Engines.pytorch();
-        try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(fullModel);
+        try (NDManager m = NDManager.newBaseManager(Engines.device(device)); TextTokenizer tok = TextTokenizer.load(fullModel);
                 CausalLm lm = Checkpoint.load(fullModel, m, run.modelPrecision())) {
             dev.unlearn.cli.AdapterOptions adapter = run.adapterOptions();
             adapter.attach(lm, seed);
@@ -245,11 +249,12 @@ final class MusePipeline {
     }
 
     private static Map<String, Object> evaluate(String name, Path model, Path retainModel, MuseCorpus corpus, List<String> suites,
-            String template, int maxNew, boolean builtin, Recipe.EvalSpec eval, long seed, Path outDir) throws IOException {
+            String template, int maxNew, boolean builtin, Recipe.EvalSpec eval, long seed, String device, Path outDir)
+            throws IOException {
         Map<String, Object> out = new LinkedHashMap<>();
         Engines.pytorch();
         if (suites.contains("muse")) {
-            try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(model);
+            try (NDManager m = NDManager.newBaseManager(Engines.device(device)); TextTokenizer tok = TextTokenizer.load(model);
                     CausalLm lm = Checkpoint.load(model, m); CausalLm retain = Checkpoint.load(retainModel, m)) {
                 int batch = eval != null && eval.batchSize() != null ? eval.batchSize() : 8;
                 MuseEvaluator.Result res = new MuseEvaluator(tok, maxNew, 32, builtin, batch).evaluate(lm, retain, corpus);
@@ -264,7 +269,7 @@ final class MusePipeline {
         if (suites.contains("leakage")) {
             List<LeakageItem> shots = LeakageItem.of(corpus.retainIcl().isEmpty() ? corpus.retainQa() : corpus.retainIcl());
             out.putAll(LeakageStep.run(model, retainModel, PromptTemplate.resolve(template, model, null), LeakageItem.of(corpus.forgetQa()), shots,
-                    LeakageStep.config(eval, seed), outDir));
+                    LeakageStep.config(eval, seed), Engines.device(device), outDir));
         }
         return out;
     }

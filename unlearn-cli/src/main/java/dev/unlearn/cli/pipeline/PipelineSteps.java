@@ -10,17 +10,18 @@ import java.util.Map;
 public interface PipelineSteps {
     /**
      * Unlearns {@code run} starting from the full model; writes a Hugging Face checkpoint to
-     * {@code outModel} and returns the run summary (method, config with defaults, steps, NLLs).
+     * {@code outModel} and returns the run summary (method, config with defaults, steps, NLLs), on the recipe's
+     * {@code model.device} ({@code device}; null: the CPU).
      */
     Map<String, Object> unlearn(Path fullModel, DataLayout data, Recipe.MethodRun run, String template, long seed,
-            Path outModel);
+            String device, Path outModel);
 
     /**
      * Evaluates {@code model} with the given suites (the retain and original models as references)
      * into {@code outDir} (everything but {@code summary.json}, which the pipeline writes once); returns
      * the summary whose declared headline values the report table uses ({@code forget_quality},
-     * {@code model_utility}, ...).
+     * {@code model_utility}, ...). The models run on {@code device} (the recipe's {@code model.device}; null: the CPU).
      */
     EvaluationSummary evaluate(Path model, Path fullModel, Path retainModel, DataLayout data, List<String> suites,
-            String template, Recipe.EvalSpec eval, Path outDir);
+            String template, Recipe.EvalSpec eval, String device, Path outDir);
 }

@@ -224,6 +224,12 @@ public final class RunPipeline {
 
     private Result runStages(Recipe r, Path recipeDir, Path runDir, String only) {
         Engines.pytorch();
+        try {
+            Engines.device(r.model().device()); // a GPU this libtorch cannot serve fails before the run directory is made
+        } catch (dev.unlearn.core.InvalidInputException ex) {
+            throw new dev.unlearn.core.InvalidInputException("model.device: " + ex.getMessage().replace("Use --device cpu",
+                    "Use device: cpu"), ex);
+        }
         try (StageRunner sr = new StageRunner(runDir, log)) {
             return runStages(sr, r, recipeDir, runDir, only);
         }
@@ -232,6 +238,7 @@ public final class RunPipeline {
     private Result runStages(StageRunner sr, Recipe r, Path recipeDir, Path runDir, String only) {
         long seed = r.seed() == null ? 0 : r.seed();
         String template = absoluteTemplateFiles(r.model().template() == null ? "auto" : r.model().template(), recipeDir);
+        String device = r.model().device(); // every stage that loads a model runs there, not on DJL's default device
         // checked early against the model when it is there (a missing model is named by its own stage)
         Path modelDir = r.model().checkpoint() == null ? null : recipeDir.resolve(r.model().checkpoint());
         boolean present = modelDir != null && Files.isDirectory(modelDir);
@@ -309,8 +316,9 @@ public final class RunPipeline {
             fp.set("train", JSON.valueToTree(run.settings()));
             fp.put("template", template);
             fp.put("seed", seed);
+            deviceKey(fp, device);
             StageRunner.Outcome o = stage(sr, only, "unlearn/" + run.label(), fp, dir -> {
-                Map<String, Object> summary = steps.unlearn(fullModel, data, run, template, seed, dir.resolve("model"));
+                Map<String, Object> summary = steps.unlearn(fullModel, data, run, template, seed, device, dir.resolve("model"));
                 writeJson(dir.resolve("summary.json"), JSON.valueToTree(summary));
             });
             outcomes.add(o);
@@ -327,9 +335,10 @@ public final class RunPipeline {
             fp.set("suites", JSON.valueToTree(suites));
             fp.set("eval", JSON.valueToTree(r.eval()));
             fp.put("template", template);
+            deviceKey(fp, device);
             Path model = Path.of(e.model().toString());
             StageRunner.Outcome o = stage(sr, only, "eval/" + e.name(), fp,
-                    dir -> steps.evaluate(model, fullModel, retainModel, data, suites, template, r.eval(), dir)
+                    dir -> steps.evaluate(model, fullModel, retainModel, data, suites, template, r.eval(), device, dir)
                             .write(dir.resolve(Evaluator.SUMMARY)));
             outcomes.add(o);
             if (sr.planning()) {
@@ -508,6 +517,16 @@ public final class RunPipeline {
             return JSON.readValue(p.toFile(), LinkedHashMap.class);
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot read " + p, ex);
+        }
+    }
+
+    /**
+     * Records a stage's device in its fingerprint when it is not the CPU (the default, so that the fingerprints of
+     * CPU runs stay as they were): a change of device redoes the stage, whose figures may differ in the last bits.
+     */
+    static void deviceKey(ObjectNode fp, String device) {
+        if (device != null && !device.isBlank() && !device.trim().equalsIgnoreCase("cpu")) {
+            fp.put("device", device.trim());
         }
     }
 

@@ -339,6 +339,9 @@ public final class RecipeLoader {
                 p.add("eval.attention_mask: unknown '" + r.eval().attentionMask() + "'; valid: length, pad_token");
             }
         }
+        if (r.model() != null && !dev.unlearn.core.Engines.isDeviceName(r.model().device())) {
+            p.add("model.device: unknown device '" + r.model().device() + "'; use cpu, gpu or gpu:N");
+        }
         if (r.eval() != null && r.eval().suites() != null) {
             if (r.eval().suites().isEmpty()) {
                 p.add("eval.suites: an empty list would evaluate nothing; list the suites, or leave the key out for the"

@@ -48,7 +48,7 @@ public final class MethodRunnerUnlearner implements Unlearner {
             Path scratch, dev.unlearn.core.train.TrainingLoop.Listener monitor) {
         TrainSettings settings = train == null ? TrainSettings.DEFAULTS : train.settings();
         Map<String, Object> cfg = DefaultSteps.config(method, config, modelDir);
-        try (NDManager m = NDManager.newBaseManager(); TextTokenizer tok = TextTokenizer.load(modelDir)) {
+        try (NDManager m = NDManager.newBaseManager(model.device()); TextTokenizer tok = TextTokenizer.load(modelDir)) {
             RunSummary s = MethodRunner.builder().setModel(model).optReference(() -> model.copy(m)).setTokenizer(tok)
                     .optReferenceCacheDir(scratch == null ? null : scratch.resolve("reference-cache"))
                     .optReferenceCacheLimit(train == null ? MethodRunner.Builder.DEFAULT_CACHE_LIMIT : train.referenceCacheBytes())

@@ -75,7 +75,13 @@ public final class RequestWorkflow {
 
     /** Options of a submission. */
     public record Options(Path trainingData, Path model, Path holdout, String template, int maxNewTokens, long seed,
-            int retainSampleSize) {}
+            int retainSampleSize, String device) {
+        /** On the CPU. */
+        public Options(Path trainingData, Path model, Path holdout, String template, int maxNewTokens, long seed,
+                int retainSampleSize) {
+            this(trainingData, model, holdout, template, maxNewTokens, seed, retainSampleSize, "cpu");
+        }
+    }
 
     /** What a submission ended with. */
     public record Outcome(String requestId, boolean accepted, boolean alreadyDone, Path resultDir, ObjectNode auditEntry) {}
@@ -98,6 +104,7 @@ public final class RequestWorkflow {
         if (modelDir == null) {
             throw new InvalidInputException("no model: pass --model DIR or set \"model\" in the request");
         }
+        Engines.device(o.device()); // --device gpu without a CUDA libtorch fails before anything is written
         if (!DeletionRequest.isSafeId(request.requestId())) {
             throw new InvalidInputException("request_id: not a safe single path segment: '"
                     + dev.unlearn.cli.Texts.printable(String.valueOf(request.requestId())) + "'");
@@ -275,7 +282,7 @@ public final class RequestWorkflow {
                 verifyRetain.size());
         String inputModelSha = Digests.sha256Directory(modelDir, Checkpoint.MANIFEST);
 
-        try (TextTokenizer tok = TextTokenizer.load(modelDir); NDManager m = NDManager.newBaseManager();
+        try (TextTokenizer tok = TextTokenizer.load(modelDir); NDManager m = NDManager.newBaseManager(Engines.device(o.device()));
                 CausalLm lm = dev.unlearn.cli.commands.ModelDirs.load(modelDir, m, false, policy.precision())) {
             QaTokenization qt = new QaTokenization(tok, PromptTemplate.resolve(o.template(), modelDir, null),
                     train.maxLength(), train.attentionMask());

@@ -47,7 +47,7 @@ class RunPipelineTest {
 
         @Override
         public Map<String, Object> unlearn(Path fullModel, DataLayout data, Recipe.MethodRun run, String template, long seed,
-                Path outModel) {
+                String device, Path outModel) {
             calls.add("unlearn/" + run.label());
             if (run.label().equals(failOn)) {
                 throw new UnlearnException("killed mid-stage");
@@ -60,7 +60,7 @@ class RunPipelineTest {
 
         @Override
         public EvaluationSummary evaluate(Path model, Path fullModel, Path retainModel, DataLayout data, List<String> suites,
-                String template, Recipe.EvalSpec eval, Path outDir) {
+                String template, Recipe.EvalSpec eval, String device, Path outDir) {
             calls.add("eval/" + outDir.getFileName().toString().replaceAll("^\\.tmp-eval_(.*)-\\d+$", "$1"));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("forget_quality", model.equals(retainModel) ? 1.0 : 0.01);
@@ -205,7 +205,8 @@ class RunPipelineTest {
         }
         for (String[] r : new String[][] {{"tofu-forget10.yaml", "data/tofu"}, {"muse-news.yaml", "data/muse-news"}}) {
             InvalidInputException ex = assertThrows(InvalidInputException.class, () -> new RunPipeline(new FakeSteps(),
-                    new PrintWriter(new StringWriter())).run(RecipeLoader.load(recipes.resolve(r[0])), recipes,
+                    // both are GPU recipes: on the CPU, so that the missing data, not the device, is what stops them
+                    new PrintWriter(new StringWriter())).run(RecipeLoader.load(recipes.resolve(r[0]), List.of("model.device=cpu")), recipes,
                     Files.createTempDirectory("run"), null));
             assertTrue(ex.getMessage().contains(r[1]), ex.getMessage());
         }

@@ -322,6 +322,48 @@ class InputRefusalTest {
         assertFalse(Files.exists(tmp.resolve("compliance")), "no output folder is made for a bad model or key");
     }
 
+    /**
+     * A device that the build cannot serve is refused by every command and recipe that names one, before any work.
+     * Before, {@code request submit}, {@code eval leakage} and a recipe's unlearn and eval stages created their models
+     * on DJL's default device whatever was asked: on this CPU build {@code --device gpu} ran on the CPU without a
+     * word (on a GPU build, {@code cpu} and {@code gpu:1} ran on GPU 0).
+     */
+    @Test
+    void aDeviceTheBuildCannotServeIsRefusedEverywhereItIsNamed(@TempDir Path tmp) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(dev.unlearn.core.Engines.pytorch().hasCapability(
+                ai.djl.engine.StandardCapabilities.CUDA), "this libtorch has a usable GPU");
+        String m = w.full().toString();
+        Path key = Files.writeString(tmp.resolve("key"), "ab".repeat(32));
+        Path req = Files.writeString(tmp.resolve("request.json"), "{\"request_id\": \"DR-1\", \"subject\": \"N\","
+                + " \"selectors\": {\"regexes\": [\"Brightwater\"]}}");
+        Path recipe = Files.writeString(tmp.resolve("r.yaml"), "name: g\noutput: run\ndata:\n  tofu: {dir: " + w.data()
+                + ", forget_split: forget10}\nmodel:\n  checkpoint: " + m + "\n  finetuned: true\n  retain_checkpoint: "
+                + w.retain() + "\n  template: plain\n  device: gpu\nmethods:\n  - method: ga\n    train: {max_steps: 1}\n"
+                + "eval: {suites: [tofu]}\n");
+        List<String[]> cases = List.of(
+                new String[] {"request", "submit", req.toString(), "--training-data", w.data().toString(), "--model", m,
+                    "--out", tmp.resolve("compliance").toString(), "--key", key.toString(), "--device", "gpu"},
+                new String[] {"eval", "leakage", "--model", m, "--retain-model", w.retain().toString(), "--data",
+                    w.data().toString(), "--out", tmp.resolve("leak").toString(), "--device", "gpu"},
+                new String[] {"run", recipe.toString()});
+        for (String[] c : cases) {
+            CliRun r = CliRun.of(c);
+            assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
+            assertTrue(r.err().contains("device 'gpu' needs a CUDA build of PyTorch"), r.toString());
+        }
+        assertFalse(Files.exists(tmp.resolve("compliance")) || Files.exists(tmp.resolve("leak"))
+                || Files.exists(tmp.resolve("run")), "refused before any work");
+        Files.writeString(recipe, Files.readString(recipe).replace("device: gpu", "device: tpu"));
+        CliRun r = CliRun.of("run", recipe.toString(), "--dry-run");
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().contains("model.device: unknown device 'tpu'; use cpu, gpu or gpu:N (line 10)"), r.toString());
+        // the commands that load no model take no --device
+        for (String cmd : new String[] {"chat-template", "eval rouge", "eval tofu-aggregate"}) {
+            r = CliRun.of(concat(cmd.split(" "), "--help"));
+            assertFalse(r.out().contains("--device"), r.toString());
+        }
+    }
+
     private static String[] concat(String[] head, String... tail) {
         String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
         System.arraycopy(tail, 0, all, head.length, tail.length);

@@ -94,6 +94,7 @@ public final class Evaluator {
     private final boolean gradNorm;
     private final dev.unlearn.core.model.Precision precision;
     private final Progress progress;
+    private final ai.djl.Device device;
 
     private Evaluator(Builder b) {
         this.dataDir = b.dataDir;
@@ -120,6 +121,7 @@ public final class Evaluator {
         this.gradNorm = b.gradNorm;
         this.precision = b.precision;
         this.progress = b.progress;
+        this.device = b.device;
     }
 
     /** Starts a builder for a data directory. */
@@ -195,7 +197,7 @@ public final class Evaluator {
      */
     public Result evaluate(Path modelDir) {
         Engines.pytorch();
-        try (NDManager m = NDManager.newBaseManager();
+        try (NDManager m = NDManager.newBaseManager(device);
                 TextTokenizer tok = TextTokenizer.load(Files.isRegularFile(modelDir.resolve("tokenizer.json")) ? modelDir : dataDir);
                 CausalLm lm = Checkpoint.load(modelDir, m, precision)) {
             return evaluate(lm, tok, modelDir.toString(), m);
@@ -205,7 +207,7 @@ public final class Evaluator {
     /** Evaluates a model already in memory (not closed here) with its tokenizer. */
     public Result evaluate(CausalLm model, TextTokenizer tokenizer) {
         Engines.pytorch();
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = NDManager.newBaseManager(model.device())) {
             return evaluate(model, tokenizer, "in-memory model", m);
         }
     }
@@ -329,6 +331,7 @@ public final class Evaluator {
         private boolean gradNorm;
         private dev.unlearn.core.model.Precision precision = dev.unlearn.core.model.Precision.FP32;
         private Progress progress = Progress.NONE;
+        private ai.djl.Device device = ai.djl.Device.cpu();
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -512,6 +515,15 @@ public final class Evaluator {
          */
         public Builder optPrecision(dev.unlearn.core.model.Precision p) {
             this.precision = p == null ? dev.unlearn.core.model.Precision.FP32 : p;
+            return this;
+        }
+
+        /**
+         * Where the models loaded from directories run (the CPU by default; not DJL's default device, which is a GPU
+         * whenever one is visible). A model handed over in memory runs where it is.
+         */
+        public Builder optDevice(ai.djl.Device d) {
+            this.device = d == null ? ai.djl.Device.cpu() : d;
             return this;
         }
 
