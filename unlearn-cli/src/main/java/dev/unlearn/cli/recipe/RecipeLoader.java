@@ -125,7 +125,8 @@ public final class RecipeLoader {
 
     /**
      * The keys written without a value ({@code lr:}, {@code lr: ~}, {@code --set finetune.lr=}) in a recipe or policy
-     * file, each as a problem: binding would give them the key's default, silently. A null list element is already a binding error.
+     * file, each as a problem: binding would give them the key's default, silently. (A null list element is already
+     * a binding error.)
      */
     public static List<String> nullKeys(com.fasterxml.jackson.databind.JsonNode n, String path) {
         List<String> out = new ArrayList<>();
