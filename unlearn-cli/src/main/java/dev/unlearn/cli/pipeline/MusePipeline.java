@@ -203,9 +203,9 @@ final class MusePipeline {
                 if (m.init() != null) {
                     Recipe.InitSpec i = m.init();
                     int vocab = tok.vocabSize();
-                    ModelConfig cfg = ("qwen2".equals(i.modelType()) ? ModelConfig.qwen2(i.hiddenSize(), i.layers(), i.heads(),
-                            i.kvHeads(), i.intermediateSize(), vocab) : ModelConfig.llama(i.hiddenSize(), i.layers(), i.heads(),
-                            i.kvHeads(), i.intermediateSize(), vocab))
+                    // every registered family, as the QA pipeline builds it (this read qwen2 or else llama)
+                    ModelConfig cfg = ModelConfig.example(i.modelType() == null ? "llama" : i.modelType(), i.hiddenSize(),
+                            i.layers(), i.heads(), i.kvHeads(), i.intermediateSize(), vocab)
                             .with("bos_token_id", tok.bosId() == null ? tok.eosId() : tok.bosId())
                             .with("eos_token_id", tok.eosId()).with("pad_token_id", tok.padId())
                             .with("max_position_embeddings", Math.max(512, chunk));

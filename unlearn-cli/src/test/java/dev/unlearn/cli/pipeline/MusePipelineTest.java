@@ -108,6 +108,19 @@ class MusePipelineTest {
         assertNotEquals(fp32, bf16, "bf16 weights train differently from fp32 ones; equal weights mean the key was dropped");
     }
 
+    /** model.init.model_type builds that family on raw text too; before, anything but qwen2 became a llama. */
+    @Test
+    void theInitModelTypeIsTheFamilyTrained(@TempDir Path dir) throws Exception {
+        String mistral = RECIPE.replace("intermediate_size: 64}", "intermediate_size: 64, model_type: mistral}")
+                .replace("epochs: 4", "epochs: 1").replace("suites: [muse, leakage]", "suites: [muse]")
+                .replace("  leakage: {relearn_steps: 2, relearn_lr: 1.0e-3}\n", "");
+        new RunPipeline(new DefaultSteps(System.err), new PrintWriter(new StringWriter()))
+                .run(RecipeLoader.load(recipe(dir, mistral)), dir, dir.resolve("run"), null);
+        JsonNode cfg = new ObjectMapper().readTree(dir.resolve("run/finetune-full/model/config.json").toFile());
+        assertEquals("mistral", cfg.get("model_type").asText(), cfg.toString());
+        assertEquals("MistralForCausalLM", cfg.get("architectures").get(0).asText(), cfg.toString());
+    }
+
     @Test
     void methodsThatNeedQaPairsFailOnRawText(@TempDir Path dir) throws Exception {
         String flat = RECIPE.replace("  - method: npo\n", "  - method: pd\n    config: {base: npo}\n");
