@@ -8,7 +8,9 @@ import picocli.CommandLine.Option;
 public class TemplateOption {
     @Option(names = "--template", defaultValue = "auto", paramLabel = "NAME", completionCandidates = Candidates.Templates.class,
             description = "Prompt template: ${COMPLETION-CANDIDATES}. auto is the model's chat template if it has one,"
-                    + " else plain; file:PATH.jinja is a custom chat template. Default: ${DEFAULT-VALUE}.")
+                    + " else plain; file:PATH.jinja is a custom chat template; a JSON mapping is a recipe's model.template"
+                    + " mapping ('{\"variables\": {\"enable_thinking\": false}}': the model's chat template with that keyword;"
+                    + " recipes/README.md). Default: ${DEFAULT-VALUE}.")
     public String name;
 
     /** The template for the model (or tokenizer) directory {@code modelDir}. */

@@ -242,7 +242,7 @@ public final class RunPipeline {
         // checked early against the model when it is there (a missing model is named by its own stage)
         Path modelDir = r.model().checkpoint() == null ? null : recipeDir.resolve(r.model().checkpoint());
         boolean present = modelDir != null && Files.isDirectory(modelDir);
-        PromptTemplate.resolve(!present && "chat".equals(template.trim()) ? "auto" : template, present ? modelDir : null,
+        PromptTemplate.resolve(!present && PromptTemplate.usesModelTemplate(template) ? "auto" : template, present ? modelDir : null,
                 recipeDir);
         List<StageRunner.Outcome> outcomes = new ArrayList<>();
 

@@ -278,9 +278,7 @@ public final class RecipeLoader {
             String t = r.model().template().trim();
             try {
                 if (t.startsWith("{")) {
-                    // a mapping: keys checked now; the chat template itself when the model is known
-                    PromptTemplate.resolve(t.contains("chat_template") ? "auto" : t, null, null);
-                    checkTemplateKeys(t);
+                    PromptTemplate.checkMapping(t); // keys and variables now; the chat template when the model is known
                 } else if (!t.equals("auto") && !t.equals("chat") && !t.startsWith("file:") && !t.endsWith(".jinja")) {
                     PromptTemplate.byName(t);
                 }
@@ -539,20 +537,6 @@ public final class RecipeLoader {
             targets(p, "methods[" + k + "].train", t, cfg);
         }
         return p;
-    }
-
-    private static void checkTemplateKeys(String json) {
-        Set<String> known = Set.of("name", "user_start", "user_end", "assistant_start", "answer_prefix",
-                "chat_template", "chat_template_file", "system_prompt");
-        try {
-            YAML.readTree(json).fieldNames().forEachRemaining(k -> {
-                if (!known.contains(k)) {
-                    throw new InvalidInputException("unknown key '" + k + "'; valid: " + new TreeSet<>(known));
-                }
-            });
-        } catch (IOException ex) {
-            throw new InvalidInputException("malformed mapping: " + ex.getMessage(), ex);
-        }
     }
 
     private static void forgetSet(List<String> p, Recipe.BuiltinData b) {

@@ -64,6 +64,17 @@ class RecipeLoaderTest {
         assertTrue(m.contains("integer"), m);
     }
 
+    /** model.template's variables are checked at load, before the model (and its chat template) is known. */
+    @Test
+    void templateVariablesAreCheckedAtLoad(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("r.yaml");
+        String model = "  init: {hidden_size: 64, layers: 2, heads: 4, kv_heads: 2, intermediate_size: 128}\n";
+        Files.writeString(f, GOOD.replace(model, model + "  template: {variables: {enable_thinking: false}}\n"));
+        assertTrue(RecipeLoader.load(f).model().template().contains("enable_thinking"));
+        String m = error(dir, GOOD.replace(model, model + "  template: {variables: {add_generation_prompt: true}}\n"));
+        assertTrue(m.contains("model.template: template.variables.add_generation_prompt: set by the toolkit"), m);
+    }
+
     /** A key written without a value is refused by its path and line; before, it silently took the key's default. */
     @Test
     void keysWithoutAValueAreRefused(@TempDir Path dir) throws Exception {

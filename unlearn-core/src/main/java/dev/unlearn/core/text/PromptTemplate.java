@@ -151,23 +151,60 @@ public final class PromptTemplate {
         return byName(s);
     }
 
-    private static PromptTemplate fromMapping(JsonNode n, Path modelDir, Path baseDir) {
+    /**
+     * Checks a template mapping (a recipe's {@code model.template}) without reading any template: its keys, their
+     * types and its {@code variables}. The chat template it names is read when the model is known.
+     */
+    public static void checkMapping(String json) {
+        try {
+            JsonNode n = new ObjectMapper().readTree(json);
+            if (n == null || !n.isObject()) {
+                throw new InvalidInputException("template: expected a mapping, found " + n);
+            }
+            checkMapping(n);
+        } catch (IOException ex) {
+            throw new InvalidInputException("template: malformed mapping: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** The mapping's variables, after its keys and types are checked. */
+    private static Map<String, Object> checkMapping(JsonNode n) {
         java.util.Set<String> known = java.util.Set.of("name", "user_start", "user_end", "assistant_start",
-                "answer_prefix", "chat_template", "chat_template_file", "system_prompt");
+                "answer_prefix", "chat_template", "chat_template_file", "system_prompt", VARIABLES);
         for (java.util.Iterator<String> it = n.fieldNames(); it.hasNext();) {
             String k = it.next();
             if (!known.contains(k)) {
                 throw new InvalidInputException("template." + k + ": unknown key; valid: " + new java.util.TreeSet<>(known));
             }
-            if (!n.get(k).isTextual()) {
+            if (!k.equals(VARIABLES) && !n.get(k).isTextual()) {
                 throw new InvalidInputException("template." + k + ": expected a string, found " + n.get(k));
             }
         }
+        boolean chat = n.has("chat_template") || n.has("chat_template_file") || n.has("system_prompt") || n.has(VARIABLES);
+        if (chat && (n.has("user_start") || n.has("user_end") || n.has("assistant_start") || n.has("answer_prefix"))) {
+            throw new InvalidInputException("template: user_start/user_end/assistant_start/answer_prefix make a plain"
+                    + " template; chat_template, chat_template_file, system_prompt and variables belong to a chat template");
+        }
+        if (n.has("chat_template") && n.has("chat_template_file")) {
+            throw new InvalidInputException("template: give one of chat_template, chat_template_file");
+        }
+        return variables(n.get(VARIABLES));
+    }
+
+    private static PromptTemplate fromMapping(JsonNode n, Path modelDir, Path baseDir) {
+        Map<String, Object> variables = checkMapping(n);
         String system = n.hasNonNull("system_prompt") ? n.get("system_prompt").textValue() : null;
-        if (n.has("chat_template") || n.has("chat_template_file")) {
-            if (n.has("chat_template") == n.has("chat_template_file")) {
-                throw new InvalidInputException("template: give one of chat_template, chat_template_file");
+        if (!n.has("chat_template") && !n.has("chat_template_file") && (system != null || n.has(VARIABLES))) {
+            // the model's own chat template, with a system prompt or keywords of apply_chat_template
+            Optional<ChatTemplate> t = modelDir == null ? Optional.empty() : ChatTemplate.fromDirectory(modelDir);
+            if (t.isEmpty()) {
+                throw new InvalidInputException("template: without chat_template or chat_template_file, system_prompt and"
+                        + " variables apply to the model's chat template, and " + modelDir + " has none (neither "
+                        + ChatTemplate.TEMPLATE_FILE + " nor chat_template in " + ChatTemplate.TOKENIZER_CONFIG + ")");
             }
+            return chat(n.path("name").asText("chat(" + t.get().name() + ")"), t.get(), system, variables);
+        }
+        if (n.has("chat_template") || n.has("chat_template_file")) {
             String src;
             String where;
             if (n.has("chat_template")) {
@@ -178,13 +215,61 @@ public final class PromptTemplate {
                 src = read(f);
                 where = f.toString();
             }
-            return chat(n.path("name").asText("custom-chat"), customChat(src, where, modelDir), system, Map.of());
-        }
-        if (system != null) {
-            throw new InvalidInputException("template.system_prompt: only with chat_template or chat_template_file");
+            return chat(n.path("name").asText("custom-chat"), customChat(src, where, modelDir), system, variables);
         }
         return new PromptTemplate(n.path("name").asText("custom"), n.path("user_start").asText(""),
                 n.path("user_end").asText(""), n.path("assistant_start").asText(""), n.path("answer_prefix").asText(""));
+    }
+
+    /** The mapping key of extra template variables: {@code variables: {enable_thinking: false}}. */
+    private static final String VARIABLES = "variables";
+
+    /**
+     * Whether a template spec renders the model's own chat template ({@code chat}, or a mapping of
+     * {@code system_prompt}/{@code variables} without {@code chat_template}/{@code chat_template_file}), so that
+     * resolving it needs the model directory.
+     */
+    public static boolean usesModelTemplate(String spec) {
+        String s = spec == null ? "" : spec.trim();
+        if (s.equals("chat")) {
+            return true;
+        }
+        if (!s.startsWith("{")) {
+            return false;
+        }
+        try {
+            JsonNode n = new ObjectMapper().readTree(s);
+            return n != null && n.isObject() && !n.has("chat_template") && !n.has("chat_template_file")
+                    && (n.has("system_prompt") || n.has(VARIABLES));
+        } catch (IOException ex) {
+            return false; // resolve names the malformed mapping
+        }
+    }
+
+    /**
+     * A mapping's {@code variables}, keywords of {@code apply_chat_template} such as Qwen3's
+     * {@code enable_thinking}; the two the renderer sets itself are refused.
+     */
+    private static Map<String, Object> variables(JsonNode v) {
+        if (v == null) {
+            return Map.of();
+        }
+        if (!v.isObject()) {
+            throw new InvalidInputException("template.variables: expected a mapping of names to values, found " + v);
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (java.util.Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equals("messages") || e.getKey().equals("add_generation_prompt")) {
+                throw new InvalidInputException("template.variables." + e.getKey() + ": set by the toolkit for each prompt,"
+                        + " not by a variable");
+            }
+            if (e.getValue().isNull()) {
+                throw new InvalidInputException("template.variables." + e.getKey() + ": no value; give one, or leave it out");
+            }
+            out.put(e.getKey(), new ObjectMapper().convertValue(e.getValue(), Object.class));
+        }
+        return out;
     }
 
     private static ChatTemplate customChat(String src, String where, Path modelDir) {

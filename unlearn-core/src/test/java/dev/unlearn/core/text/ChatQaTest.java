@@ -146,6 +146,37 @@ class ChatQaTest {
         assertTrue(e.getMessage().contains("auto") && e.getMessage().contains("user_start"), e.getMessage());
     }
 
+    /**
+     * A mapping's {@code variables} reach the template as apply_chat_template's keywords (Qwen3's enable_thinking),
+     * on the model's own template when the mapping names none; bad variables are refused by name.
+     */
+    @Test
+    void templateVariablesReachTheModelsOwnTemplateOrACustomOne(@TempDir Path tmp) throws Exception {
+        String qwen3Tail = "{% for m in messages %}<{{ m.role }}>{{ m.content }}{% endfor %}{% if add_generation_prompt %}"
+                + "<assistant>{% if enable_thinking is defined and enable_thinking is false %}<think></think>{% endif %}"
+                + "{% endif %}";
+        Path dir = tokenizerDir(tmp.resolve("m"), qwen3Tail, "<s>", "</s>", List.of());
+        assertEquals("<user>x<assistant>", PromptTemplate.resolve("chat", dir, null).prompt("x"));
+        String off = "{\"variables\": {\"enable_thinking\": false}}";
+        assertTrue(PromptTemplate.usesModelTemplate(off) && PromptTemplate.usesModelTemplate("chat"));
+        assertEquals("<user>x<assistant><think></think>", PromptTemplate.resolve(off, dir, null).prompt("x"));
+        assertEquals("<system>S<user>x<assistant>", PromptTemplate.resolve("{\"system_prompt\": \"S\"}", dir, null).prompt("x"));
+        PromptTemplate custom = PromptTemplate.resolve(JSON.writeValueAsString(Map.of("chat_template", "{{ style }}:"
+                + "{% for m in messages %}{{ m.content }}{% endfor %}", "variables", Map.of("style", "terse"))), dir, null);
+        assertEquals("terse:x", custom.prompt("x"));
+        Files.createDirectories(tmp.resolve("bare"));
+        for (String[] bad : new String[][] {
+            {"{\"variables\": {\"messages\": []}}", "template.variables.messages: set by the toolkit"},
+            {"{\"variables\": [1]}", "template.variables: expected a mapping"},
+            {"{\"variables\": {}, \"user_start\": \"Q\"}", "belong to a chat template"},
+            {"{\"system_prompt\": \"S\"}", "has none"}}) {
+            Path at = bad[1].equals("has none") ? tmp.resolve("bare") : dir;
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> PromptTemplate.resolve(bad[0], at, null));
+            assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
+        }
+        PromptTemplate.checkMapping(off); // a recipe's check at load, before the model is known
+    }
+
     @Test
     void chatTemplateFileWinsOverTokenizerConfig(@TempDir Path tmp) throws Exception {
         Path dir = tokenizerDir(tmp.resolve("m"), "from-config", "<s>", "</s>", List.of());
