@@ -7,7 +7,7 @@ Run from the repository root after changing a template or a conversation:
     python3 tools/chat-templates/generate_expected.py
 Needs only jinja2 (Debian: apt-get install python3-jinja2). The environment mirrors
 transformers.utils.chat_template_utils._compile_jinja_template: ImmutableSandboxedEnvironment with
-trim_blocks and lstrip_blocks, the loopcontrols extension, a tojson filter that calls
+trim_blocks and lstrip_blocks, the loopcontrols extension, the generation block (rendered as its body), a tojson filter that calls
 json.dumps(ensure_ascii=False), and the raise_exception / strftime_now globals. strftime_now reads a
 fixed time (2025-04-10 14:30:00) so that the outputs do not depend on the day they are generated.
 As transformers does, every render passes tools and documents (None unless given).
@@ -17,6 +17,8 @@ import json
 import os
 
 import jinja2
+from jinja2 import nodes
+from jinja2.ext import Extension
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -35,6 +37,7 @@ SPECIALS = {
     "printing": {"eos_token": "</s>"},
     "operators": {"eos_token": "</s>"},
     "neighbours": {"eos_token": "</s>"},
+    "generation": {"eos_token": "<|im_end|>"},
     # NAME-crlf: NAME.jinja with Windows line endings (made here and in the test, so git keeps one file)
     "qwen-style-crlf": {"eos_token": "<|im_end|>", "pad_token": "<|endoftext|>"},
     "mistral-style-crlf": {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"},
@@ -49,6 +52,20 @@ def source(name):
     return text.replace("\n", "\r\n") if name.endswith("-crlf") else text
 
 
+class GenerationBlock(Extension):
+    """transformers' {% generation %}...{% endgeneration %} (assistant-mask templates): the body renders as it is;
+    transformers only records where it starts and ends."""
+    tags = {"generation"}
+
+    def parse(self, parser):
+        lineno = next(parser.stream).lineno
+        body = parser.parse_statements(("name:endgeneration",), drop_needle=True)
+        return nodes.CallBlock(self.call_method("_body"), [], [], body).set_lineno(lineno)
+
+    def _body(self, caller):
+        return caller()
+
+
 def env():
     def raise_exception(message):
         raise jinja2.exceptions.TemplateError(message)
@@ -59,7 +76,7 @@ def env():
     def strftime_now(fmt):
         return NOW.strftime(fmt)
 
-    e = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.loopcontrols"])
+    e = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.loopcontrols", GenerationBlock])
     e.filters["tojson"] = tojson
     e.globals["raise_exception"] = raise_exception
     e.globals["strftime_now"] = strftime_now

@@ -51,7 +51,7 @@ import java.util.Optional;
  * the Python methods templates call ({@code strip}, {@code startswith}, {@code split}, ...; see
  * {@link PyStrings}). Known remaining differences, found by rendering expressions and 38 published
  * templates with both: an attribute of an undefined value is empty where jinja2 raises; a dict literal
- * nested in another inside {@code {{ }}} ends the tag at its {@code }}}; the {@code generation} block of assistant-mask templates is not supported; a loop's
+ * nested in another inside {@code {{ }}} ends the tag at its {@code }}}; a loop's
  * {@code {% else %}} is rendered after every item instead of only for an empty loop; {@code -} and
  * {@code /} fail on booleans, and {@code <} and {@code >} between a boolean and a number fail (between
  * other types they give false where Python raises); {@code x|length is even} needs brackets,
@@ -131,6 +131,7 @@ public final class ChatTemplate {
                 Object.class, Object.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_next", PyEscapes.class, "next",
                 Object.class, Object.class));
+        jinjava.getGlobalContext().registerTag(new GenerationTag());
         jinjava.getGlobalContext().registerFilter(new PyJson.Filter());
         PyFilters.tests().forEach(jinjava.getGlobalContext()::registerExpTest);
         PyFilters.all().forEach(jinjava.getGlobalContext()::registerFilter);
