@@ -26,11 +26,12 @@ import java.util.Set;
  *       {@code namespace(last=messages|length - 1)} (Qwen3) subtracts from the named parameter and
  *       fails; the value of a keyword argument gets brackets, {@code key=(value)}. A macro's
  *       signature is left alone.
- *   <li><b>Loops.</b> {@code {% for k in d %}} loops over {@code py_iter(d)}: a dict's keys and a
- *       string's characters, where Jinjava visits a dict's values and takes a string whole. In a
- *       template that uses {@code loop.previtem} or {@code loop.nextitem}, which Jinjava's loop lacks, each
- *       loop first sets its items to a list, and those become {@code py_prev(list, loop.index0)} and
- *       {@code py_next(list, loop.index0)}.
+ *   <li><b>Loops.</b> Each loop first sets its items to a list, {@code py_iter(d)}: a dict's keys and a
+ *       string's characters, where Jinjava visits a dict's values and takes a string whole. With that
+ *       list, {@code loop.previtem} and {@code loop.nextitem}, which Jinjava's loop lacks, become
+ *       {@code py_prev(list, loop.index0)} and {@code py_next(list, loop.index0)}, and a loop's
+ *       {@code else} (which Jinjava rendered after every item) becomes an {@code if} on the list's
+ *       length after the loop ({@link #forElse}).
  *       {@code {% for m in messages if m.role != 'system' %}} becomes a loop that
  *       collects the passing items and a loop over them ({@link #loopFilter}); Jinjava would loop over
  *       nothing.
@@ -51,6 +52,8 @@ final class PyEscapes {
         // loop.previtem / loop.nextitem: each loop keeps its items in a list (its name, or "" when it does not)
         boolean neighbours = src.contains("previtem") || src.contains("nextitem");
         java.util.Deque<String> loops = new java.util.ArrayDeque<>();
+        // the open if and for blocks, innermost first: {"if"}, or {"for", its items' list (null: none), "else" once seen}
+        java.util.Deque<String[]> blocks = new java.util.ArrayDeque<>();
         while (i < n) {
             if (src.startsWith("{#", i) || src.startsWith("{%", i)) {
                 lstripBlock(src, i, out);
@@ -74,12 +77,23 @@ final class PyEscapes {
                 if (close.equals("%}") && tagIs(src, i, "endfor") && !loops.isEmpty()) {
                     loops.pop();
                 }
+                int forElse = close.equals("%}") ? forElse(src, i, out, blocks) : -1;
+                if (forElse >= 0) {
+                    i = forElse;
+                    continue;
+                }
+                if (close.equals("%}") && tagIs(src, i, "if")) {
+                    blocks.push(new String[] {"if"});
+                }
                 int from = out.length();
-                int filtered = forTag ? loopFilter(src, i, out, filters, neighbours ? loops : null)
+                int filtered = forTag ? loopFilter(src, i, out, filters, neighbours ? loops : null, blocks)
                         : close.equals("}}") ? printed(src, i, out, filters)
                         : tagIs(src, i, "if") || tagIs(src, i, "elif") ? condition(src, i, out, filters) : -1;
                 if (forTag && filtered < 0 && neighbours) {
                     loops.push("");
+                }
+                if (forTag && filtered < 0) {
+                    blocks.push(new String[] {"for", null, null});
                 }
                 if (filtered < 0) {
                     out.append(src, i, i + 2);
@@ -130,7 +144,8 @@ final class PyEscapes {
      * conditional expression and loops over nothing). Returns the index after the tag, or -1 when it is
      * left as written (no {@code in}, or a {@code recursive} loop).
      */
-    private static int loopFilter(String src, int i, StringBuilder out, Set<String> filters, java.util.Deque<String> loops) {
+    private static int loopFilter(String src, int i, StringBuilder out, Set<String> filters, java.util.Deque<String> loops,
+            java.util.Deque<String[]> blocks) {
         Bounds t = bounds(src, i, "%}");
         if (t == null) {
             return -1;
@@ -144,19 +159,16 @@ final class PyEscapes {
         if (in < 0 || topLevelWord(body, "recursive", in + 2) >= 0) {
             return -1;
         }
-        if (cond < 0 && loops == null) {
-            out.append(src, i, cs).append(body, 0, in + 2).append(" py_iter(");
-            code(body.substring(in + 2).trim(), 0, null, out, true, filters);
-            out.append(") ").append(src, ce, te + 2);
-            return te + 2;
-        }
-        if (cond < 0) { // the items in a list of their own, for loop.previtem and loop.nextitem
+        if (cond < 0) { // the items in a list of their own: for loop.previtem and loop.nextitem, and a loop's else
             String list = "__unlearn_items" + out.length();
             out.append(src, i, cs).append(" set ").append(list).append(" = py_iter(");
             code(body.substring(in + 2).trim(), 0, null, out, true, filters);
             out.append(") %}{% ").append(body, body.indexOf("for"), in + 2).append(' ').append(list).append(' ')
                     .append(src, ce, te + 2);
-            loops.push(list);
+            if (loops != null) {
+                loops.push(list);
+            }
+            blocks.push(new String[] {"for", list, null});
             return te + 2;
         }
         String target = body.substring(body.indexOf("for") + 3, in).trim();
@@ -177,7 +189,49 @@ final class PyEscapes {
         if (loops != null) {
             loops.push(list);
         }
+        blocks.push(new String[] {"for", list, null});
         return te + 2;
+    }
+
+    /**
+     * A loop's {@code else} and the {@code endfor} after it ({@code src[i] == '{'}, a block tag), which Jinjava
+     * renders after every item and never for an empty loop: {@code {% for x in xs %}A{% else %}B{% endfor %}}
+     * is written {@code {% set L = py_iter(xs) %}{% for x in L %}A{% endfor %}{% if L|length == 0 %}B{% endif %}},
+     * jinja2's meaning (B only when the loop, filter applied, visits nothing). Keeps the tags' whitespace
+     * control. Also pops {@code blocks} at {@code endif} and {@code endfor}. Returns the index after a tag it
+     * wrote, else -1.
+     */
+    private static int forElse(String src, int i, StringBuilder out, java.util.Deque<String[]> blocks) {
+        boolean isElse = tagIs(src, i, "else");
+        boolean isEndfor = tagIs(src, i, "endfor");
+        if (tagIs(src, i, "endif") && !blocks.isEmpty() && blocks.peek()[0].equals("if")) {
+            blocks.pop();
+            return -1;
+        }
+        if ((!isElse && !isEndfor) || blocks.isEmpty() || !blocks.peek()[0].equals("for")) {
+            return -1;
+        }
+        String[] loop = isEndfor ? blocks.pop() : blocks.peek();
+        if (isEndfor && loop[2] == null) {
+            return -1;
+        }
+        Bounds t = bounds(src, i, "%}");
+        if (t == null) {
+            return -1;
+        }
+        if (isElse && loop[1] == null) {
+            throw new dev.unlearn.core.InvalidInputException("the else of a recursive loop is not supported; test the"
+                    + " items before the loop instead");
+        }
+        String open = src.substring(i, t.code());
+        String shut = src.substring(t.codeEnd(), t.close() + 2);
+        if (isElse) {
+            loop[2] = "else";
+            out.append(open).append(" endfor %}{% if ").append(loop[1]).append("|length == 0 ").append(shut.stripLeading());
+        } else {
+            out.append(open).append(" endif ").append(shut.stripLeading());
+        }
+        return t.close() + 2;
     }
 
     /**

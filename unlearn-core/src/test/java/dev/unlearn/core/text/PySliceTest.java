@@ -76,7 +76,13 @@ class PySliceTest {
         assertEquals("{%- set __unlearn_filtered0 = [] %}{% for m in py_iter(messages) %}{% if py_bool(m.role != 'system') %}"
                 + "{% do __unlearn_filtered0.append(m) %}{% endif %}{% endfor %}{% for m in __unlearn_filtered0 -%}",
                 PyEscapes.forJinjava("{%- for m in messages if m.role != 'system' -%}"));
-        assertEquals("{% for m in py_iter((a if b else c)) %}", PyEscapes.forJinjava("{% for m in (a if b else c) %}"));
+        assertEquals("{% set __unlearn_items0 = py_iter((a if b else c)) %}{% for m in __unlearn_items0 %}",
+                PyEscapes.forJinjava("{% for m in (a if b else c) %}"));
+        // a loop's else: after the loop, when its items are none (Jinjava rendered it after every item)
+        assertEquals("{% set __unlearn_items0 = py_iter(xs) %}{% for x in __unlearn_items0 %}{{ py_str(x) }}{%- endfor %}"
+                + "{% if __unlearn_items0|length == 0 -%}none{% endif %}",
+                PyEscapes.forJinjava("{% for x in xs %}{{x}}{%- else -%}none{% endfor %}"));
+        assertEquals("{% if py_bool(a) %}1{% else %}2{% endif %}", PyEscapes.forJinjava("{% if a %}1{% else %}2{% endif %}"));
         // several names (Mistral's "for key, val in tool.items() if key != 'return'"): [k, v] collected, then unpacked
         assertEquals("{% set __unlearn_filtered0 = [] %}{% for k, v in py_iter(d.items()) %}{% if py_bool(k) %}"
                 + "{% do __unlearn_filtered0.append([k, v]) %}{% endif %}{% endfor %}{% for k, v in __unlearn_filtered0 %}"
