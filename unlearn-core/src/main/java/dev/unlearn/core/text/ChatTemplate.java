@@ -54,7 +54,7 @@ import java.util.Optional;
  * nested in another inside {@code {{ }}} ends the tag at its {@code }}}; {@code -} and
  * {@code /} fail on booleans, and {@code <} and {@code >} between a boolean and a number fail (between
  * other types they give false where Python raises); {@code x|length is even} needs brackets,
- * {@code (x|length) is even}; the function {@code dict} does not exist, nor {@code str.join}.
+ * {@code (x|length) is even}; the function {@code dict} does not exist.
  *
  * <p>Expressions follow Python's operators ({@link PyOperators}): {@code +} joins two strings or two lists
  * and adds numbers, and refuses anything else as Python's {@code TypeError} does (Jinjava printed
@@ -312,6 +312,9 @@ public final class ChatTemplate {
             for (Throwable x = e.getException(); x != null; x = x.getCause()) {
                 if (x instanceof PyOperators.OperatorError oe) { // Python's TypeError, as the operator wrote it
                     throw new InvalidInputException("chat template " + name + ": line " + e.getLineno() + ": " + oe.text());
+                }
+                if (x instanceof PyStrings.MethodError me) { // the same, from a string method ('sep'.join)
+                    throw new InvalidInputException("chat template " + name + ": line " + e.getLineno() + ": " + me.text());
                 }
             }
             Throwable root = e.getException();

@@ -103,6 +103,45 @@ final class PyStrings {
 
     private static final Object NONE = new Object();
 
+    /**
+     * A string method's error where Python raises TypeError. Not an {@link IllegalArgumentException}, which the
+     * method lookup takes for "no such method"; {@link #text} is the message as written (Jinjava formats it).
+     */
+    static final class MethodError extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+        private final String text;
+
+        MethodError(String text) {
+            super(text.replace("%", "%%"));
+            this.text = text;
+        }
+
+        String text() {
+            return text;
+        }
+    }
+
+    /**
+     * Python's {@code sep.join(items)}: what a loop over {@code items} visits (a dict's keys, a string's
+     * characters), each a string, else Python's TypeError message.
+     */
+    private static String join(String sep, Object items) {
+        Object it = PyEscapes.iterate(items);
+        if (!(it instanceof Iterable<?> list)) {
+            throw new MethodError("can only join an iterable");
+        }
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        for (Object o : list) {
+            if (!(o instanceof CharSequence) && !(o instanceof com.hubspot.jinjava.objects.SafeString)) {
+                throw new MethodError("sequence item " + i + ": expected str instance, "
+                        + PyOperators.typeName(o) + " found");
+            }
+            out.append(i++ > 0 ? sep : "").append(o);
+        }
+        return out.toString();
+    }
+
     static Object call(String s, String m, Object[] p) {
         String a0 = p.length > 0 && p[0] != null ? String.valueOf(p[0]) : null;
         switch (m) {
@@ -137,7 +176,7 @@ final class PyStrings {
             case "split": return split(s, a0, p.length > 1 ? ((Number) p[1]).intValue() : -1);
             case "find": return (long) s.indexOf(a0);
             case "count": return (long) count(s, a0);
-            case "join": return NONE;
+            case "join": return p.length == 1 ? join(s, p[0]) : NONE;
             case "splitlines": return List.of(s.split("\r\n|\r|\n", -1)).subList(0,
                     s.isEmpty() ? 0 : (s.endsWith("\n") || s.endsWith("\r") ? s.split("\r\n|\r|\n", -1).length - 1
                             : s.split("\r\n|\r|\n", -1).length));
