@@ -310,11 +310,8 @@ public final class ChatTemplate {
                 throw new InvalidInputException("chat template " + name + " raised an exception: " + msg);
             }
             for (Throwable x = e.getException(); x != null; x = x.getCause()) {
-                if (x instanceof PyOperators.OperatorError oe) { // Python's TypeError, as the operator wrote it
+                if (x instanceof PyOperators.OperatorError oe) { // Python's TypeError, as the operator (or 'sep'.join) wrote it
                     throw new InvalidInputException("chat template " + name + ": line " + e.getLineno() + ": " + oe.text());
-                }
-                if (x instanceof PyStrings.MethodError me) { // the same, from a string method ('sep'.join)
-                    throw new InvalidInputException("chat template " + name + ": line " + e.getLineno() + ": " + me.text());
                 }
             }
             Throwable root = e.getException();

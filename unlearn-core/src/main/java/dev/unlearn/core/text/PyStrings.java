@@ -104,21 +104,12 @@ final class PyStrings {
     private static final Object NONE = new Object();
 
     /**
-     * A string method's error where Python raises TypeError. Not an {@link IllegalArgumentException}, which the
-     * method lookup takes for "no such method"; {@link #text} is the message as written (Jinjava formats it).
+     * Python's TypeError from a string method: the operators' {@link PyOperators.OperatorError}, inside an
+     * exception that is not an {@link IllegalArgumentException}, which Jinjava's method lookup takes for "no
+     * such method" and drops.
      */
-    static final class MethodError extends IllegalStateException {
-        private static final long serialVersionUID = 1L;
-        private final String text;
-
-        MethodError(String text) {
-            super(text.replace("%", "%%"));
-            this.text = text;
-        }
-
-        String text() {
-            return text;
-        }
+    private static IllegalStateException typeError(String text) {
+        return new IllegalStateException(new PyOperators.OperatorError(text));
     }
 
     /**
@@ -128,14 +119,13 @@ final class PyStrings {
     private static String join(String sep, Object items) {
         Object it = PyEscapes.iterate(items);
         if (!(it instanceof Iterable<?> list)) {
-            throw new MethodError("can only join an iterable");
+            throw typeError("can only join an iterable");
         }
         StringBuilder out = new StringBuilder();
         int i = 0;
         for (Object o : list) {
             if (!(o instanceof CharSequence) && !(o instanceof com.hubspot.jinjava.objects.SafeString)) {
-                throw new MethodError("sequence item " + i + ": expected str instance, "
-                        + PyOperators.typeName(o) + " found");
+                throw typeError("sequence item " + i + ": expected str instance, " + PyOperators.typeName(o) + " found");
             }
             out.append(i++ > 0 ? sep : "").append(o);
         }
