@@ -44,7 +44,7 @@ import java.util.Optional;
  * ({@code True}, {@code {'role': 'user'}}, {@code 1e-05}; {@link PyRepr}), and {@code lstrip_blocks}
  * strips only from the start of a line (Jinjava's also took the space in {@code a {% if x %}}); see
  * {@link PyEscapes}. Strings are indexed by
- * position ({@code role[0]}) and are iterable ({@code is iterable}), mappings have {@code get(key, default)}, the filters Jinjava lacks exist
+ * position ({@code role[0]}) and are iterable ({@code is iterable}), mappings have {@code get(key, default)} and {@code dict(...)} builds one, the filters Jinjava lacks exist
  * ({@code items}, {@code max}, {@code min}; {@link PyFilters}), {@code string} and {@code trim} are Python's,
  * and an unknown filter is an error as in
  * jinja2 (Jinjava renders it as an empty string), and strings get
@@ -54,7 +54,7 @@ import java.util.Optional;
  * nested in another inside {@code {{ }}} ends the tag at its {@code }}}; {@code -} and
  * {@code /} fail on booleans, and {@code <} and {@code >} between a boolean and a number fail (between
  * other types they give false where Python raises); {@code x|length is even} needs brackets,
- * {@code (x|length) is even}; the function {@code dict} does not exist.
+ * {@code (x|length) is even}.
  *
  * <p>Expressions follow Python's operators ({@link PyOperators}): {@code +} joins two strings or two lists
  * and adds numbers, and refuses anything else as Python's {@code TypeError} does (Jinjava printed
@@ -130,6 +130,7 @@ public final class ChatTemplate {
                 Object.class, Object.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "py_next", PyEscapes.class, "next",
                 Object.class, Object.class));
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "dict", PyFilters.class, "dict", Object[].class));
         jinjava.getGlobalContext().registerTag(new GenerationTag());
         jinjava.getGlobalContext().registerFilter(new PyJson.Filter());
         PyFilters.tests().forEach(jinjava.getGlobalContext()::registerExpTest);

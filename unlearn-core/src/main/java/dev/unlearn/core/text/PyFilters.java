@@ -23,6 +23,42 @@ import java.util.Map;
 final class PyFilters {
     private PyFilters() {}
 
+    /**
+     * jinja2's global {@code dict(...)}: keyword arguments ({@code dict(name=n, arguments=a)}, which Jinjava
+     * hands over as named parameters) after an optional mapping or list of pairs, as Python's {@code dict}.
+     */
+    public static Object dict(Object... params) {
+        java.util.Map<Object, Object> out = new java.util.LinkedHashMap<>();
+        boolean positional = false;
+        for (Object p : params == null ? new Object[0] : params) {
+            if (p instanceof com.hubspot.jinjava.el.ext.NamedParameter n) {
+                out.put(n.getName(), n.getValue());
+            } else if (positional) {
+                throw new IllegalStateException(new PyOperators.OperatorError("dict expected at most 1 argument"));
+            } else if (p instanceof java.util.Map<?, ?> m) {
+                positional = true;
+                out.putAll(m);
+            } else if (p instanceof Iterable<?> pairs) {
+                positional = true;
+                int i = 0;
+                for (Object pair : pairs) {
+                    if (!(pair instanceof List<?> kv) || kv.size() != 2) {
+                        throw new IllegalStateException(new PyOperators.OperatorError("dictionary update sequence element #"
+                                + i + " has the wrong length or type"));
+                    }
+                    out.put(kv.get(0), kv.get(1));
+                    i++;
+                }
+            } else {
+                throw new IllegalStateException(new PyOperators.OperatorError("'" + PyOperators.typeName(p)
+                        + "' object is not iterable"));
+            }
+        }
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        java.util.Map<String, Object> keyed = (java.util.Map) out; // keys as given; Jinjava's PyMap has items() and keys()
+        return new com.hubspot.jinjava.objects.collections.PyMap(keyed);
+    }
+
     /** The filters, to register on a Jinjava context. */
     static List<AdvancedFilter> all() {
         return List.of(new Simple("items", (var, args, kwargs) -> items(var)),
