@@ -307,7 +307,8 @@ final class PyEscapes {
 
     /** The {@link Bounds} of the tag opening at {@code src[i]} and ending at {@code close}; null when it has no end. */
     private static Bounds bounds(String src, int i, String close) {
-        int te = walk(src, i + 2, null, (j, depth) -> src.startsWith(close, j));
+        // the close at bracket depth 0: {{ {'a': {'b': 1}} }} ends at its last "}}", as in jinja2
+        int te = walk(src, i + 2, null, (j, depth) -> depth <= 0 && src.startsWith(close, j));
         if (te < 0) {
             return null;
         }
@@ -410,6 +411,9 @@ final class PyEscapes {
                     if (e > j) {
                         filters.add(src.substring(j, e));
                     }
+                }
+                if (c == '}' && out.length() > start && out.charAt(out.length() - 1) == '}') {
+                    out.append(' '); // nested dicts' "}}" would end Jinjava's {{ }} tag; "} }" is the same code
                 }
                 out.append(c);
                 i++;
