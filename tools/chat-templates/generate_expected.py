@@ -41,6 +41,7 @@ SPECIALS = {
     "for-else": {"eos_token": "</s>"},
     "join": {"eos_token": "</s>"},
     "dict": {"eos_token": "</s>"},
+    "loop-scope": {"eos_token": "</s>"},
     # NAME-crlf: NAME.jinja with Windows line endings (made here and in the test, so git keeps one file)
     "qwen-style-crlf": {"eos_token": "<|im_end|>", "pad_token": "<|endoftext|>"},
     "mistral-style-crlf": {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"},

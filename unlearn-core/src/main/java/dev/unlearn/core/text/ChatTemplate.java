@@ -131,6 +131,7 @@ public final class ChatTemplate {
                 Object.class, Object.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "dict", PyFilters.class, "dict", Object[].class));
         jinjava.getGlobalContext().registerTag(new GenerationTag());
+        jinjava.getGlobalContext().registerTag(new LoopScopeTag());
         jinjava.getGlobalContext().registerFilter(new PyJson.Filter());
         PyFilters.tests().forEach(jinjava.getGlobalContext()::registerExpTest);
         PyFilters.all().forEach(jinjava.getGlobalContext()::registerFilter);

@@ -31,7 +31,11 @@ import java.util.Set;
  *       list, {@code loop.previtem} and {@code loop.nextitem}, which Jinjava's loop lacks, become
  *       {@code py_prev(list, loop.index0)} and {@code py_next(list, loop.index0)}, and a loop's
  *       {@code else} (which Jinjava rendered after every item) becomes an {@code if} on the list's
- *       length after the loop ({@link #forElse}).
+ *       length after the loop ({@link #forElse}). Each item's body runs in a scope of its own
+ *       ({@link LoopScopeTag}), as in jinja2, where a {@code set} in the body does not carry over to the
+ *       next item.
+ *   <li><b>Adjacent string literals</b> ({@code 'a ' "b"}, Python's implicit concatenation, with which
+ *       long prompts are split over lines) become one literal; Jinjava cannot parse them.
  *       {@code {% for m in messages if m.role != 'system' %}} becomes a loop that
  *       collects the passing items and a loop over them ({@link #loopFilter}); Jinjava would loop over
  *       nothing.
@@ -93,7 +97,7 @@ final class PyEscapes {
                     loops.push("");
                 }
                 if (forTag && filtered < 0) {
-                    blocks.push(new String[] {"for", null, null});
+                    blocks.push(new String[] {"for", null, null, null}); // as written: no list, no scope of its own
                 }
                 if (filtered < 0) {
                     out.append(src, i, i + 2);
@@ -164,11 +168,11 @@ final class PyEscapes {
             out.append(src, i, cs).append(" set ").append(list).append(" = py_iter(");
             code(body.substring(in + 2).trim(), 0, null, out, true, filters);
             out.append(") %}{% ").append(body, body.indexOf("for"), in + 2).append(' ').append(list).append(' ')
-                    .append(src, ce, te + 2);
+                    .append(openBody(src.substring(ce, te + 2)));
             if (loops != null) {
                 loops.push(list);
             }
-            blocks.push(new String[] {"for", list, null});
+            blocks.push(new String[] {"for", list, null, "scoped"});
             return te + 2;
         }
         String target = body.substring(body.indexOf("for") + 3, in).trim();
@@ -185,12 +189,20 @@ final class PyEscapes {
         out.append(") %}{% if py_bool(");
         code(body.substring(cond + 2).trim(), 0, null, out, true, filters);
         out.append(") %}{% do ").append(list).append(".append(").append(item).append(") %}{% endif %}{% endfor %}")
-                .append("{% for ").append(names).append(" in ").append(list).append(' ').append(src, ce, te + 2);
+                .append("{% for ").append(names).append(" in ").append(list).append(' ').append(openBody(src.substring(ce, te + 2)));
         if (loops != null) {
             loops.push(list);
         }
-        blocks.push(new String[] {"for", list, null});
+        blocks.push(new String[] {"for", list, null, "scoped"});
         return te + 2;
+    }
+
+    /**
+     * The close of a {@code for} tag ({@code %}} or {@code -%}}) followed by the opening of its body's
+     * {@link LoopScopeTag}, which takes the close's whitespace control (the body starts after it).
+     */
+    private static String openBody(String close) {
+        return "%}{% " + LoopScopeTag.NAME + " " + close.stripLeading();
     }
 
     /**
@@ -212,7 +224,7 @@ final class PyEscapes {
             return -1;
         }
         String[] loop = isEndfor ? blocks.pop() : blocks.peek();
-        if (isEndfor && loop[2] == null) {
+        if (isEndfor && loop[2] == null && loop[3] == null) {
             return -1;
         }
         Bounds t = bounds(src, i, "%}");
@@ -227,9 +239,12 @@ final class PyEscapes {
         String shut = src.substring(t.codeEnd(), t.close() + 2);
         if (isElse) {
             loop[2] = "else";
-            out.append(open).append(" endfor %}{% if ").append(loop[1]).append("|length == 0 ").append(shut.stripLeading());
-        } else {
+            out.append(open).append(" end").append(LoopScopeTag.NAME).append(" %}{% endfor %}{% if ").append(loop[1])
+                    .append("|length == 0 ").append(shut.stripLeading());
+        } else if (loop[2] != null) {
             out.append(open).append(" endif ").append(shut.stripLeading());
+        } else {
+            out.append(open).append(" end").append(LoopScopeTag.NAME).append(" %}{% endfor ").append(shut.stripLeading());
         }
         return t.close() + 2;
     }
@@ -367,14 +382,27 @@ final class PyEscapes {
         while (i < n && (close == null || !src.startsWith(close, i))) {
             char c = src.charAt(i);
             if (c == '\'' || c == '"') {
-                int j = i + 1;
                 StringBuilder lit = new StringBuilder();
-                while (j < n && src.charAt(j) != c) {
-                    if (src.charAt(j) == '\\' && j + 1 < n) {
-                        j = decodeEscape(src, j, lit);
-                    } else {
-                        lit.append(src.charAt(j++));
+                char q = c;
+                int j;
+                while (true) { // adjacent literals are one string, as in Python: 'a ' "b" is 'a b'
+                    j = i + 1;
+                    while (j < n && src.charAt(j) != q) {
+                        if (src.charAt(j) == '\\' && j + 1 < n) {
+                            j = decodeEscape(src, j, lit);
+                        } else {
+                            lit.append(src.charAt(j++));
+                        }
                     }
+                    int k = j + 1;
+                    while (k < n && Character.isWhitespace(src.charAt(k)) && (close == null || !src.startsWith(close, k))) {
+                        k++;
+                    }
+                    if (k >= n || j >= n || (src.charAt(k) != '\'' && src.charAt(k) != '"')) {
+                        break;
+                    }
+                    i = k;
+                    q = src.charAt(k);
                 }
                 out.append(c).append(requote(lit.toString(), c)).append(c);
                 i = Math.min(n, j + 1);

@@ -74,19 +74,21 @@ class PySliceTest {
         assertEquals("{{ py_str( py_slice(f(x)[0].y, 1, none, 2) ) }}", PyEscapes.forJinjava("{{ f(x)[0].y[1::2] }}"));
         assertEquals("{{ py_str( py_slice('ab]c', none, n+ 1, none) ) }}", PyEscapes.forJinjava("{{ 'ab]c'[:n+1:] }}"));
         assertEquals("{%- set __unlearn_filtered0 = [] %}{% for m in py_iter(messages) %}{% if py_bool(m.role != 'system') %}"
-                + "{% do __unlearn_filtered0.append(m) %}{% endif %}{% endfor %}{% for m in __unlearn_filtered0 -%}",
+                + "{% do __unlearn_filtered0.append(m) %}{% endif %}{% endfor %}{% for m in __unlearn_filtered0 %}{% py_loop_scope -%}",
                 PyEscapes.forJinjava("{%- for m in messages if m.role != 'system' -%}"));
-        assertEquals("{% set __unlearn_items0 = py_iter((a if b else c)) %}{% for m in __unlearn_items0 %}",
+        // each item's body in a scope of its own (py_loop_scope), as jinja2 starts each iteration afresh
+        assertEquals("{% set __unlearn_items0 = py_iter((a if b else c)) %}{% for m in __unlearn_items0 %}{% py_loop_scope %}",
                 PyEscapes.forJinjava("{% for m in (a if b else c) %}"));
         // a loop's else: after the loop, when its items are none (Jinjava rendered it after every item)
-        assertEquals("{% set __unlearn_items0 = py_iter(xs) %}{% for x in __unlearn_items0 %}{{ py_str(x) }}{%- endfor %}"
-                + "{% if __unlearn_items0|length == 0 -%}none{% endif %}",
+        assertEquals("{% set __unlearn_items0 = py_iter(xs) %}{% for x in __unlearn_items0 %}{% py_loop_scope %}{{ py_str(x) }}"
+                + "{%- endpy_loop_scope %}{% endfor %}{% if __unlearn_items0|length == 0 -%}none{% endif %}",
                 PyEscapes.forJinjava("{% for x in xs %}{{x}}{%- else -%}none{% endfor %}"));
         assertEquals("{% if py_bool(a) %}1{% else %}2{% endif %}", PyEscapes.forJinjava("{% if a %}1{% else %}2{% endif %}"));
         // several names (Mistral's "for key, val in tool.items() if key != 'return'"): [k, v] collected, then unpacked
         assertEquals("{% set __unlearn_filtered0 = [] %}{% for k, v in py_iter(d.items()) %}{% if py_bool(k) %}"
                 + "{% do __unlearn_filtered0.append([k, v]) %}{% endif %}{% endfor %}{% for k, v in __unlearn_filtered0 %}"
-                + "{% endfor %}", PyEscapes.forJinjava("{% for (k, v) in d.items() if k %}{% endfor %}"));
+                + "{% py_loop_scope %}{% endpy_loop_scope %}{% endfor %}",
+                PyEscapes.forJinjava("{% for (k, v) in d.items() if k %}{% endfor %}"));
         assertThrows(dev.unlearn.core.InvalidInputException.class,
                 () -> PyEscapes.forJinjava("{% for (a, (b, c)) in d if a %}{% endfor %}"));
         assertEquals("{% set ns = namespace(a=(xs|length - 1), b=( 'x')) %}",
