@@ -49,7 +49,7 @@ import java.util.Optional;
  * and an unknown filter is an error as in
  * jinja2 (Jinjava renders it as an empty string), and strings get
  * the Python methods templates call ({@code strip}, {@code startswith}, {@code split}, ...; see
- * {@link PyStrings}). Known remaining differences, found by rendering expressions and 38 published
+ * {@link PyStrings}). Known remaining differences, found by rendering expressions and 46 published
  * templates with both: an attribute of an undefined value is empty where jinja2 raises; {@code -} and
  * {@code /} fail on booleans, and {@code <} and {@code >} between a boolean and a number fail (between
  * other types they give false where Python raises); {@code x|length is even} needs brackets,
