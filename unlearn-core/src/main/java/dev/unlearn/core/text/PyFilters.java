@@ -34,7 +34,7 @@ final class PyFilters {
             if (p instanceof com.hubspot.jinjava.el.ext.NamedParameter n) {
                 out.put(n.getName(), n.getValue());
             } else if (positional) {
-                throw new IllegalStateException(new PyOperators.OperatorError("dict expected at most 1 argument"));
+                throw PyOperators.typeError("dict expected at most 1 argument");
             } else if (p instanceof java.util.Map<?, ?> m) {
                 positional = true;
                 out.putAll(m);
@@ -43,15 +43,14 @@ final class PyFilters {
                 int i = 0;
                 for (Object pair : pairs) {
                     if (!(pair instanceof List<?> kv) || kv.size() != 2) {
-                        throw new IllegalStateException(new PyOperators.OperatorError("dictionary update sequence element #"
-                                + i + " has the wrong length or type"));
+                        throw PyOperators.typeError("dictionary update sequence element #" + i
+                                + " has the wrong length or type");
                     }
                     out.put(kv.get(0), kv.get(1));
                     i++;
                 }
             } else {
-                throw new IllegalStateException(new PyOperators.OperatorError("'" + PyOperators.typeName(p)
-                        + "' object is not iterable"));
+                throw PyOperators.typeError("'" + PyOperators.typeName(p) + "' object is not iterable");
             }
         }
         @SuppressWarnings({"unchecked", "rawtypes"})

@@ -451,6 +451,16 @@ final class PyOperators {
         return o instanceof Boolean t ? (t ? 1L : 0L) : o;
     }
 
+    /**
+     * Python's TypeError raised by a function or method call ({@code 'sep'.join}, {@code dict(...)}): an
+     * {@link OperatorError}, whose text {@code ChatTemplate} reports as written, inside an exception that is
+     * not an {@link IllegalArgumentException}, which Jinjava's method and function lookup takes for "no such
+     * method" and drops.
+     */
+    static IllegalStateException typeError(String text) {
+        return new IllegalStateException(new OperatorError(text));
+    }
+
     /** Python's name of a template value's type (a null is jinja2's None or an undefined value). */
     static String typeName(Object o) {
         if (o == null || o == PyNone.NONE) {

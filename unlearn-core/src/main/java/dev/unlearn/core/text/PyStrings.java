@@ -104,28 +104,19 @@ final class PyStrings {
     private static final Object NONE = new Object();
 
     /**
-     * Python's TypeError from a string method: the operators' {@link PyOperators.OperatorError}, inside an
-     * exception that is not an {@link IllegalArgumentException}, which Jinjava's method lookup takes for "no
-     * such method" and drops.
-     */
-    private static IllegalStateException typeError(String text) {
-        return new IllegalStateException(new PyOperators.OperatorError(text));
-    }
-
-    /**
      * Python's {@code sep.join(items)}: what a loop over {@code items} visits (a dict's keys, a string's
      * characters), each a string, else Python's TypeError message.
      */
     private static String join(String sep, Object items) {
         Object it = PyEscapes.iterate(items);
         if (!(it instanceof Iterable<?> list)) {
-            throw typeError("can only join an iterable");
+            throw PyOperators.typeError("can only join an iterable");
         }
         StringBuilder out = new StringBuilder();
         int i = 0;
         for (Object o : list) {
             if (!(o instanceof CharSequence) && !(o instanceof com.hubspot.jinjava.objects.SafeString)) {
-                throw typeError("sequence item " + i + ": expected str instance, " + PyOperators.typeName(o) + " found");
+                throw PyOperators.typeError("sequence item " + i + ": expected str instance, " + PyOperators.typeName(o) + " found");
             }
             out.append(i++ > 0 ? sep : "").append(o);
         }
