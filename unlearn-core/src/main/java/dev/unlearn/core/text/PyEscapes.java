@@ -56,8 +56,7 @@ final class PyEscapes {
         // loop.previtem / loop.nextitem: each loop keeps its items in a list (its name, or "" when it does not)
         boolean neighbours = src.contains("previtem") || src.contains("nextitem");
         java.util.Deque<String> loops = new java.util.ArrayDeque<>();
-        // the open if and for blocks, innermost first: {"if"}, or {"for", its items' list (null: none), "else" once seen}
-        java.util.Deque<String[]> blocks = new java.util.ArrayDeque<>();
+        java.util.Deque<Block> blocks = new java.util.ArrayDeque<>(); // the open if and for blocks, innermost first
         while (i < n) {
             if (src.startsWith("{#", i) || src.startsWith("{%", i)) {
                 lstripBlock(src, i, out);
@@ -87,7 +86,7 @@ final class PyEscapes {
                     continue;
                 }
                 if (close.equals("%}") && tagIs(src, i, "if")) {
-                    blocks.push(new String[] {"if"});
+                    blocks.push(new Block(false, null));
                 }
                 int from = out.length();
                 int filtered = forTag ? loopFilter(src, i, out, filters, neighbours ? loops : null, blocks)
@@ -97,7 +96,7 @@ final class PyEscapes {
                     loops.push("");
                 }
                 if (forTag && filtered < 0) {
-                    blocks.push(new String[] {"for", null, null, null}); // as written: no list, no scope of its own
+                    blocks.push(new Block(true, null)); // as written: no list, no scope of its own
                 }
                 if (filtered < 0) {
                     out.append(src, i, i + 2);
@@ -149,7 +148,7 @@ final class PyEscapes {
      * left as written (no {@code in}, or a {@code recursive} loop).
      */
     private static int loopFilter(String src, int i, StringBuilder out, Set<String> filters, java.util.Deque<String> loops,
-            java.util.Deque<String[]> blocks) {
+            java.util.Deque<Block> blocks) {
         Bounds t = bounds(src, i, "%}");
         if (t == null) {
             return -1;
@@ -172,7 +171,7 @@ final class PyEscapes {
             if (loops != null) {
                 loops.push(list);
             }
-            blocks.push(new String[] {"for", list, null, "scoped"});
+            blocks.push(new Block(true, list));
             return te + 2;
         }
         String target = body.substring(body.indexOf("for") + 3, in).trim();
@@ -193,8 +192,23 @@ final class PyEscapes {
         if (loops != null) {
             loops.push(list);
         }
-        blocks.push(new String[] {"for", list, null, "scoped"});
+        blocks.push(new Block(true, list));
         return te + 2;
+    }
+
+    /**
+     * An open {@code if} or {@code for} block of the template. A loop rewritten by {@link #loopFilter} keeps its
+     * items' list (and has a {@link LoopScopeTag} body); a loop left as written has none.
+     */
+    private static final class Block {
+        final boolean loop;
+        final String list;
+        boolean elseSeen;
+
+        Block(boolean loop, String list) {
+            this.loop = loop;
+            this.list = list;
+        }
     }
 
     /**
@@ -213,35 +227,35 @@ final class PyEscapes {
      * control. Also pops {@code blocks} at {@code endif} and {@code endfor}. Returns the index after a tag it
      * wrote, else -1.
      */
-    private static int forElse(String src, int i, StringBuilder out, java.util.Deque<String[]> blocks) {
+    private static int forElse(String src, int i, StringBuilder out, java.util.Deque<Block> blocks) {
         boolean isElse = tagIs(src, i, "else");
         boolean isEndfor = tagIs(src, i, "endfor");
-        if (tagIs(src, i, "endif") && !blocks.isEmpty() && blocks.peek()[0].equals("if")) {
+        if (tagIs(src, i, "endif") && !blocks.isEmpty() && !blocks.peek().loop) {
             blocks.pop();
             return -1;
         }
-        if ((!isElse && !isEndfor) || blocks.isEmpty() || !blocks.peek()[0].equals("for")) {
+        if ((!isElse && !isEndfor) || blocks.isEmpty() || !blocks.peek().loop) {
             return -1;
         }
-        String[] loop = isEndfor ? blocks.pop() : blocks.peek();
-        if (isEndfor && loop[2] == null && loop[3] == null) {
+        Block loop = isEndfor ? blocks.pop() : blocks.peek();
+        if (isEndfor && loop.list == null) { // a loop left as written has no scope to close (and no else)
             return -1;
         }
         Bounds t = bounds(src, i, "%}");
         if (t == null) {
             return -1;
         }
-        if (isElse && loop[1] == null) {
+        if (isElse && loop.list == null) {
             throw new dev.unlearn.core.InvalidInputException("the else of a recursive loop is not supported; test the"
                     + " items before the loop instead");
         }
         String open = src.substring(i, t.code());
         String shut = src.substring(t.codeEnd(), t.close() + 2);
         if (isElse) {
-            loop[2] = "else";
-            out.append(open).append(" end").append(LoopScopeTag.NAME).append(" %}{% endfor %}{% if ").append(loop[1])
+            loop.elseSeen = true;
+            out.append(open).append(" end").append(LoopScopeTag.NAME).append(" %}{% endfor %}{% if ").append(loop.list)
                     .append("|length == 0 ").append(shut.stripLeading());
-        } else if (loop[2] != null) {
+        } else if (loop.elseSeen) {
             out.append(open).append(" endif ").append(shut.stripLeading());
         } else {
             out.append(open).append(" end").append(LoopScopeTag.NAME).append(" %}{% endfor ").append(shut.stripLeading());
