@@ -108,7 +108,7 @@ public class ChatTemplateCommand extends BaseCommand {
             if (eq < 0 || !name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
                 throw new InvalidInputException("--var " + v + ": expected NAME=JSON, e.g. enable_thinking=false");
             }
-            if (java.util.Set.of("messages", "add_generation_prompt", "tools").contains(name)) {
+            if (ChatTemplate.RENDER_VARIABLES.contains(name) || name.equals("tools")) {
                 throw new InvalidInputException("--var " + name + ": set by " + (name.equals("tools") ? "--tools"
                         : name.equals("messages") ? "--messages" : "--add-generation-prompt") + ", not by --var");
             }

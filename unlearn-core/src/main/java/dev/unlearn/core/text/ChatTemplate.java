@@ -88,6 +88,9 @@ public final class ChatTemplate {
 
     public static final String TOKENIZER_CONFIG = "tokenizer_config.json";
     public static final String TEMPLATE_FILE = "chat_template.jinja";
+
+    /** The variables each render sets itself ({@link #renderMessages}), which extra variables may not replace. */
+    public static final java.util.Set<String> RENDER_VARIABLES = java.util.Set.of("messages", "add_generation_prompt");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ThreadLocal<Clock> CLOCK = ThreadLocal.withInitial(Clock::systemDefaultZone);
 

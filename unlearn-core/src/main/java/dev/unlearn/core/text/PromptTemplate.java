@@ -194,7 +194,7 @@ public final class PromptTemplate {
     private static PromptTemplate fromMapping(JsonNode n, Path modelDir, Path baseDir) {
         Map<String, Object> variables = checkMapping(n);
         String system = n.hasNonNull("system_prompt") ? n.get("system_prompt").textValue() : null;
-        if (!n.has("chat_template") && !n.has("chat_template_file") && (system != null || n.has(VARIABLES))) {
+        if (modelTemplate(n)) {
             // the model's own chat template, with a system prompt or keywords of apply_chat_template
             Optional<ChatTemplate> t = modelDir == null ? Optional.empty() : ChatTemplate.fromDirectory(modelDir);
             if (t.isEmpty()) {
@@ -239,11 +239,15 @@ public final class PromptTemplate {
         }
         try {
             JsonNode n = new ObjectMapper().readTree(s);
-            return n != null && n.isObject() && !n.has("chat_template") && !n.has("chat_template_file")
-                    && (n.has("system_prompt") || n.has(VARIABLES));
+            return n != null && n.isObject() && modelTemplate(n);
         } catch (IOException ex) {
             return false; // resolve names the malformed mapping
         }
+    }
+
+    /** Whether a mapping gives a system prompt or variables but no template of its own: the model's is meant. */
+    private static boolean modelTemplate(JsonNode n) {
+        return !n.has("chat_template") && !n.has("chat_template_file") && (n.has("system_prompt") || n.has(VARIABLES));
     }
 
     /**
@@ -260,7 +264,7 @@ public final class PromptTemplate {
         Map<String, Object> out = new java.util.LinkedHashMap<>();
         for (java.util.Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (e.getKey().equals("messages") || e.getKey().equals("add_generation_prompt")) {
+            if (ChatTemplate.RENDER_VARIABLES.contains(e.getKey())) {
                 throw new InvalidInputException("template.variables." + e.getKey() + ": set by the toolkit for each prompt,"
                         + " not by a variable");
             }
