@@ -13,7 +13,6 @@ import dev.unlearn.core.data.TokenizedExample;
 import dev.unlearn.core.io.Checkpoint;
 import dev.unlearn.core.io.Digests;
 import dev.unlearn.core.model.CausalLm;
-import dev.unlearn.core.model.ModelConfig;
 import dev.unlearn.core.synth.SynthNews;
 import dev.unlearn.core.text.PromptTemplate;
 import dev.unlearn.core.text.TextTokenizer;
@@ -201,15 +200,7 @@ final class MusePipeline {
                 List<TokenizedExample> ex = chunks(tok, docs, chunk, stride);
                 CausalLm lm;
                 if (m.init() != null) {
-                    Recipe.InitSpec i = m.init();
-                    int vocab = tok.vocabSize();
-                    // every registered family, as the QA pipeline builds it (this read qwen2 or else llama)
-                    ModelConfig cfg = ModelConfig.example(i.modelType() == null ? "llama" : i.modelType(), i.hiddenSize(),
-                            i.layers(), i.heads(), i.kvHeads(), i.intermediateSize(), vocab)
-                            .with("bos_token_id", tok.bosId() == null ? tok.eosId() : tok.bosId())
-                            .with("eos_token_id", tok.eosId()).with("pad_token_id", tok.padId())
-                            .with("max_position_embeddings", Math.max(512, chunk));
-                    lm = CausalLm.random(cfg, nd, nd.getDevice(), seed + 7);
+                    lm = CausalLm.random(RunPipeline.initConfig(m.init(), tok, Math.max(512, chunk)), nd, nd.getDevice(), seed + 7);
                 } else {
                     lm = Checkpoint.load(RunPipeline.resolve(recipeDir, m.checkpoint(), "model.checkpoint"), nd);
                 }

@@ -413,14 +413,7 @@ public final class RunPipeline {
                     .tokenizeAll(rows).examples();
             CausalLm lm;
             if (m.init() != null) {
-                Recipe.InitSpec i = m.init();
-                int vocab = tok.vocabSize();
-                ModelConfig cfg = ModelConfig.example(i.modelType() == null ? "llama" : i.modelType(), i.hiddenSize(),
-                        i.layers(), i.heads(), i.kvHeads(), i.intermediateSize(), vocab)
-                        .with("bos_token_id", tok.bosId() == null ? tok.eosId() : tok.bosId())
-                        .with("eos_token_id", tok.eosId()).with("pad_token_id", tok.padId())
-                        .with("max_position_embeddings", 512);
-                lm = CausalLm.random(cfg, nd, nd.getDevice(), seed + 7);
+                lm = CausalLm.random(initConfig(m.init(), tok, 512), nd, nd.getDevice(), seed + 7);
             } else {
                 lm = dev.unlearn.cli.commands.ModelDirs.load(resolve(recipeDir, m.checkpoint(), "model.checkpoint"), nd, false);
             }
@@ -528,6 +521,18 @@ public final class RunPipeline {
         if (device != null && !device.isBlank() && !device.trim().equalsIgnoreCase("cpu")) {
             fp.put("device", device.trim());
         }
+    }
+
+    /**
+     * The config of a model built from scratch ({@code model.init}): the registered family it names (llama by
+     * default) with the tokenizer's vocabulary and special ids; the QA and the raw-text pipeline both build it here.
+     */
+    static ModelConfig initConfig(Recipe.InitSpec i, TextTokenizer tok, int maxPositions) {
+        return ModelConfig.example(i.modelType() == null ? "llama" : i.modelType(), i.hiddenSize(), i.layers(), i.heads(),
+                i.kvHeads(), i.intermediateSize(), tok.vocabSize())
+                .with("bos_token_id", tok.bosId() == null ? tok.eosId() : tok.bosId())
+                .with("eos_token_id", tok.eosId()).with("pad_token_id", tok.padId())
+                .with("max_position_embeddings", maxPositions);
     }
 
     static void writeJson(Path p, JsonNode n) throws IOException {
