@@ -188,7 +188,8 @@ public final class DefaultSteps implements PipelineSteps {
             String stage = "eval/" + (model.getParent() == null ? model : model.getParent().getFileName());
             b.optProgress((s, done, total, detail) -> ui.update(stage, done, total, detail));
         }
-        b.optDevice(Engines.device(device));
+        ai.djl.Device on = Engines.device(device);
+        b.optDevice(on);
         Evaluator.Result r = b.build().evaluate(model);
         r.writeReport(outDir);
         EvaluationSummary out = r.summary();
@@ -196,7 +197,7 @@ public final class DefaultSteps implements PipelineSteps {
             List<LeakageItem> forget = LeakageItem.of(data.evalData().rows(TofuTask.FORGET));
             List<LeakageItem> shots = LeakageItem.of(data.evalData().rows(TofuTask.RETAIN));
             out = out.with(LeakageStep.run(model, retainModel, PromptTemplate.resolve(template, model, null), forget, shots,
-                    LeakageStep.config(eval, 0), Engines.device(device), outDir));
+                    LeakageStep.config(eval, 0), on, outDir));
         }
         return out;
     }

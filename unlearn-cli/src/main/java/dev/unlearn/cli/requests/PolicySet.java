@@ -121,11 +121,11 @@ public final class PolicySet {
             throw new InvalidInputException("policy file " + file + ": 'policies' must map names to policies");
         }
         // a key without a value (lr:) would bind to its default, and 'has("lr")' would take it for a stated rate
-        List<String> problems = new ArrayList<>(RecipeLoader.nullKeys(tree, ""));
+        List<String> problems = RecipeLoader.nullKeys(tree, "");
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException("policy file " + file + ": " + String.join("; ", problems));
+        }
         for (Map.Entry<String, Spec> e : f.policies().entrySet()) {
-            if (!problems.isEmpty()) {
-                break;
-            }
             String k = "policies." + e.getKey();
             Spec s = e.getValue();
             int problemsBefore = problems.size();
